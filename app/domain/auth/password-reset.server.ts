@@ -1,0 +1,56 @@
+import crypto from "node:crypto";
+import { getEnv } from "../../../server/env";
+import { isLanguage, type Language } from "../../i18n/config";
+import { db } from "../../utils/db.server";
+import { queueEmail } from "../mail/outbox.server";
+import { hashPassword } from "./password.server";
+
+const TOKEN_TTL_MS = 60 * 60 * 1000;
+
+function digest(token: string) {
+  return crypto.createHash("sha256").update(token).digest("hex");
+}
+
+/**
+ * Sends a reset link when the email belongs to a user. The caller answers the same
+ * way either way, so the form cannot be used to find out who has an account.
+ */
+export async function requestPasswordReset(email: string, requestLanguage: Language, origin: string): Promise<void> {
+  const user = await db().user.findUnique({ where: { email: email.trim().toLowerCase() } });
+  if (!user || !user.active) return;
+  const token = crypto.randomBytes(32).toString("base64url");
+  await db().passwordResetToken.create({
+    data: { userId: user.id, tokenHash: digest(token), expiresAt: new Date(Date.now() + TOKEN_TTL_MS) },
+  });
+  const language = isLanguage(user.preferredLanguage) ? user.preferredLanguage : requestLanguage;
+  const base = getEnv().APP_URL ?? origin;
+  await queueEmail({
+    to: user.email,
+    language,
+    template: "password_reset",
+    values: { name: user.name, link: `${base}/reset-password?token=${token}`, minutes: TOKEN_TTL_MS / 60_000 },
+  });
+}
+
+export type ResetResult = { ok: true } | { ok: false; error: "invalid_token" };
+
+/** Sets a new password and signs the user out everywhere. A token works once. */
+export async function resetPassword(token: string, newPassword: string): Promise<ResetResult> {
+  const row = await db().passwordResetToken.findUnique({ where: { tokenHash: digest(token) } });
+  if (!row || row.usedAt || row.expiresAt < new Date()) return { ok: false, error: "invalid_token" };
+  const passwordHash = await hashPassword(newPassword);
+  const claimed = await db().$transaction(async (tx) => {
+    const used = await tx.passwordResetToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: new Date() } });
+    if (used.count !== 1) return false;
+    await tx.user.update({ where: { id: row.userId }, data: { passwordHash } });
+    await tx.session.deleteMany({ where: { userId: row.userId } });
+    await tx.auditLog.create({ data: { actorId: row.userId, entity: "User", entityId: row.userId, action: "password_reset" } });
+    return true;
+  });
+  return claimed ? { ok: true } : { ok: false, error: "invalid_token" };
+}
+
+export async function isResetTokenUsable(token: string): Promise<boolean> {
+  const row = await db().passwordResetToken.findUnique({ where: { tokenHash: digest(token) } });
+  return Boolean(row && !row.usedAt && row.expiresAt > new Date());
+}

@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { MIN_PASSWORD_LENGTH } from "./password-rules";
+
+export const signInSchema = z.object({
+  email: z.string().trim().min(1, "auth:errors.emailRequired").max(254, "auth:errors.emailInvalid").pipe(z.email("auth:errors.emailInvalid")),
+  password: z.string().min(1, "auth:errors.passwordRequired").max(200, "auth:errors.passwordTooLong"),
+  redirectTo: z.string().optional(),
+});
+
+export const forgotPasswordSchema = z.object({
+  email: z.string().trim().min(1, "auth:errors.emailRequired").max(254, "auth:errors.emailInvalid").pipe(z.email("auth:errors.emailInvalid")),
+});
+
+export const resetPasswordSchema = z
+  .object({
+    token: z.string().min(20, "auth:errors.invalidToken").max(100, "auth:errors.invalidToken"),
+    password: z.string().min(MIN_PASSWORD_LENGTH, "auth:errors.passwordTooShort").max(200, "auth:errors.passwordTooLong"),
+    confirm: z.string(),
+  })
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "auth:errors.passwordsDiffer" });

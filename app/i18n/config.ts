@@ -1,0 +1,43 @@
+import enAccount from "../../locales/en/account.json";
+import enAuth from "../../locales/en/auth.json";
+import enCommon from "../../locales/en/common.json";
+import enMail from "../../locales/en/mail.json";
+import enRep from "../../locales/en/rep.json";
+import esAccount from "../../locales/es/account.json";
+import esAuth from "../../locales/es/auth.json";
+import esCommon from "../../locales/es/common.json";
+import esMail from "../../locales/es/mail.json";
+import esRep from "../../locales/es/rep.json";
+
+/** The one i18n setup, shared by the server render, the browser and emails. */
+export const SUPPORTED_LANGUAGES = ["en", "es"] as const;
+export type Language = (typeof SUPPORTED_LANGUAGES)[number];
+export const FALLBACK_LANGUAGE: Language = "en";
+
+export const resources = {
+  en: { common: enCommon, auth: enAuth, account: enAccount, rep: enRep, mail: enMail },
+  es: { common: esCommon, auth: esAuth, account: esAccount, rep: esRep, mail: esMail },
+} as const;
+
+export const NAMESPACES = Object.keys(resources.en) as (keyof (typeof resources)["en"])[];
+
+export const i18nOptions = {
+  supportedLngs: [...SUPPORTED_LANGUAGES],
+  fallbackLng: FALLBACK_LANGUAGE,
+  defaultNS: "common",
+  ns: NAMESPACES,
+  resources,
+  interpolation: { escapeValue: false },
+} as const;
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === "string" && (SUPPORTED_LANGUAGES as readonly string[]).includes(value);
+}
+
+/**
+ * The Intl locale used for numbers, dates and money. Spanish is written for
+ * customers in the Americas, so it formats as Mexico does (1,234.56; $ for pesos).
+ */
+export function formattingLocale(language: string): string {
+  return language === "es" ? "es-MX" : "en-US";
+}

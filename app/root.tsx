@@ -1,0 +1,139 @@
+import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
+import {
+  data,
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteLoaderData,
+} from "react-router";
+import type { Route } from "./+types/root";
+import { LanguageSwitcher } from "./components/language-switcher";
+import { useNonce } from "./components/nonce";
+import { optionalUser } from "./domain/auth/authorize.server";
+import { outboxEnabled } from "./domain/mail/outbox.server";
+import { resolveLanguage } from "./i18n/i18n.server";
+import stylesheet from "./styles/app.css?url";
+
+export const links: Route.LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export async function loader({ request }: Route.LoaderArgs) {
+  const user = await optionalUser(request);
+  const language = await resolveLanguage(request, user?.preferredLanguage);
+  return data(
+    {
+      language,
+      outbox: outboxEnabled(),
+      user: user
+        ? { name: user.name, role: user.role, accountName: user.account?.legalName ?? null, accountNumber: user.account?.number ?? null }
+        : null,
+    },
+    { headers: { Vary: "Cookie, Accept-Language" } },
+  );
+}
+
+type RootData = Awaited<ReturnType<typeof loader>>["data"];
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const rootData = useRouteLoaderData("root") as RootData | undefined;
+  const { t, i18n } = useTranslation();
+  const nonce = useNonce();
+  const language = rootData?.language ?? i18n.language ?? "en";
+
+  // Follow the server's language after a switch (the root loader revalidates).
+  useEffect(() => {
+    if (i18n.language !== language) void i18n.changeLanguage(language);
+  }, [i18n, language]);
+
+  const user = rootData?.user;
+  return (
+    <html lang={language} dir="ltr">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          {t("nav.skip")}
+        </a>
+        <header className="site-header">
+          <Link to={user ? (user.role === "CUSTOMER" ? "/account" : "/rep") : "/"} className="brand">
+            <span className="brand-mark" aria-hidden="true">
+              CA
+            </span>
+            <span>{t("app.name")}</span>
+          </Link>
+          <nav aria-label={t("nav.label")} className="site-nav">
+            {user?.role === "CUSTOMER" ? <NavLink to="/account">{t("nav.accountHome")}</NavLink> : null}
+            {user && user.role !== "CUSTOMER" ? <NavLink to="/rep">{t("nav.repHome")}</NavLink> : null}
+            {rootData?.outbox && (!user || user.role !== "CUSTOMER") ? <NavLink to="/outbox">{t("nav.outbox")}</NavLink> : null}
+          </nav>
+          <div className="header-tools">
+            <LanguageSwitcher />
+            {user ? (
+              <Form method="post" action="/logout" className="signout">
+                <span className="who">{user.name}</span>
+                <button type="submit" className="button-link">
+                  {t("nav.signOut")}
+                </button>
+              </Form>
+            ) : (
+              <Link to="/login" className="button small">
+                {t("nav.signIn")}
+              </Link>
+            )}
+          </div>
+        </header>
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
+        <footer className="site-footer">
+          <p>{t("app.footer")}</p>
+        </footer>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
+  const { t } = useTranslation();
+  let title = t("errors.unexpected.title");
+  let message = t("errors.unexpected.message");
+  if (isRouteErrorResponse(error)) {
+    if (error.status === 403) {
+      title = t("errors.forbidden.title");
+      message = t("errors.forbidden.message");
+    } else if (error.status === 404) {
+      title = t("errors.notFound.title");
+      message = t("errors.notFound.message");
+    }
+  } else if (import.meta.env.DEV && error instanceof Error) {
+    message = error.message;
+  }
+  return (
+    <section className="panel error-panel" aria-labelledby="error-title">
+      <h1 id="error-title">{title}</h1>
+      <p>{message}</p>
+      <p>
+        <Link to="/">{t("errors.backHome")}</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,66 @@
+import { useTranslation } from "react-i18next";
+import { data, Form, Link } from "react-router";
+import type { Route } from "./+types/forgot-password";
+import { Field } from "../components/field";
+import { requestPasswordReset } from "../domain/auth/password-reset.server";
+import { forgotPasswordSchema } from "../domain/auth/schemas";
+import { outboxEnabled } from "../domain/mail/outbox.server";
+import { resolveLanguage } from "../i18n/i18n.server";
+import { fieldErrorsOf } from "../utils/forms";
+
+export const meta: Route.MetaFunction = () => [{ title: "Reset password · Customer Accounts" }];
+
+export function loader() {
+  return { outbox: outboxEnabled() };
+}
+
+export async function action({ request }: Route.ActionArgs) {
+  const formData = await request.formData();
+  const parsed = forgotPasswordSchema.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) {
+    return data({ sent: false, fieldErrors: fieldErrorsOf(parsed.error), email: String(formData.get("email") ?? "").slice(0, 254) }, { status: 400 });
+  }
+  const language = await resolveLanguage(request);
+  await requestPasswordReset(parsed.data.email, language, new URL(request.url).origin);
+  return { sent: true, fieldErrors: {} as Record<string, string>, email: parsed.data.email };
+}
+
+export default function ForgotPassword({ loaderData, actionData }: Route.ComponentProps) {
+  const { t } = useTranslation("auth");
+  return (
+    <section className="panel narrow" aria-labelledby="forgot-title">
+      <h1 id="forgot-title">{t("forgot.title")}</h1>
+      {actionData?.sent ? (
+        <div className="alert success" role="status">
+          <p>{t("forgot.sent")}</p>
+          {loaderData.outbox ? (
+            <p>
+              <Link to={`/outbox?to=${encodeURIComponent(actionData.email)}`}>{t("forgot.openOutbox")}</Link>
+            </p>
+          ) : null}
+        </div>
+      ) : (
+        <>
+          <p className="lead">{t("forgot.lead")}</p>
+          <Form method="post" noValidate>
+            <Field
+              name="email"
+              type="email"
+              autoComplete="email"
+              label={t("login.email")}
+              defaultValue={actionData?.email}
+              error={actionData?.fieldErrors?.email}
+              required
+            />
+            <button type="submit" className="button primary">
+              {t("forgot.submit")}
+            </button>
+          </Form>
+        </>
+      )}
+      <p className="aside">
+        <Link to="/login">{t("forgot.back")}</Link>
+      </p>
+    </section>
+  );
+}

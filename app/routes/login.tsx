@@ -1,0 +1,93 @@
+import { useTranslation } from "react-i18next";
+import { data, Form, Link, redirect, useNavigation } from "react-router";
+import type { Route } from "./+types/login";
+import { Field } from "../components/field";
+import { homePathFor, optionalUser, safeRedirectPath } from "../domain/auth/authorize.server";
+import { signInSchema } from "../domain/auth/schemas";
+import { signIn } from "../domain/auth/sign-in.server";
+import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
+
+export const meta: Route.MetaFunction = () => [{ title: "Sign in · Customer Accounts" }];
+
+export async function loader({ request }: Route.LoaderArgs) {
+  const user = await optionalUser(request);
+  if (user) throw redirect(homePathFor(user));
+  const redirectTo = new URL(request.url).searchParams.get("redirectTo");
+  return { redirectTo: safeRedirectPath(redirectTo, "") };
+}
+
+export async function action({ request, context }: Route.ActionArgs) {
+  const formData = await request.formData();
+  const parsed = signInSchema.safeParse(Object.fromEntries(formData));
+  const email = String(formData.get("email") ?? "").slice(0, 254);
+  if (!parsed.success) {
+    return data({ fieldErrors: fieldErrorsOf(parsed.error), formError: null, retryAfterMinutes: 0, email }, { status: 400 });
+  }
+  const result = await signIn({
+    email: parsed.data.email,
+    password: parsed.data.password,
+    ip: context?.clientIp ?? "unknown",
+    userAgent: request.headers.get("user-agent"),
+  });
+  if (!result.ok) {
+    const tooMany = result.error === "too_many_attempts";
+    return data(
+      {
+        fieldErrors: {} as FieldErrors,
+        formError: tooMany ? "auth:errors.tooManyAttempts" : "auth:errors.invalidCredentials",
+        retryAfterMinutes: tooMany ? Math.ceil(result.retryAfterSeconds / 60) : 0,
+        email,
+      },
+      { status: tooMany ? 429 : 401, headers: tooMany ? { "Retry-After": String(result.retryAfterSeconds) } : undefined },
+    );
+  }
+  const home = result.role === "CUSTOMER" ? "/account" : "/rep";
+  const target = safeRedirectPath(parsed.data.redirectTo, home);
+  // A customer sent to a rep page (or the reverse) lands on their own home instead.
+  const fits = result.role === "CUSTOMER" ? !target.startsWith("/rep") : !target.startsWith("/account");
+  throw redirect(fits ? target : home, { headers: { "Set-Cookie": result.setCookie } });
+}
+
+export default function Login({ loaderData, actionData }: Route.ComponentProps) {
+  const { t } = useTranslation("auth");
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting";
+  return (
+    <section className="panel narrow" aria-labelledby="login-title">
+      <h1 id="login-title">{t("login.title")}</h1>
+      <p className="lead">{t("login.lead")}</p>
+      {actionData?.formError ? (
+        <div className="alert error" role="alert">
+          {t(actionData.formError, { minutes: actionData.retryAfterMinutes })}
+        </div>
+      ) : null}
+      <Form method="post" noValidate>
+        <input type="hidden" name="redirectTo" value={loaderData.redirectTo} />
+        <Field
+          name="email"
+          type="email"
+          autoComplete="username"
+          label={t("login.email")}
+          defaultValue={actionData?.email}
+          error={actionData?.fieldErrors?.email}
+          required
+          autoFocus
+        />
+        <Field
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          label={t("login.password")}
+          error={actionData?.fieldErrors?.password}
+          required
+        />
+        <button type="submit" className="button primary" disabled={busy}>
+          {busy ? t("login.submitting") : t("login.submit")}
+        </button>
+      </Form>
+      <p className="aside">
+        <Link to="/forgot-password">{t("login.forgot")}</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,70 @@
+import { useTranslation } from "react-i18next";
+import { data, Form } from "react-router";
+import { z } from "zod";
+import type { Route } from "./+types/outbox";
+import { optionalUser } from "../domain/auth/authorize.server";
+import { outboxEnabled } from "../domain/mail/outbox.server";
+import { useFormat } from "../i18n/format";
+import { db } from "../utils/db.server";
+
+export const meta: Route.MetaFunction = () => [{ title: "Mail outbox · Customer Accounts" }];
+
+const querySchema = z.object({ to: z.string().trim().toLowerCase().max(254).optional() });
+
+/**
+ * The embedded default's mail catcher: what the portal would have emailed. It only
+ * exists while no SMTP_URL is set. Staff see everything; anyone else must name the
+ * address they are waiting on (as with a reset link), and customers never browse it.
+ */
+export async function loader({ request }: Route.LoaderArgs) {
+  if (!outboxEnabled()) throw data({ reason: "not_found" }, { status: 404 });
+  const user = await optionalUser(request);
+  const isStaff = user?.role === "REP" || user?.role === "MANAGER";
+  const parsed = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  const to = parsed.success ? parsed.data.to || undefined : undefined;
+  if (user?.role === "CUSTOMER" && to !== user.email) throw data({ reason: "forbidden" }, { status: 403 });
+  if (!isStaff && !to) return { emails: [], to: "", mustFilter: true };
+  const emails = await db().outboxEmail.findMany({
+    where: to ? { to } : undefined,
+    orderBy: { createdAt: "desc" },
+    take: 50,
+    select: { id: true, to: true, subject: true, text: true, language: true, createdAt: true, status: true },
+  });
+  return { emails, to: to ?? "", mustFilter: false };
+}
+
+export default function Outbox({ loaderData }: Route.ComponentProps) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  return (
+    <div className="page">
+      <h1>{t("outbox.title")}</h1>
+      <p className="lead">{t("outbox.lead")}</p>
+      <Form method="get" className="inline-form">
+        <label htmlFor="to">{t("outbox.filterLabel")}</label>
+        <input id="to" name="to" type="email" defaultValue={loaderData.to} />
+        <button type="submit" className="button">
+          {t("outbox.filter")}
+        </button>
+      </Form>
+      {loaderData.mustFilter ? <p className="note">{t("outbox.mustFilter")}</p> : null}
+      {!loaderData.mustFilter && loaderData.emails.length === 0 ? <p className="note">{t("outbox.empty")}</p> : null}
+      <ol className="mail-list">
+        {loaderData.emails.map((email) => (
+          <li key={email.id} className="panel mail">
+            <p className="mail-meta">
+              <span>{t("outbox.to", { to: email.to })}</span> · <time dateTime={new Date(email.createdAt).toISOString()}>{f.dateTime(email.createdAt)}</time> ·{" "}
+              <span lang={email.language}>{email.language.toUpperCase()}</span>
+            </p>
+            <h2 className="mail-subject" lang={email.language}>
+              {email.subject}
+            </h2>
+            <pre className="mail-body" lang={email.language}>
+              {email.text}
+            </pre>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}

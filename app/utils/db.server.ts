@@ -1,0 +1,88 @@
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "../generated/prisma/client";
+
+export type { PrismaClient };
+
+/**
+ * One database per process. The same URL picks the driver everywhere: `pglite:<dir>`
+ * (or `pglite:memory`) runs PostgreSQL inside the process; `postgres://…` talks to a
+ * server. `sql` runs plain SQL on the same connection(s) — the migration runner
+ * needs multi-statement scripts, which Prisma's parameterised raw queries refuse.
+ */
+export type Database = {
+  kind: "pglite" | "postgres";
+  prisma: PrismaClient;
+  sql: {
+    exec(script: string): Promise<void>;
+    query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  };
+  close(): Promise<void>;
+};
+
+export async function openDatabase(url: string): Promise<Database> {
+  if (url.startsWith("pglite:")) {
+    const location = url.slice("pglite:".length);
+    let client: PGlite;
+    if (location === "memory" || location === "") {
+      client = new PGlite();
+    } else {
+      fs.mkdirSync(path.dirname(path.resolve(location)), { recursive: true });
+      client = new PGlite(path.resolve(location));
+    }
+    await client.waitReady;
+    // pglite-prisma-adapter 0.6 types against driver-adapter-utils 6.10; the runtime
+    // contract is the same in 6.19 (see shared/recipes/prisma-offline.md).
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) as never });
+    return {
+      kind: "pglite",
+      prisma,
+      sql: {
+        exec: async (script) => void (await client.exec(script)),
+        query: async (text, params) => (await client.query(text, params as any[])).rows as any,
+      },
+      close: async () => {
+        await prisma.$disconnect();
+        await client.close();
+      },
+    };
+  }
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+  return {
+    kind: "postgres",
+    prisma,
+    sql: {
+      exec: async (script) => void (await pool.query(script)),
+      query: async (text, params) => (await pool.query(text, params as any[])).rows,
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+// Kept on globalThis: the server (outside Vite's module graph), the built app bundle
+// and dev-mode hot reloads must all share one connection — PGlite allows only one.
+const DB_KEY = Symbol.for("portal.database");
+type DbHolder = { [DB_KEY]?: Database };
+
+export function setDatabase(database: Database | undefined) {
+  (globalThis as DbHolder)[DB_KEY] = database;
+}
+
+export function currentDatabase(): Database {
+  const database = (globalThis as DbHolder)[DB_KEY];
+  if (!database) throw new Error("The database has not been opened (call setDatabase at start-up).");
+  return database;
+}
+
+/** The Prisma client every loader, action and socket handler uses. */
+export function db(): PrismaClient {
+  return currentDatabase().prisma;
+}

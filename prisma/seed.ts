@@ -1,0 +1,361 @@
+/**
+ * Demo data that looks like a real credit & collections book: four customer accounts
+ * in USD, MXN and EUR, 300+ invoices across every aging bucket (some partly paid,
+ * some disputed), orders on credit hold, reps of every level with different
+ * languages, a manager, authority limits and policy as data. Idempotent: reference
+ * data is upserted by its natural key, and an account's ledger is generated only
+ * when the account has none yet.
+ */
+import { hashPassword } from "../app/domain/auth/password.server";
+import type { PrismaClient } from "../app/utils/db.server";
+import { DEMO_PASSWORD } from "./demo-users";
+
+const DAY = 86_400_000;
+
+function utcDay(date: Date, offsetDays = 0): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()) + offsetDays * DAY);
+}
+
+/** Small deterministic PRNG so every seeded database has the same ledger shape. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const AUTHORITY = [
+  { level: "REP_I", rank: 1, credit: 10_000, writeOff: 500, memo: 1_000, overLimit: 0, terms: 30 },
+  { level: "REP_II", rank: 2, credit: 50_000, writeOff: 2_500, memo: 5_000, overLimit: 5_000, terms: 45 },
+  { level: "REP_III", rank: 3, credit: 150_000, writeOff: 10_000, memo: 20_000, overLimit: 25_000, terms: 60 },
+  { level: "SENIOR", rank: 4, credit: 500_000, writeOff: 50_000, memo: 75_000, overLimit: 100_000, terms: 90 },
+  { level: "MANAGER", rank: 5, credit: 2_000_000, writeOff: 250_000, memo: 250_000, overLimit: 500_000, terms: 120 },
+] as const;
+
+const POLICY: Record<string, unknown> = {
+  "credit.policyCurrency": "USD",
+  "credit.autoApproveCeilingMinor": 1_000_000,
+  "credit.autoApproveMinScore": 75,
+  "credit.declineBelowScore": 35,
+  "credit.reviewSlaHours": 48,
+  "chat.unansweredReassignSeconds": 90,
+  "chat.disconnectGraceSeconds": 30,
+  "hours.en": { timezone: "America/Chicago", days: [1, 2, 3, 4, 5], open: "07:00", close: "19:00", holidays: ["2026-12-25", "2027-01-01"] },
+  "hours.es": { timezone: "America/Mexico_City", days: [1, 2, 3, 4, 5], open: "08:00", close: "18:00", holidays: ["2026-12-12", "2026-12-25", "2027-01-01"] },
+};
+
+const REPS = [
+  { email: "rep1@accounts.example", name: "Alice Turner", role: "REP", level: "REP_I", languages: ["en"], capacity: 3 },
+  { email: "rep2@accounts.example", name: "Beatriz Ramírez", role: "REP", level: "REP_II", languages: ["es"], capacity: 4 },
+  { email: "rep3@accounts.example", name: "Carlos Mendoza", role: "REP", level: "REP_III", languages: ["en", "es"], capacity: 4 },
+  { email: "senior@accounts.example", name: "Diana Brooks", role: "REP", level: "SENIOR", languages: ["en", "es"], capacity: 5 },
+  { email: "manager@accounts.example", name: "Elena Vargas", role: "MANAGER", level: "MANAGER", languages: ["en", "es"], capacity: 2 },
+] as const;
+
+type AccountSeed = {
+  number: string;
+  legalName: string;
+  taxId: string;
+  country: string;
+  language: "en" | "es";
+  currency: string;
+  limit: number;
+  terms: number;
+  status: "ACTIVE" | "CREDIT_HOLD" | "COLLECTIONS";
+  statusReason?: string;
+  city: string;
+  region: string;
+  ownerEmail: string;
+  user: { email: string; name: string };
+  invoices: number;
+  minInvoice: number;
+  maxInvoice: number;
+  paidBias: number;
+  held: { reason: "OVER_LIMIT" | "PAST_DUE" | "ACCOUNT_ON_HOLD"; amount: number }[];
+};
+
+const ACCOUNTS: AccountSeed[] = [
+  {
+    number: "ACC-1001", legalName: "Acme Industrial Supply Inc.", taxId: "84-2917365", country: "US", language: "en", currency: "USD",
+    limit: 250_000_00, terms: 30, status: "ACTIVE", city: "Houston", region: "TX", ownerEmail: "rep1@accounts.example",
+    user: { email: "ap@acme-industrial.example", name: "Pat Morgan" }, invoices: 110, minInvoice: 800_00, maxInvoice: 8_000_00, paidBias: 0.7,
+    held: [{ reason: "OVER_LIMIT", amount: 64_500_00 }],
+  },
+  {
+    number: "ACC-1002", legalName: "Distribuidora del Norte S.A. de C.V.", taxId: "DNO980312KT4", country: "MX", language: "es", currency: "MXN",
+    limit: 1_500_000_00, terms: 30, status: "CREDIT_HOLD", statusReason: "past_due_over_60", city: "Monterrey", region: "NL", ownerEmail: "rep2@accounts.example",
+    user: { email: "cxp@distnorte.example", name: "Lucía Hernández" }, invoices: 95, minInvoice: 8_000_00, maxInvoice: 60_000_00, paidBias: 0.45,
+    held: [{ reason: "ACCOUNT_ON_HOLD", amount: 185_400_00 }, { reason: "ACCOUNT_ON_HOLD", amount: 92_750_00 }],
+  },
+  {
+    number: "ACC-1003", legalName: "Herramientas Ibéricas S.L.", taxId: "B86543217", country: "ES", language: "es", currency: "EUR",
+    limit: 120_000_00, terms: 45, status: "ACTIVE", city: "Madrid", region: "MD", ownerEmail: "rep3@accounts.example",
+    user: { email: "admin@herramientas-ibericas.example", name: "Javier Ortega" }, invoices: 70, minInvoice: 600_00, maxInvoice: 6_000_00, paidBias: 0.75,
+    held: [],
+  },
+  {
+    number: "ACC-1004", legalName: "Pacific Coast Builders LLC", taxId: "93-4418820", country: "US", language: "en", currency: "USD",
+    limit: 40_000_00, terms: 30, status: "COLLECTIONS", statusReason: "over_90", city: "Portland", region: "OR", ownerEmail: "senior@accounts.example",
+    user: { email: "billing@pacificcoast.example", name: "Sam Lee" }, invoices: 45, minInvoice: 400_00, maxInvoice: 3_000_00, paidBias: 0.3,
+    held: [{ reason: "PAST_DUE", amount: 7_800_00 }, { reason: "PAST_DUE", amount: 3_150_00 }],
+  },
+];
+
+const PRODUCTS = [
+  { sku: "HX-1200", en: "Hex bolts M12, zinc plated (box of 500)", es: "Tornillos hexagonales M12 galvanizados (caja de 500)", price: 84_00 },
+  { sku: "PV-4410", en: "PVC pipe 4 in x 10 ft, schedule 40", es: "Tubo de PVC de 4 in x 10 ft, cédula 40", price: 38_50 },
+  { sku: "CB-2250", en: "Copper building wire 12 AWG (250 ft)", es: "Cable de cobre THW calibre 12 (250 ft)", price: 129_00 },
+  { sku: "SF-0903", en: "Safety gloves, cut level A3 (dozen)", es: "Guantes de seguridad nivel de corte A3 (docena)", price: 46_75 },
+  { sku: "DR-7720", en: "Cordless drill 20V kit", es: "Taladro inalámbrico 20V con accesorios", price: 189_00 },
+  { sku: "AN-3316", en: "Anchor bolts 5/8 in (box of 50)", es: "Anclas de 5/8 in (caja de 50)", price: 62_40 },
+  { sku: "PL-1180", en: "Pallet stretch wrap 18 in (4 rolls)", es: "Película estirable para tarimas de 18 in (4 rollos)", price: 71_20 },
+];
+
+const CANNED = [
+  { shortcut: "hello", en: ["Greeting", "Hi {{customerName}}, thanks for reaching Customer Accounts. How can I help you today?"], es: ["Saludo", "Hola, {{customerName}}, gracias por comunicarse con Cuentas de Clientes. ¿En qué le puedo ayudar hoy?"] },
+  { shortcut: "balance", en: ["Invoice balance", "Invoice {{invoiceNumber}} has an open balance of {{amount}}."], es: ["Saldo de factura", "La factura {{invoiceNumber}} tiene un saldo pendiente de {{amount}}."] },
+  { shortcut: "paylink", en: ["Pay link", "I've sent you a secure link to pay {{amount}} for invoice {{invoiceNumber}}."], es: ["Liga de pago", "Le envié una liga segura para pagar {{amount}} de la factura {{invoiceNumber}}."] },
+  { shortcut: "hold", en: ["Order hold explained", "Your order is on credit hold because the account is past due. Paying {{amount}} releases it."], es: ["Explicación de retención", "Su pedido está retenido por crédito porque la cuenta tiene saldo vencido. Al pagar {{amount}} se libera."] },
+];
+
+const DISPUTE_REASONS = ["PRICING", "QUANTITY", "DAMAGED", "NOT_RECEIVED", "DUPLICATE_BILLING", "TAX"] as const;
+
+export type SeedSummary = { accounts: number; users: number; invoices: number; createdInvoices: number };
+
+export async function seedDemoData(prisma: PrismaClient, today = new Date()): Promise<SeedSummary> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+
+  for (const a of AUTHORITY) {
+    const values = {
+      rank: a.rank, currency: "USD",
+      maxCreditLimitMinor: BigInt(a.credit * 100), maxWriteOffMinor: BigInt(a.writeOff * 100),
+      maxCreditMemoMinor: BigInt(a.memo * 100), maxOverLimitReleaseMinor: BigInt(a.overLimit * 100), maxPaymentTermsDays: a.terms,
+    };
+    await prisma.authorityLimit.upsert({ where: { level: a.level }, create: { level: a.level, ...values }, update: {} });
+  }
+  for (const [key, value] of Object.entries(POLICY)) {
+    await prisma.policySetting.upsert({ where: { key }, create: { key, value: value as object }, update: {} });
+  }
+  for (const daysAgo of [0, 30]) {
+    const effectiveOn = utcDay(today, -daysAgo);
+    for (const [base, quote, rate] of [["USD", "MXN", daysAgo ? "17.10000000" : "17.25000000"], ["EUR", "USD", daysAgo ? "1.07500000" : "1.08400000"], ["EUR", "MXN", daysAgo ? "18.38250000" : "18.69900000"]] as const) {
+      await prisma.fxRate.upsert({
+        where: { base_quote_effectiveOn: { base, quote, effectiveOn } },
+        create: { base, quote, rate, effectiveOn, source: "seed" },
+        update: {},
+      });
+    }
+  }
+  for (const c of CANNED) {
+    for (const language of ["en", "es"] as const) {
+      const [title, body] = c[language];
+      await prisma.cannedResponse.upsert({
+        where: { shortcut_language: { shortcut: c.shortcut, language } },
+        create: { shortcut: c.shortcut, language, title, body },
+        update: {},
+      });
+    }
+  }
+
+  const repIds = new Map<string, string>();
+  for (const r of REPS) {
+    const rep = await prisma.user.upsert({
+      where: { email: r.email },
+      create: { email: r.email, name: r.name, passwordHash, role: r.role, staffLevel: r.level, languages: [...r.languages], chatCapacity: r.capacity, preferredLanguage: r.languages.length === 1 ? r.languages[0] : null },
+      update: {},
+    });
+    repIds.set(r.email, rep.id);
+  }
+
+  let createdInvoices = 0;
+  for (const [index, a] of ACCOUNTS.entries()) {
+    const account = await prisma.account.upsert({
+      where: { number: a.number },
+      create: {
+        number: a.number, legalName: a.legalName, taxId: a.taxId, country: a.country, preferredLanguage: a.language, currency: a.currency,
+        creditLimitMinor: BigInt(a.limit), paymentTermsDays: a.terms, status: a.status, statusReason: a.statusReason ?? null,
+        city: a.city, region: a.region, ownerRepId: repIds.get(a.ownerEmail) ?? null,
+      },
+      update: {},
+    });
+    await prisma.user.upsert({
+      where: { email: a.user.email },
+      create: { email: a.user.email, name: a.user.name, passwordHash, role: "CUSTOMER", accountId: account.id, preferredLanguage: a.language },
+      update: {},
+    });
+    if ((await prisma.invoice.count({ where: { accountId: account.id } })) === 0) {
+      createdInvoices += await seedLedger(prisma, account.id, a, index, today, repIds);
+    }
+  }
+
+  await seedCreditApplications(prisma, today);
+
+  return {
+    accounts: await prisma.account.count(),
+    users: await prisma.user.count(),
+    invoices: await prisma.invoice.count(),
+    createdInvoices,
+  };
+}
+
+async function seedLedger(prisma: PrismaClient, accountId: string, a: AccountSeed, index: number, today: Date, repIds: Map<string, string>) {
+  const random = prng(1000 + index);
+  const invoices: { id: string; number: string; accountId: string; poNumber: string; currency: string; issuedOn: Date; dueOn: Date; totalMinor: bigint; balanceMinor: bigint; status: "OPEN" | "PARTIALLY_PAID" | "PAID" }[] = [];
+  const lines: { invoiceId: string; lineNo: number; sku: string; description: string; quantity: number; unitPriceMinor: bigint; amountMinor: bigint }[] = [];
+  const partials: { invoiceId: string; amount: number; on: Date }[] = [];
+  const fullPayments: { invoiceId: string; amount: number; on: Date }[] = [];
+  const disputes: { invoiceId: string; amount: number; lineNo: number; on: Date }[] = [];
+
+  for (let i = 0; i < a.invoices; i++) {
+    // Spread issue dates over ~6 months so every aging bucket is populated.
+    const ageDays = Math.floor((i / a.invoices) * 190 + random() * 6);
+    const issuedOn = utcDay(today, -ageDays);
+    const dueOn = utcDay(issuedOn, a.terms);
+    const daysPast = Math.max(0, Math.round((utcDay(today).getTime() - dueOn.getTime()) / DAY));
+    const id = `inv_${a.number}_${String(i + 1).padStart(4, "0")}`;
+    const number = `${a.number.replace("ACC-", "")}-${String(202600 + i + 1)}`;
+
+    const lineCount = 1 + Math.floor(random() * 4);
+    const target = a.minInvoice + Math.floor(random() * (a.maxInvoice - a.minInvoice));
+    let total = 0;
+    for (let n = 1; n <= lineCount; n++) {
+      const product = PRODUCTS[Math.floor(random() * PRODUCTS.length)];
+      const unit = Math.round(product.price * (a.currency === "MXN" ? 17 : a.currency === "EUR" ? 0.92 : 1));
+      const quantity = Math.max(1, Math.round(target / lineCount / unit));
+      const amount = unit * quantity;
+      total += amount;
+      lines.push({ invoiceId: id, lineNo: n, sku: product.sku, description: product[a.language], quantity, unitPriceMinor: BigInt(unit), amountMinor: BigInt(amount) });
+    }
+
+    const paidChance = daysPast === 0 ? 0.05 : Math.min(0.95, a.paidBias * (daysPast > 90 ? 0.7 : daysPast > 60 ? 0.85 : 1));
+    const roll = random();
+    let balance = total;
+    let status: "OPEN" | "PARTIALLY_PAID" | "PAID" = "OPEN";
+    if (ageDays > 5 && roll < paidChance) {
+      balance = 0;
+      status = "PAID";
+      fullPayments.push({ invoiceId: id, amount: total, on: utcDay(dueOn, -Math.floor(random() * 5)) });
+    } else if (ageDays > 10 && roll < paidChance + 0.12) {
+      const paid = Math.round((total * (0.25 + random() * 0.5)) / 100) * 100;
+      balance = total - paid;
+      status = "PARTIALLY_PAID";
+      partials.push({ invoiceId: id, amount: paid, on: utcDay(issuedOn, 15) });
+    }
+    if (balance > 0 && daysPast > 0 && random() < 0.07) {
+      const firstLine = lines.find((l) => l.invoiceId === id && l.lineNo === 1)!;
+      disputes.push({ invoiceId: id, amount: Math.min(balance, Number(firstLine.amountMinor)), lineNo: 1, on: utcDay(dueOn, 3) });
+    }
+    invoices.push({ id, number, accountId, poNumber: `PO-${a.number.slice(4)}-${7000 + i * 3}`, currency: a.currency, issuedOn, dueOn, totalMinor: BigInt(total), balanceMinor: BigInt(balance), status });
+  }
+
+  await prisma.invoice.createMany({ data: invoices });
+  await prisma.invoiceLine.createMany({ data: lines });
+
+  // Payments as customers make them: in batches (one remittance covering several
+  // invoices) for full payments, one payment per partial.
+  const payments: { id: string; accountId: string; currency: string; amountMinor: bigint; status: "SUCCEEDED"; method: string; provider: string; idempotencyKey: string; receivedAt: Date; createdAt: Date }[] = [];
+  const allocations: { paymentId: string; invoiceId: string; amountMinor: bigint; createdAt: Date }[] = [];
+  for (let i = 0; i < fullPayments.length; i += 3) {
+    const batch = fullPayments.slice(i, i + 3);
+    const id = `pay_${a.number}_f${i}`;
+    const on = batch[batch.length - 1].on;
+    payments.push({ id, accountId, currency: a.currency, amountMinor: BigInt(batch.reduce((s, p) => s + p.amount, 0)), status: "SUCCEEDED", method: "ach", provider: "bank_transfer", idempotencyKey: `seed-${id}`, receivedAt: on, createdAt: on });
+    for (const p of batch) allocations.push({ paymentId: id, invoiceId: p.invoiceId, amountMinor: BigInt(p.amount), createdAt: on });
+  }
+  for (const [n, p] of partials.entries()) {
+    const id = `pay_${a.number}_p${n}`;
+    payments.push({ id, accountId, currency: a.currency, amountMinor: BigInt(p.amount), status: "SUCCEEDED", method: "card", provider: "stripe", idempotencyKey: `seed-${id}`, receivedAt: p.on, createdAt: p.on });
+    allocations.push({ paymentId: id, invoiceId: p.invoiceId, amountMinor: BigInt(p.amount), createdAt: p.on });
+  }
+  await prisma.payment.createMany({ data: payments });
+  await prisma.paymentAllocation.createMany({ data: allocations });
+
+  const customer = await prisma.user.findUnique({ where: { email: a.user.email } });
+  for (const [n, d] of disputes.entries()) {
+    const line = await prisma.invoiceLine.findUniqueOrThrow({ where: { invoiceId_lineNo: { invoiceId: d.invoiceId, lineNo: d.lineNo } } });
+    const reason = DISPUTE_REASONS[n % DISPUTE_REASONS.length];
+    await prisma.dispute.create({
+      data: {
+        number: `DSP-${a.number.slice(4)}-${String(n + 1).padStart(3, "0")}`,
+        accountId, invoiceId: d.invoiceId, reason, amountMinor: BigInt(d.amount), currency: a.currency, language: a.language,
+        status: n % 3 === 2 ? "IN_REVIEW" : "OPEN", openedById: customer?.id ?? null, createdAt: d.on,
+        lines: { create: [{ invoiceLineId: line.id, amountMinor: BigInt(d.amount) }] },
+        messages: {
+          create: [{
+            authorId: customer?.id ?? null,
+            body: a.language === "es" ? "La cantidad facturada no coincide con lo que recibimos. Adjuntamos la remisión." : "The billed quantity does not match what we received; packing slip attached.",
+            createdAt: d.on,
+          }],
+        },
+      },
+    });
+  }
+
+  const ownerRepId = repIds.get(a.ownerEmail) ?? null;
+  let orderNo = 1;
+  for (const hold of a.held) {
+    const placedAt = utcDay(today, -2 - orderNo);
+    await prisma.order.create({
+      data: { number: `SO-${a.number.slice(4)}-${5000 + orderNo}`, accountId, currency: a.currency, amountMinor: BigInt(hold.amount), status: "ON_HOLD", holdReason: hold.reason, heldAt: placedAt, placedAt, poNumber: `PO-${a.number.slice(4)}-H${orderNo}` },
+    });
+    orderNo++;
+  }
+  for (let n = 0; n < 3; n++) {
+    const placedAt = utcDay(today, -n);
+    await prisma.order.create({
+      data: { number: `SO-${a.number.slice(4)}-${5000 + orderNo}`, accountId, currency: a.currency, amountMinor: BigInt(Math.round(a.minInvoice * (1 + n))), status: n === 2 ? "SHIPPED" : "OPEN", placedAt },
+    });
+    orderNo++;
+  }
+
+  await prisma.accountNote.create({
+    data: {
+      accountId, authorId: ownerRepId, kind: "call",
+      body: a.language === "es" ? "Llamada con cuentas por pagar: confirman pago de las facturas vencidas para el viernes." : "Called AP: they confirmed the past-due invoices will be paid by Friday.",
+      createdAt: utcDay(today, -4),
+    },
+  });
+  return invoices.length;
+}
+
+async function seedCreditApplications(prisma: PrismaClient, today: Date) {
+  const iberica = await prisma.account.findUnique({ where: { number: "ACC-1003" } });
+  const javier = await prisma.user.findUnique({ where: { email: "admin@herramientas-ibericas.example" } });
+  const applications = [
+    {
+      number: "CA-2026-0001", accountId: iberica?.id ?? null, applicantUserId: javier?.id ?? null, applicantName: "Javier Ortega", applicantEmail: "admin@herramientas-ibericas.example",
+      language: "es", status: "SUBMITTED" as const, companyName: "Herramientas Ibéricas S.L.", taxId: "B86543217", country: "ES", city: "Madrid", region: "MD",
+      yearsInBusiness: 14, annualRevenueMinor: BigInt(8_400_000_00), currency: "EUR", requestedLimitMinor: BigInt(200_000_00), requestedTermsDays: 60,
+      bankName: "Banco Santander", bankAccountLast4: "4421", signatureName: "Javier Ortega", signedAt: utcDay(today, -3), submittedAt: utcDay(today, -3),
+      references: [
+        { companyName: "Ferretería Central Madrid", contactName: "Ana López", email: "ana@ferreteriacentral.example", yearsKnown: 6 },
+        { companyName: "Suministros Levante", contactName: "Miguel Sanz", phone: "+34 961 555 210", yearsKnown: 4 },
+      ],
+    },
+    {
+      number: "CA-2026-0002", accountId: null, applicantUserId: null, applicantName: "Rosa Delgado", applicantEmail: "rosa@soldelpacifico.example",
+      language: "es", status: "SUBMITTED" as const, companyName: "Comercializadora Sol del Pacífico S.A. de C.V.", taxId: "CSP150604AB1", country: "MX", city: "Guadalajara", region: "JA",
+      yearsInBusiness: 9, annualRevenueMinor: BigInt(42_000_000_00), currency: "MXN", requestedLimitMinor: BigInt(900_000_00), requestedTermsDays: 30,
+      bankName: "BBVA México", bankAccountLast4: "0932", signatureName: "Rosa Delgado", signedAt: utcDay(today, -1), submittedAt: utcDay(today, -1),
+      references: [
+        { companyName: "Materiales del Bajío", contactName: "Jorge Ruiz", email: "jruiz@matbajio.example", yearsKnown: 5 },
+        { companyName: "Aceros Occidente", contactName: "Claudia Ibarra", phone: "+52 33 5555 0192", yearsKnown: 3 },
+      ],
+    },
+  ];
+  for (const { references, ...application } of applications) {
+    const existing = await prisma.creditApplication.findUnique({ where: { number: application.number } });
+    if (existing) continue;
+    await prisma.creditApplication.create({
+      data: {
+        ...application,
+        references: { create: references },
+        events: { create: [{ kind: "submitted", createdAt: application.submittedAt }] },
+      },
+    });
+  }
+}

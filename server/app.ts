@@ -1,0 +1,131 @@
+import crypto from "node:crypto";
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequestHandler } from "@react-router/express";
+import compression from "compression";
+import express from "express";
+import helmet from "helmet";
+import { pino } from "pino";
+import type { ServerBuild } from "react-router";
+import { openDatabase, setDatabase, type Database } from "../app/utils/db.server";
+import { setEnv, type Env } from "./env";
+import { attachSockets, type PortalSocketServer } from "./socket";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export type PortalServer = {
+  httpServer: http.Server;
+  io: PortalSocketServer;
+  database: Database;
+  listen(port?: number, host?: string): Promise<{ port: number; url: string }>;
+  close(): Promise<void>;
+};
+
+/**
+ * One process: Express serves the React Router app and Socket.IO shares its HTTP
+ * server. Dependencies come in as arguments so tests start the real thing on a
+ * random port with their own database.
+ */
+export async function createPortalServer(options: { env: Env; mode: "production" | "development"; database?: Database }): Promise<PortalServer> {
+  const env = setEnv(options.env);
+  const logger = pino({ level: env.LOG_LEVEL });
+  const database = options.database ?? (await openDatabase(env.DATABASE_URL));
+  setDatabase(database);
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  const httpServer = http.createServer(app);
+
+  app.use((_req, res, next) => {
+    res.locals.cspNonce = crypto.randomBytes(16).toString("base64");
+    next();
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy:
+        options.mode === "development"
+          ? false // Vite's dev client injects inline scripts of its own.
+          : {
+              useDefaults: true,
+              directives: {
+                "script-src": ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
+                "connect-src": ["'self'"],
+                "img-src": ["'self'", "data:"],
+                "upgrade-insecure-requests": env.APP_URL?.startsWith("https://") ? [] : null,
+              },
+            },
+      strictTransportSecurity: env.APP_URL?.startsWith("https://") ?? false,
+    }),
+  );
+  app.use(compression());
+
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await database.sql.query("SELECT 1");
+      res.json({ ok: true, database: database.kind });
+    } catch {
+      res.status(503).json({ ok: false });
+    }
+  });
+
+  let build: ServerBuild | (() => Promise<ServerBuild>);
+  let closeVite: (() => Promise<void>) | undefined;
+  if (options.mode === "development") {
+    const vite = await import("vite");
+    const devServer = await vite.createServer({
+      configFile: path.join(ROOT, "server/vite.config.ts"),
+      server: { middlewareMode: true, hmr: { server: httpServer } },
+    });
+    app.use(devServer.middlewares);
+    build = () => devServer.ssrLoadModule("virtual:react-router/server-build") as Promise<ServerBuild>;
+    closeVite = () => devServer.close();
+  } else {
+    const buildPath = path.join(ROOT, "build/server/index.js");
+    build = (await import(buildPath)) as ServerBuild;
+    app.use("/assets", express.static(path.join(ROOT, "build/client/assets"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(path.join(ROOT, "build/client"), { maxAge: "1h" }));
+  }
+  app.use(express.static(path.join(ROOT, "public"), { maxAge: "1h" }));
+
+  app.all(
+    "/{*splat}",
+    createRequestHandler({
+      build,
+      mode: options.mode,
+      getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce as string, clientIp: req.ip ?? "unknown" }),
+    }),
+  );
+  app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    logger.error({ err: error }, "unhandled request error");
+    if (!res.headersSent) res.status(500).type("text/plain").send("Internal Server Error");
+  });
+
+  const sockets = await attachSockets(httpServer, env);
+
+  return {
+    httpServer,
+    io: sockets.io,
+    database,
+    listen(port = env.PORT, host = env.HOST) {
+      return new Promise((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, host, () => {
+          const address = httpServer.address();
+          const bound = typeof address === "object" && address ? address.port : port;
+          resolve({ port: bound, url: `http://${host === "0.0.0.0" ? "localhost" : host}:${bound}` });
+        });
+      });
+    },
+    async close() {
+      await sockets.close();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await closeVite?.();
+      if (!options.database) {
+        setDatabase(undefined);
+        await database.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * Starts the portal: `tsx server/index.ts` (production build) or with `--dev`
+ * (Vite middleware, hot reload). A bad setting stops it with one readable line.
+ */
+import { EnvError, parseEnv } from "./env";
+
+async function main() {
+  let env;
+  try {
+    env = parseEnv(process.env);
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const dev = process.argv.includes("--dev");
+  const { createPortalServer } = await import("./app");
+  const server = await createPortalServer({ env, mode: dev ? "development" : "production" });
+  const { url } = await server.listen();
+  console.log(`Customer Accounts Portal listening on ${url} (${dev ? "development" : "production"}, database: ${server.database.kind})`);
+  if (!env.STRIPE_SECRET_KEY) console.log("Payments: Stripe SANDBOX in-process (no STRIPE_SECRET_KEY set).");
+  if (!env.SMTP_URL) console.log(`Mail: outbox only — read it at ${url}/outbox (no SMTP_URL set).`);
+  const { DEMO_USERS_TEXT } = await import("../prisma/demo-users");
+  console.log(DEMO_USERS_TEXT);
+
+  const stop = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((error) => {
+  console.error(`The portal could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
