@@ -81,7 +81,7 @@ type AccountSeed = {
 const ACCOUNTS: AccountSeed[] = [
   {
     number: "ACC-1001", legalName: "Acme Industrial Supply Inc.", taxId: "84-2917365", country: "US", language: "en", currency: "USD",
-    limit: 250_000_00, terms: 30, status: "ACTIVE", city: "Houston", region: "TX", ownerEmail: "rep1@accounts.example",
+    limit: 400_000_00, terms: 30, status: "ACTIVE", city: "Houston", region: "TX", ownerEmail: "rep1@accounts.example",
     user: { email: "ap@acme-industrial.example", name: "Pat Morgan" }, invoices: 110, minInvoice: 800_00, maxInvoice: 8_000_00, paidBias: 0.7,
     held: [{ reason: "OVER_LIMIT", amount: 64_500_00 }],
   },

@@ -9,6 +9,9 @@ import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
 
 export const meta: Route.MetaFunction = () => [{ title: "Sign in · Customer Accounts" }];
 
+// Retry-After from a throttled sign-in must reach the document response.
+export const headers: Route.HeadersFunction = ({ actionHeaders }) => actionHeaders;
+
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await optionalUser(request);
   if (user) throw redirect(homePathFor(user));
@@ -71,7 +74,6 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
           defaultValue={actionData?.email}
           error={actionData?.fieldErrors?.email}
           required
-          autoFocus
         />
         <Field
           name="password"

@@ -9,6 +9,8 @@ import { fieldErrorsOf } from "../utils/forms";
 
 export const meta: Route.MetaFunction = () => [{ title: "Choose a new password · Customer Accounts" }];
 
+export const headers: Route.HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
+
 export async function loader({ request }: Route.LoaderArgs) {
   const token = new URL(request.url).searchParams.get("token") ?? "";
   const usable = token.length >= 20 && token.length <= 100 && (await isResetTokenUsable(token));

@@ -1,0 +1,79 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { openDatabase, type Database } from "../../app/utils/db.server";
+import { applyMigrations } from "../../prisma/migrate";
+import { seedDemoData } from "../../prisma/seed";
+import { copyTemplate } from "../support/databases";
+
+let database: Database;
+let dispose: () => Promise<void>;
+beforeAll(async () => {
+  const copy = await copyTemplate(inject("templateDatabaseUrl"));
+  dispose = copy.dispose;
+  database = await openDatabase(copy.url);
+});
+afterAll(async () => {
+  await database?.close();
+  await dispose?.();
+});
+
+describe("migrations", () => {
+  it("are applied once and recorded in Prisma's own table", async () => {
+    const again = await applyMigrations(database);
+    expect(again.applied).toEqual([]);
+    const rows = await database.sql.query<{ migration_name: string; checksum: string }>(`SELECT migration_name, checksum FROM "_prisma_migrations"`);
+    expect(rows.map((r) => r.migration_name)).toContain("20261123000000_init");
+    expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.checksum))).toBe(true);
+  });
+
+  it("refuse a migration edited after it was applied", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "migrations-"));
+    fs.cpSync(path.resolve("prisma/migrations"), dir, { recursive: true });
+    fs.appendFileSync(path.join(dir, "20261123000000_init", "migration.sql"), "\n-- edited\n");
+    await expect(applyMigrations(database, dir)).rejects.toThrow(/edited after it was applied/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("roll back a failing migration completely", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "migrations-"));
+    fs.cpSync(path.resolve("prisma/migrations"), dir, { recursive: true });
+    fs.mkdirSync(path.join(dir, "20991231000000_broken"));
+    fs.writeFileSync(path.join(dir, "20991231000000_broken", "migration.sql"), `CREATE TABLE "Half" (id int);\nSELECT * FROM "NoSuchTable";`);
+    await expect(applyMigrations(database, dir)).rejects.toThrow();
+    const half = await database.sql.query(`SELECT to_regclass('"Half"') AS t`);
+    expect(half[0]).toEqual({ t: null });
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe("seed data", () => {
+  it("looks like a real book and is idempotent", async () => {
+    const prisma = database.prisma;
+    const summary = await seedDemoData(prisma);
+    expect(summary.createdInvoices).toBe(0);
+    expect(summary.invoices).toBeGreaterThanOrEqual(300);
+
+    const accounts = await prisma.account.findMany();
+    expect(new Set(accounts.map((a) => a.currency))).toEqual(new Set(["USD", "MXN", "EUR"]));
+    expect(accounts.some((a) => a.status === "CREDIT_HOLD")).toBe(true);
+    const pending = await prisma.creditApplication.findMany({ where: { status: "SUBMITTED" } });
+    expect(pending.some((p) => p.accountId !== null)).toBe(true);
+    expect(await prisma.invoice.count({ where: { status: "PARTIALLY_PAID" } })).toBeGreaterThan(0);
+    expect(await prisma.dispute.count()).toBeGreaterThan(0);
+    expect(await prisma.order.count({ where: { status: "ON_HOLD" } })).toBeGreaterThan(0);
+
+    const reps = await prisma.user.findMany({ where: { role: { in: ["REP", "MANAGER"] } } });
+    expect(new Set(reps.map((r) => r.staffLevel))).toEqual(new Set(["REP_I", "REP_II", "REP_III", "SENIOR", "MANAGER"]));
+    const languageSets = new Set(reps.map((r) => [...r.languages].sort().join("+")));
+    expect(languageSets).toEqual(new Set(["en", "es", "en+es"]));
+    expect(await prisma.authorityLimit.count()).toBe(5);
+
+    // Invoice balances agree with their payments.
+    const mismatched = await database.sql.query(`
+      SELECT i.id FROM "Invoice" i LEFT JOIN "PaymentAllocation" a ON a."invoiceId" = i.id
+      GROUP BY i.id HAVING i."totalMinor" - COALESCE(SUM(a."amountMinor"), 0) <> i."balanceMinor"`);
+    expect(mismatched).toEqual([]);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * A customer reaches only their own account. Every route in app/routes.ts is listed
+ * here with what an anonymous visitor, a customer of another account, and staff get;
+ * a route added without a line here fails the first test.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import routes from "../../app/routes";
+import { startPortal, textOf, type TestPortal, type Browser } from "../support/portal";
+
+let portal: TestPortal;
+let acme: { id: string };
+let norte: { id: string; legalName: string };
+beforeAll(async () => {
+  portal = await startPortal();
+  acme = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1001" } });
+  norte = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1002" } });
+});
+afterAll(async () => {
+  await portal?.close();
+});
+
+const COVERED = ["", "login", "logout", "forgot-password", "reset-password", "set-language", "account", "rep", "rep/accounts/:accountId", "outbox", "*"];
+
+it("every route is covered by this file", () => {
+  const paths = routes.map((r) => r.path ?? "");
+  expect(paths.sort()).toEqual([...COVERED].sort());
+});
+
+describe("a customer of Acme", () => {
+  let customer: Browser;
+  beforeAll(async () => {
+    customer = await portal.signedIn("ap@acme-industrial.example");
+  });
+
+  it("sees only their own account on /account, whatever the URL says", async () => {
+    for (const url of ["/account", `/account?accountId=${norte.id}`, `/account?account=ACC-1002`]) {
+      const page = await customer.page(url);
+      expect(page.status).toBe(200);
+      const text = textOf(page.html);
+      expect(text).toContain("Acme Industrial Supply Inc.");
+      expect(text).not.toContain(norte.legalName);
+    }
+  });
+
+  it("gets 403 on the rep side, including another account's 360", async () => {
+    for (const url of ["/rep", `/rep/accounts/${norte.id}`, `/rep/accounts/${acme.id}`]) {
+      const res = await customer.get(url);
+      expect(res.status, url).toBe(403);
+      expect(textOf(await res.text())).not.toContain(norte.legalName);
+    }
+  });
+
+  it("cannot read another user's mail in the outbox", async () => {
+    expect((await customer.get("/outbox")).status).toBe(403);
+    expect((await customer.get("/outbox?to=cxp@distnorte.example")).status).toBe(403);
+    expect((await customer.get("/outbox?to=ap@acme-industrial.example")).status).toBe(200);
+  });
+
+  it("cannot change another user's language by form field", async () => {
+    const other = await portal.db.user.findUniqueOrThrow({ where: { email: "cxp@distnorte.example" } });
+    const res = await customer.post("/set-language", { language: "en", userId: other.id, accountId: norte.id, redirectTo: "/account" });
+    expect(res.status).toBe(302);
+    const after = await portal.db.user.findUniqueOrThrow({ where: { id: other.id } });
+    expect(after.preferredLanguage).toBe("es");
+  });
+
+  it("gets 404 for unknown pages and rejected posts", async () => {
+    expect((await customer.get("/accounts/ACC-1002")).status).toBe(404);
+    expect((await customer.post("/account", { accountId: norte.id })).status).toBe(405);
+  });
+});
+
+describe("an anonymous visitor", () => {
+  it.each(["/account", "/rep", "/rep/accounts/anything"])("is sent to sign in from %s", async (url) => {
+    const res = await portal.browser().get(url);
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe(`/login?redirectTo=${encodeURIComponent(url)}`);
+  });
+
+  it("can open the public pages", async () => {
+    for (const url of ["/", "/login", "/forgot-password"]) expect((await portal.browser().get(url)).status).toBe(200);
+    expect((await portal.browser().get("/reset-password")).status).toBe(400);
+    expect((await portal.browser().get("/logout")).status).toBe(302);
+    expect((await portal.browser().get("/set-language")).status).toBe(302);
+  });
+
+  it("must name a recipient to see anything in the outbox", async () => {
+    const page = await portal.browser().page("/outbox");
+    expect(page.status).toBe(200);
+    expect(textOf(page.html)).toContain("Enter the email address you are expecting a message at.");
+  });
+});
+
+describe("staff", () => {
+  it("reach any account's 360 and get 404 for one that does not exist", async () => {
+    const rep = await portal.signedIn("rep1@accounts.example");
+    const page = await rep.page(`/rep/accounts/${norte.id}`);
+    expect(page.status).toBe(200);
+    expect(textOf(page.html)).toContain(norte.legalName);
+    expect((await rep.get("/rep/accounts/does-not-exist")).status).toBe(404);
+  });
+
+  it("are sent to their own home from the customer page", async () => {
+    const rep = await portal.signedIn("rep1@accounts.example");
+    expect((await rep.get("/account")).status).toBe(403);
+  });
+});

@@ -1,0 +1,26 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+function start(env: Record<string, string>) {
+  return spawnSync(process.execPath, ["--import", "tsx", path.resolve("server/index.ts")], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    encoding: "utf8",
+    timeout: 20_000,
+  });
+}
+
+describe("server start-up", () => {
+  it.each([
+    [{ PORT: "abc" }, 'Invalid configuration: PORT must be a whole number (got "abc")'],
+    [{ DATABASE_URL: "mysql://localhost/db" }, 'Invalid configuration: DATABASE_URL must start with "postgres://", "postgresql://" or "pglite:"'],
+    [{ SMTP_URL: "not a url" }, "Invalid configuration: SMTP_URL must be a URL such as smtp://user:pass@host:587"],
+  ])("stops with one readable line for %o", (env, message) => {
+    const result = start(env);
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(message);
+    expect(result.stderr).not.toMatch(/\bat .+:\d+:\d+/);
+  });
+});
