@@ -8,6 +8,7 @@ async function signIn(page: Page, email: string) {
   await page.getByLabel(/^(Email|Correo electrónico)$/).fill(email);
   await page.getByLabel(/^(Password|Contraseña)$/).fill(PASSWORD);
   await page.getByRole("button", { name: /^(Sign in|Iniciar sesión)$/ }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
 }
 
 async function expectAccessible(page: Page) {
