@@ -1,12 +1,13 @@
 import { useTranslation } from "react-i18next";
 import { data } from "react-router";
 import type { Route } from "./+types/account";
+import { pageTitle } from "../i18n/meta";
 import { AgingBars, ConversionNote, CreditFigures } from "../components/account-figures";
 import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { useFormat } from "../i18n/format";
 
-export const meta: Route.MetaFunction = () => [{ title: "My account · Customer Accounts" }];
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "account");
 
 export async function loader({ request }: Route.LoaderArgs) {
   // The account is always the session's: nothing in the URL can point elsewhere.

@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, Link } from "react-router";
 import type { Route } from "./+types/forgot-password";
+import { pageTitle } from "../i18n/meta";
 import { Field } from "../components/field";
 import { requestPasswordReset } from "../domain/auth/password-reset.server";
 import { forgotPasswordSchema } from "../domain/auth/schemas";
@@ -8,7 +9,7 @@ import { outboxEnabled } from "../domain/mail/outbox.server";
 import { resolveLanguage } from "../i18n/i18n.server";
 import { fieldErrorsOf } from "../utils/forms";
 
-export const meta: Route.MetaFunction = () => [{ title: "Reset password · Customer Accounts" }];
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "forgotPassword");
 
 export function loader() {
   return { outbox: outboxEnabled() };

@@ -1,9 +1,10 @@
 import { useTranslation } from "react-i18next";
 import { Link, redirect } from "react-router";
 import type { Route } from "./+types/home";
+import { pageTitle } from "../i18n/meta";
 import { homePathFor, optionalUser } from "../domain/auth/authorize.server";
 
-export const meta: Route.MetaFunction = () => [{ title: "Customer Accounts Portal" }];
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "home");
 
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await optionalUser(request);

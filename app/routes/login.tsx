@@ -1,13 +1,14 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import type { Route } from "./+types/login";
+import { pageTitle } from "../i18n/meta";
 import { Field } from "../components/field";
 import { homePathFor, optionalUser, safeRedirectPath } from "../domain/auth/authorize.server";
 import { signInSchema } from "../domain/auth/schemas";
 import { signIn } from "../domain/auth/sign-in.server";
 import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
 
-export const meta: Route.MetaFunction = () => [{ title: "Sign in · Customer Accounts" }];
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "login");
 
 // Retry-After from a throttled sign-in must reach the document response.
 export const headers: Route.HeadersFunction = ({ actionHeaders }) => actionHeaders;

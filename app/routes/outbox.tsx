@@ -2,12 +2,13 @@ import { useTranslation } from "react-i18next";
 import { data, Form } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/outbox";
+import { pageTitle } from "../i18n/meta";
 import { optionalUser } from "../domain/auth/authorize.server";
 import { outboxEnabled } from "../domain/mail/outbox.server";
 import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
 
-export const meta: Route.MetaFunction = () => [{ title: "Mail outbox · Customer Accounts" }];
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "outbox");
 
 const querySchema = z.object({ to: z.string().trim().toLowerCase().max(254).optional() });
 

@@ -1,9 +1,14 @@
 import { useTranslation } from "react-i18next";
 import { data, Link } from "react-router";
 import type { Route } from "./+types/rep.account";
+import { pageTitle } from "../i18n/meta";
 import { AgingBars, ConversionNote, CreditFigures } from "../components/account-figures";
 import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireStaff } from "../domain/auth/authorize.server";
+
+export const meta: Route.MetaFunction = ({ matches, data }) => [
+  { title: `${data?.summary.account.legalName ?? ""} · ${pageTitle(matches, "repAccount")[0].title}` },
+];
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   await requireStaff(request);

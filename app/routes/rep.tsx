@@ -1,13 +1,14 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { Route } from "./+types/rep";
+import { pageTitle } from "../i18n/meta";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { repWorkCounts } from "../domain/staff/work-counts.server";
 import { db } from "../utils/db.server";
 import { toMinor } from "../domain/money/money";
 import { useFormat } from "../i18n/format";
 
-export const meta: Route.MetaFunction = () => [{ title: "Rep home · Customer Accounts" }];
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "rep");
 
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await requireStaff(request);

@@ -1,13 +1,14 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect } from "react-router";
 import type { Route } from "./+types/reset-password";
+import { pageTitle } from "../i18n/meta";
 import { Field } from "../components/field";
 import { isResetTokenUsable, resetPassword } from "../domain/auth/password-reset.server";
 import { MIN_PASSWORD_LENGTH } from "../domain/auth/password-rules";
 import { resetPasswordSchema } from "../domain/auth/schemas";
 import { fieldErrorsOf } from "../utils/forms";
 
-export const meta: Route.MetaFunction = () => [{ title: "Choose a new password · Customer Accounts" }];
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "resetPassword");
 
 export const headers: Route.HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 

@@ -56,6 +56,7 @@ describe("customer home", () => {
     expect(switched.headers.get("location")).toBe("/account");
     const page = await browser.page("/account");
     expect(page.html).toContain('<html lang="es"');
+    expect(page.html).toContain("<title>Mi cuenta · Cuentas de Clientes</title>");
     const text = textOf(page.html);
     const usd = (amountMinor: number) => formatMoney({ amountMinor, currency: "USD" }, "es-MX").replace(/\u00a0/g, " ");
     expect(text).toContain(`Límite de crédito ${usd(Number(expected.account.creditLimitMinor))}`);
