@@ -1,9 +1,34 @@
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { createClient } from "redis";
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract, type RateLimiterRes } from "rate-limiter-flexible";
+import { getEnv } from "../../../server/env";
 
 // Per email+address: 5 wrong passwords in 15 minutes locks that pair for 15 minutes.
 // Per address: 50 attempts an hour, whatever the email (credential stuffing).
-const perEmailAndIp = new RateLimiterMemory({ keyPrefix: "login_email_ip", points: 5, duration: 15 * 60, blockDuration: 15 * 60 });
-const perIp = new RateLimiterMemory({ keyPrefix: "login_ip", points: 50, duration: 60 * 60 });
+const RULES = {
+  pair: { keyPrefix: "login_email_ip", points: 5, duration: 15 * 60, blockDuration: 15 * 60 },
+  address: { keyPrefix: "login_ip", points: 50, duration: 60 * 60 },
+} as const;
+
+type Limiters = { pair: RateLimiterAbstract; address: RateLimiterAbstract };
+let limiters: Promise<Limiters> | undefined;
+
+/**
+ * In memory on one process; in Redis when REDIS_URL is set, so several server
+ * processes share one count (a memory limiter stands in while Redis is unreachable).
+ */
+function getLimiters(): Promise<Limiters> {
+  limiters ??= (async () => {
+    const { REDIS_URL } = getEnv();
+    if (!REDIS_URL) return { pair: new RateLimiterMemory(RULES.pair), address: new RateLimiterMemory(RULES.address) };
+    const client = createClient({ url: REDIS_URL });
+    client.on("error", () => undefined);
+    await client.connect();
+    const redis = (rule: (typeof RULES)[keyof typeof RULES]) =>
+      new RateLimiterRedis({ ...rule, storeClient: client, useRedisPackage: true, insuranceLimiter: new RateLimiterMemory(rule) });
+    return { pair: redis(RULES.pair), address: redis(RULES.address) };
+  })();
+  return limiters;
+}
 
 export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -12,10 +37,11 @@ function keyFor(email: string, ip: string) {
 }
 
 export async function checkLoginAllowed(email: string, ip: string): Promise<ThrottleVerdict> {
-  const [pair, address] = await Promise.all([perEmailAndIp.get(keyFor(email, ip)), perIp.get(ip)]);
+  const { pair, address } = await getLimiters();
+  const [pairState, addressState] = await Promise.all([pair.get(keyFor(email, ip)), address.get(ip)]);
   const blocked = [
-    { res: pair, limit: perEmailAndIp.points },
-    { res: address, limit: perIp.points },
+    { res: pairState, limit: RULES.pair.points },
+    { res: addressState, limit: RULES.address.points },
   ]
     .filter(({ res, limit }) => res !== null && res.consumedPoints >= limit)
     .map(({ res }) => res as RateLimiterRes);
@@ -25,12 +51,11 @@ export async function checkLoginAllowed(email: string, ip: string): Promise<Thro
 }
 
 export async function recordFailedLogin(email: string, ip: string): Promise<void> {
-  await Promise.all([
-    perEmailAndIp.consume(keyFor(email, ip)).catch(() => undefined),
-    perIp.consume(ip).catch(() => undefined),
-  ]);
+  const { pair, address } = await getLimiters();
+  await Promise.all([pair.consume(keyFor(email, ip)).catch(() => undefined), address.consume(ip).catch(() => undefined)]);
 }
 
 export async function recordSuccessfulLogin(email: string, ip: string): Promise<void> {
-  await perEmailAndIp.delete(keyFor(email, ip));
+  const { pair } = await getLimiters();
+  await pair.delete(keyFor(email, ip));
 }

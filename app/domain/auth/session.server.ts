@@ -73,6 +73,8 @@ export async function userFromCookie(cookieHeader: string | null | undefined) {
 export type SessionUser = NonNullable<Awaited<ReturnType<typeof userFromCookie>>>;
 
 export async function startSession(userId: string, userAgent: string | null): Promise<string> {
+  // Expired sessions are swept per user at sign-in, so the table does not grow forever.
+  await db().session.deleteMany({ where: { userId, expiresAt: { lt: new Date() } } });
   const row = await db().session.create({
     data: { userId, userAgent: userAgent?.slice(0, 255) ?? null, expiresAt: new Date(Date.now() + SESSION_TTL_MS) },
   });

@@ -1,0 +1,30 @@
+import crypto from "node:crypto";
+import { createClient } from "redis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startPortal, type TestPortal } from "../support/portal";
+import { reachable, REDIS_URL } from "../support/services";
+
+const redisUp = await reachable(Number(new URL(REDIS_URL).port || 6379), new URL(REDIS_URL).hostname);
+if (!redisUp) console.log(`SKIPPED login throttling over Redis: no Redis answers at ${REDIS_URL}`);
+
+describe.runIf(redisUp)("login throttling with REDIS_URL", () => {
+  let portal: TestPortal;
+  const redis = createClient({ url: REDIS_URL });
+  beforeAll(async () => {
+    portal = await startPortal({ REDIS_URL });
+    await redis.connect();
+  });
+  afterAll(async () => {
+    await portal?.close();
+    await redis.quit();
+  });
+
+  it("counts failures in Redis, where every server process sees them", async () => {
+    const email = `probe-${crypto.randomUUID()}@nowhere.example`;
+    for (let i = 0; i < 5; i++) expect((await portal.browser().post("/login", { email, password: "wrong-password" })).status).toBe(401);
+    expect((await portal.browser().post("/login", { email, password: "wrong-password" })).status).toBe(429);
+    const keys = await redis.keys(`login_email_ip:${email}|*`);
+    expect(keys).toHaveLength(1);
+    expect(Number(await redis.get(keys[0]))).toBeGreaterThanOrEqual(5);
+  });
+});
