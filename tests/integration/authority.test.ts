@@ -1,21 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkAuthority, levelsAtOrAbove } from "../../app/domain/authority/authority.server";
-import { openDatabase, setDatabase, type Database } from "../../app/utils/db.server";
-import { copyTemplate } from "../support/databases";
+import { useTestDatabase } from "../support/test-database";
 
-let database: Database;
-let dispose: () => Promise<void>;
-beforeAll(async () => {
-  const copy = await copyTemplate(inject("templateDatabaseUrl"));
-  dispose = copy.dispose;
-  database = await openDatabase(copy.url);
-  setDatabase(database);
-});
-afterAll(async () => {
-  setDatabase(undefined);
-  await database?.close();
-  await dispose?.();
-});
+useTestDatabase();
 
 const usd = (dollars: number) => ({ amount: { amountMinor: dollars * 100, currency: "USD" } });
 

@@ -1,22 +1,16 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { openDatabase, type Database } from "../../app/utils/db.server";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../../app/utils/db.server";
 import { applyMigrations } from "../../prisma/migrate";
 import { seedDemoData } from "../../prisma/seed";
-import { copyTemplate } from "../support/databases";
+import { useTestDatabase } from "../support/test-database";
 
+const testDatabase = useTestDatabase();
 let database: Database;
-let dispose: () => Promise<void>;
-beforeAll(async () => {
-  const copy = await copyTemplate(inject("templateDatabaseUrl"));
-  dispose = copy.dispose;
-  database = await openDatabase(copy.url);
-});
-afterAll(async () => {
-  await database?.close();
-  await dispose?.();
+beforeAll(() => {
+  database = testDatabase.current;
 });
 
 describe("migrations", () => {
