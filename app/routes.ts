@@ -11,5 +11,11 @@ export default [
   route("rep", "routes/rep.tsx"),
   route("rep/accounts/:accountId", "routes/rep.account.tsx"),
   route("outbox", "routes/outbox.tsx"),
+  route("invoices", "routes/invoices.tsx"),
+  route("invoices/:invoiceId", "routes/invoices.detail.tsx"),
+  route("pay", "routes/pay.tsx"),
+  route("payments/:paymentId", "routes/payments.detail.tsx"),
+  route("sandbox/stripe/checkout/:sessionId", "routes/sandbox.stripe.checkout.tsx"),
+  route("webhooks/stripe", "routes/webhooks.stripe.ts"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;
