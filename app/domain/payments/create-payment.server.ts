@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { Prisma } from "../../generated/prisma/client";
+
 import { db } from "../../utils/db.server";
+import { isUniqueViolation } from "./unique-violation";
 import { recordAudit } from "../audit/audit.server";
 import { parseMoneyInput, SUPPORTED_CURRENCIES, toMinor } from "../money/money";
 import { checkoutUrl, createCheckout } from "./stripe-provider.server";
@@ -96,7 +97,7 @@ export async function createPayment(input: {
         return created;
       });
     } catch (error) {
-      if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+      if (!isUniqueViolation(error)) throw error;
       payment = await db().payment.findUniqueOrThrow({ where: { idempotencyKey: key } });
     }
   }

@@ -7,6 +7,7 @@
 import type Stripe from "stripe";
 import { Prisma } from "../../generated/prisma/client";
 import { db } from "../../utils/db.server";
+import { isUniqueViolation } from "./unique-violation";
 import { recordAudit } from "../audit/audit.server";
 import { toMinor } from "../money/money";
 import { allocatePayment, invoiceStatusFor } from "./allocation";
@@ -28,7 +29,7 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
       data: { provider: "stripe", eventId: event.id, type: event.type, payload: JSON.parse(rawBody) },
     });
   } catch (error) {
-    if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+    if (!isUniqueViolation(error)) throw error;
     stored = await db().webhookEvent.findUniqueOrThrow({ where: { provider_eventId: { provider: "stripe", eventId: event.id } } });
     if (stored.processedAt) return { status: 200, body: { received: true, duplicate: true } };
   }
