@@ -17,5 +17,11 @@ export default [
   route("payments/:paymentId", "routes/payments.detail.tsx"),
   route("sandbox/stripe/checkout/:sessionId", "routes/sandbox.stripe.checkout.tsx"),
   route("webhooks/stripe", "routes/webhooks.stripe.ts"),
+  route("disputes", "routes/disputes.tsx"),
+  route("disputes/new", "routes/disputes.new.tsx"),
+  route("disputes/:disputeId", "routes/disputes.detail.tsx"),
+  route("disputes/:disputeId/attachments/:attachmentId", "routes/disputes.attachment.ts"),
+  route("rep/disputes", "routes/rep.disputes.tsx"),
+  route("rep/disputes/:disputeId", "routes/rep.disputes.detail.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

@@ -61,6 +61,9 @@ export default function InvoiceDetailPage({ loaderData }: Route.ComponentProps) 
           <p>
             <Link className="button" to={`/pay?currency=${invoice.currency}&invoice=${invoice.id}`}>
               {t("detail.payThis")}
+            </Link>{" "}
+            <Link className="button secondary" to={`/disputes/new?invoice=${invoice.id}`}>
+              {t("detail.disputeThis")}
             </Link>
           </p>
         ) : null}
@@ -126,13 +129,14 @@ export default function InvoiceDetailPage({ loaderData }: Route.ComponentProps) 
         </section>
         <section className="panel" aria-labelledby="disputes-title">
           <h2 id="disputes-title">{t("detail.disputes")}</h2>
+          {invoice.disputes.some((d) => d.open) ? <p className="note">{t("detail.disputedNote")}</p> : null}
           {invoice.disputes.length === 0 ? (
             <p className="note">{t("detail.noDisputes")}</p>
           ) : (
             <ul data-testid="invoice-disputes">
               {invoice.disputes.map((d) => (
                 <li key={d.id}>
-                  {d.number} · {t(`disputeReason.${d.reason}`)} · {f.money(d.amount)} · {t(`disputeStatus.${d.status}`)}
+                  <Link to={`/disputes/${d.id}`}>{d.number}</Link> · {t(`disputeReason.${d.reason}`)} · {f.money(d.amount)} · {t(`disputeStatus.${d.status}`)}
                 </li>
               ))}
             </ul>

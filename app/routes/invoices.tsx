@@ -38,9 +38,12 @@ export default function Invoices({ loaderData }: Route.ComponentProps) {
           <h1>{t("title")}</h1>
           <p className="lead">{t("lead")}</p>
         </div>
-        <Link className="button" to="/pay">
-          {t("pay")}
-        </Link>
+        <p className="actions">
+          <Link className="button" to="/pay">
+            {t("pay")}
+          </Link>{" "}
+          <Link to="/disputes">{t("disputesLink")}</Link>
+        </p>
       </div>
 
       <section className="panel" aria-labelledby="filters-title">

@@ -52,6 +52,8 @@ export function invoiceWhere(accountId: string, query: InvoiceListQuery, asOf = 
       where.status = { in: ["OPEN", "PARTIALLY_PAID"] };
       where.dueOn = { lt: startOfToday(asOf) };
       where.balanceMinor = { gt: 0 };
+      // An invoice under an open dispute is not past-due pressure while the dispute runs.
+      and.push({ disputes: { none: { status: { in: [...OPEN_DISPUTE_STATUSES] } } } });
       break;
     case "paid":
       where.status = "PAID";
