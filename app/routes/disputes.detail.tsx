@@ -1,11 +1,14 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, Link, useNavigation } from "react-router";
 import type { Route } from "./+types/disputes.detail";
+import invoicesStyles from "../styles/invoices.css?url";
 import { DisputeFacts, DisputeThread } from "../components/dispute-thread";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { readDisputeForm } from "../domain/disputes/dispute-form.server";
 import { isOpen, messageSchema } from "../domain/disputes/dispute-schemas";
 import { addMessage, disputeFor } from "../domain/disputes/disputes.server";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
 export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.dispute.number ?? ""} · Customer Accounts` }];
 

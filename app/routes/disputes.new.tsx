@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, redirect, useNavigation } from "react-router";
 import type { Route } from "./+types/disputes.new";
+import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { readDisputeForm } from "../domain/disputes/dispute-form.server";
 import { DISPUTE_REASONS } from "../domain/disputes/dispute-schemas";
@@ -9,6 +10,8 @@ import { invoiceForAccount } from "../domain/invoices/invoice-detail.server";
 import { formattingLocale } from "../i18n/config";
 import { useFormat } from "../i18n/format";
 import { resolveLanguage } from "../i18n/i18n.server";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
 export const meta: Route.MetaFunction = () => [{ title: "Dispute an invoice · Customer Accounts" }];
 

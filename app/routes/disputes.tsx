@@ -1,9 +1,12 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { Route } from "./+types/disputes";
+import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { disputesOfAccount } from "../domain/disputes/disputes.server";
 import { useFormat } from "../i18n/format";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
 export const meta: Route.MetaFunction = () => [{ title: "Disputes · Customer Accounts" }];
 

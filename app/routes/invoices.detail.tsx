@@ -1,9 +1,12 @@
 import { useTranslation } from "react-i18next";
 import { data, Link } from "react-router";
 import type { Route } from "./+types/invoices.detail";
+import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { invoiceForAccount } from "../domain/invoices/invoice-detail.server";
 import { useFormat } from "../i18n/format";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
 export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.invoice.number ?? ""} · Customer Accounts` }];
 

@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, Link, useSearchParams } from "react-router";
 import type { Route } from "./+types/invoices";
+import invoicesStyles from "../styles/invoices.css?url";
 import { AgingBars } from "../components/account-figures";
 import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireCustomer } from "../domain/auth/authorize.server";
@@ -8,6 +9,8 @@ import { listInvoices, parseInvoiceListQuery } from "../domain/invoices/invoice-
 import { INVOICE_FILTER_STATUSES, INVOICE_SORTS } from "../domain/invoices/invoice-query";
 import { SUPPORTED_CURRENCIES } from "../domain/money/money";
 import { useFormat } from "../i18n/format";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
 export const meta: Route.MetaFunction = () => [{ title: "Invoices · Customer Accounts" }];
 

@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, redirect, useNavigation } from "react-router";
 import type { Route } from "./+types/pay";
+import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { createPayment, readPayForm } from "../domain/payments/create-payment.server";
 import { minorUnitDigits, SUPPORTED_CURRENCIES, toMinor } from "../domain/money/money";
@@ -8,6 +9,8 @@ import { formattingLocale } from "../i18n/config";
 import { resolveLanguage } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
 export const meta: Route.MetaFunction = () => [{ title: "Pay · Customer Accounts" }];
 
@@ -83,7 +86,7 @@ export default function Pay({ loaderData, actionData }: Route.ComponentProps) {
             </option>
           ))}
         </select>
-        <button type="submit" className="button small">
+        <button type="submit" className="button">
           {t("pay.showCurrency")}
         </button>
       </Form>

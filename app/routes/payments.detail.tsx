@@ -1,10 +1,13 @@
 import { useTranslation } from "react-i18next";
 import { data, Link } from "react-router";
 import type { Route } from "./+types/payments.detail";
+import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { toMinor } from "../domain/money/money";
 import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
 export const meta: Route.MetaFunction = () => [{ title: "Payment · Customer Accounts" }];
 

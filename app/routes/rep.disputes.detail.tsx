@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import { data, Form, Link, useNavigation } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/rep.disputes.detail";
+import invoicesStyles from "../styles/invoices.css?url";
 import { DisputeFacts, DisputeThread } from "../components/dispute-thread";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { readDisputeForm } from "../domain/disputes/dispute-form.server";
@@ -11,6 +12,8 @@ import { parseMoneyInput } from "../domain/money/money";
 import { formattingLocale } from "../i18n/config";
 import { resolveLanguage } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
 export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.dispute.number ?? ""} · Customer Accounts` }];
 
@@ -127,7 +130,7 @@ export default function RepDisputeDetail({ loaderData, actionData }: Route.Compo
         </p>
         {open && dispute.assignedTo?.id !== loaderData.me ? (
           <Form method="post">
-            <button type="submit" name="intent" value="assign" className="button small" disabled={busy}>
+            <button type="submit" name="intent" value="assign" className="button" disabled={busy}>
               {t("rep.assignMe")}
             </button>
           </Form>

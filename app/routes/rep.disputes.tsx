@@ -2,9 +2,12 @@ import { useTranslation } from "react-i18next";
 import { Form, Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/rep.disputes";
+import invoicesStyles from "../styles/invoices.css?url";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { disputeQueue } from "../domain/disputes/disputes.server";
 import { useFormat } from "../i18n/format";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
 export const meta: Route.MetaFunction = () => [{ title: "Disputes queue · Customer Accounts" }];
 
@@ -28,7 +31,7 @@ export default function RepDisputes({ loaderData }: Route.ComponentProps) {
           <option value="me">{t("rep.mine")}</option>
           <option value="unassigned">{t("rep.unassigned")}</option>
         </select>
-        <button type="submit" className="button small">
+        <button type="submit" className="button">
           {t("rep.show")}
         </button>
       </Form>

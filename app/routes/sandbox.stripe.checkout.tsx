@@ -2,12 +2,15 @@ import { useTranslation } from "react-i18next";
 import { data, Form, redirect, useNavigation } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/sandbox.stripe.checkout";
+import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { toMinor } from "../domain/money/money";
 import { deliverToWebhook, sandboxEvent } from "../domain/payments/sandbox.server";
 import { sandboxActive } from "../domain/payments/stripe-provider.server";
 import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
 export const meta: Route.MetaFunction = () => [{ title: "SANDBOX checkout · Customer Accounts" }];
 
