@@ -70,6 +70,11 @@ export default function InvoiceDetailPage({ loaderData }: Route.ComponentProps) 
             </Link>
           </p>
         ) : null}
+        <p>
+          <a href={`/invoices/${invoice.id}/pdf`} download>
+            {t("detail.pdf")}
+          </a>
+        </p>
       </section>
 
       <section className="panel" aria-labelledby="lines-title">

@@ -45,7 +45,7 @@ export default function Invoices({ loaderData }: Route.ComponentProps) {
           <Link className="button" to="/pay">
             {t("pay")}
           </Link>{" "}
-          <Link to="/disputes">{t("disputesLink")}</Link>
+          <Link to="/disputes">{t("disputesLink")}</Link> <Link to="/statement">{t("statement.link")}</Link>
         </p>
       </div>
 

@@ -113,3 +113,61 @@ describe("isolation", () => {
     expect((await rep.get("/invoices")).status).toBe(403);
   });
 });
+
+describe("invoice PDF and statement", () => {
+  it("gives the invoice as a PDF in the customer's language", async () => {
+    const norteCustomer = await portal.signedIn("cxp@distnorte.example");
+    const inv = await portal.db.invoice.findFirstOrThrow({ where: { accountId: norte.id } });
+    const res = await norteCustomer.get(`/invoices/${inv.id}/pdf`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/pdf");
+    expect(res.headers.get("content-language")).toBe("es");
+    expect(res.headers.get("content-disposition")).toContain(inv.number);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
+    const en = await acmeCustomer.get(`/invoices/${(await portal.db.invoice.findFirstOrThrow({ where: { accountId: acme.id } })).id}/pdf`);
+    expect(en.headers.get("content-language")).toBe("en");
+  });
+
+  it("gives a statement as a page, a PDF and a CSV whose closing balance is the open balance", async () => {
+    const norteCustomer = await portal.signedIn("cxp@distnorte.example");
+    const today = new Date().toISOString().slice(0, 10);
+    const page = textOf((await norteCustomer.page(`/statement?from=2020-01-01&to=${today}`)).html);
+    expect(page).toContain("Estado de cuenta");
+    expect(page).toContain("Saldo final");
+    // Seeded early payments can carry a future date: take the range to the end of the ledger.
+    const csv = await norteCustomer.get("/statement.csv?from=2020-01-01&to=2099-12-31");
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    const text = await csv.text();
+    const rows = text.replace(/^\uFEFF/, "").trim().split("\r\n");
+    expect(rows[0]).toBe("Moneda,Fecha,Tipo,Referencia,OC,Cargos,Pagos y abonos,Saldo");
+    const closing = rows.at(-1)!.split(",");
+    expect(closing[2]).toBe("Saldo final");
+    const open = await portal.db.invoice.aggregate({ where: { accountId: norte.id }, _sum: { balanceMinor: true } });
+    expect(Math.round(Number(closing[7]) * 100)).toBe(Number(open._sum.balanceMinor));
+    const pdf = await norteCustomer.get(`/statement.pdf?from=2026-01-01&to=${today}`);
+    expect(pdf.headers.get("content-type")).toBe("application/pdf");
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
+  });
+
+  it("never gives another account's invoice PDF or statement, by any URL", async () => {
+    const theirs = await portal.db.invoice.findFirstOrThrow({ where: { accountId: norte.id } });
+    for (const url of [`/invoices/${theirs.id}/pdf`, `/invoices/${theirs.id}/pdf?accountId=${norte.id}`]) {
+      const res = await acmeCustomer.get(url);
+      expect(res.status, url).toBe(404);
+      expect(res.headers.get("content-type")).not.toBe("application/pdf");
+    }
+    for (const url of [`/statement.csv?accountId=${norte.id}&from=2020-01-01`, `/statement.csv?account=ACC-1002&from=2020-01-01`]) {
+      const csv = await (await acmeCustomer.get(url)).text();
+      expect(csv).not.toContain(theirs.number);
+      expect(csv).not.toContain("MXN");
+    }
+    expect(textOf((await acmeCustomer.page(`/statement?accountId=${norte.id}`)).html)).not.toContain(norte.legalName);
+    for (const url of ["/statement", "/statement.pdf", "/statement.csv", `/invoices/${theirs.id}/pdf`]) {
+      expect((await portal.browser().get(url)).status, url).toBe(302);
+    }
+    const rep = await portal.signedIn("rep1@accounts.example");
+    expect((await rep.get("/statement.pdf")).status).toBe(403);
+  });
+});
