@@ -6,6 +6,7 @@ import { AgingBars } from "../components/account-figures";
 import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { listInvoices, parseInvoiceListQuery } from "../domain/invoices/invoice-list.server";
+import { cachedForAccount } from "../domain/invoices/ledger-cache.server";
 import { INVOICE_FILTER_STATUSES, INVOICE_SORTS } from "../domain/invoices/invoice-query";
 import { SUPPORTED_CURRENCIES } from "../domain/money/money";
 import { useFormat } from "../i18n/format";
@@ -18,7 +19,10 @@ export async function loader({ request }: Route.LoaderArgs) {
   // The account is the session's; filters come from the query string and are validated.
   const user = await requireCustomer(request);
   const query = parseInvoiceListQuery(new URL(request.url).searchParams);
-  const [list, summary] = await Promise.all([listInvoices(user.accountId, query), accountSummary(user.accountId)]);
+  const [list, summary] = await Promise.all([
+    listInvoices(user.accountId, query),
+    cachedForAccount(user.accountId, "summary", () => accountSummary(user.accountId)),
+  ]);
   if (!summary) throw data({ reason: "not_found" }, { status: 404 });
   return { list, query, summary };
 }

@@ -14,6 +14,7 @@ import type { StoredFile } from "../files/stored-files.server";
 import { queueEmail } from "../mail/outbox.server";
 import { formatMoney, parseMoneyInput, toMinor, type Money } from "../money/money";
 import { invoiceStatusFor } from "../payments/allocation";
+import { invalidateAccount } from "../invoices/ledger-cache.server";
 import { isOpen, OPEN_DISPUTE_STATUSES, openDisputeSchema } from "./dispute-schemas";
 export { isOpen };
 
@@ -87,6 +88,7 @@ export async function openDispute(
     await recordAudit({ actorId: input.userId, accountId: input.accountId, entity: "Dispute", entityId: created.id, action: "dispute_opened", after: { invoiceId: invoice.id, reason: v.reason, amountMinor: amount, lines: lineShares.length } }, tx);
     return created;
   });
+  invalidateAccount(input.accountId);
   return { ok: true, value: { id: dispute.id } };
 }
 
@@ -290,6 +292,7 @@ export async function resolveWithCreditMemo(input: { disputeId: string; actor: A
     await recordAudit({ actorId: input.actor.id, accountId: d.accountId, entity: "Dispute", entityId: d.id, action: "dispute_escalated", before: { status: d.status }, after: { status: "ESCALATED", requiredLevel: decision.requiredLevel } }, tx);
     return false;
   });
+  invalidateAccount(d.accountId);
   if (posted) await notifyCustomer(d.id, "dispute_resolved", { amount });
   return { ok: true, posted, requiredLevel: decision.allowed ? undefined : decision.requiredLevel };
 }
@@ -307,6 +310,7 @@ export async function approveCreditMemo(input: { disputeId: string; actor: Actor
     await postMemo(tx, memo.id, input.actor.id, d.resolution ?? memo.reason);
     return true;
   });
+  invalidateAccount(d.accountId);
   if (!ok) return { ok: false, error: "disputes:errors.closed" };
   await notifyCustomer(d.id, "dispute_resolved", { amount: { amountMinor: toMinor(memo.amountMinor), currency: memo.currency } });
   return { ok: true };
@@ -320,6 +324,7 @@ export async function rejectDispute(input: { disputeId: string; actor: Actor; re
     await tx.dispute.update({ where: { id: d.id }, data: { status: "REJECTED", resolution: input.resolution, resolvedById: input.actor.id, resolvedAt: new Date() } });
     await recordAudit({ actorId: input.actor.id, accountId: d.accountId, entity: "Dispute", entityId: d.id, action: "dispute_rejected", before: { status: d.status }, after: { status: "REJECTED", resolution: input.resolution } }, tx);
   });
+  invalidateAccount(d.accountId);
   await notifyCustomer(d.id, "dispute_rejected");
   return { ok: true };
 }

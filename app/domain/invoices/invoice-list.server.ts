@@ -4,6 +4,7 @@ import { toMinor, type Money } from "../money/money";
 import { INVOICE_SORTS, PAGE_SIZE, type InvoiceListQuery } from "./invoice-query";
 export { parseInvoiceListQuery } from "./invoice-query";
 import { daysPastDue } from "../accounts/aging";
+import { cachedForAccount } from "./ledger-cache.server";
 
 /** Disputes in these states are still open: their amount is not "past due" pressure. */
 export const OPEN_DISPUTE_STATUSES = ["OPEN", "IN_REVIEW", "ESCALATED"] as const;
@@ -83,10 +84,12 @@ const ORDER: Record<(typeof INVOICE_SORTS)[number], keyof Prisma.InvoiceOrderByW
  */
 export async function listInvoices(accountId: string, query: InvoiceListQuery, asOf = new Date()): Promise<InvoiceList> {
   const where = invoiceWhere(accountId, query, asOf);
-  const [count, grouped] = await Promise.all([
-    db().invoice.count({ where }),
+  // One grouped query gives both the count and the totals per currency (cached briefly, see ledger-cache).
+  const { page: _page, sort: _sort, dir: _dir, ...filters } = query;
+  const grouped = await cachedForAccount(accountId, `totals:${JSON.stringify(filters)}:${asOf.toISOString().slice(0, 10)}`, () =>
     db().invoice.groupBy({ by: ["currency"], where, _sum: { totalMinor: true, balanceMinor: true }, _count: { _all: true } }),
-  ]);
+  );
+  const count = grouped.reduce((n, g) => n + g._count._all, 0);
   const pageCount = Math.max(1, Math.ceil(count / PAGE_SIZE));
   const page = Math.min(query.page, pageCount);
   const invoices = await db().invoice.findMany({

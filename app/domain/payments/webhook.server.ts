@@ -10,6 +10,7 @@ import { db } from "../../utils/db.server";
 import { isUniqueViolation } from "./unique-violation";
 import { recordAudit } from "../audit/audit.server";
 import { toMinor } from "../money/money";
+import { invalidateAccount } from "../invoices/ledger-cache.server";
 import { allocatePayment, invoiceStatusFor } from "./allocation";
 import { sendReceipt, releaseOrdersIfUnderLimit } from "./after-payment.server";
 import { refundedTruth, sessionTruth, verifyEvent } from "./stripe-provider.server";
@@ -55,6 +56,7 @@ async function applyEvent(event: Stripe.Event): Promise<string | null> {
       if (!payment) return "unknown_object";
       if (!truth.paid) return "not_paid_yet";
       const result = await applySucceeded(payment.id, truth, event.id);
+      invalidateAccount(payment.accountId);
       if (result === "applied") {
         await sendReceipt(payment.id);
         await releaseOrdersIfUnderLimit(payment.accountId, payment.id);
@@ -78,7 +80,9 @@ async function applyEvent(event: Stripe.Event): Promise<string | null> {
       const truth = await refundedTruth(event.data.object);
       const payment = await findPayment(truth.paymentId, null, truth.paymentIntentId);
       if (!payment) return "unknown_object";
-      return applyRefundTotal(payment.id, truth.refundedMinor, truth.currency, null, `event ${event.id}`);
+      const note = await applyRefundTotal(payment.id, truth.refundedMinor, truth.currency, null, `event ${event.id}`);
+      invalidateAccount(payment.accountId);
+      return note;
     }
     default:
       return "ignored_type";
