@@ -25,6 +25,8 @@ export default [
   route("disputes/new", "routes/disputes.new.tsx"),
   route("disputes/:disputeId", "routes/disputes.detail.tsx"),
   route("disputes/:disputeId/attachments/:attachmentId", "routes/disputes.attachment.ts"),
+  route("rep/payments", "routes/rep.payments.tsx"),
+  route("rep/payments/:paymentId", "routes/rep.payments.detail.tsx"),
   route("rep/disputes", "routes/rep.disputes.tsx"),
   route("rep/disputes/:disputeId", "routes/rep.disputes.detail.tsx"),
   route("*", "routes/not-found.tsx"),

@@ -18,12 +18,15 @@ export async function loader({ request }: Route.LoaderArgs) {
 }
 
 export default function RepDisputes({ loaderData }: Route.ComponentProps) {
-  const { t } = useTranslation("disputes");
+  const { t } = useTranslation(["disputes", "payments"]);
   const f = useFormat();
   return (
     <div className="page">
       <h1>{t("rep.queueTitle")}</h1>
       <p className="lead">{t("rep.queueLead")}</p>
+      <p>
+        <Link to="/rep/payments">{t("payments:rep.queueTitle")}</Link>
+      </p>
       <Form method="get" className="inline-form">
         <label htmlFor="assigned">{t("rep.assigned")}</label>
         <select id="assigned" name="assigned" defaultValue={loaderData.assigned}>

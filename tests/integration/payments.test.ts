@@ -253,6 +253,62 @@ describe("partial, declined, mismatched and refunded payments", () => {
   });
 });
 
+describe("rep reconciliation", () => {
+  it("a rep splits a flagged payment's unapplied money over two invoices, with a note, audited", async () => {
+    const rep = await portal.signedIn("rep2@accounts.example");
+    const flagged = await portal.db.payment.findFirstOrThrow({ where: { flaggedReason: "amount_mismatch" } });
+    expect(flagged.amountMinor).toBe(100n);
+    expect(flagged.unappliedMinor).toBe(100n);
+    const queue = textOf((await rep.page("/rep/payments")).html);
+    expect(queue).toContain(flagged.id);
+    const [a, b] = await openInvoices(norte.id, 2, 20);
+    const tooMuch = await rep.post(`/rep/payments/${flagged.id}`, { intent: "apply", note: "Depósito corto", [`amount-${a.id}`]: "5.00" });
+    expect(tooMuch.status).toBe(400);
+    const noNote = await rep.post(`/rep/payments/${flagged.id}`, { intent: "apply", note: "", [`amount-${a.id}`]: "0.40" });
+    expect(noNote.status).toBe(400);
+    const res = await rep.post(`/rep/payments/${flagged.id}`, { intent: "apply", note: "Split per remittance advice", [`amount-${a.id}`]: "0.40", [`amount-${b.id}`]: "0.60" });
+    expect(res.status).toBe(200);
+    const after = await portal.db.payment.findUniqueOrThrow({ where: { id: flagged.id } });
+    expect(after.unappliedMinor).toBe(0n);
+    expect(after.flaggedReason).toBeNull();
+    expect((await portal.db.invoice.findUniqueOrThrow({ where: { id: a.id } })).balanceMinor).toBe(a.balanceMinor - 40n);
+    expect((await portal.db.invoice.findUniqueOrThrow({ where: { id: b.id } })).balanceMinor).toBe(b.balanceMinor - 60n);
+    const audit = await portal.db.auditLog.findFirstOrThrow({ where: { entityId: flagged.id, action: "payment_applied_by_rep" } });
+    expect(audit.after).toMatchObject({ note: "Split per remittance advice" });
+    expect(textOf((await rep.page("/rep/payments")).html)).not.toContain(flagged.id);
+  });
+
+  it("a rep refunds part of a payment with a note; the signed refund event reopens the invoice", async () => {
+    const customer = await portal.signedIn("cxp@distnorte.example");
+    const [inv] = await openInvoices(norte.id, 1, 25);
+    const key = await payKey(customer);
+    const started = await customer.post("/pay", { idempotencyKey: key, currency: "MXN", invoiceId: inv.id, [`amount-${inv.id}`]: plain(inv.balanceMinor) });
+    const done = await customer.request(started.headers.get("location")!, { method: "POST", body: new URLSearchParams({ outcome: "pay" }) });
+    const paymentId = done.headers.get("location")!.split("/").pop()!;
+    const rep = await portal.signedIn("rep2@accounts.example");
+    expect((await rep.post(`/rep/payments/${paymentId}`, { intent: "refund", refundAmount: "100.00", note: "" })).status).toBe(400);
+    const res = await rep.post(`/rep/payments/${paymentId}`, { intent: "refund", refundAmount: "100.00", note: "Descuento por pronto pago" });
+    expect(res.status).toBe(200);
+    const payment = await portal.db.payment.findUniqueOrThrow({ where: { id: paymentId } });
+    expect(payment.status).toBe("PARTIALLY_REFUNDED");
+    expect(payment.refundedMinor).toBe(10000n);
+    const after = await portal.db.invoice.findUniqueOrThrow({ where: { id: inv.id } });
+    expect(after.balanceMinor).toBe(10000n);
+    expect(after.status).toBe("PARTIALLY_PAID");
+    expect(await portal.db.auditLog.count({ where: { entityId: paymentId, action: { in: ["refund_requested", "payment_refunded"] } } })).toBe(2);
+  });
+
+  it("is for staff only", async () => {
+    const customer = await portal.signedIn("cxp@distnorte.example");
+    const own = await portal.db.payment.findFirstOrThrow({ where: { accountId: norte.id } });
+    expect((await customer.get("/rep/payments")).status).toBe(403);
+    expect((await customer.get(`/rep/payments/${own.id}`)).status).toBe(403);
+    expect((await customer.post(`/rep/payments/${own.id}`, { intent: "refund", refundAmount: "1.00", note: "give it back" })).status).toBe(403);
+    const rep = await portal.signedIn("rep1@accounts.example");
+    expect((await rep.get("/rep/payments/nope")).status).toBe(404);
+  });
+});
+
 describe("isolation", () => {
   it("a customer cannot pay, see or complete another account's payments and invoices", async () => {
     const acmeCustomer = await portal.signedIn("ap@acme-industrial.example");

@@ -122,7 +122,8 @@ export async function applySucceeded(
         receivedAt: new Date(),
         providerPaymentId: truth.paymentIntentId,
         method: truth.method ?? payment.method,
-        ...(mismatch ? { flaggedReason: mismatch, unappliedMinor: BigInt(received) } : {}),
+        // What really arrived is the payment's amount; what was asked for stays in the audit row.
+        ...(mismatch ? { flaggedReason: mismatch, unappliedMinor: BigInt(received), ...(mismatch === "amount_mismatch" ? { amountMinor: BigInt(received) } : {}) } : {}),
       },
     });
     if (claimed.count === 0) return "already_applied";
