@@ -309,6 +309,32 @@ describe("rep reconciliation", () => {
   });
 });
 
+describe("a payment that brings exposure back within the limit", () => {
+  it("releases the orders held as over the limit, audits it and tells the customer", async () => {
+    const acmeCustomer = await portal.signedIn("ap@acme-industrial.example");
+    const [inv] = await openInvoices(acme.id, 1);
+    const held = await portal.db.order.create({
+      data: { number: `SO-TEST-${Date.now()}`, accountId: acme.id, currency: "USD", amountMinor: 50_000n, status: "ON_HOLD", holdReason: "OVER_LIMIT", heldAt: new Date() },
+    });
+    // Put the account just over its limit: exposure (open invoices + open and held orders) minus one cent.
+    const open = await portal.db.invoice.aggregate({ where: { accountId: acme.id, status: { in: ["OPEN", "PARTIALLY_PAID"] } }, _sum: { balanceMinor: true } });
+    const orders = await portal.db.order.aggregate({ where: { accountId: acme.id, status: { in: ["OPEN", "ON_HOLD"] } }, _sum: { amountMinor: true } });
+    const exposure = (open._sum.balanceMinor ?? 0n) + (orders._sum.amountMinor ?? 0n);
+    await portal.db.account.update({ where: { id: acme.id }, data: { creditLimitMinor: exposure - 1n } });
+
+    const key = await payKey(acmeCustomer);
+    const started = await acmeCustomer.post("/pay", { idempotencyKey: key, currency: "USD", invoiceId: inv.id, [`amount-${inv.id}`]: plain(inv.balanceMinor) });
+    await acmeCustomer.request(started.headers.get("location")!, { method: "POST", body: new URLSearchParams({ outcome: "pay" }) });
+
+    const order = await portal.db.order.findUniqueOrThrow({ where: { id: held.id } });
+    expect(order.status).toBe("RELEASED");
+    expect(await portal.db.auditLog.count({ where: { entity: "Order", entityId: held.id, action: "order_released" } })).toBe(1);
+    const mail = await portal.db.outboxEmail.findFirstOrThrow({ where: { to: "ap@acme-industrial.example", template: "orders_released" } });
+    expect(mail.language).toBe("en");
+    expect(mail.text).toContain(held.number);
+  });
+});
+
 describe("isolation", () => {
   it("a customer cannot pay, see or complete another account's payments and invoices", async () => {
     const acmeCustomer = await portal.signedIn("ap@acme-industrial.example");
