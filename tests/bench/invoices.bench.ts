@@ -112,6 +112,7 @@ async function main() {
   const pages: [string, string, Record<string, string>][] = [
     ["bare page (/healthz)", `${base}/healthz`, {}],
     ["bare page (/login, rendered)", `${base}/login`, {}],
+    ["signed-in page (/account)", `${base}/account`, auth],
     ["invoices, first page", `${base}/invoices`, auth],
     ["invoices, filtered + search", `${base}/invoices?status=open&currency=USD&from=2025-01-01&q=PO-${number.slice(4)}-71&sort=balance&dir=desc`, auth],
   ];
