@@ -1,5 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { Form } from "react-router";
+import { translatedTitle } from "../components/page-title";
 import type { Route } from "./+types/statement";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
@@ -8,7 +9,7 @@ import { useFormat } from "../i18n/format";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
-export const meta: Route.MetaFunction = () => [{ title: "Statement · Customer Accounts" }];
+export const meta: Route.MetaFunction = ({ matches }) => translatedTitle(matches, "invoices:statement.title");
 
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await requireCustomer(request);

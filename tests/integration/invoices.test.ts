@@ -66,7 +66,9 @@ describe("the invoice list", () => {
 
   it("is in Spanish for a Spanish-speaking customer, with Mexican formatting", async () => {
     const customer = await portal.signedIn("cxp@distnorte.example");
-    const text = textOf((await customer.page("/invoices")).html);
+    const page = await customer.page("/invoices");
+    expect(page.html).toContain("<title>Facturas · Cuentas de Clientes</title>");
+    const text = textOf(page.html);
     expect(text).toContain("Facturas");
     expect(text).toContain("Totales con estos filtros");
     expect(text).toMatch(/\$[\d,]+\.\d{2}/);
