@@ -78,7 +78,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
           </Link>
           <nav aria-label={t("nav.label")} className="site-nav">
             {user?.role === "CUSTOMER" ? <NavLink to="/account">{t("nav.accountHome")}</NavLink> : null}
+            {user?.role === "CUSTOMER" ? <NavLink to="/invoices">{t("nav.invoices")}</NavLink> : null}
             {user && user.role !== "CUSTOMER" ? <NavLink to="/rep">{t("nav.repHome")}</NavLink> : null}
+            {user && user.role !== "CUSTOMER" ? <NavLink to="/rep/disputes">{t("nav.disputes")}</NavLink> : null}
             {rootData?.outbox && (!user || user.role !== "CUSTOMER") ? <NavLink to="/outbox">{t("nav.outbox")}</NavLink> : null}
           </nav>
           <div className="header-tools">

@@ -1,14 +1,20 @@
 import enAccount from "../../locales/en/account.json";
 import enAuth from "../../locales/en/auth.json";
 import enCommon from "../../locales/en/common.json";
+import enDisputes from "../../locales/en/disputes.json";
 import enFiles from "../../locales/en/files.json";
+import enInvoices from "../../locales/en/invoices.json";
 import enMail from "../../locales/en/mail.json";
+import enPayments from "../../locales/en/payments.json";
 import enRep from "../../locales/en/rep.json";
 import esAccount from "../../locales/es/account.json";
 import esAuth from "../../locales/es/auth.json";
 import esCommon from "../../locales/es/common.json";
+import esDisputes from "../../locales/es/disputes.json";
 import esFiles from "../../locales/es/files.json";
+import esInvoices from "../../locales/es/invoices.json";
 import esMail from "../../locales/es/mail.json";
+import esPayments from "../../locales/es/payments.json";
 import esRep from "../../locales/es/rep.json";
 
 /** The one i18n setup, shared by the server render, the browser and emails. */
@@ -17,8 +23,8 @@ export type Language = (typeof SUPPORTED_LANGUAGES)[number];
 export const FALLBACK_LANGUAGE: Language = "en";
 
 export const resources = {
-  en: { common: enCommon, auth: enAuth, account: enAccount, rep: enRep, mail: enMail, files: enFiles },
-  es: { common: esCommon, auth: esAuth, account: esAccount, rep: esRep, mail: esMail, files: esFiles },
+  en: { common: enCommon, auth: enAuth, account: enAccount, rep: enRep, mail: enMail, files: enFiles, invoices: enInvoices, payments: enPayments, disputes: enDisputes },
+  es: { common: esCommon, auth: esAuth, account: esAccount, rep: esRep, mail: esMail, files: esFiles, invoices: esInvoices, payments: esPayments, disputes: esDisputes },
 } as const;
 
 export const NAMESPACES = Object.keys(resources.en) as (keyof (typeof resources)["en"])[];

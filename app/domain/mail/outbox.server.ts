@@ -4,7 +4,7 @@ import type { Language } from "../../i18n/config";
 import { translatorFor } from "../../i18n/i18n.server";
 import { db } from "../../utils/db.server";
 
-export type EmailTemplate = "password_reset";
+export type EmailTemplate = "password_reset" | "payment_receipt" | "orders_released" | "dispute_reply" | "dispute_resolved" | "dispute_rejected";
 
 let transport: Transporter | undefined;
 

@@ -1,0 +1,105 @@
+/** Invoice and statement PDFs (pdfkit), written in the reader's language and locale. */
+import PDFDocument from "pdfkit";
+import { formatMoney } from "../money/money";
+import type { InvoiceDetail } from "./invoice-detail.server";
+import type { Statement } from "./statement.server";
+
+type T = (key: string, values?: Record<string, unknown>) => string;
+
+function render(draw: (doc: PDFKit.PDFDocument) => void, title: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const doc = new PDFDocument({ size: "LETTER", margin: 50, info: { Title: title, Author: "Customer Accounts" } });
+    const chunks: Buffer[] = [];
+    doc.on("data", (c: Buffer) => chunks.push(c));
+    doc.on("end", () => resolve(Buffer.concat(chunks)));
+    doc.on("error", reject);
+    draw(doc);
+    doc.end();
+  });
+}
+
+function row(doc: PDFKit.PDFDocument, cells: { text: string; x: number; width: number; align?: "left" | "right" }[], bold = false) {
+  if (doc.y > 700) doc.addPage();
+  const y = doc.y;
+  doc.font(bold ? "Helvetica-Bold" : "Helvetica").fontSize(9);
+  let bottom = y;
+  for (const c of cells) {
+    doc.text(c.text, c.x, y, { width: c.width, align: c.align ?? "left" });
+    bottom = Math.max(bottom, doc.y);
+  }
+  doc.x = 50;
+  doc.y = bottom + 3;
+}
+
+export function invoicePdf(invoice: InvoiceDetail, t: T, locale: string): Promise<Buffer> {
+  const money = (m: { amountMinor: number; currency: string }) => formatMoney(m, locale);
+  const date = (d: string) => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(new Date(d));
+  const title = t("invoices:detail.title", { number: invoice.number });
+  return render((doc) => {
+    doc.font("Helvetica-Bold").fontSize(18).text(title);
+    doc.font("Helvetica").fontSize(10).text(`${invoice.account.legalName} · ${invoice.account.number}`);
+    doc.moveDown();
+    const facts: [string, string][] = [
+      [t("invoices:detail.po"), invoice.poNumber ?? "—"],
+      [t("invoices:detail.issued"), date(invoice.issuedOn)],
+      [t("invoices:detail.due"), date(invoice.dueOn)],
+      [t("invoices:detail.status"), t(`invoices:status.${invoice.status}`)],
+      [t("invoices:detail.daysPastDue"), String(invoice.daysPastDue)],
+    ];
+    for (const [k, v] of facts) row(doc, [{ text: k, x: 50, width: 150 }, { text: v, x: 200, width: 300 }]);
+    doc.moveDown();
+    const cols = [
+      { key: "no", x: 50, width: 25 },
+      { key: "sku", x: 78, width: 80 },
+      { key: "description", x: 160, width: 190 },
+      { key: "quantity", x: 352, width: 50, align: "right" as const },
+      { key: "unitPrice", x: 405, width: 75, align: "right" as const },
+      { key: "amount", x: 483, width: 80, align: "right" as const },
+    ];
+    row(doc, cols.map((c) => ({ ...c, text: t(`invoices:detail.line.${c.key}`) })), true);
+    for (const l of invoice.lines) {
+      const values = [String(l.lineNo), l.sku, l.description, new Intl.NumberFormat(locale).format(l.quantity), money(l.unitPrice), money(l.amount)];
+      row(doc, cols.map((c, i) => ({ ...c, text: values[i] })));
+    }
+    doc.moveDown();
+    for (const [k, v] of [[t("invoices:detail.total"), money(invoice.total)], [t("invoices:detail.paid"), money(invoice.paid)], [t("invoices:detail.balance"), money(invoice.balance)]] as const) {
+      row(doc, [{ text: k, x: 330, width: 150, align: "right" }, { text: v, x: 483, width: 80, align: "right" }], true);
+    }
+  }, title);
+}
+
+export function statementPdf(statement: Statement, t: T, locale: string): Promise<Buffer> {
+  const date = (d: string) => new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${d}T00:00:00Z`));
+  const title = t("invoices:statement.title");
+  return render((doc) => {
+    doc.font("Helvetica-Bold").fontSize(18).text(title);
+    doc.font("Helvetica").fontSize(10).text(`${statement.account.legalName} · ${statement.account.number}`);
+    doc.text(t("invoices:statement.period", { from: date(statement.from), to: date(statement.to) }));
+    const cols = [
+      { key: "date", x: 50, width: 70 },
+      { key: "type", x: 122, width: 80 },
+      { key: "reference", x: 204, width: 120 },
+      { key: "debit", x: 326, width: 75, align: "right" as const },
+      { key: "credit", x: 403, width: 75, align: "right" as const },
+      { key: "balance", x: 480, width: 83, align: "right" as const },
+    ];
+    for (const s of statement.sections) {
+      const money = (minor: number) => formatMoney({ amountMinor: minor, currency: s.currency }, locale);
+      doc.moveDown();
+      doc.font("Helvetica-Bold").fontSize(12).text(s.currency, 50);
+      row(doc, cols.map((c) => ({ ...c, text: t(`invoices:statement.csv.${c.key}`) })), true);
+      row(doc, [{ ...cols[0], text: date(statement.from) }, { ...cols[1], text: t("invoices:statement.opening"), width: 200 }, { ...cols[5], text: money(s.openingMinor) }]);
+      for (const l of s.lines) {
+        row(doc, [
+          { ...cols[0], text: date(l.date) },
+          { ...cols[1], text: t(`invoices:statement.kinds.${l.kind}`) },
+          { ...cols[2], text: l.reference },
+          { ...cols[3], text: l.debitMinor ? money(l.debitMinor) : "" },
+          { ...cols[4], text: l.creditMinor ? money(l.creditMinor) : "" },
+          { ...cols[5], text: money(l.balanceMinor) },
+        ]);
+      }
+      row(doc, [{ ...cols[0], text: date(statement.to) }, { ...cols[1], text: t("invoices:statement.closing"), width: 200 }, { ...cols[5], text: money(s.closingMinor) }], true);
+    }
+  }, title);
+}

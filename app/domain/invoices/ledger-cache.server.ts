@@ -1,0 +1,36 @@
+/**
+ * A short-lived cache for an account's ledger aggregates (totals per currency, aging),
+ * which every invoice-list page shows and which cost a scan of the account's invoices.
+ * Our own writes (payments applied or refunded, credit memos, disputes) clear the
+ * account's entries at once; anything else is at most TTL_MS old. Pages of rows are
+ * never cached. Kept on globalThis so the server and the app bundle share it.
+ */
+const TTL_MS = 3_000;
+const MAX_ENTRIES = 2_000;
+const KEY = Symbol.for("portal.ledgerCache");
+
+type Entry = { at: number; value: Promise<unknown> };
+type Holder = { [KEY]?: Map<string, Entry> };
+
+function store(): Map<string, Entry> {
+  const holder = globalThis as Holder;
+  holder[KEY] ??= new Map();
+  return holder[KEY];
+}
+
+export function cachedForAccount<T>(accountId: string, key: string, compute: () => Promise<T>, now = Date.now()): Promise<T> {
+  const map = store();
+  const id = `${accountId}\u0000${key}`;
+  const hit = map.get(id);
+  if (hit && now - hit.at < TTL_MS) return hit.value as Promise<T>;
+  const value = compute();
+  map.set(id, { at: now, value });
+  value.catch(() => map.delete(id));
+  if (map.size > MAX_ENTRIES) map.delete(map.keys().next().value!);
+  return value;
+}
+
+export function invalidateAccount(accountId: string) {
+  const prefix = `${accountId}\u0000`;
+  for (const id of store().keys()) if (id.startsWith(prefix)) store().delete(id);
+}

@@ -1,0 +1,92 @@
+/**
+ * Statement of account for a date range: opening balance, every invoice, payment
+ * applied and adjustment in the range, running balance, closing balance — per
+ * currency, from the same rows that keep invoice balances (so the closing balance
+ * for today equals the open balance).
+ */
+import { z } from "zod";
+import { db } from "../../utils/db.server";
+import { toMinor } from "../money/money";
+
+export type StatementLine = { date: string; kind: "invoice" | "payment" | "credit" | "debit"; reference: string; po: string | null; debitMinor: number; creditMinor: number; balanceMinor: number };
+export type StatementSection = { currency: string; openingMinor: number; closingMinor: number; lines: StatementLine[] };
+export type Statement = { account: { number: string; legalName: string }; from: string; to: string; sections: StatementSection[] };
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((v) => !Number.isNaN(Date.parse(v)));
+
+export function statementRange(params: URLSearchParams, today = new Date()): { from: string; to: string } {
+  const to = day.safeParse(params.get("to")).data ?? today.toISOString().slice(0, 10);
+  const defaultFrom = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 3, 1)).toISOString().slice(0, 10);
+  let from = day.safeParse(params.get("from")).data ?? defaultFrom;
+  if (from > to) from = to;
+  return { from, to };
+}
+
+export async function statementFor(accountId: string, range: { from: string; to: string }): Promise<Statement> {
+  const from = new Date(`${range.from}T00:00:00Z`);
+  const end = new Date(Date.parse(`${range.to}T00:00:00Z`) + 86_400_000); // exclusive
+  const account = await db().account.findUniqueOrThrow({ where: { id: accountId }, select: { number: true, legalName: true } });
+  const [invoicesBefore, allocBefore, adjBefore, invoices, allocations, adjustments] = await Promise.all([
+    db().invoice.groupBy({ by: ["currency"], where: { accountId, issuedOn: { lt: from }, status: { not: "VOID" } }, _sum: { totalMinor: true } }),
+    db().$queryRaw<{ currency: string; sum: bigint }[]>`
+      SELECT i.currency, COALESCE(SUM(a."amountMinor"), 0)::bigint AS sum FROM "PaymentAllocation" a JOIN "Invoice" i ON i.id = a."invoiceId"
+      WHERE i."accountId" = ${accountId} AND a."createdAt" < ${from} GROUP BY i.currency`,
+    db().adjustment.groupBy({ by: ["currency", "kind"], where: { accountId, status: "POSTED", postedAt: { lt: from } }, _sum: { amountMinor: true } }),
+    db().invoice.findMany({ where: { accountId, issuedOn: { gte: from, lt: end }, status: { not: "VOID" } }, orderBy: [{ issuedOn: "asc" }, { number: "asc" }], select: { number: true, poNumber: true, issuedOn: true, currency: true, totalMinor: true } }),
+    db().paymentAllocation.findMany({ where: { invoice: { accountId }, createdAt: { gte: from, lt: end } }, orderBy: { createdAt: "asc" }, select: { paymentId: true, amountMinor: true, createdAt: true, invoice: { select: { number: true, currency: true } } } }),
+    db().adjustment.findMany({ where: { accountId, status: "POSTED", postedAt: { gte: from, lt: end } }, orderBy: { postedAt: "asc" }, select: { number: true, kind: true, amountMinor: true, currency: true, postedAt: true, invoice: { select: { number: true } } } }),
+  ]);
+  const opening = new Map<string, number>();
+  const add = (currency: string, amount: number) => opening.set(currency, (opening.get(currency) ?? 0) + amount);
+  for (const r of invoicesBefore) add(r.currency, toMinor(r._sum.totalMinor));
+  for (const r of allocBefore) add(r.currency, -toMinor(r.sum));
+  for (const r of adjBefore) add(r.currency, (r.kind === "DEBIT_MEMO" ? 1 : -1) * toMinor(r._sum.amountMinor));
+
+  type Raw = Omit<StatementLine, "balanceMinor"> & { currency: string; at: number };
+  const raw: Raw[] = [
+    ...invoices.map((i) => ({ currency: i.currency, at: i.issuedOn.getTime(), date: i.issuedOn.toISOString().slice(0, 10), kind: "invoice" as const, reference: i.number, po: i.poNumber, debitMinor: toMinor(i.totalMinor), creditMinor: 0 })),
+    ...allocations.map((a) => {
+      const amount = toMinor(a.amountMinor);
+      return { currency: a.invoice.currency, at: a.createdAt.getTime(), date: a.createdAt.toISOString().slice(0, 10), kind: "payment" as const, reference: a.invoice.number, po: null, debitMinor: amount < 0 ? -amount : 0, creditMinor: amount > 0 ? amount : 0 };
+    }),
+    ...adjustments.map((a) => ({
+      currency: a.currency, at: a.postedAt!.getTime(), date: a.postedAt!.toISOString().slice(0, 10), kind: a.kind === "DEBIT_MEMO" ? ("debit" as const) : ("credit" as const),
+      reference: a.invoice ? `${a.number} · ${a.invoice.number}` : a.number, po: null,
+      debitMinor: a.kind === "DEBIT_MEMO" ? toMinor(a.amountMinor) : 0, creditMinor: a.kind === "DEBIT_MEMO" ? 0 : toMinor(a.amountMinor),
+    })),
+  ].sort((a, b) => a.at - b.at || (a.kind === "invoice" ? -1 : 1));
+
+  const currencies = [...new Set([...opening.keys(), ...raw.map((r) => r.currency)])].sort();
+  return {
+    account,
+    from: range.from,
+    to: range.to,
+    sections: currencies.map((currency) => {
+      let balance = opening.get(currency) ?? 0;
+      const openingMinor = balance;
+      const lines = raw
+        .filter((r) => r.currency === currency)
+        .map(({ currency: _c, at: _a, ...r }) => {
+          balance += r.debitMinor - r.creditMinor;
+          return { ...r, balanceMinor: balance };
+        });
+      return { currency, openingMinor, closingMinor: balance, lines };
+    }),
+  };
+}
+
+/** CSV for spreadsheets: plain decimal amounts (no grouping), one header row in the customer's language. */
+export function statementCsv(statement: Statement, t: (key: string) => string): string {
+  const cell = (v: string | number | null) => {
+    const s = v === null ? "" : String(v);
+    return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const amount = (minor: number) => (minor / 100).toFixed(2);
+  const rows: (string | number | null)[][] = [[t("invoices:statement.csv.currency"), t("invoices:statement.csv.date"), t("invoices:statement.csv.type"), t("invoices:statement.csv.reference"), t("invoices:statement.csv.po"), t("invoices:statement.csv.debit"), t("invoices:statement.csv.credit"), t("invoices:statement.csv.balance")]];
+  for (const s of statement.sections) {
+    rows.push([s.currency, statement.from, t("invoices:statement.opening"), "", "", "", "", amount(s.openingMinor)]);
+    for (const l of s.lines) rows.push([s.currency, l.date, t(`invoices:statement.kinds.${l.kind}`), l.reference, l.po, l.debitMinor ? amount(l.debitMinor) : "", l.creditMinor ? amount(l.creditMinor) : "", amount(l.balanceMinor)]);
+    rows.push([s.currency, statement.to, t("invoices:statement.closing"), "", "", "", "", amount(s.closingMinor)]);
+  }
+  return "\uFEFF" + rows.map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";
+}

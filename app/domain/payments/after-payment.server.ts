@@ -1,0 +1,75 @@
+/** What follows a received payment: the receipt, and orders it frees from a credit hold. */
+import { db } from "../../utils/db.server";
+import { accountSummary } from "../accounts/account-summary.server";
+import { recordAudit } from "../audit/audit.server";
+import { isLanguage, formattingLocale, type Language } from "../../i18n/config";
+import { queueEmail } from "../mail/outbox.server";
+import { formatMoney, toMinor } from "../money/money";
+
+async function recipientFor(accountId: string, userId: string | null) {
+  const account = await db().account.findUniqueOrThrow({ where: { id: accountId }, select: { preferredLanguage: true, legalName: true } });
+  const user =
+    (userId ? await db().user.findFirst({ where: { id: userId, accountId } }) : null) ??
+    (await db().user.findFirst({ where: { accountId, role: "CUSTOMER", active: true }, orderBy: { createdAt: "asc" } }));
+  if (!user) return null;
+  const preferred = user.preferredLanguage ?? account.preferredLanguage;
+  const language: Language = isLanguage(preferred) ? preferred : "en";
+  return { email: user.email, name: user.name, language, locale: formattingLocale(language), legalName: account.legalName };
+}
+
+/** The receipt, in the customer's language, listing what was applied to which invoice. */
+export async function sendReceipt(paymentId: string) {
+  const payment = await db().payment.findUniqueOrThrow({
+    where: { id: paymentId },
+    include: { allocations: { include: { invoice: { select: { number: true, balanceMinor: true } } }, orderBy: { createdAt: "asc" } } },
+  });
+  const to = await recipientFor(payment.accountId, payment.createdById);
+  if (!to) return;
+  const fmt = (minor: bigint | number) => formatMoney({ amountMinor: toMinor(minor), currency: payment.currency }, to.locale);
+  await queueEmail({
+    to: to.email,
+    language: to.language,
+    template: "payment_receipt",
+    values: {
+      name: to.name,
+      amount: fmt(payment.amountMinor),
+      reference: payment.id,
+      date: new Intl.DateTimeFormat(to.locale, { dateStyle: "long", timeZone: "UTC" }).format(payment.receivedAt ?? new Date()),
+      lines: payment.allocations.map((a) => `• ${a.invoice.number}: ${fmt(a.amountMinor)}`).join("\n"),
+    },
+  });
+}
+
+/**
+ * Re-runs the credit check after a payment: when exposure is back within the limit,
+ * orders held as over-limit are released (and, with nothing past due, those held for
+ * past-due balances), each with an audit row; the customer is told by email.
+ */
+export async function releaseOrdersIfUnderLimit(accountId: string, paymentId: string) {
+  const summary = await accountSummary(accountId);
+  if (!summary || summary.account.status !== "ACTIVE") return [];
+  const reasons: ("OVER_LIMIT" | "PAST_DUE")[] = [];
+  if (summary.availableCredit.amountMinor >= 0) reasons.push("OVER_LIMIT");
+  if (summary.pastDue.amountMinor - summary.disputed.amountMinor <= 0) reasons.push("PAST_DUE");
+  if (!reasons.length) return [];
+  const held = await db().order.findMany({ where: { accountId, status: "ON_HOLD", holdReason: { in: reasons } }, orderBy: { placedAt: "asc" } });
+  const released: string[] = [];
+  for (const order of held) {
+    const done = await db().$transaction(async (tx) => {
+      const updated = await tx.order.updateMany({
+        where: { id: order.id, status: "ON_HOLD" },
+        data: { status: "RELEASED", releasedAt: new Date(), releaseNote: `payment ${paymentId}` },
+      });
+      if (updated.count === 0) return false;
+      await recordAudit({ actorId: null, accountId, entity: "Order", entityId: order.id, action: "order_released", before: { status: "ON_HOLD", holdReason: order.holdReason }, after: { status: "RELEASED", paymentId } }, tx);
+      return true;
+    });
+    if (done) released.push(order.number);
+  }
+  if (released.length) {
+    const payment = await db().payment.findUniqueOrThrow({ where: { id: paymentId }, select: { createdById: true } });
+    const to = await recipientFor(accountId, payment.createdById);
+    if (to) await queueEmail({ to: to.email, language: to.language, template: "orders_released", values: { name: to.name, orders: released.join(", ") } });
+  }
+  return released;
+}

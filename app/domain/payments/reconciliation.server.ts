@@ -1,0 +1,130 @@
+/**
+ * Rep reconciliation: payments that arrived but are not (fully) applied, or that were
+ * flagged (amount or currency mismatch). A rep applies unapplied money to one or more
+ * invoices (a split), or refunds it — each with a note, each audited.
+ */
+import type { StaffLevel } from "../../generated/prisma/client";
+import { db } from "../../utils/db.server";
+import { recordAudit } from "../audit/audit.server";
+import { invalidateAccount } from "../invoices/ledger-cache.server";
+import { parseMoneyInput, toMinor, type Money } from "../money/money";
+import { releaseOrdersIfUnderLimit } from "./after-payment.server";
+import { deliverToWebhook, sandboxRefundEvent } from "./sandbox.server";
+import { createRefund, sandboxActive } from "./stripe-provider.server";
+import { applyToInvoices } from "./webhook.server";
+
+export type Actor = { id: string; staffLevel?: StaffLevel | null };
+
+export async function reconciliationQueue() {
+  const rows = await db().payment.findMany({
+    where: { status: { in: ["SUCCEEDED", "PARTIALLY_REFUNDED"] }, OR: [{ flaggedReason: { not: null } }, { unappliedMinor: { gt: 0n } }] },
+    orderBy: { receivedAt: "asc" },
+    take: 200,
+    include: { account: { select: { id: true, legalName: true, number: true } } },
+  });
+  return rows.map((p) => ({
+    id: p.id,
+    account: p.account,
+    amount: { amountMinor: toMinor(p.amountMinor), currency: p.currency },
+    unapplied: { amountMinor: toMinor(p.unappliedMinor), currency: p.currency },
+    flaggedReason: p.flaggedReason,
+    receivedAt: p.receivedAt?.toISOString() ?? null,
+  }));
+}
+
+export async function paymentForStaff(paymentId: string) {
+  const p = await db().payment.findUnique({
+    where: { id: paymentId },
+    include: {
+      account: { select: { id: true, legalName: true, number: true } },
+      allocations: { orderBy: { createdAt: "asc" }, include: { invoice: { select: { id: true, number: true } } } },
+    },
+  });
+  if (!p) return null;
+  const m = (v: bigint): Money => ({ amountMinor: toMinor(v), currency: p.currency });
+  const openInvoices = await db().invoice.findMany({
+    where: { accountId: p.accountId, currency: p.currency, status: { in: ["OPEN", "PARTIALLY_PAID"] }, balanceMinor: { gt: 0n } },
+    orderBy: [{ dueOn: "asc" }, { id: "asc" }],
+    take: 100,
+    select: { id: true, number: true, dueOn: true, balanceMinor: true },
+  });
+  const audit = await db().auditLog.findMany({ where: { entity: "Payment", entityId: p.id }, orderBy: { createdAt: "asc" } });
+  return {
+    id: p.id,
+    status: p.status,
+    account: p.account,
+    amount: m(p.amountMinor),
+    unapplied: m(p.unappliedMinor),
+    refunded: m(p.refundedMinor),
+    flaggedReason: p.flaggedReason,
+    receivedAt: p.receivedAt?.toISOString() ?? null,
+    allocations: p.allocations.map((a) => ({ invoiceId: a.invoice.id, number: a.invoice.number, amount: m(a.amountMinor) })),
+    openInvoices: openInvoices.map((i) => ({ id: i.id, number: i.number, dueOn: i.dueOn.toISOString().slice(0, 10), balance: m(i.balanceMinor) })),
+    history: audit.map((a) => ({ action: a.action, at: a.createdAt.toISOString(), after: a.after as Record<string, unknown> | null })),
+  };
+}
+
+type Outcome = { ok: true } | { ok: false; errors: Record<string, string> };
+
+/** Applies unapplied money to the chosen invoices (`amount-<invoiceId>` fields): one or a split. */
+export async function applyUnapplied(paymentId: string, actor: Actor, form: FormData, locale: string): Promise<Outcome> {
+  const note = String(form.get("note") ?? "").trim();
+  if (note.length < 3 || note.length > 1000) return { ok: false, errors: { note: "payments:errors.note" } };
+  const payment = await db().payment.findUnique({ where: { id: paymentId } });
+  if (!payment || (payment.status !== "SUCCEEDED" && payment.status !== "PARTIALLY_REFUNDED")) return { ok: false, errors: { form: "payments:errors.notApplicable" } };
+  const items: { invoiceId: string; amountMinor: number }[] = [];
+  for (const [key, value] of form) {
+    if (!key.startsWith("amount-") || typeof value !== "string" || value.trim() === "") continue;
+    const amount = parseMoneyInput(value, payment.currency, locale);
+    if (amount === null || amount <= 0) return { ok: false, errors: { [key]: "payments:errors.amountInvalid" } };
+    items.push({ invoiceId: key.slice("amount-".length), amountMinor: amount });
+  }
+  if (!items.length) return { ok: false, errors: { form: "payments:errors.chooseInvoice" } };
+  const total = items.reduce((s, i) => s + i.amountMinor, 0);
+  if (total > toMinor(payment.unappliedMinor)) return { ok: false, errors: { form: "payments:errors.moreThanUnapplied" } };
+  const invoices = await db().invoice.findMany({ where: { id: { in: items.map((i) => i.invoiceId) }, accountId: payment.accountId, currency: payment.currency }, select: { id: true, balanceMinor: true } });
+  for (const item of items) {
+    const inv = invoices.find((i) => i.id === item.invoiceId);
+    if (!inv) return { ok: false, errors: { form: "payments:errors.invoiceNotPayable" } };
+    if (item.amountMinor > toMinor(inv.balanceMinor)) return { ok: false, errors: { [`amount-${item.invoiceId}`]: "payments:errors.amountTooHigh" } };
+  }
+  await db().$transaction(async (tx) => {
+    const left = await applyToInvoices(tx, { paymentId, accountId: payment.accountId, currency: payment.currency, actorId: actor.id }, total, items);
+    const applied = total - left;
+    const unapplied = toMinor(payment.unappliedMinor) - applied;
+    const claimed = await tx.payment.updateMany({
+      where: { id: paymentId, unappliedMinor: payment.unappliedMinor },
+      data: { unappliedMinor: BigInt(unapplied), ...(unapplied === 0 ? { flaggedReason: null } : {}) },
+    });
+    if (claimed.count !== 1) throw new Error("payment changed meanwhile");
+    await recordAudit({ actorId: actor.id, accountId: payment.accountId, entity: "Payment", entityId: paymentId, action: "payment_applied_by_rep", before: { unappliedMinor: payment.unappliedMinor, flaggedReason: payment.flaggedReason }, after: { unappliedMinor: unapplied, items, note } }, tx);
+  });
+  invalidateAccount(payment.accountId);
+  await releaseOrdersIfUnderLimit(payment.accountId, paymentId);
+  return { ok: true };
+}
+
+/**
+ * Refunds part or all of a payment with a note. With Stripe keys the refund is made at
+ * Stripe and its charge.refunded webhook applies it; in the sandbox a signed
+ * charge.refunded event is delivered to our webhook — the same path either way.
+ */
+export async function refundPayment(paymentId: string, actor: Actor, form: FormData, locale: string, origin: string): Promise<Outcome> {
+  const note = String(form.get("note") ?? "").trim();
+  if (note.length < 3 || note.length > 1000) return { ok: false, errors: { refundNote: "payments:errors.note" } };
+  const payment = await db().payment.findUnique({ where: { id: paymentId } });
+  if (!payment || (payment.status !== "SUCCEEDED" && payment.status !== "PARTIALLY_REFUNDED")) return { ok: false, errors: { form: "payments:errors.notApplicable" } };
+  const amount = parseMoneyInput(String(form.get("refundAmount") ?? ""), payment.currency, locale);
+  if (amount === null || amount <= 0) return { ok: false, errors: { refundAmount: "payments:errors.amountInvalid" } };
+  if (amount > toMinor(payment.amountMinor) - toMinor(payment.refundedMinor)) return { ok: false, errors: { refundAmount: "payments:errors.moreThanPaid" } };
+  await recordAudit({ actorId: actor.id, accountId: payment.accountId, entity: "Payment", entityId: paymentId, action: "refund_requested", after: { amountMinor: amount, note } });
+  const total = toMinor(payment.refundedMinor) + amount;
+  if (sandboxActive()) {
+    const status = await deliverToWebhook(origin, sandboxRefundEvent(payment, total));
+    if (status !== 200) return { ok: false, errors: { form: "payments:errors.refundFailed" } };
+  } else {
+    if (!payment.providerPaymentId) return { ok: false, errors: { form: "payments:errors.refundFailed" } };
+    await createRefund(payment.providerPaymentId, amount, `refund_${paymentId}_${total}`);
+  }
+  return { ok: true };
+}

@@ -1,0 +1,66 @@
+/**
+ * The Stripe sandbox: what Stripe would send after a customer pays or is declined on
+ * Checkout, built as a real Stripe event, signed with the webhook secret and POSTed to
+ * our own /webhooks/stripe route — the same path real events take.
+ */
+import crypto from "node:crypto";
+import { toMinor } from "../money/money";
+import { signPayload } from "./stripe-provider.server";
+
+type SandboxPayment = { id: string; amountMinor: bigint; currency: string; checkoutSessionId: string | null };
+
+export function sandboxEvent(payment: SandboxPayment, outcome: "pay" | "decline", overrides: { amountMinor?: number; currency?: string } = {}) {
+  const created = Math.floor(Date.now() / 1000);
+  const intentId = `pi_sandbox_${payment.id}`;
+  const amount = overrides.amountMinor ?? toMinor(payment.amountMinor);
+  const currency = (overrides.currency ?? payment.currency).toLowerCase();
+  const metadata = { paymentId: payment.id };
+  const base = { id: `evt_sandbox_${crypto.randomUUID().replace(/-/g, "")}`, object: "event", api_version: "2025-01-01", created, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null } };
+  if (outcome === "pay") {
+    return {
+      ...base,
+      type: "checkout.session.completed",
+      data: {
+        object: {
+          id: payment.checkoutSessionId, object: "checkout.session", mode: "payment", status: "complete", payment_status: "paid",
+          amount_total: amount, currency, payment_intent: intentId, payment_method_types: ["card"], metadata, livemode: false,
+        },
+      },
+    };
+  }
+  return {
+    ...base,
+    type: "payment_intent.payment_failed",
+    data: {
+      object: {
+        id: intentId, object: "payment_intent", amount, currency, status: "requires_payment_method", metadata,
+        last_payment_error: { code: "card_declined", decline_code: "generic_decline", type: "card_error" },
+      },
+    },
+  };
+}
+
+export function sandboxRefundEvent(payment: SandboxPayment & { providerPaymentId: string | null }, refundedTotalMinor: number) {
+  return {
+    id: `evt_sandbox_${crypto.randomUUID().replace(/-/g, "")}`, object: "event", api_version: "2025-01-01", created: Math.floor(Date.now() / 1000), livemode: false,
+    type: "charge.refunded",
+    data: {
+      object: {
+        id: `ch_sandbox_${payment.id}`, object: "charge", amount: toMinor(payment.amountMinor), amount_refunded: refundedTotalMinor,
+        currency: payment.currency.toLowerCase(), payment_intent: payment.providerPaymentId ?? `pi_sandbox_${payment.id}`, metadata: { paymentId: payment.id }, refunded: true,
+      },
+    },
+  };
+}
+
+/** Delivers an event to the webhook route of this very server, signed as Stripe signs. */
+export async function deliverToWebhook(origin: string, event: object): Promise<number> {
+  const payload = JSON.stringify(event);
+  const res = await fetch(new URL("/webhooks/stripe", origin), {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Stripe-Signature": signPayload(payload) },
+    body: payload,
+  });
+  await res.arrayBuffer();
+  return res.status;
+}

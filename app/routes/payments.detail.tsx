@@ -1,0 +1,109 @@
+import { useTranslation } from "react-i18next";
+import { data, Link } from "react-router";
+import { translatedTitle } from "../components/page-title";
+import type { Route } from "./+types/payments.detail";
+import invoicesStyles from "../styles/invoices.css?url";
+import { requireCustomer } from "../domain/auth/authorize.server";
+import { toMinor } from "../domain/money/money";
+import { useFormat } from "../i18n/format";
+import { db } from "../utils/db.server";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
+
+export const meta: Route.MetaFunction = ({ matches }) => translatedTitle(matches, "payments:receipt.title");
+
+export async function loader({ request, params }: Route.LoaderArgs) {
+  const user = await requireCustomer(request);
+  const payment = await db().payment.findFirst({
+    where: { id: params.paymentId, accountId: user.accountId },
+    include: { allocations: { include: { invoice: { select: { id: true, number: true } } }, orderBy: { createdAt: "asc" } } },
+  });
+  if (!payment) throw data({ reason: "not_found" }, { status: 404 });
+  const m = (v: bigint) => ({ amountMinor: toMinor(v), currency: payment.currency });
+  return {
+    payment: {
+      id: payment.id,
+      status: payment.status,
+      amount: m(payment.amountMinor),
+      unapplied: m(payment.unappliedMinor),
+      refunded: m(payment.refundedMinor),
+      flagged: Boolean(payment.flaggedReason),
+      receivedAt: payment.receivedAt?.toISOString() ?? null,
+      allocations: payment.allocations.map((a) => ({ invoiceId: a.invoice.id, number: a.invoice.number, amount: m(a.amountMinor) })),
+    },
+  };
+}
+
+export default function PaymentReceipt({ loaderData }: Route.ComponentProps) {
+  const { t } = useTranslation("payments");
+  const f = useFormat();
+  const { payment } = loaderData;
+  return (
+    <div className="page">
+      <p>
+        <Link to="/invoices">← {t("receipt.back")}</Link>
+      </p>
+      <div className="page-head">
+        <h1>{t("receipt.title", { reference: payment.id })}</h1>
+        <span className={`status-pill status-${payment.status.toLowerCase()}`} data-testid="payment-status">
+          {t(`status.${payment.status}`)}
+        </span>
+      </div>
+      <div className={payment.status === "FAILED" ? "alert error" : "alert"} role="status" data-testid="payment-message">
+        {payment.flagged && payment.status === "SUCCEEDED" ? t("receipt.flagged") : t(`receipt.${payment.status}`)}
+      </div>
+      {payment.status === "FAILED" ? (
+        <p>
+          <Link className="button" to="/pay">
+            {t("receipt.tryAgain")}
+          </Link>
+        </p>
+      ) : null}
+      <section className="panel">
+        <dl className="facts">
+          <dt>{t("receipt.amount")}</dt>
+          <dd data-testid="payment-amount">{f.money(payment.amount)}</dd>
+          {payment.receivedAt ? (
+            <>
+              <dt>{t("receipt.received")}</dt>
+              <dd>{f.dateTime(payment.receivedAt)}</dd>
+            </>
+          ) : null}
+          {payment.unapplied.amountMinor > 0 ? (
+            <>
+              <dt>{t("receipt.unapplied")}</dt>
+              <dd>{f.money(payment.unapplied)}</dd>
+            </>
+          ) : null}
+          {payment.refunded.amountMinor > 0 ? (
+            <>
+              <dt>{t("receipt.refunded")}</dt>
+              <dd>{f.money(payment.refunded)}</dd>
+            </>
+          ) : null}
+        </dl>
+        {payment.allocations.length ? (
+          <table className="data" data-testid="payment-allocations">
+            <caption>{t("receipt.applied")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("receipt.invoice")}</th>
+                <th scope="col" className="num">{t("receipt.appliedAmount")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {payment.allocations.map((a, i) => (
+                <tr key={`${a.invoiceId}-${i}`}>
+                  <td>
+                    <Link to={`/invoices/${a.invoiceId}`}>{a.number}</Link>
+                  </td>
+                  <td className="num">{f.money(a.amount)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </section>
+    </div>
+  );
+}

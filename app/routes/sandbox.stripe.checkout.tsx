@@ -1,0 +1,79 @@
+import { useTranslation } from "react-i18next";
+import { data, Form, redirect, useNavigation } from "react-router";
+import { z } from "zod";
+import { translatedTitle } from "../components/page-title";
+import type { Route } from "./+types/sandbox.stripe.checkout";
+import invoicesStyles from "../styles/invoices.css?url";
+import { requireCustomer } from "../domain/auth/authorize.server";
+import { toMinor } from "../domain/money/money";
+import { deliverToWebhook, sandboxEvent } from "../domain/payments/sandbox.server";
+import { sandboxActive } from "../domain/payments/stripe-provider.server";
+import { useFormat } from "../i18n/format";
+import { db } from "../utils/db.server";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
+
+export const meta: Route.MetaFunction = ({ matches }) => translatedTitle(matches, "payments:sandbox.title", "SANDBOX");
+
+async function sandboxPayment(request: Request, sessionId: string) {
+  if (!sandboxActive()) throw data({ reason: "not_found" }, { status: 404 });
+  const user = await requireCustomer(request);
+  const payment = await db().payment.findFirst({ where: { checkoutSessionId: sessionId, accountId: user.accountId } });
+  if (!payment) throw data({ reason: "not_found" }, { status: 404 });
+  return payment;
+}
+
+export async function loader({ request, params }: Route.LoaderArgs) {
+  const payment = await sandboxPayment(request, params.sessionId);
+  return {
+    reference: payment.id,
+    amount: { amountMinor: toMinor(payment.amountMinor), currency: payment.currency },
+    open: payment.status === "PENDING" || payment.status === "FAILED",
+  };
+}
+
+export async function action({ request, params }: Route.ActionArgs) {
+  const payment = await sandboxPayment(request, params.sessionId);
+  const outcome = z.enum(["pay", "decline"]).safeParse((await request.formData()).get("outcome"));
+  if (!outcome.success) throw data({ reason: "bad_request" }, { status: 400 });
+  if (payment.status === "PENDING" || payment.status === "FAILED") {
+    await deliverToWebhook(new URL(request.url).origin, sandboxEvent(payment, outcome.data));
+  }
+  return redirect(`/payments/${payment.id}`);
+}
+
+export default function SandboxCheckout({ loaderData }: Route.ComponentProps) {
+  const { t } = useTranslation("payments");
+  const f = useFormat();
+  const navigation = useNavigation();
+  const amount = f.money(loaderData.amount);
+  return (
+    <div className="page">
+      <div className="alert warn sandbox-banner" role="note" data-testid="sandbox-banner">
+        <strong>{t("sandbox.banner")}</strong>
+      </div>
+      <h1>{t("sandbox.title")}</h1>
+      <p className="lead">{t("sandbox.lead")}</p>
+      <section className="panel">
+        <dl className="facts">
+          <dt>{t("sandbox.amount")}</dt>
+          <dd data-testid="sandbox-amount">{amount}</dd>
+          <dt>{t("sandbox.reference")}</dt>
+          <dd>{loaderData.reference}</dd>
+        </dl>
+        {loaderData.open ? (
+          <Form method="post" className="actions">
+            <button type="submit" name="outcome" value="pay" className="button" disabled={navigation.state !== "idle"}>
+              {t("sandbox.payButton", { amount })}
+            </button>
+            <button type="submit" name="outcome" value="decline" className="button secondary" disabled={navigation.state !== "idle"}>
+              {t("sandbox.declineButton")}
+            </button>
+          </Form>
+        ) : (
+          <p className="note">{t("sandbox.closed")}</p>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,126 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+
+const PASSWORD = "Demo-Portal-2026";
+
+async function signIn(page: Page, email: string) {
+  await page.context().clearCookies();
+  await page.goto("/login");
+  await page.getByLabel(/^(Email|Correo electrónico)$/).fill(email);
+  await page.getByLabel(/^(Password|Contraseña)$/).fill(PASSWORD);
+  await page.getByRole("button", { name: /^(Sign in|Iniciar sesión)$/ }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+}
+
+async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
+
+/** "$1,234.56", "-MX$1,234.56" → signed minor units. */
+function minor(text: string): number {
+  const n = Number(text.replace(/[^\d]/g, ""));
+  return /-/.test(text) ? -n : n;
+}
+
+async function figure(page: Page, id: string) {
+  await page.goto("/account");
+  return minor(await page.getByTestId(`figure-${id}`).locator(".figure-value").innerText());
+}
+
+test("a Spanish customer pays two MXN invoices in the sandbox, then part of a third", async ({ page }) => {
+  await signIn(page, "cxp@distnorte.example");
+  const balanceBefore = await figure(page, "openBalance");
+  const availableBefore = await figure(page, "availableCredit");
+
+  await page.getByRole("link", { name: "Facturas" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Facturas");
+  await expectAccessible(page);
+  await page.getByRole("link", { name: "Pagar facturas" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Pagar facturas");
+  const rows = page.locator("tbody tr");
+  const chosen: { number: string; balance: number }[] = [];
+  for (const i of [0, 1]) {
+    const row = rows.nth(i);
+    chosen.push({ number: (await row.locator("th").innerText()).trim(), balance: minor(await row.locator("td").nth(2).innerText()) });
+    await row.getByRole("checkbox").check();
+  }
+  await expectAccessible(page);
+  await page.getByRole("button", { name: "Continuar al pago" }).click();
+
+  await expect(page.getByTestId("sandbox-banner")).toHaveText("SANDBOX — modo de prueba de Stripe. No se mueve dinero real.");
+  const total = chosen[0].balance + chosen[1].balance;
+  expect(minor(await page.getByTestId("sandbox-amount").innerText())).toBe(total);
+  await page.getByRole("button", { name: /^Pagar .* \(sandbox\)$/ }).click();
+
+  await expect(page.getByTestId("payment-status")).toHaveText("Recibido");
+  await expect(page.getByTestId("payment-message")).toContainText("Gracias, recibimos su pago.");
+  for (const inv of chosen) {
+    await page.getByRole("link", { name: inv.number }).click();
+    await expect(page.getByTestId("invoice-status")).toHaveText("Pagada");
+    await expect(page.getByTestId("invoice-balance")).toHaveText("$0.00");
+    await page.goBack();
+  }
+  expect(await figure(page, "openBalance")).toBe(balanceBefore - total);
+  expect(await figure(page, "availableCredit")).toBe(availableBefore + total);
+
+  await page.goto("/outbox?to=cxp@distnorte.example");
+  await expect(page.getByText(/^Pago recibido: \$/).first()).toBeVisible();
+  await expect(page.getByText(chosen[0].number, { exact: false }).first()).toBeVisible();
+
+  // A partial payment: 1,000.00 of the next invoice.
+  await page.goto("/pay");
+  const row = page.locator("tbody tr").first();
+  const number = (await row.locator("th").innerText()).trim();
+  const balance = minor(await row.locator("td").nth(2).innerText());
+  await row.getByRole("checkbox").check();
+  await row.getByRole("textbox").fill("1000.00");
+  await page.getByRole("button", { name: "Continuar al pago" }).click();
+  await page.getByRole("button", { name: /^Pagar .* \(sandbox\)$/ }).click();
+  await expect(page.getByTestId("payment-status")).toHaveText("Recibido");
+  await page.getByRole("link", { name: number }).click();
+  await expect(page.getByTestId("invoice-status")).toHaveText("Pagada parcialmente");
+  expect(minor(await page.getByTestId("invoice-balance").innerText())).toBe(balance - 100000);
+});
+
+test("a declined sandbox card changes nothing and offers to try again", async ({ page }) => {
+  await signIn(page, "cxp@distnorte.example");
+  await page.goto("/pay");
+  await page.locator("tbody tr").first().getByRole("checkbox").check();
+  await page.getByRole("button", { name: "Continuar al pago" }).click();
+  await page.getByRole("button", { name: "Rechazar la tarjeta (sandbox)" }).click();
+  await expect(page.getByTestId("payment-status")).toHaveText("No realizado");
+  await expect(page.getByRole("link", { name: "Intentar de nuevo" })).toBeVisible();
+});
+
+test("a dispute on one line reaches a rep, who resolves it with a credit memo the customer sees", async ({ page }) => {
+  await signIn(page, "cxp@distnorte.example");
+  await page.goto("/invoices?status=open&sort=dueOn&dir=desc");
+  await page.getByTestId("invoice-table").locator("tbody tr th a").first().click();
+  const balance = minor(await page.getByTestId("invoice-balance").innerText());
+  const invoiceUrl = page.url();
+  await page.getByRole("link", { name: "Aclarar esta factura" }).click();
+  await page.getByLabel("Motivo").selectOption("PRICING");
+  await page.getByLabel("Algunas partidas").check();
+  await page.locator('input[name="lineId"]').first().check();
+  await page.getByLabel("Mensaje").fill("El precio unitario no coincide con la cotización.");
+  await expectAccessible(page);
+  await page.getByRole("button", { name: "Abrir aclaración" }).click();
+  await expect(page.getByTestId("dispute-status")).toHaveText("Abierta");
+  const number = (await page.getByRole("heading", { level: 1 }).innerText()).replace("Aclaración ", "");
+
+  await signIn(page, "rep2@accounts.example");
+  await page.getByRole("link", { name: "Aclaraciones" }).click();
+  await page.getByRole("link", { name: number }).click();
+  await expect(page.getByText("El precio unitario no coincide con la cotización.")).toBeVisible();
+  await page.getByLabel("Importe de la nota de crédito").fill("250.00");
+  await page.getByLabel("Explicación para el cliente").first().fill("Ajustamos el precio a lo cotizado.");
+  await page.getByRole("button", { name: "Emitir nota de crédito" }).click();
+  await expect(page.getByTestId("rep-dispute-result")).toContainText("Nota de crédito emitida");
+  await expectAccessible(page);
+
+  await signIn(page, "cxp@distnorte.example");
+  await page.goto(invoiceUrl);
+  expect(minor(await page.getByTestId("invoice-balance").innerText())).toBe(balance - 25000);
+  await expect(page.getByTestId("invoice-disputes")).toContainText("Resuelta con nota de crédito");
+});

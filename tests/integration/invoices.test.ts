@@ -1,0 +1,175 @@
+/** Invoice list and detail: filters, search, totals, aging, both languages, and isolation. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startPortal, textOf, type Browser, type TestPortal } from "../support/portal";
+
+let portal: TestPortal;
+let acme: { id: string };
+let norte: { id: string; legalName: string };
+let acmeCustomer: Browser;
+beforeAll(async () => {
+  portal = await startPortal();
+  acme = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1001" } });
+  norte = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1002" } });
+  acmeCustomer = await portal.signedIn("ap@acme-industrial.example");
+});
+afterAll(async () => {
+  await portal?.close();
+});
+
+describe("the invoice list", () => {
+  it("shows the account's invoices with a count, totals per currency and the aging summary", async () => {
+    const total = await portal.db.invoice.count({ where: { accountId: acme.id } });
+    const page = await acmeCustomer.page("/invoices");
+    expect(page.status).toBe(200);
+    const text = textOf(page.html);
+    expect(text).toContain(`${total} invoices`);
+    expect(text).toContain("Totals for these filters");
+    expect(text).toContain("Aging of your open balance");
+    expect(text).toContain("Over 90 days");
+    expect(text).toContain("Page 1 of");
+    expect(text).not.toContain(norte.legalName);
+  });
+
+  it("filters by status and currency, searches by number or PO, sorts and paginates", async () => {
+    const paid = await portal.db.invoice.count({ where: { accountId: acme.id, status: "PAID" } });
+    expect(textOf((await acmeCustomer.page("/invoices?status=paid")).html)).toContain(`${paid} invoices`);
+    const open = await portal.db.invoice.count({ where: { accountId: acme.id, status: { in: ["OPEN", "PARTIALLY_PAID"] } } });
+    expect(textOf((await acmeCustomer.page("/invoices?status=open")).html)).toContain(`${open} invoices`);
+    const disputed = await portal.db.invoice.count({ where: { accountId: acme.id, disputes: { some: { status: { in: ["OPEN", "IN_REVIEW", "ESCALATED"] } } } } });
+    expect(textOf((await acmeCustomer.page("/invoices?status=disputed")).html)).toContain(`${disputed} invoice`);
+    expect(textOf((await acmeCustomer.page("/invoices?currency=EUR")).html)).toContain("No invoices match these filters.");
+
+    const one = await portal.db.invoice.findFirstOrThrow({ where: { accountId: acme.id }, orderBy: { number: "asc" } });
+    const byNumber = textOf((await acmeCustomer.page(`/invoices?q=${one.number}`)).html);
+    expect(byNumber).toContain("1 invoice");
+    expect(byNumber).toContain(one.poNumber!);
+    const byPo = textOf((await acmeCustomer.page(`/invoices?q=${one.poNumber!.toLowerCase()}`)).html);
+    expect(byPo).toContain(one.number);
+
+    const sorted = await acmeCustomer.page("/invoices?sort=number&dir=asc");
+    expect(sorted.html.indexOf(`invoice-row-${one.number}`)).toBeGreaterThan(0);
+    const last = await portal.db.invoice.findFirstOrThrow({ where: { accountId: acme.id }, orderBy: { number: "desc" } });
+    const page2 = textOf((await acmeCustomer.page("/invoices?sort=number&dir=asc&page=2")).html);
+    expect(page2).toContain("Page 2 of");
+    expect(page2).not.toContain(` ${one.number} `);
+    expect(page2).not.toContain(` ${last.number} `);
+
+    const from = one.issuedOn.toISOString().slice(0, 10);
+    const inRange = await portal.db.invoice.count({ where: { accountId: acme.id, issuedOn: { gte: one.issuedOn, lte: one.issuedOn } } });
+    expect(textOf((await acmeCustomer.page(`/invoices?from=${from}&to=${from}`)).html)).toContain(`${inRange} invoice`);
+  });
+
+  it("ignores junk in the query string instead of failing", async () => {
+    const page = await acmeCustomer.page("/invoices?status=nope&currency=XXX&from=yesterday&page=-4&sort=evil");
+    expect(page.status).toBe(200);
+  });
+
+  it("is in Spanish for a Spanish-speaking customer, with Mexican formatting", async () => {
+    const customer = await portal.signedIn("cxp@distnorte.example");
+    const page = await customer.page("/invoices");
+    expect(page.html).toContain("<title>Facturas · Cuentas de Clientes</title>");
+    const text = textOf(page.html);
+    expect(text).toContain("Facturas");
+    expect(text).toContain("Totales con estos filtros");
+    expect(text).toMatch(/\$[\d,]+\.\d{2}/);
+  });
+});
+
+describe("the invoice detail", () => {
+  it("shows lines, PO, due date, days past due, payments applied and disputes", async () => {
+    const inv = await portal.db.invoice.findFirstOrThrow({
+      where: { accountId: acme.id, status: "PARTIALLY_PAID", disputes: { some: {} } },
+      include: { lines: true, disputes: true },
+    }).catch(() => portal.db.invoice.findFirstOrThrow({ where: { accountId: acme.id, status: "PARTIALLY_PAID" }, include: { lines: true, disputes: true } }));
+    const page = await acmeCustomer.page(`/invoices/${inv.id}`);
+    expect(page.status).toBe(200);
+    const text = textOf(page.html);
+    expect(text).toContain(`Invoice ${inv.number}`);
+    expect(text).toContain(inv.poNumber!);
+    for (const line of inv.lines) expect(text).toContain(line.description);
+    expect(text).toContain("Payments applied");
+    expect(page.html).toContain("/payments/");
+    expect(text).toContain("Days past due");
+  });
+});
+
+describe("isolation", () => {
+  it("gives 404 and no data for another account's invoice, by any URL", async () => {
+    const theirs = await portal.db.invoice.findFirstOrThrow({ where: { accountId: norte.id } });
+    for (const url of [`/invoices/${theirs.id}`, `/invoices/${theirs.id}?accountId=${norte.id}`]) {
+      const res = await acmeCustomer.get(url);
+      expect(res.status, url).toBe(404);
+      const text = textOf(await res.text());
+      expect(text).not.toContain(theirs.number);
+      expect(text).not.toContain(norte.legalName);
+    }
+    const list = textOf((await acmeCustomer.page(`/invoices?q=${theirs.number}&accountId=${norte.id}`)).html);
+    expect(list).toContain("No invoices match these filters.");
+  });
+
+  it("sends anonymous visitors to sign in and keeps staff out of the customer pages", async () => {
+    const res = await portal.browser().get("/invoices");
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/login?redirectTo=%2Finvoices");
+    const rep = await portal.signedIn("rep1@accounts.example");
+    expect((await rep.get("/invoices")).status).toBe(403);
+  });
+});
+
+describe("invoice PDF and statement", () => {
+  it("gives the invoice as a PDF in the customer's language", async () => {
+    const norteCustomer = await portal.signedIn("cxp@distnorte.example");
+    const inv = await portal.db.invoice.findFirstOrThrow({ where: { accountId: norte.id } });
+    const res = await norteCustomer.get(`/invoices/${inv.id}/pdf`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/pdf");
+    expect(res.headers.get("content-language")).toBe("es");
+    expect(res.headers.get("content-disposition")).toContain(inv.number);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
+    const en = await acmeCustomer.get(`/invoices/${(await portal.db.invoice.findFirstOrThrow({ where: { accountId: acme.id } })).id}/pdf`);
+    expect(en.headers.get("content-language")).toBe("en");
+  });
+
+  it("gives a statement as a page, a PDF and a CSV whose closing balance is the open balance", async () => {
+    const norteCustomer = await portal.signedIn("cxp@distnorte.example");
+    const today = new Date().toISOString().slice(0, 10);
+    const page = textOf((await norteCustomer.page(`/statement?from=2020-01-01&to=${today}`)).html);
+    expect(page).toContain("Estado de cuenta");
+    expect(page).toContain("Saldo final");
+    // Seeded early payments can carry a future date: take the range to the end of the ledger.
+    const csv = await norteCustomer.get("/statement.csv?from=2020-01-01&to=2099-12-31");
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    const text = await csv.text();
+    const rows = text.replace(/^\uFEFF/, "").trim().split("\r\n");
+    expect(rows[0]).toBe("Moneda,Fecha,Tipo,Referencia,OC,Cargos,Pagos y abonos,Saldo");
+    const closing = rows.at(-1)!.split(",");
+    expect(closing[2]).toBe("Saldo final");
+    const open = await portal.db.invoice.aggregate({ where: { accountId: norte.id }, _sum: { balanceMinor: true } });
+    expect(Math.round(Number(closing[7]) * 100)).toBe(Number(open._sum.balanceMinor));
+    const pdf = await norteCustomer.get(`/statement.pdf?from=2026-01-01&to=${today}`);
+    expect(pdf.headers.get("content-type")).toBe("application/pdf");
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
+  });
+
+  it("never gives another account's invoice PDF or statement, by any URL", async () => {
+    const theirs = await portal.db.invoice.findFirstOrThrow({ where: { accountId: norte.id } });
+    for (const url of [`/invoices/${theirs.id}/pdf`, `/invoices/${theirs.id}/pdf?accountId=${norte.id}`]) {
+      const res = await acmeCustomer.get(url);
+      expect(res.status, url).toBe(404);
+      expect(res.headers.get("content-type")).not.toBe("application/pdf");
+    }
+    for (const url of [`/statement.csv?accountId=${norte.id}&from=2020-01-01`, `/statement.csv?account=ACC-1002&from=2020-01-01`]) {
+      const csv = await (await acmeCustomer.get(url)).text();
+      expect(csv).not.toContain(theirs.number);
+      expect(csv).not.toContain("MXN");
+    }
+    expect(textOf((await acmeCustomer.page(`/statement?accountId=${norte.id}`)).html)).not.toContain(norte.legalName);
+    for (const url of ["/statement", "/statement.pdf", "/statement.csv", `/invoices/${theirs.id}/pdf`]) {
+      expect((await portal.browser().get(url)).status, url).toBe(302);
+    }
+    const rep = await portal.signedIn("rep1@accounts.example");
+    expect((await rep.get("/statement.pdf")).status).toBe(403);
+  });
+});
