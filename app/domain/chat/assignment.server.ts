@@ -116,7 +116,7 @@ export async function fillRep(repId: string): Promise<string[]> {
     const rep = (await loadRepFacts()).find((r) => r.id === repId);
     if (!rep) break;
     const queue = await db().conversation.findMany({
-      where: { status: "QUEUED", channel: "CHAT", language: { in: rep.languages } },
+      where: { status: "QUEUED", channel: "CHAT", language: { in: [...rep.languages] } },
       select: { id: true, language: true, queuedAt: true },
       orderBy: { queuedAt: "asc" },
       take: 50,
