@@ -11,5 +11,8 @@ export default [
   route("rep", "routes/rep.tsx"),
   route("rep/accounts/:accountId", "routes/rep.account.tsx"),
   route("outbox", "routes/outbox.tsx"),
+  route("help", "routes/help.tsx"),
+  route("rep/chat", "routes/rep.chat.tsx"),
+  route("rep/chat/accounts/:accountId", "routes/rep.chat.account.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

@@ -1,11 +1,13 @@
 import enAccount from "../../locales/en/account.json";
 import enAuth from "../../locales/en/auth.json";
+import enChat from "../../locales/en/chat.json";
 import enCommon from "../../locales/en/common.json";
 import enFiles from "../../locales/en/files.json";
 import enMail from "../../locales/en/mail.json";
 import enRep from "../../locales/en/rep.json";
 import esAccount from "../../locales/es/account.json";
 import esAuth from "../../locales/es/auth.json";
+import esChat from "../../locales/es/chat.json";
 import esCommon from "../../locales/es/common.json";
 import esFiles from "../../locales/es/files.json";
 import esMail from "../../locales/es/mail.json";
@@ -17,8 +19,8 @@ export type Language = (typeof SUPPORTED_LANGUAGES)[number];
 export const FALLBACK_LANGUAGE: Language = "en";
 
 export const resources = {
-  en: { common: enCommon, auth: enAuth, account: enAccount, rep: enRep, mail: enMail, files: enFiles },
-  es: { common: esCommon, auth: esAuth, account: esAccount, rep: esRep, mail: esMail, files: esFiles },
+  en: { common: enCommon, auth: enAuth, account: enAccount, rep: enRep, mail: enMail, files: enFiles, chat: enChat },
+  es: { common: esCommon, auth: esAuth, account: esAccount, rep: esRep, mail: esMail, files: esFiles, chat: esChat },
 } as const;
 
 export const NAMESPACES = Object.keys(resources.en) as (keyof (typeof resources)["en"])[];
