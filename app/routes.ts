@@ -14,5 +14,6 @@ export default [
   route("help", "routes/help.tsx"),
   route("rep/chat", "routes/rep.chat.tsx"),
   route("rep/chat/accounts/:accountId", "routes/rep.chat.account.tsx"),
+  route("rep/chat/hours", "routes/rep.chat.hours.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

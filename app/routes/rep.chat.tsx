@@ -21,7 +21,7 @@ export async function loader({ request }: Route.LoaderArgs) {
     db().cannedResponse.findMany({ orderBy: [{ language: "asc" }, { shortcut: "asc" }], select: { id: true, shortcut: true, language: true, title: true, body: true } }),
     db().user.findMany({ where: { role: { in: ["REP", "MANAGER"] }, active: true }, orderBy: { name: "asc" }, select: { id: true, name: true, languages: true } }),
   ]);
-  return { me: { id: user.id, name: user.name }, canned, reps };
+  return { me: { id: user.id, name: user.name, manager: user.role === "MANAGER" }, canned, reps };
 }
 
 type ChatSocket = Socket<ChatServerToClient, ChatClientToServer>;
@@ -168,6 +168,7 @@ export default function RepChat({ loaderData }: Route.ComponentProps) {
     <div className="page chat-console">
       <div className="page-head">
         <h1>{t("console.title")}</h1>
+        {loaderData.me.manager ? <Link to="/rep/chat/hours">{t("console.hoursLink")}</Link> : null}
         {!connected ? <p className="note">{t("widget.reconnecting")}</p> : null}
       </div>
       <p className="visually-hidden" role="status" aria-live="polite" data-testid="console-alert">
