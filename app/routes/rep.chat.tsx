@@ -21,7 +21,35 @@ export async function loader({ request }: Route.LoaderArgs) {
     db().cannedResponse.findMany({ orderBy: [{ language: "asc" }, { shortcut: "asc" }], select: { id: true, shortcut: true, language: true, title: true, body: true } }),
     db().user.findMany({ where: { role: { in: ["REP", "MANAGER"] }, active: true }, orderBy: { name: "asc" }, select: { id: true, name: true, languages: true } }),
   ]);
-  return { me: { id: user.id, name: user.name, manager: user.role === "MANAGER" }, canned, reps };
+  const manager = user.role === "MANAGER";
+  // Managers see every chat that moved because a rep did not answer or dropped.
+  const moves = manager
+    ? await db().auditLog.findMany({
+        where: { entity: "Conversation", action: { in: ["chat.reassigned_unanswered", "chat.requeued"] } },
+        orderBy: { createdAt: "desc" },
+        take: 20,
+        select: { id: true, action: true, entityId: true, before: true, after: true, createdAt: true },
+      })
+    : [];
+  const names = new Map(reps.map((r) => [r.id, r.name]));
+  const repName = (v: unknown, key: string) => {
+    const id = v && typeof v === "object" ? (v as Record<string, unknown>)[key] : null;
+    return typeof id === "string" ? (names.get(id) ?? null) : null;
+  };
+  return {
+    me: { id: user.id, name: user.name, manager },
+    canned,
+    reps,
+    moves: moves.map((m) => ({
+      id: m.id,
+      action: m.action,
+      conversationId: m.entityId,
+      from: repName(m.before, "assignedRepId"),
+      to: repName(m.after, "assignedRepId"),
+      reason: m.after && typeof m.after === "object" ? String((m.after as Record<string, unknown>).reason ?? "") : "",
+      at: m.createdAt.toISOString(),
+    })),
+  };
 }
 
 type ChatSocket = Socket<ChatServerToClient, ChatClientToServer>;
@@ -183,6 +211,7 @@ export default function RepChat({ loaderData }: Route.ComponentProps) {
         </div>
       ) : null}
       {inbox ? <Settings socket={socket} me={inbox.me} onSaved={(me) => setInbox((i) => (i ? { ...i, me } : i))} onError={setError} /> : null}
+      {loaderData.me.manager ? <Moves moves={loaderData.moves} /> : null}
       <div className="console-grid">
         <nav className="panel inbox" aria-label={t("console.title")}>
           <h2>{t("console.queued")}</h2>
@@ -516,5 +545,23 @@ function Glance({ glance }: { glance: AccountGlance }) {
         <Link to={`/rep/accounts/${s.account.id}`}>{t("console.glance.openAccount")}</Link>
       </p>
     </>
+  );
+}
+
+function Moves({ moves }: { moves: Route.ComponentProps["loaderData"]["moves"] }) {
+  const { t } = useTranslation("chat");
+  const f = useFormat();
+  return (
+    <section className="panel" aria-labelledby="moves-title" data-testid="chat-moves">
+      <h2 id="moves-title">{t("console.moves.title")}</h2>
+      {moves.length === 0 ? <p className="note">{t("console.empty")}</p> : null}
+      <ul className="glance-list">
+        {moves.map((m) => (
+          <li key={m.id}>
+            {f.dateTime(m.at)} · {t(`console.moves.${m.reason === "unanswered" ? "unanswered" : m.reason === "disconnect_grace" || m.reason === "went_offline" ? "dropped" : "requeued"}`, { from: m.from ?? "—", to: m.to ?? t("console.moves.queue") })}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -299,6 +299,11 @@ describe("requeue and reassignment", () => {
       const audit = await portal.db.auditLog.findFirstOrThrow({ where: { entityId: conversation.id, action: "chat.reassigned_unanswered" } });
       expect(audit.before).toEqual({ assignedRepId: ids.rep3 });
       expect(rep3.connected).toBe(true);
+      // A manager sees it happened, on the console.
+      const manager = await portal.signedIn("manager@accounts.example");
+      expect(textOf((await manager.page("/rep/chat")).html)).toContain("Not answered by Carlos Mendoza in time: moved to Beatriz Ramírez");
+      const rep = await portal.signedIn("rep1@accounts.example");
+      expect(textOf((await rep.page("/rep/chat")).html)).not.toContain("Not answered by");
     } finally {
       await portal.db.policySetting.update({ where: { key: "chat.unansweredReassignSeconds" }, data: { value: 90 } });
     }
