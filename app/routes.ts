@@ -15,5 +15,6 @@ export default [
   route("rep/chat", "routes/rep.chat.tsx"),
   route("rep/chat/accounts/:accountId", "routes/rep.chat.account.tsx"),
   route("rep/chat/hours", "routes/rep.chat.hours.tsx"),
+  route("webhooks/inbound-email", "routes/webhooks.inbound-email.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

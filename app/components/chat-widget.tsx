@@ -152,6 +152,27 @@ function useCustomerChat(mode: "customer" | "guest", guestConversationId?: strin
     if (s.connected) sendPending(s, item);
   }
 
+  function leaveMessage(body: string, done: () => void) {
+    const text = body.trim();
+    if (!socket || !conversationId.current) return;
+    if (!text) return setError("chat:errors.messageRequired");
+    setError(null);
+    socket.emit("conversation:leave-message", { conversationId: conversationId.current, clientMessageId: newClientId(), body: text }, (reply) => {
+      if ("error" in reply) return setError(reply.error);
+      accept([reply.data.message]);
+      setStatus({ conversationId: reply.data.message.conversationId, state: "email" });
+      done();
+    });
+  }
+
+  function transcript(done: () => void) {
+    if (!socket || !conversationId.current) return;
+    socket.emit("conversation:transcript", { conversationId: conversationId.current }, (reply) => {
+      if ("error" in reply) return setError(reply.error);
+      done();
+    });
+  }
+
   function typing(isTyping: boolean) {
     if (socket && conversationId.current) socket.emit("conversation:typing", { conversationId: conversationId.current, typing: isTyping });
   }
@@ -165,7 +186,7 @@ function useCustomerChat(mode: "customer" | "guest", guestConversationId?: strin
     setStatus(null);
   }
 
-  return { conversation, messages, pending, status, repTyping, connected, error, open, send, typing, reset, started: !!socket };
+  return { conversation, messages, pending, status, repTyping, connected, error, open, send, leaveMessage, transcript, typing, reset, started: !!socket };
 }
 
 function StatusLine({ status }: { status: ChatStatus | null }) {
@@ -175,6 +196,7 @@ function StatusLine({ status }: { status: ChatStatus | null }) {
   if (status.state === "queued") text = t("widget.queued", { position: status.position, minutes: Math.max(1, Math.round(status.estimatedWaitSeconds / 60)) });
   else if (status.state === "assigned") text = t("widget.assigned", { name: status.repName });
   else if (status.state === "offline") text = status.reason === "outside_hours" ? t("widget.offlineHours") : t("widget.offlineNoRep");
+  else if (status.state === "email") text = t("widget.emailState");
   else text = t("widget.closedNote");
   return (
     <p className="chat-status" role="status" data-testid="chat-status">
@@ -190,6 +212,8 @@ export function ChatThread({ mode, guestConversationId }: { mode: "customer" | "
   const [draft, setDraft] = useState("");
   const [topic, setTopic] = useState<Topic>("OTHER");
   const [invoiceRef, setInvoiceRef] = useState("");
+  const [offlineDraft, setOfflineDraft] = useState("");
+  const [transcriptSent, setTranscriptSent] = useState(false);
   const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const logRef = useRef<HTMLOListElement>(null);
 
@@ -233,6 +257,8 @@ export function ChatThread({ mode, guestConversationId }: { mode: "customer" | "
   }
 
   const closed = chat.status?.state === "closed";
+  const offline = chat.status?.state === "offline";
+  const byEmail = chat.status?.state === "email";
   return (
     <div className="chat-thread" data-testid="chat-thread">
       <StatusLine status={chat.status} />
@@ -259,13 +285,40 @@ export function ChatThread({ mode, guestConversationId }: { mode: "customer" | "
           {t(chat.error)}
         </p>
       ) : null}
+      {chat.conversation ? (
+        <div className="inline-form">
+          <button type="button" className="button-link" onClick={() => chat.transcript(() => setTranscriptSent(true))}>
+            {t("widget.transcript")}
+          </button>
+          {transcriptSent ? (
+            <span role="status" className="note">
+              {t("widget.transcriptSent")}
+            </span>
+          ) : null}
+        </div>
+      ) : null}
+      {offline ? (
+        <form
+          className="chat-compose"
+          onSubmit={(e) => {
+            e.preventDefault();
+            chat.leaveMessage(offlineDraft, () => setOfflineDraft(""));
+          }}
+        >
+          <label htmlFor={`chat-offline-${mode}`}>{t("widget.leaveMessage")}</label>
+          <textarea id={`chat-offline-${mode}`} rows={4} maxLength={4000} value={offlineDraft} onChange={(e) => setOfflineDraft(e.target.value)} />
+          <button type="submit" className="button primary">
+            {t("widget.leaveSend")}
+          </button>
+        </form>
+      ) : null}
       {closed ? (
         mode === "customer" ? (
           <button type="button" className="button" onClick={chat.reset}>
             {t("widget.newChat")}
           </button>
         ) : null
-      ) : (
+      ) : offline || byEmail ? null : (
         <form
           className="chat-compose"
           onSubmit={(e) => {

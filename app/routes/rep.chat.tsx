@@ -173,11 +173,12 @@ export default function RepChat({ loaderData }: Route.ComponentProps) {
             {c.customerName || t("console.guest")}
           </button>
           <span className="tag">{c.language.toUpperCase()}</span>
+          {c.channel === "EMAIL" ? <span className="tag">{t("console.emailChannel")}</span> : null}
           <span className="tag">{t(`topics.${c.topic}`)}</span>
           {c.accountName ? <span className="note"> {c.accountName}</span> : null}
           {kind === "team" && c.assignedRepName ? <span className="note"> {t("console.assignedTo", { name: c.assignedRepName })}</span> : null}
           {c.unread && kind === "mine" ? <span className="badge">{t("console.unread", { count: c.unread })}</span> : null}
-          {kind === "queued" && c.channel === "CHAT" ? (
+          {kind === "queued" && c.channel === "CHAT" && c.status === "QUEUED" ? (
             <button type="button" className="button small-dark" onClick={() => accept(c.id)}>
               {t("console.accept")}
             </button>
@@ -323,7 +324,8 @@ function Conversation({
   const [draft, setDraft] = useState("");
   const [internal, setInternal] = useState(false);
   const glance = useFetcher<AccountGlance>();
-  const mine = item.status === "ASSIGNED" && item.assignedRepId === meId;
+  const email = item.channel === "EMAIL";
+  const mine = (item.status === "ASSIGNED" && item.assignedRepId === meId) || (email && item.status !== "CLOSED");
   const cannedHere = canned.filter((c) => c.language === item.language);
   const [invoiceId, setInvoiceId] = useState("");
 
@@ -382,6 +384,7 @@ function Conversation({
           ))}
         </ol>
         {chat.customerTyping ? <p className="note">{t("console.typing")}</p> : null}
+        {email ? <p className="note">{t("console.emailReplyHint")}</p> : null}
         {item.status !== "CLOSED" ? (
           <>
             {cannedHere.length ? (
@@ -451,6 +454,7 @@ function Actions({ item, socket, reps, onError }: { item: InboxItem; socket: Cha
   const [disposition, setDisposition] = useState<string>("resolved");
   return (
     <div className="chat-actions">
+      {item.channel === "CHAT" ? (
       <form
         className="inline-form"
         onSubmit={(e) => {
@@ -473,6 +477,7 @@ function Actions({ item, socket, reps, onError }: { item: InboxItem; socket: Cha
           {t("console.doTransfer")}
         </button>
       </form>
+      ) : null}
       <form
         className="inline-form"
         onSubmit={(e) => {

@@ -14,6 +14,7 @@ export type ChatStatus =
   | { conversationId: string; state: "queued"; position: number; estimatedWaitSeconds: number }
   | { conversationId: string; state: "assigned"; repName: string }
   | { conversationId: string; state: "offline"; reason: "outside_hours" | "no_rep_for_language" }
+  | { conversationId: string; state: "email" }
   | { conversationId: string; state: "closed" };
 
 export type ConversationView = {
@@ -46,6 +47,9 @@ export type ChatClientToServer = {
   "conversation:send": (input: { conversationId: string; clientMessageId: string; body: string }, ack: Ack<{ message: WireMessage }>) => void;
   "conversation:typing": (input: { conversationId: string; typing: boolean }) => void;
   "conversation:read": (input: { conversationId: string; seq: string }) => void;
+  /** Nobody available: leave a message; the conversation continues by email. */
+  "conversation:leave-message": (input: { conversationId: string; clientMessageId: string; body: string }, ack: Ack<{ message: WireMessage }>) => void;
+  "conversation:transcript": (input: { conversationId: string }, ack: Ack<{ ok: true }>) => void;
 
   "console:inbox": (ack: Ack<Inbox>) => void;
   "console:settings": (input: { presence?: Presence; capacity?: number; languages?: string[] }, ack: Ack<Inbox["me"]>) => void;

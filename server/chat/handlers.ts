@@ -28,6 +28,8 @@ import {
   toWire,
 } from "../../app/domain/chat/conversations.server";
 import { recordAudit } from "../../app/domain/audit/audit.server";
+import { chatEvents, type ChatDomainEvent } from "../../app/domain/chat/chat-events.server";
+import { leaveMessage, leaveMessageSchema, replyByEmail, sendTranscript } from "../../app/domain/chat/email-channel.server";
 import { isLanguage, type Language } from "../../app/i18n/config";
 import { db } from "../../app/utils/db.server";
 import type { PortalSocket, PortalSocketServer } from "../socket";
@@ -72,6 +74,7 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
   async function statusOf(conversationId: string): Promise<ChatStatus> {
     const c = await db().conversation.findUniqueOrThrow({ where: { id: conversationId }, include: { assignedRep: { select: { name: true } } } });
     if (c.status === "CLOSED") return { conversationId, state: "closed" };
+    if (c.channel === "EMAIL") return { conversationId, state: "email" };
     if (c.status === "ASSIGNED") return { conversationId, state: "assigned", repName: firstName(c.assignedRep?.name ?? "") };
     const decision = await routeConversation(conversationId);
     if (decision.kind === "assign") {
@@ -123,6 +126,12 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
     }
     if (conversationIds.length) await dispatch();
   }
+
+  // Domain events (webhooks, HTTP actions) become broadcasts here.
+  const onDomainEvent = (event: ChatDomainEvent) => {
+    if (event.type === "inbox-changed") io.to("staff").emit("console:inbox-changed", { reason: event.reason, conversationId: event.conversationId });
+  };
+  chatEvents().on("event", onDomainEvent);
 
   // Sweeps: unanswered assignments move on (PolicySetting chat.unansweredReassignSeconds).
   let sweeping = false;
@@ -207,6 +216,35 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
       } catch {
         fail(ack, "chat:errors.unavailable");
       }
+    });
+
+    socket.on("conversation:leave-message", async (input, ack) => {
+      if (typeof ack !== "function") return;
+      if (await limited(socket, ack)) return;
+      const parsed = leaveMessageSchema.safeParse(input);
+      if (!parsed.success) return fail(ack, parsed.error.issues[0]?.message ?? "chat:errors.invalid");
+      if (!(await customerCanAccess(parsed.data.conversationId, who))) return fail(ack, "chat:errors.notFound");
+      try {
+        const message = await leaveMessage(parsed.data, user?.id ?? null);
+        if (!message) return fail(ack, "chat:errors.closed");
+        const wire = toWire(message);
+        ack({ data: { message: wire } });
+        await broadcastMessage(wire);
+        io.to(convRoom(wire.conversationId)).emit("conversation:status", { conversationId: wire.conversationId, state: "email" });
+        io.to("staff").emit("console:inbox-changed", { reason: "email", conversationId: wire.conversationId });
+      } catch {
+        fail(ack, "chat:errors.unavailable");
+      }
+    });
+
+    socket.on("conversation:transcript", async (input, ack) => {
+      if (typeof ack !== "function") return;
+      if (await limited(socket, ack)) return;
+      const parsed = z.object({ conversationId: z.string().min(1).max(64) }).safeParse(input);
+      if (!parsed.success) return fail(ack, "chat:errors.invalid");
+      if (!(await customerCanAccess(parsed.data.conversationId, who))) return fail(ack, "chat:errors.notFound");
+      if (!(await sendTranscript(parsed.data.conversationId))) return fail(ack, "chat:errors.noEmail");
+      ack({ data: { ok: true } });
     });
 
     socket.on("conversation:typing", async (input) => {
@@ -307,8 +345,23 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
       if (await limited(socket, ack)) return;
       const parsed = sendSchema.safeParse(input);
       if (!parsed.success) return fail(ack, "chat:errors.invalid");
-      const c = await db().conversation.findUnique({ where: { id: parsed.data.conversationId }, select: { status: true, assignedRepId: true } });
+      const c = await db().conversation.findUnique({ where: { id: parsed.data.conversationId }, select: { status: true, assignedRepId: true, channel: true } });
       if (!c) return fail(ack, "chat:errors.notFound");
+      // An email conversation: the reply goes out by mail, in the customer's language.
+      if (c.channel === "EMAIL" && !parsed.data.internal) {
+        if (c.status === "CLOSED") return fail(ack, "chat:errors.closed");
+        try {
+          const message = await replyByEmail(parsed.data.conversationId, { id: user.id, name: user.name }, parsed.data.body, parsed.data.clientMessageId);
+          if (!message) return fail(ack, "chat:errors.closed");
+          const wire = toWire(message);
+          ack({ data: { message: wire } });
+          await broadcastMessage(wire);
+          io.to("staff").emit("console:inbox-changed", { reason: "email_reply", conversationId: wire.conversationId });
+        } catch {
+          fail(ack, "chat:errors.unavailable");
+        }
+        return;
+      }
       // Anyone on the team may leave an internal note; only the assigned rep writes to the customer.
       if (!parsed.data.internal && (c.status !== "ASSIGNED" || c.assignedRepId !== user.id)) return fail(ack, "chat:errors.notYours");
       try {
@@ -408,6 +461,7 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
     runtime: {
       stop() {
         clearInterval(sweep);
+        chatEvents().off("event", onDomainEvent);
         for (const t of graceTimers.values()) clearTimeout(t);
         graceTimers.clear();
       },

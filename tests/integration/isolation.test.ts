@@ -19,7 +19,7 @@ afterAll(async () => {
   await portal?.close();
 });
 
-const COVERED = ["", "login", "logout", "forgot-password", "reset-password", "set-language", "account", "rep", "rep/accounts/:accountId", "outbox", "help", "rep/chat", "rep/chat/accounts/:accountId", "rep/chat/hours", "*"];
+const COVERED = ["", "login", "logout", "forgot-password", "reset-password", "set-language", "account", "rep", "rep/accounts/:accountId", "outbox", "help", "rep/chat", "rep/chat/accounts/:accountId", "rep/chat/hours", "webhooks/inbound-email", "*"];
 
 it("every route is covered by this file", () => {
   const paths = routes.map((r) => r.path ?? "");

@@ -4,7 +4,7 @@ import type { Language } from "../../i18n/config";
 import { translatorFor } from "../../i18n/i18n.server";
 import { db } from "../../utils/db.server";
 
-export type EmailTemplate = "password_reset";
+export type EmailTemplate = "password_reset" | "chat_offline_received" | "chat_reply" | "chat_transcript";
 
 let transport: Transporter | undefined;
 
