@@ -16,13 +16,13 @@ async function expectAccessible(page: Page) {
   expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
 
-/** A rep in their own browser, on the console, set Online. */
-async function repOnline(browser: Browser, email: string): Promise<Page> {
+/** A rep in their own browser, on the console, set Online (or another presence). */
+async function repOnline(browser: Browser, email: string, presence: "ONLINE" | "OFFLINE" = "ONLINE"): Promise<Page> {
   const context = await browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
   await signIn(page, email);
   await page.goto("/rep/chat");
-  await page.getByLabel("Status").selectOption("ONLINE");
+  await page.getByLabel("Status").selectOption(presence);
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByText("Settings saved.")).toBeVisible();
   return page;
@@ -64,8 +64,8 @@ test("a Spanish-speaking guest on the help page gets the bilingual rep, not the 
 
   await expect(guest.getByTestId("chat-status")).toHaveText("Le atiende Carlos.");
   await expect(guest.getByText("Carlos se unió al chat.")).toBeVisible();
-  await guest.getByLabel("Su mensaje").fill("Hola, <b>tengo</b> una duda con mi factura");
-  await guest.getByRole("button", { name: "Enviar" }).click();
+  await guest.getByLabel("Su mensaje", { exact: true }).fill("Hola, <b>tengo</b> una duda con mi factura");
+  await guest.getByRole("button", { name: "Enviar", exact: true }).click();
 
   // The bilingual rep has it in "Mine", with the message as plain text.
   await expect(rep3.getByTestId("inbox-mine")).toContainText("María López");
@@ -100,8 +100,8 @@ test("a signed-in customer's chat goes to the account's own rep, who sees the ac
   await customer.getByLabel("What is it about?").selectOption("INVOICE");
   await customer.getByRole("button", { name: "Start chat" }).click();
   await expect(customer.getByTestId("chat-status")).toHaveText("You are chatting with Alice.");
-  await customer.getByLabel("Your message").fill("Can you check my oldest invoice?");
-  await customer.getByRole("button", { name: "Send" }).click();
+  await customer.getByLabel("Your message", { exact: true }).fill("Can you check my oldest invoice?");
+  await customer.getByRole("button", { name: "Send", exact: true }).click();
 
   await rep1.getByTestId("inbox-mine").getByRole("button", { name: /Pat/ }).click();
   const conversation = rep1.getByTestId("rep-conversation");
@@ -125,8 +125,8 @@ test("a signed-in customer's chat goes to the account's own rep, who sees the ac
   await conversation.getByLabel("Reply").fill("Customer seems ready to pay this week");
   await conversation.getByRole("button", { name: "Send" }).click();
   await expect(conversation.getByText("Customer seems ready to pay this week")).toBeVisible();
-  await customer.getByLabel("Your message").fill("Thanks!");
-  await customer.getByRole("button", { name: "Send" }).click();
+  await customer.getByLabel("Your message", { exact: true }).fill("Thanks!");
+  await customer.getByRole("button", { name: "Send", exact: true }).click();
   await expect(conversation.getByText("Thanks!")).toBeVisible();
   await expect(customer.getByText("Customer seems ready to pay this week")).toHaveCount(0);
 
@@ -138,5 +138,36 @@ test("a signed-in customer's chat goes to the account's own rep, who sees the ac
   await rep1.getByRole("button", { name: "Close with this disposition" }).click();
   await expect(customer.getByTestId("chat-status")).toHaveText("This chat is closed.");
   await customerContext.close();
+  await rep1.context().close();
+});
+
+test("with only the English-only rep online, a Spanish guest is offered the offline form in Spanish and the message reaches the inbox as email", async ({ browser }) => {
+  // The bilingual rep signs off; only the English-only rep stays.
+  await (await repOnline(browser, "rep3@accounts.example", "OFFLINE")).context().close();
+  const rep1 = await repOnline(browser, "rep1@accounts.example");
+  const guestContext = await browser.newContext({ locale: "es-MX" });
+  const guest = await guestContext.newPage();
+  await guest.goto("/help");
+  await guest.getByLabel("Su nombre").fill("Jorge Salas");
+  await guest.getByLabel("Correo electrónico").fill("jorge.salas@example.mx");
+  await guest.getByLabel("¿De qué se trata?").selectOption("PAYMENT");
+  await guest.getByRole("button", { name: "Iniciar chat" }).click();
+  await expect(guest.getByTestId("chat-status")).toHaveText(/no hay un asesor disponible que hable su idioma/);
+  await guest.getByLabel("Su mensaje para el equipo").fill("¿Me pueden enviar mi estado de cuenta?");
+  await guest.getByRole("button", { name: "Dejar un mensaje" }).click();
+  await expect(guest.getByTestId("chat-status")).toHaveText("Recibimos su mensaje y le responderemos por correo electrónico.");
+
+  // In the same inbox, marked as email; the rep sees the message.
+  const queued = rep1.getByTestId("inbox-queued");
+  await expect(queued).toContainText("Jorge Salas");
+  await expect(queued).toContainText("Email");
+  await guestContext.close();
+
+  // The receipt went out in Spanish (the outbox stands in for SMTP here).
+  const manager = await (await browser.newContext({ locale: "en-US" })).newPage();
+  await signIn(manager, "manager@accounts.example");
+  await manager.goto("/outbox");
+  await expect(manager.getByText("Recibimos su mensaje [#", { exact: false }).first()).toBeVisible();
+  await manager.context().close();
   await rep1.context().close();
 });
