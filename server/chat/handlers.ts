@@ -160,8 +160,9 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
     const language = (): Language => (isLanguage(socket.data.language) ? socket.data.language : "en");
 
     async function joinAndCatchUp(conversationId: string, afterSeq: bigint) {
-      await socket.join(convRoom(conversationId));
       const c = await db().conversation.findUniqueOrThrow({ where: { id: conversationId } });
+      // The room is the socket's pass to write: never for a closed conversation.
+      if (c.status !== "CLOSED") await socket.join(convRoom(conversationId));
       if (c.status === "QUEUED") io.to("staff").emit("console:inbox-changed", { reason: "new", conversationId });
       // Status first: routing may assign the chat right now and post a system message.
       const status = await statusOf(conversationId);
@@ -202,16 +203,21 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
       if (await limited(socket, ack)) return;
       const parsed = sendSchema.omit({ internal: true }).safeParse(input);
       if (!parsed.success) return fail(ack, "chat:errors.invalid");
-      if (!(await customerCanAccess(parsed.data.conversationId, who))) return fail(ack, "chat:errors.notFound");
-      const c = await db().conversation.findUnique({ where: { id: parsed.data.conversationId }, select: { status: true } });
-      if (!c || c.status === "CLOSED") return fail(ack, "chat:errors.closed");
+      // Joined = access already checked and the chat is open (a close empties the room);
+      // otherwise check against the database.
+      if (!socket.rooms.has(convRoom(parsed.data.conversationId))) {
+        if (!(await customerCanAccess(parsed.data.conversationId, who))) return fail(ack, "chat:errors.notFound");
+        const c = await db().conversation.findUnique({ where: { id: parsed.data.conversationId }, select: { status: true } });
+        if (!c || c.status === "CLOSED") return fail(ack, "chat:errors.closed");
+      }
       try {
-        const { message, duplicate } = await storeMessage({ ...parsed.data, authorKind: "CUSTOMER", authorId: user?.id ?? null });
+        const { message, duplicate, assignedRepId } = await storeMessage({ ...parsed.data, authorKind: "CUSTOMER", authorId: user?.id ?? null });
         const wire = toWire(message);
         ack({ data: { message: wire } });
         if (!duplicate) {
           await broadcastMessage(wire);
-          io.to("staff").emit("console:inbox-changed", { reason: "message", conversationId: wire.conversationId });
+          // Unread counts: only the rep who has the chat (or everyone, while it waits).
+          io.to(assignedRepId ? `user:${assignedRepId}` : "staff").emit("console:inbox-changed", { reason: "message", conversationId: wire.conversationId });
         }
       } catch {
         fail(ack, "chat:errors.unavailable");
@@ -419,6 +425,7 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
       const last = await db().message.findFirst({ where: { conversationId: parsed.data.conversationId }, orderBy: { seq: "desc" } });
       if (last) await broadcastMessage(toWire(last));
       io.to(convRoom(parsed.data.conversationId)).emit("conversation:status", { conversationId: parsed.data.conversationId, state: "closed" });
+      io.in(convRoom(parsed.data.conversationId)).socketsLeave(convRoom(parsed.data.conversationId));
       io.to("staff").emit("console:inbox-changed", { reason: "closed", conversationId: parsed.data.conversationId });
       await dispatch();
     });

@@ -116,29 +116,32 @@ export async function storeMessage(input: {
   body: string;
   clientMessageId: string;
   internal?: boolean;
-}): Promise<{ message: MessageRow; duplicate: boolean }> {
-  const existing = await db().message.findUnique({ where: { conversationId_clientMessageId: { conversationId: input.conversationId, clientMessageId: input.clientMessageId } } });
-  if (existing) return { message: existing, duplicate: true };
-  try {
-    const message = await db().$transaction(async (tx) => {
-      const now = new Date();
-      const row = await tx.message.create({
-        data: { conversationId: input.conversationId, authorKind: input.authorKind, authorId: input.authorId, body: input.body, clientMessageId: input.clientMessageId, internal: input.internal ?? false },
-      });
-      const firstReply = input.authorKind === "REP" && !input.internal;
-      await tx.conversation.update({ where: { id: input.conversationId }, data: { lastMessageAt: now } });
-      if (firstReply) await tx.conversation.updateMany({ where: { id: input.conversationId, firstResponseAt: null }, data: { firstResponseAt: now } });
-      return row;
-    });
-    return { message, duplicate: false };
-  } catch (error) {
-    // Two resends racing: the unique (conversationId, clientMessageId) keeps one.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      const message = await db().message.findUniqueOrThrow({ where: { conversationId_clientMessageId: { conversationId: input.conversationId, clientMessageId: input.clientMessageId } } });
-      return { message, duplicate: true };
-    }
-    throw error;
+}): Promise<{ message: MessageRow; duplicate: boolean; assignedRepId: string | null }> {
+  // The hot path: one statement stores the message (once, by client id) and touches the
+  // conversation, so a busy embedded database is not held by a multi-query transaction.
+  const firstReply = input.authorKind === "REP" && !input.internal;
+  const rows = await db().$queryRaw<(MessageRow & { assignedRepId: string | null })[]>`
+    WITH ins AS (
+      INSERT INTO "Message" ("conversationId", "authorKind", "authorId", "body", "clientMessageId", "internal", "createdAt")
+      VALUES (${input.conversationId}, ${input.authorKind}::"AuthorKind", ${input.authorId}, ${input.body}, ${input.clientMessageId}, ${input.internal ?? false}, now())
+      ON CONFLICT ("conversationId", "clientMessageId") DO NOTHING
+      RETURNING *
+    ), upd AS (
+      UPDATE "Conversation"
+      SET "lastMessageAt" = now(), "updatedAt" = now(),
+          "firstResponseAt" = CASE WHEN ${firstReply} AND "firstResponseAt" IS NULL THEN now() ELSE "firstResponseAt" END
+      WHERE id = ${input.conversationId} AND EXISTS (SELECT 1 FROM ins)
+      RETURNING "assignedRepId"
+    )
+    SELECT ins.*, (SELECT "assignedRepId" FROM upd) AS "assignedRepId" FROM ins`;
+  if (rows[0]) {
+    const { assignedRepId, ...message } = rows[0];
+    return { message, duplicate: false, assignedRepId };
   }
+  // A resend of a stored message (or two resends racing): the unique (conversationId, clientMessageId) kept one.
+  const message = await db().message.findUniqueOrThrow({ where: { conversationId_clientMessageId: { conversationId: input.conversationId, clientMessageId: input.clientMessageId } } });
+  const conversation = await db().conversation.findUnique({ where: { id: input.conversationId }, select: { assignedRepId: true } });
+  return { message, duplicate: true, assignedRepId: conversation?.assignedRepId ?? null };
 }
 
 /** Everything after `afterSeq`, oldest first. Customers never get internal notes. */
