@@ -78,7 +78,8 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
     if (c.status === "ASSIGNED") return { conversationId, state: "assigned", repName: firstName(c.assignedRep?.name ?? "") };
     const decision = await routeConversation(conversationId);
     if (decision.kind === "assign") {
-      await announceAssigned(conversationId);
+      // Announced by whoever claimed it; only a claim made here is announced here.
+      if (decision.rule !== "already_assigned") await announceAssigned(conversationId);
       return statusOf(conversationId);
     }
     if (decision.kind === "queue") return { conversationId, state: "queued", position: decision.position, estimatedWaitSeconds: decision.estimatedWaitSeconds };

@@ -84,8 +84,11 @@ export async function claimConversation(conversationId: string, repId: string, a
 export async function routeConversation(conversationId: string, now = new Date()): Promise<RouteDecision> {
   const conversation = await db().conversation.findUniqueOrThrow({
     where: { id: conversationId },
-    select: { id: true, language: true, queuedAt: true, status: true, account: { select: { ownerRepId: true } } },
+    select: { id: true, language: true, queuedAt: true, status: true, assignedRepId: true, channel: true, account: { select: { ownerRepId: true } } },
   });
+  // Someone (another instance, or a rep taking the head of the queue) got there first.
+  if (conversation.status === "ASSIGNED" && conversation.assignedRepId) return { kind: "assign", repId: conversation.assignedRepId, rule: "already_assigned" };
+  if (conversation.status !== "QUEUED" || conversation.channel !== "CHAT") return { kind: "offline", reason: "no_rep_for_language" };
   const [reps, hours, policy, queueAhead] = await Promise.all([
     loadRepFacts(),
     businessHours(conversation.language),

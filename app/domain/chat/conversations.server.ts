@@ -105,43 +105,95 @@ export async function openGuestConversation(language: Language, input: z.infer<t
 
 // ───────────────────────── messages ─────────────────────────
 
-/**
- * Stores a message once: a resend with the same client message id returns the
- * stored row. Returns `duplicate: true` for a resend so callers don't broadcast twice.
- */
-export async function storeMessage(input: {
+type StoreInput = {
   conversationId: string;
   authorKind: "CUSTOMER" | "REP";
   authorId: string | null;
   body: string;
   clientMessageId: string;
   internal?: boolean;
-}): Promise<{ message: MessageRow; duplicate: boolean; assignedRepId: string | null }> {
-  // The hot path: one statement stores the message (once, by client id) and touches the
-  // conversation, so a busy embedded database is not held by a multi-query transaction.
-  const firstReply = input.authorKind === "REP" && !input.internal;
+};
+type StoreResult = { message: MessageRow; duplicate: boolean; assignedRepId: string | null };
+
+/**
+ * Stores a message once: a resend with the same client message id returns the stored
+ * row with `duplicate: true` (callers then don't broadcast twice). The hot path of the
+ * chat: messages arriving while a write is in flight are written together in ONE
+ * statement (insert + touch their conversations), so a busy embedded database (one
+ * connection) carries many messages per round trip instead of queueing them one by one.
+ */
+export function storeMessage(input: StoreInput): Promise<StoreResult> {
+  return new Promise((resolve, reject) => {
+    writeQueue.push({ input, resolve, reject });
+    if (!flushing) void flushWrites();
+  });
+}
+
+type QueuedWrite = { input: StoreInput; resolve: (r: StoreResult) => void; reject: (e: unknown) => void };
+const writeQueue: QueuedWrite[] = [];
+let flushing = false;
+
+async function flushWrites() {
+  flushing = true;
+  try {
+    while (writeQueue.length) {
+      const batch = writeQueue.splice(0, 200);
+      try {
+        await writeBatch(batch);
+      } catch (error) {
+        // One bad message (e.g. its conversation vanished) must not sink the others.
+        if (batch.length === 1) batch[0].reject(error);
+        else for (const item of batch) await writeBatch([item]).catch(item.reject);
+      }
+    }
+  } finally {
+    flushing = false;
+  }
+}
+
+async function writeBatch(batch: QueuedWrite[]) {
+  const values = Prisma.join(
+    batch.map(
+      ({ input }, ord) =>
+        Prisma.sql`(${input.conversationId}::text, ${input.authorKind}::text, ${input.authorId}::text, ${input.body}::text, ${input.clientMessageId}::text, ${input.internal ?? false}::boolean, ${ord}::int)`,
+    ),
+  );
   const rows = await db().$queryRaw<(MessageRow & { assignedRepId: string | null })[]>`
-    WITH ins AS (
+    WITH data(cid, kind, aid, body, cmid, internal, ord) AS (VALUES ${values}),
+    ins AS (
       INSERT INTO "Message" ("conversationId", "authorKind", "authorId", "body", "clientMessageId", "internal", "createdAt")
-      VALUES (${input.conversationId}, ${input.authorKind}::"AuthorKind", ${input.authorId}, ${input.body}, ${input.clientMessageId}, ${input.internal ?? false}, now())
+      SELECT cid, kind::"AuthorKind", aid, body, cmid, internal, now() FROM data ORDER BY ord
       ON CONFLICT ("conversationId", "clientMessageId") DO NOTHING
       RETURNING *
-    ), upd AS (
-      UPDATE "Conversation"
+    ),
+    upd AS (
+      UPDATE "Conversation" c
       SET "lastMessageAt" = now(), "updatedAt" = now(),
-          "firstResponseAt" = CASE WHEN ${firstReply} AND "firstResponseAt" IS NULL THEN now() ELSE "firstResponseAt" END
-      WHERE id = ${input.conversationId} AND EXISTS (SELECT 1 FROM ins)
-      RETURNING "assignedRepId"
+          "firstResponseAt" = CASE WHEN c."firstResponseAt" IS NULL AND EXISTS (
+            SELECT 1 FROM ins WHERE ins."conversationId" = c.id AND ins."authorKind" = 'REP' AND NOT ins.internal
+          ) THEN now() ELSE c."firstResponseAt" END
+      WHERE c.id IN (SELECT "conversationId" FROM ins)
+      RETURNING c.id, c."assignedRepId"
     )
-    SELECT ins.*, (SELECT "assignedRepId" FROM upd) AS "assignedRepId" FROM ins`;
-  if (rows[0]) {
-    const { assignedRepId, ...message } = rows[0];
-    return { message, duplicate: false, assignedRepId };
+    SELECT ins.*, upd."assignedRepId" FROM ins LEFT JOIN upd ON upd.id = ins."conversationId"`;
+  const stored = new Map(rows.map((r) => [`${r.conversationId}\u0000${r.clientMessageId}`, r]));
+  for (const item of batch) {
+    const key = `${item.input.conversationId}\u0000${item.input.clientMessageId}`;
+    const row = stored.get(key);
+    if (row) {
+      stored.delete(key); // a second copy in the same batch is a duplicate
+      const { assignedRepId, ...message } = row;
+      item.resolve({ message, duplicate: false, assignedRepId });
+      continue;
+    }
+    try {
+      const message = await db().message.findUniqueOrThrow({ where: { conversationId_clientMessageId: { conversationId: item.input.conversationId, clientMessageId: item.input.clientMessageId } } });
+      const conversation = await db().conversation.findUnique({ where: { id: item.input.conversationId }, select: { assignedRepId: true } });
+      item.resolve({ message, duplicate: true, assignedRepId: conversation?.assignedRepId ?? null });
+    } catch (error) {
+      item.reject(error);
+    }
   }
-  // A resend of a stored message (or two resends racing): the unique (conversationId, clientMessageId) kept one.
-  const message = await db().message.findUniqueOrThrow({ where: { conversationId_clientMessageId: { conversationId: input.conversationId, clientMessageId: input.clientMessageId } } });
-  const conversation = await db().conversation.findUnique({ where: { id: input.conversationId }, select: { assignedRepId: true } });
-  return { message, duplicate: true, assignedRepId: conversation?.assignedRepId ?? null };
 }
 
 /** Everything after `afterSeq`, oldest first. Customers never get internal notes. */

@@ -39,7 +39,7 @@ export type BusinessHours = {
 };
 
 export type RouteDecision =
-  | { kind: "assign"; repId: string; rule: "own_rep" | "least_loaded" }
+  | { kind: "assign"; repId: string; rule: "own_rep" | "least_loaded" | "already_assigned" }
   | { kind: "queue"; position: number; estimatedWaitSeconds: number }
   | { kind: "offline"; reason: "outside_hours" | "no_rep_for_language" };
 
