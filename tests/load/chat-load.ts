@@ -106,10 +106,14 @@ function startChild(kind: "bare" | "portal", opts: Options): Promise<{ ready: An
     let buffer = "";
     child.stdout!.on("data", (chunk) => {
       buffer += chunk;
-      const line = buffer.split("\n").find((l) => l.startsWith("READY "));
-      if (line) resolve({ ready: JSON.parse(line.slice(6)), stop: () => child.kill("SIGTERM") });
+      // Only a complete line: the portal's READY line (all the session cookies) spans many chunks.
+      const start = buffer.indexOf("READY ");
+      const end = start >= 0 ? buffer.indexOf("\n", start) : -1;
+      if (end > start) resolve({ ready: JSON.parse(buffer.slice(start + 6, end)), stop: () => child.kill("SIGTERM") });
     });
     child.on("exit", (code) => reject(new Error(`${kind} server exited with ${code}`)));
+    // Never leave a server behind, whatever happens to this process.
+    process.on("exit", () => child.kill("SIGTERM"));
   });
 }
 
