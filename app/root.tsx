@@ -14,6 +14,7 @@ import {
   useRouteLoaderData,
 } from "react-router";
 import type { Route } from "./+types/root";
+import { ChatWidget } from "./components/chat-widget";
 import { LanguageSwitcher } from "./components/language-switcher";
 import { useNonce } from "./components/nonce";
 import { optionalUser } from "./domain/auth/authorize.server";
@@ -81,6 +82,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
             {user?.role === "CUSTOMER" ? <NavLink to="/invoices">{t("nav.invoices")}</NavLink> : null}
             {user && user.role !== "CUSTOMER" ? <NavLink to="/rep">{t("nav.repHome")}</NavLink> : null}
             {user && user.role !== "CUSTOMER" ? <NavLink to="/rep/disputes">{t("nav.disputes")}</NavLink> : null}
+            {user && user.role !== "CUSTOMER" ? <NavLink to="/rep/chat">{t("nav.liveChat")}</NavLink> : null}
+            {!user || user.role === "CUSTOMER" ? <NavLink to="/help">{t("nav.help")}</NavLink> : null}
             {rootData?.outbox && (!user || user.role !== "CUSTOMER") ? <NavLink to="/outbox">{t("nav.outbox")}</NavLink> : null}
           </nav>
           <div className="header-tools">
@@ -102,6 +105,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <main id="main" tabIndex={-1}>
           {children}
         </main>
+        {user?.role === "CUSTOMER" ? <ChatWidget /> : null}
         <footer className="site-footer">
           <p>{t("app.footer")}</p>
         </footer>

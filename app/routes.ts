@@ -29,5 +29,10 @@ export default [
   route("rep/payments/:paymentId", "routes/rep.payments.detail.tsx"),
   route("rep/disputes", "routes/rep.disputes.tsx"),
   route("rep/disputes/:disputeId", "routes/rep.disputes.detail.tsx"),
+  route("help", "routes/help.tsx"),
+  route("rep/chat", "routes/rep.chat.tsx"),
+  route("rep/chat/accounts/:accountId", "routes/rep.chat.account.tsx"),
+  route("rep/chat/hours", "routes/rep.chat.hours.tsx"),
+  route("webhooks/inbound-email", "routes/webhooks.inbound-email.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

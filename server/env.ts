@@ -25,6 +25,8 @@ export const envSchema = z.object({
   SMTP_URL: z.url("must be a URL such as smtp://user:pass@host:587").optional(),
   MAIL_FROM: z.string().default("Customer Accounts <accounts@portal.local>"),
   REDIS_URL: z.url("must be a URL such as redis://127.0.0.1:6379").optional(),
+  /** Shared secret the mail provider sends as `Authorization: Bearer …` to /webhooks/inbound-email; unset = webhook off. */
+  INBOUND_EMAIL_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

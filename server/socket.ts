@@ -3,16 +3,22 @@ import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { createClient } from "redis";
 import { Server, type Socket } from "socket.io";
 import { userFromCookie } from "../app/domain/auth/session.server";
+import { guestConversationFromCookie } from "../app/domain/chat/conversations.server";
+import { resolveLanguage } from "../app/i18n/i18n.server";
+import { createChat } from "./chat/handlers";
+import type { ChatClientToServer, ChatServerToClient } from "./chat/events";
 import type { Env } from "./env";
 
 /** Who is on the other end of a socket; the only per-connection state we keep. */
 export type SocketUser = { id: string; role: "CUSTOMER" | "REP" | "MANAGER"; accountId: string | null; name: string };
 
-export type ClientToServerEvents = {
-  "system:health": (ack: (reply: { data: { ok: true; serverTime: string; user: Pick<SocketUser, "id" | "role"> } }) => void) => void;
+export type ClientToServerEvents = ChatClientToServer & {
+  "system:health": (ack: (reply: { data: { ok: true; serverTime: string; user: Pick<SocketUser, "id" | "role"> | null } }) => void) => void;
 };
-export type ServerToClientEvents = Record<string, never>;
-export type SocketData = { user: SocketUser };
+export type ServerToClientEvents = ChatServerToClient;
+/** A guest (no session) holds a chat token valid for exactly one conversation. */
+export type SocketGuest = { conversationId: string; name: string };
+export type SocketData = { user?: SocketUser; guest?: SocketGuest; language: string };
 
 export type PortalSocketServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type PortalSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -32,33 +38,48 @@ export async function attachSockets(httpServer: http.Server, env: Env): Promise<
     io.adapter(createAdapter(redis));
   }
 
-  // The session cookie is the only credential; a socket without one is refused.
+  // The session cookie is the credential; without one, only a guest chat token
+  // (httpOnly cookie issued on /help) lets a socket in, for its one conversation.
   io.use(async (socket, next) => {
     try {
-      const user = await userFromCookie(socket.handshake.headers.cookie);
-      if (!user) return next(new Error("unauthorized"));
-      socket.data.user = { id: user.id, role: user.role, accountId: user.accountId, name: user.name };
+      const cookie = socket.handshake.headers.cookie;
+      const user = await userFromCookie(cookie);
+      const languageOf = (profile?: string | null) =>
+        resolveLanguage(new Request("http://socket.local/", { headers: { cookie: cookie ?? "", "accept-language": socket.handshake.headers["accept-language"] ?? "" } }), profile);
+      if (user) {
+        socket.data.user = { id: user.id, role: user.role, accountId: user.accountId, name: user.name };
+        socket.data.language = await languageOf(user.preferredLanguage);
+        return next();
+      }
+      const guest = await guestConversationFromCookie(cookie);
+      if (!guest || guest.status === "CLOSED") return next(new Error("unauthorized"));
+      socket.data.guest = { conversationId: guest.id, name: guest.guestName ?? "" };
+      socket.data.language = guest.language;
       next();
     } catch {
       next(new Error("unavailable"));
     }
   });
 
+  const chat = createChat(io);
   io.on("connection", (socket: PortalSocket) => {
     const { user } = socket.data;
-    void socket.join(`user:${user.id}`);
-    if (user.role === "CUSTOMER" && user.accountId) void socket.join(`account:${user.accountId}`);
-    else void socket.join("staff");
+    if (user) {
+      void socket.join(`user:${user.id}`);
+      if (user.role === "CUSTOMER" && user.accountId) void socket.join(`account:${user.accountId}`);
+    }
 
     socket.on("system:health", (ack) => {
       if (typeof ack !== "function") return;
-      ack({ data: { ok: true, serverTime: new Date().toISOString(), user: { id: user.id, role: user.role } } });
+      ack({ data: { ok: true, serverTime: new Date().toISOString(), user: user ? { id: user.id, role: user.role } : null } });
     });
+    chat.register(socket);
   });
 
   return {
     io,
     close: async () => {
+      chat.runtime.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (redis) await redis.quit().catch(() => undefined);
     },

@@ -1,5 +1,6 @@
 import enAccount from "../../locales/en/account.json";
 import enAuth from "../../locales/en/auth.json";
+import enChat from "../../locales/en/chat.json";
 import enCommon from "../../locales/en/common.json";
 import enDisputes from "../../locales/en/disputes.json";
 import enFiles from "../../locales/en/files.json";
@@ -9,6 +10,7 @@ import enPayments from "../../locales/en/payments.json";
 import enRep from "../../locales/en/rep.json";
 import esAccount from "../../locales/es/account.json";
 import esAuth from "../../locales/es/auth.json";
+import esChat from "../../locales/es/chat.json";
 import esCommon from "../../locales/es/common.json";
 import esDisputes from "../../locales/es/disputes.json";
 import esFiles from "../../locales/es/files.json";
@@ -23,8 +25,8 @@ export type Language = (typeof SUPPORTED_LANGUAGES)[number];
 export const FALLBACK_LANGUAGE: Language = "en";
 
 export const resources = {
-  en: { common: enCommon, auth: enAuth, account: enAccount, rep: enRep, mail: enMail, files: enFiles, invoices: enInvoices, payments: enPayments, disputes: enDisputes },
-  es: { common: esCommon, auth: esAuth, account: esAccount, rep: esRep, mail: esMail, files: esFiles, invoices: esInvoices, payments: esPayments, disputes: esDisputes },
+  en: { common: enCommon, auth: enAuth, account: enAccount, rep: enRep, mail: enMail, files: enFiles, invoices: enInvoices, payments: enPayments, disputes: enDisputes, chat: enChat },
+  es: { common: esCommon, auth: esAuth, account: esAccount, rep: esRep, mail: esMail, files: esFiles, invoices: esInvoices, payments: esPayments, disputes: esDisputes, chat: esChat },
 } as const;
 
 export const NAMESPACES = Object.keys(resources.en) as (keyof (typeof resources)["en"])[];

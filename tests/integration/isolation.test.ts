@@ -19,7 +19,42 @@ afterAll(async () => {
   await portal?.close();
 });
 
-const COVERED = ["", "login", "logout", "forgot-password", "reset-password", "set-language", "account", "rep", "rep/accounts/:accountId", "outbox", "*", "invoices", "invoices/:invoiceId", "pay", "payments/:paymentId", "sandbox/stripe/checkout/:sessionId", "webhooks/stripe", "disputes", "disputes/new", "disputes/:disputeId", "disputes/:disputeId/attachments/:attachmentId", "rep/disputes", "rep/disputes/:disputeId", "invoices/:invoiceId/pdf", "statement", "statement.pdf", "statement.csv", "rep/payments", "rep/payments/:paymentId"];
+const COVERED = [
+  "",
+  "login",
+  "logout",
+  "forgot-password",
+  "reset-password",
+  "set-language",
+  "account",
+  "rep",
+  "rep/accounts/:accountId",
+  "outbox",
+  "*",
+  "invoices",
+  "invoices/:invoiceId",
+  "pay",
+  "payments/:paymentId",
+  "sandbox/stripe/checkout/:sessionId",
+  "webhooks/stripe",
+  "disputes",
+  "disputes/new",
+  "disputes/:disputeId",
+  "disputes/:disputeId/attachments/:attachmentId",
+  "rep/disputes",
+  "rep/disputes/:disputeId",
+  "invoices/:invoiceId/pdf",
+  "statement",
+  "statement.pdf",
+  "statement.csv",
+  "rep/payments",
+  "rep/payments/:paymentId",
+  "help",
+  "rep/chat",
+  "rep/chat/accounts/:accountId",
+  "rep/chat/hours",
+  "webhooks/inbound-email",
+];
 
 it("every route is covered by this file", () => {
   const paths = routes.map((r) => r.path ?? "");

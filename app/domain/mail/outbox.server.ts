@@ -4,7 +4,16 @@ import type { Language } from "../../i18n/config";
 import { translatorFor } from "../../i18n/i18n.server";
 import { db } from "../../utils/db.server";
 
-export type EmailTemplate = "password_reset" | "payment_receipt" | "orders_released" | "dispute_reply" | "dispute_resolved" | "dispute_rejected";
+export type EmailTemplate =
+  | "password_reset"
+  | "payment_receipt"
+  | "orders_released"
+  | "dispute_reply"
+  | "dispute_resolved"
+  | "dispute_rejected"
+  | "chat_offline_received"
+  | "chat_reply"
+  | "chat_transcript";
 
 let transport: Transporter | undefined;
 

@@ -1,0 +1,41 @@
+import { accountSummary } from "../accounts/account-summary.server";
+import { toMinor } from "../money/money";
+import { db } from "../../utils/db.server";
+
+/**
+ * The account beside a conversation in the rep console: credit position (the same
+ * summary as the account page), open disputes, recent invoices and notes.
+ */
+export async function accountGlance(accountId: string) {
+  const summary = await accountSummary(accountId);
+  if (!summary) return null;
+  const [openDisputes, invoices, notes] = await Promise.all([
+    db().dispute.count({ where: { accountId, status: { in: ["OPEN", "IN_REVIEW", "ESCALATED"] } } }),
+    db().invoice.findMany({
+      where: { accountId },
+      orderBy: [{ dueOn: "asc" }],
+      take: 50,
+      select: { id: true, number: true, currency: true, dueOn: true, balanceMinor: true, totalMinor: true, status: true },
+    }),
+    db().accountNote.findMany({ where: { accountId }, orderBy: { createdAt: "desc" }, take: 3, select: { id: true, kind: true, body: true, createdAt: true } }),
+  ]);
+  const today = new Date().toISOString().slice(0, 10);
+  const open = invoices.filter((i) => i.balanceMinor > 0n && (i.status === "OPEN" || i.status === "PARTIALLY_PAID"));
+  // Past-due first (oldest due date), then the rest: what a rep wants to talk about.
+  const recent = (open.length ? open : invoices).slice(0, 6).map((i) => ({
+    id: i.id,
+    number: i.number,
+    dueOn: i.dueOn.toISOString().slice(0, 10),
+    pastDue: i.dueOn.toISOString().slice(0, 10) < today && i.balanceMinor > 0n,
+    balance: { amountMinor: toMinor(i.balanceMinor), currency: i.currency },
+    status: i.status,
+  }));
+  return {
+    summary,
+    openDisputes,
+    invoices: recent,
+    notes: notes.map((n) => ({ id: n.id, kind: n.kind, body: n.body.split("\n")[0].slice(0, 200), createdAt: n.createdAt.toISOString() })),
+  };
+}
+
+export type AccountGlance = NonNullable<Awaited<ReturnType<typeof accountGlance>>>;

@@ -1,0 +1,319 @@
+import crypto from "node:crypto";
+import { createCookie } from "react-router";
+import type { z } from "zod";
+import { Prisma } from "../../generated/prisma/client";
+import { isLanguage, type Language } from "../../i18n/config";
+import { translatorFor } from "../../i18n/i18n.server";
+import { db } from "../../utils/db.server";
+import { recordAudit } from "../audit/audit.server";
+import { DISPOSITIONS, type guestChatSchema, type openChatSchema, type WireMessage } from "./schemas";
+
+export * from "./schemas";
+
+/**
+ * Conversations and messages: opening a chat (signed-in customer or guest), storing
+ * messages exactly once (client message id), catch-up by seq, delivered/read marks,
+ * who may see what. No sockets here — `server/chat/` calls these.
+ */
+
+type MessageRow = Prisma.MessageGetPayload<object>;
+
+export function toWire(m: MessageRow): WireMessage {
+  return {
+    seq: m.seq.toString(),
+    conversationId: m.conversationId,
+    authorKind: m.authorKind,
+    authorId: m.authorId,
+    body: m.body,
+    internal: m.internal,
+    clientMessageId: m.clientMessageId,
+    createdAt: m.createdAt.toISOString(),
+    deliveredAt: m.deliveredAt?.toISOString() ?? null,
+    readAt: m.readAt?.toISOString() ?? null,
+  };
+}
+
+export function conversationLanguage(language: string): Language {
+  return isLanguage(language) ? language : "en";
+}
+
+// ───────────────────────── guest token ─────────────────────────
+
+/** A guest's only credential: a random token in an httpOnly cookie, stored hashed on one conversation. */
+export const guestChatCookie = createCookie("chat_guest", { path: "/", httpOnly: true, sameSite: "lax", maxAge: 60 * 60 * 24 });
+
+export function hashGuestToken(token: string): string {
+  return crypto.createHash("sha256").update(token).digest("hex");
+}
+
+export async function guestConversationFromCookie(cookieHeader: string | null | undefined) {
+  if (!cookieHeader) return null;
+  const token = await guestChatCookie.parse(cookieHeader);
+  if (typeof token !== "string" || token.length < 20) return null;
+  return db().conversation.findUnique({ where: { guestTokenHash: hashGuestToken(token) } });
+}
+
+// ───────────────────────── opening ─────────────────────────
+
+async function systemMessage(tx: Prisma.TransactionClient, conversationId: string, language: Language, key: string, values: Record<string, unknown> = {}) {
+  const t = await translatorFor(language);
+  return tx.message.create({ data: { conversationId, authorKind: "SYSTEM", body: t(`chat:system.${key}`, values) } });
+}
+
+/** Adds a system message in the conversation's (the customer's) language. */
+export async function addSystemMessage(conversationId: string, key: string, values: Record<string, unknown> = {}) {
+  const conversation = await db().conversation.findUniqueOrThrow({ where: { id: conversationId }, select: { language: true } });
+  return db().$transaction((tx) => systemMessage(tx, conversationId, conversationLanguage(conversation.language), key, values));
+}
+
+/** A signed-in customer's chat: the account comes from the session. An open one is reused. */
+export async function openCustomerConversation(user: { id: string; accountId: string }, language: Language, input: z.infer<typeof openChatSchema>) {
+  const existing = await db().conversation.findFirst({
+    where: { customerUserId: user.id, channel: "CHAT", status: { in: ["QUEUED", "ASSIGNED"] } },
+    orderBy: { createdAt: "desc" },
+  });
+  if (existing) return { conversation: existing, created: false };
+  const conversation = await db().$transaction(async (tx) => {
+    const row = await tx.conversation.create({
+      data: { channel: "CHAT", topic: input.topic, invoiceRef: input.invoiceRef, language, status: "QUEUED", queuedAt: new Date(), accountId: user.accountId, customerUserId: user.id, lastMessageAt: new Date() },
+    });
+    await systemMessage(tx, row.id, language, "opened");
+    return row;
+  });
+  return { conversation, created: true };
+}
+
+/**
+ * A guest's chat. The account number they type is an unverified claim: it is shown
+ * to the rep as an internal note, and never links the guest to that account's data.
+ */
+export async function openGuestConversation(language: Language, input: z.infer<typeof guestChatSchema>) {
+  const token = crypto.randomBytes(32).toString("base64url");
+  const conversation = await db().$transaction(async (tx) => {
+    const row = await tx.conversation.create({
+      data: { channel: "CHAT", topic: input.topic, invoiceRef: input.invoiceRef, language, status: "QUEUED", queuedAt: new Date(), guestName: input.name, guestEmail: input.email.toLowerCase(), guestTokenHash: hashGuestToken(token), lastMessageAt: new Date() },
+    });
+    if (input.accountNumber) {
+      const t = await translatorFor(language);
+      await tx.message.create({ data: { conversationId: row.id, authorKind: "SYSTEM", internal: true, body: t("chat:system.guestAccountClaim", { number: input.accountNumber }) } });
+    }
+    await systemMessage(tx, row.id, language, "opened");
+    return row;
+  });
+  return { conversation, token };
+}
+
+// ───────────────────────── messages ─────────────────────────
+
+type StoreInput = {
+  conversationId: string;
+  authorKind: "CUSTOMER" | "REP";
+  authorId: string | null;
+  body: string;
+  clientMessageId: string;
+  internal?: boolean;
+};
+type StoreResult = { message: MessageRow; duplicate: boolean; assignedRepId: string | null };
+
+/**
+ * Stores a message once: a resend with the same client message id returns the stored
+ * row with `duplicate: true` (callers then don't broadcast twice). The hot path of the
+ * chat: messages arriving while a write is in flight are written together in ONE
+ * statement (insert + touch their conversations), so a busy embedded database (one
+ * connection) carries many messages per round trip instead of queueing them one by one.
+ */
+export function storeMessage(input: StoreInput): Promise<StoreResult> {
+  return new Promise((resolve, reject) => {
+    writeQueue.push({ input, resolve, reject });
+    if (!flushing) void flushWrites();
+  });
+}
+
+type QueuedWrite = { input: StoreInput; resolve: (r: StoreResult) => void; reject: (e: unknown) => void };
+const writeQueue: QueuedWrite[] = [];
+let flushing = false;
+
+async function flushWrites() {
+  flushing = true;
+  try {
+    while (writeQueue.length) {
+      const batch = writeQueue.splice(0, 200);
+      try {
+        await writeBatch(batch);
+      } catch (error) {
+        // One bad message (e.g. its conversation vanished) must not sink the others.
+        if (batch.length === 1) batch[0].reject(error);
+        else for (const item of batch) await writeBatch([item]).catch(item.reject);
+      }
+    }
+  } finally {
+    flushing = false;
+  }
+}
+
+async function writeBatch(batch: QueuedWrite[]) {
+  const values = Prisma.join(
+    batch.map(
+      ({ input }, ord) =>
+        Prisma.sql`(${input.conversationId}::text, ${input.authorKind}::text, ${input.authorId}::text, ${input.body}::text, ${input.clientMessageId}::text, ${input.internal ?? false}::boolean, ${ord}::int)`,
+    ),
+  );
+  const rows = await db().$queryRaw<(MessageRow & { assignedRepId: string | null })[]>`
+    WITH data(cid, kind, aid, body, cmid, internal, ord) AS (VALUES ${values}),
+    ins AS (
+      INSERT INTO "Message" ("conversationId", "authorKind", "authorId", "body", "clientMessageId", "internal", "createdAt")
+      SELECT cid, kind::"AuthorKind", aid, body, cmid, internal, now() FROM data ORDER BY ord
+      ON CONFLICT ("conversationId", "clientMessageId") DO NOTHING
+      RETURNING *
+    ),
+    upd AS (
+      UPDATE "Conversation" c
+      SET "lastMessageAt" = now(), "updatedAt" = now(),
+          "firstResponseAt" = CASE WHEN c."firstResponseAt" IS NULL AND EXISTS (
+            SELECT 1 FROM ins WHERE ins."conversationId" = c.id AND ins."authorKind" = 'REP' AND NOT ins.internal
+          ) THEN now() ELSE c."firstResponseAt" END
+      WHERE c.id IN (SELECT "conversationId" FROM ins)
+      RETURNING c.id, c."assignedRepId"
+    )
+    SELECT ins.*, upd."assignedRepId" FROM ins LEFT JOIN upd ON upd.id = ins."conversationId"`;
+  const stored = new Map(rows.map((r) => [`${r.conversationId}\u0000${r.clientMessageId}`, r]));
+  for (const item of batch) {
+    const key = `${item.input.conversationId}\u0000${item.input.clientMessageId}`;
+    const row = stored.get(key);
+    if (row) {
+      stored.delete(key); // a second copy in the same batch is a duplicate
+      const { assignedRepId, ...message } = row;
+      item.resolve({ message, duplicate: false, assignedRepId });
+      continue;
+    }
+    try {
+      const message = await db().message.findUniqueOrThrow({ where: { conversationId_clientMessageId: { conversationId: item.input.conversationId, clientMessageId: item.input.clientMessageId } } });
+      const conversation = await db().conversation.findUnique({ where: { id: item.input.conversationId }, select: { assignedRepId: true } });
+      item.resolve({ message, duplicate: true, assignedRepId: conversation?.assignedRepId ?? null });
+    } catch (error) {
+      item.reject(error);
+    }
+  }
+}
+
+/** Everything after `afterSeq`, oldest first. Customers never get internal notes. */
+export async function messagesAfter(conversationId: string, afterSeq: bigint, side: "customer" | "rep") {
+  const rows = await db().message.findMany({
+    where: { conversationId, seq: { gt: afterSeq }, ...(side === "customer" ? { internal: false } : {}) },
+    orderBy: { seq: "asc" },
+    take: 500,
+  });
+  return rows.map(toWire);
+}
+
+/**
+ * The reader's side marks the other side's messages up to `uptoSeq` delivered (and read).
+ * Returns the seq range that changed, for the other side's ticks.
+ */
+export async function markMessages(conversationId: string, reader: "customer" | "rep", uptoSeq: bigint, read: boolean) {
+  const authorKind = reader === "customer" ? "REP" : "CUSTOMER";
+  const now = new Date();
+  await db().message.updateMany({ where: { conversationId, authorKind, seq: { lte: uptoSeq }, deliveredAt: null }, data: { deliveredAt: now } });
+  if (read) await db().message.updateMany({ where: { conversationId, authorKind, seq: { lte: uptoSeq }, readAt: null }, data: { readAt: now } });
+  return { conversationId, uptoSeq: uptoSeq.toString(), by: reader, read };
+}
+
+/** A customer may touch a conversation only if it is theirs (signed in) or the one their guest token opened. */
+export async function customerCanAccess(conversationId: string, who: { userId?: string; guestConversationId?: string }) {
+  if (who.guestConversationId) return who.guestConversationId === conversationId;
+  if (!who.userId) return false;
+  const row = await db().conversation.findUnique({ where: { id: conversationId }, select: { customerUserId: true } });
+  return !!row && row.customerUserId === who.userId;
+}
+
+// ───────────────────────── closing and the inbox ─────────────────────────
+
+/**
+ * Closes a conversation with a disposition. For a known account it becomes an account
+ * note (kind `chat_summary`) with the transcript, so it stays on the account and searchable.
+ */
+export async function closeConversation(conversationId: string, repId: string, disposition: (typeof DISPOSITIONS)[number]) {
+  return db().$transaction(async (tx) => {
+    const conversation = await tx.conversation.findUnique({ where: { id: conversationId } });
+    if (!conversation || conversation.status === "CLOSED") return false;
+    const language = conversationLanguage(conversation.language);
+    await tx.conversation.update({ where: { id: conversationId }, data: { status: "CLOSED", closedAt: new Date(), disposition } });
+    await systemMessage(tx, conversationId, language, "closed");
+    if (conversation.accountId) {
+      const t = await translatorFor("en");
+      const messages = await tx.message.findMany({ where: { conversationId }, orderBy: { seq: "asc" } });
+      const lines = messages.map((m) => `[${m.createdAt.toISOString().slice(0, 16).replace("T", " ")}] ${m.internal ? "(internal) " : ""}${m.authorKind}: ${m.body}`);
+      await tx.accountNote.create({
+        data: {
+          accountId: conversation.accountId,
+          authorId: repId,
+          kind: "chat_summary",
+          body: `${t("chat:note.summary", { topic: t(`chat:topics.${conversation.topic}`), disposition: t(`chat:dispositions.${disposition}`) })}\n${lines.join("\n")}`,
+        },
+      });
+    }
+    await recordAudit(
+      { actorId: repId, accountId: conversation.accountId, entity: "Conversation", entityId: conversationId, action: "chat.closed", before: { status: conversation.status, assignedRepId: conversation.assignedRepId }, after: { status: "CLOSED", disposition } },
+      tx,
+    );
+    return true;
+  });
+}
+
+/** Display name of the customer side of a conversation. */
+export function customerNameOf(c: { guestName: string | null; customerUser?: { name: string } | null }): string {
+  return c.customerUser?.name ?? c.guestName ?? "";
+}
+
+export async function inboxFor(repId: string) {
+  const open = await db().conversation.findMany({
+    where: { status: { in: ["QUEUED", "ASSIGNED", "WAITING_EMAIL"] } },
+    orderBy: [{ queuedAt: "asc" }, { createdAt: "asc" }],
+    take: 300,
+    include: { customerUser: { select: { name: true } }, account: { select: { legalName: true } }, assignedRep: { select: { name: true } } },
+  });
+  const unread = await db().message.groupBy({
+    by: ["conversationId"],
+    where: { conversationId: { in: open.map((c) => c.id) }, authorKind: "CUSTOMER", readAt: null },
+    _count: { _all: true },
+  });
+  const unreadBy = new Map(unread.map((u) => [u.conversationId, u._count._all]));
+  const items = open.map((c) => inboxItem(c, unreadBy.get(c.id) ?? 0));
+  return {
+    queued: items.filter((c) => c.status === "QUEUED" || c.status === "WAITING_EMAIL"),
+    mine: items.filter((c) => c.status === "ASSIGNED" && c.assignedRepId === repId),
+    team: items.filter((c) => c.status === "ASSIGNED" && c.assignedRepId !== repId),
+  };
+}
+
+export async function inboxItemById(conversationId: string) {
+  const c = await db().conversation.findUnique({
+    where: { id: conversationId },
+    include: { customerUser: { select: { name: true } }, account: { select: { legalName: true } }, assignedRep: { select: { name: true } } },
+  });
+  if (!c) return null;
+  const unread = await db().message.count({ where: { conversationId, authorKind: "CUSTOMER", readAt: null } });
+  return inboxItem(c, unread);
+}
+
+function inboxItem(
+  c: Prisma.ConversationGetPayload<{ include: { customerUser: { select: { name: true } }; account: { select: { legalName: true } }; assignedRep: { select: { name: true } } } }>,
+  unread: number,
+) {
+  return {
+    id: c.id,
+    channel: c.channel,
+    topic: c.topic,
+    language: c.language,
+    status: c.status,
+    invoiceRef: c.invoiceRef,
+    customerName: customerNameOf(c),
+    accountId: c.accountId,
+    accountName: c.account?.legalName ?? null,
+    assignedRepId: c.assignedRepId,
+    assignedRepName: c.assignedRep?.name ?? null,
+    queuedAt: c.queuedAt?.toISOString() ?? null,
+    lastMessageAt: c.lastMessageAt?.toISOString() ?? null,
+    unread,
+  };
+}

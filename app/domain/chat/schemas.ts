@@ -1,0 +1,51 @@
+import { z } from "zod";
+
+/** Chat input schemas and wire types, shared by the server, the socket handlers and the browser. */
+
+export const TOPICS = ["CREDIT", "INVOICE", "PAYMENT", "DISPUTE", "OTHER"] as const;
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, "chat:errors.tooLong")
+    .optional()
+    .transform((v) => (v ? v : undefined));
+
+export const openChatSchema = z.object({
+  topic: z.enum(TOPICS, { error: "chat:errors.topicRequired" }),
+  invoiceRef: optionalText(40),
+});
+
+export const guestChatSchema = openChatSchema.extend({
+  name: z.string({ error: "chat:errors.nameRequired" }).trim().min(1, "chat:errors.nameRequired").max(120, "chat:errors.tooLong"),
+  email: z.email({ error: "chat:errors.emailInvalid" }).max(200, "chat:errors.tooLong"),
+  accountNumber: optionalText(40),
+});
+
+export const sendSchema = z.object({
+  conversationId: z.string().min(1).max(64),
+  clientMessageId: z.string().min(1).max(64),
+  body: z.string().trim().min(1).max(4000),
+  internal: z.boolean().optional(),
+});
+
+export const afterSchema = z.object({ conversationId: z.string().min(1).max(64), afterSeq: z.coerce.bigint().min(0n).optional() });
+
+/** What goes over the wire: seq as a string (BigInt), dates as ISO strings. */
+export type WireMessage = {
+  seq: string;
+  conversationId: string;
+  authorKind: "CUSTOMER" | "REP" | "SYSTEM";
+  authorId: string | null;
+  body: string;
+  internal: boolean;
+  clientMessageId: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  readAt: string | null;
+};
+
+export const DISPOSITIONS = ["resolved", "follow_up", "payment_promised", "dispute_opened", "no_response"] as const;
+export const closeSchema = z.object({ conversationId: z.string().min(1).max(64), disposition: z.enum(DISPOSITIONS) });
+

@@ -1,0 +1,83 @@
+import { useTranslation } from "react-i18next";
+import { data, Form, redirect } from "react-router";
+import type { Route } from "./+types/help";
+import { ChatThread } from "../components/chat-widget";
+import { Field } from "../components/field";
+import { optionalUser } from "../domain/auth/authorize.server";
+import { guestChatCookie, guestConversationFromCookie, openGuestConversation } from "../domain/chat/conversations.server";
+import { guestChatSchema, TOPICS } from "../domain/chat/schemas";
+import { resolveLanguage } from "../i18n/i18n.server";
+import { fieldErrorsOf, formValues } from "../utils/forms";
+
+export const meta: Route.MetaFunction = () => [{ title: "Help · Customer Accounts" }];
+
+/** The public help page: a guest (name, email, optional account number) opens a chat here. */
+export async function loader({ request }: Route.LoaderArgs) {
+  const user = await optionalUser(request);
+  const guest = user ? null : await guestConversationFromCookie(request.headers.get("Cookie"));
+  return { signedIn: !!user, guestConversationId: guest && guest.status !== "CLOSED" ? guest.id : null };
+}
+
+export async function action({ request }: Route.ActionArgs) {
+  const user = await optionalUser(request);
+  if (user) throw redirect("/help");
+  const formData = await request.formData();
+  const values = formValues(formData);
+  const parsed = guestChatSchema.safeParse(values);
+  if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), values }, { status: 400 });
+  const language = await resolveLanguage(request);
+  const { token } = await openGuestConversation(language, parsed.data);
+  throw redirect("/help", { headers: { "Set-Cookie": await guestChatCookie.serialize(token, { secure: new URL(request.url).protocol === "https:" }) } });
+}
+
+export default function Help({ loaderData, actionData }: Route.ComponentProps) {
+  const { t } = useTranslation("chat");
+  const errors = actionData?.fieldErrors ?? {};
+  const values = actionData?.values ?? {};
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <h1>{t("help.title")}</h1>
+          <p className="lead">{t("help.intro")}</p>
+        </div>
+      </div>
+      {loaderData.signedIn ? (
+        <p className="alert success">{t("help.signedInHint")}</p>
+      ) : loaderData.guestConversationId ? (
+        <section className="panel chat-page" aria-labelledby="guest-chat-title">
+          <h2 id="guest-chat-title">{t("help.chatTitle")}</h2>
+          <ChatThread mode="guest" guestConversationId={loaderData.guestConversationId} />
+        </section>
+      ) : (
+        <section className="panel narrow" aria-labelledby="guest-form-title">
+          <h2 id="guest-form-title">{t("help.formTitle")}</h2>
+          <Form method="post" noValidate>
+            <Field name="name" label={t("help.name")} autoComplete="name" required defaultValue={values.name} error={errors.name} />
+            <Field name="email" label={t("help.email")} type="email" autoComplete="email" required defaultValue={values.email} error={errors.email} />
+            <Field name="accountNumber" label={t("help.accountNumber")} defaultValue={values.accountNumber} error={errors.accountNumber} />
+            <div className={errors.topic ? "field has-error" : "field"}>
+              <label htmlFor="topic">{t("widget.topic")}</label>
+              <select id="topic" name="topic" defaultValue={values.topic ?? "OTHER"} aria-invalid={errors.topic ? true : undefined}>
+                {TOPICS.map((x) => (
+                  <option key={x} value={x}>
+                    {t(`topics.${x}`)}
+                  </option>
+                ))}
+              </select>
+              {errors.topic ? (
+                <p className="field-error" role="alert">
+                  {t(errors.topic)}
+                </p>
+              ) : null}
+            </div>
+            <Field name="invoiceRef" label={t("widget.invoiceRef")} defaultValue={values.invoiceRef} error={errors.invoiceRef} />
+            <button type="submit" className="button primary">
+              {t("widget.start")}
+            </button>
+          </Form>
+        </section>
+      )}
+    </div>
+  );
+}

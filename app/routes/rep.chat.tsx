@@ -1,0 +1,572 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useFetcher } from "react-router";
+import { io, type Socket } from "socket.io-client";
+import type { Route } from "./+types/rep.chat";
+import { requireStaff } from "../domain/auth/authorize.server";
+import type { AccountGlance } from "../domain/chat/account-glance.server";
+import { fillPlaceholders } from "../domain/chat/canned";
+import { DISPOSITIONS, type WireMessage } from "../domain/chat/schemas";
+import { formatMoney } from "../domain/money/money";
+import { formattingLocale } from "../i18n/config";
+import { useFormat } from "../i18n/format";
+import { db } from "../utils/db.server";
+import type { ChatClientToServer, ChatServerToClient, Inbox, InboxItem, Presence } from "../../server/chat/events";
+
+export const meta: Route.MetaFunction = () => [{ title: "Live chat · Customer Accounts" }];
+
+export async function loader({ request }: Route.LoaderArgs) {
+  const user = await requireStaff(request);
+  const [canned, reps] = await Promise.all([
+    db().cannedResponse.findMany({ orderBy: [{ language: "asc" }, { shortcut: "asc" }], select: { id: true, shortcut: true, language: true, title: true, body: true } }),
+    db().user.findMany({ where: { role: { in: ["REP", "MANAGER"] }, active: true }, orderBy: { name: "asc" }, select: { id: true, name: true, languages: true } }),
+  ]);
+  const manager = user.role === "MANAGER";
+  // Managers see every chat that moved because a rep did not answer or dropped.
+  const moves = manager
+    ? await db().auditLog.findMany({
+        where: { entity: "Conversation", action: { in: ["chat.reassigned_unanswered", "chat.requeued"] } },
+        orderBy: { createdAt: "desc" },
+        take: 20,
+        select: { id: true, action: true, entityId: true, before: true, after: true, createdAt: true },
+      })
+    : [];
+  const names = new Map(reps.map((r) => [r.id, r.name]));
+  const repName = (v: unknown, key: string) => {
+    const id = v && typeof v === "object" ? (v as Record<string, unknown>)[key] : null;
+    return typeof id === "string" ? (names.get(id) ?? null) : null;
+  };
+  return {
+    me: { id: user.id, name: user.name, manager },
+    canned,
+    reps,
+    moves: moves.map((m) => ({
+      id: m.id,
+      action: m.action,
+      conversationId: m.entityId,
+      from: repName(m.before, "assignedRepId"),
+      to: repName(m.after, "assignedRepId"),
+      reason: m.after && typeof m.after === "object" ? String((m.after as Record<string, unknown>).reason ?? "") : "",
+      at: m.createdAt.toISOString(),
+    })),
+  };
+}
+
+type ChatSocket = Socket<ChatServerToClient, ChatClientToServer>;
+type OpenChat = { item: InboxItem; messages: WireMessage[]; customerTyping: boolean };
+
+function newClientId(): string {
+  return typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+function merge(list: WireMessage[], incoming: WireMessage[]): WireMessage[] {
+  const bySeq = new Map(list.map((m) => [m.seq, m]));
+  for (const m of incoming) bySeq.set(m.seq, { ...bySeq.get(m.seq), ...m });
+  return [...bySeq.values()].sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
+}
+
+export default function RepChat({ loaderData }: Route.ComponentProps) {
+  const { t } = useTranslation("chat");
+  const [socket, setSocket] = useState<ChatSocket | null>(null);
+  const [inbox, setInbox] = useState<Inbox | null>(null);
+  const [open, setOpen] = useState<Record<string, OpenChat>>({});
+  const [active, setActive] = useState<string | null>(null);
+  const [alert, setAlert] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [connected, setConnected] = useState(false);
+  const openRef = useRef(open);
+  openRef.current = open;
+  const inboxRef = useRef(inbox);
+  inboxRef.current = inbox;
+
+  const refresh = useCallback((s: ChatSocket) => {
+    s.emit("console:inbox", (reply) => {
+      if ("data" in reply) setInbox(reply.data);
+    });
+  }, []);
+
+  const joinChat = useCallback((s: ChatSocket, id: string) => {
+    const known = openRef.current[id];
+    const afterSeq = known?.messages.at(-1)?.seq ?? "0";
+    s.emit("console:join", { conversationId: id, afterSeq }, (reply) => {
+      if ("error" in reply) return setError(reply.error);
+      setOpen((o) => ({ ...o, [id]: { item: reply.data.conversation, messages: merge(o[id]?.messages ?? [], reply.data.messages), customerTyping: false } }));
+    });
+  }, []);
+
+  useEffect(() => {
+    const s: ChatSocket = io({ withCredentials: true });
+    s.on("connect", () => {
+      setConnected(true);
+      refresh(s);
+      for (const id of Object.keys(openRef.current)) joinChat(s, id);
+    });
+    s.on("disconnect", () => setConnected(false));
+    s.on("console:inbox-changed", (e) => {
+      refresh(s);
+      if (e.conversationId && openRef.current[e.conversationId]) joinChat(s, e.conversationId);
+      if (e.reason === "new") setAlert(t("console.newChatAlert"));
+    });
+    s.on("console:assigned", ({ conversationId }) => {
+      refresh(s);
+      joinChat(s, conversationId);
+      setActive((a) => a ?? conversationId);
+      setAlert(t("console.assignedAlert"));
+    });
+    s.on("conversation:message", (m) => {
+      setOpen((o) => (o[m.conversationId] ? { ...o, [m.conversationId]: { ...o[m.conversationId], messages: merge(o[m.conversationId].messages, [m]) } } : o));
+      if (m.authorKind === "CUSTOMER") {
+        const name = openRef.current[m.conversationId]?.item.customerName ?? "";
+        setAlert(t("console.newMessageAlert", { name }));
+      }
+    });
+    s.on("conversation:typing", (e) => {
+      if (e.side !== "customer") return;
+      setOpen((o) => (o[e.conversationId] ? { ...o, [e.conversationId]: { ...o[e.conversationId], customerTyping: e.typing } } : o));
+    });
+    s.on("conversation:marks", (e) => {
+      const upto = BigInt(e.uptoSeq);
+      const at = new Date().toISOString();
+      setOpen((o) =>
+        o[e.conversationId]
+          ? { ...o, [e.conversationId]: { ...o[e.conversationId], messages: o[e.conversationId].messages.map((m) => (m.authorKind === "REP" && BigInt(m.seq) <= upto ? { ...m, deliveredAt: m.deliveredAt ?? at, readAt: e.read ? (m.readAt ?? at) : m.readAt } : m)) } }
+          : o,
+      );
+    });
+    setSocket(s);
+    return () => void s.disconnect();
+  }, [joinChat, refresh, t]);
+
+  // Unread count in the tab title: alerts when the console is in the background.
+  useEffect(() => {
+    const unread = (inbox?.mine ?? []).reduce((n, c) => n + c.unread, 0) + (inbox?.queued.length ?? 0);
+    document.title = `${unread ? `(${unread}) ` : ""}${t("console.title")}`;
+  }, [inbox, t]);
+
+  function openChat(id: string) {
+    if (!socket) return;
+    joinChat(socket, id);
+    setActive(id);
+  }
+
+  function accept(id: string) {
+    socket?.emit("console:accept", { conversationId: id }, (reply) => {
+      if ("error" in reply) return setError(reply.error);
+      openChat(id);
+    });
+  }
+
+  function closeTab(id: string) {
+    setOpen((o) => {
+      const { [id]: _, ...rest } = o;
+      return rest;
+    });
+    setActive((a) => (a === id ? null : a));
+  }
+
+  const list = (items: InboxItem[], kind: "queued" | "mine" | "team") => (
+    <ul className="inbox-list" data-testid={`inbox-${kind}`}>
+      {items.length === 0 ? <li className="note">{t("console.empty")}</li> : null}
+      {items.map((c) => (
+        <li key={c.id} className={active === c.id ? "inbox-item active" : "inbox-item"}>
+          <button type="button" className="button-link" onClick={() => openChat(c.id)}>
+            {c.customerName || t("console.guest")}
+          </button>
+          <span className="tag">{c.language.toUpperCase()}</span>
+          {c.channel === "EMAIL" ? <span className="tag">{t("console.emailChannel")}</span> : null}
+          <span className="tag">{t(`topics.${c.topic}`)}</span>
+          {c.accountName ? <span className="note"> {c.accountName}</span> : null}
+          {kind === "team" && c.assignedRepName ? <span className="note"> {t("console.assignedTo", { name: c.assignedRepName })}</span> : null}
+          {c.unread && kind === "mine" ? <span className="badge">{t("console.unread", { count: c.unread })}</span> : null}
+          {kind === "queued" && c.channel === "CHAT" && c.status === "QUEUED" ? (
+            <button type="button" className="button small-dark" onClick={() => accept(c.id)}>
+              {t("console.accept")}
+            </button>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+
+  const queuedByLanguage = (inbox?.queued ?? []).reduce<Record<string, InboxItem[]>>((acc, c) => {
+    (acc[c.language] ??= []).push(c);
+    return acc;
+  }, {});
+
+  return (
+    <div className="page chat-console">
+      <div className="page-head">
+        <h1>{t("console.title")}</h1>
+        {loaderData.me.manager ? <Link to="/rep/chat/hours">{t("console.hoursLink")}</Link> : null}
+        {!connected ? <p className="note">{t("widget.reconnecting")}</p> : null}
+      </div>
+      <p className="visually-hidden" role="status" aria-live="polite" data-testid="console-alert">
+        {alert}
+      </p>
+      {error ? (
+        <div className="alert error" role="alert">
+          {t(error)}
+          <button type="button" className="button-link" onClick={() => setError(null)}>
+            ×
+          </button>
+        </div>
+      ) : null}
+      {inbox ? <Settings socket={socket} me={inbox.me} onSaved={(me) => setInbox((i) => (i ? { ...i, me } : i))} onError={setError} /> : null}
+      {loaderData.me.manager ? <Moves moves={loaderData.moves} /> : null}
+      <div className="console-grid">
+        <nav className="panel inbox" aria-label={t("console.title")}>
+          <h2>{t("console.queued")}</h2>
+          {Object.keys(queuedByLanguage).length === 0 ? list([], "queued") : null}
+          {Object.entries(queuedByLanguage).map(([language, items]) => (
+            <div key={language}>
+              <h3>{t("console.queuedIn", { language: t(`console.languageNames.${language}`, { defaultValue: language }) })}</h3>
+              {list(items, "queued")}
+            </div>
+          ))}
+          <h2>{t("console.mine")}</h2>
+          {list(inbox?.mine ?? [], "mine")}
+          <h2>{t("console.team")}</h2>
+          {list(inbox?.team ?? [], "team")}
+        </nav>
+        <section className="conversations" aria-label={t("console.title")}>
+          <div className="tabs" role="tablist">
+            {Object.values(open).map((c) => (
+              <span key={c.item.id} className="tab-wrap">
+                <button type="button" role="tab" aria-selected={active === c.item.id} className={active === c.item.id ? "tab active" : "tab"} onClick={() => setActive(c.item.id)}>
+                  {c.item.customerName || t("console.guest")}
+                </button>
+                <button type="button" className="button-link" aria-label={t("console.closeTab")} onClick={() => closeTab(c.item.id)}>
+                  ×
+                </button>
+              </span>
+            ))}
+          </div>
+          {active && open[active] && socket ? (
+            <Conversation key={active} chat={open[active]} socket={socket} meId={loaderData.me.id} canned={loaderData.canned} reps={loaderData.reps} onError={setError} />
+          ) : (
+            <p className="note">{t("console.noChatOpen")}</p>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function Settings({ socket, me, onSaved, onError }: { socket: ChatSocket | null; me: Inbox["me"]; onSaved: (me: Inbox["me"]) => void; onError: (e: string) => void }) {
+  const { t } = useTranslation("chat");
+  const [saved, setSaved] = useState(false);
+  return (
+    <form
+      className="panel inline-form chat-settings"
+      aria-label={t("console.settings")}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const form = new FormData(e.currentTarget);
+        socket?.emit(
+          "console:settings",
+          { presence: form.get("presence") as Presence, capacity: Number(form.get("capacity")), languages: form.getAll("languages") as string[] },
+          (reply) => {
+            if ("error" in reply) return onError(reply.error);
+            setSaved(true);
+            onSaved(reply.data);
+          },
+        );
+      }}
+    >
+      <label htmlFor="presence">{t("console.presence")}</label>
+      <select id="presence" name="presence" defaultValue={me.presence} key={me.presence}>
+        {(["ONLINE", "AWAY", "OFFLINE"] as const).map((p) => (
+          <option key={p} value={p}>
+            {t(`console.presenceValues.${p}`)}
+          </option>
+        ))}
+      </select>
+      <label htmlFor="capacity">{t("console.capacity")}</label>
+      <input id="capacity" name="capacity" type="number" min={1} max={20} defaultValue={me.capacity} style={{ width: "5rem" }} />
+      <fieldset className="inline-fieldset">
+        <legend>{t("console.languages")}</legend>
+        {(["en", "es"] as const).map((l) => (
+          <label key={l}>
+            <input type="checkbox" name="languages" value={l} defaultChecked={me.languages.includes(l)} /> {t(`console.languageNames.${l}`)}
+          </label>
+        ))}
+      </fieldset>
+      <button type="submit" className="button primary">
+        {t("console.save")}
+      </button>
+      {saved ? (
+        <span role="status" className="note">
+          {t("console.saved")}
+        </span>
+      ) : null}
+    </form>
+  );
+}
+
+function Conversation({
+  chat,
+  socket,
+  meId,
+  canned,
+  reps,
+  onError,
+}: {
+  chat: OpenChat;
+  socket: ChatSocket;
+  meId: string;
+  canned: Route.ComponentProps["loaderData"]["canned"];
+  reps: Route.ComponentProps["loaderData"]["reps"];
+  onError: (e: string) => void;
+}) {
+  const { t } = useTranslation("chat");
+  const f = useFormat();
+  const { item, messages } = chat;
+  const [draft, setDraft] = useState("");
+  const [internal, setInternal] = useState(false);
+  const glance = useFetcher<AccountGlance>();
+  const email = item.channel === "EMAIL";
+  const mine = (item.status === "ASSIGNED" && item.assignedRepId === meId) || (email && item.status !== "CLOSED");
+  const cannedHere = canned.filter((c) => c.language === item.language);
+  const [invoiceId, setInvoiceId] = useState("");
+
+  useEffect(() => {
+    if (item.accountId && glance.state === "idle" && !glance.data) glance.load(`/rep/chat/accounts/${item.accountId}`);
+  }, [item.accountId, glance]);
+
+  // Mark the customer's messages read while this conversation is on screen.
+  useEffect(() => {
+    const last = messages.filter((m) => m.authorKind === "CUSTOMER").at(-1);
+    if (mine && last && !last.readAt) socket.emit("console:read", { conversationId: item.id, seq: last.seq });
+  }, [messages, mine, socket, item.id]);
+
+  const invoices = glance.data?.invoices ?? [];
+  const chosenInvoice = invoices.find((i) => i.id === invoiceId) ?? invoices.find((i) => i.number === item.invoiceRef) ?? invoices.find((i) => i.pastDue) ?? invoices[0];
+
+  function insertCanned(id: string) {
+    const c = cannedHere.find((x) => x.id === id);
+    if (!c) return;
+    setDraft(
+      fillPlaceholders(c.body, {
+        customerName: item.customerName,
+        invoiceNumber: chosenInvoice?.number ?? item.invoiceRef ?? "",
+        // The amount in the invoice's (the account's) currency, written the way the customer reads numbers.
+        amount: chosenInvoice ? formatMoney(chosenInvoice.balance, formattingLocale(item.language)) : "",
+      }),
+    );
+  }
+
+  function send(e: React.FormEvent) {
+    e.preventDefault();
+    const body = draft.trim();
+    if (!body) return;
+    socket.emit("console:send", { conversationId: item.id, clientMessageId: newClientId(), body, internal }, (reply) => {
+      if ("error" in reply) return onError(reply.error);
+      setDraft("");
+    });
+  }
+
+  return (
+    <div className="conversation-grid">
+      <article className="panel conversation" aria-labelledby={`conv-${item.id}`} data-testid="rep-conversation">
+        <h2 id={`conv-${item.id}`}>{item.customerName || t("console.guest")}</h2>
+        <p className="eyebrow">
+          {t("console.topic", { topic: t(`topics.${item.topic}`) })} · {t("console.language", { language: t(`console.languageNames.${item.language}`, { defaultValue: item.language }) })}
+          {item.invoiceRef ? ` · ${t("console.invoiceRef", { ref: item.invoiceRef })}` : ""}
+        </p>
+        <ol className="chat-log" aria-label={t("widget.log")}>
+          {messages.map((m) => (
+            <li key={m.seq} className={`chat-msg from-${m.authorKind.toLowerCase()}${m.internal ? " internal" : ""}`} data-testid="rep-message">
+              {m.internal ? <span className="chat-author">{t("console.internalLabel")}</span> : null}
+              {!m.internal && m.authorKind === "CUSTOMER" ? <span className="chat-author">{item.customerName || t("console.customer")}</span> : null}
+              <span className="chat-body">{m.body}</span>
+              {m.authorKind === "REP" && !m.internal ? <span className="chat-mark">{m.readAt ? t("console.read") : m.deliveredAt ? t("console.delivered") : ""}</span> : null}
+            </li>
+          ))}
+        </ol>
+        {chat.customerTyping ? <p className="note">{t("console.typing")}</p> : null}
+        {email ? <p className="note">{t("console.emailReplyHint")}</p> : null}
+        {item.status !== "CLOSED" ? (
+          <>
+            {cannedHere.length ? (
+              <div className="inline-form">
+                {invoices.length ? (
+                  <>
+                    <label htmlFor={`inv-${item.id}`}>{t("console.cannedInvoice")}</label>
+                    <select id={`inv-${item.id}`} value={chosenInvoice?.id ?? ""} onChange={(e) => setInvoiceId(e.target.value)}>
+                      {invoices.map((i) => (
+                        <option key={i.id} value={i.id}>
+                          {i.number} · {f.money(i.balance)}
+                        </option>
+                      ))}
+                    </select>
+                  </>
+                ) : null}
+                <label htmlFor={`canned-${item.id}`}>{t("console.canned")}</label>
+                <select id={`canned-${item.id}`} defaultValue="" onChange={(e) => insertCanned(e.target.value)}>
+                  <option value="" disabled>
+                    —
+                  </option>
+                  {cannedHere.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.title}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            ) : null}
+            <form onSubmit={send} className="chat-compose rep">
+              <label htmlFor={`reply-${item.id}`} className="visually-hidden">
+                {t("console.reply")}
+              </label>
+              <textarea
+                id={`reply-${item.id}`}
+                rows={3}
+                maxLength={4000}
+                value={draft}
+                onChange={(e) => {
+                  setDraft(e.target.value);
+                  if (mine && !internal) socket.emit("console:typing", { conversationId: item.id, typing: true });
+                }}
+              />
+              <label className="checkbox">
+                <input type="checkbox" checked={internal || !mine} disabled={!mine} onChange={(e) => setInternal(e.target.checked)} /> {t("console.internal")}
+              </label>
+              <button type="submit" className="button primary">
+                {t("console.send")}
+              </button>
+            </form>
+            {mine ? <Actions item={item} socket={socket} reps={reps.filter((r) => r.id !== meId && r.languages.includes(item.language))} onError={onError} /> : null}
+          </>
+        ) : null}
+      </article>
+      <aside className="panel glance" aria-labelledby={`glance-${item.id}`} data-testid="account-glance">
+        <h2 id={`glance-${item.id}`}>{t("console.glance.title")}</h2>
+        {!item.accountId ? <p className="note">{t("console.glance.noAccount")}</p> : null}
+        {glance.data ? <Glance glance={glance.data} /> : null}
+      </aside>
+    </div>
+  );
+}
+
+function Actions({ item, socket, reps, onError }: { item: InboxItem; socket: ChatSocket; reps: { id: string; name: string }[]; onError: (e: string) => void }) {
+  const { t } = useTranslation("chat");
+  const [target, setTarget] = useState("");
+  const [disposition, setDisposition] = useState<string>("resolved");
+  return (
+    <div className="chat-actions">
+      {item.channel === "CHAT" ? (
+      <form
+        className="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          socket.emit("console:transfer", { conversationId: item.id, toRepId: target || null }, (reply) => {
+            if ("error" in reply) onError(reply.error);
+          });
+        }}
+      >
+        <label htmlFor={`transfer-${item.id}`}>{t("console.transfer")}</label>
+        <select id={`transfer-${item.id}`} value={target} onChange={(e) => setTarget(e.target.value)}>
+          <option value="">{t("console.toQueue")}</option>
+          {reps.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.name}
+            </option>
+          ))}
+        </select>
+        <button type="submit" className="button">
+          {t("console.doTransfer")}
+        </button>
+      </form>
+      ) : null}
+      <form
+        className="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          socket.emit("console:close", { conversationId: item.id, disposition }, (reply) => {
+            if ("error" in reply) onError(reply.error);
+          });
+        }}
+      >
+        <label htmlFor={`disposition-${item.id}`}>{t("console.disposition")}</label>
+        <select id={`disposition-${item.id}`} value={disposition} onChange={(e) => setDisposition(e.target.value)}>
+          {DISPOSITIONS.map((d) => (
+            <option key={d} value={d}>
+              {t(`dispositions.${d}`)}
+            </option>
+          ))}
+        </select>
+        <button type="submit" className="button">
+          {t("console.closeConfirm")}
+        </button>
+      </form>
+    </div>
+  );
+}
+
+function Glance({ glance }: { glance: AccountGlance }) {
+  const { t } = useTranslation("chat");
+  const f = useFormat();
+  const s = glance.summary;
+  return (
+    <>
+      <p>
+        <Link to={`/rep/accounts/${s.account.id}`}>
+          {s.account.legalName} · {s.account.number}
+        </Link>
+      </p>
+      <dl className="facts">
+        <dt>{t("console.glance.balance")}</dt>
+        <dd data-testid="glance-balance">{f.money(s.openBalance)}</dd>
+        <dt>{t("console.glance.pastDue")}</dt>
+        <dd data-testid="glance-past-due">{f.money(s.pastDue)}</dd>
+        <dt>{t("console.glance.limit")}</dt>
+        <dd>{f.money(s.creditLimit)}</dd>
+        <dt>{t("console.glance.available")}</dt>
+        <dd>{f.money(s.availableCredit)}</dd>
+        <dt>{t("console.glance.heldOrders")}</dt>
+        <dd>{f.number(s.heldOrderCount)}</dd>
+        <dt>{t("console.glance.openDisputes")}</dt>
+        <dd>{f.number(glance.openDisputes)}</dd>
+      </dl>
+      <h3>{t("console.glance.recentInvoices")}</h3>
+      <ul className="glance-list">
+        {glance.invoices.length === 0 ? <li className="note">{t("console.glance.none")}</li> : null}
+        {glance.invoices.map((i) => (
+          <li key={i.id} className={i.pastDue ? "past-due" : undefined}>
+            {i.number} · {f.money(i.balance)} · {t("console.glance.due", { date: f.date(i.dueOn) })}
+          </li>
+        ))}
+      </ul>
+      <h3>{t("console.glance.recentNotes")}</h3>
+      <ul className="glance-list">
+        {glance.notes.length === 0 ? <li className="note">{t("console.glance.none")}</li> : null}
+        {glance.notes.map((n) => (
+          <li key={n.id}>
+            {f.date(n.createdAt)} · {n.body}
+          </li>
+        ))}
+      </ul>
+      <p>
+        <Link to={`/rep/accounts/${s.account.id}`}>{t("console.glance.openAccount")}</Link>
+      </p>
+    </>
+  );
+}
+
+function Moves({ moves }: { moves: Route.ComponentProps["loaderData"]["moves"] }) {
+  const { t } = useTranslation("chat");
+  const f = useFormat();
+  return (
+    <section className="panel" aria-labelledby="moves-title" data-testid="chat-moves">
+      <h2 id="moves-title">{t("console.moves.title")}</h2>
+      {moves.length === 0 ? <p className="note">{t("console.empty")}</p> : null}
+      <ul className="glance-list">
+        {moves.map((m) => (
+          <li key={m.id}>
+            {f.dateTime(m.at)} · {t(`console.moves.${m.reason === "unanswered" ? "unanswered" : m.reason === "disconnect_grace" || m.reason === "went_offline" ? "dropped" : "requeued"}`, { from: m.from ?? "—", to: m.to ?? t("console.moves.queue") })}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,6 @@
+-- AlterTable
+ALTER TABLE "Conversation" ADD COLUMN     "guestTokenHash" TEXT;
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Conversation_guestTokenHash_key" ON "Conversation"("guestTokenHash");
+

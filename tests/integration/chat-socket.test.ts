@@ -1,0 +1,325 @@
+import { io as connect, type Socket } from "socket.io-client";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Browser } from "../support/portal";
+import { startPortal, textOf, type TestPortal } from "../support/portal";
+
+let portal: TestPortal;
+const sockets: Socket[] = [];
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  portal = await startPortal();
+  for (const email of ["rep1@accounts.example", "rep2@accounts.example", "rep3@accounts.example", "senior@accounts.example", "manager@accounts.example", "ap@acme-industrial.example", "billing@pacificcoast.example"]) {
+    ids[email.split("@")[0]] = (await portal.db.user.findUniqueOrThrow({ where: { email } })).id;
+  }
+  // Live chat open around the clock for these tests, whatever time they run.
+  for (const lang of ["en", "es"]) {
+    await portal.db.policySetting.update({ where: { key: `hours.${lang}` }, data: { value: { timezone: "UTC", days: [0, 1, 2, 3, 4, 5, 6], open: "00:00", close: "24:00", holidays: [] } } });
+  }
+});
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  await portal?.close();
+});
+
+beforeEach(async () => {
+  for (const s of sockets.splice(0)) s.disconnect();
+  await portal.db.conversation.updateMany({ where: { status: { not: "CLOSED" } }, data: { status: "CLOSED", assignedRepId: null } });
+  await portal.db.user.updateMany({ where: { role: { in: ["REP", "MANAGER"] } }, data: { presence: "OFFLINE", lastChatAssignedAt: null } });
+});
+
+type Any = any;
+
+async function open(browser: Browser, acceptLanguage?: string): Promise<Socket> {
+  const socket = connect(portal.url, {
+    transports: ["websocket"],
+    extraHeaders: { Cookie: browser.cookieHeader(), ...(acceptLanguage ? { "Accept-Language": acceptLanguage } : {}) },
+    reconnection: false,
+  });
+  sockets.push(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.on("connect", resolve);
+    socket.on("connect_error", reject);
+  });
+  return socket;
+}
+
+/** A next event matching `test`, recorded from now on. */
+function next<T = Any>(socket: Socket, event: string, test: (payload: T) => boolean = () => true): Promise<T> {
+  return new Promise((resolve) => {
+    const handler = (payload: T) => {
+      if (!test(payload)) return;
+      socket.off(event, handler);
+      resolve(payload);
+    };
+    socket.on(event, handler);
+  });
+}
+
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const v = await read();
+    if (ok(v)) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("condition not reached");
+}
+
+async function repOnline(email: string): Promise<Socket> {
+  const socket = await open(await portal.signedIn(email));
+  const reply = await socket.emitWithAck("console:settings", { presence: "ONLINE" });
+  expect(reply.data.presence).toBe("ONLINE");
+  return socket;
+}
+
+async function guest(lang: "en" | "es", fields: Record<string, string> = {}) {
+  const browser = portal.browser({ acceptLanguage: lang });
+  const form = { name: "María López", email: "maria@example.mx", topic: "INVOICE", ...fields };
+  const res = await browser.post("/help", form);
+  expect(res.status).toBe(302);
+  const conversation = await portal.db.conversation.findFirstOrThrow({ where: { guestEmail: form.email }, orderBy: { createdAt: "desc" } });
+  return { browser, conversation };
+}
+
+describe("signed-in customer and the account's own rep", () => {
+  it("routes to the own rep and carries messages both ways, stored once", async () => {
+    const rep1 = await repOnline("rep1@accounts.example");
+    await repOnline("rep3@accounts.example");
+    const customer = await open(await portal.signedIn("ap@acme-industrial.example"));
+    const assigned = next(rep1, "console:assigned");
+    const opened = await customer.emitWithAck("conversation:open", { topic: "INVOICE", invoiceRef: "INV-1" });
+    expect(opened.data.status).toMatchObject({ state: "assigned", repName: "Alice" });
+    const conversationId = opened.data.conversation.id;
+    expect((await assigned).conversationId).toBe(conversationId);
+
+    const joined = await rep1.emitWithAck("console:join", { conversationId });
+    expect(joined.data.conversation).toMatchObject({ customerName: expect.any(String), accountName: expect.stringContaining("Acme Industrial Supply") });
+
+    const atRep = next(rep1, "conversation:message", (m: Any) => m.authorKind === "CUSTOMER");
+    const sent = await customer.emitWithAck("conversation:send", { conversationId, clientMessageId: "c-1", body: "<b>Hello</b> about INV-1" });
+    expect(sent.data.message.body).toBe("<b>Hello</b> about INV-1");
+    expect((await atRep).seq).toBe(sent.data.message.seq);
+    // A resend after a lost ack is the same message, stored once.
+    const again = await customer.emitWithAck("conversation:send", { conversationId, clientMessageId: "c-1", body: "<b>Hello</b> about INV-1" });
+    expect(again.data.message.seq).toBe(sent.data.message.seq);
+    expect(await portal.db.message.count({ where: { conversationId, clientMessageId: "c-1" } })).toBe(1);
+
+    const atCustomer = next(customer, "conversation:message", (m: Any) => m.authorKind === "REP");
+    const note = await rep1.emitWithAck("console:send", { conversationId, clientMessageId: "r-note", body: "check the PO", internal: true });
+    const reply = await rep1.emitWithAck("console:send", { conversationId, clientMessageId: "r-1", body: "Hi! Looking at it now." });
+    const received = await atCustomer;
+    expect(received.body).toBe("Hi! Looking at it now.");
+    expect((await portal.db.conversation.findUniqueOrThrow({ where: { id: conversationId } })).firstResponseAt).not.toBeNull();
+
+    // Catch-up after a reconnect: everything after the last seq, never internal notes.
+    const missed = await customer.emitWithAck("conversation:join", { conversationId, afterSeq: sent.data.message.seq });
+    expect(missed.data.messages.map((m: Any) => m.seq)).toEqual([reply.data.message.seq]);
+    expect(missed.data.messages.some((m: Any) => m.seq === note.data.message.seq)).toBe(false);
+
+    // Read marks travel back to the rep.
+    const marks = next(rep1, "conversation:marks");
+    customer.emit("conversation:read", { conversationId, seq: reply.data.message.seq });
+    expect(await marks).toMatchObject({ conversationId, by: "customer", read: true });
+    expect((await portal.db.message.findFirstOrThrow({ where: { conversationId, clientMessageId: "r-1" } })).readAt).not.toBeNull();
+
+    // Closing with a disposition leaves an account note with the transcript.
+    const closed = next(customer, "conversation:status", (s: Any) => s.state === "closed");
+    expect((await rep1.emitWithAck("console:close", { conversationId, disposition: "resolved" })).data.ok).toBe(true);
+    await closed;
+    const acme = await portal.db.account.findFirstOrThrow({ where: { number: { not: "" }, users: { some: { id: ids.ap } } } });
+    const noteRow = await portal.db.accountNote.findFirstOrThrow({ where: { accountId: acme.id, kind: "chat_summary" }, orderBy: { createdAt: "desc" } });
+    expect(noteRow.body).toContain("Hi! Looking at it now.");
+    expect(noteRow.body).toContain("Resolved");
+  });
+
+  it("sends typing indicators both ways", async () => {
+    const rep1 = await repOnline("rep1@accounts.example");
+    const customer = await open(await portal.signedIn("ap@acme-industrial.example"));
+    const { data } = await customer.emitWithAck("conversation:open", { topic: "CREDIT" });
+    await rep1.emitWithAck("console:join", { conversationId: data.conversation.id });
+    const typing = next(rep1, "conversation:typing");
+    customer.emit("conversation:typing", { conversationId: data.conversation.id, typing: true });
+    expect(await typing).toEqual({ conversationId: data.conversation.id, side: "customer", typing: true });
+    const back = next(customer, "conversation:typing");
+    rep1.emit("console:typing", { conversationId: data.conversation.id, typing: true });
+    expect(await back).toEqual({ conversationId: data.conversation.id, side: "rep", typing: true });
+  });
+
+  it("rate-limits a socket that floods messages", async () => {
+    await repOnline("rep1@accounts.example");
+    const customer = await open(await portal.signedIn("ap@acme-industrial.example"));
+    const { data } = await customer.emitWithAck("conversation:open", { topic: "OTHER" });
+    const replies = await Promise.all(Array.from({ length: 30 }, (_, i) => customer.emitWithAck("conversation:send", { conversationId: data.conversation.id, clientMessageId: `flood-${i}`, body: `m${i}` })));
+    expect(replies.some((r: Any) => r.error === "chat:errors.rateLimited")).toBe(true);
+    expect(await portal.db.message.count({ where: { conversationId: data.conversation.id, authorKind: "CUSTOMER" } })).toBe(replies.filter((r: Any) => r.data).length);
+  });
+});
+
+describe("guests on the help page", () => {
+  it("a Spanish guest goes to the bilingual rep, not the English-only one, with system messages in Spanish", async () => {
+    await repOnline("rep1@accounts.example");
+    const rep3 = await repOnline("rep3@accounts.example");
+    const { browser, conversation } = await guest("es", { accountNumber: "ACME-0001" });
+    expect(conversation.language).toBe("es");
+    const assigned = next(rep3, "console:assigned");
+    const socket = await open(browser);
+    const joined = await socket.emitWithAck("conversation:join", { conversationId: conversation.id });
+    expect(joined.data.status).toMatchObject({ state: "assigned", repName: "Carlos" });
+    expect((await assigned).conversationId).toBe(conversation.id);
+    const texts = joined.data.messages.map((m: Any) => m.body).join(" | ");
+    expect(texts).toContain("Gracias por escribirnos");
+    expect(texts).toContain("Carlos se unió al chat.");
+    // The claimed account number is an internal note for the rep, not shown to the guest.
+    expect(texts).not.toContain("ACME-0001");
+    const repView = await rep3.emitWithAck("console:join", { conversationId: conversation.id });
+    expect(repView.data.messages.some((m: Any) => m.internal && m.body.includes("ACME-0001"))).toBe(true);
+    expect(repView.data.conversation.accountId).toBeNull();
+  });
+
+  it("with only the English-only rep online, the Spanish guest is told, in Spanish terms, that nobody speaks the language", async () => {
+    await repOnline("rep1@accounts.example");
+    const { browser, conversation } = await guest("es");
+    const socket = await open(browser);
+    const joined = await socket.emitWithAck("conversation:join", { conversationId: conversation.id });
+    expect(joined.data.status).toEqual({ conversationId: conversation.id, state: "offline", reason: "no_rep_for_language" });
+  });
+
+  it("queues with position and estimated wait when the language's reps are full", async () => {
+    await portal.db.user.update({ where: { id: ids.rep2 }, data: { chatCapacity: 1 } });
+    try {
+      await repOnline("rep2@accounts.example");
+      const first = await guest("es");
+      await (await open(first.browser)).emitWithAck("conversation:join", { conversationId: first.conversation.id });
+      const second = await guest("es", { email: "otro@example.mx" });
+      const socket = await open(second.browser);
+      const joined = await socket.emitWithAck("conversation:join", { conversationId: second.conversation.id });
+      expect(joined.data.status).toMatchObject({ state: "queued", position: 1 });
+      expect(joined.data.status.estimatedWaitSeconds).toBeGreaterThan(0);
+    } finally {
+      await portal.db.user.update({ where: { id: ids.rep2 }, data: { chatCapacity: 4 } });
+    }
+  });
+
+  it("shows translated errors for a bad guest form and creates nothing", async () => {
+    const browser = portal.browser({ acceptLanguage: "es" });
+    const before = await portal.db.conversation.count();
+    const res = await browser.post("/help", { name: "", email: "no-es-correo", topic: "NOPE" });
+    expect(res.status).toBe(400);
+    const text = textOf(await res.text());
+    expect(text).toContain("Escriba su nombre.");
+    expect(text).toContain("Escriba un correo electrónico válido.");
+    expect(await portal.db.conversation.count()).toBe(before);
+  });
+});
+
+describe("isolation", () => {
+  it("a customer cannot read or write another conversation by guessing its id", async () => {
+    await repOnline("rep1@accounts.example");
+    const acme = await open(await portal.signedIn("ap@acme-industrial.example"));
+    const { data } = await acme.emitWithAck("conversation:open", { topic: "PAYMENT" });
+    const other = await open(await portal.signedIn("billing@pacificcoast.example"));
+    expect(await other.emitWithAck("conversation:join", { conversationId: data.conversation.id })).toEqual({ error: "chat:errors.notFound" });
+    expect(await other.emitWithAck("conversation:send", { conversationId: data.conversation.id, clientMessageId: "x", body: "hi" })).toEqual({ error: "chat:errors.notFound" });
+    expect(await portal.db.message.count({ where: { conversationId: data.conversation.id, clientMessageId: "x" } })).toBe(0);
+    // Typing and read marks into a room it never joined go nowhere.
+    other.emit("conversation:read", { conversationId: data.conversation.id, seq: "999999" });
+    // A guest token is good for its own conversation only.
+    const { browser } = await guest("en");
+    const guestSocket = await open(browser);
+    expect(await guestSocket.emitWithAck("conversation:join", { conversationId: data.conversation.id })).toEqual({ error: "chat:errors.notFound" });
+    expect(await guestSocket.emitWithAck("conversation:open", { topic: "OTHER" })).toEqual({ error: "chat:errors.forbidden" });
+  });
+
+  it("customers never reach the rep side of the socket or the console", async () => {
+    const customerBrowser = await portal.signedIn("ap@acme-industrial.example");
+    const customer = await open(customerBrowser);
+    expect(await customer.emitWithAck("console:inbox")).toEqual({ error: "chat:errors.forbidden" });
+    expect(await customer.emitWithAck("console:settings", { presence: "ONLINE" })).toEqual({ error: "chat:errors.forbidden" });
+    const acme = await portal.db.account.findFirstOrThrow({ where: { users: { some: { id: ids.ap } } } });
+    expect((await customerBrowser.get("/rep/chat")).status).toBe(403);
+    const glance = await customerBrowser.get(`/rep/chat/accounts/${acme.id}`);
+    expect(glance.status).toBe(403);
+    expect(await glance.text()).not.toContain("Acme");
+    // Signed out: the console sends you to sign in; a socket without a session or guest token is refused.
+    expect((await portal.browser().get("/rep/chat")).status).toBe(302);
+    const anonymous = connect(portal.url, { transports: ["websocket"], reconnection: false });
+    sockets.push(anonymous);
+    expect((await new Promise<Error>((resolve) => anonymous.on("connect_error", resolve))).message).toBe("unauthorized");
+  });
+
+  it("staff get the account at a glance as JSON", async () => {
+    const rep = await portal.signedIn("rep1@accounts.example");
+    const acme = await portal.db.account.findFirstOrThrow({ where: { users: { some: { id: ids.ap } } } });
+    const res = await rep.get(`/rep/chat/accounts/${acme.id}`);
+    expect(res.status).toBe(200);
+    const glance = await res.json();
+    expect(glance.summary.account.legalName).toContain("Acme Industrial Supply");
+    expect(glance.summary.openBalance.currency).toBe("USD");
+    expect(Array.isArray(glance.invoices)).toBe(true);
+    expect((await rep.get("/rep/chat/accounts/nope")).status).toBe(404);
+  });
+});
+
+describe("requeue and reassignment", () => {
+  it("puts a dropped rep's chat back at the head after the grace period; the next rep sees the full history", async () => {
+    await portal.db.policySetting.update({ where: { key: "chat.disconnectGraceSeconds" }, data: { value: 1 } });
+    const rep3 = await repOnline("rep3@accounts.example");
+    const { browser, conversation } = await guest("es");
+    const customer = await open(browser);
+    const joined = await customer.emitWithAck("conversation:join", { conversationId: conversation.id });
+    expect(joined.data.status).toMatchObject({ state: "assigned", repName: "Carlos" });
+    await customer.emitWithAck("conversation:send", { conversationId: conversation.id, clientMessageId: "g-1", body: "¿Me ayuda con mi factura?" });
+    const requeued = next(customer, "conversation:message", (m: Any) => m.authorKind === "SYSTEM" && m.body.includes("primer lugar"));
+    rep3.disconnect();
+    await requeued;
+    const row = await until(() => portal.db.conversation.findUniqueOrThrow({ where: { id: conversation.id } }), (c) => c.status === "QUEUED");
+    expect(row.assignedRepId).toBeNull();
+    expect(await portal.db.auditLog.count({ where: { entityId: conversation.id, action: "chat.requeued" } })).toBe(1);
+    expect((await portal.db.user.findUniqueOrThrow({ where: { id: ids.rep3 } })).presence).toBe("OFFLINE");
+
+    const assigned = next(customer, "conversation:status", (s: Any) => s.state === "assigned");
+    const senior = await repOnline("senior@accounts.example");
+    expect(await assigned).toMatchObject({ repName: "Diana" });
+    const history = await senior.emitWithAck("console:join", { conversationId: conversation.id });
+    expect(history.data.messages.map((m: Any) => m.body)).toContain("¿Me ayuda con mi factura?");
+  });
+
+  it("moves an unanswered chat to another rep who speaks the language, and the audit shows it", async () => {
+    await portal.db.policySetting.update({ where: { key: "chat.unansweredReassignSeconds" }, data: { value: 1 } });
+    try {
+      const rep3 = await repOnline("rep3@accounts.example");
+      await repOnline("rep1@accounts.example");
+      const { browser, conversation } = await guest("es");
+      const customer = await open(browser);
+      await customer.emitWithAck("conversation:join", { conversationId: conversation.id });
+      expect((await portal.db.conversation.findUniqueOrThrow({ where: { id: conversation.id } })).assignedRepId).toBe(ids.rep3);
+      const rep2 = await repOnline("rep2@accounts.example");
+      const toRep2 = next(rep2, "console:assigned");
+      expect((await toRep2).conversationId).toBe(conversation.id);
+      const audit = await portal.db.auditLog.findFirstOrThrow({ where: { entityId: conversation.id, action: "chat.reassigned_unanswered" } });
+      expect(audit.before).toEqual({ assignedRepId: ids.rep3 });
+      expect(rep3.connected).toBe(true);
+      // A manager sees it happened, on the console.
+      const manager = await portal.signedIn("manager@accounts.example");
+      expect(textOf((await manager.page("/rep/chat")).html)).toContain("Not answered by Carlos Mendoza in time: moved to Beatriz Ramírez");
+      const rep = await portal.signedIn("rep1@accounts.example");
+      expect(textOf((await rep.page("/rep/chat")).html)).not.toContain("Not answered by");
+    } finally {
+      await portal.db.policySetting.update({ where: { key: "chat.unansweredReassignSeconds" }, data: { value: 90 } });
+    }
+  });
+
+  it("transfers to a rep who speaks the language, or back to the queue", async () => {
+    const rep1 = await repOnline("rep1@accounts.example");
+    const rep3 = await repOnline("rep3@accounts.example");
+    const customer = await open(await portal.signedIn("ap@acme-industrial.example"));
+    const { data } = await customer.emitWithAck("conversation:open", { topic: "DISPUTE" });
+    const conversationId = data.conversation.id;
+    const toRep3 = next(rep3, "console:assigned");
+    expect(await rep1.emitWithAck("console:transfer", { conversationId, toRepId: ids.rep3 })).toEqual({ data: { ok: true } });
+    await toRep3;
+    expect(await rep1.emitWithAck("console:send", { conversationId, clientMessageId: "no", body: "not mine any more" })).toEqual({ error: "chat:errors.notYours" });
+    expect(await rep3.emitWithAck("console:transfer", { conversationId, toRepId: ids.rep2 })).toEqual({ error: "chat:errors.transfer.not_available" });
+    expect(await portal.db.auditLog.count({ where: { entityId: conversationId, action: "chat.transferred" } })).toBe(1);
+  });
+});

@@ -1,0 +1,294 @@
+/**
+ * Chat load benchmark (not a test): N customers + M reps over real sockets on
+ * loopback, against (1) a bare Socket.IO relay and (2) the portal's chat, in the same
+ * run on the same machine. Prints delivery latency (customer send → rep receive)
+ * p50/p95/p99 and messages/s side by side.
+ *
+ *   npm run load:chat                      # 1000 customers, 50 reps
+ *   npm run load:chat -- --customers 200 --reps 10 --messages 3 --interval 5000
+ *
+ * Each server runs in its own child process; this process only drives clients.
+ * Bounded: a fixed number of messages per customer and a hard time limit.
+ */
+import { spawn } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { Server } from "socket.io";
+import { io as connect, type Socket } from "socket.io-client";
+
+type Options = { customers: number; reps: number; messages: number; interval: number; timeLimit: number };
+
+function options(argv: string[]): Options {
+  const get = (name: string, fallback: number) => {
+    const i = argv.indexOf(`--${name}`);
+    const v = i >= 0 ? Number(argv[i + 1]) : Number(process.env[`LOAD_${name.toUpperCase()}`] ?? fallback);
+    if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
+    return v;
+  };
+  return {
+    customers: Math.min(get("customers", 1000), 5000),
+    reps: Math.min(get("reps", 50), 500),
+    messages: Math.min(get("messages", 5), 100),
+    // Each customer sends one message every `interval` ms (with jitter): 1000 customers at 5 s ≈ 200 msg/s.
+    interval: get("interval", 5000),
+    timeLimit: Math.min(get("time-limit", 180), 900) * 1000,
+  };
+}
+
+// ───────────────────────── server side (child processes) ─────────────────────────
+
+async function serveBare() {
+  const server = http.createServer();
+  const io = new Server(server, { serveClient: false });
+  io.on("connection", (socket) => {
+    socket.on("join", (room: string) => void socket.join(room));
+    socket.on("msg", (m: { to: string; body: string }, ack?: () => void) => {
+      io.to(m.to).emit("msg", m);
+      if (typeof ack === "function") ack();
+    });
+  });
+  server.listen(0, "127.0.0.1", () => console.log(`READY ${JSON.stringify({ port: (server.address() as { port: number }).port })}`));
+}
+
+async function servePortal(opts: Options) {
+  const { openDatabase } = await import("../../app/utils/db.server");
+  const { applyMigrations } = await import("../../prisma/migrate");
+  const { seedDemoData } = await import("../../prisma/seed");
+  const { createPortalServer } = await import("../../server/app");
+  const { parseEnv } = await import("../../server/env");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-load-"));
+  process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  const env = parseEnv({ NODE_ENV: "production", DATABASE_URL: `pglite:${path.join(dir, "db")}`, UPLOAD_DIR: path.join(dir, "uploads"), SESSION_SECRET: crypto.randomBytes(32).toString("hex"), LOG_LEVEL: "silent" });
+  const database = await openDatabase(env.DATABASE_URL);
+  await applyMigrations(database);
+  await seedDemoData(database.prisma);
+  const prisma = database.prisma;
+  for (const lang of ["en", "es"]) {
+    await prisma.policySetting.update({ where: { key: `hours.${lang}` }, data: { value: { timezone: "UTC", days: [0, 1, 2, 3, 4, 5, 6], open: "00:00", close: "24:00", holidays: [] } } });
+  }
+  // Load users: reps with room for everyone, customers spread over the seeded accounts.
+  await prisma.user.updateMany({ where: { role: { in: ["REP", "MANAGER"] } }, data: { presence: "OFFLINE" } });
+  const perRep = Math.ceil(opts.customers / opts.reps) + 1;
+  await prisma.user.createMany({
+    data: Array.from({ length: opts.reps }, (_, i) => ({ email: `load-rep-${i}@accounts.example`, name: `Load Rep ${i}`, passwordHash: "x", role: "REP" as const, staffLevel: "REP_I" as const, languages: ["en"], chatCapacity: perRep })),
+  });
+  const accounts = await prisma.account.findMany({ select: { id: true } });
+  await prisma.account.updateMany({ data: { ownerRepId: null } });
+  await prisma.user.createMany({
+    data: Array.from({ length: opts.customers }, (_, i) => ({ email: `load-customer-${i}@example.com`, name: `Customer ${i}`, passwordHash: "x", role: "CUSTOMER" as const, accountId: accounts[i % accounts.length].id, preferredLanguage: "en" })),
+  });
+  const server = await createPortalServer({ env, mode: "production", database });
+  const { port } = await server.listen(0, "127.0.0.1");
+  const { startSession } = await import("../../app/domain/auth/session.server");
+  const cookieFor = async (email: string) => {
+    const user = await prisma.user.findUniqueOrThrow({ where: { email } });
+    return (await startSession(user.id, "load")).split(";")[0];
+  };
+  const reps = [];
+  for (let i = 0; i < opts.reps; i++) reps.push(await cookieFor(`load-rep-${i}@accounts.example`));
+  const customers = [];
+  for (let i = 0; i < opts.customers; i++) customers.push(await cookieFor(`load-customer-${i}@example.com`));
+  console.log(`READY ${JSON.stringify({ port, reps, customers })}`);
+}
+
+// ───────────────────────── client side ─────────────────────────
+
+type Result = { name: string; sent: number; received: number; seconds: number; latencies: number[]; setupSeconds: number };
+
+function startChild(kind: "bare" | "portal", opts: Options): Promise<{ ready: Any; stop: () => void }> {
+  const args = [path.resolve("node_modules/tsx/dist/cli.mjs"), path.resolve("tests/load/chat-load.ts"), "--serve", kind, "--customers", String(opts.customers), "--reps", String(opts.reps)];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
+  return new Promise((resolve, reject) => {
+    let buffer = "";
+    child.stdout!.on("data", (chunk) => {
+      buffer += chunk;
+      // Only a complete line: the portal's READY line (all the session cookies) spans many chunks.
+      const start = buffer.indexOf("READY ");
+      const end = start >= 0 ? buffer.indexOf("\n", start) : -1;
+      if (end > start) resolve({ ready: JSON.parse(buffer.slice(start + 6, end)), stop: () => child.kill("SIGTERM") });
+    });
+    child.on("exit", (code) => reject(new Error(`${kind} server exited with ${code}`)));
+    // Never leave a server behind, whatever happens to this process.
+    process.on("exit", () => child.kill("SIGTERM"));
+  });
+}
+
+type Any = any;
+
+async function connectAll(url: string, cookies: (string | null)[]): Promise<Socket[]> {
+  const sockets: Socket[] = [];
+  // In batches, as real users arrive: not a thundering herd of handshakes.
+  for (let i = 0; i < cookies.length; i += 50) {
+    const batch = cookies.slice(i, i + 50).map(
+      (cookie) =>
+        new Promise<Socket>((resolve, reject) => {
+          const s = connect(url, { transports: ["websocket"], reconnection: false, extraHeaders: cookie ? { Cookie: cookie } : {} });
+          s.once("connect", () => resolve(s));
+          s.once("connect_error", reject);
+        }),
+    );
+    sockets.push(...(await Promise.all(batch)));
+  }
+  return sockets;
+}
+
+function percentile(sorted: number[], p: number) {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function drive(
+  name: string,
+  opts: Options,
+  customers: Socket[],
+  reps: Socket[],
+  send: (customer: Socket, index: number, body: string) => void,
+  listen: (rep: Socket, onBody: (body: string) => void) => void,
+  setupSeconds: number,
+): Promise<Result> {
+  const latencies: number[] = [];
+  let received = 0;
+  const total = customers.length * opts.messages;
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  for (const rep of reps) {
+    listen(rep, (body) => {
+      const sentAt = Number(body.slice(body.indexOf("@") + 1));
+      latencies.push(performance.now() - sentAt);
+      received++;
+      if (received >= total) done();
+    });
+  }
+  let sent = 0;
+  const started = performance.now();
+  const timers: NodeJS.Timeout[] = [];
+  customers.forEach((customer, i) => {
+    for (let k = 0; k < opts.messages; k++) {
+      const at = k * opts.interval + Math.random() * opts.interval;
+      timers.push(
+        setTimeout(() => {
+          sent++;
+          send(customer, i, `m${i}-${k}@${performance.now()}`);
+        }, at),
+      );
+    }
+  });
+  const limit = setTimeout(done, opts.timeLimit);
+  await finished;
+  clearTimeout(limit);
+  for (const t of timers) clearTimeout(t);
+  const seconds = (performance.now() - started) / 1000;
+  return { name, sent, received, seconds, latencies: latencies.sort((a, b) => a - b), setupSeconds };
+}
+
+async function runBare(opts: Options): Promise<Result> {
+  const child = await startChild("bare", opts);
+  const t0 = performance.now();
+  try {
+    const url = `http://127.0.0.1:${child.ready.port}`;
+    const reps = await connectAll(url, Array.from({ length: opts.reps }, () => null));
+    reps.forEach((r, i) => r.emit("join", `rep:${i}`));
+    const customers = await connectAll(url, Array.from({ length: opts.customers }, () => null));
+    const result = await drive(
+      "bare Socket.IO relay",
+      opts,
+      customers,
+      reps,
+      (c, i, body) => c.emit("msg", { to: `rep:${i % opts.reps}`, body }),
+      (rep, onBody) => rep.on("msg", (m: { body: string }) => onBody(m.body)),
+      (performance.now() - t0) / 1000,
+    );
+    for (const s of [...customers, ...reps]) s.disconnect();
+    return result;
+  } finally {
+    child.stop();
+  }
+}
+
+async function runPortal(opts: Options): Promise<Result> {
+  const child = await startChild("portal", opts);
+  const t0 = performance.now();
+  try {
+    const url = `http://127.0.0.1:${child.ready.port}`;
+    const reps = await connectAll(url, child.ready.reps);
+    for (const rep of reps) {
+      const reply: Any = await rep.emitWithAck("console:settings", { presence: "ONLINE" });
+      if (!reply.data) throw new Error(`rep settings failed: ${JSON.stringify(reply)}`);
+      // Join each assigned conversation, as the console does.
+      rep.on("console:assigned", ({ conversationId }: { conversationId: string }) => rep.emit("console:join", { conversationId }, () => undefined));
+    }
+    const customers = await connectAll(url, child.ready.customers);
+    const conversationIds: string[] = [];
+    for (let i = 0; i < customers.length; i += 25) {
+      const replies: Any[] = await Promise.all(customers.slice(i, i + 25).map((c) => c.emitWithAck("conversation:open", { topic: "OTHER" })));
+      for (const r of replies) {
+        if (!r.data || r.data.status.state !== "assigned") throw new Error(`chat not assigned: ${JSON.stringify(r)}`);
+        conversationIds.push(r.data.conversation.id);
+      }
+    }
+    // Make sure every rep has joined its rooms before measuring.
+    for (const rep of reps) {
+      const inbox: Any = await rep.emitWithAck("console:inbox");
+      await Promise.all(inbox.data.mine.map((c: { id: string }) => rep.emitWithAck("console:join", { conversationId: c.id })));
+    }
+    let counter = 0;
+    const result = await drive(
+      "portal chat (PGlite, one process)",
+      opts,
+      customers,
+      reps,
+      (c, i, body) => c.emit("conversation:send", { conversationId: conversationIds[i], clientMessageId: `load-${counter++}`, body }, () => undefined),
+      (rep, onBody) => rep.on("conversation:message", (m: { authorKind: string; body: string }) => m.authorKind === "CUSTOMER" && onBody(m.body)),
+      (performance.now() - t0) / 1000,
+    );
+    for (const s of [...customers, ...reps]) s.disconnect();
+    return result;
+  } finally {
+    child.stop();
+  }
+}
+
+function print(opts: Options, results: Result[]) {
+  const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(36) : c.padStart(10))).join(" ");
+  console.log(`\n${opts.customers} customers + ${opts.reps} reps, ${opts.messages} messages per customer, one every ~${opts.interval} ms (loopback, ${os.cpus().length} cores)\n`);
+  console.log(row(["", "sent", "delivered", "msg/s", "p50 ms", "p95 ms", "p99 ms", "setup s"]));
+  for (const r of results) {
+    console.log(
+      row([
+        r.name,
+        String(r.sent),
+        String(r.received),
+        (r.received / r.seconds).toFixed(1),
+        percentile(r.latencies, 50).toFixed(2),
+        percentile(r.latencies, 95).toFixed(2),
+        percentile(r.latencies, 99).toFixed(2),
+        r.setupSeconds.toFixed(1),
+      ]),
+    );
+  }
+  const [bare, portal] = results;
+  if (bare && portal) console.log(`\nportal p99 / bare p99 = ${(percentile(portal.latencies, 99) / percentile(bare.latencies, 99)).toFixed(2)}x`);
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const opts = options(argv);
+  const serve = argv.indexOf("--serve");
+  if (serve >= 0) {
+    if (argv[serve + 1] === "bare") return serveBare();
+    return servePortal(opts);
+  }
+  const bare = await runBare(opts);
+  const portal = await runPortal(opts);
+  print(opts, [bare, portal]);
+  process.exit(0);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
