@@ -11,5 +11,10 @@ export default [
   route("rep", "routes/rep.tsx"),
   route("rep/accounts/:accountId", "routes/rep.account.tsx"),
   route("outbox", "routes/outbox.tsx"),
+  route("credit", "routes/credit.tsx"),
+  route("credit/apply", "routes/credit.apply.tsx"),
+  route("rep/credit", "routes/rep.credit.tsx"),
+  route("rep/credit/applications/:id", "routes/rep.credit.application.tsx"),
+  route("rep/credit/held-orders", "routes/rep.credit.held-orders.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

@@ -1,12 +1,14 @@
 import enAccount from "../../locales/en/account.json";
 import enAuth from "../../locales/en/auth.json";
 import enCommon from "../../locales/en/common.json";
+import enCredit from "../../locales/en/credit.json";
 import enFiles from "../../locales/en/files.json";
 import enMail from "../../locales/en/mail.json";
 import enRep from "../../locales/en/rep.json";
 import esAccount from "../../locales/es/account.json";
 import esAuth from "../../locales/es/auth.json";
 import esCommon from "../../locales/es/common.json";
+import esCredit from "../../locales/es/credit.json";
 import esFiles from "../../locales/es/files.json";
 import esMail from "../../locales/es/mail.json";
 import esRep from "../../locales/es/rep.json";
@@ -17,8 +19,8 @@ export type Language = (typeof SUPPORTED_LANGUAGES)[number];
 export const FALLBACK_LANGUAGE: Language = "en";
 
 export const resources = {
-  en: { common: enCommon, auth: enAuth, account: enAccount, rep: enRep, mail: enMail, files: enFiles },
-  es: { common: esCommon, auth: esAuth, account: esAccount, rep: esRep, mail: esMail, files: esFiles },
+  en: { common: enCommon, auth: enAuth, account: enAccount, rep: enRep, mail: enMail, files: enFiles, credit: enCredit },
+  es: { common: esCommon, auth: esAuth, account: esAccount, rep: esRep, mail: esMail, files: esFiles, credit: esCredit },
 } as const;
 
 export const NAMESPACES = Object.keys(resources.en) as (keyof (typeof resources)["en"])[];

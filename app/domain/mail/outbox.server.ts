@@ -4,7 +4,7 @@ import type { Language } from "../../i18n/config";
 import { translatorFor } from "../../i18n/i18n.server";
 import { db } from "../../utils/db.server";
 
-export type EmailTemplate = "password_reset";
+export type EmailTemplate = "password_reset" | "account_welcome" | "credit_decision" | "credit_info_requested" | "credit_payment_requested";
 
 let transport: Transporter | undefined;
 
