@@ -82,7 +82,7 @@ export async function action({ request }: Route.ActionArgs) {
   if (Object.keys(errors).length) {
     // What was typed is kept, errors and all: nothing is lost on a validation error or a reload.
     await saveDraftValues(application, values);
-    return data({ fieldErrors: errors, values: publicDraft(draft), submitted: null }, { status: 400, headers });
+    return data({ step, fieldErrors: errors, values: publicDraft(draft), submitted: null }, { status: 400, headers });
   }
   if (step !== "sign") {
     application = await saveDraftValues(application, values, Math.max(application.currentStep, index + 2));
@@ -104,12 +104,14 @@ export async function action({ request }: Route.ActionArgs) {
   );
   if (!newCompany) throw redirect(`/credit?submitted=${submitted.number}`);
   headers.append("Set-Cookie", await draftCookie.serialize("", { maxAge: 0 }));
-  return data({ fieldErrors: {} as FieldErrors, values: {} as Draft, submitted: { number: submitted.number, status: submitted.status, email: submitted.applicantEmail } }, { headers });
+  return data({ step, fieldErrors: {} as FieldErrors, values: {} as Draft, submitted: { number: submitted.number, status: submitted.status, email: submitted.applicantEmail } }, { headers });
 }
 
 export default function CreditApply({ loaderData, actionData }: Route.ComponentProps) {
   const { t } = useTranslation("credit");
-  const { step, newCompany } = loaderData;
+  const { newCompany } = loaderData;
+  // After a failed post the step is the one posted, whatever the URL says.
+  const step = actionData?.step ?? loaderData.step;
   const values: Draft = { ...loaderData.values, ...(actionData?.values ?? {}) };
   const errors: FieldErrors = actionData?.fieldErrors ?? {};
   const index = STEPS.indexOf(step);
