@@ -78,7 +78,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
           </Link>
           <nav aria-label={t("nav.label")} className="site-nav">
             {user?.role === "CUSTOMER" ? <NavLink to="/account">{t("nav.accountHome")}</NavLink> : null}
-            {user && user.role !== "CUSTOMER" ? <NavLink to="/rep">{t("nav.repHome")}</NavLink> : null}
+            {user?.role === "CUSTOMER" ? <NavLink to="/credit">{t("nav.credit")}</NavLink> : null}
+            {user && user.role !== "CUSTOMER" ? <NavLink to="/rep" end>{t("nav.repHome")}</NavLink> : null}
+            {user && user.role !== "CUSTOMER" ? <NavLink to="/rep/credit">{t("nav.creditReview")}</NavLink> : null}
             {rootData?.outbox && (!user || user.role !== "CUSTOMER") ? <NavLink to="/outbox">{t("nav.outbox")}</NavLink> : null}
           </nav>
           <div className="header-tools">

@@ -10,6 +10,10 @@ import { formattingLocale } from "../i18n/config";
 import { resolveLanguage } from "../i18n/i18n.server";
 import type { FieldErrors } from "../utils/forms";
 
+import creditStyles from "../styles/credit.css?url";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
+
 export const meta: Route.MetaFunction = () => [{ title: "Credit application · Customer Accounts" }];
 
 /** A new company's draft is found again only through this cookie (id + secret token). */

@@ -16,6 +16,10 @@ import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
 import { fieldErrorsOf } from "../utils/forms";
 
+import creditStyles from "../styles/credit.css?url";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
+
 export const meta: Route.MetaFunction = () => [{ title: "Credit · Customer Accounts" }];
 
 /** What the customer should do next, per status. */

@@ -15,6 +15,10 @@ import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
 import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
 
+import creditStyles from "../styles/credit.css?url";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
+
 export const meta: Route.MetaFunction = () => [{ title: "Credit application · Customer Accounts" }];
 
 const TERMS = [0, 15, 30, 45, 60, 90, 120] as const;

@@ -7,6 +7,10 @@ import { actOnHeldOrder, heldOrderWorklist } from "../domain/credit/holds.server
 import { useFormat } from "../i18n/format";
 import { fieldErrorsOf } from "../utils/forms";
 
+import creditStyles from "../styles/credit.css?url";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
+
 export const meta: Route.MetaFunction = () => [{ title: "Held orders · Customer Accounts" }];
 
 export async function loader({ request }: Route.LoaderArgs) {

@@ -5,6 +5,10 @@ import { requireStaff } from "../domain/auth/authorize.server";
 import { reviewQueue } from "../domain/credit/applications.server";
 import { useFormat } from "../i18n/format";
 
+import creditStyles from "../styles/credit.css?url";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
+
 export const meta: Route.MetaFunction = () => [{ title: "Credit review queue · Customer Accounts" }];
 
 const STATUSES = ["SUBMITTED", "IN_REVIEW", "ESCALATED", "INFO_REQUESTED", "COUNTER_OFFERED"] as const;
@@ -36,7 +40,7 @@ export default function RepCreditQueue({ loaderData }: Route.ComponentProps) {
         </Link>
       </div>
       <Form method="get" className="filters">
-        <label htmlFor="status">{t("queue.status")}</label>{" "}
+        <label htmlFor="status">{t("queue.filterStatus")}</label>{" "}
         <select id="status" name="status" defaultValue={filter.status}>
           <option value="">{t("queue.allOpen")}</option>
           {STATUSES.map((s) => (
@@ -45,7 +49,7 @@ export default function RepCreditQueue({ loaderData }: Route.ComponentProps) {
             </option>
           ))}
         </select>{" "}
-        <label htmlFor="language">{t("queue.language")}</label>{" "}
+        <label htmlFor="language">{t("queue.filterLanguage")}</label>{" "}
         <select id="language" name="language" defaultValue={filter.language}>
           <option value="">{t("queue.allLanguages")}</option>
           <option value="en">{t("languages.en")}</option>
