@@ -13,8 +13,10 @@ export default [
   route("outbox", "routes/outbox.tsx"),
   route("credit", "routes/credit.tsx"),
   route("credit/apply", "routes/credit.apply.tsx"),
+  route("credit/documents/:documentId", "routes/credit.document.tsx"),
   route("rep/credit", "routes/rep.credit.tsx"),
   route("rep/credit/applications/:id", "routes/rep.credit.application.tsx"),
   route("rep/credit/held-orders", "routes/rep.credit.held-orders.tsx"),
+  route("rep/credit/accounts/:accountId", "routes/rep.credit.account.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

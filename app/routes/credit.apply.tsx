@@ -1,14 +1,17 @@
 import { useTranslation } from "react-i18next";
-import { createCookie, data, Form, Link, redirect } from "react-router";
+import { data, Form, Link, redirect } from "react-router";
 import type { Route } from "./+types/credit.apply";
 import { Field } from "../components/field";
-import { SelectField } from "../components/credit-fields";
+import { DocumentsPanel, SelectField } from "../components/credit-fields";
 import { optionalUser } from "../domain/auth/authorize.server";
 import { APPLICATION_COUNTRIES, APPLICATION_CURRENCIES, completeDraft, STEP_FIELDS, STEPS, TERMS_OPTIONS, validateStep, type Draft, type StepId } from "../domain/credit/application-schema";
-import { draftByToken, draftForCustomer, newCompanyDraft, saveDraftValues, submitApplication } from "../domain/credit/applications.server";
+import { draftForCustomer, newCompanyDraft, saveDraftValues, submitApplication } from "../domain/credit/applications.server";
 import { formattingLocale } from "../i18n/config";
 import { resolveLanguage } from "../i18n/i18n.server";
 import type { FieldErrors } from "../utils/forms";
+import { draftCookie, draftFromCookie } from "../domain/credit/draft-cookie.server";
+import { attachDocument, documentKindOf, readUploadForm } from "../domain/credit/documents.server";
+import { db } from "../utils/db.server";
 
 import creditStyles from "../styles/credit.css?url";
 
@@ -16,8 +19,6 @@ export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: cred
 
 export const meta: Route.MetaFunction = () => [{ title: "Credit application · Customer Accounts" }];
 
-/** A new company's draft is found again only through this cookie (id + secret token). */
-const draftCookie = createCookie("credit_draft", { path: "/credit", sameSite: "lax", httpOnly: true, maxAge: 60 * 60 * 24 * 30 });
 
 function stepOf(value: unknown): StepId {
   return (STEPS as readonly string[]).includes(String(value)) ? (value as StepId) : "company";
@@ -29,10 +30,7 @@ async function findDraft(request: Request) {
   if (user && user.role !== "CUSTOMER") throw data({ reason: "forbidden" }, { status: 403 });
   const language = await resolveLanguage(request, user?.preferredLanguage);
   if (user?.accountId) return { user, language, application: await draftForCustomer({ ...user, accountId: user.accountId }, language), cookie: null as string | null };
-  const raw = (await draftCookie.parse(request.headers.get("Cookie"))) as string | null;
-  const [id, token] = typeof raw === "string" ? raw.split(".") : [];
-  const application = id && token ? await draftByToken(id, token) : null;
-  return { user, language, application, cookie: null as string | null };
+  return { user, language, application: await draftFromCookie(request), cookie: null as string | null };
 }
 
 function publicDraft(draft: Draft): Draft {
@@ -47,11 +45,24 @@ export async function loader({ request }: Route.LoaderArgs) {
   // A later step is reachable only once the earlier ones were completed.
   const reached = application?.currentStep ?? 1;
   const index = Math.min(STEPS.indexOf(step), reached - 1);
-  return { step: STEPS[Math.max(0, index)], values: draft, newCompany: !user, number: application?.number ?? null };
+  const documents = application
+    ? await db().applicationDocument.findMany({ where: { applicationId: application.id }, orderBy: { createdAt: "asc" }, select: { id: true, fileName: true, kind: true } })
+    : [];
+  const uploaded = new URL(request.url).searchParams.get("uploaded") === "1";
+  return { step: STEPS[Math.max(0, index)], values: draft, newCompany: !user, number: application?.number ?? null, documents, uploaded };
 }
 
 export async function action({ request }: Route.ActionArgs) {
   const found = await findDraft(request);
+  if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
+    // A document for the draft: only its holder (the session's account, or the draft cookie) gets here.
+    if (!found.application) throw data({ reason: "not_found" }, { status: 404 });
+    const { form, upload } = await readUploadForm(request);
+    const step = stepOf(form.get("step"));
+    if (!upload.ok) return data({ step, fieldErrors: { document: upload.error } as FieldErrors, values: {} as Draft, submitted: null }, { status: 400 });
+    await attachDocument(found.application.id, upload.file, documentKindOf(form.get("kind")), found.user?.id ?? null);
+    throw redirect(`/credit/apply?step=${step}&uploaded=1`);
+  }
   const formData = await request.formData();
   const step = stepOf(formData.get("step"));
   const intent = formData.get("intent") === "back" ? "back" : "next";
@@ -155,7 +166,7 @@ export default function CreditApply({ loaderData, actionData }: Route.ComponentP
       </nav>
       <section className="panel" aria-labelledby="step-title">
         <h2 id="step-title">{t("apply.stepHeading", { n: index + 1, total: STEPS.length, name: t(`apply.steps.${step}`) })}</h2>
-        {Object.keys(errors).length ? (
+        {Object.keys(errors).some((k) => k !== "document") ? (
           <div className="alert error" role="alert">
             {t("apply.fixErrors")}
           </div>
@@ -241,6 +252,7 @@ export default function CreditApply({ loaderData, actionData }: Route.ComponentP
           </div>
         </Form>
       </section>
+      {loaderData.number ? <DocumentsPanel documents={loaderData.documents} action="/credit/apply" hidden={{ step }} error={errors.document} uploaded={loaderData.uploaded} /> : null}
       {!newCompany ? (
         <p>
           <Link to="/credit">{t("apply.backToCredit")}</Link>

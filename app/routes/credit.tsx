@@ -3,11 +3,12 @@ import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/credit";
 import { ConversionNote, CreditFigures } from "../components/account-figures";
-import { TextAreaField } from "../components/credit-fields";
+import { DocumentsPanel, TextAreaField } from "../components/credit-fields";
 import { Field } from "../components/field";
 import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { acceptCounterOffer, answerInfoRequest } from "../domain/credit/applications.server";
+import { attachDocument, documentKindOf, readUploadForm } from "../domain/credit/documents.server";
 import { headroomCheck, heldOrdersOf } from "../domain/credit/holds.server";
 import { parseMoneyInput, toMinor } from "../domain/money/money";
 import { formattingLocale } from "../i18n/config";
@@ -47,10 +48,11 @@ export async function loader({ request }: Route.LoaderArgs) {
     accountSummary(user.accountId),
     heldOrdersOf(user.accountId),
     db().creditApplication.findMany({
-      where: { accountId: user.accountId },
+      // The customer's own applications (a rep's internal limit-change request is not one of them).
+      where: { accountId: user.accountId, OR: [{ status: "DRAFT" }, { signatureName: { not: null } }] },
       orderBy: { createdAt: "desc" },
       take: 10,
-      include: { events: { orderBy: { createdAt: "asc" } } },
+      include: { events: { orderBy: { createdAt: "asc" } }, documents: { orderBy: { createdAt: "asc" }, select: { id: true, fileName: true, kind: true } } },
     }),
   ]);
   if (!summary) throw data({ reason: "not_found" }, { status: 404 });
@@ -70,6 +72,7 @@ export async function loader({ request }: Route.LoaderArgs) {
     headroomError,
     amountText: amountText ?? "",
     submitted: url.searchParams.get("submitted"),
+    uploaded: url.searchParams.get("uploaded"),
     applications: applications.map((a) => {
       const currency = a.currency ?? summary.account.currency;
       const reasons = (a.scoreBreakdown as { reasons?: { key: string; values?: Record<string, string | number> }[] } | null)?.reasons ?? [];
@@ -77,6 +80,7 @@ export async function loader({ request }: Route.LoaderArgs) {
         id: a.id,
         number: a.number,
         status: customerStatus(a.status),
+        documents: a.documents,
         requested: a.requestedLimitMinor === null ? null : { amountMinor: toMinor(a.requestedLimitMinor), currency },
         requestedTermsDays: a.requestedTermsDays,
         offered: a.approvedLimitMinor === null || a.status === "ESCALATED" ? null : { amountMinor: toMinor(a.approvedLimitMinor), currency },
@@ -99,14 +103,24 @@ const actionSchema = z.discriminatedUnion("intent", [
 
 export async function action({ request }: Route.ActionArgs) {
   const user = await requireCustomer(request);
+  if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
+    const { form, upload } = await readUploadForm(request);
+    const applicationId = String(form.get("applicationId") ?? "").slice(0, 40);
+    // Only an open application of the session's own account takes documents.
+    const application = await db().creditApplication.findFirst({ where: { id: applicationId, accountId: user.accountId, status: { notIn: ["APPROVED", "DECLINED", "WITHDRAWN"] } } });
+    if (!application) return data({ fieldErrors: {} as Record<string, string>, formError: "credit:errors.notAvailable" as string | null, uploadFor: null as string | null }, { status: 404 });
+    if (!upload.ok) return data({ fieldErrors: { document: upload.error } as Record<string, string>, formError: null, uploadFor: application.id }, { status: 400 });
+    await attachDocument(application.id, upload.file, documentKindOf(form.get("kind")), user.id);
+    throw redirect(`/credit?uploaded=${application.number}`);
+  }
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), formError: null as string | null }, { status: 400 });
+  if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), formError: null as string | null, uploadFor: null as string | null }, { status: 400 });
   // The application must belong to the session's account: the domain filters by it.
   const done =
     parsed.data.intent === "accept_offer"
       ? await acceptCounterOffer(user.accountId, parsed.data.applicationId, user.id, new URL(request.url).origin)
       : await answerInfoRequest(user.accountId, parsed.data.applicationId, user.id, parsed.data.message);
-  if (!done) return data({ fieldErrors: {} as Record<string, string>, formError: "credit:errors.notAvailable" as string | null }, { status: 404 });
+  if (!done) return data({ fieldErrors: {} as Record<string, string>, formError: "credit:errors.notAvailable" as string | null, uploadFor: null as string | null }, { status: 404 });
   throw redirect("/credit");
 }
 
@@ -160,7 +174,15 @@ export default function CreditPage({ loaderData, actionData }: Route.ComponentPr
             <h3 id={`app-${a.id}`}>
               {a.number} · <span className="tag">{t(`status.${a.status}`)}</span>
             </h3>
-            <p>{t(NEXT_STEP[a.status] ?? "credit:next.IN_REVIEW")}</p>
+            <p>
+              {t(NEXT_STEP[a.status] ?? "credit:next.IN_REVIEW")}
+              {a.status === "DRAFT" ? (
+                <>
+                  {" "}
+                  <Link to="/credit/apply">{t("page.continueDraft")}</Link>
+                </>
+              ) : null}
+            </p>
             {a.requested ? (
               <p>
                 {t("page.requested", { amount: f.money(a.requested), terms: t("terms.net", { count: a.requestedTermsDays ?? 0 }) })}
@@ -196,6 +218,16 @@ export default function CreditPage({ loaderData, actionData }: Route.ComponentPr
                   {t("page.sendAnswer")}
                 </button>
               </Form>
+            ) : null}
+            {a.status !== "APPROVED" && a.status !== "DECLINED" && a.status !== "WITHDRAWN" && a.status !== "DRAFT" ? (
+              <DocumentsPanel
+                documents={a.documents}
+                action="/credit"
+                hidden={{ applicationId: a.id }}
+                idPrefix={`doc-${a.id}`}
+                error={actionData?.uploadFor === a.id ? actionData.fieldErrors?.document : undefined}
+                uploaded={loaderData.uploaded === a.number}
+              />
             ) : null}
             <h4>{t("page.history")}</h4>
             <ol className="history">

@@ -238,7 +238,11 @@ export default function RepCreditApplication({ loaderData, actionData }: Route.C
                 <dt>{t("line.pastDue")}</dt>
                 <dd>{f.money(summary.pastDue)}</dd>
               </dl>
-              {a.accountId ? <Link to={`/rep/accounts/${a.accountId}`}>{t("review.openAccount")}</Link> : null}
+              {a.accountId ? (
+                <p>
+                  <Link to={`/rep/accounts/${a.accountId}`}>{t("review.openAccount")}</Link> · <Link to={`/rep/credit/accounts/${a.accountId}`}>{t("limitChange.link")}</Link>
+                </p>
+              ) : null}
             </>
           ) : (
             <p>{t("review.newCompany")}</p>

@@ -84,6 +84,10 @@ export default function RepHeldOrders({ loaderData, actionData }: Route.Componen
                   <td>{o.number}</td>
                   <td>
                     <Link to={`/rep/accounts/${o.account.id}`}>{o.account.legalName}</Link>
+                    <br />
+                    <Link to={`/rep/credit/accounts/${o.account.id}`} className="small-link">
+                      {t("limitChange.link")}
+                    </Link>
                   </td>
                   <td className="num">{f.money(o.amount)}</td>
                   <td>{t(`holdReason.${o.reason ?? "OVER_LIMIT"}`)}</td>

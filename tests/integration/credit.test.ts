@@ -126,11 +126,12 @@ describe("a new company applying in Spanish", () => {
     expect(page).toContain("En espera de que decida un Ejecutivo III o superior.");
 
     // Replaying the same request, or asking for less, cannot approve it now.
-    for (const fields of [
+    const replays: Record<string, string>[] = [
       { intent: "approve", limit: "2,500,000.00", termsDays: "45" },
       { intent: "approve", limit: "100,000.00", termsDays: "30" },
       { intent: "decline", declineReason: "x" },
-    ]) {
+    ];
+    for (const fields of replays) {
       const replay = await rep2.post(`/rep/credit/applications/${applicationId}`, fields);
       expect(replay.status).toBe(409);
     }
@@ -348,5 +349,108 @@ describe("isolation", () => {
     const forged = portal.browser();
     const res = await forged.request("/credit/apply", { headers: { Cookie: `credit_draft=${encodeURIComponent(JSON.stringify(`${draft.id}.forged-token`))}` } });
     expect(await res.text()).not.toContain("secret@first.example");
+  });
+});
+
+describe("documents", () => {
+  const pdf = new TextEncoder().encode("%PDF-1.7\n%âãÏÓ\n1 0 obj<<>>endobj\n");
+  const upload = (b: Browser, path: string, fields: Record<string, string>, bytes: Uint8Array, name: string) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    form.append("document", new Blob([bytes.slice()]), name);
+    return b.request(path, { method: "POST", body: form });
+  };
+
+  it("stores a customer's document for their own application and serves it only to them and to reps", async () => {
+    const customer = await portal.signedIn("billing@pacificcoast.example");
+    expect((await customer.page("/credit/apply")).status).toBe(200);
+    const draft = await portal.db.creditApplication.findFirstOrThrow({ where: { status: "DRAFT", account: { number: "ACC-1004" } } });
+
+    const bad = await upload(customer, "/credit/apply", { step: "company", kind: "TAX_CERTIFICATE" }, new TextEncoder().encode("<html>"), "x.pdf");
+    expect(bad.status).toBe(400);
+    expect(textOf(await bad.text())).toContain("Upload a PDF, PNG or JPEG file.");
+    expect(await portal.db.applicationDocument.count({ where: { applicationId: draft.id } })).toBe(0);
+
+    const ok = await upload(customer, "/credit/apply", { step: "company", kind: "FINANCIAL_STATEMENT", applicationId: "ignored" }, pdf, "Estados 2025.pdf");
+    expect(ok.status).toBe(302);
+    const doc = await portal.db.applicationDocument.findFirstOrThrow({ where: { applicationId: draft.id } });
+    expect(doc).toMatchObject({ kind: "FINANCIAL_STATEMENT", fileName: "Estados 2025.pdf", contentType: "application/pdf" });
+
+    const mine = await customer.get(`/credit/documents/${doc.id}`);
+    expect(mine.status).toBe(200);
+    expect(mine.headers.get("content-disposition")).toContain("attachment");
+    expect(new Uint8Array(await mine.arrayBuffer())).toEqual(pdf);
+    const rep = await portal.signedIn("rep1@accounts.example");
+    expect((await rep.get(`/credit/documents/${doc.id}`)).status).toBe(200);
+
+    const other = await portal.signedIn("ap@acme-industrial.example");
+    const refused = await other.get(`/credit/documents/${doc.id}`);
+    expect(refused.status).toBe(404);
+    expect(await refused.text()).not.toContain("%PDF");
+    expect((await portal.browser().get(`/credit/documents/${doc.id}`)).status).toBe(404);
+  });
+
+  it("lets a customer add documents only to their own open application", async () => {
+    const customer = await portal.signedIn("cxp@distnorte.example");
+    const app = await portal.db.creditApplication.findFirstOrThrow({ where: { number: "CA-2026-0002" } });
+    const res = await upload(customer, "/credit", { applicationId: app.id, kind: "OTHER" }, pdf, "x.pdf");
+    expect(res.status).toBe(404);
+    expect(await portal.db.applicationDocument.count({ where: { applicationId: app.id } })).toBe(0);
+  });
+
+  it("lets a new company's applicant read its draft's documents, and nobody else without an account", async () => {
+    const visitor = portal.browser();
+    await visitor.post("/credit/apply", { ...COMPANY_OK, applicantEmail: "docs@newco.example", taxId: "bad" });
+    const ok = await upload(visitor, "/credit/apply", { step: "company", kind: "TAX_CERTIFICATE" }, pdf, "rfc.pdf");
+    expect(ok.status).toBe(302);
+    const doc = await portal.db.applicationDocument.findFirstOrThrow({ where: { fileName: "rfc.pdf" } });
+    expect((await visitor.get(`/credit/documents/${doc.id}`)).status).toBe(200);
+    expect((await portal.browser().get(`/credit/documents/${doc.id}`)).status).toBe(404);
+    expect((await upload(portal.browser(), "/credit/apply", { step: "company" }, pdf, "y.pdf")).status).toBe(404);
+  });
+});
+
+describe("changing an existing account's limit or terms", () => {
+  it("applies within authority and escalates above it, through the same review queue", async () => {
+    const pacific = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1004" } });
+    const rep1 = await portal.signedIn("rep1@accounts.example");
+    const empty = await rep1.post(`/rep/credit/accounts/${pacific.id}`, { limit: "8,000.00", termsDays: "30", reason: "" });
+    expect(empty.status).toBe(400);
+    expect(textOf(await empty.text())).toContain("This field is required.");
+
+    expect((await rep1.post(`/rep/credit/accounts/${pacific.id}`, { limit: "8,000.00", termsDays: "30", reason: "In collections" })).status).toBe(302);
+    expect(await portal.db.account.findUniqueOrThrow({ where: { id: pacific.id } })).toMatchObject({ creditLimitMinor: 8_000_00n, paymentTermsDays: 30 });
+    const audit = await portal.db.auditLog.findFirstOrThrow({ where: { entity: "Account", entityId: pacific.id, action: "credit_limit_changed" }, orderBy: { createdAt: "desc" } });
+    expect(audit.before).toMatchObject({ creditLimitMinor: 40_000_00 });
+    expect(audit.after).toMatchObject({ creditLimitMinor: 8_000_00 });
+
+    const res = await rep1.post(`/rep/credit/accounts/${pacific.id}`, { limit: "60,000.00", termsDays: "30", reason: "Paid up" });
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get("location")!, portal.url);
+    expect(location.searchParams.get("level")).toBe("REP_III");
+    const requestId = location.searchParams.get("application")!;
+    expect((await portal.db.account.findUniqueOrThrow({ where: { id: pacific.id } })).creditLimitMinor).toBe(8_000_00n);
+    expect((await rep1.post(`/rep/credit/applications/${requestId}`, { intent: "approve", limit: "60,000.00", termsDays: "30" })).status).toBe(409);
+
+    const rep3 = await portal.signedIn("rep3@accounts.example");
+    expect(textOf((await rep3.page("/rep/credit?status=ESCALATED")).html)).toContain("Pacific Coast Builders LLC");
+    expect((await rep3.post(`/rep/credit/applications/${requestId}`, { intent: "approve", limit: "60,000.00", termsDays: "30" })).status).toBe(302);
+    expect((await portal.db.account.findUniqueOrThrow({ where: { id: pacific.id } })).creditLimitMinor).toBe(60_000_00n);
+    // Not shown to the customer as an application of theirs.
+    const customer = await portal.signedIn("billing@pacificcoast.example");
+    const page = textOf((await customer.page("/credit")).html);
+    expect(page).toContain("$60,000.00");
+    const request = await portal.db.creditApplication.findUniqueOrThrow({ where: { id: requestId } });
+    expect(page).not.toContain(request.number);
+  });
+
+  it("is closed to customers and says not found for unknown accounts", async () => {
+    const pacific = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1004" } });
+    const customer = await portal.signedIn("billing@pacificcoast.example");
+    expect((await customer.get(`/rep/credit/accounts/${pacific.id}`)).status).toBe(403);
+    expect((await customer.post(`/rep/credit/accounts/${pacific.id}`, { limit: "1,000,000.00", termsDays: "90", reason: "x" })).status).toBe(403);
+    expect((await portal.db.account.findUniqueOrThrow({ where: { id: pacific.id } })).creditLimitMinor).not.toBe(1_000_000_00n);
+    const rep = await portal.signedIn("rep1@accounts.example");
+    expect((await rep.get("/rep/credit/accounts/nope")).status).toBe(404);
   });
 });

@@ -19,7 +19,7 @@ afterAll(async () => {
   await portal?.close();
 });
 
-const COVERED = ["", "login", "logout", "forgot-password", "reset-password", "set-language", "account", "rep", "rep/accounts/:accountId", "outbox", "*", "credit", "credit/apply", "rep/credit", "rep/credit/applications/:id", "rep/credit/held-orders"];
+const COVERED = ["", "login", "logout", "forgot-password", "reset-password", "set-language", "account", "rep", "rep/accounts/:accountId", "outbox", "*", "credit", "credit/apply", "credit/documents/:documentId", "rep/credit", "rep/credit/applications/:id", "rep/credit/held-orders", "rep/credit/accounts/:accountId"];
 
 it("every route is covered by this file", () => {
   const paths = routes.map((r) => r.path ?? "");

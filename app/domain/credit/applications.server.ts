@@ -209,7 +209,10 @@ export async function submitApplication(application: CreditApplication, input: S
     await recordAudit({ actorId, accountId: row.accountId, entity: "CreditApplication", entityId: row.id, action: "submitted", before: { status: "DRAFT" }, after: { status: "SUBMITTED", score: result.score } }, tx);
     return row;
   });
-  if (result.autoApprove) {
+  // An existing account is never lowered automatically: only an increase is auto-approved.
+  const current = application.accountId ? await db().account.findUnique({ where: { id: application.accountId }, select: { creditLimitMinor: true } }) : null;
+  const lowersLimit = current ? input.requestedLimitMinor < toMinor(current.creditLimitMinor) : false;
+  if (result.autoApprove && !lowersLimit) {
     return approveApplication(updated, { limitMinor: input.requestedLimitMinor, termsDays: input.requestedTermsDays, actorId: null, auto: true, origin });
   }
   return updated;
@@ -283,7 +286,7 @@ async function approveApplication(application: CreditApplication, options: Appro
     return row;
   });
   if (newUserEmail) await requestPasswordReset(newUserEmail, language, options.origin, "account_welcome");
-  await queueEmail({
+  if (updated.applicantEmail) await queueEmail({
     to: updated.applicantEmail,
     language,
     template: "credit_decision",
@@ -372,7 +375,7 @@ export async function decideApplication(actor: SessionUser, applicationId: strin
         await recordAudit({ actorId: actor.id, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: "counter_offered", before: { status: application.status }, after: { status: "COUNTER_OFFERED", limitMinor: decision.limitMinor, termsDays: decision.termsDays, conditions: decision.conditions } }, tx);
         if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Counter-offer", { application: application.number, limit: `${decision.limitMinor / 100} ${currency}`, terms: `Net ${decision.termsDays}` }) } });
       });
-      await queueEmail({ to: application.applicantEmail, language, template: "credit_decision", values: { name: application.applicantName, number: application.number, status: await statusLabel(language, "COUNTER_OFFERED") } });
+      if (application.applicantEmail) await queueEmail({ to: application.applicantEmail, language, template: "credit_decision", values: { name: application.applicantName, number: application.number, status: await statusLabel(language, "COUNTER_OFFERED") } });
       return { ok: true, outcome: "counter_offered" };
     }
     // Guard against a concurrent decision before approving.
@@ -394,7 +397,7 @@ export async function decideApplication(actor: SessionUser, applicationId: strin
     await recordAudit({ actorId: actor.id, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: decision.action === "decline" ? "declined" : "info_requested", before: { status: application.status }, after: { status: nextStatus, message } }, tx);
     if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actor.id, kind: "credit_decision", body: noteBody(decision.action === "decline" ? "Declined" : "Information requested", { application: application.number, message }) } });
   });
-  await queueEmail({ to: application.applicantEmail, language, template: decision.action === "decline" ? "credit_decision" : "credit_info_requested", values: { name: application.applicantName, number: application.number, status: await statusLabel(language, nextStatus), message } });
+  if (application.applicantEmail) await queueEmail({ to: application.applicantEmail, language, template: decision.action === "decline" ? "credit_decision" : "credit_info_requested", values: { name: application.applicantName, number: application.number, status: await statusLabel(language, nextStatus), message } });
   return { ok: true, outcome: decision.action === "decline" ? "declined" : "info_requested" };
 }
 
@@ -464,4 +467,67 @@ export async function reviewQueue(actor: SessionUser, filter: QueueFilter) {
       };
     }),
   };
+}
+
+// ───────────────────────────── limit changes on existing accounts ─────────────────────────────
+
+export type LimitChangeResult =
+  | { ok: true; outcome: "changed" }
+  | { ok: true; outcome: "escalated"; requiredLevel: StaffLevel; applicationId: string }
+  | { ok: false; error: "not_found" | "unchanged" };
+
+/**
+ * A rep changes an account's limit or terms. Within authority it applies at once
+ * (audit + account note); above it, it becomes an escalated request in the review
+ * queue — the same path and the same approval rules as an application.
+ */
+export async function changeAccountTerms(actor: SessionUser, accountId: string, change: { limitMinor: number; termsDays: number; reason: string }): Promise<LimitChangeResult> {
+  const account = await db().account.findUnique({ where: { id: accountId }, include: { users: { where: { role: "CUSTOMER", active: true }, take: 1, orderBy: { createdAt: "asc" } } } });
+  if (!account) return { ok: false, error: "not_found" };
+  if (toMinor(account.creditLimitMinor) === change.limitMinor && account.paymentTermsDays === change.termsDays) return { ok: false, error: "unchanged" };
+  const money = { amountMinor: change.limitMinor, currency: account.currency };
+  const byLimit = await checkAuthority(actor.staffLevel, "credit_limit", { amount: money });
+  const byTerms = await checkAuthority(actor.staffLevel, "payment_terms", { days: change.termsDays });
+  if (byLimit.allowed && byTerms.allowed) {
+    await db().$transaction(async (tx) => {
+      const before = { creditLimitMinor: account.creditLimitMinor, paymentTermsDays: account.paymentTermsDays };
+      await tx.account.update({ where: { id: accountId }, data: { creditLimitMinor: BigInt(change.limitMinor), paymentTermsDays: change.termsDays } });
+      await recordAudit({ actorId: actor.id, accountId, entity: "Account", entityId: accountId, action: "credit_limit_changed", before, after: { creditLimitMinor: change.limitMinor, paymentTermsDays: change.termsDays, reason: change.reason } }, tx);
+      await tx.accountNote.create({ data: { accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Limit/terms changed", { limit: `${change.limitMinor / 100} ${account.currency}`, terms: `Net ${change.termsDays}`, reason: change.reason }) } });
+    });
+    return { ok: true, outcome: "changed" };
+  }
+  let requiredLevel: StaffLevel | null = null;
+  for (const d of [byLimit, byTerms]) if (!d.allowed && d.requiredLevel && (await rankOf(d.requiredLevel)) > (await rankOf(requiredLevel))) requiredLevel = d.requiredLevel;
+  requiredLevel ??= "MANAGER";
+  const contact = account.users[0];
+  const now = new Date();
+  const application = await createWithNumber({
+    accountId,
+    applicantUserId: null,
+    applicantName: contact?.name ?? account.legalName,
+    applicantEmail: contact?.email ?? "",
+    language: account.preferredLanguage,
+    status: "ESCALATED",
+    currentStep: 4,
+    companyName: account.legalName,
+    taxId: account.taxId,
+    country: account.country,
+    currency: account.currency,
+    requestedLimitMinor: BigInt(change.limitMinor),
+    requestedTermsDays: change.termsDays,
+    approvedLimitMinor: BigInt(change.limitMinor),
+    approvedTermsDays: change.termsDays,
+    escalatedToLevel: requiredLevel,
+    reviewerId: actor.id,
+    submittedAt: now,
+    decisionReason: change.reason || null,
+  });
+  await db().$transaction(async (tx) => {
+    await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "limit_change_requested", message: change.reason || null, actorId: actor.id } });
+    await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "escalated", message: requiredLevel, actorId: actor.id } });
+    await recordAudit({ actorId: actor.id, accountId, entity: "CreditApplication", entityId: application.id, action: "escalated", before: { creditLimitMinor: account.creditLimitMinor, paymentTermsDays: account.paymentTermsDays }, after: { status: "ESCALATED", requiredLevel, proposedLimitMinor: change.limitMinor, proposedTermsDays: change.termsDays } }, tx);
+    await tx.accountNote.create({ data: { accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Limit/terms change escalated", { application: application.number, to: requiredLevel, limit: `${change.limitMinor / 100} ${account.currency}`, terms: `Net ${change.termsDays}` }) } });
+  });
+  return { ok: true, outcome: "escalated", requiredLevel, applicationId: application.id };
 }
