@@ -7,6 +7,7 @@ import { SelectField } from "../components/credit-fields";
 import { Field } from "../components/field";
 import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireStaff } from "../domain/auth/authorize.server";
+import { amountForInput } from "../domain/credit/amount-input";
 import { changeAccountTerms } from "../domain/credit/applications.server";
 import { parseMoneyInput } from "../domain/money/money";
 import { formattingLocale } from "../i18n/config";
@@ -92,7 +93,7 @@ export default function RepCreditAccount({ loaderData, actionData }: Route.Compo
       <section className="panel" aria-labelledby="change-title">
         <h2 id="change-title">{t("limitChange.formTitle")}</h2>
         <Form method="post" noValidate>
-          <Field name="limit" label={t("review.limit", { currency: summary.account.currency })} inputMode="decimal" error={errors.limit} defaultValue={String(summary.creditLimit.amountMinor / 100)} />
+          <Field name="limit" label={t("review.limit", { currency: summary.account.currency })} inputMode="decimal" error={errors.limit} defaultValue={amountForInput(summary.creditLimit)} />
           <SelectField name="termsDays" label={t("review.terms")} error={errors.termsDays} defaultValue={String(summary.account.paymentTermsDays)} options={TERMS.map((d) => ({ value: String(d), label: t("terms.net", { count: d }) }))} />
           <Field name="reason" label={t("limitChange.reason")} error={errors.reason} />
           <button type="submit" className="button primary">

@@ -7,6 +7,7 @@ import { Field } from "../components/field";
 import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { canActOn, decideApplication, type Decision } from "../domain/credit/applications.server";
+import { amountForInput } from "../domain/credit/amount-input";
 import type { ScoreResult } from "../domain/credit/scorecard";
 import { parseMoneyInput, toMinor } from "../domain/money/money";
 import { formattingLocale } from "../i18n/config";
@@ -255,7 +256,7 @@ export default function RepCreditApplication({ loaderData, actionData }: Route.C
             <h2 id="approve-title">{t("review.approveTitle")}</h2>
             <Form method="post" noValidate>
               <input type="hidden" name="intent" value="approve" />
-              <Field name="limit" label={t("review.limit", { currency: a.currency })} inputMode="decimal" error={errors.limit} defaultValue={a.proposed ? String(a.proposed.amountMinor / 100) : a.recommended ? String(a.recommended.amountMinor / 100) : ""} />
+              <Field name="limit" label={t("review.limit", { currency: a.currency })} inputMode="decimal" error={errors.limit} defaultValue={a.proposed ? amountForInput(a.proposed) : a.recommended ? amountForInput(a.recommended) : ""} />
               <SelectField name="termsDays" label={t("review.terms")} error={errors.termsDays} defaultValue={String(a.proposedTermsDays ?? a.recommendedTermsDays ?? 30)} options={TERMS.map((d) => ({ value: String(d), label: t("terms.net", { count: d }) }))} />
               <Field name="conditions" label={t("review.conditions")} error={errors.conditions} defaultValue={a.conditions ?? ""} />
               <Field name="reason" label={t("review.reason")} error={errors.reason} />

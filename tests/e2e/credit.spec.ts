@@ -150,3 +150,51 @@ test("an order over the limit is held, the customer sees why and what to pay, a 
   await expect(page.getByRole("status")).toContainText(/Order released|Pedido liberado/);
   await expect(page.getByTestId("held-SO-1001-5001")).toHaveCount(0);
 });
+
+test("a small application is approved at once; a Rep I can only escalate one above their authority", async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto("/credit/apply");
+  await page.getByLabel("Your full name").fill("Dana Smith");
+  await page.getByLabel("Your work email").fill("dana@smallshop.example");
+  await page.getByLabel("Company legal name").fill("Small Shop LLC");
+  await page.getByLabel("Country").selectOption("US");
+  await page.getByLabel("Tax ID").fill("12-3456789");
+  await page.getByLabel("Currency you buy in").selectOption("USD");
+  await page.getByLabel("Street address").fill("100 Main St");
+  await page.getByLabel("City").fill("Austin");
+  await page.getByLabel("State or province").fill("TX");
+  await page.getByLabel("Postal code").fill("78701");
+  await page.getByLabel("Years in business").fill("11");
+  await page.getByLabel("Annual revenue").fill("3,000,000.00");
+  await page.getByRole("button", { name: "Save and continue" }).click();
+  await page.locator("#ref1Company").fill("Lone Star Supply");
+  await page.locator("#ref1Contact").fill("Ann Lee");
+  await page.locator("#ref1Email").fill("ann@lonestar.example");
+  await page.locator("#ref2Company").fill("Gulf Tools");
+  await page.locator("#ref2Contact").fill("Bo Diaz");
+  await page.locator("#ref2Email").fill("bo@gulftools.example");
+  await page.getByLabel("Bank", { exact: true }).fill("Frost Bank");
+  await page.getByLabel("Last 4 digits of the account").fill("1234");
+  await page.getByRole("button", { name: "Save and continue" }).click();
+  await page.getByLabel("Credit limit requested").fill("8,000.00");
+  await page.getByLabel("Payment terms requested").selectOption("30");
+  await page.getByRole("button", { name: "Save and continue" }).click();
+  // Back keeps what was typed.
+  await page.getByRole("button", { name: "Back" }).click();
+  await expect(page.getByLabel("Credit limit requested")).toHaveValue("8,000.00");
+  await page.getByRole("button", { name: "Save and continue" }).click();
+  await page.getByLabel("Type your full name to sign").fill("Dana Smith");
+  await page.getByLabel(/I authorize you/).check();
+  await page.getByRole("button", { name: "Sign and submit" }).click();
+  await expect(page.getByText(/It has been approved/)).toBeVisible();
+
+  await signIn(page, "rep1@accounts.example");
+  await page.goto("/rep/credit");
+  await page.getByRole("link", { name: "CA-2026-0002" }).click();
+  await page.getByLabel("Credit limit (MXN)").fill("900,000.00");
+  await page.getByLabel("Payment terms", { exact: true }).selectOption("30");
+  await page.getByRole("button", { name: "Approve", exact: true }).click();
+  await expect(page.getByRole("status")).toHaveText("Above your authority: escalated to Rep III.");
+  await expect(page.getByRole("button", { name: "Approve", exact: true })).toHaveCount(0);
+  await expect(page.getByText("Waiting for a Rep III or above to decide.")).toBeVisible();
+});

@@ -5,6 +5,7 @@
 import crypto from "node:crypto";
 import type { CreditApplication, Prisma, StaffLevel } from "../../generated/prisma/client";
 import { isLanguage, type Language } from "../../i18n/config";
+import { translatorFor } from "../../i18n/i18n.server";
 import { db } from "../../utils/db.server";
 import { accountSummary } from "../accounts/account-summary.server";
 import { recordAudit } from "../audit/audit.server";
@@ -14,7 +15,7 @@ import { hashPassword } from "../auth/password.server";
 import { requestPasswordReset } from "../auth/password-reset.server";
 import { convertWithRate, latestRate } from "../fx/fx-rates.server";
 import { queueEmail } from "../mail/outbox.server";
-import { toMinor } from "../money/money";
+import { formatMoney, toMinor } from "../money/money";
 import type { Draft } from "./application-schema";
 import { scoreApplication, type CreditPolicy, type ScoreResult } from "./scorecard";
 
@@ -41,7 +42,7 @@ function digest(token: string) {
 async function nextApplicationNumber(): Promise<string> {
   const year = new Date().getUTCFullYear();
   const count = await db().creditApplication.count({ where: { number: { startsWith: `CA-${year}-` } } });
-  return `CA-${year}-${String(count + 1 + Math.floor(Math.random() * 0)).padStart(4, "0")}`;
+  return `CA-${year}-${String(count + 1).padStart(4, "0")}`;
 }
 
 async function createWithNumber(data: Omit<Prisma.CreditApplicationUncheckedCreateInput, "number">): Promise<CreditApplication> {
@@ -160,6 +161,11 @@ export async function scoreFor(input: Pick<SubmitInput, "yearsInBusiness" | "ann
     },
     policy,
   );
+}
+
+/** Money for an account note, formatted (never divided by hand). */
+function noteMoney(amountMinor: number, currency: string | null) {
+  return formatMoney({ amountMinor, currency: currency ?? "USD" }, "en-US");
 }
 
 function noteBody(kind: string, values: Record<string, unknown>) {
@@ -282,7 +288,7 @@ async function approveApplication(application: CreditApplication, options: Appro
     });
     await tx.creditApplicationEvent.create({ data: { applicationId: row.id, kind: options.auto ? "auto_approved" : "approved", actorId: options.actorId } });
     await recordAudit({ actorId: options.actorId, accountId, entity: "CreditApplication", entityId: row.id, action: options.auto ? "auto_approved" : "approved", before: { status: fresh.status }, after: { status: "APPROVED", limitMinor: options.limitMinor, termsDays: options.termsDays } }, tx);
-    await tx.accountNote.create({ data: { accountId, authorId: options.actorId, kind: "credit_decision", body: noteBody(options.auto ? "Auto-approved" : "Approved", { application: row.number, limit: `${options.limitMinor / 100} ${row.currency}`, terms: `Net ${options.termsDays}` }) } });
+    await tx.accountNote.create({ data: { accountId, authorId: options.actorId, kind: "credit_decision", body: noteBody(options.auto ? "Auto-approved" : "Approved", { application: row.number, limit: noteMoney(options.limitMinor, row.currency), terms: `Net ${options.termsDays}` }) } });
     return row;
   });
   if (newUserEmail) await requestPasswordReset(newUserEmail, language, options.origin, "account_welcome");
@@ -296,7 +302,6 @@ async function approveApplication(application: CreditApplication, options: Appro
 }
 
 async function statusLabel(language: Language, status: string) {
-  const { translatorFor } = await import("../../i18n/i18n.server");
   const t = await translatorFor(language);
   return t(`credit:status.${status}`);
 }
@@ -358,7 +363,7 @@ export async function decideApplication(actor: SessionUser, applicationId: strin
         if (claimed.count !== 1) throw new Error("concurrent_change");
         await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "escalated", message: requiredLevel, actorId: actor.id } });
         await recordAudit({ actorId: actor.id, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: "escalated", before: { status: application.status }, after: { status: "ESCALATED", requiredLevel, proposedLimitMinor: decision.limitMinor, proposedTermsDays: decision.termsDays } }, tx);
-        if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Escalated", { application: application.number, to: requiredLevel, limit: `${decision.limitMinor / 100} ${currency}`, terms: `Net ${decision.termsDays}` }) } });
+        if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Escalated", { application: application.number, to: requiredLevel, limit: noteMoney(decision.limitMinor, currency), terms: `Net ${decision.termsDays}` }) } });
       });
       return { ok: true, outcome: "escalated", requiredLevel };
     }
@@ -373,7 +378,7 @@ export async function decideApplication(actor: SessionUser, applicationId: strin
         if (claimed.count !== 1) throw new Error("concurrent_change");
         await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "counter_offered", message: decision.reason || null, actorId: actor.id } });
         await recordAudit({ actorId: actor.id, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: "counter_offered", before: { status: application.status }, after: { status: "COUNTER_OFFERED", limitMinor: decision.limitMinor, termsDays: decision.termsDays, conditions: decision.conditions } }, tx);
-        if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Counter-offer", { application: application.number, limit: `${decision.limitMinor / 100} ${currency}`, terms: `Net ${decision.termsDays}` }) } });
+        if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Counter-offer", { application: application.number, limit: noteMoney(decision.limitMinor, currency), terms: `Net ${decision.termsDays}` }) } });
       });
       if (application.applicantEmail) await queueEmail({ to: application.applicantEmail, language, template: "credit_decision", values: { name: application.applicantName, number: application.number, status: await statusLabel(language, "COUNTER_OFFERED") } });
       return { ok: true, outcome: "counter_offered" };
@@ -493,7 +498,7 @@ export async function changeAccountTerms(actor: SessionUser, accountId: string, 
       const before = { creditLimitMinor: account.creditLimitMinor, paymentTermsDays: account.paymentTermsDays };
       await tx.account.update({ where: { id: accountId }, data: { creditLimitMinor: BigInt(change.limitMinor), paymentTermsDays: change.termsDays } });
       await recordAudit({ actorId: actor.id, accountId, entity: "Account", entityId: accountId, action: "credit_limit_changed", before, after: { creditLimitMinor: change.limitMinor, paymentTermsDays: change.termsDays, reason: change.reason } }, tx);
-      await tx.accountNote.create({ data: { accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Limit/terms changed", { limit: `${change.limitMinor / 100} ${account.currency}`, terms: `Net ${change.termsDays}`, reason: change.reason }) } });
+      await tx.accountNote.create({ data: { accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Limit/terms changed", { limit: noteMoney(change.limitMinor, account.currency), terms: `Net ${change.termsDays}`, reason: change.reason }) } });
     });
     return { ok: true, outcome: "changed" };
   }
@@ -527,7 +532,7 @@ export async function changeAccountTerms(actor: SessionUser, accountId: string, 
     await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "limit_change_requested", message: change.reason || null, actorId: actor.id } });
     await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "escalated", message: requiredLevel, actorId: actor.id } });
     await recordAudit({ actorId: actor.id, accountId, entity: "CreditApplication", entityId: application.id, action: "escalated", before: { creditLimitMinor: account.creditLimitMinor, paymentTermsDays: account.paymentTermsDays }, after: { status: "ESCALATED", requiredLevel, proposedLimitMinor: change.limitMinor, proposedTermsDays: change.termsDays } }, tx);
-    await tx.accountNote.create({ data: { accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Limit/terms change escalated", { application: application.number, to: requiredLevel, limit: `${change.limitMinor / 100} ${account.currency}`, terms: `Net ${change.termsDays}` }) } });
+    await tx.accountNote.create({ data: { accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Limit/terms change escalated", { application: application.number, to: requiredLevel, limit: noteMoney(change.limitMinor, account.currency), terms: `Net ${change.termsDays}` }) } });
   });
   return { ok: true, outcome: "escalated", requiredLevel, applicationId: application.id };
 }

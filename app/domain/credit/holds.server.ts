@@ -6,14 +6,14 @@
  * counting in exposure until it ships and is invoiced.
  */
 import type { HoldReason } from "../../generated/prisma/client";
-import { isLanguage } from "../../i18n/config";
+import { formattingLocale, isLanguage } from "../../i18n/config";
 import { db } from "../../utils/db.server";
 import { accountSummary } from "../accounts/account-summary.server";
 import { recordAudit } from "../audit/audit.server";
 import { checkAuthority } from "../authority/authority.server";
 import type { SessionUser } from "../auth/session.server";
 import { queueEmail } from "../mail/outbox.server";
-import { toMinor, type Money } from "../money/money";
+import { formatMoney, toMinor, type Money } from "../money/money";
 
 export type HeldOrder = { id: string; number: string; poNumber: string | null; amount: Money; reason: HoldReason | null; heldAt: string | null };
 
@@ -127,8 +127,6 @@ export async function actOnHeldOrder(actor: SessionUser, orderId: string, action
   if (action === "request_payment") {
     const headroom = await headroomCheck(order.accountId, 0);
     const users = await db().user.findMany({ where: { accountId: order.accountId, role: "CUSTOMER", active: true } });
-    const { formatMoney } = await import("../money/money");
-    const { formattingLocale } = await import("../../i18n/config");
     for (const user of users) {
       const language = isLanguage(user.preferredLanguage) ? user.preferredLanguage : "en";
       const pay = headroom?.payNow ?? summary.pastDue;
