@@ -145,10 +145,19 @@ test("an order over the limit is held, the customer sees why and what to pay, a 
   await signIn(page, "senior@accounts.example");
   await page.goto("/rep/credit/held-orders");
   const row = page.getByTestId("held-SO-1001-5001");
-  await row.getByLabel(/Note for SO-1001-5001|Nota para SO-1001-5001/).fill("Customer paid by wire today");
-  await row.getByRole("button", { name: /^(Release|Liberar)$/ }).click();
-  await expect(page.getByRole("status")).toContainText(/Order released|Pedido liberado/);
+  const trail = await row.getByRole("link", { name: "Limit, terms and audit trail" }).getAttribute("href");
+  await row.getByLabel("Note for SO-1001-5001").fill("Customer paid by wire today");
+  await row.getByRole("button", { name: "Release" }).click();
+  await expect(page.getByRole("status")).toContainText("Order released");
   await expect(page.getByTestId("held-SO-1001-5001")).toHaveCount(0);
+  // The audit trail says who, what, before and after.
+  await page.goto(trail!);
+  const entry = page.getByTestId("credit-audit").getByRole("row").filter({ hasText: "Order released from hold" });
+  await expect(entry).toContainText("Diana Brooks");
+  await expect(entry).toContainText("Status: ON_HOLD → OPEN");
+  await expect(entry).toContainText("Note: Customer paid by wire today");
+  await expect(entry).toContainText(/Exposure: \$[\d,]+\.\d{2} → \$[\d,]+\.\d{2}/);
+  await expectAccessible(page);
 });
 
 test("a small application is approved at once; a Rep I can only escalate one above their authority", async ({ page }) => {

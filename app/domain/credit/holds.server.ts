@@ -110,7 +110,8 @@ export async function actOnHeldOrder(actor: SessionUser, orderId: string, action
           entityId: order.id,
           action: "hold_released",
           before: { status: "ON_HOLD", holdReason: order.holdReason, exposureMinor: summary.exposure.amountMinor, availableMinor: summary.availableCredit.amountMinor },
-          after: { status: "OPEN", note, overLimitMinor: overLimit },
+          // The order stays in exposure as an open order until it ships, so exposure is unchanged by the release.
+          after: { status: "OPEN", note, exposureMinor: summary.exposure.amountMinor, availableMinor: summary.availableCredit.amountMinor, overLimitMinor: overLimit },
         },
         tx,
       );
