@@ -454,3 +454,40 @@ describe("changing an existing account's limit or terms", () => {
     expect((await rep.get("/rep/credit/accounts/nope")).status).toBe(404);
   });
 });
+
+describe("other decisions", () => {
+  it("keeps an order on hold or asks the customer for payment in their language, with audit", async () => {
+    const norte = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1002" } });
+    const order = await portal.db.order.findFirstOrThrow({ where: { accountId: norte.id, status: "ON_HOLD" } });
+    const rep2 = await portal.signedIn("rep2@accounts.example");
+    expect((await rep2.post("/rep/credit/held-orders", { orderId: order.id, intent: "keep", note: "Sin pago" })).status).toBe(302);
+    expect((await rep2.post("/rep/credit/held-orders", { orderId: order.id, intent: "request_payment" })).status).toBe(302);
+    expect((await portal.db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("ON_HOLD");
+    const actions = (await portal.db.auditLog.findMany({ where: { entity: "Order", entityId: order.id } })).map((a) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(["hold_kept", "payment_requested"]));
+    const mail = await portal.db.outboxEmail.findFirstOrThrow({ where: { to: "cxp@distnorte.example", template: "credit_payment_requested" } });
+    expect(mail.language).toBe("es");
+    expect(mail.text).toMatch(/Un pago de \$[\d,]+\.\d{2} lo libera/);
+    expect((await rep2.post("/rep/credit/held-orders", { orderId: order.id, intent: "explode" })).status).toBe(400);
+  });
+
+  it("declines with a reason the applicant reads, and a decided application takes no more decisions", async () => {
+    const visitor = portal.browser();
+    const company = { ...COMPANY_OK, applicantEmail: "new@tiny.example", companyName: "Tiny Co", country: "ES", currency: "EUR", taxId: "12345678Z", yearsInBusiness: "1", annualRevenue: "50,000.00" };
+    await applyAsNewCompany(visitor, company, "40,000.00", "60");
+    const app = await portal.db.creditApplication.findFirstOrThrow({ where: { applicantEmail: "new@tiny.example" } });
+    expect(app.status).toBe("SUBMITTED");
+    // 0 + 0 + 15 + 10 + 10 = 35: exactly the seeded decline threshold, so "review", not "decline".
+    expect(app.score).toBe(35);
+    expect((app.scoreBreakdown as { recommendation: string }).recommendation).toBe("review");
+    const rep3 = await portal.signedIn("rep3@accounts.example");
+    const empty = await rep3.post(`/rep/credit/applications/${app.id}`, { intent: "decline", declineReason: "" });
+    expect(empty.status).toBe(400);
+    expect((await rep3.post(`/rep/credit/applications/${app.id}`, { intent: "decline", declineReason: "Ventas insuficientes para la línea solicitada" })).status).toBe(302);
+    expect((await portal.db.creditApplication.findUniqueOrThrow({ where: { id: app.id } })).status).toBe("DECLINED");
+    const mail = await portal.db.outboxEmail.findFirstOrThrow({ where: { to: "new@tiny.example", template: "credit_decision" } });
+    expect(mail.subject).toContain("Rechazada");
+    expect((await rep3.post(`/rep/credit/applications/${app.id}`, { intent: "approve", limit: "1.00", termsDays: "30" })).status).toBe(409);
+    expect(await portal.db.account.count({ where: { legalName: "Tiny Co" } })).toBe(0);
+  });
+});
