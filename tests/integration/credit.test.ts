@@ -472,7 +472,7 @@ describe("other decisions", () => {
   });
 
   it("declines with a reason the applicant reads, and a decided application takes no more decisions", async () => {
-    const visitor = portal.browser();
+    const visitor = portal.browser({ acceptLanguage: "es-ES,es;q=0.9" });
     const company = { ...COMPANY_OK, applicantEmail: "new@tiny.example", companyName: "Tiny Co", country: "ES", currency: "EUR", taxId: "12345678Z", yearsInBusiness: "1", annualRevenue: "50,000.00" };
     await applyAsNewCompany(visitor, company, "40,000.00", "60");
     const app = await portal.db.creditApplication.findFirstOrThrow({ where: { applicantEmail: "new@tiny.example" } });
@@ -486,7 +486,7 @@ describe("other decisions", () => {
     expect((await rep3.post(`/rep/credit/applications/${app.id}`, { intent: "decline", declineReason: "Ventas insuficientes para la línea solicitada" })).status).toBe(302);
     expect((await portal.db.creditApplication.findUniqueOrThrow({ where: { id: app.id } })).status).toBe("DECLINED");
     const mail = await portal.db.outboxEmail.findFirstOrThrow({ where: { to: "new@tiny.example", template: "credit_decision" } });
-    expect(mail.subject).toContain("Rechazada");
+    expect(mail.subject).toBe(`Solicitud de crédito ${app.number}: Rechazada`);
     expect((await rep3.post(`/rep/credit/applications/${app.id}`, { intent: "approve", limit: "1.00", termsDays: "30" })).status).toBe(409);
     expect(await portal.db.account.count({ where: { legalName: "Tiny Co" } })).toBe(0);
   });
