@@ -487,6 +487,7 @@ describe("other decisions", () => {
     expect((await portal.db.creditApplication.findUniqueOrThrow({ where: { id: app.id } })).status).toBe("DECLINED");
     const mail = await portal.db.outboxEmail.findFirstOrThrow({ where: { to: "new@tiny.example", template: "credit_decision" } });
     expect(mail.subject).toBe(`Solicitud de crédito ${app.number}: Rechazada`);
+    expect(mail.text).toContain("Ventas insuficientes para la línea solicitada");
     expect((await rep3.post(`/rep/credit/applications/${app.id}`, { intent: "approve", limit: "1.00", termsDays: "30" })).status).toBe(409);
     expect(await portal.db.account.count({ where: { legalName: "Tiny Co" } })).toBe(0);
   });

@@ -296,7 +296,7 @@ async function approveApplication(application: CreditApplication, options: Appro
     to: updated.applicantEmail,
     language,
     template: "credit_decision",
-    values: { name: updated.applicantName, number: updated.number, status: await statusLabel(language, "APPROVED") },
+    values: { name: updated.applicantName, number: updated.number, status: await statusLabel(language, "APPROVED"), details: "" },
   });
   return updated;
 }
@@ -380,7 +380,7 @@ export async function decideApplication(actor: SessionUser, applicationId: strin
         await recordAudit({ actorId: actor.id, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: "counter_offered", before: { status: application.status }, after: { status: "COUNTER_OFFERED", limitMinor: decision.limitMinor, termsDays: decision.termsDays, conditions: decision.conditions } }, tx);
         if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Counter-offer", { application: application.number, limit: noteMoney(decision.limitMinor, currency), terms: `Net ${decision.termsDays}` }) } });
       });
-      if (application.applicantEmail) await queueEmail({ to: application.applicantEmail, language, template: "credit_decision", values: { name: application.applicantName, number: application.number, status: await statusLabel(language, "COUNTER_OFFERED") } });
+      if (application.applicantEmail) await queueEmail({ to: application.applicantEmail, language, template: "credit_decision", values: { name: application.applicantName, number: application.number, status: await statusLabel(language, "COUNTER_OFFERED"), details: decision.reason ?? "" } });
       return { ok: true, outcome: "counter_offered" };
     }
     // Guard against a concurrent decision before approving.
@@ -402,7 +402,7 @@ export async function decideApplication(actor: SessionUser, applicationId: strin
     await recordAudit({ actorId: actor.id, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: decision.action === "decline" ? "declined" : "info_requested", before: { status: application.status }, after: { status: nextStatus, message } }, tx);
     if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actor.id, kind: "credit_decision", body: noteBody(decision.action === "decline" ? "Declined" : "Information requested", { application: application.number, message }) } });
   });
-  if (application.applicantEmail) await queueEmail({ to: application.applicantEmail, language, template: decision.action === "decline" ? "credit_decision" : "credit_info_requested", values: { name: application.applicantName, number: application.number, status: await statusLabel(language, nextStatus), message } });
+  if (application.applicantEmail) await queueEmail({ to: application.applicantEmail, language, template: decision.action === "decline" ? "credit_decision" : "credit_info_requested", values: { name: application.applicantName, number: application.number, status: await statusLabel(language, nextStatus), message, details: message } });
   return { ok: true, outcome: decision.action === "decline" ? "declined" : "info_requested" };
 }
 
