@@ -80,7 +80,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
           <nav aria-label={t("nav.label")} className="site-nav">
             {user?.role === "CUSTOMER" ? <NavLink to="/account">{t("nav.accountHome")}</NavLink> : null}
             {user?.role === "CUSTOMER" ? <NavLink to="/invoices">{t("nav.invoices")}</NavLink> : null}
-            {user && user.role !== "CUSTOMER" ? <NavLink to="/rep">{t("nav.repHome")}</NavLink> : null}
+            {user?.role === "CUSTOMER" ? <NavLink to="/credit">{t("nav.credit")}</NavLink> : null}
+            {user && user.role !== "CUSTOMER" ? <NavLink to="/rep" end>{t("nav.repHome")}</NavLink> : null}
+            {user && user.role !== "CUSTOMER" ? <NavLink to="/rep/credit">{t("nav.creditReview")}</NavLink> : null}
             {user && user.role !== "CUSTOMER" ? <NavLink to="/rep/disputes">{t("nav.disputes")}</NavLink> : null}
             {user && user.role !== "CUSTOMER" ? <NavLink to="/rep/chat">{t("nav.liveChat")}</NavLink> : null}
             {!user || user.role === "CUSTOMER" ? <NavLink to="/help">{t("nav.help")}</NavLink> : null}

@@ -34,5 +34,12 @@ export default [
   route("rep/chat/accounts/:accountId", "routes/rep.chat.account.tsx"),
   route("rep/chat/hours", "routes/rep.chat.hours.tsx"),
   route("webhooks/inbound-email", "routes/webhooks.inbound-email.tsx"),
+  route("credit", "routes/credit.tsx"),
+  route("credit/apply", "routes/credit.apply.tsx"),
+  route("credit/documents/:documentId", "routes/credit.document.tsx"),
+  route("rep/credit", "routes/rep.credit.tsx"),
+  route("rep/credit/applications/:id", "routes/rep.credit.application.tsx"),
+  route("rep/credit/held-orders", "routes/rep.credit.held-orders.tsx"),
+  route("rep/credit/accounts/:accountId", "routes/rep.credit.account.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

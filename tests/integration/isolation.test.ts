@@ -54,6 +54,13 @@ const COVERED = [
   "rep/chat/accounts/:accountId",
   "rep/chat/hours",
   "webhooks/inbound-email",
+  "credit",
+  "credit/apply",
+  "credit/documents/:documentId",
+  "rep/credit",
+  "rep/credit/applications/:id",
+  "rep/credit/held-orders",
+  "rep/credit/accounts/:accountId",
 ];
 
 it("every route is covered by this file", () => {

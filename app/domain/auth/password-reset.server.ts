@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { getEnv } from "../../../server/env";
 import { isLanguage, type Language } from "../../i18n/config";
 import { db } from "../../utils/db.server";
-import { queueEmail } from "../mail/outbox.server";
+import { queueEmail, type EmailTemplate } from "../mail/outbox.server";
 import { hashPassword } from "./password.server";
 
 const TOKEN_TTL_MS = 60 * 60 * 1000;
@@ -15,7 +15,13 @@ function digest(token: string) {
  * Sends a reset link when the email belongs to a user. The caller answers the same
  * way either way, so the form cannot be used to find out who has an account.
  */
-export async function requestPasswordReset(email: string, requestLanguage: Language, origin: string): Promise<void> {
+export async function requestPasswordReset(
+  email: string,
+  requestLanguage: Language,
+  origin: string,
+  /** "account_welcome" when a new account's first user sets their password with the same token. */
+  template: Extract<EmailTemplate, "password_reset" | "account_welcome"> = "password_reset",
+): Promise<void> {
   const user = await db().user.findUnique({ where: { email: email.trim().toLowerCase() } });
   if (!user || !user.active) return;
   const token = crypto.randomBytes(32).toString("base64url");
@@ -27,7 +33,7 @@ export async function requestPasswordReset(email: string, requestLanguage: Langu
   await queueEmail({
     to: user.email,
     language,
-    template: "password_reset",
+    template,
     values: { name: user.name, link: `${base}/reset-password?token=${token}`, minutes: TOKEN_TTL_MS / 60_000 },
   });
 }

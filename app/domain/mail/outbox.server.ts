@@ -13,7 +13,11 @@ export type EmailTemplate =
   | "dispute_rejected"
   | "chat_offline_received"
   | "chat_reply"
-  | "chat_transcript";
+  | "chat_transcript"
+  | "account_welcome"
+  | "credit_decision"
+  | "credit_info_requested"
+  | "credit_payment_requested";
 
 let transport: Transporter | undefined;
 

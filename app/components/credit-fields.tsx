@@ -1,0 +1,117 @@
+import { useTranslation } from "react-i18next";
+
+/** A labelled select whose error (a translation key) is announced and linked, like <Field>. */
+export function SelectField({
+  name,
+  id = name,
+  label,
+  error,
+  options,
+  defaultValue,
+}: {
+  name: string;
+  id?: string;
+  label: string;
+  error?: string;
+  options: { value: string; label: string }[];
+  defaultValue?: string;
+}) {
+  const { t } = useTranslation();
+  const errorId = `${id}-error`;
+  return (
+    <div className={error ? "field has-error" : "field"}>
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue={defaultValue ?? ""} aria-invalid={error ? true : undefined} aria-describedby={error ? errorId : undefined}>
+        <option value="">{t("credit:fields.choose")}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {error ? (
+        <p id={errorId} className="field-error" role="alert">
+          {t(error)}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** A labelled multi-line input. */
+export function TextAreaField({ name, label, error, defaultValue, required }: { name: string; label: string; error?: string; defaultValue?: string; required?: boolean }) {
+  const { t } = useTranslation();
+  const errorId = `${name}-error`;
+  return (
+    <div className={error ? "field has-error" : "field"}>
+      <label htmlFor={name}>{label}</label>
+      <textarea id={name} name={name} rows={3} defaultValue={defaultValue} required={required} aria-invalid={error ? true : undefined} aria-describedby={error ? errorId : undefined} />
+      {error ? (
+        <p id={errorId} className="field-error" role="alert">
+          {t(error)}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+const KINDS = ["FINANCIAL_STATEMENT", "TAX_CERTIFICATE", "BANK_LETTER", "OTHER"] as const;
+
+/** Uploaded documents with their download links, and a form to add one (works without JavaScript). */
+export function DocumentsPanel({
+  documents,
+  action,
+  hidden,
+  error,
+  uploaded,
+  idPrefix = "doc",
+}: {
+  documents: { id: string; fileName: string; kind: string }[];
+  action: string;
+  hidden: Record<string, string>;
+  error?: string;
+  uploaded?: boolean;
+  idPrefix?: string;
+}) {
+  const { t } = useTranslation("credit");
+  return (
+    <section className="panel" aria-labelledby={`${idPrefix}-title`}>
+      <h2 id={`${idPrefix}-title`}>{t("documents.title")}</h2>
+      <p>{t("documents.lead")}</p>
+      {uploaded ? (
+        <div className="alert success" role="status">
+          {t("documents.uploaded")}
+        </div>
+      ) : null}
+      {documents.length ? (
+        <ul>
+          {documents.map((d) => (
+            <li key={d.id}>
+              <a href={`/credit/documents/${d.id}`}>{d.fileName}</a> · {t(`documentKinds.${d.kind}`)}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{t("review.noDocuments")}</p>
+      )}
+      <form method="post" action={action} encType="multipart/form-data">
+        {Object.entries(hidden).map(([name, value]) => (
+          <input key={name} type="hidden" name={name} value={value} />
+        ))}
+        <SelectField name="kind" id={`${idPrefix}-kind`} label={t("documents.kind")} defaultValue="FINANCIAL_STATEMENT" options={KINDS.map((k) => ({ value: k, label: t(`documentKinds.${k}`) }))} />
+        <div className={error ? "field has-error" : "field"}>
+          <label htmlFor={`${idPrefix}-file`}>{t("documents.file")}</label>
+          <input id={`${idPrefix}-file`} type="file" name="document" accept="application/pdf,image/png,image/jpeg" aria-describedby={error ? `${idPrefix}-file-error` : undefined} aria-invalid={error ? true : undefined} />
+          {error ? (
+            <p id={`${idPrefix}-file-error`} className="field-error" role="alert">
+              {t(error)}
+            </p>
+          ) : null}
+        </div>
+        <button type="submit" className="button">
+          {t("documents.upload")}
+        </button>
+      </form>
+    </section>
+  );
+}

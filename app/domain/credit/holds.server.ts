@@ -1,0 +1,138 @@
+/**
+ * Orders on credit hold: why each is held, what clears it, the headroom check a
+ * customer runs before ordering, and a rep's release / keep / ask-for-payment.
+ *
+ * A released order goes back to OPEN (with releasedAt/releasedById set) so it keeps
+ * counting in exposure until it ships and is invoiced.
+ */
+import type { HoldReason } from "../../generated/prisma/client";
+import { formattingLocale, isLanguage } from "../../i18n/config";
+import { db } from "../../utils/db.server";
+import { accountSummary } from "../accounts/account-summary.server";
+import { recordAudit } from "../audit/audit.server";
+import { checkAuthority } from "../authority/authority.server";
+import type { SessionUser } from "../auth/session.server";
+import { queueEmail } from "../mail/outbox.server";
+import { formatMoney, toMinor, type Money } from "../money/money";
+
+export type HeldOrder = { id: string; number: string; poNumber: string | null; amount: Money; reason: HoldReason | null; heldAt: string | null };
+
+export async function heldOrdersOf(accountId: string): Promise<HeldOrder[]> {
+  const rows = await db().order.findMany({ where: { accountId, status: "ON_HOLD" }, orderBy: { heldAt: "asc" } });
+  return rows.map((o) => ({ id: o.id, number: o.number, poNumber: o.poNumber, amount: { amountMinor: toMinor(o.amountMinor), currency: o.currency }, reason: o.holdReason, heldAt: o.heldAt?.toISOString() ?? null }));
+}
+
+export type Headroom = {
+  amount: Money;
+  wouldHold: boolean;
+  reasons: HoldReason[];
+  /** The exact payment that avoids the hold; null when paying alone cannot (account on hold). */
+  payNow: Money | null;
+  available: Money;
+  pastDue: Money;
+};
+
+/**
+ * Would an order of `amountMinor` (in the account's currency) go on hold, and what
+ * payment avoids it? A payment lowers the open balance — so both past due and
+ * exposure — by the same amount: the answer is the larger of the past-due balance
+ * and the amount the order would go over the limit, when the open balance can cover it.
+ */
+export async function headroomCheck(accountId: string, amountMinor: number): Promise<Headroom | null> {
+  const summary = await accountSummary(accountId);
+  if (!summary) return null;
+  const currency = summary.account.currency;
+  const over = summary.exposure.amountMinor + amountMinor - summary.creditLimit.amountMinor;
+  const reasons: HoldReason[] = [];
+  if (summary.account.status === "CREDIT_HOLD") reasons.push("ACCOUNT_ON_HOLD");
+  if (summary.pastDue.amountMinor > 0) reasons.push("PAST_DUE");
+  if (over > 0) reasons.push("OVER_LIMIT");
+  const needed = Math.max(summary.pastDue.amountMinor, over, 0);
+  const payable = !reasons.includes("ACCOUNT_ON_HOLD") && needed <= summary.openBalance.amountMinor;
+  return {
+    amount: { amountMinor, currency },
+    wouldHold: reasons.length > 0,
+    reasons,
+    payNow: reasons.length === 0 ? { amountMinor: 0, currency } : payable ? { amountMinor: needed, currency } : null,
+    available: summary.availableCredit,
+    pastDue: summary.pastDue,
+  };
+}
+
+export type ReleaseResult =
+  | { ok: true; action: "released" | "kept" | "payment_requested" }
+  | { ok: false; error: "not_found" | "not_held" | "over_authority"; requiredLevel?: string | null };
+
+export async function heldOrderWorklist() {
+  const rows = await db().order.findMany({
+    where: { status: "ON_HOLD" },
+    orderBy: { heldAt: "asc" },
+    take: 200,
+    include: { account: { select: { id: true, number: true, legalName: true, preferredLanguage: true } } },
+  });
+  return rows.map((o) => ({
+    id: o.id,
+    number: o.number,
+    account: o.account,
+    amount: { amountMinor: toMinor(o.amountMinor), currency: o.currency },
+    reason: o.holdReason,
+    heldAt: o.heldAt?.toISOString() ?? null,
+  }));
+}
+
+/**
+ * A rep acts on a held order. A release that leaves the account over its limit needs
+ * over-limit authority for the amount over the limit; beyond it the release is refused.
+ */
+export async function actOnHeldOrder(actor: SessionUser, orderId: string, action: "release" | "keep" | "request_payment", note: string): Promise<ReleaseResult> {
+  const order = await db().order.findUnique({ where: { id: orderId } });
+  if (!order) return { ok: false, error: "not_found" };
+  if (order.status !== "ON_HOLD") return { ok: false, error: "not_held" };
+  const summary = await accountSummary(order.accountId);
+  if (!summary) return { ok: false, error: "not_found" };
+
+  if (action === "release") {
+    // The held order is already in exposure (open + held orders), so this is the overage after release.
+    const overLimit = Math.max(0, summary.exposure.amountMinor - summary.creditLimit.amountMinor);
+    const decision = await checkAuthority(actor.staffLevel, "over_limit_release", { amount: { amountMinor: overLimit, currency: summary.account.currency } });
+    if (!decision.allowed) return { ok: false, error: "over_authority", requiredLevel: decision.requiredLevel };
+    const ok = await db().$transaction(async (tx) => {
+      const claimed = await tx.order.updateMany({
+        where: { id: order.id, status: "ON_HOLD" },
+        data: { status: "OPEN", releasedAt: new Date(), releasedById: actor.id, releaseNote: note || null },
+      });
+      if (claimed.count !== 1) return false;
+      await recordAudit(
+        {
+          actorId: actor.id,
+          accountId: order.accountId,
+          entity: "Order",
+          entityId: order.id,
+          action: "hold_released",
+          before: { status: "ON_HOLD", holdReason: order.holdReason, exposureMinor: summary.exposure.amountMinor, availableMinor: summary.availableCredit.amountMinor },
+          // The order stays in exposure as an open order until it ships, so exposure is unchanged by the release.
+          after: { status: "OPEN", note, exposureMinor: summary.exposure.amountMinor, availableMinor: summary.availableCredit.amountMinor, overLimitMinor: overLimit },
+        },
+        tx,
+      );
+      await tx.accountNote.create({ data: { accountId: order.accountId, authorId: actor.id, kind: "order_hold", body: `Released ${order.number}${note ? `: ${note}` : ""}` } });
+      return true;
+    });
+    return ok ? { ok: true, action: "released" } : { ok: false, error: "not_held" };
+  }
+
+  await db().$transaction(async (tx) => {
+    await recordAudit({ actorId: actor.id, accountId: order.accountId, entity: "Order", entityId: order.id, action: action === "keep" ? "hold_kept" : "payment_requested", before: { status: "ON_HOLD" }, after: { status: "ON_HOLD", note } }, tx);
+    await tx.accountNote.create({ data: { accountId: order.accountId, authorId: actor.id, kind: "order_hold", body: `${action === "keep" ? "Kept on hold" : "Payment requested for"} ${order.number}${note ? `: ${note}` : ""}` } });
+  });
+  if (action === "request_payment") {
+    const headroom = await headroomCheck(order.accountId, 0);
+    const users = await db().user.findMany({ where: { accountId: order.accountId, role: "CUSTOMER", active: true } });
+    for (const user of users) {
+      const language = isLanguage(user.preferredLanguage) ? user.preferredLanguage : "en";
+      const pay = headroom?.payNow ?? summary.pastDue;
+      await queueEmail({ to: user.email, language, template: "credit_payment_requested", values: { name: user.name, order: order.number, amount: formatMoney(pay, formattingLocale(language)) } });
+    }
+  }
+  return { ok: true, action: action === "keep" ? "kept" : "payment_requested" };
+}

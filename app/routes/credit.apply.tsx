@@ -1,0 +1,263 @@
+import { useTranslation } from "react-i18next";
+import { data, Form, Link, redirect } from "react-router";
+import type { Route } from "./+types/credit.apply";
+import { Field } from "../components/field";
+import { DocumentsPanel, SelectField } from "../components/credit-fields";
+import { optionalUser } from "../domain/auth/authorize.server";
+import { APPLICATION_COUNTRIES, APPLICATION_CURRENCIES, completeDraft, STEP_FIELDS, STEPS, TERMS_OPTIONS, validateStep, type Draft, type StepId } from "../domain/credit/application-schema";
+import { draftForCustomer, newCompanyDraft, saveDraftValues, submitApplication } from "../domain/credit/applications.server";
+import { formattingLocale } from "../i18n/config";
+import { resolveLanguage } from "../i18n/i18n.server";
+import type { FieldErrors } from "../utils/forms";
+import { draftCookie, draftFromCookie } from "../domain/credit/draft-cookie.server";
+import { attachDocument, documentKindOf, readUploadForm } from "../domain/credit/documents.server";
+import { db } from "../utils/db.server";
+
+import creditStyles from "../styles/credit.css?url";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
+
+export const meta: Route.MetaFunction = () => [{ title: "Credit application · Customer Accounts" }];
+
+
+function stepOf(value: unknown): StepId {
+  return (STEPS as readonly string[]).includes(String(value)) ? (value as StepId) : "company";
+}
+
+/** The applicant's draft: a customer's from their session; a new company's from its cookie; staff never. */
+async function findDraft(request: Request) {
+  const user = await optionalUser(request);
+  if (user && user.role !== "CUSTOMER") throw data({ reason: "forbidden" }, { status: 403 });
+  const language = await resolveLanguage(request, user?.preferredLanguage);
+  if (user?.accountId) return { user, language, application: await draftForCustomer({ ...user, accountId: user.accountId }, language), cookie: null as string | null };
+  return { user, language, application: await draftFromCookie(request), cookie: null as string | null };
+}
+
+function publicDraft(draft: Draft): Draft {
+  const { __access: _ignored, ...rest } = draft;
+  return rest;
+}
+
+export async function loader({ request }: Route.LoaderArgs) {
+  const { user, application } = await findDraft(request);
+  const step = stepOf(new URL(request.url).searchParams.get("step"));
+  const draft = application ? publicDraft(application.draft as Draft) : {};
+  // A later step is reachable only once the earlier ones were completed.
+  const reached = application?.currentStep ?? 1;
+  const index = Math.min(STEPS.indexOf(step), reached - 1);
+  const documents = application
+    ? await db().applicationDocument.findMany({ where: { applicationId: application.id }, orderBy: { createdAt: "asc" }, select: { id: true, fileName: true, kind: true } })
+    : [];
+  const uploaded = new URL(request.url).searchParams.get("uploaded") === "1";
+  return { step: STEPS[Math.max(0, index)], values: draft, newCompany: !user, number: application?.number ?? null, documents, uploaded };
+}
+
+export async function action({ request }: Route.ActionArgs) {
+  const found = await findDraft(request);
+  if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
+    // A document for the draft: only its holder (the session's account, or the draft cookie) gets here.
+    if (!found.application) throw data({ reason: "not_found" }, { status: 404 });
+    const { form, upload } = await readUploadForm(request);
+    const step = stepOf(form.get("step"));
+    if (!upload.ok) return data({ step, fieldErrors: { document: upload.error } as FieldErrors, values: {} as Draft, submitted: null }, { status: 400 });
+    await attachDocument(found.application.id, upload.file, documentKindOf(form.get("kind")), found.user?.id ?? null);
+    throw redirect(`/credit/apply?step=${step}&uploaded=1`);
+  }
+  const formData = await request.formData();
+  const step = stepOf(formData.get("step"));
+  const intent = formData.get("intent") === "back" ? "back" : "next";
+  const newCompany = !found.user;
+  const locale = formattingLocale(found.language);
+
+  const values: Draft = {};
+  for (const field of STEP_FIELDS[step]) {
+    if (!newCompany && (field === "applicantName" || field === "applicantEmail")) continue;
+    const value = formData.get(field);
+    values[field] = typeof value === "string" ? value.slice(0, 300) : "";
+  }
+
+  let application = found.application;
+  const headers = new Headers();
+  if (!application) {
+    if (!newCompany) throw data({ reason: "not_found" }, { status: 404 });
+    const created = await newCompanyDraft(found.language);
+    application = created.application;
+    headers.append("Set-Cookie", await draftCookie.serialize(`${application.id}.${created.token}`));
+  }
+
+  const index = STEPS.indexOf(step);
+  if (index + 1 > application.currentStep) throw redirect(`/credit/apply?step=${STEPS[application.currentStep - 1]}`, { headers });
+  const draft = { ...(application.draft as Draft), ...values };
+  const errors: FieldErrors = intent === "back" ? {} : validateStep(step, draft, { newCompany, locale, currency: draft.currency });
+
+  if (intent === "back") {
+    await saveDraftValues(application, values);
+    throw redirect(`/credit/apply?step=${STEPS[Math.max(0, index - 1)]}`, { headers });
+  }
+  if (Object.keys(errors).length) {
+    // What was typed is kept, errors and all: nothing is lost on a validation error or a reload.
+    await saveDraftValues(application, values);
+    return data({ step, fieldErrors: errors, values: publicDraft(draft), submitted: null }, { status: 400, headers });
+  }
+  if (step !== "sign") {
+    application = await saveDraftValues(application, values, Math.max(application.currentStep, index + 2));
+    throw redirect(`/credit/apply?step=${STEPS[index + 1]}`, { headers });
+  }
+
+  application = await saveDraftValues(application, values);
+  const complete = completeDraft(application.draft as Draft, { newCompany, locale });
+  if (!complete.ok) throw redirect(`/credit/apply?step=${complete.step}`, { headers });
+  const submitted = await submitApplication(
+    application,
+    {
+      ...complete.input,
+      applicantName: complete.input.applicantName ?? found.user?.name ?? "",
+      applicantEmail: complete.input.applicantEmail ?? found.user?.email ?? "",
+    },
+    found.user?.id ?? null,
+    new URL(request.url).origin,
+  );
+  if (!newCompany) throw redirect(`/credit?submitted=${submitted.number}`);
+  headers.append("Set-Cookie", await draftCookie.serialize("", { maxAge: 0 }));
+  return data({ step, fieldErrors: {} as FieldErrors, values: {} as Draft, submitted: { number: submitted.number, status: submitted.status, email: submitted.applicantEmail } }, { headers });
+}
+
+export default function CreditApply({ loaderData, actionData }: Route.ComponentProps) {
+  const { t } = useTranslation("credit");
+  const { newCompany } = loaderData;
+  // After a failed post the step is the one posted, whatever the URL says.
+  const step = actionData?.step ?? loaderData.step;
+  const values: Draft = { ...loaderData.values, ...(actionData?.values ?? {}) };
+  const errors: FieldErrors = actionData?.fieldErrors ?? {};
+  const index = STEPS.indexOf(step);
+
+  if (actionData?.submitted) {
+    const s = actionData.submitted;
+    return (
+      <section className="panel narrow" aria-labelledby="done-title">
+        <h1 id="done-title">{t("apply.doneTitle")}</h1>
+        <div className="alert success" role="status">
+          <p>{t("apply.doneNumber", { number: s.number })}</p>
+          <p>{s.status === "APPROVED" ? t("apply.doneApproved", { email: s.email }) : t("apply.doneReview", { email: s.email })}</p>
+        </div>
+      </section>
+    );
+  }
+
+  const input = (name: string, extra: Partial<React.ComponentProps<typeof Field>> = {}) => (
+    <Field key={name} name={name} label={t(`fields.${name}`)} defaultValue={values[name] ?? ""} error={errors[name]} {...extra} />
+  );
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <p className="eyebrow">{loaderData.number ? t("apply.draftNumber", { number: loaderData.number }) : t("apply.eyebrow")}</p>
+          <h1>{t("apply.title")}</h1>
+        </div>
+      </div>
+      <nav aria-label={t("apply.stepsLabel")}>
+        <ol className="steps">
+          {STEPS.map((s, i) => (
+            <li key={s} aria-current={s === step ? "step" : undefined}>
+              {i + 1}. {t(`apply.steps.${s}`)}
+            </li>
+          ))}
+        </ol>
+      </nav>
+      <section className="panel" aria-labelledby="step-title">
+        <h2 id="step-title">{t("apply.stepHeading", { n: index + 1, total: STEPS.length, name: t(`apply.steps.${step}`) })}</h2>
+        {Object.keys(errors).some((k) => k !== "document") ? (
+          <div className="alert error" role="alert">
+            {t("apply.fixErrors")}
+          </div>
+        ) : null}
+        <Form method="post" noValidate key={step}>
+          <input type="hidden" name="step" value={step} />
+          {step === "company" ? (
+            <>
+              {newCompany ? (
+                <>
+                  <p className="lead">{t("apply.newCompanyLead")}</p>
+                  {input("applicantName", { autoComplete: "name" })}
+                  {input("applicantEmail", { type: "email", autoComplete: "email" })}
+                </>
+              ) : null}
+              {input("companyName", { autoComplete: "organization" })}
+              <SelectField name="country" label={t("fields.country")} error={errors.country} defaultValue={values.country} options={APPLICATION_COUNTRIES.map((c) => ({ value: c, label: t(`countries.${c}`) }))} />
+              {input("taxId", { hint: t("fields.taxIdHint") })}
+              <SelectField name="currency" label={t("fields.currency")} error={errors.currency} defaultValue={values.currency} options={APPLICATION_CURRENCIES.map((c) => ({ value: c, label: t(`currencies.${c}`) }))} />
+              {input("addressLine1", { autoComplete: "address-line1" })}
+              {input("city", { autoComplete: "address-level2" })}
+              {input("region", { autoComplete: "address-level1" })}
+              {input("postalCode", { autoComplete: "postal-code" })}
+              {input("yearsInBusiness", { inputMode: "numeric" })}
+              {input("annualRevenue", { inputMode: "decimal" })}
+            </>
+          ) : null}
+          {step === "references" ? (
+            <>
+              <fieldset>
+                <legend>{t("apply.tradeReference", { n: 1 })}</legend>
+                {input("ref1Company")}
+                {input("ref1Contact")}
+                {input("ref1Email", { type: "email" })}
+              </fieldset>
+              <fieldset>
+                <legend>{t("apply.tradeReference", { n: 2 })}</legend>
+                {input("ref2Company")}
+                {input("ref2Contact")}
+                {input("ref2Email", { type: "email" })}
+              </fieldset>
+              <fieldset>
+                <legend>{t("apply.bankReference")}</legend>
+                {input("bankName")}
+                {input("bankAccountLast4", { inputMode: "numeric", maxLength: 4 })}
+                {input("bankContact")}
+              </fieldset>
+            </>
+          ) : null}
+          {step === "request" ? (
+            <>
+              <p>{t("apply.requestCurrency", { currency: values.currency ?? "" })}</p>
+              {input("requestedLimit", { inputMode: "decimal" })}
+              <SelectField name="requestedTermsDays" label={t("fields.requestedTermsDays")} error={errors.requestedTermsDays} defaultValue={values.requestedTermsDays} options={TERMS_OPTIONS.map((d) => ({ value: String(d), label: t("terms.net", { count: d }) }))} />
+            </>
+          ) : null}
+          {step === "sign" ? (
+            <>
+              <p>{t("apply.authorizationText")}</p>
+              {input("signatureName", { autoComplete: "name" })}
+              <div className={errors.authorize ? "field has-error" : "field"}>
+                <label>
+                  <input type="checkbox" name="authorize" value="yes" defaultChecked={values.authorize === "yes"} aria-describedby={errors.authorize ? "authorize-error" : undefined} /> {t("fields.authorize")}
+                </label>
+                {errors.authorize ? (
+                  <p id="authorize-error" className="field-error" role="alert">
+                    {t(errors.authorize)}
+                  </p>
+                ) : null}
+              </div>
+            </>
+          ) : null}
+          <div className="actions">
+            {/* The primary button comes first so Enter moves forward. */}
+            <button type="submit" name="intent" value="next" className="button primary">
+              {step === "sign" ? t("apply.submit") : t("apply.next")}
+            </button>{" "}
+            {index > 0 ? (
+              <button type="submit" name="intent" value="back" className="button">
+                {t("apply.back")}
+              </button>
+            ) : null}
+          </div>
+        </Form>
+      </section>
+      {loaderData.number ? <DocumentsPanel documents={loaderData.documents} action="/credit/apply" hidden={{ step }} error={errors.document} uploaded={loaderData.uploaded} /> : null}
+      {!newCompany ? (
+        <p>
+          <Link to="/credit">{t("apply.backToCredit")}</Link>
+        </p>
+      ) : null}
+    </div>
+  );
+}

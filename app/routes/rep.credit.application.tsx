@@ -1,0 +1,303 @@
+import { useTranslation } from "react-i18next";
+import { data, Form, Link, redirect } from "react-router";
+import { z } from "zod";
+import type { Route } from "./+types/rep.credit.application";
+import { SelectField, TextAreaField } from "../components/credit-fields";
+import { Field } from "../components/field";
+import { accountSummary } from "../domain/accounts/account-summary.server";
+import { requireStaff } from "../domain/auth/authorize.server";
+import { canActOn, decideApplication, type Decision } from "../domain/credit/applications.server";
+import { amountForInput } from "../domain/credit/amount-input";
+import type { ScoreResult } from "../domain/credit/scorecard";
+import { parseMoneyInput, toMinor } from "../domain/money/money";
+import { formattingLocale } from "../i18n/config";
+import { resolveLanguage } from "../i18n/i18n.server";
+import { useFormat } from "../i18n/format";
+import { db } from "../utils/db.server";
+import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
+
+import creditStyles from "../styles/credit.css?url";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
+
+export const meta: Route.MetaFunction = () => [{ title: "Credit application · Customer Accounts" }];
+
+const TERMS = [0, 15, 30, 45, 60, 90, 120] as const;
+
+export async function loader({ request, params }: Route.LoaderArgs) {
+  const user = await requireStaff(request);
+  const application = await db().creditApplication.findUnique({
+    where: { id: params.id },
+    include: { references: true, documents: { orderBy: { createdAt: "asc" } }, events: { orderBy: { createdAt: "asc" } } },
+  });
+  if (!application) throw data({ reason: "not_found" }, { status: 404 });
+  const currency = application.currency ?? "USD";
+  const m = (v: bigint | null) => (v === null ? null : { amountMinor: toMinor(v), currency });
+  const [summary, actorNames] = await Promise.all([
+    application.accountId ? accountSummary(application.accountId) : null,
+    db().user.findMany({ where: { id: { in: application.events.map((e) => e.actorId).filter((id): id is string => Boolean(id)) } }, select: { id: true, name: true } }),
+  ]);
+  const url = new URL(request.url);
+  const done = url.searchParams.get("done");
+  const level = url.searchParams.get("level");
+  return {
+    done: done && ["approved", "counter_offered", "escalated", "declined", "info_requested"].includes(done) ? done : null,
+    doneLevel: level && ["REP_I", "REP_II", "REP_III", "SENIOR", "MANAGER"].includes(level) ? level : null,
+    canAct: await canActOn(user, application),
+    me: { level: user.staffLevel },
+    application: {
+      id: application.id,
+      number: application.number,
+      status: application.status,
+      language: application.language,
+      accountId: application.accountId,
+      applicantName: application.applicantName,
+      applicantEmail: application.applicantEmail,
+      companyName: application.companyName,
+      taxId: application.taxId,
+      country: application.country,
+      address: [application.addressLine1, application.city, application.region, application.postalCode].filter(Boolean).join(", "),
+      yearsInBusiness: application.yearsInBusiness,
+      currency,
+      annualRevenue: m(application.annualRevenueMinor),
+      requested: m(application.requestedLimitMinor),
+      requestedTermsDays: application.requestedTermsDays,
+      recommended: m(application.recommendedLimitMinor),
+      recommendedTermsDays: application.recommendedTermsDays,
+      proposed: m(application.approvedLimitMinor),
+      proposedTermsDays: application.approvedTermsDays,
+      conditions: application.conditions,
+      escalatedToLevel: application.escalatedToLevel,
+      bank: { name: application.bankName, last4: application.bankAccountLast4, contact: application.bankContact },
+      signature: { name: application.signatureName, at: application.signedAt?.toISOString() ?? null },
+      score: application.score,
+      breakdown: application.scoreBreakdown as ScoreResult | null,
+      references: application.references.map((r) => ({ id: r.id, companyName: r.companyName, contactName: r.contactName, email: r.email, phone: r.phone })),
+      documents: application.documents.map((d) => ({ id: d.id, fileName: d.fileName, kind: d.kind, sizeBytes: d.sizeBytes })),
+      events: application.events.map((e) => ({ id: e.id, kind: e.kind, message: e.message, actor: actorNames.find((a) => a.id === e.actorId)?.name ?? null, at: e.createdAt.toISOString() })),
+    },
+    summary,
+  };
+}
+
+const decisionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("approve"),
+    limit: z.string().trim().min(1, "credit:errors.required").max(30, "credit:errors.amountInvalid"),
+    termsDays: z.enum(TERMS.map(String) as [string, ...string[]], "credit:errors.termsInvalid").transform(Number),
+    conditions: z.string().trim().max(300, "credit:errors.tooLong").optional().default(""),
+    reason: z.string().trim().max(500, "credit:errors.tooLong").optional().default(""),
+  }),
+  z.object({ intent: z.literal("decline"), declineReason: z.string().trim().min(1, "credit:errors.required").max(500, "credit:errors.tooLong") }),
+  z.object({ intent: z.literal("request_info"), infoMessage: z.string().trim().min(1, "credit:errors.required").max(1000, "credit:errors.tooLong") }),
+]);
+
+export async function action({ request, params }: Route.ActionArgs) {
+  const user = await requireStaff(request);
+  const application = await db().creditApplication.findUnique({ where: { id: params.id }, select: { id: true, currency: true } });
+  if (!application) throw data({ reason: "not_found" }, { status: 404 });
+  const parsed = decisionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), outcome: null, formError: null as string | null }, { status: 400 });
+  let decision: Decision;
+  if (parsed.data.intent === "approve") {
+    const language = await resolveLanguage(request, user.preferredLanguage);
+    const limitMinor = parseMoneyInput(parsed.data.limit, application.currency ?? "USD", formattingLocale(language));
+    if (limitMinor === null || limitMinor <= 0) return data({ fieldErrors: { limit: "credit:errors.amountInvalid" } as FieldErrors, outcome: null, formError: null }, { status: 400 });
+    decision = { action: "approve", limitMinor, termsDays: parsed.data.termsDays, conditions: parsed.data.conditions, reason: parsed.data.reason };
+  } else if (parsed.data.intent === "decline") {
+    decision = { action: "decline", reason: parsed.data.declineReason };
+  } else {
+    decision = { action: "request_info", message: parsed.data.infoMessage };
+  }
+  const result = await decideApplication(user, application.id, decision, new URL(request.url).origin);
+  if (!result.ok) return data({ fieldErrors: {} as FieldErrors, outcome: null, formError: `credit:review.errors.${result.error}` }, { status: result.error === "not_found" ? 404 : 409 });
+  throw redirect(`/rep/credit/applications/${application.id}?done=${result.outcome}${result.requiredLevel ? `&level=${result.requiredLevel}` : ""}`);
+}
+
+export default function RepCreditApplication({ loaderData, actionData }: Route.ComponentProps) {
+  const { t } = useTranslation("credit");
+  const f = useFormat();
+  const { application: a, summary } = loaderData;
+  const errors: FieldErrors = actionData?.fieldErrors ?? {};
+  const { done, doneLevel: level } = loaderData;
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <p className="eyebrow">
+            <Link to="/rep/credit">{t("queue.title")}</Link> · {a.number}
+          </p>
+          <h1>{a.companyName ?? a.applicantName}</h1>
+        </div>
+        <span className="status-pill" data-testid="application-status">
+          {t(`status.${a.status}`)}
+          {a.escalatedToLevel ? ` · ${t("queue.needs", { level: t(`levels.${a.escalatedToLevel}`) })}` : ""}
+        </span>
+      </div>
+      {done ? (
+        <div className="alert success" role="status">
+          {t(`review.done.${done}`, { level: level ? t(`levels.${level}`) : "" })}
+        </div>
+      ) : null}
+      {actionData?.formError ? (
+        <div className="alert error" role="alert">
+          {t(actionData.formError)}
+        </div>
+      ) : null}
+      <div className="grid-2">
+        <section className="panel" aria-labelledby="submitted-title">
+          <h2 id="submitted-title">{t("review.submitted")}</h2>
+          <dl className="facts">
+            <dt>{t("fields.applicantName")}</dt>
+            <dd>{a.applicantName}</dd>
+            <dt>{t("fields.applicantEmail")}</dt>
+            <dd>{a.applicantEmail}</dd>
+            <dt>{t("fields.taxId")}</dt>
+            <dd>{a.taxId}</dd>
+            <dt>{t("fields.country")}</dt>
+            <dd>{a.country ? t(`countries.${a.country}`, { defaultValue: a.country }) : "—"}</dd>
+            <dt>{t("review.address")}</dt>
+            <dd>{a.address || "—"}</dd>
+            <dt>{t("fields.yearsInBusiness")}</dt>
+            <dd>{a.yearsInBusiness ?? "—"}</dd>
+            <dt>{t("fields.annualRevenue")}</dt>
+            <dd>{a.annualRevenue ? f.money(a.annualRevenue) : "—"}</dd>
+            <dt>{t("fields.requestedLimit")}</dt>
+            <dd data-testid="requested-limit">{a.requested ? f.money(a.requested) : "—"}</dd>
+            <dt>{t("fields.requestedTermsDays")}</dt>
+            <dd>{a.requestedTermsDays !== null ? t("terms.net", { count: a.requestedTermsDays }) : "—"}</dd>
+            <dt>{t("apply.bankReference")}</dt>
+            <dd>
+              {a.bank.name ?? "—"} {a.bank.last4 ? `····${a.bank.last4}` : ""} {a.bank.contact ?? ""}
+            </dd>
+            <dt>{t("review.signature")}</dt>
+            <dd>{a.signature.name ? `${a.signature.name} · ${a.signature.at ? f.dateTime(a.signature.at) : ""}` : "—"}</dd>
+            <dt>{t("queue.language")}</dt>
+            <dd>{t(`languages.${a.language === "es" ? "es" : "en"}`)}</dd>
+          </dl>
+          <h3>{t("review.references")}</h3>
+          <ul>
+            {a.references.map((r) => (
+              <li key={r.id}>
+                {r.companyName} — {r.contactName} {r.email ?? r.phone ?? ""}
+              </li>
+            ))}
+          </ul>
+          <h3>{t("review.documents")}</h3>
+          {a.documents.length === 0 ? <p>{t("review.noDocuments")}</p> : null}
+          <ul>
+            {a.documents.map((d) => (
+              <li key={d.id}>
+                <a href={`/credit/documents/${d.id}`}>{d.fileName}</a> · {t(`documentKinds.${d.kind}`)}
+              </li>
+            ))}
+          </ul>
+        </section>
+        <section className="panel" aria-labelledby="score-title">
+          <h2 id="score-title">{t("review.scoreTitle", { score: a.score ?? "—" })}</h2>
+          {a.breakdown ? (
+            <>
+              <table className="data" data-testid="score-breakdown">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("review.factor")}</th>
+                    <th scope="col" className="num">
+                      {t("review.points")}
+                    </th>
+                    <th scope="col">{t("review.why")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {a.breakdown.factors.map((factor) => (
+                    <tr key={factor.id}>
+                      <th scope="row">{t(`factors.${factor.id}`)}</th>
+                      <td className="num">
+                        {factor.points} / {factor.weight}
+                      </td>
+                      <td>{t(factor.reason.key, { ...factor.reason.values })}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <p>
+                {t(`recommendation.${a.breakdown.recommendation}`)} ·{" "}
+                {t("review.recommended", { amount: a.recommended ? f.money(a.recommended) : "—", terms: t("terms.net", { count: a.recommendedTermsDays ?? 0 }) })}
+              </p>
+            </>
+          ) : (
+            <p>{t("review.notScored")}</p>
+          )}
+          {a.proposed && a.status === "ESCALATED" ? <p>{t("review.proposed", { amount: f.money(a.proposed), terms: t("terms.net", { count: a.proposedTermsDays ?? 0 }) })}</p> : null}
+          {summary ? (
+            <>
+              <h3>{t("review.accountHistory")}</h3>
+              <dl className="facts">
+                <dt>{t("line.limit")}</dt>
+                <dd>{f.money(summary.creditLimit)}</dd>
+                <dt>{t("line.exposure")}</dt>
+                <dd>{f.money(summary.exposure)}</dd>
+                <dt>{t("line.pastDue")}</dt>
+                <dd>{f.money(summary.pastDue)}</dd>
+              </dl>
+              {a.accountId ? (
+                <p>
+                  <Link to={`/rep/accounts/${a.accountId}`}>{t("review.openAccount")}</Link> · <Link to={`/rep/credit/accounts/${a.accountId}`}>{t("limitChange.link")}</Link>
+                </p>
+              ) : null}
+            </>
+          ) : (
+            <p>{t("review.newCompany")}</p>
+          )}
+        </section>
+      </div>
+      {loaderData.canAct ? (
+        <div className="grid-2">
+          <section className="panel" aria-labelledby="approve-title">
+            <h2 id="approve-title">{t("review.approveTitle")}</h2>
+            <Form method="post" noValidate>
+              <input type="hidden" name="intent" value="approve" />
+              <Field name="limit" label={t("review.limit", { currency: a.currency })} inputMode="decimal" error={errors.limit} defaultValue={a.proposed ? amountForInput(a.proposed) : a.recommended ? amountForInput(a.recommended) : ""} />
+              <SelectField name="termsDays" label={t("review.terms")} error={errors.termsDays} defaultValue={String(a.proposedTermsDays ?? a.recommendedTermsDays ?? 30)} options={TERMS.map((d) => ({ value: String(d), label: t("terms.net", { count: d }) }))} />
+              <Field name="conditions" label={t("review.conditions")} error={errors.conditions} defaultValue={a.conditions ?? ""} />
+              <Field name="reason" label={t("review.reason")} error={errors.reason} />
+              <button type="submit" className="button primary">
+                {t("review.approve")}
+              </button>
+            </Form>
+          </section>
+          <section className="panel" aria-labelledby="other-title">
+            <h2 id="other-title">{t("review.otherTitle")}</h2>
+            <Form method="post" noValidate>
+              <input type="hidden" name="intent" value="request_info" />
+              <TextAreaField name="infoMessage" label={t("review.infoMessage")} error={errors.infoMessage} />
+              <button type="submit" className="button">
+                {t("review.requestInfo")}
+              </button>
+            </Form>
+            <Form method="post" noValidate>
+              <input type="hidden" name="intent" value="decline" />
+              <TextAreaField name="declineReason" label={t("review.declineReason")} error={errors.declineReason} />
+              <button type="submit" className="button">
+                {t("review.decline")}
+              </button>
+            </Form>
+          </section>
+        </div>
+      ) : (
+        <p className="alert warn">{a.escalatedToLevel ? t("review.waitingFor", { level: t(`levels.${a.escalatedToLevel}`) }) : t("review.closed")}</p>
+      )}
+      <section className="panel" aria-labelledby="history-title">
+        <h2 id="history-title">{t("page.history")}</h2>
+        <ol className="history">
+          {a.events.map((e) => (
+            <li key={e.id}>
+              <time dateTime={e.at}>{f.dateTime(e.at)}</time> — {t(`events.${e.kind}`)}
+              {e.actor ? ` · ${e.actor}` : ""}
+              {e.message ? `: ${e.kind === "escalated" ? t(`levels.${e.message}`, { defaultValue: e.message }) : e.message}` : ""}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}
