@@ -78,6 +78,7 @@ test("a new company applies in Spanish, a Rep II escalates, a Senior approves, t
   await page.getByLabel("Línea de crédito solicitada").fill("2,500,000.00");
   await page.getByLabel("Plazo de pago solicitado").selectOption("45");
   await page.getByRole("button", { name: "Guardar y continuar" }).click();
+  await expect(page.getByRole("heading", { name: /^Paso 4 de 4/ })).toBeVisible();
 
   await page.getByLabel("Escriba su nombre completo para firmar").fill("Marisol Treviño");
   await page.getByLabel(/Autorizo que consulten/).check();
@@ -176,6 +177,7 @@ test("a small application is approved at once; a Rep I can only escalate one abo
   await page.getByLabel("Years in business").fill("11");
   await page.getByLabel("Annual revenue").fill("3,000,000.00");
   await page.getByRole("button", { name: "Save and continue" }).click();
+  await expect(page.getByRole("heading", { name: /^Step 2 of 4/ })).toBeVisible();
   await page.locator("#ref1Company").fill("Lone Star Supply");
   await page.locator("#ref1Contact").fill("Ann Lee");
   await page.locator("#ref1Email").fill("ann@lonestar.example");
@@ -185,13 +187,19 @@ test("a small application is approved at once; a Rep I can only escalate one abo
   await page.getByLabel("Bank", { exact: true }).fill("Frost Bank");
   await page.getByLabel("Last 4 digits of the account").fill("1234");
   await page.getByRole("button", { name: "Save and continue" }).click();
+  await expect(page.getByRole("heading", { name: /^Step 3 of 4/ })).toBeVisible();
   await page.getByLabel("Credit limit requested").fill("8,000.00");
   await page.getByLabel("Payment terms requested").selectOption("30");
   await page.getByRole("button", { name: "Save and continue" }).click();
+  // Each step has a Back button: wait for step 4 before going back, or the click
+  // lands on step 3's own Back while the form is still posting.
+  await expect(page.getByRole("heading", { name: /^Step 4 of 4/ })).toBeVisible();
   // Back keeps what was typed.
   await page.getByRole("button", { name: "Back" }).click();
+  await expect(page.getByRole("heading", { name: /^Step 3 of 4/ })).toBeVisible();
   await expect(page.getByLabel("Credit limit requested")).toHaveValue("8,000.00");
   await page.getByRole("button", { name: "Save and continue" }).click();
+  await expect(page.getByRole("heading", { name: /^Step 4 of 4/ })).toBeVisible();
   await page.getByLabel("Type your full name to sign").fill("Dana Smith");
   await page.getByLabel(/I authorize you/).check();
   await page.getByRole("button", { name: "Sign and submit" }).click();
