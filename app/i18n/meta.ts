@@ -3,12 +3,16 @@ import { FALLBACK_LANGUAGE, isLanguage, resources } from "./config";
 type MatchLike = { id: string; data?: unknown } | undefined;
 
 /**
- * A translated <title> for a route's `meta` export. Meta runs outside React, so it
- * reads the language the root loader resolved and looks the key up directly.
+ * A translated <title> for a route's `meta` export, from a namespaced key such as
+ * "common:titles.account" or "invoices:title". Meta runs outside React, so it reads
+ * the language the root loader resolved and looks the key up directly. `prefix`
+ * (an invoice number …) is shown first.
  */
-export function pageTitle(matches: MatchLike[], key: keyof (typeof resources)["en"]["common"]["titles"]): { title: string }[] {
+export function pageTitle(matches: MatchLike[], key: string, prefix?: string): { title: string }[] {
   const rootData = matches.find((m) => m?.id === "root")?.data as { language?: string } | undefined;
   const language = isLanguage(rootData?.language) ? rootData.language : FALLBACK_LANGUAGE;
-  const titles = resources[language].common.titles;
-  return [{ title: `${titles[key]} · ${resources[language].common.app.name}` }];
+  const [ns, path] = key.split(":") as [keyof (typeof resources)["en"], string];
+  const text = path.split(".").reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], resources[language][ns]);
+  const label = typeof text === "string" ? text.replace(/\{\{\s*\w+\s*\}\}/g, "").trim() : "";
+  return [{ title: [prefix, label, resources[language].common.app.name].filter(Boolean).join(" · ") }];
 }

@@ -7,7 +7,7 @@ import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { useFormat } from "../i18n/format";
 
-export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "account");
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.account");
 
 export async function loader({ request }: Route.LoaderArgs) {
   // The account is always the session's: nothing in the URL can point elsewhere.

@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect } from "react-router";
 import type { Route } from "./+types/credit.apply";
+import { pageTitle } from "../i18n/meta";
 import { Field } from "../components/field";
 import { DocumentsPanel, SelectField } from "../components/credit-fields";
 import { optionalUser } from "../domain/auth/authorize.server";
@@ -17,7 +18,7 @@ import creditStyles from "../styles/credit.css?url";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
-export const meta: Route.MetaFunction = () => [{ title: "Credit application · Customer Accounts" }];
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.creditApply");
 
 
 function stepOf(value: unknown): StepId {

@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/credit";
+import { pageTitle } from "../i18n/meta";
 import { ConversionNote, CreditFigures } from "../components/account-figures";
 import { DocumentsPanel, TextAreaField } from "../components/credit-fields";
 import { Field } from "../components/field";
@@ -21,7 +22,7 @@ import creditStyles from "../styles/credit.css?url";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
-export const meta: Route.MetaFunction = () => [{ title: "Credit · Customer Accounts" }];
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.credit");
 
 /** What the customer should do next, per status. */
 const NEXT_STEP: Record<string, string> = {

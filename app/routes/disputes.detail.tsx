@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, Link, useNavigation } from "react-router";
-import { translatedTitle } from "../components/page-title";
+import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/disputes.detail";
 import invoicesStyles from "../styles/invoices.css?url";
 import { DisputeFacts, DisputeThread } from "../components/dispute-thread";
@@ -11,7 +11,7 @@ import { addMessage, disputeFor } from "../domain/disputes/disputes.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
-export const meta: Route.MetaFunction = ({ matches, data }) => translatedTitle(matches, "disputes:list.title", data?.dispute.number);
+export const meta: Route.MetaFunction = ({ matches, data }) => pageTitle(matches, "disputes:list.title", data?.dispute.number);
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireCustomer(request);

@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, redirect, useNavigation } from "react-router";
-import { translatedTitle } from "../components/page-title";
+import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/disputes.new";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
@@ -14,7 +14,7 @@ import { resolveLanguage } from "../i18n/i18n.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
-export const meta: Route.MetaFunction = ({ matches }) => translatedTitle(matches, "disputes:new.submit");
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "disputes:new.submit");
 
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await requireCustomer(request);

@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { translatedTitle } from "../components/page-title";
+import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/disputes";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
@@ -9,7 +9,7 @@ import { useFormat } from "../i18n/format";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
-export const meta: Route.MetaFunction = ({ matches }) => translatedTitle(matches, "disputes:list.title");
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "disputes:list.title");
 
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await requireCustomer(request);

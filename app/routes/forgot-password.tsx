@@ -9,7 +9,7 @@ import { outboxEnabled } from "../domain/mail/outbox.server";
 import { resolveLanguage } from "../i18n/i18n.server";
 import { fieldErrorsOf } from "../utils/forms";
 
-export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "forgotPassword");
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.forgotPassword");
 
 export function loader() {
   return { outbox: outboxEnabled() };

@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, redirect } from "react-router";
 import type { Route } from "./+types/help";
+import { pageTitle } from "../i18n/meta";
 import { ChatThread } from "../components/chat-widget";
 import { Field } from "../components/field";
 import { optionalUser } from "../domain/auth/authorize.server";
@@ -9,7 +10,7 @@ import { guestChatSchema, TOPICS } from "../domain/chat/schemas";
 import { resolveLanguage } from "../i18n/i18n.server";
 import { fieldErrorsOf, formValues } from "../utils/forms";
 
-export const meta: Route.MetaFunction = () => [{ title: "Help · Customer Accounts" }];
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.help");
 
 /** The public help page: a guest (name, email, optional account number) opens a chat here. */
 export async function loader({ request }: Route.LoaderArgs) {

@@ -4,7 +4,7 @@ import type { Route } from "./+types/home";
 import { pageTitle } from "../i18n/meta";
 import { homePathFor, optionalUser } from "../domain/auth/authorize.server";
 
-export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "home");
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.home");
 
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await optionalUser(request);

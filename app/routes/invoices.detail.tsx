@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { data, Link } from "react-router";
-import { translatedTitle } from "../components/page-title";
+import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/invoices.detail";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
@@ -9,7 +9,7 @@ import { useFormat } from "../i18n/format";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
-export const meta: Route.MetaFunction = ({ matches, data }) => translatedTitle(matches, "invoices:title", data?.invoice.number);
+export const meta: Route.MetaFunction = ({ matches, data }) => pageTitle(matches, "invoices:title", data?.invoice.number);
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireCustomer(request);

@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, Link, useSearchParams } from "react-router";
-import { translatedTitle } from "../components/page-title";
+import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/invoices";
 import invoicesStyles from "../styles/invoices.css?url";
 import { AgingBars } from "../components/account-figures";
@@ -14,7 +14,7 @@ import { useFormat } from "../i18n/format";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
-export const meta: Route.MetaFunction = ({ matches }) => translatedTitle(matches, "invoices:title");
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "invoices:title");
 
 export async function loader({ request }: Route.LoaderArgs) {
   // The account is the session's; filters come from the query string and are validated.

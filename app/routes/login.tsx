@@ -8,7 +8,7 @@ import { signInSchema } from "../domain/auth/schemas";
 import { signIn } from "../domain/auth/sign-in.server";
 import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
 
-export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "login");
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.login");
 
 // Retry-After from a throttled sign-in must reach the document response.
 export const headers: Route.HeadersFunction = ({ actionHeaders }) => actionHeaders;

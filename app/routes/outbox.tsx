@@ -8,7 +8,7 @@ import { outboxEnabled } from "../domain/mail/outbox.server";
 import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
 
-export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "outbox");
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.outbox");
 
 const querySchema = z.object({ to: z.string().trim().toLowerCase().max(254).optional() });
 

@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, redirect, useNavigation } from "react-router";
-import { translatedTitle } from "../components/page-title";
+import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/pay";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
@@ -13,7 +13,7 @@ import { db } from "../utils/db.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
-export const meta: Route.MetaFunction = ({ matches }) => translatedTitle(matches, "payments:pay.title");
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "payments:pay.title");
 
 const SHOWN = 100;
 

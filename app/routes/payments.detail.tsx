@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { data, Link } from "react-router";
-import { translatedTitle } from "../components/page-title";
+import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/payments.detail";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
@@ -10,7 +10,7 @@ import { db } from "../utils/db.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
-export const meta: Route.MetaFunction = ({ matches }) => translatedTitle(matches, "payments:receipt.title");
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "payments:receipt.title");
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireCustomer(request);

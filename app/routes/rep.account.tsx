@@ -6,9 +6,7 @@ import { AgingBars, ConversionNote, CreditFigures } from "../components/account-
 import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireStaff } from "../domain/auth/authorize.server";
 
-export const meta: Route.MetaFunction = ({ matches, data }) => [
-  { title: `${data?.summary.account.legalName ?? ""} · ${pageTitle(matches, "repAccount")[0].title}` },
-];
+export const meta: Route.MetaFunction = ({ matches, data }) => pageTitle(matches, "common:titles.repAccount", data?.summary.account.legalName);
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   await requireStaff(request);

@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { data, Form } from "react-router";
 import type { Route } from "./+types/rep.chat.hours";
+import { pageTitle } from "../i18n/meta";
 import { recordAudit } from "../domain/audit/audit.server";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { businessHours } from "../domain/chat/assignment.server";
@@ -8,7 +9,7 @@ import { hoursFormSchema } from "../domain/chat/hours";
 import { db } from "../utils/db.server";
 import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
 
-export const meta: Route.MetaFunction = () => [{ title: "Chat hours · Customer Accounts" }];
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.chatHours");
 
 async function requireManager(request: Request) {
   const user = await requireStaff(request);

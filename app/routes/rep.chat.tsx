@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useFetcher } from "react-router";
 import { io, type Socket } from "socket.io-client";
 import type { Route } from "./+types/rep.chat";
+import { pageTitle } from "../i18n/meta";
 import { requireStaff } from "../domain/auth/authorize.server";
 import type { AccountGlance } from "../domain/chat/account-glance.server";
 import { fillPlaceholders } from "../domain/chat/canned";
@@ -13,7 +14,7 @@ import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
 import type { ChatClientToServer, ChatServerToClient, Inbox, InboxItem, Presence } from "../../server/chat/events";
 
-export const meta: Route.MetaFunction = () => [{ title: "Live chat · Customer Accounts" }];
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.liveChat");
 
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await requireStaff(request);

@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/rep.credit.account";
+import { pageTitle } from "../i18n/meta";
 import { ConversionNote, CreditFigures } from "../components/account-figures";
 import { SelectField } from "../components/credit-fields";
 import { Field } from "../components/field";
@@ -19,7 +20,7 @@ import creditStyles from "../styles/credit.css?url";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
-export const meta: Route.MetaFunction = () => [{ title: "Credit limit and terms · Customer Accounts" }];
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.creditTerms");
 
 const TERMS = [0, 15, 30, 45, 60, 90, 120] as const;
 

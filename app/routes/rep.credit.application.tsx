@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/rep.credit.application";
+import { pageTitle } from "../i18n/meta";
 import { SelectField, TextAreaField } from "../components/credit-fields";
 import { Field } from "../components/field";
 import { accountSummary } from "../domain/accounts/account-summary.server";
@@ -20,7 +21,7 @@ import creditStyles from "../styles/credit.css?url";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
-export const meta: Route.MetaFunction = () => [{ title: "Credit application · Customer Accounts" }];
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.creditApplication");
 
 const TERMS = [0, 15, 30, 45, 60, 90, 120] as const;
 

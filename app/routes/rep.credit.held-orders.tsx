@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/rep.credit.held-orders";
+import { pageTitle } from "../i18n/meta";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { actOnHeldOrder, heldOrderWorklist } from "../domain/credit/holds.server";
 import { useFormat } from "../i18n/format";
@@ -11,7 +12,7 @@ import creditStyles from "../styles/credit.css?url";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
-export const meta: Route.MetaFunction = () => [{ title: "Held orders · Customer Accounts" }];
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.heldOrders");
 
 export async function loader({ request }: Route.LoaderArgs) {
   await requireStaff(request);

@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Form, Link } from "react-router";
 import type { Route } from "./+types/rep.credit";
+import { pageTitle } from "../i18n/meta";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { reviewQueue } from "../domain/credit/applications.server";
 import { useFormat } from "../i18n/format";
@@ -9,7 +10,7 @@ import creditStyles from "../styles/credit.css?url";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
-export const meta: Route.MetaFunction = () => [{ title: "Credit review queue · Customer Accounts" }];
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.creditQueue");
 
 const STATUSES = ["SUBMITTED", "IN_REVIEW", "ESCALATED", "INFO_REQUESTED", "COUNTER_OFFERED"] as const;
 

@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, Link, useNavigation } from "react-router";
 import { z } from "zod";
-import { translatedTitle } from "../components/page-title";
+import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/rep.disputes.detail";
 import invoicesStyles from "../styles/invoices.css?url";
 import { DisputeFacts, DisputeThread } from "../components/dispute-thread";
@@ -16,7 +16,7 @@ import { useFormat } from "../i18n/format";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
-export const meta: Route.MetaFunction = ({ matches, data }) => translatedTitle(matches, "disputes:rep.queueTitle", data?.dispute.number);
+export const meta: Route.MetaFunction = ({ matches, data }) => pageTitle(matches, "disputes:rep.queueTitle", data?.dispute.number);
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireStaff(request);

@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Form, Link } from "react-router";
 import { z } from "zod";
-import { translatedTitle } from "../components/page-title";
+import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/rep.disputes";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireStaff } from "../domain/auth/authorize.server";
@@ -10,7 +10,7 @@ import { useFormat } from "../i18n/format";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
-export const meta: Route.MetaFunction = ({ matches }) => translatedTitle(matches, "disputes:rep.queueTitle");
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "disputes:rep.queueTitle");
 
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await requireStaff(request);

@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, Link, useNavigation } from "react-router";
 import { z } from "zod";
-import { translatedTitle } from "../components/page-title";
+import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/rep.payments.detail";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireStaff } from "../domain/auth/authorize.server";
@@ -12,7 +12,7 @@ import { useFormat } from "../i18n/format";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
-export const meta: Route.MetaFunction = ({ matches }) => translatedTitle(matches, "payments:rep.queueTitle");
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "payments:rep.queueTitle");
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   await requireStaff(request);

@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { translatedTitle } from "../components/page-title";
+import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/rep.payments";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireStaff } from "../domain/auth/authorize.server";
@@ -9,7 +9,7 @@ import { useFormat } from "../i18n/format";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
-export const meta: Route.MetaFunction = ({ matches }) => translatedTitle(matches, "payments:rep.queueTitle");
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "payments:rep.queueTitle");
 
 export async function loader({ request }: Route.LoaderArgs) {
   await requireStaff(request);

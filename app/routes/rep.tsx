@@ -8,7 +8,7 @@ import { db } from "../utils/db.server";
 import { toMinor } from "../domain/money/money";
 import { useFormat } from "../i18n/format";
 
-export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "rep");
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.rep");
 
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await requireStaff(request);

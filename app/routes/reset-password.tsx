@@ -8,7 +8,7 @@ import { MIN_PASSWORD_LENGTH } from "../domain/auth/password-rules";
 import { resetPasswordSchema } from "../domain/auth/schemas";
 import { fieldErrorsOf } from "../utils/forms";
 
-export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "resetPassword");
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.resetPassword");
 
 export const headers: Route.HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 

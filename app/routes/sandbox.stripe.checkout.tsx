@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, redirect, useNavigation } from "react-router";
 import { z } from "zod";
-import { translatedTitle } from "../components/page-title";
+import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/sandbox.stripe.checkout";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
@@ -13,7 +13,7 @@ import { db } from "../utils/db.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
-export const meta: Route.MetaFunction = ({ matches }) => translatedTitle(matches, "payments:sandbox.title", "SANDBOX");
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "payments:sandbox.title", "SANDBOX");
 
 async function sandboxPayment(request: Request, sessionId: string) {
   if (!sandboxActive()) throw data({ reason: "not_found" }, { status: 404 });
