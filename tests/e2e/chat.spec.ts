@@ -1,20 +1,5 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-
-const PASSWORD = "Demo-Portal-2026";
-
-async function signIn(page: Page, email: string) {
-  await page.goto("/login");
-  await page.getByLabel(/^(Email|Correo electrónico)$/).fill(email);
-  await page.getByLabel(/^(Password|Contraseña)$/).fill(PASSWORD);
-  await page.getByRole("button", { name: /^(Sign in|Iniciar sesión)$/ }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
-}
-
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-}
+import { signIn, expectAccessible } from "./support";
 
 /** A rep in their own browser, on the console, set Online (or another presence). */
 async function repOnline(browser: Browser, email: string, presence: "ONLINE" | "OFFLINE" = "ONLINE"): Promise<Page> {

@@ -1,24 +1,9 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-
-const PASSWORD = "Demo-Portal-2026";
-
-async function signIn(page: Page, email: string, password = PASSWORD) {
-  await page.goto("/login");
-  await page.getByLabel(/^(Email|Correo electrónico)$/).fill(email);
-  await page.getByLabel(/^(Password|Contraseña)$/).fill(password);
-  await page.getByRole("button", { name: /^(Sign in|Iniciar sesión)$/ }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
-}
+import { signIn, expectAccessible } from "./support";
 
 async function signOut(page: Page) {
   await page.getByRole("button", { name: /^(Sign out|Cerrar sesión)$/ }).click();
   await page.waitForURL((url) => url.pathname === "/");
-}
-
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
 
 const EMAIL = "direccion@ferreteria-trevino.example";

@@ -1,20 +1,10 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
+import { signIn, expectAccessible } from "./support";
 
-const PASSWORD = "Demo-Portal-2026";
-
-async function signIn(page: Page, email: string) {
+// Each test here starts from a signed-out browser, whoever signed in before.
+async function signInFresh(page: Page, email: string) {
   await page.context().clearCookies();
-  await page.goto("/login");
-  await page.getByLabel(/^(Email|Correo electrónico)$/).fill(email);
-  await page.getByLabel(/^(Password|Contraseña)$/).fill(PASSWORD);
-  await page.getByRole("button", { name: /^(Sign in|Iniciar sesión)$/ }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
-}
-
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  await signIn(page, email);
 }
 
 /** "$1,234.56", "-MX$1,234.56" → signed minor units. */
@@ -29,7 +19,7 @@ async function figure(page: Page, id: string) {
 }
 
 test("a Spanish customer pays two MXN invoices in the sandbox, then part of a third", async ({ page }) => {
-  await signIn(page, "cxp@distnorte.example");
+  await signInFresh(page, "cxp@distnorte.example");
   const balanceBefore = await figure(page, "openBalance");
   const availableBefore = await figure(page, "availableCredit");
 
@@ -84,7 +74,7 @@ test("a Spanish customer pays two MXN invoices in the sandbox, then part of a th
 });
 
 test("a declined sandbox card changes nothing and offers to try again", async ({ page }) => {
-  await signIn(page, "cxp@distnorte.example");
+  await signInFresh(page, "cxp@distnorte.example");
   await page.goto("/pay");
   await page.locator("tbody tr").first().getByRole("checkbox").check();
   await page.getByRole("button", { name: "Continuar al pago" }).click();
@@ -94,7 +84,7 @@ test("a declined sandbox card changes nothing and offers to try again", async ({
 });
 
 test("a dispute on one line reaches a rep, who resolves it with a credit memo the customer sees", async ({ page }) => {
-  await signIn(page, "cxp@distnorte.example");
+  await signInFresh(page, "cxp@distnorte.example");
   await page.goto("/invoices?status=open&sort=dueOn&dir=desc");
   await page.getByTestId("invoice-table").locator("tbody tr th a").first().click();
   const balance = minor(await page.getByTestId("invoice-balance").innerText());
@@ -109,7 +99,7 @@ test("a dispute on one line reaches a rep, who resolves it with a credit memo th
   await expect(page.getByTestId("dispute-status")).toHaveText("Abierta");
   const number = (await page.getByRole("heading", { level: 1 }).innerText()).replace("Aclaración ", "");
 
-  await signIn(page, "rep2@accounts.example");
+  await signInFresh(page, "rep2@accounts.example");
   await page.getByRole("link", { name: "Aclaraciones" }).click();
   await page.getByRole("link", { name: number }).click();
   await expect(page.getByText("El precio unitario no coincide con la cotización.")).toBeVisible();
@@ -119,7 +109,7 @@ test("a dispute on one line reaches a rep, who resolves it with a credit memo th
   await expect(page.getByTestId("rep-dispute-result")).toContainText("Nota de crédito emitida");
   await expectAccessible(page);
 
-  await signIn(page, "cxp@distnorte.example");
+  await signInFresh(page, "cxp@distnorte.example");
   await page.goto(invoiceUrl);
   expect(minor(await page.getByTestId("invoice-balance").innerText())).toBe(balance - 25000);
   await expect(page.getByTestId("invoice-disputes")).toContainText("Resuelta con nota de crédito");
