@@ -27,6 +27,8 @@ export const envSchema = z.object({
   REDIS_URL: z.url("must be a URL such as redis://127.0.0.1:6379").optional(),
   /** Shared secret the mail provider sends as `Authorization: Bearer …` to /webhooks/inbound-email; unset = webhook off. */
   INBOUND_EMAIL_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Namespace for the portal's own keys in a shared Redis (login throttling). */
+  REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, "may use letters, digits, _ : . - (up to 64)").default("portal:"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

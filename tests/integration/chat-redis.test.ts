@@ -131,7 +131,7 @@ describe("two server processes, PostgreSQL and Redis", () => {
     }
     await database.close();
     uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-redis-"));
-    const shared = { DATABASE_URL: databaseUrl, REDIS_URL, SESSION_SECRET: crypto.randomBytes(32).toString("hex"), UPLOAD_DIR: uploadDir, LOG_LEVEL: "silent" };
+    const shared = { DATABASE_URL: databaseUrl, REDIS_URL, REDIS_KEY_PREFIX: `test-${crypto.randomBytes(4).toString("hex")}:`, SESSION_SECRET: crypto.randomBytes(32).toString("hex"), UPLOAD_DIR: uploadDir, LOG_LEVEL: "silent" };
     const [a, b] = await Promise.all([startProcess(shared), startProcess(shared)]);
 
     const rep = await signedIn(b, "rep1@accounts.example");

@@ -10,8 +10,11 @@ if (!redisUp) console.log(`SKIPPED login throttling over Redis: no Redis answers
 describe.runIf(redisUp)("login throttling with REDIS_URL", () => {
   let portal: TestPortal;
   const redis = createClient({ url: REDIS_URL });
+  // Each run counts under its own prefix: Redis outlives test runs, and the per-address
+  // limit for 127.0.0.1 would otherwise fill up across runs.
+  const prefix = `test-${crypto.randomUUID().slice(0, 8)}:`;
   beforeAll(async () => {
-    portal = await startPortal({ REDIS_URL });
+    portal = await startPortal({ REDIS_URL, REDIS_KEY_PREFIX: prefix });
     await redis.connect();
   });
   afterAll(async () => {
@@ -23,7 +26,7 @@ describe.runIf(redisUp)("login throttling with REDIS_URL", () => {
     const email = `probe-${crypto.randomUUID()}@nowhere.example`;
     for (let i = 0; i < 5; i++) expect((await portal.browser().post("/login", { email, password: "wrong-password" })).status).toBe(401);
     expect((await portal.browser().post("/login", { email, password: "wrong-password" })).status).toBe(429);
-    const keys = await redis.keys(`login_email_ip:${email}|*`);
+    const keys = await redis.keys(`${prefix}login_email_ip:${email}|*`);
     expect(keys).toHaveLength(1);
     expect(Number(await redis.get(keys[0]))).toBeGreaterThanOrEqual(5);
   });

@@ -18,13 +18,13 @@ let limiters: Promise<Limiters> | undefined;
  */
 function getLimiters(): Promise<Limiters> {
   limiters ??= (async () => {
-    const { REDIS_URL } = getEnv();
+    const { REDIS_URL, REDIS_KEY_PREFIX } = getEnv();
     if (!REDIS_URL) return { pair: new RateLimiterMemory(RULES.pair), address: new RateLimiterMemory(RULES.address) };
     const client = createClient({ url: REDIS_URL });
     client.on("error", () => undefined);
     await client.connect();
     const redis = (rule: (typeof RULES)[keyof typeof RULES]) =>
-      new RateLimiterRedis({ ...rule, storeClient: client, useRedisPackage: true, insuranceLimiter: new RateLimiterMemory(rule) });
+      new RateLimiterRedis({ ...rule, keyPrefix: `${REDIS_KEY_PREFIX}${rule.keyPrefix}`, storeClient: client, useRedisPackage: true, insuranceLimiter: new RateLimiterMemory(rule) });
     return { pair: redis(RULES.pair), address: redis(RULES.address) };
   })();
   return limiters;
