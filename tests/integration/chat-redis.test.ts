@@ -14,6 +14,7 @@ import pg from "pg";
 import { createClient } from "redis";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, describe, expect, it } from "vitest";
+import { connected, next } from "../support/sockets";
 import { openDatabase } from "../../app/utils/db.server";
 import { DEMO_PASSWORD } from "../../prisma/demo-users";
 import { Browser } from "../support/portal";
@@ -99,23 +100,10 @@ async function signedIn(url: string, email: string) {
   expect(res.status).toBe(302);
   const socket = connect(url, { transports: ["websocket"], extraHeaders: { Cookie: browser.cookieHeader() }, reconnection: false });
   sockets.push(socket);
-  await new Promise<void>((resolve, reject) => {
-    socket.on("connect", resolve);
-    socket.on("connect_error", reject);
-  });
+  await connected(socket);
   return socket;
 }
 
-function next<T = Any>(socket: Socket, event: string, test: (payload: T) => boolean = () => true): Promise<T> {
-  return new Promise((resolve) => {
-    const handler = (payload: T) => {
-      if (!test(payload)) return;
-      socket.off(event, handler);
-      resolve(payload);
-    };
-    socket.on(event, handler);
-  });
-}
 
 describe("two server processes, PostgreSQL and Redis", () => {
   it("carries a conversation between a customer on one process and the rep on the other", { timeout: 120_000 }, async () => {
