@@ -1,12 +1,12 @@
 import { PassThrough } from "node:stream";
 import { createReadableStreamFromReadable } from "@react-router/node";
-import { createInstance } from "i18next";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { I18nextProvider, initReactI18next } from "react-i18next";
+import { I18nextProvider } from "react-i18next";
 import { ServerRouter, type EntryContext } from "react-router";
 import { NonceContext } from "./components/nonce";
-import { FALLBACK_LANGUAGE, i18nOptions, isLanguage } from "./i18n/config";
+import { FALLBACK_LANGUAGE, isLanguage } from "./i18n/config";
+import { i18nFor } from "./i18n/i18n.server";
 
 export const streamTimeout = 5_000;
 
@@ -20,8 +20,7 @@ export default async function handleRequest(
   // The root loader already resolved the language (profile, cookie, header).
   const rootData = routerContext.staticHandlerContext.loaderData?.root as { language?: string } | undefined;
   const language = isLanguage(rootData?.language) ? rootData.language : FALLBACK_LANGUAGE;
-  const i18n = createInstance();
-  await i18n.use(initReactI18next).init({ ...i18nOptions, lng: language });
+  const i18n = await i18nFor(language);
   const nonce = loadContext?.cspNonce;
 
   return new Promise<Response>((resolve, reject) => {

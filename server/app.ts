@@ -10,9 +10,18 @@ import { pino } from "pino";
 import type { ServerBuild } from "react-router";
 import { openDatabase, setDatabase, type Database } from "../app/utils/db.server";
 import { setEnv, type Env } from "./env";
+import { createPageCache } from "./page-cache";
 import { attachSockets, type PortalSocketServer } from "./socket";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * Static files all have an extension; pages never do. Without this, every page request
+ * paid two failed `stat` calls before reaching the app.
+ */
+function filesOnly(serve: express.RequestHandler): express.RequestHandler {
+  return (req, res, next) => (path.extname(req.path) ? serve(req, res, next) : next());
+}
 
 export type PortalServer = {
   httpServer: http.Server;
@@ -85,10 +94,12 @@ export async function createPortalServer(options: { env: Env; mode: "production"
     const buildPath = path.join(ROOT, "build/server/index.js");
     build = (await import(buildPath)) as ServerBuild;
     app.use("/assets", express.static(path.join(ROOT, "build/client/assets"), { immutable: true, maxAge: "1y" }));
-    app.use(express.static(path.join(ROOT, "build/client"), { maxAge: "1h" }));
+    app.use(filesOnly(express.static(path.join(ROOT, "build/client"), { maxAge: "1h" })));
   }
-  app.use(express.static(path.join(ROOT, "public"), { maxAge: "1h" }));
+  app.use(filesOnly(express.static(path.join(ROOT, "public"), { maxAge: "1h" })));
 
+  // Development renders every time: the code behind a page changes under it.
+  if (options.mode === "production") app.use(createPageCache(database).middleware);
   app.all(
     "/{*splat}",
     createRequestHandler({

@@ -1,4 +1,5 @@
-import { createInstance, type TFunction } from "i18next";
+import { createInstance, type i18n, type TFunction } from "i18next";
+import { initReactI18next } from "react-i18next";
 import { createCookie } from "react-router";
 import { RemixI18Next } from "remix-i18next/server";
 import { FALLBACK_LANGUAGE, i18nOptions, isLanguage, SUPPORTED_LANGUAGES, type Language } from "./config";
@@ -26,15 +27,26 @@ export async function resolveLanguage(request: Request, profileLanguage?: string
   return isLanguage(detected) ? detected : FALLBACK_LANGUAGE;
 }
 
-const instances = new Map<Language, Promise<TFunction>>();
+// One initialised i18next per language for the whole process: page renders, emails and
+// server-side messages all use it. Initialising one per request cost more than
+// rendering some pages, and nothing on the server ever changes an instance's language.
+const instances = new Map<Language, Promise<i18n>>();
+
+/** The shared i18next instance of one language (with react-i18next, for server renders). */
+export function i18nFor(language: Language): Promise<i18n> {
+  let instance = instances.get(language);
+  if (!instance) {
+    const created = createInstance();
+    instance = created
+      .use(initReactI18next)
+      .init({ ...i18nOptions, lng: language })
+      .then(() => created);
+    instances.set(language, instance);
+  }
+  return instance;
+}
 
 /** A translate function fixed to one language (emails, server-side messages). */
-export function translatorFor(language: Language): Promise<TFunction> {
-  let t = instances.get(language);
-  if (!t) {
-    const instance = createInstance();
-    t = instance.init({ ...i18nOptions, lng: language }).then(() => instance.t);
-    instances.set(language, t);
-  }
-  return t;
+export async function translatorFor(language: Language): Promise<TFunction> {
+  return (await i18nFor(language)).t;
 }

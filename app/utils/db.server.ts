@@ -51,7 +51,11 @@ export async function openDatabase(url: string): Promise<Database> {
       },
     };
   }
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  // Plain SQL also serves the per-request session check of the page cache, so it gets a few connections.
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  // An idle connection the server closes (restart, failover, a dropped database) must not
+  // crash the process: the pool discards it and opens a new one on the next query.
+  pool.on("error", (error) => console.warn(`[db] idle connection closed: ${error.message}`));
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
   return {
     kind: "postgres",

@@ -1,27 +1,34 @@
 /**
  * Benchmark: the first page of the invoice list for an account with 10,000 invoices,
- * 50 concurrent requests, next to a bare page served by the same server in the same
- * run. Makes its own fresh database (PGlite in a temp folder, or BENCH_DATABASE_URL),
- * starts the real production server, drives it with autocannon, prints p50/p95/p99.
+ * 50 concurrent requests, next to bare pages served by the same server in the same
+ * run. For each database (embedded PGlite, and PostgreSQL when one answers at
+ * BENCH_POSTGRES_URL) it makes its own fresh data, starts the real production server
+ * as its own process (`tsx server/index.ts`, as `npm start` does) so the load
+ * generator does not share the server's event loop, drives it with autocannon and
+ * prints p50/p95/p99.
  *
- *   npm run build && npm run bench:invoices      (BENCH_SECONDS=10 by default)
+ *   npm run build && npm run bench:invoices      (BENCH_SECONDS=10, BENCH_CONNECTIONS=50)
+ *   BENCH_DATABASES=pglite npm run bench:invoices   (only one of pglite,postgres)
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
+import pg from "pg";
 import { hashPassword } from "../../app/domain/auth/password.server";
 import { openDatabase } from "../../app/utils/db.server";
 import { applyMigrations } from "../../prisma/migrate";
 import { seedDemoData } from "../../prisma/seed";
-import { createPortalServer } from "../../server/app";
-import { parseEnv } from "../../server/env";
 
 const INVOICES = 10_000;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const PASSWORD = "Bench-Portal-2026";
+const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const DATABASES = (process.env.BENCH_DATABASES ?? "pglite,postgres").split(",");
 
 function percentile(sorted: number[], p: number) {
   if (!sorted.length) return NaN;
@@ -29,6 +36,8 @@ function percentile(sorted: number[], p: number) {
 }
 
 async function measure(label: string, url: string, headers: Record<string, string>) {
+  // A short warm-up so JIT and caches are in the state a running server is in.
+  await autocannon({ url, connections: CONNECTIONS, duration: 2, headers });
   const times: number[] = [];
   let non200 = 0;
   const instance = autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers });
@@ -49,22 +58,23 @@ async function measure(label: string, url: string, headers: Record<string, strin
   };
 }
 
-async function main() {
-  if (!fs.existsSync("build/server/index.js")) throw new Error("Run `npm run build` first.");
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "portal-bench-"));
-  const env = parseEnv({
-    NODE_ENV: "production",
-    DATABASE_URL: process.env.BENCH_DATABASE_URL ?? `pglite:${path.join(tmp, "db")}`,
-    UPLOAD_DIR: path.join(tmp, "uploads"),
-    SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
-    LOG_LEVEL: "silent",
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
   });
-  const database = await openDatabase(env.DATABASE_URL);
+}
+
+/** A fresh database with the demo data plus one account holding INVOICES invoices. */
+async function prepare(url: string) {
+  const database = await openDatabase(url);
   const db = database.prisma;
-  console.log(`database: ${database.kind}; migrating and seeding…`);
   await applyMigrations(database);
   await seedDemoData(db);
-
   const number = `ACC-B${Date.now().toString(36).slice(-5).toUpperCase()}`;
   const account = await db.account.create({
     data: { number, legalName: "Benchmark Distribution LLC", taxId: "99-0000000", country: "US", currency: "USD", creditLimitMinor: 500_000_000n, paymentTermsDays: 30 },
@@ -94,36 +104,100 @@ async function main() {
       }),
     });
   }
-  // PostgreSQL's autovacuum refreshes planner statistics after a bulk load by itself;
-  // embedded PGlite has no autovacuum, so do what it would.
+  // PostgreSQL's autovacuum refreshes planner statistics after a bulk load by itself
+  // (eventually); embedded PGlite has none. Do what it would, now, on both.
   await database.sql.exec("ANALYZE");
-  console.log(`account ${number}: ${await db.invoice.count({ where: { accountId: account.id } })} invoices`);
-
-  const server = await createPortalServer({ env, mode: "production", database });
-  const { port } = await server.listen(0, "127.0.0.1");
-  const base = `http://127.0.0.1:${port}`;
-  const login = await fetch(`${base}/login`, { method: "POST", body: new URLSearchParams({ email, password: PASSWORD }), redirect: "manual" });
-  const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  if (login.status !== 302 || !cookie) throw new Error(`sign-in failed (${login.status})`);
-  const check = await fetch(`${base}/invoices?q=PO-&status=open`, { headers: { cookie } });
-  if (check.status !== 200) throw new Error(`invoice list answered ${check.status}`);
-
-  const auth = { cookie };
-  const pages: [string, string, Record<string, string>][] = [
-    ["bare page (/healthz)", `${base}/healthz`, {}],
-    ["bare page (/login, rendered)", `${base}/login`, {}],
-    ["signed-in page (/account)", `${base}/account`, auth],
-    ["invoices, first page", `${base}/invoices`, auth],
-    ["invoices, filtered + search", `${base}/invoices?status=open&currency=USD&from=2025-01-01&q=PO-${number.slice(4)}-71&sort=balance&dir=desc`, auth],
-  ];
-  console.log(`\n${CONNECTIONS} concurrent connections, ${SECONDS} s each, same server, same run:`);
-  const rows = [];
-  for (const [label, url, headers] of pages) rows.push(await measure(label, url, headers));
-  console.table(rows);
-
-  await server.close();
+  const count = await db.invoice.count({ where: { accountId: account.id } });
   await database.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
+  return { number, email, count };
+}
+
+async function startServer(env: Record<string, string>): Promise<{ base: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+    env: { ...process.env, ...env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "silent" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return { base, child };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill();
+  throw new Error("server did not start");
+}
+
+async function run(kind: "pglite" | "postgres") {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "portal-bench-"));
+  let url = `pglite:${path.join(tmp, "db")}`;
+  let dropDatabase = async () => {};
+  if (kind === "postgres") {
+    const name = `portal_bench_${crypto.randomBytes(4).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+    try {
+      await admin.connect();
+    } catch (error) {
+      console.log(`\nPostgreSQL: skipped, nothing answers at ${POSTGRES_URL} (${(error as Error).message})`);
+      return;
+    }
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const target = new URL(POSTGRES_URL);
+    target.pathname = `/${name}`;
+    url = target.toString();
+    dropDatabase = async () => {
+      const again = new pg.Client({ connectionString: POSTGRES_URL });
+      await again.connect();
+      await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await again.end();
+    };
+  }
+  console.log(`\n${kind}: migrating, seeding, loading ${INVOICES} invoices…`);
+  const { number, email, count } = await prepare(url);
+  const { base, child } = await startServer({
+    DATABASE_URL: url,
+    UPLOAD_DIR: path.join(tmp, "uploads"),
+    SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
+  });
+  try {
+    const login = await fetch(`${base}/login`, { method: "POST", body: new URLSearchParams({ email, password: PASSWORD }), redirect: "manual" });
+    const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    if (login.status !== 302 || !cookie) throw new Error(`sign-in failed (${login.status})`);
+    const filtered = `${base}/invoices?status=open&currency=USD&from=2025-01-01&q=PO-${number.slice(4)}-71&sort=balance&dir=desc`;
+    for (const url of [`${base}/invoices`, filtered]) {
+      const check = await fetch(url, { headers: { cookie } });
+      const html = await check.text();
+      if (check.status !== 200 || !html.includes(number.slice(4))) throw new Error(`invoice list answered ${check.status} without the account's invoices`);
+    }
+    const auth = { cookie };
+    const pages: [string, string, Record<string, string>][] = [
+      ["bare page (/healthz)", `${base}/healthz`, {}],
+      ["bare page (/login, rendered)", `${base}/login`, {}],
+      ["signed-in page (/account)", `${base}/account`, auth],
+      ["invoices, first page", `${base}/invoices`, auth],
+      ["invoices, filtered + search", filtered, auth],
+    ];
+    console.log(`${kind}, account ${number} with ${count} invoices; ${CONNECTIONS} concurrent connections, ${SECONDS} s each, same server, same run:`);
+    const rows = [];
+    for (const [label, target, headers] of pages) rows.push(await measure(label, target, headers));
+    console.table(rows);
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+    await dropDatabase();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  if (!fs.existsSync("build/server/index.js")) throw new Error("Run `npm run build` first.");
+  console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}, Node ${process.version}`);
+  for (const kind of DATABASES) if (kind === "pglite" || kind === "postgres") await run(kind);
 }
 
 main().then(

@@ -19,18 +19,33 @@ export function money(amountMinor: bigint | number, currency: string): Money {
   return { amountMinor: toMinor(amountMinor), currency };
 }
 
+// Building an Intl formatter costs far more than using one (a page of 50 invoices
+// formats hundreds of amounts), so each locale/currency pair is built once.
+const currencyFormats = new Map<string, Intl.NumberFormat>();
+function currencyFormat(locale: string, currency: string): Intl.NumberFormat {
+  const key = `${locale}|${currency}`;
+  let format = currencyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay: "symbol" });
+    currencyFormats.set(key, format);
+  }
+  return format;
+}
+
+const digitsByCurrency = new Map<string, number>();
+
 /** Minor-unit digits of a currency (2 for USD/MXN/EUR, 0 for JPY …). */
 export function minorUnitDigits(currency: string): number {
-  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    digits = currencyFormat("en", currency).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsByCurrency.set(currency, digits);
+  }
+  return digits;
 }
 
 export function formatMoney(value: Money, locale: string): string {
-  const digits = minorUnitDigits(value.currency);
-  return new Intl.NumberFormat(locale, {
-    style: "currency",
-    currency: value.currency,
-    currencyDisplay: "symbol",
-  }).format(value.amountMinor / 10 ** digits);
+  return currencyFormat(locale, value.currency).format(value.amountMinor / 10 ** minorUnitDigits(value.currency));
 }
 
 /**

@@ -1,0 +1,150 @@
+/**
+ * The rendered-page cache (server/page-cache.ts) through real HTTP: a second view is
+ * served without rendering, with its own CSP nonce; any change to the account's
+ * ledger — by any writer, straight in the database — shows at once; nothing crosses
+ * users; signing out or losing access ends it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startPortal, textOf, type Browser, type TestPortal } from "../support/portal";
+
+let portal: TestPortal;
+let acme: { id: string; legalName: string };
+let norte: { id: string; legalName: string };
+beforeAll(async () => {
+  portal = await startPortal();
+  acme = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1001" } });
+  norte = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1002" } });
+});
+afterAll(async () => {
+  await portal?.close();
+});
+
+async function view(browser: Browser, pathname: string) {
+  const res = await browser.get(pathname);
+  const html = await res.text();
+  const nonce = /'nonce-([^']+)'/.exec(res.headers.get("content-security-policy") ?? "")?.[1];
+  return { status: res.status, cache: res.headers.get("x-page-cache"), html, nonce, location: res.headers.get("location") };
+}
+
+describe("the rendered-page cache", () => {
+  it("serves a second view of the same page from the cache, with this response's own nonce", async () => {
+    const customer = await portal.signedIn("ap@acme-industrial.example");
+    const first = await view(customer, "/invoices?sort=number");
+    const second = await view(customer, "/invoices?sort=number");
+    expect([first.status, first.cache]).toEqual([200, "miss"]);
+    expect([second.status, second.cache]).toEqual([200, "hit"]);
+    expect(first.nonce).toBeTruthy();
+    expect(second.nonce).not.toBe(first.nonce);
+    // Every script carries the nonce its own CSP header allows, and no other.
+    expect(second.html).toContain(`nonce="${second.nonce}"`);
+    expect(second.html).not.toContain(first.nonce!);
+    expect(second.html.split(second.nonce!).join("N")).toBe(first.html.split(first.nonce!).join("N"));
+
+    // Client-side navigations fetch the same data as .data: cached the same way.
+    expect((await view(customer, "/invoices.data?sort=number")).cache).toBe("miss");
+    expect((await view(customer, "/invoices.data?sort=number")).cache).toBe("hit");
+  });
+
+  it("shows a ledger change made straight in the database (any writer, any instance) on the next view", async () => {
+    const customer = await portal.signedIn("ap@acme-industrial.example");
+    const invoice = await portal.db.invoice.findFirstOrThrow({ where: { accountId: acme.id, status: "OPEN" }, orderBy: { number: "asc" } });
+    const url = `/invoices?q=${invoice.number}`;
+    await view(customer, url);
+    expect((await view(customer, url)).cache).toBe("hit");
+
+    await portal.db.invoice.update({ where: { id: invoice.id }, data: { balanceMinor: 12_345n, status: "PARTIALLY_PAID" } });
+    const after = await view(customer, url);
+    expect(after.cache).toBe("miss");
+    expect(textOf(after.html)).toContain("$123.45");
+
+    // The account home moves with the same version: a new order changes exposure.
+    await view(customer, "/account");
+    expect((await view(customer, "/account")).cache).toBe("hit");
+    await portal.db.order.create({ data: { number: `SO-CACHE-${Date.now()}`, accountId: acme.id, currency: "USD", amountMinor: 1_00n, status: "OPEN" } });
+    expect((await view(customer, "/account")).cache).toBe("miss");
+  });
+
+  it("moves the ledger version for every kind of change the ledger pages show", async () => {
+    const version = async (id = acme.id) => (await portal.db.account.findUniqueOrThrow({ where: { id }, select: { ledgerVersion: true } })).ledgerVersion;
+    const invoice = await portal.db.invoice.findFirstOrThrow({ where: { accountId: acme.id } });
+    const steps: [string, () => Promise<unknown>][] = [
+      ["account", () => portal.db.account.update({ where: { id: acme.id }, data: { creditLimitMinor: { increment: 1 } } })],
+      ["invoice", () => portal.db.invoice.update({ where: { id: invoice.id }, data: { poNumber: `PO-V-${Date.now()}` } })],
+      ["dispute", () => portal.db.dispute.create({ data: { number: `DSP-V-${Date.now()}`, accountId: acme.id, invoiceId: invoice.id, reason: "PRICING", amountMinor: 100n, currency: invoice.currency } })],
+      ["payment", () => portal.db.payment.create({ data: { accountId: acme.id, currency: "USD", amountMinor: 100n, idempotencyKey: `v-${Date.now()}` } })],
+      ["order", () => portal.db.order.create({ data: { number: `SO-V-${Date.now()}`, accountId: acme.id, currency: "USD", amountMinor: 100n } })],
+    ];
+    for (const [what, change] of steps) {
+      const before = await version();
+      await change();
+      expect({ what, moved: (await version()) > before }).toEqual({ what, moved: true });
+    }
+    // A new FX rate changes every converted figure: every account moves.
+    const [acmeBefore, norteBefore] = [await version(), await version(norte.id)];
+    await portal.db.fxRate.create({ data: { base: "EUR", quote: "USD", rate: "1.10000000", effectiveOn: new Date("2099-01-01") } });
+    expect(await version()).toBeGreaterThan(acmeBefore);
+    expect(await version(norte.id)).toBeGreaterThan(norteBefore);
+    // Another account's changes leave this one alone.
+    const acmeNow = await version();
+    await portal.db.order.create({ data: { number: `SO-N-${Date.now()}`, accountId: norte.id, currency: "MXN", amountMinor: 100n } });
+    expect(await version()).toBe(acmeNow);
+  });
+
+  it("never gives one user's page to another, and follows each user's language", async () => {
+    const acmeCustomer = await portal.signedIn("ap@acme-industrial.example");
+    await view(acmeCustomer, "/invoices");
+    expect((await view(acmeCustomer, "/invoices")).cache).toBe("hit");
+
+    const norteCustomer = await portal.signedIn("cxp@distnorte.example");
+    const theirs = await view(norteCustomer, "/invoices");
+    expect(theirs.cache).toBe("miss");
+    expect(textOf(theirs.html)).toContain(norte.legalName);
+    expect(textOf(theirs.html)).not.toContain(acme.legalName);
+    expect(theirs.html).toContain('lang="es"');
+
+    // Same user, other language: another page.
+    const english = await view(acmeCustomer, "/invoices");
+    const res = await acmeCustomer.post("/set-language", { language: "es", redirectTo: "/invoices" });
+    expect(res.status).toBe(302);
+    const spanish = await view(acmeCustomer, "/invoices");
+    expect(spanish.cache).toBe("miss");
+    expect(spanish.html).toContain('lang="es"');
+    expect(english.html).toContain('lang="en"');
+  });
+
+  it("stops at sign-out, expiry and deactivation: the route decides again", async () => {
+    const customer = await portal.signedIn("billing@pacificcoast.example");
+    await view(customer, "/invoices");
+    expect((await view(customer, "/invoices")).cache).toBe("hit");
+    const cookie = customer.cookieHeader();
+
+    await customer.post("/logout", {});
+    const stale = await fetch(new URL("/invoices", portal.url), { headers: { cookie }, redirect: "manual" });
+    expect(stale.status).toBe(302);
+    expect(stale.headers.get("location")).toMatch(/^\/login/);
+    expect(stale.headers.get("x-page-cache")).toBeNull();
+
+    const again = await portal.signedIn("billing@pacificcoast.example");
+    await view(again, "/account");
+    expect((await view(again, "/account")).cache).toBe("hit");
+    const user = await portal.db.user.findUniqueOrThrow({ where: { email: "billing@pacificcoast.example" } });
+    await portal.db.session.updateMany({ where: { userId: user.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect((await view(again, "/account")).status).toBe(302);
+
+    const third = await portal.signedIn("billing@pacificcoast.example");
+    await view(third, "/account");
+    await portal.db.user.update({ where: { id: user.id }, data: { active: false } });
+    expect((await view(third, "/account")).status).toBe(302);
+    await portal.db.user.update({ where: { id: user.id }, data: { active: true } });
+  });
+
+  it("does not cache for staff, other pages or error answers", async () => {
+    const rep = await portal.signedIn("rep1@accounts.example");
+    expect((await view(rep, "/invoices")).cache).toBeNull();
+    const customer = await portal.signedIn("ap@acme-industrial.example");
+    expect((await view(customer, "/statement")).cache).toBeNull();
+    const anonymous = portal.browser();
+    const res = await view(anonymous, "/invoices");
+    expect([res.status, res.cache]).toEqual([302, null]);
+  });
+});
