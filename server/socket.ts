@@ -3,7 +3,7 @@ import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { createClient } from "redis";
 import { Server, type Socket } from "socket.io";
 import { userFromCookie } from "../app/domain/auth/session.server";
-import { guestConversationFromCookie } from "../app/domain/chat/conversations.server";
+import { flushConversationTouches, guestConversationFromCookie } from "../app/domain/chat/conversations.server";
 import { resolveLanguage } from "../app/i18n/i18n.server";
 import { createChat } from "./chat/handlers";
 import type { ChatClientToServer, ChatServerToClient } from "./chat/events";
@@ -81,6 +81,8 @@ export async function attachSockets(httpServer: http.Server, env: Env): Promise<
     close: async () => {
       chat.runtime.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      // Before the database closes: the last messages' conversation touches.
+      await flushConversationTouches();
       if (redis) await redis.quit().catch(() => undefined);
     },
   };

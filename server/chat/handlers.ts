@@ -58,6 +58,8 @@ export type ChatRuntime = { stop(): void };
 export function createChat(io: PortalSocketServer): { register(socket: PortalSocket): void; runtime: ChatRuntime } {
   const limiter = new RateLimiterMemory({ points: 20, duration: 10 });
   const typingLimiter = new RateLimiterMemory({ points: 30, duration: 10 });
+  // A rep answers up to 20 chats at once, often with canned replies: more room than one customer.
+  const staffLimiter = new RateLimiterMemory({ points: 40, duration: 10 });
   const graceTimers = new Map<string, NodeJS.Timeout>();
 
   async function limited(socket: PortalSocket, ack: unknown, which = limiter): Promise<boolean> {
@@ -349,7 +351,7 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
 
     socket.on("console:send", async (input, ack) => {
       if (typeof ack !== "function") return;
-      if (await limited(socket, ack)) return;
+      if (await limited(socket, ack, staffLimiter)) return;
       const parsed = sendSchema.safeParse(input);
       if (!parsed.success) return fail(ack, "chat:errors.invalid");
       const c = await db().conversation.findUnique({ where: { id: parsed.data.conversationId }, select: { status: true, assignedRepId: true, channel: true } });

@@ -100,7 +100,9 @@ async function servePortal(opts: Options) {
 type Result = { name: string; sent: number; received: number; seconds: number; latencies: number[]; setupSeconds: number };
 
 function startChild(kind: "bare" | "portal", opts: Options): Promise<{ ready: Any; stop: () => void }> {
-  const args = [path.resolve("node_modules/tsx/dist/cli.mjs"), path.resolve("tests/load/chat-load.ts"), "--serve", kind, "--customers", String(opts.customers), "--reps", String(opts.reps)];
+  // LOAD_CPU_PROFILE=<dir> writes a V8 CPU profile of each server process there.
+  const profile = process.env.LOAD_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.LOAD_CPU_PROFILE)}`] : [];
+  const args = [...profile, "--import", "tsx", path.resolve("tests/load/chat-load.ts"), "--serve", kind, "--customers", String(opts.customers), "--reps", String(opts.reps)];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
   return new Promise((resolve, reject) => {
     let buffer = "";
@@ -151,12 +153,16 @@ async function drive(
   setupSeconds: number,
 ): Promise<Result> {
   const latencies: number[] = [];
+  // A body counts once, whoever else watching the conversation also gets it.
+  const seen = new Set<string>();
   let received = 0;
   const total = customers.length * opts.messages;
   let done: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (done = resolve));
   for (const rep of reps) {
     listen(rep, (body) => {
+      if (seen.has(body)) return;
+      seen.add(body);
       const sentAt = Number(body.slice(body.indexOf("@") + 1));
       latencies.push(performance.now() - sentAt);
       received++;
@@ -230,11 +236,20 @@ async function runPortal(opts: Options): Promise<Result> {
         conversationIds.push(r.data.conversation.id);
       }
     }
-    // Make sure every rep has joined its rooms before measuring.
-    for (const rep of reps) {
-      const inbox: Any = await rep.emitWithAck("console:inbox");
-      await Promise.all(inbox.data.mine.map((c: { id: string }) => rep.emitWithAck("console:join", { conversationId: c.id })));
-    }
+    // Every rep joins its conversations and greets each customer, as a rep at the console
+    // does: an unanswered chat would (rightly) move to another rep after
+    // chat.unansweredReassignSeconds, in the middle of the measurement.
+    let greeting = 0;
+    await Promise.all(
+      reps.map(async (rep) => {
+        const inbox: Any = await rep.emitWithAck("console:inbox");
+        for (const c of inbox.data.mine as { id: string }[]) {
+          await rep.emitWithAck("console:join", { conversationId: c.id });
+          const reply: Any = await rep.emitWithAck("console:send", { conversationId: c.id, clientMessageId: `greeting-${greeting++}`, body: "Hello, how can I help?" });
+          if (!reply.data) throw new Error(`greeting failed: ${JSON.stringify(reply)}`);
+        }
+      }),
+    );
     let counter = 0;
     const result = await drive(
       "portal chat (PGlite, one process)",
@@ -279,6 +294,8 @@ async function main() {
   const opts = options(argv);
   const serve = argv.indexOf("--serve");
   if (serve >= 0) {
+    // A normal exit, so that a --cpu-prof profile gets written.
+    process.on("SIGTERM", () => process.exit(0));
     if (argv[serve + 1] === "bare") return serveBare();
     return servePortal(opts);
   }

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { Prisma } from "../../generated/prisma/client";
 import { isLanguage, type Language } from "../../i18n/config";
 import { translatorFor } from "../../i18n/i18n.server";
-import { db } from "../../utils/db.server";
+import { currentDatabase, db } from "../../utils/db.server";
 import { recordAudit } from "../audit/audit.server";
 import { DISPOSITIONS, type guestChatSchema, type openChatSchema, type WireMessage } from "./schemas";
 
@@ -119,7 +119,7 @@ type StoreResult = { message: MessageRow; duplicate: boolean; assignedRepId: str
  * Stores a message once: a resend with the same client message id returns the stored
  * row with `duplicate: true` (callers then don't broadcast twice). The hot path of the
  * chat: messages arriving while a write is in flight are written together in ONE
- * statement (insert + touch their conversations), so a busy embedded database (one
+ * statement, so a busy embedded database (one
  * connection) carries many messages per round trip instead of queueing them one by one.
  */
 export function storeMessage(input: StoreInput): Promise<StoreResult> {
@@ -151,31 +151,88 @@ async function flushWrites() {
   }
 }
 
+/**
+ * lastMessageAt only orders inboxes and threads, so it need not be written with every
+ * message: conversations touched in the last moment are updated together, one
+ * statement for all of them, instead of one row update on each message's hot path.
+ */
+const TOUCH_DELAY_MS = 250;
+const pendingTouches = new Map<string, Date>();
+let touchTimer: NodeJS.Timeout | null = null;
+
+function touchConversationLater(conversationId: string, at: Date) {
+  const previous = pendingTouches.get(conversationId);
+  if (!previous || previous < at) pendingTouches.set(conversationId, at);
+  if (!touchTimer) {
+    touchTimer = setTimeout(() => void flushConversationTouches(), TOUCH_DELAY_MS);
+    touchTimer.unref();
+  }
+}
+
+/** Writes the pending lastMessageAt touches (also called on shutdown). */
+export async function flushConversationTouches() {
+  if (touchTimer) clearTimeout(touchTimer);
+  touchTimer = null;
+  if (!pendingTouches.size) return;
+  const ids = [...pendingTouches.keys()];
+  const times = ids.map((id) => pendingTouches.get(id)!.toISOString());
+  pendingTouches.clear();
+  try {
+    await currentDatabase().sql.query(
+      `UPDATE "Conversation" c
+          SET "lastMessageAt" = GREATEST(c."lastMessageAt", t.at), "updatedAt" = now() AT TIME ZONE 'UTC'
+         FROM (SELECT unnest($1::text[]) AS id, unnest($2::timestamptz[]) AT TIME ZONE 'UTC' AS at) t
+        WHERE c.id = t.id`,
+      [ids, times],
+    );
+  } catch (error) {
+    // Ordering metadata only; the messages themselves are stored.
+    console.warn(`[chat] could not touch ${ids.length} conversations: ${(error as Error).message}`);
+  }
+}
+
+type StoredRow = Omit<MessageRow, "seq" | "createdAt" | "deliveredAt" | "readAt"> & {
+  seq: string;
+  createdAt: Date;
+  deliveredAt: Date | null;
+  readAt: Date | null;
+  assignedRepId: string | null;
+};
+
 async function writeBatch(batch: QueuedWrite[]) {
-  const values = Prisma.join(
-    batch.map(
-      ({ input }, ord) =>
-        Prisma.sql`(${input.conversationId}::text, ${input.authorKind}::text, ${input.authorId}::text, ${input.body}::text, ${input.clientMessageId}::text, ${input.internal ?? false}::boolean, ${ord}::int)`,
-    ),
-  );
-  const rows = await db().$queryRaw<(MessageRow & { assignedRepId: string | null })[]>`
-    WITH data(cid, kind, aid, body, cmid, internal, ord) AS (VALUES ${values}),
+  // Plain SQL on the driver, not Prisma: this runs for every chat message, and Prisma's
+  // query compiler alone costs more than the insert. Timestamps are written and read in
+  // UTC explicitly, whatever the session's time zone.
+  const sql = currentDatabase().sql;
+  const params: unknown[] = [];
+  const tuples = batch.map(({ input }, ord) => {
+    const at = params.length;
+    params.push(input.conversationId, input.authorKind, input.authorId, input.body, input.clientMessageId, input.internal ?? false, ord);
+    return `($${at + 1}::text, $${at + 2}::text, $${at + 3}::text, $${at + 4}::text, $${at + 5}::text, $${at + 6}::boolean, $${at + 7}::int)`;
+  });
+  const found = await sql.query<StoredRow>(
+    `WITH data(cid, kind, aid, body, cmid, internal, ord) AS (VALUES ${tuples.join(", ")}),
     ins AS (
       INSERT INTO "Message" ("conversationId", "authorKind", "authorId", "body", "clientMessageId", "internal", "createdAt")
-      SELECT cid, kind::"AuthorKind", aid, body, cmid, internal, now() FROM data ORDER BY ord
+      SELECT cid, kind::"AuthorKind", aid, body, cmid, internal, now() AT TIME ZONE 'UTC' FROM data ORDER BY ord
       ON CONFLICT ("conversationId", "clientMessageId") DO NOTHING
       RETURNING *
-    ),
-    upd AS (
-      UPDATE "Conversation" c
-      SET "lastMessageAt" = now(), "updatedAt" = now(),
-          "firstResponseAt" = CASE WHEN c."firstResponseAt" IS NULL AND EXISTS (
-            SELECT 1 FROM ins WHERE ins."conversationId" = c.id AND ins."authorKind" = 'REP' AND NOT ins.internal
-          ) THEN now() ELSE c."firstResponseAt" END
-      WHERE c.id IN (SELECT "conversationId" FROM ins)
-      RETURNING c.id, c."assignedRepId"
     )
-    SELECT ins.*, upd."assignedRepId" FROM ins LEFT JOIN upd ON upd.id = ins."conversationId"`;
+    SELECT ins.seq::text AS seq, ins."conversationId", ins."authorKind"::text AS "authorKind", ins."authorId", ins.body, ins.internal,
+           ins."clientMessageId", ins."emailMessageId",
+           ins."createdAt" AT TIME ZONE 'UTC' AS "createdAt", ins."deliveredAt" AT TIME ZONE 'UTC' AS "deliveredAt", ins."readAt" AT TIME ZONE 'UTC' AS "readAt",
+           (SELECT c."assignedRepId" FROM "Conversation" c WHERE c.id = ins."conversationId") AS "assignedRepId"
+      FROM ins`,
+    params,
+  );
+  const rows = found.map((r) => ({ ...r, seq: BigInt(r.seq), authorKind: r.authorKind as MessageRow["authorKind"] }));
+  // The unanswered-chat rule reads firstResponseAt, so a rep's reply marks it now, in
+  // the same flush, before the reply is acknowledged.
+  const answered = [...new Set(rows.filter((r) => r.authorKind === "REP" && !r.internal).map((r) => r.conversationId))];
+  if (answered.length) {
+    await sql.query(`UPDATE "Conversation" SET "firstResponseAt" = now() AT TIME ZONE 'UTC' WHERE id = ANY($1::text[]) AND "firstResponseAt" IS NULL`, [answered]);
+  }
+  for (const r of rows) touchConversationLater(r.conversationId, r.createdAt);
   const stored = new Map(rows.map((r) => [`${r.conversationId}\u0000${r.clientMessageId}`, r]));
   for (const item of batch) {
     const key = `${item.input.conversationId}\u0000${item.input.clientMessageId}`;
