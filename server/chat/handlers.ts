@@ -84,7 +84,13 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
       if (decision.rule !== "already_assigned") await announceAssigned(conversationId);
       return statusOf(conversationId);
     }
-    if (decision.kind === "queue") return { conversationId, state: "queued", position: decision.position, estimatedWaitSeconds: decision.estimatedWaitSeconds };
+    if (decision.kind === "queue") {
+      // Waiting behind chats that arrived a moment earlier, while a rep has room: those
+      // are being assigned right now (FIFO), and then this one's turn comes — nobody
+      // else would notice, so look again once they are through.
+      scheduleFill();
+      return { conversationId, state: "queued", position: decision.position, estimatedWaitSeconds: decision.estimatedWaitSeconds };
+    }
     return { conversationId, state: "offline", reason: decision.reason };
   }
 
@@ -112,14 +118,46 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
     for (const c of waiting) io.to(convRoom(c.id)).emit("conversation:status", await statusOf(c.id));
   }
 
+  /** Gives free reps the heads of their queues; how many chats that assigned. */
+  async function fillFreeReps(): Promise<number> {
+    let assigned = 0;
+    for (const rep of await loadRepFacts()) {
+      if (rep.presence !== "ONLINE" || rep.activeChats >= rep.capacity) continue;
+      for (const id of await fillRep(rep.id)) {
+        await announceAssigned(id);
+        assigned++;
+      }
+    }
+    return assigned;
+  }
+
   /** Give free reps the heads of their queues, then refresh everyone's place in line. */
   async function dispatch() {
-    const reps = await loadRepFacts();
-    for (const rep of reps) {
-      if (rep.presence !== "ONLINE" || rep.activeChats >= rep.capacity) continue;
-      for (const id of await fillRep(rep.id)) await announceAssigned(id);
-    }
+    await fillFreeReps();
     await refreshQueue();
+  }
+
+  // Coalesced: many chats queued at once need one pass, run again only if asked meanwhile.
+  let filling = false;
+  let fillAgain = false;
+  function scheduleFill() {
+    if (filling) {
+      fillAgain = true;
+      return;
+    }
+    filling = true;
+    void (async () => {
+      try {
+        do {
+          fillAgain = false;
+          if ((await fillFreeReps()) > 0) await refreshQueue();
+        } while (fillAgain);
+      } catch {
+        // The next routing event tries again.
+      } finally {
+        filling = false;
+      }
+    })();
   }
 
   async function requeued(conversationIds: string[]) {

@@ -1,11 +1,14 @@
 /**
  * Chat load benchmark (not a test): N customers + M reps over real sockets on
- * loopback, against (1) a bare Socket.IO relay and (2) the portal's chat, in the same
- * run on the same machine. Prints delivery latency (customer send → rep receive)
- * p50/p95/p99 and messages/s side by side.
+ * loopback, against (1) a bare Socket.IO relay and (2) the portal's chat on the embedded
+ * database and (3) on PostgreSQL when one answers, in the same run on the same machine.
+ * Prints delivery latency (customer send → rep receive) p50/p95/p99 and messages/s
+ * side by side.
  *
  *   npm run load:chat                      # 1000 customers, 50 reps
  *   npm run load:chat -- --customers 200 --reps 10 --messages 3 --interval 5000
+ *   LOAD_DATABASES=pglite npm run load:chat   # only one of pglite,postgres
+ *   LOAD_CPU_PROFILE=/tmp/prof npm run load:chat   # V8 CPU profiles of the servers
  *
  * Each server runs in its own child process; this process only drives clients.
  * Bounded: a fixed number of messages per customer and a hard time limit.
@@ -19,6 +22,22 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Server } from "socket.io";
 import { io as connect, type Socket } from "socket.io-client";
+
+const POSTGRES_URL = process.env.LOAD_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+// The embedded default and, when a server answers, PostgreSQL as production runs it.
+const DATABASES = (process.env.LOAD_DATABASES ?? "pglite,postgres").split(",");
+
+async function postgresAnswers() {
+  const pg = (await import("pg")).default;
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 type Options = { customers: number; reps: number; messages: number; interval: number; timeLimit: number };
 
@@ -54,7 +73,7 @@ async function serveBare() {
   server.listen(0, "127.0.0.1", () => console.log(`READY ${JSON.stringify({ port: (server.address() as { port: number }).port })}`));
 }
 
-async function servePortal(opts: Options) {
+async function servePortal(opts: Options, kind: "pglite" | "postgres") {
   const { openDatabase } = await import("../../app/utils/db.server");
   const { applyMigrations } = await import("../../prisma/migrate");
   const { seedDemoData } = await import("../../prisma/seed");
@@ -62,7 +81,28 @@ async function servePortal(opts: Options) {
   const { parseEnv } = await import("../../server/env");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-load-"));
   process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
-  const env = parseEnv({ NODE_ENV: "production", DATABASE_URL: `pglite:${path.join(dir, "db")}`, UPLOAD_DIR: path.join(dir, "uploads"), SESSION_SECRET: crypto.randomBytes(32).toString("hex"), LOG_LEVEL: "silent" });
+  let databaseUrl = `pglite:${path.join(dir, "db")}`;
+  let dropDatabase = async () => {};
+  if (kind === "postgres") {
+    // A database of its own on the server, dropped when this process ends.
+    const pg = (await import("pg")).default;
+    const name = `portal_load_${crypto.randomBytes(4).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const target = new URL(POSTGRES_URL);
+    target.pathname = `/${name}`;
+    databaseUrl = target.toString();
+    const drop = async () => {
+      const again = new pg.Client({ connectionString: POSTGRES_URL });
+      await again.connect();
+      await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await again.end();
+    };
+    dropDatabase = drop;
+  }
+  const env = parseEnv({ NODE_ENV: "production", DATABASE_URL: databaseUrl, UPLOAD_DIR: path.join(dir, "uploads"), SESSION_SECRET: crypto.randomBytes(32).toString("hex"), LOG_LEVEL: "silent" });
   const database = await openDatabase(env.DATABASE_URL);
   await applyMigrations(database);
   await seedDemoData(database.prisma);
@@ -83,6 +123,14 @@ async function servePortal(opts: Options) {
   });
   const server = await createPortalServer({ env, mode: "production", database });
   const { port } = await server.listen(0, "127.0.0.1");
+  process.removeAllListeners("SIGTERM");
+  process.on("SIGTERM", () => {
+    void (async () => {
+      await server.close();
+      await database.close();
+      await dropDatabase();
+    })().finally(() => process.exit(0));
+  });
   const { startSession } = await import("../../app/domain/auth/session.server");
   const cookieFor = async (email: string) => {
     const user = await prisma.user.findUniqueOrThrow({ where: { email } });
@@ -99,7 +147,7 @@ async function servePortal(opts: Options) {
 
 type Result = { name: string; sent: number; received: number; seconds: number; latencies: number[]; setupSeconds: number };
 
-function startChild(kind: "bare" | "portal", opts: Options): Promise<{ ready: Any; stop: () => void }> {
+function startChild(kind: "bare" | "pglite" | "postgres", opts: Options): Promise<{ ready: Any; stop: () => Promise<void> }> {
   // LOAD_CPU_PROFILE=<dir> writes a V8 CPU profile of each server process there.
   const profile = process.env.LOAD_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.LOAD_CPU_PROFILE)}`] : [];
   const args = [...profile, "--import", "tsx", path.resolve("tests/load/chat-load.ts"), "--serve", kind, "--customers", String(opts.customers), "--reps", String(opts.reps)];
@@ -111,9 +159,13 @@ function startChild(kind: "bare" | "portal", opts: Options): Promise<{ ready: An
       // Only a complete line: the portal's READY line (all the session cookies) spans many chunks.
       const start = buffer.indexOf("READY ");
       const end = start >= 0 ? buffer.indexOf("\n", start) : -1;
-      if (end > start) resolve({ ready: JSON.parse(buffer.slice(start + 6, end)), stop: () => child.kill("SIGTERM") });
+      if (end > start) resolve({
+          ready: JSON.parse(buffer.slice(start + 6, end)),
+          // Resolves once the server has cleaned up (closed, dropped its database).
+          stop: () => new Promise<void>((done) => (child.exitCode !== null ? done() : (child.once("exit", () => done()), child.kill("SIGTERM")))),
+        });
     });
-    child.on("exit", (code) => reject(new Error(`${kind} server exited with ${code}`)));
+    child.once("exit", (code) => reject(new Error(`${kind} server exited with ${code}`)));
     // Never leave a server behind, whatever happens to this process.
     process.on("exit", () => child.kill("SIGTERM"));
   });
@@ -211,12 +263,12 @@ async function runBare(opts: Options): Promise<Result> {
     for (const s of [...customers, ...reps]) s.disconnect();
     return result;
   } finally {
-    child.stop();
+    await child.stop();
   }
 }
 
-async function runPortal(opts: Options): Promise<Result> {
-  const child = await startChild("portal", opts);
+async function runPortal(opts: Options, kind: "pglite" | "postgres"): Promise<Result> {
+  const child = await startChild(kind, opts);
   const t0 = performance.now();
   try {
     const url = `http://127.0.0.1:${child.ready.port}`;
@@ -230,11 +282,20 @@ async function runPortal(opts: Options): Promise<Result> {
     const customers = await connectAll(url, child.ready.customers);
     const conversationIds: string[] = [];
     for (let i = 0; i < customers.length; i += 25) {
-      const replies: Any[] = await Promise.all(customers.slice(i, i + 25).map((c) => c.emitWithAck("conversation:open", { topic: "OTHER" })));
-      for (const r of replies) {
-        if (!r.data || r.data.status.state !== "assigned") throw new Error(`chat not assigned: ${JSON.stringify(r)}`);
-        conversationIds.push(r.data.conversation.id);
-      }
+      const opened = await Promise.all(
+        customers.slice(i, i + 25).map(async (c) => {
+          // Opened together, a chat may wait a moment behind the ones just ahead of it.
+          const assigned = new Promise<void>((resolve) => c.on("conversation:status", (s: { state: string }) => s.state === "assigned" && resolve()));
+          const r: Any = await c.emitWithAck("conversation:open", { topic: "OTHER" });
+          if (!r.data) throw new Error(`chat not opened: ${JSON.stringify(r)}`);
+          if (r.data.status.state !== "assigned") {
+            const late = await Promise.race([assigned.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 30_000))]);
+            if (!late) throw new Error(`chat not assigned within 30 s: ${JSON.stringify(r.data.status)}`);
+          }
+          return r.data.conversation.id as string;
+        }),
+      );
+      conversationIds.push(...opened);
     }
     // Every rep joins its conversations and greets each customer, as a rep at the console
     // does: an unanswered chat would (rightly) move to another rep after
@@ -252,7 +313,7 @@ async function runPortal(opts: Options): Promise<Result> {
     );
     let counter = 0;
     const result = await drive(
-      "portal chat (PGlite, one process)",
+      `portal chat (${kind === "pglite" ? "PGlite" : "PostgreSQL"}, one process)`,
       opts,
       customers,
       reps,
@@ -263,7 +324,7 @@ async function runPortal(opts: Options): Promise<Result> {
     for (const s of [...customers, ...reps]) s.disconnect();
     return result;
   } finally {
-    child.stop();
+    await child.stop();
   }
 }
 
@@ -285,8 +346,8 @@ function print(opts: Options, results: Result[]) {
       ]),
     );
   }
-  const [bare, portal] = results;
-  if (bare && portal) console.log(`\nportal p99 / bare p99 = ${(percentile(portal.latencies, 99) / percentile(bare.latencies, 99)).toFixed(2)}x`);
+  const [bare, ...portals] = results;
+  for (const portal of portals) console.log(`\n${portal.name}: p99 / bare relay p99 = ${(percentile(portal.latencies, 99) / percentile(bare.latencies, 99)).toFixed(2)}x`);
 }
 
 async function main() {
@@ -297,11 +358,17 @@ async function main() {
     // A normal exit, so that a --cpu-prof profile gets written.
     process.on("SIGTERM", () => process.exit(0));
     if (argv[serve + 1] === "bare") return serveBare();
-    return servePortal(opts);
+    return servePortal(opts, argv[serve + 1] === "postgres" ? "postgres" : "pglite");
   }
-  const bare = await runBare(opts);
-  const portal = await runPortal(opts);
-  print(opts, [bare, portal]);
+  const results = [await runBare(opts)];
+  for (const kind of DATABASES) {
+    if (kind === "postgres" && !(await postgresAnswers())) {
+      console.log(`PostgreSQL: skipped, nothing answers at ${POSTGRES_URL}`);
+      continue;
+    }
+    if (kind === "pglite" || kind === "postgres") results.push(await runPortal(opts, kind));
+  }
+  print(opts, results);
   process.exit(0);
 }
 
