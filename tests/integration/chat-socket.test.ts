@@ -143,6 +143,26 @@ describe("signed-in customer and the account's own rep", () => {
 });
 
 describe("guests on the help page", () => {
+  it("a chat waiting behind one that arrived a moment earlier is assigned right after it, while the rep has room", async () => {
+    const rep1 = await repOnline("rep1@accounts.example");
+    expect((await rep1.emitWithAck("console:settings", { capacity: 5 })).data.capacity).toBe(5);
+    // Arrived just before and not routed yet (its customer's join still in flight): FIFO says it goes first.
+    const earlier = await portal.db.conversation.create({
+      data: { channel: "CHAT", topic: "OTHER", language: "en", status: "QUEUED", queuedAt: new Date(Date.now() - 5000), guestName: "Earlier Guest", guestEmail: "earlier@example.com", lastMessageAt: new Date() },
+    });
+    const { browser, conversation } = await guest("en", { email: "later@example.com" });
+    const socket = await open(browser);
+    const assigned = new Promise((resolve) => socket.on("conversation:status", (s: Any) => s.state === "assigned" && resolve(s)));
+    const joined = await socket.emitWithAck("conversation:join", { conversationId: conversation.id });
+    expect(joined.data.status).toMatchObject({ state: "queued", position: 2 });
+    expect(await assigned).toMatchObject({ conversationId: conversation.id, state: "assigned", repName: "Alice" });
+    const rows = await portal.db.conversation.findMany({ where: { id: { in: [earlier.id, conversation.id] } }, orderBy: { assignedAt: "asc" } });
+    expect(rows.map((r) => [r.id, r.status, r.assignedRepId])).toEqual([
+      [earlier.id, "ASSIGNED", ids.rep1],
+      [conversation.id, "ASSIGNED", ids.rep1],
+    ]);
+  });
+
   it("a Spanish guest goes to the bilingual rep, not the English-only one, with system messages in Spanish", async () => {
     await repOnline("rep1@accounts.example");
     const rep3 = await repOnline("rep3@accounts.example");
