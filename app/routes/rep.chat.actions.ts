@@ -14,7 +14,8 @@ import { fieldErrorsOf } from "../utils/forms";
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireStaff(request);
   const choices = await conversationActionChoices(user, params.conversationId);
-  if (!choices.ok) throw data({ error: choices.error }, { status: choices.status });
+  // Returned, not thrown: the console's fetcher shows the refusal instead of an error page.
+  if (!choices.ok) return data({ ok: false as const, error: choices.error }, { status: choices.status, headers: { "Cache-Control": "no-store" } });
   return data(choices, { headers: { "Cache-Control": "no-store" } });
 }
 
