@@ -641,13 +641,16 @@ function useAct(onDone: () => void) {
   const fetcher = useFetcher<ActResult>();
   const result = fetcher.state === "idle" ? fetcher.data : undefined;
   const handled = useRef<ActResult | undefined>(undefined);
+  // Sent with the form so a resend is done once; a new one after each success.
+  const [actionId, setActionId] = useState(newClientId);
   useEffect(() => {
     if (result?.ok && handled.current !== result) {
       handled.current = result;
+      setActionId(newClientId());
       onDone();
     }
   }, [result, onDone]);
-  return { fetcher, result, busy: fetcher.state !== "idle" };
+  return { fetcher, result, busy: fetcher.state !== "idle", actionIdField: <input type="hidden" name="actionId" value={actionId} /> };
 }
 
 function ActOutcome({ result, id }: { result: ActResult | undefined; id: string }) {
@@ -682,13 +685,14 @@ type ActFormProps = { url: string; choices: ConversationActionChoices; onDone: (
 function PayLinkForm({ url, choices, onDone }: ActFormProps) {
   const { t } = useTranslation("chat");
   const f = useFormat();
-  const { fetcher, result, busy } = useAct(onDone);
+  const { fetcher, result, busy, actionIdField } = useAct(onDone);
   const id = useId();
   return (
     <details className="act">
       <summary>{t("actions.payLink.title")}</summary>
       <fetcher.Form method="post" action={url} aria-describedby={`${id}-result`}>
         <input type="hidden" name="intent" value="pay_link" />
+        {actionIdField}
         {choices.invoices.length === 0 ? (
           <p className="note">{t("actions.noInvoices")}</p>
         ) : (
@@ -713,7 +717,7 @@ function PayLinkForm({ url, choices, onDone }: ActFormProps) {
 
 function PromiseForm({ url, choices, onDone }: ActFormProps) {
   const { t } = useTranslation("chat");
-  const { fetcher, result, busy } = useAct(onDone);
+  const { fetcher, result, busy, actionIdField } = useAct(onDone);
   const id = useId();
   const err = (name: string) => (result && !result.ok && result.fieldErrors[name] ? true : undefined);
   return (
@@ -721,6 +725,7 @@ function PromiseForm({ url, choices, onDone }: ActFormProps) {
       <summary>{t("actions.promise.title")}</summary>
       <fetcher.Form method="post" action={url}>
         <input type="hidden" name="intent" value="promise" />
+        {actionIdField}
         <div className="field">
           <label htmlFor={`${id}-amount`}>{t("actions.promise.amount", { currency: choices.currency })}</label>
           <input id={`${id}-amount`} name="amount" inputMode="decimal" required aria-invalid={err("amount")} aria-describedby={`${id}-amount-error`} />
@@ -747,7 +752,7 @@ function PromiseForm({ url, choices, onDone }: ActFormProps) {
 function DisputeForm({ url, choices, onDone }: ActFormProps) {
   const { t } = useTranslation(["chat", "disputes"]);
   const f = useFormat();
-  const { fetcher, result, busy } = useAct(onDone);
+  const { fetcher, result, busy, actionIdField } = useAct(onDone);
   const id = useId();
   const [invoiceId, setInvoiceId] = useState("");
   const [lines, setLines] = useState<string[]>([]);
@@ -761,6 +766,7 @@ function DisputeForm({ url, choices, onDone }: ActFormProps) {
       ) : (
         <fetcher.Form method="post" action={url}>
           <input type="hidden" name="intent" value="dispute" />
+          {actionIdField}
           {/* Whole invoice unless the rep ticks lines. */}
           <input type="hidden" name="scope" value={lines.length ? "lines" : "invoice"} />
           <div className="field">
@@ -836,7 +842,7 @@ function DisputeForm({ url, choices, onDone }: ActFormProps) {
 function ReleaseForm({ url, choices, onDone }: ActFormProps) {
   const { t } = useTranslation("chat");
   const f = useFormat();
-  const { fetcher, result, busy } = useAct(onDone);
+  const { fetcher, result, busy, actionIdField } = useAct(onDone);
   const id = useId();
   return (
     <details className="act">
@@ -846,6 +852,7 @@ function ReleaseForm({ url, choices, onDone }: ActFormProps) {
       ) : (
         <fetcher.Form method="post" action={url}>
           <input type="hidden" name="intent" value="release" />
+          {actionIdField}
           <div className="field">
             <label htmlFor={`${id}-order`}>{t("actions.release.order")}</label>
             <select id={`${id}-order`} name="orderId">

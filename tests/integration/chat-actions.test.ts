@@ -265,6 +265,15 @@ describe("promise to pay", () => {
     expect(glance.openPromises).toEqual([{ id: promise.id, amount: { amountMinor: 125050, currency: "USD" }, promisedFor: date, overdue: false, note: "Wire on Friday" }]);
   });
 
+  it("is logged once however often the same form is sent", async () => {
+    const { rep, conversationId } = await chatBetween("ap@acme-industrial.example", "rep1@accounts.example");
+    const before = await portal.db.promiseToPay.count({ where: { accountId: acme.id } });
+    const form: [string, string][] = [["intent", "promise"], ["actionId", "form-7f3a9c21"], ["amount", "300.00"], ["promisedFor", isoDay(2)]];
+    for (let i = 0; i < 3; i++) expect((await act(rep.browser, conversationId, form)).status).toBe(200);
+    expect(await portal.db.promiseToPay.count({ where: { accountId: acme.id } })).toBe(before + 1);
+    expect(await portal.db.message.count({ where: { conversationId, clientMessageId: "action-form-7f3a9c21" } })).toBe(1);
+  });
+
   it("refuses a past date, a bad amount and more than is owed, with a translated error and no change", async () => {
     const { rep, conversationId } = await chatBetween("ap@acme-industrial.example", "rep1@accounts.example");
     const before = await footprint(conversationId, acme.id);

@@ -27,22 +27,26 @@ import { replyByEmail } from "./email-channel.server";
 
 const id = z.string().min(1).max(64);
 const optionalNote = z.string().trim().max(500, "chat:errors.tooLong").optional().default("");
+/** One id per submitted form: a resent form (a retry, a double click) is done once. */
+const actionId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "chat:actions.errors.unknown").optional();
 
 export const conversationActionSchema = z.discriminatedUnion(
   "intent",
   [
     z.object({
       intent: z.literal("pay_link"),
+      actionId,
       invoiceIds: z.array(id).min(1, "chat:actions.errors.chooseInvoices").max(50, "chat:actions.errors.tooManyInvoices"),
     }),
     z.object({
       intent: z.literal("promise"),
+      actionId,
       amount: z.string().trim().min(1, "chat:actions.errors.amount").max(30, "chat:actions.errors.amount"),
       promisedFor: z.iso.date({ error: "chat:actions.errors.promiseDate" }),
       note: optionalNote,
     }),
-    openDisputeSchema.extend({ intent: z.literal("dispute") }),
-    z.object({ intent: z.literal("release"), orderId: id, note: optionalNote }),
+    openDisputeSchema.extend({ intent: z.literal("dispute"), actionId }),
+    z.object({ intent: z.literal("release"), actionId, orderId: id, note: optionalNote }),
   ],
   { error: "chat:actions.errors.unknown" },
 );
@@ -59,6 +63,7 @@ export function actionInput(form: FormData) {
   const many = (name: string) => form.getAll(name).filter((v): v is string => typeof v === "string");
   return {
     intent: one("intent"),
+    actionId: one("actionId") || undefined,
     invoiceIds: [...new Set(many("invoiceId"))],
     amount: one("amount") ?? "",
     promisedFor: one("promisedFor"),
@@ -130,6 +135,10 @@ export async function actOnConversation(rep: SessionUser, conversationId: string
   const found = await actable(rep, conversationId);
   if (!found.ok) return found;
   const conversation = found.conversation;
+  // The message is the action's receipt: if this form's message exists, the action was done.
+  const clientMessageId = `action-${action.actionId ?? crypto.randomUUID()}`;
+  const done = { ok: true as const, intent: action.intent, done: `chat:actions.done.${action.intent}` };
+  if (action.actionId && (await db().message.findUnique({ where: { conversationId_clientMessageId: { conversationId, clientMessageId } }, select: { seq: true } }))) return done;
   const outcome = await (action.intent === "pay_link"
     ? sendPayLink(rep, conversation, action, context)
     : action.intent === "promise"
@@ -138,8 +147,8 @@ export async function actOnConversation(rep: SessionUser, conversationId: string
         ? disputeForCustomer(rep, conversation, action, context)
         : releaseOrder(rep, conversation, action));
   if (!outcome.ok) return outcome;
-  await tellCustomer(rep, conversation, outcome.message);
-  return { ok: true, intent: action.intent, done: `chat:actions.done.${action.intent}` };
+  await tellCustomer(rep, conversation, outcome.message, clientMessageId);
+  return done;
 }
 
 type Step = { ok: true; message: (t: Awaited<ReturnType<typeof translatorFor>>, language: Language) => string } | Refusal;
@@ -246,10 +255,9 @@ async function releaseOrder(rep: SessionUser, conversation: Actable, action: Ext
  * announces it so the socket layer delivers it live (email conversations are mailed, as
  * every rep reply there is).
  */
-async function tellCustomer(rep: SessionUser, conversation: Actable, compose: (t: Awaited<ReturnType<typeof translatorFor>>, language: Language) => string) {
+async function tellCustomer(rep: SessionUser, conversation: Actable, compose: (t: Awaited<ReturnType<typeof translatorFor>>, language: Language) => string, clientMessageId: string) {
   const language = conversationLanguage(conversation.language);
   const body = compose(await translatorFor(language), language);
-  const clientMessageId = `action-${crypto.randomUUID()}`;
   const message =
     conversation.channel === "EMAIL"
       ? await replyByEmail(conversation.id, { id: rep.id, name: rep.name }, body, clientMessageId)
