@@ -206,7 +206,7 @@ async function logPromise(rep: SessionUser, conversation: Actable, action: Extra
         accountId: conversation.accountId,
         authorId: rep.id,
         kind: "promise_to_pay",
-        body: en("chat:actions.note.promise", { amount: formatMoney(amount, "en-US"), date: action.promisedFor, note: action.note || "—" }),
+        body: [en("chat:actions.note.promise", { amount: formatMoney(amount, "en-US"), date: action.promisedFor }), action.note].filter(Boolean).join("\n"),
       },
     });
     await recordAudit(
