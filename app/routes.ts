@@ -41,5 +41,6 @@ export default [
   route("rep/credit/applications/:id", "routes/rep.credit.application.tsx"),
   route("rep/credit/held-orders", "routes/rep.credit.held-orders.tsx"),
   route("rep/credit/accounts/:accountId", "routes/rep.credit.account.tsx"),
+  route("rep/chat/conversations/:conversationId/actions", "routes/rep.chat.actions.ts"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

@@ -44,6 +44,8 @@ const POLICY: Record<string, unknown> = {
   "credit.reviewSlaHours": 48,
   "chat.unansweredReassignSeconds": 90,
   "chat.disconnectGraceSeconds": 30,
+  // A queued customer's estimated wait: about five minutes per chat ahead of them for each rep who speaks their language.
+  "chat.averageHandleSeconds": 300,
   "hours.en": { timezone: "America/Chicago", days: [1, 2, 3, 4, 5], open: "07:00", close: "19:00", holidays: ["2026-12-25", "2027-01-01"] },
   "hours.es": { timezone: "America/Mexico_City", days: [1, 2, 3, 4, 5], open: "08:00", close: "18:00", holidays: ["2026-12-12", "2026-12-25", "2027-01-01"] },
 };

@@ -267,7 +267,7 @@ export function ChatThread({ mode, guestConversationId }: { mode: "customer" | "
         {chat.messages.map((m) => (
           <li key={m.seq} className={`chat-msg from-${m.authorKind.toLowerCase()}`} data-testid="chat-message">
             {m.authorKind === "SYSTEM" ? null : <span className="chat-author">{m.authorKind === "CUSTOMER" ? t("widget.you") : t("widget.agent")}</span>}
-            <span className="chat-body">{m.body}</span>
+            <span className="chat-body">{m.authorKind === "CUSTOMER" ? m.body : <PortalLinks text={m.body} />}</span>
             {m.authorKind === "CUSTOMER" ? <span className="chat-mark">{m.readAt ? t("widget.read") : m.deliveredAt ? t("widget.delivered") : ""}</span> : null}
           </li>
         ))}
@@ -393,5 +393,34 @@ export function ChatWidget() {
         {t("widget.open")}
       </button>
     </aside>
+  );
+}
+
+/**
+ * Links to this portal in the team's messages (a pay link, a dispute) become clickable;
+ * everything else stays plain text, so nobody can slip a look-alike link into the chat.
+ */
+function PortalLinks({ text }: { text: string }) {
+  const origin = typeof window === "undefined" ? null : window.location.origin;
+  if (!origin) return <>{text}</>;
+  return (
+    <>
+      {text.split(/(https?:\/\/[^\s]+)/).map((part, i) => {
+        if (i % 2 === 0) return part;
+        let url: URL | null = null;
+        try {
+          url = new URL(part);
+        } catch {
+          // Not a URL after all: plain text.
+        }
+        return url && url.origin === origin ? (
+          <a key={i} href={url.pathname + url.search}>
+            {part}
+          </a>
+        ) : (
+          part
+        );
+      })}
+    </>
   );
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useFetcher } from "react-router";
 import { io, type Socket } from "socket.io-client";
@@ -6,6 +6,8 @@ import type { Route } from "./+types/rep.chat";
 import { pageTitle } from "../i18n/meta";
 import { requireStaff } from "../domain/auth/authorize.server";
 import type { AccountGlance } from "../domain/chat/account-glance.server";
+import type { ConversationActionChoices } from "../domain/chat/conversation-actions.server";
+import { DISPUTE_REASONS } from "../domain/disputes/dispute-schemas";
 import { fillPlaceholders } from "../domain/chat/canned";
 import { DISPOSITIONS, type WireMessage } from "../domain/chat/schemas";
 import { formatMoney } from "../domain/money/money";
@@ -230,10 +232,11 @@ export default function RepChat({ loaderData }: Route.ComponentProps) {
           {list(inbox?.team ?? [], "team")}
         </nav>
         <section className="conversations" aria-label={t("console.title")}>
-          <div className="tabs" role="tablist">
+          {/* Open chats as toggle buttons, each with its own close button: a tablist may hold only tabs. */}
+          <div className="tabs" role="group" aria-label={t("console.openChats")}>
             {Object.values(open).map((c) => (
               <span key={c.item.id} className="tab-wrap">
-                <button type="button" role="tab" aria-selected={active === c.item.id} className={active === c.item.id ? "tab active" : "tab"} onClick={() => setActive(c.item.id)}>
+                <button type="button" aria-pressed={active === c.item.id} className={active === c.item.id ? "tab active" : "tab"} onClick={() => setActive(c.item.id)}>
                   {c.item.customerName || t("console.guest")}
                 </button>
                 <button type="button" className="button-link" aria-label={t("console.closeTab")} onClick={() => closeTab(c.item.id)}>
@@ -243,7 +246,7 @@ export default function RepChat({ loaderData }: Route.ComponentProps) {
             ))}
           </div>
           {active && open[active] && socket ? (
-            <Conversation key={active} chat={open[active]} socket={socket} meId={loaderData.me.id} canned={loaderData.canned} reps={loaderData.reps} onError={setError} />
+            <Conversation key={active} chat={open[active]} socket={socket} meId={loaderData.me.id} manager={loaderData.me.manager} canned={loaderData.canned} reps={loaderData.reps} onError={setError} />
           ) : (
             <p className="note">{t("console.noChatOpen")}</p>
           )}
@@ -308,6 +311,7 @@ function Conversation({
   chat,
   socket,
   meId,
+  manager,
   canned,
   reps,
   onError,
@@ -315,6 +319,7 @@ function Conversation({
   chat: OpenChat;
   socket: ChatSocket;
   meId: string;
+  manager: boolean;
   canned: Route.ComponentProps["loaderData"]["canned"];
   reps: Route.ComponentProps["loaderData"]["reps"];
   onError: (e: string) => void;
@@ -439,6 +444,10 @@ function Conversation({
             {mine ? <Actions item={item} socket={socket} reps={reps.filter((r) => r.id !== meId && r.languages.includes(item.language))} onError={onError} /> : null}
           </>
         ) : null}
+        {/* Acting for the customer: the rep who has the chat, or a manager; only with a real account behind it. */}
+        {item.status !== "CLOSED" && item.accountId && (item.assignedRepId === meId || manager) ? (
+          <ActPanel conversationId={item.id} onDone={() => item.accountId && glance.load(`/rep/chat/accounts/${item.accountId}`)} />
+        ) : null}
       </article>
       <aside className="panel glance" aria-labelledby={`glance-${item.id}`} data-testid="account-glance">
         <h2 id={`glance-${item.id}`}>{t("console.glance.title")}</h2>
@@ -529,6 +538,17 @@ function Glance({ glance }: { glance: AccountGlance }) {
         <dt>{t("console.glance.openDisputes")}</dt>
         <dd>{f.number(glance.openDisputes)}</dd>
       </dl>
+      <h3>{t("console.glance.openPromises")}</h3>
+      <ul className="glance-list" data-testid="glance-promises">
+        {glance.openPromises.length === 0 ? <li className="note">{t("console.glance.none")}</li> : null}
+        {glance.openPromises.map((p) => (
+          <li key={p.id} className={p.overdue ? "past-due" : undefined}>
+            {t("console.glance.promiseDue", { amount: f.money(p.amount), date: f.date(`${p.promisedFor}T12:00:00Z`) })}
+            {p.overdue ? ` · ${t("console.glance.promiseOverdue")}` : ""}
+            {p.note ? ` · ${p.note}` : ""}
+          </li>
+        ))}
+      </ul>
       <h3>{t("console.glance.recentInvoices")}</h3>
       <ul className="glance-list">
         {glance.invoices.length === 0 ? <li className="note">{t("console.glance.none")}</li> : null}
@@ -569,5 +589,290 @@ function Moves({ moves }: { moves: Route.ComponentProps["loaderData"]["moves"] }
         ))}
       </ul>
     </section>
+  );
+}
+
+type ActResult = { ok: true; intent: string; done: string } | { ok: false; error: string; fieldErrors: Record<string, string>; level: string | null };
+
+/**
+ * The "Act" panel: four compact forms posting to rep/chat/conversations/:id/actions.
+ * Refusals (bad input, authority) show inline, translated; on success the glance and
+ * the choices reload, and the customer already has the message on their socket.
+ */
+function ActPanel({ conversationId, onDone }: { conversationId: string; onDone: () => void }) {
+  const { t } = useTranslation("chat");
+  const choices = useFetcher<ConversationActionChoices | { ok: false; error: string }>();
+  const url = `/rep/chat/conversations/${conversationId}/actions`;
+  const requested = useRef(false);
+
+  // Once per conversation: a refusal (say, the chat was just transferred) must not retry in a loop.
+  useEffect(() => {
+    if (requested.current) return;
+    requested.current = true;
+    choices.load(url);
+  }, [choices, url]);
+
+  const reload = useCallback(() => {
+    choices.load(url);
+    onDone();
+  }, [choices, url, onDone]);
+
+  return (
+    <section className="act-panel" aria-labelledby={`act-${conversationId}`} data-testid="act-panel">
+      <h3 id={`act-${conversationId}`}>{t("actions.title")}</h3>
+      {!choices.data ? (
+        <p className="note">{t("actions.loading")}</p>
+      ) : !choices.data.ok ? (
+        <p className="field-error">{t(choices.data.error)}</p>
+      ) : (
+        <>
+          <PayLinkForm url={url} choices={choices.data} onDone={reload} />
+          <PromiseForm url={url} choices={choices.data} onDone={reload} />
+          <DisputeForm url={url} choices={choices.data} onDone={reload} />
+          <ReleaseForm url={url} choices={choices.data} onDone={reload} />
+        </>
+      )}
+    </section>
+  );
+}
+
+/** One action's form: a fetcher, its inline result, and a reload once it worked. */
+function useAct(onDone: () => void) {
+  const fetcher = useFetcher<ActResult>();
+  const result = fetcher.state === "idle" ? fetcher.data : undefined;
+  const handled = useRef<ActResult | undefined>(undefined);
+  // Sent with the form so a resend is done once; a new one after each success.
+  const [actionId, setActionId] = useState(newClientId);
+  useEffect(() => {
+    if (result?.ok && handled.current !== result) {
+      handled.current = result;
+      setActionId(newClientId());
+      onDone();
+    }
+  }, [result, onDone]);
+  return { fetcher, result, busy: fetcher.state !== "idle", actionIdField: <input type="hidden" name="actionId" value={actionId} /> };
+}
+
+function ActOutcome({ result, id }: { result: ActResult | undefined; id: string }) {
+  const { t } = useTranslation(["chat", "credit", "disputes", "payments"]);
+  if (!result) return null;
+  if (result.ok)
+    return (
+      <p role="status" className="note" id={id}>
+        {t(result.done)}
+      </p>
+    );
+  return (
+    <p role="alert" className="field-error" id={id}>
+      {t(result.error, { level: result.level ? t(`credit:levels.${result.level}`) : "" })}
+    </p>
+  );
+}
+
+function FieldError({ result, name, id }: { result: ActResult | undefined; name: string; id: string }) {
+  const { t } = useTranslation(["chat", "disputes"]);
+  const key = result && !result.ok ? result.fieldErrors[name] : undefined;
+  if (!key || (result && !result.ok && result.error === key)) return null;
+  return (
+    <p className="field-error" id={id}>
+      {t(key)}
+    </p>
+  );
+}
+
+type ActFormProps = { url: string; choices: ConversationActionChoices; onDone: () => void };
+
+function PayLinkForm({ url, choices, onDone }: ActFormProps) {
+  const { t } = useTranslation("chat");
+  const f = useFormat();
+  const { fetcher, result, busy, actionIdField } = useAct(onDone);
+  const id = useId();
+  return (
+    <details className="act">
+      <summary>{t("actions.payLink.title")}</summary>
+      <fetcher.Form method="post" action={url} aria-describedby={`${id}-result`}>
+        <input type="hidden" name="intent" value="pay_link" />
+        {actionIdField}
+        {choices.invoices.length === 0 ? (
+          <p className="note">{t("actions.noInvoices")}</p>
+        ) : (
+          <fieldset className="act-choices">
+            <legend>{t("actions.payLink.invoices")}</legend>
+            {choices.invoices.map((i) => (
+              <label key={i.id} className="checkbox">
+                <input type="checkbox" name="invoiceId" value={i.id} /> {i.number} · {f.money(i.balance)} · {t("console.glance.due", { date: f.date(`${i.dueOn}T12:00:00Z`) })}
+              </label>
+            ))}
+          </fieldset>
+        )}
+        <FieldError result={result} name="invoiceIds" id={`${id}-invoices-error`} />
+        <button type="submit" className="button" disabled={busy || choices.invoices.length === 0}>
+          {t("actions.payLink.submit")}
+        </button>
+        <ActOutcome result={result} id={`${id}-result`} />
+      </fetcher.Form>
+    </details>
+  );
+}
+
+function PromiseForm({ url, choices, onDone }: ActFormProps) {
+  const { t } = useTranslation("chat");
+  const { fetcher, result, busy, actionIdField } = useAct(onDone);
+  const id = useId();
+  const err = (name: string) => (result && !result.ok && result.fieldErrors[name] ? true : undefined);
+  return (
+    <details className="act">
+      <summary>{t("actions.promise.title")}</summary>
+      <fetcher.Form method="post" action={url}>
+        <input type="hidden" name="intent" value="promise" />
+        {actionIdField}
+        <div className="field">
+          <label htmlFor={`${id}-amount`}>{t("actions.promise.amount", { currency: choices.currency })}</label>
+          <input id={`${id}-amount`} name="amount" inputMode="decimal" required aria-invalid={err("amount")} aria-describedby={`${id}-amount-error`} />
+          <FieldError result={result} name="amount" id={`${id}-amount-error`} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-date`}>{t("actions.promise.date")}</label>
+          <input id={`${id}-date`} name="promisedFor" type="date" required aria-invalid={err("promisedFor")} aria-describedby={`${id}-date-error`} />
+          <FieldError result={result} name="promisedFor" id={`${id}-date-error`} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-note`}>{t("actions.promise.note")}</label>
+          <input id={`${id}-note`} name="note" maxLength={500} />
+        </div>
+        <button type="submit" className="button" disabled={busy}>
+          {t("actions.promise.submit")}
+        </button>
+        <ActOutcome result={result} id={`${id}-result`} />
+      </fetcher.Form>
+    </details>
+  );
+}
+
+function DisputeForm({ url, choices, onDone }: ActFormProps) {
+  const { t } = useTranslation(["chat", "disputes"]);
+  const f = useFormat();
+  const { fetcher, result, busy, actionIdField } = useAct(onDone);
+  const id = useId();
+  const [invoiceId, setInvoiceId] = useState("");
+  const [lines, setLines] = useState<string[]>([]);
+  const invoice = choices.invoices.find((i) => i.id === invoiceId) ?? choices.invoices[0];
+  const err = (name: string) => (result && !result.ok && result.fieldErrors[name] ? true : undefined);
+  return (
+    <details className="act">
+      <summary>{t("actions.dispute.title")}</summary>
+      {!invoice ? (
+        <p className="note">{t("actions.noInvoices")}</p>
+      ) : (
+        <fetcher.Form method="post" action={url}>
+          <input type="hidden" name="intent" value="dispute" />
+          {actionIdField}
+          {/* Whole invoice unless the rep ticks lines. */}
+          <input type="hidden" name="scope" value={lines.length ? "lines" : "invoice"} />
+          <div className="field">
+            <label htmlFor={`${id}-invoice`}>{t("actions.dispute.invoice")}</label>
+            <select
+              id={`${id}-invoice`}
+              name="invoiceId"
+              value={invoice.id}
+              onChange={(e) => {
+                setInvoiceId(e.target.value);
+                setLines([]);
+              }}
+            >
+              {choices.invoices.map((i) => (
+                <option key={i.id} value={i.id}>
+                  {i.number} · {f.money(i.balance)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-reason`}>{t("actions.dispute.reason")}</label>
+            <select id={`${id}-reason`} name="reason" defaultValue="" required aria-invalid={err("reason")}>
+              <option value="" disabled>
+                {t("actions.dispute.chooseReason")}
+              </option>
+              {DISPUTE_REASONS.map((r) => (
+                <option key={r} value={r}>
+                  {t(`disputes:reasons.${r}`)}
+                </option>
+              ))}
+            </select>
+            <FieldError result={result} name="reason" id={`${id}-reason-error`} />
+          </div>
+          {invoice.lines.length ? (
+            <fieldset className="act-choices">
+              <legend>{t("actions.dispute.lines")}</legend>
+              {invoice.lines.map((l) => (
+                <label key={l.id} className="checkbox">
+                  <input
+                    type="checkbox"
+                    name="lineId"
+                    value={l.id}
+                    checked={lines.includes(l.id)}
+                    onChange={(e) => setLines((ls) => (e.target.checked ? [...ls, l.id] : ls.filter((x) => x !== l.id)))}
+                  />{" "}
+                  {l.lineNo}. {l.description} · {f.money(l.amount)}
+                </label>
+              ))}
+              <FieldError result={result} name="lineId" id={`${id}-lines-error`} />
+            </fieldset>
+          ) : null}
+          <div className="field">
+            <label htmlFor={`${id}-amount`}>{t("actions.dispute.amount")}</label>
+            <input id={`${id}-amount`} name="amount" inputMode="decimal" aria-invalid={err("amount")} aria-describedby={`${id}-amount-error`} />
+            <FieldError result={result} name="amount" id={`${id}-amount-error`} />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-message`}>{t("actions.dispute.message")}</label>
+            <textarea id={`${id}-message`} name="message" rows={3} maxLength={4000} required aria-invalid={err("message")} aria-describedby={`${id}-message-error`} />
+            <FieldError result={result} name="message" id={`${id}-message-error`} />
+          </div>
+          <button type="submit" className="button" disabled={busy}>
+            {t("actions.dispute.submit")}
+          </button>
+          <ActOutcome result={result} id={`${id}-result`} />
+        </fetcher.Form>
+      )}
+    </details>
+  );
+}
+
+function ReleaseForm({ url, choices, onDone }: ActFormProps) {
+  const { t } = useTranslation("chat");
+  const f = useFormat();
+  const { fetcher, result, busy, actionIdField } = useAct(onDone);
+  const id = useId();
+  return (
+    <details className="act">
+      <summary>{t("actions.release.title")}</summary>
+      {choices.heldOrders.length === 0 ? (
+        <p className="note">{t("actions.noHeldOrders")}</p>
+      ) : (
+        <fetcher.Form method="post" action={url}>
+          <input type="hidden" name="intent" value="release" />
+          {actionIdField}
+          <div className="field">
+            <label htmlFor={`${id}-order`}>{t("actions.release.order")}</label>
+            <select id={`${id}-order`} name="orderId">
+              {choices.heldOrders.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.number} · {f.money(o.amount)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-note`}>{t("actions.release.note")}</label>
+            <input id={`${id}-note`} name="note" maxLength={500} />
+          </div>
+          <button type="submit" className="button" disabled={busy}>
+            {t("actions.release.submit")}
+          </button>
+          <ActOutcome result={result} id={`${id}-result`} />
+        </fetcher.Form>
+      )}
+    </details>
   );
 }

@@ -30,6 +30,7 @@ import {
 import { recordAudit } from "../../app/domain/audit/audit.server";
 import { chatEvents, type ChatDomainEvent } from "../../app/domain/chat/chat-events.server";
 import { leaveMessage, leaveMessageSchema, replyByEmail, sendTranscript } from "../../app/domain/chat/email-channel.server";
+import { comeOnlineOnConnect } from "../../app/domain/chat/presence.server";
 import { isLanguage, type Language } from "../../app/i18n/config";
 import { db } from "../../app/utils/db.server";
 import type { PortalSocket, PortalSocketServer } from "../socket";
@@ -171,6 +172,12 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
   // Domain events (webhooks, HTTP actions) become broadcasts here.
   const onDomainEvent = (event: ChatDomainEvent) => {
     if (event.type === "inbox-changed") io.to("staff").emit("console:inbox-changed", { reason: event.reason, conversationId: event.conversationId });
+    // A message stored outside the socket path (a rep's action from the console) goes out like any other.
+    if (event.type === "message")
+      void db()
+        .message.findUnique({ where: { seq: BigInt(event.seq) } })
+        .then((m) => (m && m.conversationId === event.conversationId ? broadcastMessage(toWire(m)) : undefined))
+        .catch(() => undefined);
   };
   chatEvents().on("event", onDomainEvent);
 
@@ -313,6 +320,9 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
   function registerStaff(socket: PortalSocket) {
     const user = socket.data.user!;
     void socket.join("staff");
+    // Opening the console puts an OFFLINE rep ONLINE (AWAY stays). The inbox and settings
+    // wait for it, so the first view is true and a choice made right away is not overwritten.
+    const cameOnline = comeOnlineOnConnect(user.id).catch(() => false);
     const pending = graceTimers.get(user.id);
     if (pending) {
       clearTimeout(pending);
@@ -326,6 +336,7 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
 
     socket.on("console:inbox", async (ack) => {
       if (typeof ack !== "function") return;
+      await cameOnline;
       try {
         ack({ data: { me: await me(), ...(await inboxFor(user.id)) } });
       } catch {
@@ -343,6 +354,7 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
         })
         .safeParse(input);
       if (!parsed.success) return fail(ack, "chat:errors.invalidSettings");
+      await cameOnline;
       const before = await me();
       await db().$transaction(async (tx) => {
         await tx.user.update({
@@ -491,7 +503,10 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
     });
 
     // Coming back online with room: take the head of the queue.
-    void dispatch().catch(() => undefined);
+    void (async () => {
+      if (await cameOnline) io.to("staff").emit("console:inbox-changed", { reason: "settings", conversationId: "" });
+      await dispatch();
+    })().catch(() => undefined);
   }
 
   return {

@@ -61,6 +61,7 @@ const COVERED = [
   "rep/credit/applications/:id",
   "rep/credit/held-orders",
   "rep/credit/accounts/:accountId",
+  "rep/chat/conversations/:conversationId/actions",
 ];
 
 it("every route is covered by this file", () => {
@@ -145,5 +146,27 @@ describe("staff", () => {
   it("are sent to their own home from the customer page", async () => {
     const rep = await portal.signedIn("rep1@accounts.example");
     expect((await rep.get("/account")).status).toBe(403);
+  });
+});
+
+describe("acting from a conversation (rep/chat/conversations/:conversationId/actions)", () => {
+  it("is staff-only, and a customer cannot act on their own account's conversation through it", async () => {
+    const customer = await portal.signedIn("ap@acme-industrial.example");
+    const user = await portal.db.user.findUniqueOrThrow({ where: { email: "ap@acme-industrial.example" } });
+    const conversation = await portal.db.conversation.create({ data: { channel: "CHAT", topic: "PAYMENT", language: "en", status: "QUEUED", queuedAt: new Date(), accountId: acme.id, customerUserId: user.id } });
+    const invoice = await portal.db.invoice.findFirstOrThrow({ where: { accountId: norte.id } });
+    const url = `/rep/chat/conversations/${conversation.id}/actions`;
+    expect((await customer.get(url)).status).toBe(403);
+    const posted = await customer.post(url, { intent: "pay_link", invoiceId: invoice.id });
+    expect(posted.status).toBe(403);
+    expect(textOf(await posted.text())).not.toContain(norte.legalName);
+    const anonymous = await portal.browser().post(url, { intent: "pay_link", invoiceId: invoice.id });
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.headers.get("location")).toMatch(/^\/login\?redirectTo=/);
+    // Staff who do not have the conversation may not act on it; an unknown one is 404.
+    const rep = await portal.signedIn("rep3@accounts.example");
+    expect((await rep.get(url)).status).toBe(403);
+    expect((await rep.get("/rep/chat/conversations/nope/actions")).status).toBe(404);
+    expect(await portal.db.message.count({ where: { conversationId: conversation.id } })).toBe(0);
   });
 });

@@ -4,12 +4,12 @@ import { db } from "../../utils/db.server";
 
 /**
  * The account beside a conversation in the rep console: credit position (the same
- * summary as the account page), open disputes, recent invoices and notes.
+ * summary as the account page), open disputes, open promises to pay, recent invoices and notes.
  */
 export async function accountGlance(accountId: string) {
   const summary = await accountSummary(accountId);
   if (!summary) return null;
-  const [openDisputes, invoices, notes] = await Promise.all([
+  const [openDisputes, invoices, notes, promises] = await Promise.all([
     db().dispute.count({ where: { accountId, status: { in: ["OPEN", "IN_REVIEW", "ESCALATED"] } } }),
     db().invoice.findMany({
       where: { accountId },
@@ -18,6 +18,7 @@ export async function accountGlance(accountId: string) {
       select: { id: true, number: true, currency: true, dueOn: true, balanceMinor: true, totalMinor: true, status: true },
     }),
     db().accountNote.findMany({ where: { accountId }, orderBy: { createdAt: "desc" }, take: 3, select: { id: true, kind: true, body: true, createdAt: true } }),
+    db().promiseToPay.findMany({ where: { accountId, status: "OPEN" }, orderBy: [{ promisedFor: "asc" }, { createdAt: "asc" }], take: 5, select: { id: true, amountMinor: true, currency: true, promisedFor: true, note: true } }),
   ]);
   const today = new Date().toISOString().slice(0, 10);
   const open = invoices.filter((i) => i.balanceMinor > 0n && (i.status === "OPEN" || i.status === "PARTIALLY_PAID"));
@@ -34,6 +35,11 @@ export async function accountGlance(accountId: string) {
     summary,
     openDisputes,
     invoices: recent,
+    // Soonest first; a promise whose date has gone by is still open until someone marks it kept or broken.
+    openPromises: promises.map((p) => {
+      const promisedFor = p.promisedFor.toISOString().slice(0, 10);
+      return { id: p.id, amount: { amountMinor: toMinor(p.amountMinor), currency: p.currency }, promisedFor, overdue: promisedFor < today, note: p.note };
+    }),
     notes: notes.map((n) => ({ id: n.id, kind: n.kind, body: n.body.split("\n")[0].slice(0, 200), createdAt: n.createdAt.toISOString() })),
   };
 }

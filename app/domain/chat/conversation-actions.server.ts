@@ -1,0 +1,266 @@
+/**
+ * What a rep does for the customer from inside a conversation: send a pay link for
+ * chosen invoices, log a promise to pay, open a dispute on the customer's behalf,
+ * release a held order. Each action reuses the capability's own domain function (so
+ * authority, audit and validation are the same as on the rep pages) and then tells the
+ * customer in the conversation, in the customer's language.
+ *
+ * Who may act: the rep the conversation is assigned to, or a manager; and only on a
+ * conversation linked to an account (a guest's claimed account number never counts).
+ */
+import crypto from "node:crypto";
+import { z } from "zod";
+import type { Prisma } from "../../generated/prisma/client";
+import { formattingLocale, type Language } from "../../i18n/config";
+import { translatorFor } from "../../i18n/i18n.server";
+import { db } from "../../utils/db.server";
+import { accountSummary } from "../accounts/account-summary.server";
+import type { SessionUser } from "../auth/session.server";
+import { recordAudit } from "../audit/audit.server";
+import { actOnHeldOrder, heldOrdersOf } from "../credit/holds.server";
+import { openDisputeSchema } from "../disputes/dispute-schemas";
+import { openDispute } from "../disputes/disputes.server";
+import { formatMoney, parseMoneyInput, toMinor, type Money } from "../money/money";
+import { announce } from "./chat-events.server";
+import { conversationLanguage, storeMessage } from "./conversations.server";
+import { replyByEmail } from "./email-channel.server";
+
+const id = z.string().min(1).max(64);
+const optionalNote = z.string().trim().max(500, "chat:errors.tooLong").optional().default("");
+/** One id per submitted form: a resent form (a retry, a double click) is done once. */
+const actionId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "chat:actions.errors.unknown").optional();
+
+export const conversationActionSchema = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({
+      intent: z.literal("pay_link"),
+      actionId,
+      invoiceIds: z.array(id).min(1, "chat:actions.errors.chooseInvoices").max(50, "chat:actions.errors.tooManyInvoices"),
+    }),
+    z.object({
+      intent: z.literal("promise"),
+      actionId,
+      amount: z.string().trim().min(1, "chat:actions.errors.amount").max(30, "chat:actions.errors.amount"),
+      promisedFor: z.iso.date({ error: "chat:actions.errors.promiseDate" }),
+      note: optionalNote,
+    }),
+    openDisputeSchema.extend({ intent: z.literal("dispute"), actionId }),
+    z.object({ intent: z.literal("release"), actionId, orderId: id, note: optionalNote }),
+  ],
+  { error: "chat:actions.errors.unknown" },
+);
+
+export type ConversationAction = z.infer<typeof conversationActionSchema>;
+export type ActionIntent = ConversationAction["intent"];
+
+/** Form fields (repeated `invoiceId` / `lineId`) into the shape the schema reads. */
+export function actionInput(form: FormData) {
+  const one = (name: string) => {
+    const v = form.get(name);
+    return typeof v === "string" ? v : undefined;
+  };
+  const many = (name: string) => form.getAll(name).filter((v): v is string => typeof v === "string");
+  return {
+    intent: one("intent"),
+    actionId: one("actionId") || undefined,
+    invoiceIds: [...new Set(many("invoiceId"))],
+    amount: one("amount") ?? "",
+    promisedFor: one("promisedFor"),
+    note: one("note"),
+    invoiceId: one("invoiceId"),
+    reason: one("reason"),
+    scope: one("scope") ?? "invoice",
+    lineIds: many("lineId"),
+    message: one("message"),
+    orderId: one("orderId"),
+  };
+}
+
+export type Refusal = { ok: false; status: 400 | 403 | 404 | 409; error: string; level?: string | null; fieldErrors?: Record<string, string> };
+export type ActionOutcome = { ok: true; intent: ActionIntent; done: string } | Refusal;
+
+type Actable = Prisma.ConversationGetPayload<{ include: { account: { select: { id: true; number: true; currency: true } } } }> & { accountId: string };
+
+const refuse = (status: Refusal["status"], error: string, extra: Partial<Refusal> = {}): Refusal => ({ ok: false, status, error, ...extra });
+
+/**
+ * The conversation, if this rep may act on it. Someone else's chat is "not yours" (403),
+ * a missing one 404, a closed one or one without an account 409.
+ */
+async function actable(rep: SessionUser, conversationId: string): Promise<{ ok: true; conversation: Actable } | Refusal> {
+  const conversation = await db().conversation.findUnique({ where: { id: conversationId }, include: { account: { select: { id: true, number: true, currency: true } } } });
+  if (!conversation) return refuse(404, "chat:errors.notFound");
+  if (rep.role !== "MANAGER" && conversation.assignedRepId !== rep.id) return refuse(403, "chat:errors.notYours");
+  if (conversation.status === "CLOSED") return refuse(409, "chat:errors.closed");
+  if (!conversation.accountId || !conversation.account) return refuse(409, "chat:actions.errors.noAccount");
+  return { ok: true, conversation: conversation as Actable };
+}
+
+/** What the Act panel offers: the account's open invoices (with lines, for a dispute) and held orders. */
+export async function conversationActionChoices(rep: SessionUser, conversationId: string) {
+  const found = await actable(rep, conversationId);
+  if (!found.ok) return found;
+  const { accountId, account } = found.conversation;
+  const [invoices, heldOrders] = await Promise.all([
+    db().invoice.findMany({
+      where: { accountId, status: { in: ["OPEN", "PARTIALLY_PAID"] }, balanceMinor: { gt: 0n } },
+      orderBy: [{ dueOn: "asc" }, { id: "asc" }],
+      take: 100,
+      select: { id: true, number: true, currency: true, dueOn: true, balanceMinor: true, lines: { orderBy: { lineNo: "asc" }, select: { id: true, lineNo: true, description: true, amountMinor: true } } },
+    }),
+    heldOrdersOf(accountId),
+  ]);
+  return {
+    ok: true as const,
+    currency: account!.currency,
+    invoices: invoices.map((i) => ({
+      id: i.id,
+      number: i.number,
+      dueOn: i.dueOn.toISOString().slice(0, 10),
+      balance: { amountMinor: toMinor(i.balanceMinor), currency: i.currency },
+      lines: i.lines.map((l) => ({ id: l.id, lineNo: l.lineNo, description: l.description, amount: { amountMinor: toMinor(l.amountMinor), currency: i.currency } })),
+    })),
+    heldOrders,
+  };
+}
+
+export type ConversationActionChoices = Extract<Awaited<ReturnType<typeof conversationActionChoices>>, { ok: true }>;
+
+/**
+ * Runs one action. `locale` is the rep's (amounts are typed the way the rep writes
+ * numbers); `origin` is the portal's public address for the links sent to the customer.
+ */
+export async function actOnConversation(rep: SessionUser, conversationId: string, action: ConversationAction, context: { locale: string; origin: string }): Promise<ActionOutcome> {
+  const found = await actable(rep, conversationId);
+  if (!found.ok) return found;
+  const conversation = found.conversation;
+  // The message is the action's receipt: if this form's message exists, the action was done.
+  const clientMessageId = `action-${action.actionId ?? crypto.randomUUID()}`;
+  const done = { ok: true as const, intent: action.intent, done: `chat:actions.done.${action.intent}` };
+  if (action.actionId && (await db().message.findUnique({ where: { conversationId_clientMessageId: { conversationId, clientMessageId } }, select: { seq: true } }))) return done;
+  const outcome = await (action.intent === "pay_link"
+    ? sendPayLink(rep, conversation, action, context)
+    : action.intent === "promise"
+      ? logPromise(rep, conversation, action, context)
+      : action.intent === "dispute"
+        ? disputeForCustomer(rep, conversation, action, context)
+        : releaseOrder(rep, conversation, action));
+  if (!outcome.ok) return outcome;
+  await tellCustomer(rep, conversation, outcome.message, clientMessageId);
+  return done;
+}
+
+type Step = { ok: true; message: (t: Awaited<ReturnType<typeof translatorFor>>, language: Language) => string } | Refusal;
+
+async function sendPayLink(rep: SessionUser, conversation: Actable, action: Extract<ConversationAction, { intent: "pay_link" }>, context: { origin: string }): Promise<Step> {
+  const invoices = await db().invoice.findMany({
+    where: { id: { in: action.invoiceIds }, accountId: conversation.accountId },
+    orderBy: [{ dueOn: "asc" }, { id: "asc" }],
+    select: { id: true, number: true, currency: true, status: true, balanceMinor: true },
+  });
+  // Another account's invoice looks exactly like one that cannot be paid.
+  if (invoices.length !== action.invoiceIds.length) return refuse(400, "chat:actions.errors.invoiceNotPayable");
+  if (invoices.some((i) => (i.status !== "OPEN" && i.status !== "PARTIALLY_PAID") || i.balanceMinor <= 0n)) return refuse(400, "chat:actions.errors.invoiceNotPayable");
+  const currency = invoices[0].currency;
+  if (invoices.some((i) => i.currency !== currency)) return refuse(400, "chat:actions.errors.oneCurrency");
+  const total: Money = { amountMinor: invoices.reduce((s, i) => s + toMinor(i.balanceMinor), 0), currency };
+  const query = new URLSearchParams([["currency", currency], ...invoices.map((i) => ["invoice", i.id])]);
+  const url = `${context.origin}/pay?${query}`;
+  await recordAudit({ actorId: rep.id, accountId: conversation.accountId, entity: "Conversation", entityId: conversation.id, action: "chat.pay_link_sent", after: { invoiceIds: invoices.map((i) => i.id), totalMinor: total.amountMinor, currency } });
+  return {
+    ok: true,
+    message: (t, language) => t("chat:actions.messages.payLink", { count: invoices.length, invoices: invoices.map((i) => i.number).join(", "), total: formatMoney(total, formattingLocale(language)), url }),
+  };
+}
+
+/** Today somewhere on Earth (UTC-12): a promise for a date that has not yet passed anywhere is not in the past. */
+function earliestToday(): string {
+  return new Date(Date.now() - 12 * 3600_000).toISOString().slice(0, 10);
+}
+
+function longDate(date: string, language: string) {
+  return new Intl.DateTimeFormat(formattingLocale(language), { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${date}T00:00:00Z`));
+}
+
+async function logPromise(rep: SessionUser, conversation: Actable, action: Extract<ConversationAction, { intent: "promise" }>, context: { locale: string }): Promise<Step> {
+  const currency = conversation.account!.currency;
+  const amountMinor = parseMoneyInput(action.amount, currency, context.locale);
+  if (amountMinor === null || amountMinor <= 0) return refuse(400, "chat:actions.errors.amount", { fieldErrors: { amount: "chat:actions.errors.amount" } });
+  const summary = await accountSummary(conversation.accountId);
+  // A promise larger than everything owed is a typo, not a promise.
+  if (!summary || amountMinor > summary.openBalance.amountMinor) return refuse(400, "chat:actions.errors.promiseTooHigh", { fieldErrors: { amount: "chat:actions.errors.promiseTooHigh" } });
+  if (action.promisedFor < earliestToday()) return refuse(400, "chat:actions.errors.promisePast", { fieldErrors: { promisedFor: "chat:actions.errors.promisePast" } });
+  const latest = new Date(Date.now() + 366 * 86400_000).toISOString().slice(0, 10);
+  if (action.promisedFor > latest) return refuse(400, "chat:actions.errors.promiseTooFar", { fieldErrors: { promisedFor: "chat:actions.errors.promiseTooFar" } });
+
+  const amount: Money = { amountMinor, currency };
+  // Account notes are the team's record and are written in English, like the other notes.
+  const en = await translatorFor("en");
+  await db().$transaction(async (tx) => {
+    const promise = await tx.promiseToPay.create({
+      data: { accountId: conversation.accountId, amountMinor: BigInt(amountMinor), currency, promisedFor: new Date(`${action.promisedFor}T00:00:00Z`), note: action.note || null, createdById: rep.id },
+    });
+    await tx.accountNote.create({
+      data: {
+        accountId: conversation.accountId,
+        authorId: rep.id,
+        kind: "promise_to_pay",
+        body: [en("chat:actions.note.promise", { amount: formatMoney(amount, "en-US"), date: action.promisedFor }), action.note].filter(Boolean).join("\n"),
+      },
+    });
+    await recordAudit(
+      { actorId: rep.id, accountId: conversation.accountId, entity: "PromiseToPay", entityId: promise.id, action: "promise_logged", after: { amountMinor, currency, promisedFor: action.promisedFor, note: action.note, conversationId: conversation.id } },
+      tx,
+    );
+  });
+  return { ok: true, message: (t, language) => t("chat:actions.messages.promise", { amount: formatMoney(amount, formattingLocale(language)), date: longDate(action.promisedFor, language) }) };
+}
+
+async function disputeForCustomer(rep: SessionUser, conversation: Actable, action: Extract<ConversationAction, { intent: "dispute" }>, context: { locale: string; origin: string }): Promise<Step> {
+  // openDispute reads a form (the customer's page posts one); hand it the same fields.
+  const form = new FormData();
+  form.set("invoiceId", action.invoiceId);
+  form.set("reason", action.reason);
+  form.set("scope", action.scope);
+  for (const line of action.lineIds) form.append("lineId", line);
+  form.set("amount", action.amount);
+  form.set("message", action.message);
+  const result = await openDispute({ accountId: conversation.accountId, userId: rep.id, language: conversation.language, locale: context.locale, form, files: [] });
+  if (!result.ok) return refuse(400, result.errors.form ?? "chat:actions.errors.checkFields", { fieldErrors: result.errors });
+  const dispute = await db().dispute.findUniqueOrThrow({ where: { id: result.value.id }, select: { id: true, number: true, amountMinor: true, currency: true, invoice: { select: { number: true } } } });
+  return {
+    ok: true,
+    message: (t, language) =>
+      t("chat:actions.messages.dispute", {
+        number: dispute.number,
+        invoice: dispute.invoice.number,
+        amount: formatMoney({ amountMinor: toMinor(dispute.amountMinor), currency: dispute.currency }, formattingLocale(language)),
+        url: `${context.origin}/disputes/${dispute.id}`,
+      }),
+  };
+}
+
+async function releaseOrder(rep: SessionUser, conversation: Actable, action: Extract<ConversationAction, { intent: "release" }>): Promise<Step> {
+  const order = await db().order.findUnique({ where: { id: action.orderId }, select: { accountId: true, number: true } });
+  // An order of another account is not reachable from this conversation.
+  if (!order || order.accountId !== conversation.accountId) return refuse(404, "credit:heldWork.errors.not_found");
+  const result = await actOnHeldOrder(rep, action.orderId, "release", action.note);
+  if (!result.ok) return refuse(result.error === "not_found" ? 404 : result.error === "over_authority" ? 403 : 409, `credit:heldWork.errors.${result.error}`, { level: result.requiredLevel ?? null });
+  return { ok: true, message: (t) => t("chat:actions.messages.released", { order: order.number }) };
+}
+
+/**
+ * Posts what was done into the conversation as the rep, in the customer's language, and
+ * announces it so the socket layer delivers it live (email conversations are mailed, as
+ * every rep reply there is).
+ */
+async function tellCustomer(rep: SessionUser, conversation: Actable, compose: (t: Awaited<ReturnType<typeof translatorFor>>, language: Language) => string, clientMessageId: string) {
+  const language = conversationLanguage(conversation.language);
+  const body = compose(await translatorFor(language), language);
+  const message =
+    conversation.channel === "EMAIL"
+      ? await replyByEmail(conversation.id, { id: rep.id, name: rep.name }, body, clientMessageId)
+      : (await storeMessage({ conversationId: conversation.id, authorKind: "REP", authorId: rep.id, body, clientMessageId })).message;
+  if (message) announce({ type: "message", conversationId: conversation.id, seq: message.seq.toString() });
+}

@@ -1,0 +1,74 @@
+import { expect, test } from "@playwright/test";
+import { expectAccessible, signIn } from "./support";
+
+test.beforeAll(async ({ browser }) => {
+  // Live chat is offered by each team's calendar; open it around the clock so the
+  // flow below does not depend on the time of day the suite runs.
+  const context = await browser.newContext({ locale: "en-US" });
+  const page = await context.newPage();
+  await signIn(page, "manager@accounts.example");
+  await page.goto("/rep/chat/hours");
+  for (const team of ["English team", "Spanish team"]) {
+    const form = page.getByRole("region", { name: team });
+    for (const day of ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]) await form.getByLabel(day).check();
+    await form.getByLabel("Opens at (HH:MM)").fill("00:00");
+    await form.getByLabel(/^Closes at/).fill("24:00");
+    await form.getByLabel(/^Holidays/).fill("");
+    await form.getByRole("button", { name: "Save hours" }).click();
+    await expect(page.getByRole("region", { name: team }).getByText("Hours saved.")).toBeVisible();
+  }
+  await context.close();
+});
+
+test("the rep sends a pay link from the conversation; the Spanish customer gets it in Spanish, follows it and pays in the sandbox", async ({ browser }) => {
+  // Opening the console is enough to be online. The bilingual rep works in English; the customer reads Spanish.
+  const repContext = await browser.newContext({ locale: "en-US" });
+  const rep = await repContext.newPage();
+  await signIn(rep, "rep3@accounts.example");
+  await rep.goto("/rep/chat");
+  await expect(rep.getByLabel("Status")).toHaveValue("ONLINE");
+
+  const customerContext = await browser.newContext({ locale: "es-MX" });
+  const customer = await customerContext.newPage();
+  await signIn(customer, "cxp@distnorte.example");
+  await customer.getByRole("button", { name: "Chatear con Cuentas de Clientes" }).click();
+  await customer.getByLabel("¿De qué se trata?").selectOption("PAYMENT");
+  await customer.getByRole("button", { name: "Iniciar chat" }).click();
+  await expect(customer.getByTestId("chat-status")).toHaveText("Le atiende Carlos.");
+
+  await rep.getByTestId("inbox-mine").getByRole("button", { name: "Lucía Hernández" }).click();
+  const conversation = rep.getByTestId("rep-conversation");
+  const act = conversation.getByTestId("act-panel");
+  await act.getByText("Send a pay link").click();
+  const firstInvoice = act.getByRole("group", { name: "Open invoices to include (one currency)" }).getByRole("checkbox").first();
+  const invoiceLabel = (await act.getByRole("group", { name: "Open invoices to include (one currency)" }).locator("label").first().innerText()).trim();
+  const invoiceNumber = invoiceLabel.split(" · ")[0];
+  await firstInvoice.check();
+  await expectAccessible(rep);
+
+  // Nothing chosen is refused inline, in the rep's language, and nothing is sent.
+  await firstInvoice.uncheck();
+  await act.getByRole("button", { name: "Send pay link" }).click();
+  await expect(act.getByText("Choose at least one open invoice.")).toBeVisible();
+  await firstInvoice.check();
+  await act.getByRole("button", { name: "Send pay link" }).click();
+  await expect(act.getByText("Pay link sent to the customer.")).toBeVisible();
+  await expect(conversation.getByText(`Le comparto una liga segura para pagar la factura ${invoiceNumber}`)).toBeVisible();
+
+  // The customer reads it in Spanish, with the amount as they write it, and follows the link.
+  const message = customer.getByTestId("chat-message").filter({ hasText: "Le comparto una liga segura para pagar la factura" });
+  await expect(message).toContainText(`Le comparto una liga segura para pagar la factura ${invoiceNumber} ($`);
+  await message.getByRole("link").click();
+  await expect(customer).toHaveURL(/\/pay\?currency=MXN&invoice=/);
+  await expect(customer.getByRole("heading", { name: "Pagar facturas" })).toBeVisible();
+  const row = customer.getByTestId(`pay-row-${invoiceNumber}`);
+  await expect(row.getByRole("checkbox")).toBeChecked();
+  await customer.getByRole("button", { name: "Continuar al pago" }).click();
+
+  await expect(customer.getByText("SANDBOX — modo de prueba de Stripe. No se mueve dinero real.")).toBeVisible();
+  await customer.getByRole("button", { name: /^Pagar .* \(sandbox\)$/ }).click();
+  await expect(customer.getByText("Gracias, recibimos su pago.", { exact: false })).toBeVisible();
+
+  await customerContext.close();
+  await repContext.close();
+});
