@@ -154,8 +154,13 @@ describe("guests on the help page", () => {
     const socket = await open(browser);
     const assigned = new Promise((resolve) => socket.on("conversation:status", (s: Any) => s.state === "assigned" && resolve(s)));
     const joined = await socket.emitWithAck("conversation:join", { conversationId: conversation.id });
-    expect(joined.data.status).toMatchObject({ state: "queued", position: 2 });
-    expect(await assigned).toMatchObject({ conversationId: conversation.id, state: "assigned", repName: "Alice" });
+    // On a server database the follow-up pass can finish before the join answers.
+    if (joined.data.status.state === "queued") {
+      expect(joined.data.status.position).toBe(2);
+      expect(await assigned).toMatchObject({ conversationId: conversation.id, state: "assigned", repName: "Alice" });
+    } else {
+      expect(joined.data.status).toMatchObject({ state: "assigned", repName: "Alice" });
+    }
     const rows = await portal.db.conversation.findMany({ where: { id: { in: [earlier.id, conversation.id] } }, orderBy: { assignedAt: "asc" } });
     expect(rows.map((r) => [r.id, r.status, r.assignedRepId])).toEqual([
       [earlier.id, "ASSIGNED", ids.rep1],
