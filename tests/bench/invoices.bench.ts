@@ -35,12 +35,18 @@ function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-async function measure(label: string, url: string, headers: Record<string, string>) {
+/**
+ * `pathFor(i)`, when given, makes request i ask for its own URL: pages that the page
+ * cache has never seen, so every one is rendered from the database.
+ */
+async function measure(label: string, url: string, headers: Record<string, string>, pathFor?: (i: number) => string) {
+  let counter = 0;
+  const requests = pathFor ? [{ setupRequest: (req: { path: string }) => ({ ...req, path: pathFor(counter++) }) }] : undefined;
   // A short warm-up so JIT and caches are in the state a running server is in.
-  await autocannon({ url, connections: CONNECTIONS, duration: 2, headers });
+  await autocannon({ url, connections: CONNECTIONS, duration: 2, headers, requests } as Parameters<typeof autocannon>[0]);
   const times: number[] = [];
   let non200 = 0;
-  const instance = autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers });
+  const instance = autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers, requests } as Parameters<typeof autocannon>[0]);
   instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
     times.push(ms);
     if (status !== 200) non200++;
@@ -175,16 +181,20 @@ async function run(kind: "pglite" | "postgres") {
       if (check.status !== 200 || !html.includes(number.slice(4))) throw new Error(`invoice list answered ${check.status} without the account's invoices`);
     }
     const auth = { cookie };
-    const pages: [string, string, Record<string, string>][] = [
+    // 200 pages x 4 sorts x 2 directions = 1,600 distinct lists, more than one run asks for.
+    const SORTS = ["dueOn", "issuedOn", "number", "balance"];
+    const uncached = (i: number) => `/invoices?sort=${SORTS[Math.floor(i / 200) % 4]}&dir=${Math.floor(i / 800) % 2 ? "asc" : "desc"}&page=${1 + (i % 200)}`;
+    const pages: [string, string, Record<string, string>, ((i: number) => string)?][] = [
       ["bare page (/healthz)", `${base}/healthz`, {}],
       ["bare page (/login, rendered)", `${base}/login`, {}],
       ["signed-in page (/account)", `${base}/account`, auth],
       ["invoices, first page", `${base}/invoices`, auth],
       ["invoices, filtered + search", filtered, auth],
+      ["invoices, new page+sort each request (never cached)", `${base}/invoices`, auth, uncached],
     ];
     console.log(`${kind}, account ${number} with ${count} invoices; ${CONNECTIONS} concurrent connections, ${SECONDS} s each, same server, same run:`);
     const rows = [];
-    for (const [label, target, headers] of pages) rows.push(await measure(label, target, headers));
+    for (const [label, target, headers, pathFor] of pages) rows.push(await measure(label, target, headers, pathFor));
     console.table(rows);
   } finally {
     child.kill("SIGTERM");
