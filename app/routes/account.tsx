@@ -59,8 +59,10 @@ export default function AccountHome({ loaderData }: Route.ComponentProps) {
             <dd>{f.number(summary.heldOrderCount)}</dd>
             <dt>{t("figures.openInvoices")}</dt>
             <dd>{f.number(summary.openInvoiceCount)}</dd>
-            <dt>{t("figures.disputed")}</dt>
-            <dd>{f.money(summary.disputed)}</dd>
+            <dt>{t("figures.unapplied")}</dt>
+            <dd data-testid="fact-unapplied">{f.money(summary.unapplied)}</dd>
+            <dt>{t("figures.balance")}</dt>
+            <dd data-testid="fact-balance">{f.money(summary.balance)}</dd>
           </dl>
         </section>
       </div>

@@ -1,0 +1,106 @@
+/**
+ * Ledger gaps: money under an open dispute is kept out of past due, aging and the
+ * collections counts (and shown apart as "in dispute"); unapplied payments are on the
+ * statement so its closing balance is the account's balance.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatMoney } from "../../app/domain/money/money";
+import { startPortal, textOf, type Browser, type TestPortal } from "../support/portal";
+
+let portal: TestPortal;
+let pacific: { id: string };
+let customer: Browser;
+const usd = (amountMinor: number, locale = "en-US") => formatMoney({ amountMinor, currency: "USD" }, locale).replace(/\u00a0/g, " ");
+
+beforeAll(async () => {
+  portal = await startPortal();
+  pacific = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1004" } });
+  customer = await portal.signedIn("billing@pacificcoast.example");
+});
+afterAll(async () => {
+  await portal?.close();
+});
+
+/** The value shown in one figure tile (data-testid="figure-<id>"). */
+function figure(html: string, id: string): string {
+  const match = html.match(new RegExp(`data-testid="figure-${id}"[\\s\\S]*?class="figure-value">([^<]*)<`));
+  if (!match) throw new Error(`no figure ${id}`);
+  return match[1].replace(/&nbsp;|\u00a0/g, " ");
+}
+
+function agingRow(html: string, id: string): string {
+  const match = html.match(new RegExp(`<tr[^>]*data-testid="aging-${id}"[\\s\\S]*?</tr>`));
+  if (!match) throw new Error(`no aging row ${id}`);
+  return textOf(match[0]).trim();
+}
+
+const OPEN = ["OPEN", "IN_REVIEW", "ESCALATED"] as const;
+
+/** Past-due invoices of the account with part of their balance not yet disputed, oldest first. */
+async function undisputedPastDue() {
+  const invoices = await portal.db.invoice.findMany({
+    where: { accountId: pacific.id, status: { in: ["OPEN", "PARTIALLY_PAID"] }, balanceMinor: { gt: 0 }, dueOn: { lt: new Date(new Date().toISOString().slice(0, 10)) } },
+    orderBy: [{ dueOn: "asc" }, { id: "asc" }],
+    include: { disputes: { where: { status: { in: [...OPEN] } } } },
+  });
+  return invoices
+    .map((i) => ({ ...i, undisputedMinor: Number(i.balanceMinor) - i.disputes.reduce((s, d) => s + Number(d.amountMinor), 0) }))
+    .filter((i) => i.undisputedMinor > 0);
+}
+
+async function disputeWholeInvoice(invoiceId: string, amountMinor?: number) {
+  const form = new FormData();
+  const amount = amountMinor === undefined ? "" : (amountMinor / 100).toFixed(2);
+  for (const [k, v] of Object.entries({ invoiceId, reason: "PRICING", scope: "invoice", amount, message: "The unit price is not the one we agreed." })) form.append(k, v);
+  const res = await customer.request(`/disputes/new?invoice=${invoiceId}`, { method: "POST", body: form });
+  expect(res.status).toBe(302);
+}
+
+describe("an open dispute is not past-due pressure", () => {
+  it("moves the disputed balance from past due and its aging bucket to 'in dispute', in English and Spanish", async () => {
+    const before = (await customer.page("/account")).html;
+    const invoice = (await undisputedPastDue()).find((i) => i.disputes.length === 0)!;
+    expect(invoice).toBeTruthy();
+    const balance = Number(invoice.balanceMinor);
+    const parse = (s: string) => Math.round(Number(s.replace(/[^0-9.-]/g, "")) * 100);
+    const pastDueBefore = parse(figure(before, "pastDue"));
+    const inDisputeBefore = parse(figure(before, "inDispute"));
+    const openBefore = figure(before, "openBalance");
+
+    await disputeWholeInvoice(invoice.id);
+
+    const after = (await customer.page("/account")).html;
+    expect(figure(after, "pastDue")).toBe(usd(pastDueBefore - balance));
+    expect(figure(after, "inDispute")).toBe(usd(inDisputeBefore + balance));
+    // Still owed: the open balance does not change, it is only reported apart.
+    expect(figure(after, "openBalance")).toBe(openBefore);
+    expect(agingRow(after, "inDispute")).toBe(`In dispute (not aged) ${usd(inDisputeBefore + balance)}`);
+    expect(textOf(after)).toContain("Not past due while the dispute is open");
+
+    // The rep sees the same on the account 360, in Spanish for a Spanish-speaking rep.
+    const rep = await portal.signedIn("rep2@accounts.example");
+    const repPage = (await rep.page(`/rep/accounts/${pacific.id}`)).html;
+    expect(figure(repPage, "pastDue")).toBe(usd(pastDueBefore - balance, "es-MX"));
+    expect(figure(repPage, "inDispute")).toBe(usd(inDisputeBefore + balance, "es-MX"));
+    expect(agingRow(repPage, "inDispute")).toBe(`En aclaración (no se considera vencido) ${usd(inDisputeBefore + balance, "es-MX")}`);
+
+    // The console's account glance does not flag the disputed invoice as past due.
+    const glance = await (await rep.get(`/rep/chat/accounts/${pacific.id}`)).json();
+    expect(glance.summary.pastDue.amountMinor).toBe(pastDueBefore - balance);
+    const row = glance.invoices.find((i: { number: string }) => i.number === invoice.number);
+    expect(row.pastDue).toBe(false);
+    expect(row.inDispute.amountMinor).toBe(balance);
+  });
+
+  it("takes an account whose whole past-due balance is disputed off the rep's past-due count", async () => {
+    const rep = await portal.signedIn("rep1@accounts.example");
+    const count = () => rep.page("/rep").then((p) => Number(textOf(p.html).match(/Accounts past due (\d+)/)?.[1]));
+    const before = await count();
+    expect(before).toBeGreaterThan(0);
+    for (const invoice of await undisputedPastDue()) await disputeWholeInvoice(invoice.id, invoice.undisputedMinor);
+    expect(await count()).toBe(before - 1);
+    const page = (await customer.page("/account")).html;
+    expect(figure(page, "pastDue")).toBe(usd(0));
+    for (const bucket of ["days1to30", "days31to60", "days61to90", "over90"]) expect(agingRow(page, bucket)).toMatch(/\$0\.00$/);
+  });
+});
