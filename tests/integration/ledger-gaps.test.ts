@@ -3,6 +3,10 @@
  * collections counts (and shown apart as "in dispute"); unapplied payments are on the
  * statement so its closing balance is the account's balance.
  */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatMoney } from "../../app/domain/money/money";
 import { startPortal, textOf, type Browser, type TestPortal } from "../support/portal";
@@ -102,5 +106,79 @@ describe("an open dispute is not past-due pressure", () => {
     const page = (await customer.page("/account")).html;
     expect(figure(page, "pastDue")).toBe(usd(0));
     for (const bucket of ["days1to30", "days31to60", "days61to90", "over90"]) expect(agingRow(page, bucket)).toMatch(/\$0\.00$/);
+  });
+});
+
+describe("unapplied cash on the statement", () => {
+  /** The sandbox's per-install webhook secret, kept beside the upload folder. */
+  const sandboxSecret = () => fs.readFileSync(path.join(os.tmpdir(), "stripe-sandbox-webhook-secret"), "utf8").trim();
+
+  it("shows a payment received but not applied, and closes at the account's balance (page, CSV, PDF)", async () => {
+    const acmeCustomer = await portal.signedIn("ap@acme-industrial.example");
+    const acme = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1001" } });
+    const inv = await portal.db.invoice.findFirstOrThrow({ where: { accountId: acme.id, status: "OPEN", disputes: { none: {} } }, orderBy: { dueOn: "asc" } });
+    // The customer starts paying one invoice; the bank sends a different amount, so nothing is applied.
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec((await acmeCustomer.page("/pay")).html)![1];
+    const started = await acmeCustomer.request("/pay", {
+      method: "POST",
+      body: new URLSearchParams({ idempotencyKey: key, currency: "USD", invoiceId: inv.id, [`amount-${inv.id}`]: (Number(inv.balanceMinor) / 100).toFixed(2) }),
+    });
+    expect(started.status).toBe(302);
+    const payment = await portal.db.payment.findFirstOrThrow({ where: { checkoutSessionId: started.headers.get("location")!.split("/").pop()! } });
+    const received = 123_45;
+    const payload = JSON.stringify({
+      id: "evt_unapplied_statement", object: "event", type: "checkout.session.completed",
+      data: { object: { id: payment.checkoutSessionId, object: "checkout.session", payment_status: "paid", amount_total: received, currency: "usd", payment_intent: "pi_unapplied_statement", metadata: { paymentId: payment.id } } },
+    });
+    const webhook = await fetch(`${portal.url}/webhooks/stripe`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Stripe-Signature": Stripe.webhooks.generateTestHeaderString({ payload, secret: sandboxSecret() }) },
+      body: payload,
+    });
+    expect(webhook.status).toBe(200);
+    expect((await portal.db.payment.findUniqueOrThrow({ where: { id: payment.id } })).unappliedMinor).toBe(BigInt(received));
+
+    const open = await portal.db.invoice.aggregate({ where: { accountId: acme.id, status: { in: ["OPEN", "PARTIALLY_PAID"] } }, _sum: { balanceMinor: true } });
+    const unapplied = await portal.db.payment.aggregate({ where: { accountId: acme.id }, _sum: { unappliedMinor: true } });
+    const accountBalance = Number(open._sum.balanceMinor) - Number(unapplied._sum.unappliedMinor);
+    expect(Number(unapplied._sum.unappliedMinor)).toBeGreaterThanOrEqual(received);
+
+    // The account page states the balance net of unapplied payments.
+    const home = textOf((await acmeCustomer.page("/account")).html);
+    expect(home).toContain(`Payments not yet applied ${usd(Number(unapplied._sum.unappliedMinor))}`);
+    expect(home).toContain(`Balance after unapplied payments ${usd(accountBalance)}`);
+
+    // Seeded early payments can carry a future date: take the range to the end of the ledger.
+    const range = "from=2020-01-01&to=2099-12-31";
+    const page = await acmeCustomer.page(`/statement?${range}`);
+    const text = textOf(page.html);
+    expect(text).toContain(`Unapplied payment ${payment.id} ${usd(received)}`);
+    expect(text).toContain(`Includes ${usd(Number(unapplied._sum.unappliedMinor))} in payments received and not yet applied to an invoice`);
+    expect(textOf(page.html.match(/data-testid="closing-USD"[^>]*>[^<]*</)![0])).toContain(usd(accountBalance));
+
+    const csv = (await (await acmeCustomer.get(`/statement.csv?${range}`)).text()).replace(/^\uFEFF/, "").trim().split("\r\n");
+    const line = csv.find((r) => r.includes(payment.id))!.split(",");
+    expect(line[2]).toBe("Unapplied payment");
+    expect(line[6]).toBe("123.45");
+    const closing = csv.at(-1)!.split(",");
+    expect(closing[2]).toBe("Closing balance");
+    expect(Math.round(Number(closing[7]) * 100)).toBe(accountBalance);
+
+    const pdf = await acmeCustomer.get(`/statement.pdf?${range}`);
+    expect(pdf.status).toBe(200);
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
+
+    // A range that starts after the payment carries it in the opening balance: ranges chain.
+    const day = (await portal.db.payment.findUniqueOrThrow({ where: { id: payment.id } })).receivedAt!.toISOString().slice(0, 10);
+    const before = (await (await acmeCustomer.get(`/statement.csv?from=2020-01-01&to=${day}`)).text()).trim().split("\r\n").at(-1)!.split(",")[7];
+    const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const after = (await (await acmeCustomer.get(`/statement.csv?from=${next}&to=2099-12-31`)).text()).replace(/^\uFEFF/, "").trim().split("\r\n");
+    expect(after[1].split(",")[7]).toBe(before);
+    expect(after.some((r) => r.includes(payment.id))).toBe(false);
+
+    // In Spanish, the same line is named for a Spanish reader.
+    await acmeCustomer.post("/set-language", { language: "es", redirectTo: "/statement" });
+    expect(textOf((await acmeCustomer.page(`/statement?${range}`)).html)).toContain(`Pago sin aplicar ${payment.id}`);
+    await acmeCustomer.post("/set-language", { language: "en", redirectTo: "/statement" });
   });
 });

@@ -1,15 +1,21 @@
 /**
  * Statement of account for a date range: opening balance, every invoice, payment
- * applied and adjustment in the range, running balance, closing balance — per
- * currency, from the same rows that keep invoice balances (so the closing balance
- * for today equals the open balance).
+ * applied and adjustment in the range, and payments received but not applied to any
+ * invoice, with running and closing balances per currency. Built from the same rows
+ * that keep invoice and payment balances, so the closing balance for today is the
+ * account's balance: open invoices less unapplied cash.
+ *
+ * Unapplied cash is credited on the day the payment was received, for the amount that
+ * is unapplied now; when a rep later applies it, that money shows as applied on the
+ * day it was applied instead, so every range still adds up.
  */
 import { z } from "zod";
 import { db } from "../../utils/db.server";
 import { toMinor } from "../money/money";
 
-export type StatementLine = { date: string; kind: "invoice" | "payment" | "credit" | "debit"; reference: string; po: string | null; debitMinor: number; creditMinor: number; balanceMinor: number };
-export type StatementSection = { currency: string; openingMinor: number; closingMinor: number; lines: StatementLine[] };
+export type StatementLine = { date: string; kind: "invoice" | "payment" | "unapplied" | "credit" | "debit"; reference: string; po: string | null; debitMinor: number; creditMinor: number; balanceMinor: number };
+/** `unappliedMinor`: payments received by the end of the range and still not applied, already inside the closing balance. */
+export type StatementSection = { currency: string; openingMinor: number; closingMinor: number; unappliedMinor: number; lines: StatementLine[] };
 export type Statement = { account: { number: string; legalName: string }; from: string; to: string; sections: StatementSection[] };
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((v) => !Number.isNaN(Date.parse(v)));
@@ -26,7 +32,7 @@ export async function statementFor(accountId: string, range: { from: string; to:
   const from = new Date(`${range.from}T00:00:00Z`);
   const end = new Date(Date.parse(`${range.to}T00:00:00Z`) + 86_400_000); // exclusive
   const account = await db().account.findUniqueOrThrow({ where: { id: accountId }, select: { number: true, legalName: true } });
-  const [invoicesBefore, allocBefore, adjBefore, invoices, allocations, adjustments] = await Promise.all([
+  const [invoicesBefore, allocBefore, adjBefore, invoices, allocations, adjustments, unapplied] = await Promise.all([
     db().invoice.groupBy({ by: ["currency"], where: { accountId, issuedOn: { lt: from }, status: { not: "VOID" } }, _sum: { totalMinor: true } }),
     db().$queryRaw<{ currency: string; sum: bigint }[]>`
       SELECT i.currency, COALESCE(SUM(a."amountMinor"), 0)::bigint AS sum FROM "PaymentAllocation" a JOIN "Invoice" i ON i.id = a."invoiceId"
@@ -35,12 +41,19 @@ export async function statementFor(accountId: string, range: { from: string; to:
     db().invoice.findMany({ where: { accountId, issuedOn: { gte: from, lt: end }, status: { not: "VOID" } }, orderBy: [{ issuedOn: "asc" }, { number: "asc" }], select: { number: true, poNumber: true, issuedOn: true, currency: true, totalMinor: true } }),
     db().paymentAllocation.findMany({ where: { invoice: { accountId }, createdAt: { gte: from, lt: end } }, orderBy: { createdAt: "asc" }, select: { paymentId: true, amountMinor: true, createdAt: true, invoice: { select: { number: true, currency: true } } } }),
     db().adjustment.findMany({ where: { accountId, status: "POSTED", postedAt: { gte: from, lt: end } }, orderBy: { postedAt: "asc" }, select: { number: true, kind: true, amountMinor: true, currency: true, postedAt: true, invoice: { select: { number: true } } } }),
+    db().payment.findMany({
+      where: { accountId, unappliedMinor: { gt: 0 }, OR: [{ receivedAt: { lt: end } }, { receivedAt: null, createdAt: { lt: end } }] },
+      select: { id: true, currency: true, unappliedMinor: true, receivedAt: true, createdAt: true },
+    }).then((rows) => rows.map((p) => ({ ...p, on: p.receivedAt ?? p.createdAt }))),
   ]);
   const opening = new Map<string, number>();
   const add = (currency: string, amount: number) => opening.set(currency, (opening.get(currency) ?? 0) + amount);
   for (const r of invoicesBefore) add(r.currency, toMinor(r._sum.totalMinor));
   for (const r of allocBefore) add(r.currency, -toMinor(r.sum));
   for (const r of adjBefore) add(r.currency, (r.kind === "DEBIT_MEMO" ? 1 : -1) * toMinor(r._sum.amountMinor));
+  for (const p of unapplied) if (p.on < from) add(p.currency, -toMinor(p.unappliedMinor));
+  const unappliedBy = new Map<string, number>();
+  for (const p of unapplied) unappliedBy.set(p.currency, (unappliedBy.get(p.currency) ?? 0) + toMinor(p.unappliedMinor));
 
   type Raw = Omit<StatementLine, "balanceMinor"> & { currency: string; at: number };
   const raw: Raw[] = [
@@ -54,6 +67,9 @@ export async function statementFor(accountId: string, range: { from: string; to:
       reference: a.invoice ? `${a.number} · ${a.invoice.number}` : a.number, po: null,
       debitMinor: a.kind === "DEBIT_MEMO" ? toMinor(a.amountMinor) : 0, creditMinor: a.kind === "DEBIT_MEMO" ? 0 : toMinor(a.amountMinor),
     })),
+    ...unapplied
+      .filter((p) => p.on >= from)
+      .map((p) => ({ currency: p.currency, at: p.on.getTime(), date: p.on.toISOString().slice(0, 10), kind: "unapplied" as const, reference: p.id, po: null, debitMinor: 0, creditMinor: toMinor(p.unappliedMinor) })),
   ].sort((a, b) => a.at - b.at || (a.kind === "invoice" ? -1 : 1));
 
   const currencies = [...new Set([...opening.keys(), ...raw.map((r) => r.currency)])].sort();
@@ -70,7 +86,7 @@ export async function statementFor(accountId: string, range: { from: string; to:
           balance += r.debitMinor - r.creditMinor;
           return { ...r, balanceMinor: balance };
         });
-      return { currency, openingMinor, closingMinor: balance, lines };
+      return { currency, openingMinor, closingMinor: balance, unappliedMinor: unappliedBy.get(currency) ?? 0, lines };
     }),
   };
 }
