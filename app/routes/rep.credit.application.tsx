@@ -18,6 +18,8 @@ import { db } from "../utils/db.server";
 import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
 
 import creditStyles from "../styles/credit.css?url";
+import { FormAlerts } from "../components/form-alerts";
+import { Facts } from "../components/facts";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
@@ -144,16 +146,7 @@ export default function RepCreditApplication({ loaderData, actionData }: Route.C
           {a.escalatedToLevel ? ` · ${t("queue.needs", { level: t(`levels.${a.escalatedToLevel}`) })}` : ""}
         </span>
       </div>
-      {done ? (
-        <div className="alert success" role="status">
-          {t(`review.done.${done}`, { level: level ? t(`levels.${level}`) : "" })}
-        </div>
-      ) : null}
-      {actionData?.formError ? (
-        <div className="alert error" role="alert">
-          {t(actionData.formError)}
-        </div>
-      ) : null}
+      <FormAlerts success={done && t(`review.done.${done}`, { level: level ? t(`levels.${level}`) : "" })} error={actionData?.formError && t(actionData.formError)} />
       <div className="grid-2">
         <section className="panel" aria-labelledby="submitted-title">
           <h2 id="submitted-title">{t("review.submitted")}</h2>
@@ -241,14 +234,15 @@ export default function RepCreditApplication({ loaderData, actionData }: Route.C
           {summary ? (
             <>
               <h3>{t("review.accountHistory")}</h3>
-              <dl className="facts">
-                <dt>{t("line.limit")}</dt>
-                <dd>{f.money(summary.creditLimit)}</dd>
-                <dt>{t("line.exposure")}</dt>
-                <dd>{f.money(summary.exposure)}</dd>
-                <dt>{t("line.pastDue")}</dt>
-                <dd>{f.money(summary.pastDue)}</dd>
-              </dl>
+              <Facts
+                items={[
+                  { term: t("line.limit"), value: f.money(summary.creditLimit) },
+                  { term: t("line.exposure"), value: f.money(summary.exposure) },
+                  { term: t("line.pastDue"), value: f.money(summary.pastDue) },
+                  // Shown beside past due, never inside it: an open dispute is not a late payment.
+                  { term: t("account:figures.inDispute"), value: f.money(summary.disputed) },
+                ]}
+              />
               {a.accountId ? (
                 <p>
                   <Link to={`/rep/accounts/${a.accountId}`}>{t("review.openAccount")}</Link> · <Link to={`/rep/credit/accounts/${a.accountId}`}>{t("limitChange.link")}</Link>

@@ -132,6 +132,8 @@ describe("an applicant whose email already signs in to another account", () => {
     const rep = await portal.signedIn("rep3@accounts.example");
     const res = await rep.post(`/rep/credit/applications/${applicationId}`, { intent: "approve", limit: "9,000.00", termsDays: "30", firstUserEmail: " Controller@Morgan-Tooling.example ", firstUserName: "Lee Morgan" });
     expect(res.status).toBe(302);
+    // The outcome is announced politely (role=status), as every form result is.
+    expect((await rep.page(res.headers.get("location")!)).html).toMatch(/<div class="alert success" role="status">[^<]*approved/i);
     const app = await portal.db.creditApplication.findUniqueOrThrow({ where: { id: applicationId } });
     expect(app.status).toBe("APPROVED");
     const first = await portal.db.user.findUniqueOrThrow({ where: { email: "controller@morgan-tooling.example" } });
