@@ -176,6 +176,25 @@ describe("unapplied cash on the statement", () => {
     expect(after[1].split(",")[7]).toBe(before);
     expect(after.some((r) => r.includes(payment.id))).toBe(false);
 
+    // The payment arrived ten days ago; today a rep applies most of it. A statement for the period
+    // up to its arrival reads the same afterwards, and today's still closes at the account's balance.
+    const arrived = new Date(Date.now() - 10 * 86_400_000);
+    await portal.db.payment.update({ where: { id: payment.id }, data: { receivedAt: arrived } });
+    const arrivedDay = arrived.toISOString().slice(0, 10);
+    const closingOn = async (to: string) => (await (await acmeCustomer.get(`/statement.csv?from=2020-01-01&to=${to}`)).text()).trim().split("\r\n").at(-1)!.split(",")[7];
+    const thenClosing = await closingOn(arrivedDay);
+    const rep = await portal.signedIn("rep1@accounts.example");
+    const applied = await rep.post(`/rep/payments/${payment.id}`, { intent: "apply", note: "Per remittance advice", [`amount-${inv.id}`]: "100.00" });
+    expect(applied.status).toBe(200);
+    expect((await portal.db.payment.findUniqueOrThrow({ where: { id: payment.id } })).unappliedMinor).toBe(BigInt(received - 100_00));
+    expect(await closingOn(arrivedDay)).toBe(thenClosing);
+    const now = (await (await acmeCustomer.get(`/statement.csv?${range}`)).text()).trim().split("\r\n");
+    expect(Math.round(Number(now.at(-1)!.split(",")[7]) * 100)).toBe(accountBalance);
+    const used = now.find((r) => r.includes("Unapplied payment used"))!.split(",");
+    expect([used[3], used[5]]).toEqual([payment.id, "100.00"]);
+    expect(now.find((r) => r.split(",")[3] === payment.id && r.includes("Unapplied payment,"))!.split(",")[6]).toBe("123.45");
+    expect(textOf((await acmeCustomer.page(`/statement?${range}`)).html)).toContain(`Includes ${usd(Number(unapplied._sum.unappliedMinor) - 100_00)} in payments received`);
+
     // In Spanish, the same line is named for a Spanish reader.
     await acmeCustomer.post("/set-language", { language: "es", redirectTo: "/statement" });
     expect(textOf((await acmeCustomer.page(`/statement?${range}`)).html)).toContain(`Pago sin aplicar ${payment.id}`);
