@@ -101,11 +101,15 @@ describe("an open dispute is not past-due pressure", () => {
     const count = () => rep.page("/rep").then((p) => Number(textOf(p.html).match(/Accounts past due (\d+)/)?.[1]));
     const before = await count();
     expect(before).toBeGreaterThan(0);
+    const headroomOf = async () => textOf((await customer.page("/credit?amount=1.00")).html.match(/aria-labelledby="headroom-title"[\s\S]*?<\/section>/)![0]);
+    expect(await headroomOf()).toContain("Past-due balance");
     for (const invoice of await undisputedPastDue()) await disputeWholeInvoice(invoice.id, invoice.undisputedMinor);
     expect(await count()).toBe(before - 1);
     const page = (await customer.page("/account")).html;
     expect(figure(page, "pastDue")).toBe(usd(0));
     for (const bucket of ["days1to30", "days31to60", "days61to90", "over90"]) expect(agingRow(page, bucket)).toMatch(/\$0\.00$/);
+    // Nor does disputed money hold a new order as "past due".
+    expect(await headroomOf()).not.toContain("Past-due balance");
   });
 });
 
