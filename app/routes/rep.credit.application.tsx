@@ -267,11 +267,7 @@ export default function RepCreditApplication({ loaderData, actionData }: Route.C
               {loaderData.firstUser ? (
                 <fieldset className="first-user">
                   <legend>{t("review.firstUser.title")}</legend>
-                  {!loaderData.firstUser.available ? (
-                    <p className="alert warn" role="status" data-testid="first-user-taken">
-                      {t("review.firstUser.taken", { email: loaderData.firstUser.email })}
-                    </p>
-                  ) : null}
+                  <FormAlerts warning={!loaderData.firstUser.available && t("review.firstUser.taken", { email: loaderData.firstUser.email })} testIds={{ warning: "first-user-taken" }} />
                   <Field
                     name="firstUserEmail"
                     type="email"
