@@ -5,7 +5,7 @@ import { useFormat } from "../i18n/format";
 
 type Summary = Omit<AccountSummary, never>;
 
-/** Credit position tiles: limit, available, balance, past due. */
+/** Credit position tiles: limit, available, balance, past due and, apart from it, what is in dispute. */
 export function CreditFigures({ summary }: { summary: Summary }) {
   const { t } = useTranslation("account");
   const f = useFormat();
@@ -15,6 +15,7 @@ export function CreditFigures({ summary }: { summary: Summary }) {
     { id: "availableCredit", label: t("figures.availableCredit"), value: f.money(summary.availableCredit), tone: overLimit ? "bad" : "good" },
     { id: "openBalance", label: t("figures.openBalance"), value: f.money(summary.openBalance) },
     { id: "pastDue", label: t("figures.pastDue"), value: f.money(summary.pastDue), tone: summary.pastDue.amountMinor > 0 ? "warn" : undefined },
+    { id: "inDispute", label: t("figures.inDispute"), value: f.money(summary.disputed), note: t("figures.inDisputeNote") },
   ];
   return (
     <div className="figures" role="list">
@@ -22,6 +23,7 @@ export function CreditFigures({ summary }: { summary: Summary }) {
         <div key={tile.id} className={`figure ${tile.tone ?? ""}`} role="listitem" data-testid={`figure-${tile.id}`}>
           <span className="figure-label">{tile.label}</span>
           <span className="figure-value">{tile.value}</span>
+          {"note" in tile && tile.note ? <span className="figure-note">{tile.note}</span> : null}
         </div>
       ))}
     </div>
@@ -32,7 +34,8 @@ export function CreditFigures({ summary }: { summary: Summary }) {
 export function AgingBars({ summary }: { summary: Summary }) {
   const { t } = useTranslation("account");
   const f = useFormat();
-  const max = Math.max(1, ...AGING_BUCKETS.map((b) => summary.aging[b].amountMinor));
+  const max = Math.max(1, summary.disputed.amountMinor, ...AGING_BUCKETS.map((b) => summary.aging[b].amountMinor));
+  const disputedWidth = Math.round((summary.disputed.amountMinor / max) * 100);
   return (
     <table className="aging">
       <caption>{t("aging.caption", { date: f.date(summary.asOf) })}</caption>
@@ -61,6 +64,14 @@ export function AgingBars({ summary }: { summary: Summary }) {
             </tr>
           );
         })}
+        {/* Disputed money is owed but not aged: it sits apart from the buckets while the dispute is open. */}
+        <tr data-testid="aging-inDispute">
+          <th scope="row">{t("aging.inDispute")}</th>
+          <td className="num">{f.money(summary.disputed)}</td>
+          <td className="bar-col" aria-hidden="true">
+            <span className="bar bar-disputed" style={{ width: `${disputedWidth}%` }} />
+          </td>
+        </tr>
       </tbody>
     </table>
   );

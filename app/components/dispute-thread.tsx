@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+import { isOpen } from "../domain/disputes/dispute-schemas";
 import type { DisputeView } from "../domain/disputes/disputes.server";
 import { useFormat } from "../i18n/format";
 
@@ -59,7 +60,7 @@ export function DisputeFacts({ dispute }: { dispute: DisputeView }) {
           </dd>
         </>
       ) : null}
-      {dispute.resolution && !["OPEN", "IN_REVIEW", "ESCALATED"].includes(dispute.status) ? (
+      {dispute.resolution && !isOpen(dispute.status) ? (
         <>
           <dt>{t("detail.resolution")}</dt>
           <dd data-testid="dispute-resolution">{dispute.resolution}</dd>

@@ -6,6 +6,8 @@ import { AgingBars, ConversionNote, CreditFigures } from "../components/account-
 import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { useFormat } from "../i18n/format";
+import { FormAlerts } from "../components/form-alerts";
+import { Facts } from "../components/facts";
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.account");
 
@@ -32,11 +34,7 @@ export default function AccountHome({ loaderData }: Route.ComponentProps) {
         </div>
         <span className={`status-pill status-${summary.account.status.toLowerCase()}`}>{t(`status.${summary.account.status}`)}</span>
       </div>
-      {summary.account.status === "CREDIT_HOLD" ? (
-        <div className="alert warn" role="status">
-          {t("home.onHold")}
-        </div>
-      ) : null}
+      <FormAlerts warning={summary.account.status === "CREDIT_HOLD" && t("home.onHold")} />
       <CreditFigures summary={summary} />
       <ConversionNote summary={summary} />
       <div className="grid-2">
@@ -46,22 +44,18 @@ export default function AccountHome({ loaderData }: Route.ComponentProps) {
         </section>
         <section className="panel" aria-labelledby="terms-title">
           <h2 id="terms-title">{t("terms.title")}</h2>
-          <dl className="facts">
-            <dt>{t("terms.paymentTerms")}</dt>
-            <dd>{t("terms.netDays", { count: summary.account.paymentTermsDays })}</dd>
-            <dt>{t("terms.currency")}</dt>
-            <dd>{summary.account.currency}</dd>
-            <dt>{t("figures.exposure")}</dt>
-            <dd>{f.money(summary.exposure)}</dd>
-            <dt>{t("figures.openOrders")}</dt>
-            <dd>{f.money(summary.openOrders)}</dd>
-            <dt>{t("figures.heldOrders")}</dt>
-            <dd>{f.number(summary.heldOrderCount)}</dd>
-            <dt>{t("figures.openInvoices")}</dt>
-            <dd>{f.number(summary.openInvoiceCount)}</dd>
-            <dt>{t("figures.disputed")}</dt>
-            <dd>{f.money(summary.disputed)}</dd>
-          </dl>
+          <Facts
+            items={[
+              { term: t("terms.paymentTerms"), value: t("terms.netDays", { count: summary.account.paymentTermsDays }) },
+              { term: t("terms.currency"), value: summary.account.currency },
+              { term: t("figures.exposure"), value: f.money(summary.exposure) },
+              { term: t("figures.openOrders"), value: f.money(summary.openOrders) },
+              { term: t("figures.heldOrders"), value: f.number(summary.heldOrderCount) },
+              { term: t("figures.openInvoices"), value: f.number(summary.openInvoiceCount) },
+              { term: t("figures.unapplied"), value: f.money(summary.unapplied), testId: "fact-unapplied" },
+              { term: t("figures.balance"), value: f.money(summary.balance), testId: "fact-balance" },
+            ]}
+          />
         </section>
       </div>
     </div>

@@ -19,6 +19,8 @@ import { db } from "../utils/db.server";
 import { fieldErrorsOf } from "../utils/forms";
 
 import creditStyles from "../styles/credit.css?url";
+import { FormAlerts } from "../components/form-alerts";
+import { Facts } from "../components/facts";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
@@ -140,30 +142,19 @@ export default function CreditPage({ loaderData, actionData }: Route.ComponentPr
           {t("page.apply")}
         </Link>
       </div>
-      {loaderData.submitted ? (
-        <div className="alert success" role="status">
-          {t("page.submitted", { number: loaderData.submitted })}
-        </div>
-      ) : null}
-      {actionData?.formError ? (
-        <div className="alert error" role="alert">
-          {t(actionData.formError)}
-        </div>
-      ) : null}
+      <FormAlerts success={loaderData.submitted && t("page.submitted", { number: loaderData.submitted })} error={actionData?.formError && t(actionData.formError)} />
 
       <section aria-labelledby="line-title">
         <h2 id="line-title">{t("line.title")}</h2>
         <CreditFigures summary={summary} />
-        <dl className="facts">
-          <dt>{t("line.exposure")}</dt>
-          <dd data-testid="credit-exposure">{f.money(summary.exposure)}</dd>
-          <dt>{t("line.openInvoices")}</dt>
-          <dd>{f.money(summary.openBalance)}</dd>
-          <dt>{t("line.openOrders")}</dt>
-          <dd>{f.money(summary.openOrders)}</dd>
-          <dt>{t("line.terms")}</dt>
-          <dd data-testid="credit-terms">{t("terms.net", { count: summary.account.paymentTermsDays })}</dd>
-        </dl>
+        <Facts
+          items={[
+            { term: t("line.exposure"), value: f.money(summary.exposure), testId: "credit-exposure" },
+            { term: t("line.openInvoices"), value: f.money(summary.openBalance) },
+            { term: t("line.openOrders"), value: f.money(summary.openOrders) },
+            { term: t("line.terms"), value: t("terms.net", { count: summary.account.paymentTermsDays }), testId: "credit-terms" },
+          ]}
+        />
         <ConversionNote summary={summary} />
       </section>
 

@@ -11,6 +11,7 @@ import { invoiceForAccount } from "../domain/invoices/invoice-detail.server";
 import { formattingLocale } from "../i18n/config";
 import { useFormat } from "../i18n/format";
 import { resolveLanguage } from "../i18n/i18n.server";
+import { FormAlerts } from "../components/form-alerts";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -50,11 +51,7 @@ export default function NewDispute({ loaderData, actionData }: Route.ComponentPr
     <div className="page">
       <h1>{t("new.title", { number: invoice.number })}</h1>
       <p className="lead">{t("new.lead")}</p>
-      {errors.form ? (
-        <div className="alert error" role="alert">
-          {t(errors.form)}
-        </div>
-      ) : null}
+      <FormAlerts error={errors.form && t(errors.form)} />
       <Form method="post" encType="multipart/form-data" className="panel">
         <input type="hidden" name="invoiceId" value={invoice.id} />
         <div className={errors.reason ? "field has-error" : "field"}>

@@ -6,6 +6,7 @@ import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { invoiceForAccount } from "../domain/invoices/invoice-detail.server";
 import { useFormat } from "../i18n/format";
+import { Facts } from "../components/facts";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -39,28 +40,18 @@ export default function InvoiceDetailPage({ loaderData }: Route.ComponentProps) 
         </span>
       </div>
       <section className="panel">
-        <dl className="facts">
-          <dt>{t("detail.po")}</dt>
-          <dd>{invoice.poNumber ?? "—"}</dd>
-          {invoice.orderNumber ? (
-            <>
-              <dt>{t("detail.order")}</dt>
-              <dd>{invoice.orderNumber}</dd>
-            </>
-          ) : null}
-          <dt>{t("detail.issued")}</dt>
-          <dd>{f.date(invoice.issuedOn)}</dd>
-          <dt>{t("detail.due")}</dt>
-          <dd>{f.date(invoice.dueOn)}</dd>
-          <dt>{t("detail.daysPastDue")}</dt>
-          <dd data-testid="invoice-days-past-due">{f.number(invoice.daysPastDue)}</dd>
-          <dt>{t("detail.total")}</dt>
-          <dd>{f.money(invoice.total)}</dd>
-          <dt>{t("detail.paid")}</dt>
-          <dd>{f.money(invoice.paid)}</dd>
-          <dt>{t("detail.balance")}</dt>
-          <dd data-testid="invoice-balance">{f.money(invoice.balance)}</dd>
-        </dl>
+        <Facts
+          items={[
+            { term: t("detail.po"), value: invoice.poNumber ?? "—" },
+            invoice.orderNumber && { term: t("detail.order"), value: invoice.orderNumber },
+            { term: t("detail.issued"), value: f.date(invoice.issuedOn) },
+            { term: t("detail.due"), value: f.date(invoice.dueOn) },
+            { term: t("detail.daysPastDue"), value: f.number(invoice.daysPastDue), testId: "invoice-days-past-due" },
+            { term: t("detail.total"), value: f.money(invoice.total) },
+            { term: t("detail.paid"), value: f.money(invoice.paid) },
+            { term: t("detail.balance"), value: f.money(invoice.balance), testId: "invoice-balance" },
+          ]}
+        />
         {payable ? (
           <p>
             <Link className="button" to={`/pay?currency=${invoice.currency}&invoice=${invoice.id}`}>

@@ -7,6 +7,7 @@ import { homePathFor, optionalUser, safeRedirectPath } from "../domain/auth/auth
 import { signInSchema } from "../domain/auth/schemas";
 import { signIn } from "../domain/auth/sign-in.server";
 import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
+import { FormAlerts } from "../components/form-alerts";
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.login");
 
@@ -60,11 +61,7 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
     <section className="panel narrow" aria-labelledby="login-title">
       <h1 id="login-title">{t("login.title")}</h1>
       <p className="lead">{t("login.lead")}</p>
-      {actionData?.formError ? (
-        <div className="alert error" role="alert">
-          {t(actionData.formError, { minutes: actionData.retryAfterMinutes })}
-        </div>
-      ) : null}
+      <FormAlerts error={actionData?.formError && t(actionData.formError, { minutes: actionData.retryAfterMinutes })} />
       <Form method="post" noValidate>
         <input type="hidden" name="redirectTo" value={loaderData.redirectTo} />
         <Field

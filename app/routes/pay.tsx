@@ -10,6 +10,7 @@ import { formattingLocale } from "../i18n/config";
 import { resolveLanguage } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
+import { FormAlerts } from "../components/form-alerts";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -91,11 +92,7 @@ export default function Pay({ loaderData, actionData }: Route.ComponentProps) {
           {t("pay.showCurrency")}
         </button>
       </Form>
-      {errors.form ? (
-        <div className="alert error" role="alert" data-testid="pay-error">
-          {t(errors.form)}
-        </div>
-      ) : null}
+      <FormAlerts error={errors.form && t(errors.form)} testIds={{ error: "pay-error" }} />
       {invoices.length === 0 ? (
         <p className="note">{t("pay.none")}</p>
       ) : (

@@ -7,6 +7,7 @@ import { requireCustomer } from "../domain/auth/authorize.server";
 import { toMinor } from "../domain/money/money";
 import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
+import { Facts } from "../components/facts";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -60,28 +61,14 @@ export default function PaymentReceipt({ loaderData }: Route.ComponentProps) {
         </p>
       ) : null}
       <section className="panel">
-        <dl className="facts">
-          <dt>{t("receipt.amount")}</dt>
-          <dd data-testid="payment-amount">{f.money(payment.amount)}</dd>
-          {payment.receivedAt ? (
-            <>
-              <dt>{t("receipt.received")}</dt>
-              <dd>{f.dateTime(payment.receivedAt)}</dd>
-            </>
-          ) : null}
-          {payment.unapplied.amountMinor > 0 ? (
-            <>
-              <dt>{t("receipt.unapplied")}</dt>
-              <dd>{f.money(payment.unapplied)}</dd>
-            </>
-          ) : null}
-          {payment.refunded.amountMinor > 0 ? (
-            <>
-              <dt>{t("receipt.refunded")}</dt>
-              <dd>{f.money(payment.refunded)}</dd>
-            </>
-          ) : null}
-        </dl>
+        <Facts
+          items={[
+            { term: t("receipt.amount"), value: f.money(payment.amount), testId: "payment-amount" },
+            payment.receivedAt && { term: t("receipt.received"), value: f.dateTime(payment.receivedAt) },
+            payment.unapplied.amountMinor > 0 && { term: t("receipt.unapplied"), value: f.money(payment.unapplied) },
+            payment.refunded.amountMinor > 0 && { term: t("receipt.refunded"), value: f.money(payment.refunded) },
+          ]}
+        />
         {payment.allocations.length ? (
           <table className="data" data-testid="payment-allocations">
             <caption>{t("receipt.applied")}</caption>

@@ -17,6 +17,7 @@ import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
 import { db } from "../utils/db.server";
 import { useFormat } from "../i18n/format";
 import creditStyles from "../styles/credit.css?url";
+import { FormAlerts } from "../components/form-alerts";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
@@ -96,22 +97,18 @@ export default function RepCreditAccount({ loaderData, actionData }: Route.Compo
           <h1>{t("limitChange.title")}</h1>
         </div>
       </div>
-      {loaderData.done === "changed" ? (
-        <div className="alert success" role="status">
-          {t("limitChange.changed")}
-        </div>
-      ) : null}
-      {loaderData.done === "escalated" ? (
-        <div className="alert warn" role="status">
-          {t("limitChange.escalated", { level: loaderData.level ? t(`levels.${loaderData.level}`) : "" })}{" "}
-          {loaderData.applicationId ? <Link to={`/rep/credit/applications/${loaderData.applicationId}`}>{t("limitChange.openRequest")}</Link> : null}
-        </div>
-      ) : null}
-      {actionData?.formError ? (
-        <div className="alert error" role="alert">
-          {t(actionData.formError)}
-        </div>
-      ) : null}
+      <FormAlerts
+        success={loaderData.done === "changed" && t("limitChange.changed")}
+        warning={
+          loaderData.done === "escalated" && (
+            <>
+              {t("limitChange.escalated", { level: loaderData.level ? t(`levels.${loaderData.level}`) : "" })}{" "}
+              {loaderData.applicationId ? <Link to={`/rep/credit/applications/${loaderData.applicationId}`}>{t("limitChange.openRequest")}</Link> : null}
+            </>
+          )
+        }
+        error={actionData?.formError && t(actionData.formError)}
+      />
       <CreditFigures summary={summary} />
       <ConversionNote summary={summary} />
       <p data-testid="current-terms">{t("limitChange.currentTerms", { terms: t("terms.net", { count: summary.account.paymentTermsDays }) })}</p>

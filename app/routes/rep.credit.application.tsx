@@ -7,7 +7,7 @@ import { SelectField, TextAreaField } from "../components/credit-fields";
 import { Field } from "../components/field";
 import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireStaff } from "../domain/auth/authorize.server";
-import { canActOn, decideApplication, type Decision } from "../domain/credit/applications.server";
+import { canActOn, decideApplication, firstUserFor, type Decision } from "../domain/credit/applications.server";
 import { amountForInput } from "../domain/credit/amount-input";
 import type { ScoreResult } from "../domain/credit/scorecard";
 import { parseMoneyInput, toMinor } from "../domain/money/money";
@@ -18,6 +18,8 @@ import { db } from "../utils/db.server";
 import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
 
 import creditStyles from "../styles/credit.css?url";
+import { FormAlerts } from "../components/form-alerts";
+import { Facts } from "../components/facts";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
@@ -34,9 +36,10 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   if (!application) throw data({ reason: "not_found" }, { status: 404 });
   const currency = application.currency ?? "USD";
   const m = (v: bigint | null) => (v === null ? null : { amountMinor: toMinor(v), currency });
-  const [summary, actorNames] = await Promise.all([
+  const [summary, actorNames, firstUser] = await Promise.all([
     application.accountId ? accountSummary(application.accountId) : null,
     db().user.findMany({ where: { id: { in: application.events.map((e) => e.actorId).filter((id): id is string => Boolean(id)) } }, select: { id: true, name: true } }),
+    firstUserFor(application),
   ]);
   const url = new URL(request.url);
   const done = url.searchParams.get("done");
@@ -45,6 +48,8 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     done: done && ["approved", "counter_offered", "escalated", "declined", "info_requested"].includes(done) ? done : null,
     doneLevel: level && ["REP_I", "REP_II", "REP_III", "SENIOR", "MANAGER"].includes(level) ? level : null,
     canAct: await canActOn(user, application),
+    /** A new company's first portal user: the applicant's email, unless it already signs in elsewhere. */
+    firstUser,
     me: { level: user.staffLevel },
     application: {
       id: application.id,
@@ -88,6 +93,9 @@ const decisionSchema = z.discriminatedUnion("intent", [
     termsDays: z.enum(TERMS.map(String) as [string, ...string[]], "credit:errors.termsInvalid").transform(Number),
     conditions: z.string().trim().max(300, "credit:errors.tooLong").optional().default(""),
     reason: z.string().trim().max(500, "credit:errors.tooLong").optional().default(""),
+    // Blank keeps the applicant's email; only asked for when a new company's account is set up.
+    firstUserEmail: z.string().trim().toLowerCase().max(254, "credit:errors.emailInvalid").refine((v) => v === "" || z.email().safeParse(v).success, "credit:errors.emailInvalid").optional().default(""),
+    firstUserName: z.string().trim().max(200, "credit:errors.tooLong").optional().default(""),
   }),
   z.object({ intent: z.literal("decline"), declineReason: z.string().trim().min(1, "credit:errors.required").max(500, "credit:errors.tooLong") }),
   z.object({ intent: z.literal("request_info"), infoMessage: z.string().trim().min(1, "credit:errors.required").max(1000, "credit:errors.tooLong") }),
@@ -104,13 +112,16 @@ export async function action({ request, params }: Route.ActionArgs) {
     const language = await resolveLanguage(request, user.preferredLanguage);
     const limitMinor = parseMoneyInput(parsed.data.limit, application.currency ?? "USD", formattingLocale(language));
     if (limitMinor === null || limitMinor <= 0) return data({ fieldErrors: { limit: "credit:errors.amountInvalid" } as FieldErrors, outcome: null, formError: null }, { status: 400 });
-    decision = { action: "approve", limitMinor, termsDays: parsed.data.termsDays, conditions: parsed.data.conditions, reason: parsed.data.reason };
+    decision = { action: "approve", limitMinor, termsDays: parsed.data.termsDays, conditions: parsed.data.conditions, reason: parsed.data.reason, firstUserEmail: parsed.data.firstUserEmail, firstUserName: parsed.data.firstUserName };
   } else if (parsed.data.intent === "decline") {
     decision = { action: "decline", reason: parsed.data.declineReason };
   } else {
     decision = { action: "request_info", message: parsed.data.infoMessage };
   }
   const result = await decideApplication(user, application.id, decision, new URL(request.url).origin);
+  if (!result.ok && result.error === "first_user_email_taken") {
+    return data({ fieldErrors: { firstUserEmail: "credit:review.errors.first_user_email_taken" } as FieldErrors, outcome: null, formError: null }, { status: 400 });
+  }
   if (!result.ok) return data({ fieldErrors: {} as FieldErrors, outcome: null, formError: `credit:review.errors.${result.error}` }, { status: result.error === "not_found" ? 404 : 409 });
   throw redirect(`/rep/credit/applications/${application.id}?done=${result.outcome}${result.requiredLevel ? `&level=${result.requiredLevel}` : ""}`);
 }
@@ -135,16 +146,7 @@ export default function RepCreditApplication({ loaderData, actionData }: Route.C
           {a.escalatedToLevel ? ` · ${t("queue.needs", { level: t(`levels.${a.escalatedToLevel}`) })}` : ""}
         </span>
       </div>
-      {done ? (
-        <div className="alert success" role="status">
-          {t(`review.done.${done}`, { level: level ? t(`levels.${level}`) : "" })}
-        </div>
-      ) : null}
-      {actionData?.formError ? (
-        <div className="alert error" role="alert">
-          {t(actionData.formError)}
-        </div>
-      ) : null}
+      <FormAlerts success={done && t(`review.done.${done}`, { level: level ? t(`levels.${level}`) : "" })} error={actionData?.formError && t(actionData.formError)} />
       <div className="grid-2">
         <section className="panel" aria-labelledby="submitted-title">
           <h2 id="submitted-title">{t("review.submitted")}</h2>
@@ -232,14 +234,15 @@ export default function RepCreditApplication({ loaderData, actionData }: Route.C
           {summary ? (
             <>
               <h3>{t("review.accountHistory")}</h3>
-              <dl className="facts">
-                <dt>{t("line.limit")}</dt>
-                <dd>{f.money(summary.creditLimit)}</dd>
-                <dt>{t("line.exposure")}</dt>
-                <dd>{f.money(summary.exposure)}</dd>
-                <dt>{t("line.pastDue")}</dt>
-                <dd>{f.money(summary.pastDue)}</dd>
-              </dl>
+              <Facts
+                items={[
+                  { term: t("line.limit"), value: f.money(summary.creditLimit) },
+                  { term: t("line.exposure"), value: f.money(summary.exposure) },
+                  { term: t("line.pastDue"), value: f.money(summary.pastDue) },
+                  // Shown beside past due, never inside it: an open dispute is not a late payment.
+                  { term: t("account:figures.inDispute"), value: f.money(summary.disputed) },
+                ]}
+              />
               {a.accountId ? (
                 <p>
                   <Link to={`/rep/accounts/${a.accountId}`}>{t("review.openAccount")}</Link> · <Link to={`/rep/credit/accounts/${a.accountId}`}>{t("limitChange.link")}</Link>
@@ -261,6 +264,22 @@ export default function RepCreditApplication({ loaderData, actionData }: Route.C
               <SelectField name="termsDays" label={t("review.terms")} error={errors.termsDays} defaultValue={String(a.proposedTermsDays ?? a.recommendedTermsDays ?? 30)} options={TERMS.map((d) => ({ value: String(d), label: t("terms.net", { count: d }) }))} />
               <Field name="conditions" label={t("review.conditions")} error={errors.conditions} defaultValue={a.conditions ?? ""} />
               <Field name="reason" label={t("review.reason")} error={errors.reason} />
+              {loaderData.firstUser ? (
+                <fieldset className="first-user">
+                  <legend>{t("review.firstUser.title")}</legend>
+                  <FormAlerts warning={!loaderData.firstUser.available && t("review.firstUser.taken", { email: loaderData.firstUser.email })} testIds={{ warning: "first-user-taken" }} />
+                  <Field
+                    name="firstUserEmail"
+                    type="email"
+                    autoComplete="off"
+                    label={t("review.firstUser.email")}
+                    hint={t("review.firstUser.hint")}
+                    error={errors.firstUserEmail}
+                    defaultValue={loaderData.firstUser.available ? loaderData.firstUser.email : ""}
+                  />
+                  <Field name="firstUserName" autoComplete="off" label={t("review.firstUser.name")} error={errors.firstUserName} />
+                </fieldset>
+              ) : null}
               <button type="submit" className="button primary">
                 {t("review.approve")}
               </button>

@@ -9,6 +9,7 @@ import { useFormat } from "../i18n/format";
 import { fieldErrorsOf } from "../utils/forms";
 
 import creditStyles from "../styles/credit.css?url";
+import { FormAlerts } from "../components/form-alerts";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
@@ -54,16 +55,10 @@ export default function RepHeldOrders({ loaderData, actionData }: Route.Componen
           <h1>{t("heldWork.title")}</h1>
         </div>
       </div>
-      {loaderData.done ? (
-        <div className="alert success" role="status">
-          {t(`heldWork.done.${loaderData.done}`)}
-        </div>
-      ) : null}
-      {actionData?.formError ? (
-        <div className="alert error" role="alert">
-          {t(actionData.formError, { level: actionData.level ? t(`levels.${actionData.level}`) : "" })}
-        </div>
-      ) : null}
+      <FormAlerts
+        success={loaderData.done && t(`heldWork.done.${loaderData.done}`)}
+        error={actionData?.formError && t(actionData.formError, { level: actionData.level ? t(`levels.${actionData.level}`) : "" })}
+      />
       <section className="panel" aria-labelledby="held-list-title">
         <h2 id="held-list-title">{t("heldWork.listTitle", { count: loaderData.orders.length })}</h2>
         <div className="table-wrap">

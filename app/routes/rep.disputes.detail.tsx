@@ -13,6 +13,7 @@ import { parseMoneyInput } from "../domain/money/money";
 import { formattingLocale } from "../i18n/config";
 import { resolveLanguage } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
+import { FormAlerts } from "../components/form-alerts";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -114,16 +115,11 @@ export default function RepDisputeDetail({ loaderData, actionData }: Route.Compo
           <h1>{t("detail.title", { number: dispute.number })}</h1>
         </div>
       </div>
-      {result?.ok && result.message ? (
-        <div className="alert" role="status" data-testid="rep-dispute-result">
-          {t(result.message, { level: result.level ? t(`levels.${result.level}`) : "" })}
-        </div>
-      ) : null}
-      {errors.form ? (
-        <div className="alert error" role="alert">
-          {t(errors.form)}
-        </div>
-      ) : null}
+      <FormAlerts
+        status={result?.ok && result.message && t(result.message, { level: result.level ? t(`levels.${result.level}`) : "" })}
+        error={errors.form && t(errors.form)}
+        testIds={{ status: "rep-dispute-result" }}
+      />
       <section className="panel">
         <DisputeFacts dispute={dispute} />
         <p>

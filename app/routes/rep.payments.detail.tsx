@@ -9,6 +9,8 @@ import { applyUnapplied, paymentForStaff, refundPayment } from "../domain/paymen
 import { formattingLocale } from "../i18n/config";
 import { resolveLanguage } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
+import { FormAlerts } from "../components/form-alerts";
+import { Facts } from "../components/facts";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -59,33 +61,17 @@ export default function RepPaymentDetail({ loaderData, actionData }: Route.Compo
         <Link to={`/rep/accounts/${payment.account.id}`}>{payment.account.legalName}</Link>
       </p>
       <h1>{t("rep.detailTitle", { reference: payment.id })}</h1>
-      {actionData?.ok ? (
-        <div className="alert success" role="status" data-testid="reconcile-result">
-          {t("rep.done")}
-        </div>
-      ) : null}
-      {errors.form ? (
-        <div className="alert error" role="alert">
-          {t(errors.form)}
-        </div>
-      ) : null}
+      <FormAlerts success={actionData?.ok && t("rep.done")} error={errors.form && t(errors.form)} testIds={{ success: "reconcile-result" }} />
       <section className="panel">
-        <dl className="facts">
-          <dt>{t("receipt.status")}</dt>
-          <dd data-testid="rep-payment-status">{t(`status.${payment.status}`)}</dd>
-          <dt>{t("rep.amount")}</dt>
-          <dd>{f.money(payment.amount)}</dd>
-          <dt>{t("rep.unapplied")}</dt>
-          <dd data-testid="rep-payment-unapplied">{f.money(payment.unapplied)}</dd>
-          <dt>{t("receipt.refunded")}</dt>
-          <dd>{f.money(payment.refunded)}</dd>
-          {payment.flaggedReason ? (
-            <>
-              <dt>{t("rep.flag")}</dt>
-              <dd>{t(`rep.flags.${payment.flaggedReason}`, { defaultValue: payment.flaggedReason })}</dd>
-            </>
-          ) : null}
-        </dl>
+        <Facts
+          items={[
+            { term: t("receipt.status"), value: t(`status.${payment.status}`), testId: "rep-payment-status" },
+            { term: t("rep.amount"), value: f.money(payment.amount) },
+            { term: t("rep.unapplied"), value: f.money(payment.unapplied), testId: "rep-payment-unapplied" },
+            { term: t("receipt.refunded"), value: f.money(payment.refunded) },
+            payment.flaggedReason && { term: t("rep.flag"), value: t(`rep.flags.${payment.flaggedReason}`, { defaultValue: payment.flaggedReason }) },
+          ]}
+        />
         {payment.allocations.length ? (
           <table className="data">
             <caption>{t("rep.applied")}</caption>

@@ -10,6 +10,7 @@ import { deliverToWebhook, sandboxEvent } from "../domain/payments/sandbox.serve
 import { sandboxActive } from "../domain/payments/stripe-provider.server";
 import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
+import { Facts } from "../components/facts";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -55,12 +56,12 @@ export default function SandboxCheckout({ loaderData }: Route.ComponentProps) {
       <h1>{t("sandbox.title")}</h1>
       <p className="lead">{t("sandbox.lead")}</p>
       <section className="panel">
-        <dl className="facts">
-          <dt>{t("sandbox.amount")}</dt>
-          <dd data-testid="sandbox-amount">{amount}</dd>
-          <dt>{t("sandbox.reference")}</dt>
-          <dd>{loaderData.reference}</dd>
-        </dl>
+        <Facts
+          items={[
+            { term: t("sandbox.amount"), value: amount, testId: "sandbox-amount" },
+            { term: t("sandbox.reference"), value: loaderData.reference },
+          ]}
+        />
         {loaderData.open ? (
           <Form method="post" className="actions">
             <button type="submit" name="outcome" value="pay" className="button" disabled={navigation.state !== "idle"}>

@@ -87,6 +87,11 @@ export default function StatementPage({ loaderData }: Route.ComponentProps) {
               </tbody>
             </table>
           </div>
+          {s.unappliedMinor > 0 ? (
+            <p className="note" data-testid={`unapplied-${s.currency}`}>
+              {t("statement.unappliedNote", { amount: f.money({ amountMinor: s.unappliedMinor, currency: s.currency }) })}
+            </p>
+          ) : null}
         </section>
       ))}
     </div>

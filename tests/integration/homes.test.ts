@@ -4,7 +4,7 @@
  * what the page shows, in English and in Spanish.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AGING_BUCKETS, agingBuckets } from "../../app/domain/accounts/aging";
+import { AGING_BUCKETS, agingWithDisputes } from "../../app/domain/accounts/aging";
 import { formatMoney } from "../../app/domain/money/money";
 import { startPortal, textOf, type TestPortal } from "../support/portal";
 
@@ -18,17 +18,25 @@ afterAll(async () => {
 
 async function expectedFigures(accountNumber: string) {
   const account = await portal.db.account.findUniqueOrThrow({ where: { number: accountNumber } });
-  const invoices = await portal.db.invoice.findMany({ where: { accountId: account.id, status: { in: ["OPEN", "PARTIALLY_PAID"] } } });
+  const invoices = await portal.db.invoice.findMany({
+    where: { accountId: account.id, status: { in: ["OPEN", "PARTIALLY_PAID"] } },
+    include: { disputes: { where: { status: { in: ["OPEN", "IN_REVIEW", "ESCALATED"] } } } },
+  });
   expect(invoices.every((i) => i.currency === account.currency)).toBe(true);
-  const aging = agingBuckets(invoices.map((i) => ({ dueOn: i.dueOn, balanceMinor: Number(i.balanceMinor) })), new Date());
-  const openBalance = AGING_BUCKETS.reduce((s, b) => s + aging[b], 0);
+  const { buckets: aging, inDispute } = agingWithDisputes(
+    invoices.map((i) => ({ dueOn: i.dueOn, balanceMinor: Number(i.balanceMinor), disputedMinor: i.disputes.reduce((s, d) => s + Number(d.amountMinor), 0) })),
+    new Date(),
+  );
+  const undisputed = AGING_BUCKETS.reduce((s, b) => s + aging[b], 0);
+  const openBalance = undisputed + inDispute;
   const orders = await portal.db.order.findMany({ where: { accountId: account.id, status: { in: ["OPEN", "ON_HOLD"] } } });
   const openOrders = orders.reduce((s, o) => s + Number(o.amountMinor), 0);
   return {
     account,
     aging,
     openBalance,
-    pastDue: openBalance - aging.current,
+    inDispute,
+    pastDue: undisputed - aging.current,
     available: Number(account.creditLimitMinor) - openBalance - openOrders,
   };
 }
@@ -43,6 +51,7 @@ describe("customer home", () => {
     expect(text).toContain(`Available credit ${usd(expected.available)}`);
     expect(text).toContain(`Open balance ${usd(expected.openBalance)}`);
     expect(text).toContain(`Past due ${usd(expected.pastDue)}`);
+    expect(text).toContain(`In dispute ${usd(expected.inDispute)}`);
     expect(text).toContain(`Over 90 days ${usd(expected.aging.over90)}`);
     expect(text).toContain(`1–30 days ${usd(expected.aging.days1to30)}`);
     for (const bucket of AGING_BUCKETS) expect(expected.aging[bucket], bucket).toBeGreaterThan(0);

@@ -1,4 +1,6 @@
+import { Prisma } from "../../generated/prisma/client";
 import { db } from "../../utils/db.server";
+import { OPEN_DISPUTE_STATUSES } from "../disputes/dispute-schemas";
 import { toMinor, type Money } from "../money/money";
 import { AGING_BUCKETS, type AgingBucket } from "./aging";
 import { convertWithRate, latestRate, type AppliedRate } from "../fx/fx-rates.server";
@@ -10,9 +12,16 @@ export type AccountSummary = {
   openOrders: Money;
   exposure: Money;
   availableCredit: Money;
+  /** Past due and not under an open dispute: what collections may press for. */
   pastDue: Money;
+  /** Open balance under an open dispute (never more than the invoices still owe); not aged, not past due. */
   disputed: Money;
+  /** Undisputed open balance by bucket; with `disputed` it sums to `openBalance`. */
   aging: Record<AgingBucket, Money>;
+  /** Payments received and not yet applied to an invoice. */
+  unapplied: Money;
+  /** What the account owes net of unapplied payments: the statement's closing balance. */
+  balance: Money;
   openInvoiceCount: number;
   heldOrderCount: number;
   /** Rates used to bring other-currency invoices or orders into the credit currency. */
@@ -27,6 +36,7 @@ type CurrencyAging = {
   days31to60: bigint;
   days61to90: bigint;
   over90: bigint;
+  in_dispute: bigint;
   open_count: bigint;
 };
 
@@ -42,17 +52,29 @@ export async function accountSummary(accountId: string, asOf = new Date()): Prom
   if (!account) return null;
   const day = asOf.toISOString().slice(0, 10);
 
-  const [agingRows, orderRows, disputedRows] = await Promise.all([
+  const [agingRows, orderRows, unappliedRows] = await Promise.all([
+    // Per invoice, the disputed part is what its open disputes claim, capped at what it still owes;
+    // only the rest is aged (the same rule as agingWithDisputes in aging.ts).
     db().$queryRaw<CurrencyAging[]>`
+      WITH open_invoice AS (
+        SELECT i.currency, i."dueOn", i."balanceMinor" - d.disputed AS undisputed, d.disputed
+        FROM "Invoice" i
+        CROSS JOIN LATERAL (
+          SELECT LEAST(i."balanceMinor", COALESCE(SUM(x."amountMinor"), 0))::bigint AS disputed
+          FROM "Dispute" x
+          WHERE x."invoiceId" = i.id AND x.status::text IN (${Prisma.join([...OPEN_DISPUTE_STATUSES])})
+        ) d
+        WHERE i."accountId" = ${accountId} AND i.status IN ('OPEN', 'PARTIALLY_PAID') AND i."balanceMinor" > 0
+      )
       SELECT currency,
-        COALESCE(SUM("balanceMinor") FILTER (WHERE "dueOn" >= ${day}::date), 0)::bigint AS current,
-        COALESCE(SUM("balanceMinor") FILTER (WHERE "dueOn" < ${day}::date AND "dueOn" >= ${day}::date - 30), 0)::bigint AS "days1to30",
-        COALESCE(SUM("balanceMinor") FILTER (WHERE "dueOn" < ${day}::date - 30 AND "dueOn" >= ${day}::date - 60), 0)::bigint AS "days31to60",
-        COALESCE(SUM("balanceMinor") FILTER (WHERE "dueOn" < ${day}::date - 60 AND "dueOn" >= ${day}::date - 90), 0)::bigint AS "days61to90",
-        COALESCE(SUM("balanceMinor") FILTER (WHERE "dueOn" < ${day}::date - 90), 0)::bigint AS over90,
+        COALESCE(SUM(undisputed) FILTER (WHERE "dueOn" >= ${day}::date), 0)::bigint AS current,
+        COALESCE(SUM(undisputed) FILTER (WHERE "dueOn" < ${day}::date AND "dueOn" >= ${day}::date - 30), 0)::bigint AS "days1to30",
+        COALESCE(SUM(undisputed) FILTER (WHERE "dueOn" < ${day}::date - 30 AND "dueOn" >= ${day}::date - 60), 0)::bigint AS "days31to60",
+        COALESCE(SUM(undisputed) FILTER (WHERE "dueOn" < ${day}::date - 60 AND "dueOn" >= ${day}::date - 90), 0)::bigint AS "days61to90",
+        COALESCE(SUM(undisputed) FILTER (WHERE "dueOn" < ${day}::date - 90), 0)::bigint AS over90,
+        COALESCE(SUM(disputed), 0)::bigint AS in_dispute,
         COUNT(*)::bigint AS open_count
-      FROM "Invoice"
-      WHERE "accountId" = ${accountId} AND status IN ('OPEN', 'PARTIALLY_PAID') AND "balanceMinor" > 0
+      FROM open_invoice
       GROUP BY currency`,
     db().order.groupBy({
       by: ["currency", "status"],
@@ -60,10 +82,10 @@ export async function accountSummary(accountId: string, asOf = new Date()): Prom
       _sum: { amountMinor: true },
       _count: { _all: true },
     }),
-    db().dispute.groupBy({
+    db().payment.groupBy({
       by: ["currency"],
-      where: { accountId, status: { in: ["OPEN", "IN_REVIEW", "ESCALATED"] } },
-      _sum: { amountMinor: true },
+      where: { accountId, unappliedMinor: { gt: 0 } },
+      _sum: { unappliedMinor: true },
     }),
   ]);
 
@@ -79,9 +101,11 @@ export async function accountSummary(accountId: string, asOf = new Date()): Prom
 
   const aging = Object.fromEntries(AGING_BUCKETS.map((b) => [b, 0])) as Record<AgingBucket, number>;
   let openInvoiceCount = 0;
+  let disputed = 0;
   for (const row of agingRows) {
     openInvoiceCount += Number(row.open_count);
     for (const bucket of AGING_BUCKETS) aging[bucket] += await inCreditCurrency(toMinor(row[bucket]), row.currency);
+    disputed += await inCreditCurrency(toMinor(row.in_dispute), row.currency);
   }
   let openOrders = 0;
   let heldOrderCount = 0;
@@ -89,11 +113,12 @@ export async function accountSummary(accountId: string, asOf = new Date()): Prom
     openOrders += await inCreditCurrency(toMinor(row._sum.amountMinor), row.currency);
     if (row.status === "ON_HOLD") heldOrderCount += row._count._all;
   }
-  let disputed = 0;
-  for (const row of disputedRows) disputed += await inCreditCurrency(toMinor(row._sum.amountMinor), row.currency);
+  let unapplied = 0;
+  for (const row of unappliedRows) unapplied += await inCreditCurrency(toMinor(row._sum.unappliedMinor), row.currency);
 
-  const openBalance = AGING_BUCKETS.reduce((sum, b) => sum + aging[b], 0);
-  const pastDue = openBalance - aging.current;
+  const undisputed = AGING_BUCKETS.reduce((sum, b) => sum + aging[b], 0);
+  const openBalance = undisputed + disputed;
+  const pastDue = undisputed - aging.current;
   const creditLimit = toMinor(account.creditLimitMinor);
   const exposure = openBalance + openOrders;
   const m = (amountMinor: number): Money => ({ amountMinor, currency });
@@ -115,6 +140,8 @@ export async function accountSummary(accountId: string, asOf = new Date()): Prom
     pastDue: m(pastDue),
     disputed: m(disputed),
     aging: Object.fromEntries(AGING_BUCKETS.map((b) => [b, m(aging[b])])) as Record<AgingBucket, Money>,
+    unapplied: m(unapplied),
+    balance: m(openBalance - unapplied),
     openInvoiceCount,
     heldOrderCount,
     conversions,

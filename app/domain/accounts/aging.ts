@@ -23,13 +23,30 @@ export function agingBucketFor(daysPast: number): AgingBucket {
   return "over90";
 }
 
-export type AgingInput = { dueOn: Date; balanceMinor: number };
+/** `disputedMinor`: what open disputes on the invoice claim (may exceed what is still owed). */
+export type AgingInput = { dueOn: Date; balanceMinor: number; disputedMinor?: number };
 
+/** The part of an invoice's balance under open dispute: never more than is still owed. */
+export function inDisputeOf(invoice: AgingInput): number {
+  return Math.max(0, Math.min(invoice.balanceMinor, invoice.disputedMinor ?? 0));
+}
+
+/**
+ * Undisputed balances by bucket. Money under an open dispute is not aged: it is owed
+ * but not pressed for while the dispute runs, so it is reported apart (`agingWithDisputes`).
+ */
 export function agingBuckets(invoices: AgingInput[], asOf: Date): Record<AgingBucket, number> {
-  const totals: Record<AgingBucket, number> = { current: 0, days1to30: 0, days31to60: 0, days61to90: 0, over90: 0 };
+  return agingWithDisputes(invoices, asOf).buckets;
+}
+
+export function agingWithDisputes(invoices: AgingInput[], asOf: Date): { buckets: Record<AgingBucket, number>; inDispute: number } {
+  const buckets: Record<AgingBucket, number> = { current: 0, days1to30: 0, days31to60: 0, days61to90: 0, over90: 0 };
+  let inDispute = 0;
   for (const invoice of invoices) {
     if (invoice.balanceMinor <= 0) continue;
-    totals[agingBucketFor(daysPastDue(invoice.dueOn, asOf))] += invoice.balanceMinor;
+    const disputed = inDisputeOf(invoice);
+    inDispute += disputed;
+    buckets[agingBucketFor(daysPastDue(invoice.dueOn, asOf))] += invoice.balanceMinor - disputed;
   }
-  return totals;
+  return { buckets, inDispute };
 }

@@ -1,11 +1,19 @@
 import crypto from "node:crypto";
 import { getEnv } from "../../../server/env";
-import { isLanguage, type Language } from "../../i18n/config";
+import { formattingLocale, isLanguage, type Language } from "../../i18n/config";
 import { db } from "../../utils/db.server";
 import { queueEmail, type EmailTemplate } from "../mail/outbox.server";
 import { hashPassword } from "./password.server";
 
-const TOKEN_TTL_MS = 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * How long a link works. A reset is asked for by someone at the keyboard, so an hour
+ * is plenty and limits a leaked mail's use; a welcome link reaches a new customer who
+ * did not ask for it at that moment (approval may come days after they applied), so it
+ * lives a week — still a single-use token, and "Forgot your password?" covers the rest.
+ */
+export const LINK_LIFETIME_MS = { password_reset: HOUR_MS, account_welcome: 7 * 24 * HOUR_MS } as const;
 
 function digest(token: string) {
   return crypto.createHash("sha256").update(token).digest("hex");
@@ -25,16 +33,19 @@ export async function requestPasswordReset(
   const user = await db().user.findUnique({ where: { email: email.trim().toLowerCase() } });
   if (!user || !user.active) return;
   const token = crypto.randomBytes(32).toString("base64url");
+  const lifetime = LINK_LIFETIME_MS[template];
+  const expiresAt = new Date(Date.now() + lifetime);
   await db().passwordResetToken.create({
-    data: { userId: user.id, tokenHash: digest(token), expiresAt: new Date(Date.now() + TOKEN_TTL_MS) },
+    data: { userId: user.id, tokenHash: digest(token), expiresAt },
   });
   const language = isLanguage(user.preferredLanguage) ? user.preferredLanguage : requestLanguage;
   const base = getEnv().APP_URL ?? origin;
+  const expires = `${new Intl.DateTimeFormat(formattingLocale(language), { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }).format(expiresAt)} UTC`;
   await queueEmail({
     to: user.email,
     language,
     template,
-    values: { name: user.name, link: `${base}/reset-password?token=${token}`, minutes: TOKEN_TTL_MS / 60_000 },
+    values: { name: user.name, link: `${base}/reset-password?token=${token}`, minutes: lifetime / 60_000, days: lifetime / (24 * HOUR_MS), expires },
   });
 }
 

@@ -1,6 +1,8 @@
 import { accountSummary } from "../accounts/account-summary.server";
 import { toMinor } from "../money/money";
 import { db } from "../../utils/db.server";
+import { inDisputeOf } from "../accounts/aging";
+import { OPEN_DISPUTE_STATUSES } from "../disputes/dispute-schemas";
 
 /**
  * The account beside a conversation in the rep console: credit position (the same
@@ -10,12 +12,15 @@ export async function accountGlance(accountId: string) {
   const summary = await accountSummary(accountId);
   if (!summary) return null;
   const [openDisputes, invoices, notes, promises] = await Promise.all([
-    db().dispute.count({ where: { accountId, status: { in: ["OPEN", "IN_REVIEW", "ESCALATED"] } } }),
+    db().dispute.count({ where: { accountId, status: { in: [...OPEN_DISPUTE_STATUSES] } } }),
     db().invoice.findMany({
       where: { accountId },
       orderBy: [{ dueOn: "asc" }],
       take: 50,
-      select: { id: true, number: true, currency: true, dueOn: true, balanceMinor: true, totalMinor: true, status: true },
+      select: {
+        id: true, number: true, currency: true, dueOn: true, balanceMinor: true, totalMinor: true, status: true,
+        disputes: { where: { status: { in: [...OPEN_DISPUTE_STATUSES] } }, select: { amountMinor: true } },
+      },
     }),
     db().accountNote.findMany({ where: { accountId }, orderBy: { createdAt: "desc" }, take: 3, select: { id: true, kind: true, body: true, createdAt: true } }),
     db().promiseToPay.findMany({ where: { accountId, status: "OPEN" }, orderBy: [{ promisedFor: "asc" }, { createdAt: "asc" }], take: 5, select: { id: true, amountMinor: true, currency: true, promisedFor: true, note: true } }),
@@ -23,14 +28,20 @@ export async function accountGlance(accountId: string) {
   const today = new Date().toISOString().slice(0, 10);
   const open = invoices.filter((i) => i.balanceMinor > 0n && (i.status === "OPEN" || i.status === "PARTIALLY_PAID"));
   // Past-due first (oldest due date), then the rest: what a rep wants to talk about.
-  const recent = (open.length ? open : invoices).slice(0, 6).map((i) => ({
-    id: i.id,
-    number: i.number,
-    dueOn: i.dueOn.toISOString().slice(0, 10),
-    pastDue: i.dueOn.toISOString().slice(0, 10) < today && i.balanceMinor > 0n,
-    balance: { amountMinor: toMinor(i.balanceMinor), currency: i.currency },
-    status: i.status,
-  }));
+  const recent = (open.length ? open : invoices).slice(0, 6).map((i) => {
+    const balanceMinor = toMinor(i.balanceMinor);
+    const inDispute = inDisputeOf({ dueOn: i.dueOn, balanceMinor, disputedMinor: i.disputes.reduce((sum, d) => sum + toMinor(d.amountMinor), 0) });
+    return {
+      id: i.id,
+      number: i.number,
+      dueOn: i.dueOn.toISOString().slice(0, 10),
+      // Money under open dispute is not past-due pressure: an invoice disputed in full is not flagged.
+      pastDue: i.dueOn.toISOString().slice(0, 10) < today && balanceMinor - inDispute > 0,
+      inDispute: { amountMinor: inDispute, currency: i.currency },
+      balance: { amountMinor: balanceMinor, currency: i.currency },
+      status: i.status,
+    };
+  });
   return {
     summary,
     openDisputes,

@@ -16,6 +16,7 @@ import { requestPasswordReset } from "../auth/password-reset.server";
 import { convertWithRate, latestRate } from "../fx/fx-rates.server";
 import { queueEmail } from "../mail/outbox.server";
 import { formatMoney, toMinor } from "../money/money";
+import { isUniqueViolation } from "../payments/unique-violation";
 import type { Draft } from "./application-schema";
 import { scoreApplication, type CreditPolicy, type ScoreResult } from "./scorecard";
 
@@ -218,16 +219,81 @@ export async function submitApplication(application: CreditApplication, input: S
   // An existing account is never lowered automatically: only an increase is auto-approved.
   const current = application.accountId ? await db().account.findUnique({ where: { id: application.accountId }, select: { creditLimitMinor: true } }) : null;
   const lowersLimit = current ? input.requestedLimitMinor < toMinor(current.creditLimitMinor) : false;
+  const firstUser = await firstUserFor(updated);
+  if (result.autoApprove && !lowersLimit && firstUser && !firstUser.available) {
+    // A new company whose applicant email already signs in elsewhere would get an account nobody can
+    // reach: a rep reviews it and names the first user (see firstUserFor). Noted so the queue says why.
+    await db().creditApplicationEvent.create({ data: { applicationId: updated.id, kind: "first_user_needed", actorId: null } });
+    return updated;
+  }
   if (result.autoApprove && !lowersLimit) {
     return approveApplication(updated, { limitMinor: input.requestedLimitMinor, termsDays: input.requestedTermsDays, actorId: null, auto: true, origin });
   }
   return updated;
 }
 
-type ApproveOptions = { limitMinor: number; termsDays: number; actorId: string | null; auto?: boolean; origin: string; conditions?: string | null };
+type ApproveOptions = {
+  limitMinor: number;
+  termsDays: number;
+  actorId: string | null;
+  auto?: boolean;
+  origin: string;
+  conditions?: string | null;
+  /** A new company's first portal user; the applicant unless the rep named someone else. */
+  firstUserEmail?: string | null;
+  firstUserName?: string | null;
+};
+
+/** Thrown inside the approval when the first user's email already signs in elsewhere: nothing is written. */
+class FirstUserEmailTaken extends Error {}
+
+/**
+ * The email that will become a new company's first user, and whether it is free. A user
+ * belongs to exactly one account, so an address that already signs in (to another
+ * company, or as staff) cannot be reused: the account would be left with nobody able to
+ * sign in. The rep gives another address at the company instead.
+ */
+export async function firstUserFor(application: Pick<CreditApplication, "accountId" | "applicantEmail">, override?: string | null): Promise<{ email: string; available: boolean } | null> {
+  if (application.accountId) return null;
+  const email = (override || application.applicantEmail).trim().toLowerCase();
+  const existing = await db().user.findUnique({ where: { email }, select: { id: true } });
+  return { email, available: !existing };
+}
+
+/**
+ * The next account number, from the account_number_seq sequence (migration
+ * 20261123190000): sequences never hand a value out twice, even when a transaction rolls
+ * back or an account is deleted later, so a number is never reused. Numbers written by
+ * hand or by an import (the demo seed, an ERP load) are stepped over: the sequence is
+ * moved past the highest ACC-<n> in use. Should two approvals still meet on one number,
+ * the unique index refuses the second and approveApplication retries it.
+ */
+async function nextAccountNumber(tx: Prisma.TransactionClient): Promise<string> {
+  const [row] = await tx.$queryRaw<{ n: bigint }[]>`
+    WITH candidate AS (
+      SELECT GREATEST(nextval('"account_number_seq"'), COALESCE(MAX(CAST(SUBSTRING(number FROM 5) AS bigint)), 0) + 1) AS n
+      FROM "Account" WHERE number ~ '^ACC-[0-9]{1,15}$'
+    )
+    SELECT setval('"account_number_seq"', n) AS n FROM candidate`;
+  return `ACC-${row.n}`;
+}
+
+const APPROVAL_ATTEMPTS = 5;
 
 /** Applies an approval: sets the account's limit and terms, or sets up a new company's account and first user. */
 async function approveApplication(application: CreditApplication, options: ApproveOptions): Promise<CreditApplication> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await approveOnce(application, options);
+    } catch (error) {
+      // A clash on a unique column (account number, the first user's email) means someone else
+      // wrote first; the whole transaction rolled back, so reading again and retrying is safe.
+      if (attempt >= APPROVAL_ATTEMPTS || !isUniqueViolation(error)) throw error;
+    }
+  }
+}
+
+async function approveOnce(application: CreditApplication, options: ApproveOptions): Promise<CreditApplication> {
   let newUserEmail: string | null = null;
   const language: Language = isLanguage(application.language) ? application.language : "en";
   const updated = await db().$transaction(async (tx) => {
@@ -238,10 +304,11 @@ async function approveApplication(application: CreditApplication, options: Appro
       await tx.account.update({ where: { id: accountId }, data: { creditLimitMinor: BigInt(options.limitMinor), paymentTermsDays: options.termsDays } });
       await recordAudit({ actorId: options.actorId, accountId, entity: "Account", entityId: accountId, action: "credit_limit_changed", before, after: { creditLimitMinor: options.limitMinor, paymentTermsDays: options.termsDays } }, tx);
     } else {
-      const count = await tx.account.count();
+      const firstUserEmail = (options.firstUserEmail || fresh.applicantEmail).trim().toLowerCase();
+      if (await tx.user.findUnique({ where: { email: firstUserEmail }, select: { id: true } })) throw new FirstUserEmailTaken(firstUserEmail);
       const account = await tx.account.create({
         data: {
-          number: `ACC-${1001 + count}`,
+          number: await nextAccountNumber(tx),
           legalName: fresh.companyName ?? fresh.applicantName,
           taxId: fresh.taxId ?? "",
           country: fresh.country ?? "US",
@@ -256,22 +323,20 @@ async function approveApplication(application: CreditApplication, options: Appro
         },
       });
       accountId = account.id;
-      const existingUser = await tx.user.findUnique({ where: { email: fresh.applicantEmail } });
-      if (!existingUser) {
-        const user = await tx.user.create({
-          data: {
-            email: fresh.applicantEmail,
-            name: fresh.applicantName,
-            // A random password nobody knows: the first user chooses theirs from the emailed link.
-            passwordHash: await hashPassword(crypto.randomBytes(32).toString("hex")),
-            role: "CUSTOMER",
-            accountId,
-            preferredLanguage: language,
-          },
-        });
-        newUserEmail = user.email;
-      }
-      await recordAudit({ actorId: options.actorId, accountId, entity: "Account", entityId: accountId, action: "account_created", after: { number: account.number, creditLimitMinor: options.limitMinor, paymentTermsDays: options.termsDays } }, tx);
+      const user = await tx.user.create({
+        data: {
+          email: firstUserEmail,
+          // The applicant's name only when the applicant is that user; else the name the rep gave, else the address.
+          name: options.firstUserName || (firstUserEmail === fresh.applicantEmail.toLowerCase() ? fresh.applicantName : firstUserEmail),
+          // A random password nobody knows: the first user chooses theirs from the emailed link.
+          passwordHash: await hashPassword(crypto.randomBytes(32).toString("hex")),
+          role: "CUSTOMER",
+          accountId,
+          preferredLanguage: language,
+        },
+      });
+      newUserEmail = user.email;
+      await recordAudit({ actorId: options.actorId, accountId, entity: "Account", entityId: accountId, action: "account_created", after: { number: account.number, creditLimitMinor: options.limitMinor, paymentTermsDays: options.termsDays, firstUserEmail } }, tx);
     }
     const row = await tx.creditApplication.update({
       where: { id: fresh.id },
@@ -309,13 +374,13 @@ async function statusLabel(language: Language, status: string) {
 // ───────────────────────────── rep side ─────────────────────────────
 
 export type Decision =
-  | { action: "approve"; limitMinor: number; termsDays: number; conditions?: string; reason?: string }
+  | { action: "approve"; limitMinor: number; termsDays: number; conditions?: string; reason?: string; firstUserEmail?: string; firstUserName?: string }
   | { action: "decline"; reason: string }
   | { action: "request_info"; message: string };
 
 export type DecisionResult =
   | { ok: true; outcome: "approved" | "counter_offered" | "escalated" | "declined" | "info_requested"; requiredLevel?: StaffLevel | null }
-  | { ok: false; error: "not_found" | "not_open" | "not_your_level" };
+  | { ok: false; error: "not_found" | "not_open" | "not_your_level" | "first_user_email_taken"; email?: string };
 
 const OPEN_STATUSES = ["SUBMITTED", "IN_REVIEW", "ESCALATED"] as const;
 
@@ -383,10 +448,19 @@ export async function decideApplication(actor: SessionUser, applicationId: strin
       if (application.applicantEmail) await queueEmail({ to: application.applicantEmail, language, template: "credit_decision", values: { name: application.applicantName, number: application.number, status: await statusLabel(language, "COUNTER_OFFERED"), details: decision.reason ?? "" } });
       return { ok: true, outcome: "counter_offered" };
     }
+    // A new company needs a first user who can sign in: checked before anything is claimed or written.
+    const firstUser = await firstUserFor(application, decision.firstUserEmail);
+    if (firstUser && !firstUser.available) return { ok: false, error: "first_user_email_taken", email: firstUser.email };
     // Guard against a concurrent decision before approving.
     const claimed = await db().creditApplication.updateMany({ where: { id: application.id, status: application.status, updatedAt: application.updatedAt }, data: { reviewerId: actor.id } });
     if (claimed.count !== 1) return { ok: false, error: "not_open" };
-    await approveApplication(application, { limitMinor: decision.limitMinor, termsDays: decision.termsDays, actorId: actor.id, origin });
+    try {
+      await approveApplication(application, { limitMinor: decision.limitMinor, termsDays: decision.termsDays, actorId: actor.id, origin, firstUserEmail: firstUser?.email, firstUserName: decision.firstUserName });
+    } catch (error) {
+      // The address was taken between the check and the write (another approval, a sign-up): nothing was written.
+      if (error instanceof FirstUserEmailTaken) return { ok: false, error: "first_user_email_taken", email: firstUser?.email };
+      throw error;
+    }
     return { ok: true, outcome: "approved" };
   }
 

@@ -100,6 +100,7 @@ export function statementPdf(statement: Statement, t: T, locale: string): Promis
         ]);
       }
       row(doc, [{ ...cols[0], text: date(statement.to) }, { ...cols[1], text: t("invoices:statement.closing"), width: 200 }, { ...cols[5], text: money(s.closingMinor) }], true);
+      if (s.unappliedMinor > 0) doc.font("Helvetica").fontSize(9).text(t("invoices:statement.unappliedNote", { amount: money(s.unappliedMinor) }), 50);
     }
   }, title);
 }

@@ -6,8 +6,9 @@ export { parseInvoiceListQuery } from "./invoice-query";
 import { daysPastDue } from "../accounts/aging";
 import { cachedForAccount } from "./ledger-cache.server";
 
-/** Disputes in these states are still open: their amount is not "past due" pressure. */
-export const OPEN_DISPUTE_STATUSES = ["OPEN", "IN_REVIEW", "ESCALATED"] as const;
+// One list of open dispute states, kept with the dispute rules; re-exported for the ledger code that imports it from here.
+import { OPEN_DISPUTE_STATUSES } from "../disputes/dispute-schemas";
+export { OPEN_DISPUTE_STATUSES };
 
 export type InvoiceRow = {
   id: string;

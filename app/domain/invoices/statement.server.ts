@@ -1,16 +1,30 @@
 /**
  * Statement of account for a date range: opening balance, every invoice, payment
- * applied and adjustment in the range, running balance, closing balance — per
- * currency, from the same rows that keep invoice balances (so the closing balance
- * for today equals the open balance).
+ * applied and adjustment in the range, and payments received but not applied to any
+ * invoice, with running and closing balances per currency. Built from the same rows
+ * that keep invoice and payment balances, so the closing balance for today is the
+ * account's balance: open invoices less unapplied cash.
+ *
+ * Unapplied cash is credited on the day the payment arrived. When a rep applies it to
+ * an invoice later (an allocation a person made, rather than the payment itself), the
+ * statement shows the invoice credited and the unapplied cash used by the same amount
+ * on that day: the balance does not move, and a statement for an earlier period reads
+ * the same after the fact. (Money refunded out of unapplied cash is left out of both
+ * the receipt and the refund.)
  */
 import { z } from "zod";
 import { db } from "../../utils/db.server";
 import { toMinor } from "../money/money";
 
-export type StatementLine = { date: string; kind: "invoice" | "payment" | "credit" | "debit"; reference: string; po: string | null; debitMinor: number; creditMinor: number; balanceMinor: number };
-export type StatementSection = { currency: string; openingMinor: number; closingMinor: number; lines: StatementLine[] };
+export type StatementLine = { date: string; kind: "invoice" | "payment" | "unapplied" | "unappliedUsed" | "credit" | "debit"; reference: string; po: string | null; debitMinor: number; creditMinor: number; balanceMinor: number };
+/** `unappliedMinor`: payments received by the end of the range and still not applied, already inside the closing balance. */
+export type StatementSection = { currency: string; openingMinor: number; closingMinor: number; unappliedMinor: number; lines: StatementLine[] };
 export type Statement = { account: { number: string; legalName: string }; from: string; to: string; sections: StatementSection[] };
+
+/** A rep applying a payment's unapplied cash: positive, and made by a person (the payment's own allocations have no actor). */
+function fromUnappliedCash(allocation: { createdById: string | null; amountMinor: bigint }) {
+  return allocation.createdById !== null && allocation.amountMinor > 0n;
+}
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((v) => !Number.isNaN(Date.parse(v)));
 
@@ -26,34 +40,70 @@ export async function statementFor(accountId: string, range: { from: string; to:
   const from = new Date(`${range.from}T00:00:00Z`);
   const end = new Date(Date.parse(`${range.to}T00:00:00Z`) + 86_400_000); // exclusive
   const account = await db().account.findUniqueOrThrow({ where: { id: accountId }, select: { number: true, legalName: true } });
-  const [invoicesBefore, allocBefore, adjBefore, invoices, allocations, adjustments] = await Promise.all([
+  const [invoicesBefore, allocBefore, adjBefore, invoices, allocations, adjustments, unapplied] = await Promise.all([
     db().invoice.groupBy({ by: ["currency"], where: { accountId, issuedOn: { lt: from }, status: { not: "VOID" } }, _sum: { totalMinor: true } }),
     db().$queryRaw<{ currency: string; sum: bigint }[]>`
       SELECT i.currency, COALESCE(SUM(a."amountMinor"), 0)::bigint AS sum FROM "PaymentAllocation" a JOIN "Invoice" i ON i.id = a."invoiceId"
       WHERE i."accountId" = ${accountId} AND a."createdAt" < ${from} GROUP BY i.currency`,
     db().adjustment.groupBy({ by: ["currency", "kind"], where: { accountId, status: "POSTED", postedAt: { lt: from } }, _sum: { amountMinor: true } }),
     db().invoice.findMany({ where: { accountId, issuedOn: { gte: from, lt: end }, status: { not: "VOID" } }, orderBy: [{ issuedOn: "asc" }, { number: "asc" }], select: { number: true, poNumber: true, issuedOn: true, currency: true, totalMinor: true } }),
-    db().paymentAllocation.findMany({ where: { invoice: { accountId }, createdAt: { gte: from, lt: end } }, orderBy: { createdAt: "asc" }, select: { paymentId: true, amountMinor: true, createdAt: true, invoice: { select: { number: true, currency: true } } } }),
+    db().paymentAllocation.findMany({ where: { invoice: { accountId }, createdAt: { gte: from, lt: end } }, orderBy: { createdAt: "asc" }, select: { paymentId: true, amountMinor: true, createdAt: true, createdById: true, invoice: { select: { number: true, currency: true } } } }),
     db().adjustment.findMany({ where: { accountId, status: "POSTED", postedAt: { gte: from, lt: end } }, orderBy: { postedAt: "asc" }, select: { number: true, kind: true, amountMinor: true, currency: true, postedAt: true, invoice: { select: { number: true } } } }),
+    // Payments that arrived with money not applied at once: still unapplied, or applied later by a rep.
+    db().payment.findMany({
+      where: {
+        accountId,
+        AND: [
+          { OR: [{ unappliedMinor: { gt: 0 } }, { allocations: { some: { createdById: { not: null }, amountMinor: { gt: 0 } } } }] },
+          { OR: [{ receivedAt: { lt: end } }, { receivedAt: null, createdAt: { lt: end } }] },
+        ],
+      },
+      select: { id: true, currency: true, unappliedMinor: true, receivedAt: true, createdAt: true, allocations: { select: { amountMinor: true, createdAt: true, createdById: true } } },
+    }).then((rows) =>
+      rows.map((p) => {
+        const later = p.allocations.filter(fromUnappliedCash);
+        return {
+          id: p.id,
+          currency: p.currency,
+          on: p.receivedAt ?? p.createdAt,
+          // What arrived unapplied: what is still unapplied plus what reps have applied since.
+          receivedUnappliedMinor: toMinor(p.unappliedMinor) + later.reduce((sum, a) => sum + toMinor(a.amountMinor), 0),
+          appliedBefore: (at: Date) => later.filter((a) => a.createdAt < at).reduce((sum, a) => sum + toMinor(a.amountMinor), 0),
+        };
+      }),
+    ),
   ]);
   const opening = new Map<string, number>();
   const add = (currency: string, amount: number) => opening.set(currency, (opening.get(currency) ?? 0) + amount);
   for (const r of invoicesBefore) add(r.currency, toMinor(r._sum.totalMinor));
   for (const r of allocBefore) add(r.currency, -toMinor(r.sum));
   for (const r of adjBefore) add(r.currency, (r.kind === "DEBIT_MEMO" ? 1 : -1) * toMinor(r._sum.amountMinor));
+  for (const p of unapplied) {
+    // Received before the range: its unapplied cash, less what reps had applied by then (those
+    // allocations are already in allocBefore as invoice credits), is in the opening balance.
+    if (p.on < from) add(p.currency, -p.receivedUnappliedMinor + p.appliedBefore(from));
+  }
+  const unappliedBy = new Map<string, number>();
+  for (const p of unapplied) unappliedBy.set(p.currency, (unappliedBy.get(p.currency) ?? 0) + p.receivedUnappliedMinor - p.appliedBefore(end));
 
   type Raw = Omit<StatementLine, "balanceMinor"> & { currency: string; at: number };
   const raw: Raw[] = [
     ...invoices.map((i) => ({ currency: i.currency, at: i.issuedOn.getTime(), date: i.issuedOn.toISOString().slice(0, 10), kind: "invoice" as const, reference: i.number, po: i.poNumber, debitMinor: toMinor(i.totalMinor), creditMinor: 0 })),
-    ...allocations.map((a) => {
+    ...allocations.flatMap((a) => {
       const amount = toMinor(a.amountMinor);
-      return { currency: a.invoice.currency, at: a.createdAt.getTime(), date: a.createdAt.toISOString().slice(0, 10), kind: "payment" as const, reference: a.invoice.number, po: null, debitMinor: amount < 0 ? -amount : 0, creditMinor: amount > 0 ? amount : 0 };
+      const base = { currency: a.invoice.currency, at: a.createdAt.getTime(), date: a.createdAt.toISOString().slice(0, 10), po: null };
+      const applied = { ...base, kind: "payment" as const, reference: a.invoice.number, debitMinor: amount < 0 ? -amount : 0, creditMinor: amount > 0 ? amount : 0 };
+      // Cash already credited when it arrived: the invoice's credit is matched by the unapplied cash it used.
+      return fromUnappliedCash(a) ? [applied, { ...base, kind: "unappliedUsed" as const, reference: a.paymentId, debitMinor: amount, creditMinor: 0 }] : [applied];
     }),
     ...adjustments.map((a) => ({
       currency: a.currency, at: a.postedAt!.getTime(), date: a.postedAt!.toISOString().slice(0, 10), kind: a.kind === "DEBIT_MEMO" ? ("debit" as const) : ("credit" as const),
       reference: a.invoice ? `${a.number} · ${a.invoice.number}` : a.number, po: null,
       debitMinor: a.kind === "DEBIT_MEMO" ? toMinor(a.amountMinor) : 0, creditMinor: a.kind === "DEBIT_MEMO" ? 0 : toMinor(a.amountMinor),
     })),
+    ...unapplied
+      .filter((p) => p.on >= from)
+      .map((p) => ({ currency: p.currency, at: p.on.getTime(), date: p.on.toISOString().slice(0, 10), kind: "unapplied" as const, reference: p.id, po: null, debitMinor: 0, creditMinor: p.receivedUnappliedMinor })),
   ].sort((a, b) => a.at - b.at || (a.kind === "invoice" ? -1 : 1));
 
   const currencies = [...new Set([...opening.keys(), ...raw.map((r) => r.currency)])].sort();
@@ -70,7 +120,7 @@ export async function statementFor(accountId: string, range: { from: string; to:
           balance += r.debitMinor - r.creditMinor;
           return { ...r, balanceMinor: balance };
         });
-      return { currency, openingMinor, closingMinor: balance, lines };
+      return { currency, openingMinor, closingMinor: balance, unappliedMinor: unappliedBy.get(currency) ?? 0, lines };
     }),
   };
 }

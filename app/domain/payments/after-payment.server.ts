@@ -50,7 +50,8 @@ export async function releaseOrdersIfUnderLimit(accountId: string, paymentId: st
   if (!summary || summary.account.status !== "ACTIVE") return [];
   const reasons: ("OVER_LIMIT" | "PAST_DUE")[] = [];
   if (summary.availableCredit.amountMinor >= 0) reasons.push("OVER_LIMIT");
-  if (summary.pastDue.amountMinor - summary.disputed.amountMinor <= 0) reasons.push("PAST_DUE");
+  // pastDue already leaves out money under open dispute.
+  if (summary.pastDue.amountMinor <= 0) reasons.push("PAST_DUE");
   if (!reasons.length) return [];
   const held = await db().order.findMany({ where: { accountId, status: "ON_HOLD", holdReason: { in: reasons } }, orderBy: { placedAt: "asc" } });
   const released: string[] = [];
