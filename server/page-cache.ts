@@ -57,7 +57,7 @@ export function createPageCache(database: Database) {
          FROM "Session" s
          JOIN "User" u ON u.id = s."userId"
          JOIN "Account" a ON a.id = u."accountId"
-        WHERE s.id = $1 AND s."expiresAt" > now() AND u.active AND u.role = 'CUSTOMER'`,
+        WHERE s.id = $1 AND s."expiresAt" > (now() AT TIME ZONE 'UTC') AND u.active AND u.role = 'CUSTOMER'`,
       [sessionId],
     );
     if (!row) return null;

@@ -9,6 +9,7 @@
  *
  *   npm run build && npm run bench:invoices      (BENCH_SECONDS=10, BENCH_CONNECTIONS=50)
  *   BENCH_DATABASES=pglite npm run bench:invoices   (only one of pglite,postgres)
+ *   BENCH_ONLY=invoices BENCH_CPU_PROFILE=/tmp/prof npm run bench:invoices   (some pages, profiled)
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
@@ -120,7 +121,9 @@ async function prepare(url: string) {
 
 async function startServer(env: Record<string, string>): Promise<{ base: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+  // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the server there.
+  const profile = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", "server/index.ts"], {
     env: { ...process.env, ...env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "silent" },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -194,7 +197,9 @@ async function run(kind: "pglite" | "postgres") {
     ];
     console.log(`${kind}, account ${number} with ${count} invoices; ${CONNECTIONS} concurrent connections, ${SECONDS} s each, same server, same run:`);
     const rows = [];
-    for (const [label, target, headers, pathFor] of pages) rows.push(await measure(label, target, headers, pathFor));
+    // BENCH_ONLY=<text> measures only the pages whose label contains it.
+    const only = process.env.BENCH_ONLY;
+    for (const [label, target, headers, pathFor] of pages) if (!only || label.includes(only)) rows.push(await measure(label, target, headers, pathFor));
     console.table(rows);
   } finally {
     child.kill("SIGTERM");

@@ -69,7 +69,8 @@ describe("a dispute on one line", () => {
 
   it("rejects bad input with translated errors and creates nothing", async () => {
     const count = await portal.db.dispute.count();
-    const tooMuch = await openLineDispute(customer, invoice.id, invoice.lines[0].id, "99999999.00");
+    const undisputed = await openInvoice(0);
+    const tooMuch = await openLineDispute(customer, undisputed.id, undisputed.lines[0].id, "99999999.00");
     expect(tooMuch.status).toBe(400);
     expect(textOf(await tooMuch.text())).toContain("El importe es mayor que lo que eligió aclarar.");
     const badFile = await customer.request(`/disputes/new?invoice=${invoice.id}`, {
@@ -81,6 +82,32 @@ describe("a dispute on one line", () => {
     const noReason = await customer.request(`/disputes/new?invoice=${invoice.id}`, { method: "POST", body: disputeForm({ invoiceId: invoice.id, reason: "", scope: "invoice", message: "x" }) });
     expect(noReason.status).toBe(400);
     expect(await portal.db.dispute.count()).toBe(count);
+  });
+
+  it("never lets open disputes on one invoice claim more than it owes", async () => {
+    const count = await portal.db.dispute.count();
+    const fresh = await openInvoice(0);
+    const balance = Number(fresh.balanceMinor);
+    const whole = (amount: string) =>
+      customer.request(`/disputes/new?invoice=${fresh.id}`, { method: "POST", body: disputeForm({ invoiceId: fresh.id, reason: "PRICING", scope: "invoice", amount, message: "El precio no es el acordado." }) });
+    const half = Math.floor(balance / 2);
+    expect((await whole((half / 100).toFixed(2))).status).toBe(302);
+    // More than what is left undisputed: refused, in Spanish, nothing created.
+    const tooMuch = await whole(((balance - half + 1) / 100).toFixed(2));
+    expect(tooMuch.status).toBe(400);
+    expect(textOf(await tooMuch.text())).toContain("El importe es mayor que lo que eligió aclarar.");
+    expect(await portal.db.dispute.count()).toBe(count + 1);
+    // Left blank, the amount is what is still undisputed; after that nothing is left to dispute.
+    expect((await whole("")).status).toBe(302);
+    const opened = await portal.db.dispute.findMany({ where: { invoiceId: fresh.id }, orderBy: { createdAt: "asc" } });
+    expect(opened.map((d) => Number(d.amountMinor))).toEqual([half, balance - half]);
+    const none = await whole("");
+    expect(none.status).toBe(400);
+    expect(textOf(await none.text())).toContain("El resto de esta factura ya está en una aclaración abierta.");
+    expect(await portal.db.dispute.count()).toBe(count + 2);
+    // Out of the way of the tests below, which pick undisputed invoices.
+    await portal.db.disputeMessage.deleteMany({ where: { disputeId: { in: opened.map((d) => d.id) } } });
+    await portal.db.dispute.deleteMany({ where: { id: { in: opened.map((d) => d.id) } } });
   });
 
   it("reaches the reps' queue; internal notes never reach the customer", async () => {

@@ -38,6 +38,15 @@ describe("the invoice list", () => {
     const disputed = await portal.db.invoice.count({ where: { accountId: acme.id, disputes: { some: { status: { in: ["OPEN", "IN_REVIEW", "ESCALATED"] } } } } });
     expect(textOf((await acmeCustomer.page("/invoices?status=disputed")).html)).toContain(`${disputed} invoice`);
     expect(textOf((await acmeCustomer.page("/invoices?currency=EUR")).html)).toContain("No invoices match these filters.");
+    const today = new Date(new Date().toISOString().slice(0, 10));
+    const pastDue = await portal.db.invoice.count({
+      where: { accountId: acme.id, status: { in: ["OPEN", "PARTIALLY_PAID"] }, dueOn: { lt: today }, balanceMinor: { gt: 0 }, disputes: { none: { status: { in: ["OPEN", "IN_REVIEW", "ESCALATED"] } } } },
+    });
+    expect(pastDue).toBeGreaterThan(0);
+    expect(textOf((await acmeCustomer.page("/invoices?status=pastDue")).html)).toContain(`${pastDue} invoice`);
+    // Search text is matched literally: SQL wildcards typed by the customer match nothing special.
+    expect(textOf((await acmeCustomer.page("/invoices?q=%25")).html)).toContain("No invoices match these filters.");
+    expect(textOf((await acmeCustomer.page("/invoices?q=_")).html)).toContain("No invoices match these filters.");
 
     const one = await portal.db.invoice.findFirstOrThrow({ where: { accountId: acme.id }, orderBy: { number: "asc" } });
     const byNumber = textOf((await acmeCustomer.page(`/invoices?q=${one.number}`)).html);

@@ -3,7 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { createCookieSessionStorage, type Session } from "react-router";
 import { getEnv } from "../../../server/env";
-import { db } from "../../utils/db.server";
+import type { Account, User } from "../../generated/prisma/client";
+import { currentDatabase, db } from "../../utils/db.server";
 
 export const SESSION_TTL_MS = 1000 * 60 * 60 * 12;
 
@@ -62,15 +63,37 @@ export async function userFromCookie(cookieHeader: string | null | undefined) {
   const session = await readSession(cookieHeader);
   const sessionId = session.get("sessionId");
   if (typeof sessionId !== "string") return null;
-  const row = await db().session.findUnique({
-    where: { id: sessionId },
-    include: { user: { include: { account: { select: { id: true, number: true, legalName: true, currency: true, status: true } } } } },
-  });
-  if (!row || row.expiresAt < new Date() || !row.user.active) return null;
-  return row.user;
+  // Every page and socket connection asks this, so it is one plain statement on the
+  // driver: Prisma would compile the same query anew for each request.
+  const [row] = await currentDatabase().sql.query<SessionUserRow>(
+    `SELECT u.id, u.email, u.name, u."passwordHash", u.role::text AS role, u."staffLevel"::text AS "staffLevel", u."accountId",
+            u."preferredLanguage", u.languages, u."chatCapacity", u.presence::text AS presence,
+            u."presenceChangedAt" AT TIME ZONE 'UTC' AS "presenceChangedAt", u."lastChatAssignedAt" AT TIME ZONE 'UTC' AS "lastChatAssignedAt",
+            u.active, u."createdAt" AT TIME ZONE 'UTC' AS "createdAt", u."updatedAt" AT TIME ZONE 'UTC' AS "updatedAt",
+            a.id AS "account_id", a.number AS "account_number", a."legalName" AS "account_legalName", a.currency AS "account_currency", a.status::text AS "account_status"
+       FROM "Session" s
+       JOIN "User" u ON u.id = s."userId"
+       LEFT JOIN "Account" a ON a.id = u."accountId"
+      WHERE s.id = $1 AND s."expiresAt" > (now() AT TIME ZONE 'UTC') AND u.active`,
+    [sessionId],
+  );
+  if (!row) return null;
+  const { account_id, account_number, account_legalName, account_currency, account_status, ...user } = row;
+  return {
+    ...user,
+    account: account_id ? { id: account_id, number: account_number!, legalName: account_legalName!, currency: account_currency!, status: account_status! } : null,
+  } as SessionUser;
 }
 
-export type SessionUser = NonNullable<Awaited<ReturnType<typeof userFromCookie>>>;
+type SessionUserRow = Omit<User, "account"> & {
+  account_id: string | null;
+  account_number: string | null;
+  account_legalName: string | null;
+  account_currency: string | null;
+  account_status: string | null;
+};
+
+export type SessionUser = User & { account: Pick<Account, "id" | "number" | "legalName" | "currency" | "status"> | null };
 
 export async function startSession(userId: string, userAgent: string | null): Promise<string> {
   // Expired sessions are swept per user at sign-in, so the table does not grow forever.

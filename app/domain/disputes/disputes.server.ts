@@ -53,7 +53,10 @@ export async function openDispute(
   if (balance <= 0 || (invoice.status !== "OPEN" && invoice.status !== "PARTIALLY_PAID")) return { ok: false, errors: { form: "disputes:errors.invoiceClosed" } };
   const lines = v.scope === "lines" ? invoice.lines.filter((l) => v.lineIds.includes(l.id)) : [];
   if (v.scope === "lines" && (lines.length === 0 || lines.length !== new Set(v.lineIds).size)) return { ok: false, errors: { lineId: "disputes:errors.lines" } };
-  const ceiling = Math.min(balance, v.scope === "lines" ? lines.reduce((s, l) => s + toMinor(l.amountMinor), 0) : balance);
+  // Open disputes on one invoice never claim more than it owes.
+  const undisputed = balance - (await openlyDisputedMinor(db(), invoice.id));
+  if (undisputed <= 0) return { ok: false, errors: { form: "disputes:errors.alreadyDisputed" } };
+  const ceiling = Math.min(undisputed, v.scope === "lines" ? lines.reduce((s, l) => s + toMinor(l.amountMinor), 0) : undisputed);
   const amount = v.amount === "" ? ceiling : parseMoneyInput(v.amount, invoice.currency, input.locale);
   if (amount === null || amount <= 0) return { ok: false, errors: { amount: "disputes:errors.amount" } };
   if (amount > ceiling) return { ok: false, errors: { amount: "disputes:errors.amountTooHigh" } };
@@ -70,6 +73,9 @@ export async function openDispute(
     .filter((l) => l.amountMinor > 0n);
 
   const dispute = await db().$transaction(async (tx) => {
+    // Two disputes opened at once on one invoice: the second waits here and sees the first.
+    await tx.$queryRaw`SELECT id FROM "Invoice" WHERE id = ${invoice.id} FOR UPDATE`;
+    if (amount > balance - (await openlyDisputedMinor(tx, invoice.id))) return null;
     const created = await tx.dispute.create({
       data: {
         number: newNumber("DSP", invoice.account.number),
@@ -88,8 +94,14 @@ export async function openDispute(
     await recordAudit({ actorId: input.userId, accountId: input.accountId, entity: "Dispute", entityId: created.id, action: "dispute_opened", after: { invoiceId: invoice.id, reason: v.reason, amountMinor: amount, lines: lineShares.length } }, tx);
     return created;
   });
+  if (!dispute) return { ok: false, errors: { amount: "disputes:errors.alreadyDisputed" } };
   invalidateAccount(input.accountId);
   return { ok: true, value: { id: dispute.id } };
+}
+
+async function openlyDisputedMinor(client: Pick<Prisma.TransactionClient, "dispute">, invoiceId: string): Promise<number> {
+  const open = await client.dispute.aggregate({ where: { invoiceId, status: { in: [...OPEN_DISPUTE_STATUSES] } }, _sum: { amountMinor: true } });
+  return toMinor(open._sum.amountMinor);
 }
 
 export async function addMessage(input: { disputeId: string; authorId: string; body: string; internal: boolean; files: StoredFile[]; accountId: string }) {

@@ -1,5 +1,4 @@
-import type { Prisma } from "../../generated/prisma/client";
-import { db } from "../../utils/db.server";
+import { currentDatabase } from "../../utils/db.server";
 import { toMinor, type Money } from "../money/money";
 import { INVOICE_SORTS, PAGE_SIZE, type InvoiceListQuery } from "./invoice-query";
 export { parseInvoiceListQuery } from "./invoice-query";
@@ -35,86 +34,100 @@ function startOfToday(asOf: Date) {
   return new Date(Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth(), asOf.getUTCDate()));
 }
 
-/** The where clause for one account and one set of filters; every query is scoped by accountId. */
-export function invoiceWhere(accountId: string, query: InvoiceListQuery, asOf = new Date()): Prisma.InvoiceWhereInput {
-  const where: Prisma.InvoiceWhereInput = { accountId };
-  const and: Prisma.InvoiceWhereInput[] = [];
-  if (query.currency) where.currency = query.currency;
-  if (query.from || query.to) {
-    where.issuedOn = {
-      ...(query.from ? { gte: new Date(`${query.from}T00:00:00Z`) } : {}),
-      ...(query.to ? { lte: new Date(`${query.to}T00:00:00Z`) } : {}),
-    };
-  }
+/** `contains`, case-insensitive: the user's text matched literally, wildcards and all. */
+function containsPattern(text: string) {
+  return `%${text.replace(/[\\%_]/g, "\\$&")}%`;
+}
+
+/**
+ * The WHERE clause (alias `i`) and its parameters for one account and one set of
+ * filters. Every query starts from accountId, so one account's list never reads another's.
+ */
+export function invoiceFilterSql(accountId: string, query: InvoiceListQuery, asOf = new Date()): { where: string; params: unknown[] } {
+  const params: unknown[] = [accountId];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const clauses = [`i."accountId" = $1`];
+  const openDispute = () => `EXISTS (SELECT 1 FROM "Dispute" d WHERE d."invoiceId" = i.id AND d.status::text = ANY(${param([...OPEN_DISPUTE_STATUSES])}))`;
+  if (query.currency) clauses.push(`i.currency = ${param(query.currency)}`);
+  if (query.from) clauses.push(`i."issuedOn" >= ${param(query.from)}::date`);
+  if (query.to) clauses.push(`i."issuedOn" <= ${param(query.to)}::date`);
   switch (query.status) {
     case "open":
-      where.status = { in: ["OPEN", "PARTIALLY_PAID"] };
+      clauses.push(`i.status IN ('OPEN', 'PARTIALLY_PAID')`);
       break;
     case "pastDue":
-      where.status = { in: ["OPEN", "PARTIALLY_PAID"] };
-      where.dueOn = { lt: startOfToday(asOf) };
-      where.balanceMinor = { gt: 0 };
       // An invoice under an open dispute is not past-due pressure while the dispute runs.
-      and.push({ disputes: { none: { status: { in: [...OPEN_DISPUTE_STATUSES] } } } });
+      clauses.push(`i.status IN ('OPEN', 'PARTIALLY_PAID')`, `i."dueOn" < ${param(startOfToday(asOf).toISOString().slice(0, 10))}::date`, `i."balanceMinor" > 0`, `NOT ${openDispute()}`);
       break;
     case "paid":
-      where.status = "PAID";
+      clauses.push(`i.status = 'PAID'`);
       break;
     case "disputed":
-      and.push({ disputes: { some: { status: { in: [...OPEN_DISPUTE_STATUSES] } } } });
+      clauses.push(openDispute());
       break;
   }
   if (query.q) {
-    and.push({ OR: [{ number: { contains: query.q, mode: "insensitive" } }, { poNumber: { contains: query.q, mode: "insensitive" } }] });
+    const pattern = param(containsPattern(query.q));
+    clauses.push(`(i.number ILIKE ${pattern} OR i."poNumber" ILIKE ${pattern})`);
   }
-  if (and.length) where.AND = and;
-  return where;
+  return { where: clauses.join(" AND "), params };
 }
 
-const ORDER: Record<(typeof INVOICE_SORTS)[number], keyof Prisma.InvoiceOrderByWithRelationInput> = {
-  issuedOn: "issuedOn",
-  dueOn: "dueOn",
-  number: "number",
-  balance: "balanceMinor",
+const ORDER_COLUMN: Record<(typeof INVOICE_SORTS)[number], string> = {
+  issuedOn: `i."issuedOn"`,
+  dueOn: `i."dueOn"`,
+  number: `i.number`,
+  balance: `i."balanceMinor"`,
 };
+
+type GroupRow = { currency: string; count: number; total: string; balance: string };
+type PageRow = { id: string; number: string; poNumber: string | null; issuedOn: string; dueOn: string; currency: string; total: string; balance: string; status: string; disputed: boolean };
 
 /**
  * One page of an account's invoices. Every query is an indexed lookup on accountId
  * (see the Invoice indexes), a stable order (the sort column, then id), and an offset
- * page; totals per currency come from one grouped query over the same filter.
+ * page; totals per currency come from one grouped query over the same filter. Plain
+ * SQL on the driver: the customer's most used page, and Prisma would compile these
+ * queries again on every request.
  */
 export async function listInvoices(accountId: string, query: InvoiceListQuery, asOf = new Date()): Promise<InvoiceList> {
-  const where = invoiceWhere(accountId, query, asOf);
+  const sql = currentDatabase().sql;
+  const { where, params } = invoiceFilterSql(accountId, query, asOf);
   // One grouped query gives both the count and the totals per currency (cached briefly, see ledger-cache).
   const { page: _page, sort: _sort, dir: _dir, ...filters } = query;
   const grouped = await cachedForAccount(accountId, `totals:${JSON.stringify(filters)}:${asOf.toISOString().slice(0, 10)}`, () =>
-    db().invoice.groupBy({ by: ["currency"], where, _sum: { totalMinor: true, balanceMinor: true }, _count: { _all: true } }),
+    sql.query<GroupRow>(
+      `SELECT i.currency, count(*)::int AS count, sum(i."totalMinor")::text AS total, sum(i."balanceMinor")::text AS balance
+         FROM "Invoice" i WHERE ${where} GROUP BY i.currency`,
+      params,
+    ),
   );
-  const count = grouped.reduce((n, g) => n + g._count._all, 0);
+  const count = grouped.reduce((n, g) => n + Number(g.count), 0);
   const pageCount = Math.max(1, Math.ceil(count / PAGE_SIZE));
   const page = Math.min(query.page, pageCount);
-  const invoices = await db().invoice.findMany({
-    where,
-    orderBy: [{ [ORDER[query.sort]]: query.dir }, { id: query.dir }],
-    skip: (page - 1) * PAGE_SIZE,
-    take: PAGE_SIZE,
-    select: {
-      id: true, number: true, poNumber: true, issuedOn: true, dueOn: true, currency: true, totalMinor: true, balanceMinor: true, status: true,
-      disputes: { where: { status: { in: [...OPEN_DISPUTE_STATUSES] } }, select: { id: true }, take: 1 },
-    },
-  });
+  const dir = query.dir === "asc" ? "ASC" : "DESC";
+  const invoices = await sql.query<PageRow>(
+    `SELECT i.id, i.number, i."poNumber", i."issuedOn"::text AS "issuedOn", i."dueOn"::text AS "dueOn", i.currency,
+            i."totalMinor"::text AS total, i."balanceMinor"::text AS balance, i.status::text AS status,
+            EXISTS (SELECT 1 FROM "Dispute" d WHERE d."invoiceId" = i.id AND d.status::text = ANY($${params.length + 1})) AS disputed
+       FROM "Invoice" i
+      WHERE ${where}
+      ORDER BY ${ORDER_COLUMN[query.sort]} ${dir}, i.id ${dir}
+      LIMIT ${PAGE_SIZE} OFFSET ${(page - 1) * PAGE_SIZE}`,
+    [...params, [...OPEN_DISPUTE_STATUSES]],
+  );
   return {
     rows: invoices.map((inv) => ({
       id: inv.id,
       number: inv.number,
       poNumber: inv.poNumber,
-      issuedOn: inv.issuedOn.toISOString().slice(0, 10),
-      dueOn: inv.dueOn.toISOString().slice(0, 10),
-      total: { amountMinor: toMinor(inv.totalMinor), currency: inv.currency },
-      balance: { amountMinor: toMinor(inv.balanceMinor), currency: inv.currency },
+      issuedOn: inv.issuedOn,
+      dueOn: inv.dueOn,
+      total: { amountMinor: toMinor(BigInt(inv.total)), currency: inv.currency },
+      balance: { amountMinor: toMinor(BigInt(inv.balance)), currency: inv.currency },
       status: inv.status,
-      daysPastDue: inv.status === "PAID" || inv.status === "VOID" ? 0 : daysPastDue(inv.dueOn, asOf),
-      disputed: inv.disputes.length > 0,
+      daysPastDue: inv.status === "PAID" || inv.status === "VOID" ? 0 : daysPastDue(new Date(`${inv.dueOn}T00:00:00Z`), asOf),
+      disputed: inv.disputed,
     })),
     total: count,
     page,
@@ -122,9 +135,9 @@ export async function listInvoices(accountId: string, query: InvoiceListQuery, a
     totals: grouped
       .map((g) => ({
         currency: g.currency,
-        count: g._count._all,
-        total: { amountMinor: toMinor(g._sum.totalMinor), currency: g.currency },
-        balance: { amountMinor: toMinor(g._sum.balanceMinor), currency: g.currency },
+        count: Number(g.count),
+        total: { amountMinor: toMinor(BigInt(g.total ?? "0")), currency: g.currency },
+        balance: { amountMinor: toMinor(BigInt(g.balance ?? "0")), currency: g.currency },
       }))
       .sort((a, b) => a.currency.localeCompare(b.currency)),
   };
