@@ -529,6 +529,12 @@ function Glance({ glance }: { glance: AccountGlance }) {
         <dd data-testid="glance-balance">{f.money(s.openBalance)}</dd>
         <dt>{t("console.glance.pastDue")}</dt>
         <dd data-testid="glance-past-due">{f.money(s.pastDue)}</dd>
+        {s.disputed.amountMinor > 0 ? (
+          <>
+            <dt>{t("console.glance.inDispute")}</dt>
+            <dd data-testid="glance-in-dispute">{f.money(s.disputed)}</dd>
+          </>
+        ) : null}
         <dt>{t("console.glance.limit")}</dt>
         <dd>{f.money(s.creditLimit)}</dd>
         <dt>{t("console.glance.available")}</dt>
@@ -555,6 +561,7 @@ function Glance({ glance }: { glance: AccountGlance }) {
         {glance.invoices.map((i) => (
           <li key={i.id} className={i.pastDue ? "past-due" : undefined}>
             {i.number} · {f.money(i.balance)} · {t("console.glance.due", { date: f.date(i.dueOn) })}
+            {i.inDispute.amountMinor > 0 ? ` · ${t("console.glance.invoiceInDispute", { amount: f.money(i.inDispute) })}` : ""}
           </li>
         ))}
       </ul>

@@ -95,6 +95,8 @@ test("a signed-in customer's chat goes to the account's own rep, who sees the ac
   await expect(glance).toContainText("Acme Industrial Supply");
   await expect(rep1.getByTestId("glance-balance")).toHaveText(/^\$[\d,]+\.\d{2}$/);
   await expect(rep1.getByTestId("glance-past-due")).toHaveText(/^\$[\d,]+\.\d{2}$/);
+  // The seeded account has open disputes: that money is shown apart, not as past due.
+  await expect(rep1.getByTestId("glance-in-dispute")).toHaveText(/^\$[\d,]+\.\d{2}$/);
 
   // The invoice picked for the placeholders is the oldest past-due one; its balance is in USD.
   const invoiceOption = await conversation.getByLabel("Invoice for placeholders").locator("option:checked").innerText();
