@@ -1,5 +1,5 @@
 import type express from "express";
-import { readSession } from "../app/domain/auth/session.server";
+import { sessionIdFromCookie } from "../app/domain/auth/session.server";
 import type { Database } from "../app/utils/db.server";
 
 /**
@@ -50,8 +50,8 @@ export function createPageCache(database: Database) {
   async function keyFor(req: express.Request): Promise<string | null> {
     const cookie = req.headers.cookie;
     if (!cookie) return null;
-    const sessionId = (await readSession(cookie)).get("sessionId");
-    if (typeof sessionId !== "string") return null;
+    const sessionId = await sessionIdFromCookie(cookie);
+    if (!sessionId) return null;
     const [row] = await database.sql.query<SessionRow>(
       `SELECT u.id AS user_id, u."updatedAt" AS user_version, a.id AS account_id, a."ledgerVersion"::text AS ledger_version
          FROM "Session" s

@@ -57,12 +57,32 @@ export async function readSession(cookieHeader: string | null): Promise<Session<
   return sessionStorage().getSession(cookieHeader);
 }
 
+/**
+ * The session id a Cookie header carries, if its signature holds. Checking the HMAC
+ * is a WebCrypto round trip on every request, and a browser sends the same signed
+ * value for hours: a value that verified once maps to the same id for as long as the
+ * secret is the same. Only verified values are remembered, at most SESSION_IDS_KEPT.
+ */
+export async function sessionIdFromCookie(cookieHeader: string | null | undefined): Promise<string | null> {
+  if (!cookieHeader) return null;
+  const value = /(?:^|;\s*)__session=([^;]*)/.exec(cookieHeader)?.[1];
+  if (!value) return null;
+  const key = `${sessionSecret()}\u0000${value}`;
+  const known = verifiedSessionIds.get(key);
+  if (known) return known;
+  const sessionId = (await readSession(cookieHeader)).get("sessionId");
+  if (typeof sessionId !== "string") return null;
+  if (verifiedSessionIds.size >= SESSION_IDS_KEPT) verifiedSessionIds.delete(verifiedSessionIds.keys().next().value!);
+  verifiedSessionIds.set(key, sessionId);
+  return sessionId;
+}
+const SESSION_IDS_KEPT = 20_000;
+const verifiedSessionIds = new Map<string, string>();
+
 /** The signed-in user behind a Cookie header, or null (used by loaders and sockets). */
 export async function userFromCookie(cookieHeader: string | null | undefined) {
-  if (!cookieHeader) return null;
-  const session = await readSession(cookieHeader);
-  const sessionId = session.get("sessionId");
-  if (typeof sessionId !== "string") return null;
+  const sessionId = await sessionIdFromCookie(cookieHeader);
+  if (!sessionId) return null;
   // Every page and socket connection asks this, so it is one plain statement on the
   // driver: Prisma would compile the same query anew for each request.
   const [row] = await currentDatabase().sql.query<SessionUserRow>(
