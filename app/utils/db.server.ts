@@ -19,7 +19,11 @@ export type Database = {
   prisma: PrismaClient;
   sql: {
     exec(script: string): Promise<void>;
-    query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+    /**
+     * `name` makes it a prepared statement on a server (parsed and planned once per
+     * connection), for the hottest fixed-shape statements; the embedded database ignores it.
+     */
+    query<Row = Record<string, unknown>>(text: string, params?: unknown[], name?: string): Promise<Row[]>;
   };
   close(): Promise<void>;
 };
@@ -62,7 +66,7 @@ export async function openDatabase(url: string): Promise<Database> {
     prisma,
     sql: {
       exec: async (script) => void (await pool.query(script)),
-      query: async (text, params) => (await pool.query(text, params as any[])).rows,
+      query: async (text, params, name) => (await pool.query(name ? { name, text, values: params as any[] } : { text, values: params as any[] })).rows,
     },
     close: async () => {
       await prisma.$disconnect();

@@ -54,6 +54,11 @@ function view(c: { id: string; topic: string; language: string; status: string; 
   return { id: c.id, topic: c.topic as ConversationView["topic"], language: c.language, status: c.status as ConversationView["status"], invoiceRef: c.invoiceRef };
 }
 
+// Built once: zod compiles a schema on first use, and these run on every chat event.
+const customerSendSchema = sendSchema.omit({ internal: true });
+const typingSchema = z.object({ conversationId: z.string().max(64), typing: z.boolean() });
+const readSchema = z.object({ conversationId: z.string().max(64), seq: z.coerce.bigint().min(0n) });
+
 export type ChatRuntime = { stop(): void };
 
 export function createChat(io: PortalSocketServer): { register(socket: PortalSocket): void; runtime: ChatRuntime } {
@@ -249,7 +254,7 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
     socket.on("conversation:send", async (input, ack) => {
       if (typeof ack !== "function") return;
       if (await limited(socket, ack)) return;
-      const parsed = sendSchema.omit({ internal: true }).safeParse(input);
+      const parsed = customerSendSchema.safeParse(input);
       if (!parsed.success) return fail(ack, "chat:errors.invalid");
       // Joined = access already checked and the chat is open (a close empties the room);
       // otherwise check against the database.
@@ -302,14 +307,14 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
     });
 
     socket.on("conversation:typing", async (input) => {
-      const parsed = z.object({ conversationId: z.string().max(64), typing: z.boolean() }).safeParse(input);
+      const parsed = typingSchema.safeParse(input);
       if (!parsed.success || (await limited(socket, null, typingLimiter))) return;
       if (!socket.rooms.has(convRoom(parsed.data.conversationId))) return;
       io.to(staffRoom(parsed.data.conversationId)).emit("conversation:typing", { conversationId: parsed.data.conversationId, side: "customer", typing: parsed.data.typing });
     });
 
     socket.on("conversation:read", async (input) => {
-      const parsed = z.object({ conversationId: z.string().max(64), seq: z.coerce.bigint().min(0n) }).safeParse(input);
+      const parsed = readSchema.safeParse(input);
       if (!parsed.success || (await limited(socket, null, typingLimiter))) return;
       if (!socket.rooms.has(convRoom(parsed.data.conversationId))) return;
       const marks = await markMessages(parsed.data.conversationId, "customer", parsed.data.seq, true);
@@ -434,7 +439,7 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
     });
 
     socket.on("console:typing", async (input) => {
-      const parsed = z.object({ conversationId: z.string().max(64), typing: z.boolean() }).safeParse(input);
+      const parsed = typingSchema.safeParse(input);
       if (!parsed.success || (await limited(socket, null, typingLimiter))) return;
       const c = await db().conversation.findUnique({ where: { id: parsed.data.conversationId }, select: { assignedRepId: true } });
       if (c?.assignedRepId !== user.id) return;
@@ -442,7 +447,7 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
     });
 
     socket.on("console:read", async (input) => {
-      const parsed = z.object({ conversationId: z.string().max(64), seq: z.coerce.bigint().min(0n) }).safeParse(input);
+      const parsed = readSchema.safeParse(input);
       if (!parsed.success || (await limited(socket, null, typingLimiter))) return;
       const c = await db().conversation.findUnique({ where: { id: parsed.data.conversationId }, select: { assignedRepId: true } });
       if (c?.assignedRepId !== user.id) return;

@@ -224,6 +224,8 @@ async function writeBatch(batch: QueuedWrite[]) {
            (SELECT c."assignedRepId" FROM "Conversation" c WHERE c.id = ins."conversationId") AS "assignedRepId"
       FROM ins`,
     params,
+    // The common case, one message per write, is one fixed statement: prepared once.
+    batch.length === 1 ? "chat-store-message" : undefined,
   );
   const rows = found.map((r) => ({ ...r, seq: BigInt(r.seq), authorKind: r.authorKind as MessageRow["authorKind"] }));
   // The unanswered-chat rule reads firstResponseAt, so a rep's reply marks it now, in
