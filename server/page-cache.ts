@@ -26,7 +26,7 @@ const MAX_PAGE_BYTES = 1024 * 1024;
 // Set per response by other middleware (CSP nonce, compression), or meaningless to replay.
 const PER_RESPONSE_HEADERS = new Set(["content-security-policy", "content-encoding", "content-length", "date", "connection", "keep-alive", "transfer-encoding", "x-page-cache"]);
 
-type Entry = { status: number; headers: [string, string | string[]][]; parts: string[]; bytes: number };
+type Entry = { status: number; headers: [string, string | string[]][]; parts: Buffer[]; bytes: number };
 
 type SessionRow = { user_id: string; user_version: Date; account_id: string; ledger_version: string };
 
@@ -85,7 +85,11 @@ export function createPageCache(database: Database) {
       res.status(hit.status);
       for (const [name, value] of hit.headers) res.setHeader(name, value);
       res.setHeader("X-Page-Cache", "hit");
-      res.end(hit.parts.join(nonce));
+      // Bytes, not a string: sending them is a copy, where a string is UTF-8 encoded again each time.
+      const nonceBytes = Buffer.from(nonce);
+      const body: Buffer[] = [];
+      hit.parts.forEach((part, i) => (i ? body.push(nonceBytes, part) : body.push(part)));
+      res.end(Buffer.concat(body));
       return;
     }
 
@@ -112,7 +116,7 @@ export function createPageCache(database: Database) {
         const headers = Object.entries(res.getHeaders())
           .filter(([name]) => !PER_RESPONSE_HEADERS.has(name))
           .map(([name, value]) => [name, Array.isArray(value) ? value : String(value)] as [string, string | string[]]);
-        remember(key, { status: 200, headers, parts: Buffer.concat(chunks).toString("utf8").split(nonce), bytes: size });
+        remember(key, { status: 200, headers, parts: Buffer.concat(chunks).toString("utf8").split(nonce).map((part) => Buffer.from(part)), bytes: size });
       }
       return end(chunk, ...rest);
     }) as typeof res.end;
