@@ -99,7 +99,7 @@ export async function createPortalServer(options: { env: Env; mode: "production"
   app.use(filesOnly(express.static(path.join(ROOT, "public"), { maxAge: "1h" })));
 
   // Development renders every time: the code behind a page changes under it.
-  if (options.mode === "production") app.use(createPageCache(database).middleware);
+  if (options.mode === "production") app.use(createPageCache().middleware);
   app.all(
     "/{*splat}",
     createRequestHandler({

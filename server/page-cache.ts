@@ -1,6 +1,5 @@
 import type express from "express";
-import { sessionIdFromCookie } from "../app/domain/auth/session.server";
-import type { Database } from "../app/utils/db.server";
+import { userFromCookie } from "../app/domain/auth/session.server";
 
 /**
  * Rendered ledger pages for signed-in customers, kept by what they show.
@@ -28,9 +27,7 @@ const PER_RESPONSE_HEADERS = new Set(["content-security-policy", "content-encodi
 
 type Entry = { status: number; headers: [string, string | string[]][]; parts: Buffer[]; bytes: number };
 
-type SessionRow = { user_id: string; user_version: Date; account_id: string; ledger_version: string };
-
-export function createPageCache(database: Database) {
+export function createPageCache() {
   const entries = new Map<string, Entry>();
   let bytes = 0;
 
@@ -50,21 +47,12 @@ export function createPageCache(database: Database) {
   async function keyFor(req: express.Request): Promise<string | null> {
     const cookie = req.headers.cookie;
     if (!cookie) return null;
-    const sessionId = await sessionIdFromCookie(cookie);
-    if (!sessionId) return null;
-    const [row] = await database.sql.query<SessionRow>(
-      `SELECT u.id AS user_id, u."updatedAt" AS user_version, a.id AS account_id, a."ledgerVersion"::text AS ledger_version
-         FROM "Session" s
-         JOIN "User" u ON u.id = s."userId"
-         JOIN "Account" a ON a.id = u."accountId"
-        WHERE s.id = $1 AND s."expiresAt" > (now() AT TIME ZONE 'UTC') AND u.active AND u.role = 'CUSTOMER'`,
-      [sessionId],
-    );
-    if (!row) return null;
+    const user = await userFromCookie(cookie);
+    if (!user || user.role !== "CUSTOMER" || !user.account) return null;
     const day = new Date().toISOString().slice(0, 10);
     // The whole Cookie and Accept-Language headers: the page's language comes from them
     // (after the profile), so any difference there is a different page.
-    return [row.user_id, new Date(row.user_version).getTime(), row.account_id, row.ledger_version, day, req.originalUrl, cookie, req.headers["accept-language"] ?? ""].join("\u0000");
+    return [user.id, user.updatedAt.getTime(), user.account.id, user.account.ledgerVersion, day, req.originalUrl, cookie, req.headers["accept-language"] ?? ""].join("\u0000");
   }
 
   const middleware: express.RequestHandler = async (req, res, next) => {

@@ -7,6 +7,8 @@ import type { Account, User } from "../../generated/prisma/client";
 import { currentDatabase, db } from "../../utils/db.server";
 
 export const SESSION_TTL_MS = 1000 * 60 * 60 * 12;
+const SESSION_COOKIE = "__session";
+const sessionCookieValue = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([^;]*)`);
 
 /**
  * Without SESSION_SECRET (the embedded default) a random secret is made once and kept
@@ -40,7 +42,7 @@ export function sessionStorage() {
   if (storage?.secret === secret) return storage.instance;
   const instance = createCookieSessionStorage<SessionData>({
     cookie: {
-      name: "__session",
+      name: SESSION_COOKIE,
       httpOnly: true,
       sameSite: "lax",
       path: "/",
@@ -63,9 +65,9 @@ export async function readSession(cookieHeader: string | null): Promise<Session<
  * value for hours: a value that verified once maps to the same id for as long as the
  * secret is the same. Only verified values are remembered, at most SESSION_IDS_KEPT.
  */
-export async function sessionIdFromCookie(cookieHeader: string | null | undefined): Promise<string | null> {
+async function sessionIdFromCookie(cookieHeader: string | null | undefined): Promise<string | null> {
   if (!cookieHeader) return null;
-  const value = /(?:^|;\s*)__session=([^;]*)/.exec(cookieHeader)?.[1];
+  const value = sessionCookieValue.exec(cookieHeader)?.[1];
   if (!value) return null;
   const key = `${sessionSecret()}\u0000${value}`;
   const known = verifiedSessionIds.get(key);
@@ -90,7 +92,8 @@ export async function userFromCookie(cookieHeader: string | null | undefined) {
             u."preferredLanguage", u.languages, u."chatCapacity", u.presence::text AS presence,
             u."presenceChangedAt" AT TIME ZONE 'UTC' AS "presenceChangedAt", u."lastChatAssignedAt" AT TIME ZONE 'UTC' AS "lastChatAssignedAt",
             u.active, u."createdAt" AT TIME ZONE 'UTC' AS "createdAt", u."updatedAt" AT TIME ZONE 'UTC' AS "updatedAt",
-            a.id AS "account_id", a.number AS "account_number", a."legalName" AS "account_legalName", a.currency AS "account_currency", a.status::text AS "account_status"
+            a.id AS "account_id", a.number AS "account_number", a."legalName" AS "account_legalName", a.currency AS "account_currency", a.status::text AS "account_status",
+            a."ledgerVersion"::text AS "account_ledgerVersion"
        FROM "Session" s
        JOIN "User" u ON u.id = s."userId"
        LEFT JOIN "Account" a ON a.id = u."accountId"
@@ -98,10 +101,12 @@ export async function userFromCookie(cookieHeader: string | null | undefined) {
     [sessionId],
   );
   if (!row) return null;
-  const { account_id, account_number, account_legalName, account_currency, account_status, ...user } = row;
+  const { account_id, account_number, account_legalName, account_currency, account_status, account_ledgerVersion, ...user } = row;
   return {
     ...user,
-    account: account_id ? { id: account_id, number: account_number!, legalName: account_legalName!, currency: account_currency!, status: account_status! } : null,
+    account: account_id
+      ? { id: account_id, number: account_number!, legalName: account_legalName!, currency: account_currency!, status: account_status!, ledgerVersion: account_ledgerVersion! }
+      : null,
   } as SessionUser;
 }
 
@@ -111,9 +116,11 @@ type SessionUserRow = Omit<User, "account"> & {
   account_legalName: string | null;
   account_currency: string | null;
   account_status: string | null;
+  account_ledgerVersion: string | null;
 };
 
-export type SessionUser = User & { account: Pick<Account, "id" | "number" | "legalName" | "currency" | "status"> | null };
+/** The account's `ledgerVersion` (as text) moves with every change to its ledger: the page cache keys on it. */
+export type SessionUser = User & { account: (Pick<Account, "id" | "number" | "legalName" | "currency" | "status"> & { ledgerVersion: string }) | null };
 
 export async function startSession(userId: string, userAgent: string | null): Promise<string> {
   // Expired sessions are swept per user at sign-in, so the table does not grow forever.
