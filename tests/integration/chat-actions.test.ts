@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { connected, next } from "../support/sockets";
+import { connected, next, keepChatOpenAllDay, clearChatFloor } from "../support/sockets";
 import type { Browser } from "../support/portal";
 import { startPortal, textOf, type TestPortal } from "../support/portal";
 
@@ -44,10 +44,7 @@ beforeAll(async () => {
   acme = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1001" } });
   norte = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1002" } });
   pacific = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1004" } });
-  // Live chat open around the clock for these tests, whatever time they run.
-  for (const lang of ["en", "es"]) {
-    await portal.db.policySetting.update({ where: { key: `hours.${lang}` }, data: { value: { timezone: "UTC", days: [0, 1, 2, 3, 4, 5, 6], open: "00:00", close: "24:00", holidays: [] } } });
-  }
+  await keepChatOpenAllDay(portal.db);
 });
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
@@ -56,8 +53,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   for (const s of sockets.splice(0)) s.disconnect();
-  await portal.db.conversation.updateMany({ where: { status: { not: "CLOSED" } }, data: { status: "CLOSED", assignedRepId: null } });
-  await portal.db.user.updateMany({ where: { role: { in: ["REP", "MANAGER"] } }, data: { presence: "OFFLINE", lastChatAssignedAt: null } });
+  await clearChatFloor(portal.db);
 });
 
 async function open(browser: Browser): Promise<Socket> {

@@ -1,3 +1,4 @@
+import { keepChatOpenAllDay } from "../support/sockets";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "../support/portal";
@@ -10,9 +11,7 @@ type Any = any;
 
 beforeAll(async () => {
   portal = await startPortal({ INBOUND_EMAIL_SECRET: SECRET });
-  for (const lang of ["en", "es"]) {
-    await portal.db.policySetting.update({ where: { key: `hours.${lang}` }, data: { value: { timezone: "UTC", days: [0, 1, 2, 3, 4, 5, 6], open: "00:00", close: "24:00", holidays: [] } } });
-  }
+  await keepChatOpenAllDay(portal.db);
   await portal.db.user.updateMany({ where: { role: { in: ["REP", "MANAGER"] } }, data: { presence: "OFFLINE" } });
 });
 afterAll(async () => {

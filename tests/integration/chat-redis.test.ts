@@ -14,7 +14,7 @@ import pg from "pg";
 import { createClient } from "redis";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, describe, expect, it } from "vitest";
-import { connected, next } from "../support/sockets";
+import { connected, next, keepChatOpenAllDay } from "../support/sockets";
 import { openDatabase } from "../../app/utils/db.server";
 import { DEMO_PASSWORD } from "../../prisma/demo-users";
 import { Browser } from "../support/portal";
@@ -114,9 +114,7 @@ describe("two server processes, PostgreSQL and Redis", () => {
     }
     databaseUrl = await createTemplate("postgres");
     const database = await openDatabase(databaseUrl);
-    for (const lang of ["en", "es"]) {
-      await database.prisma.policySetting.update({ where: { key: `hours.${lang}` }, data: { value: { timezone: "UTC", days: [0, 1, 2, 3, 4, 5, 6], open: "00:00", close: "24:00", holidays: [] } } });
-    }
+    await keepChatOpenAllDay(database.prisma);
     await database.close();
     uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-redis-"));
     const shared = { DATABASE_URL: databaseUrl, REDIS_URL, REDIS_KEY_PREFIX: `test-${crypto.randomBytes(4).toString("hex")}:`, SESSION_SECRET: crypto.randomBytes(32).toString("hex"), UPLOAD_DIR: uploadDir, LOG_LEVEL: "silent" };

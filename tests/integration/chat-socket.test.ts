@@ -1,6 +1,6 @@
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { connected, next } from "../support/sockets";
+import { connected, next, keepChatOpenAllDay, clearChatFloor } from "../support/sockets";
 import type { Browser } from "../support/portal";
 import { startPortal, textOf, type TestPortal } from "../support/portal";
 
@@ -13,10 +13,7 @@ beforeAll(async () => {
   for (const email of ["rep1@accounts.example", "rep2@accounts.example", "rep3@accounts.example", "senior@accounts.example", "manager@accounts.example", "ap@acme-industrial.example", "billing@pacificcoast.example"]) {
     ids[email.split("@")[0]] = (await portal.db.user.findUniqueOrThrow({ where: { email } })).id;
   }
-  // Live chat open around the clock for these tests, whatever time they run.
-  for (const lang of ["en", "es"]) {
-    await portal.db.policySetting.update({ where: { key: `hours.${lang}` }, data: { value: { timezone: "UTC", days: [0, 1, 2, 3, 4, 5, 6], open: "00:00", close: "24:00", holidays: [] } } });
-  }
+  await keepChatOpenAllDay(portal.db);
 });
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
@@ -25,8 +22,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   for (const s of sockets.splice(0)) s.disconnect();
-  await portal.db.conversation.updateMany({ where: { status: { not: "CLOSED" } }, data: { status: "CLOSED", assignedRepId: null } });
-  await portal.db.user.updateMany({ where: { role: { in: ["REP", "MANAGER"] } }, data: { presence: "OFFLINE", lastChatAssignedAt: null } });
+  await clearChatFloor(portal.db);
 });
 
 type Any = any;

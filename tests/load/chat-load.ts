@@ -22,6 +22,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Server } from "socket.io";
 import { io as connect, type Socket } from "socket.io-client";
+import { keepChatOpenAllDay } from "../support/sockets";
 
 const POSTGRES_URL = process.env.LOAD_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 // The embedded default and, when a server answers, PostgreSQL as production runs it.
@@ -107,9 +108,7 @@ async function servePortal(opts: Options, kind: "pglite" | "postgres") {
   await applyMigrations(database);
   await seedDemoData(database.prisma);
   const prisma = database.prisma;
-  for (const lang of ["en", "es"]) {
-    await prisma.policySetting.update({ where: { key: `hours.${lang}` }, data: { value: { timezone: "UTC", days: [0, 1, 2, 3, 4, 5, 6], open: "00:00", close: "24:00", holidays: [] } } });
-  }
+  await keepChatOpenAllDay(prisma);
   // Load users: reps with room for everyone, customers spread over the seeded accounts.
   await prisma.user.updateMany({ where: { role: { in: ["REP", "MANAGER"] } }, data: { presence: "OFFLINE" } });
   const perRep = Math.ceil(opts.customers / opts.reps) + 1;

@@ -1,4 +1,5 @@
 import type { Socket } from "socket.io-client";
+import type { PrismaClient } from "../../app/utils/db.server";
 
 // Event payloads differ per event; the tests read the fields they assert on.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -22,4 +23,17 @@ export function next<T = Any>(socket: Socket, event: string, test: (payload: T) 
     };
     socket.on(event, handler);
   });
+}
+
+/** Live chat open around the clock, whatever time the tests run. */
+export async function keepChatOpenAllDay(db: PrismaClient) {
+  for (const lang of ["en", "es"]) {
+    await db.policySetting.update({ where: { key: `hours.${lang}` }, data: { value: { timezone: "UTC", days: [0, 1, 2, 3, 4, 5, 6], open: "00:00", close: "24:00", holidays: [] } } });
+  }
+}
+
+/** Every chat closed and every rep offline with no assignment history: each test starts from an empty floor. */
+export async function clearChatFloor(db: PrismaClient) {
+  await db.conversation.updateMany({ where: { status: { not: "CLOSED" } }, data: { status: "CLOSED", assignedRepId: null } });
+  await db.user.updateMany({ where: { role: { in: ["REP", "MANAGER"] } }, data: { presence: "OFFLINE", lastChatAssignedAt: null } });
 }
