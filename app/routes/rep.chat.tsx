@@ -5,6 +5,7 @@ import { io, type Socket } from "socket.io-client";
 import type { Route } from "./+types/rep.chat";
 import { pageTitle } from "../i18n/meta";
 import { requireStaff } from "../domain/auth/authorize.server";
+import { Facts } from "../components/facts";
 import type { AccountGlance } from "../domain/chat/account-glance.server";
 import type { ConversationActionChoices } from "../domain/chat/conversation-actions.server";
 import { DISPUTE_REASONS } from "../domain/disputes/dispute-schemas";
@@ -524,26 +525,17 @@ function Glance({ glance }: { glance: AccountGlance }) {
           {s.account.legalName} · {s.account.number}
         </Link>
       </p>
-      <dl className="facts">
-        <dt>{t("console.glance.balance")}</dt>
-        <dd data-testid="glance-balance">{f.money(s.openBalance)}</dd>
-        <dt>{t("console.glance.pastDue")}</dt>
-        <dd data-testid="glance-past-due">{f.money(s.pastDue)}</dd>
-        {s.disputed.amountMinor > 0 ? (
-          <>
-            <dt>{t("console.glance.inDispute")}</dt>
-            <dd data-testid="glance-in-dispute">{f.money(s.disputed)}</dd>
-          </>
-        ) : null}
-        <dt>{t("console.glance.limit")}</dt>
-        <dd>{f.money(s.creditLimit)}</dd>
-        <dt>{t("console.glance.available")}</dt>
-        <dd>{f.money(s.availableCredit)}</dd>
-        <dt>{t("console.glance.heldOrders")}</dt>
-        <dd>{f.number(s.heldOrderCount)}</dd>
-        <dt>{t("console.glance.openDisputes")}</dt>
-        <dd>{f.number(glance.openDisputes)}</dd>
-      </dl>
+      <Facts
+        items={[
+          { term: t("console.glance.balance"), value: f.money(s.openBalance), testId: "glance-balance" },
+          { term: t("console.glance.pastDue"), value: f.money(s.pastDue), testId: "glance-past-due" },
+          s.disputed.amountMinor > 0 && { term: t("console.glance.inDispute"), value: f.money(s.disputed), testId: "glance-in-dispute" },
+          { term: t("console.glance.limit"), value: f.money(s.creditLimit) },
+          { term: t("console.glance.available"), value: f.money(s.availableCredit) },
+          { term: t("console.glance.heldOrders"), value: f.number(s.heldOrderCount) },
+          { term: t("console.glance.openDisputes"), value: f.number(glance.openDisputes) },
+        ]}
+      />
       <h3>{t("console.glance.openPromises")}</h3>
       <ul className="glance-list" data-testid="glance-promises">
         {glance.openPromises.length === 0 ? <li className="note">{t("console.glance.none")}</li> : null}
