@@ -45,7 +45,20 @@ export async function createPortalServer(options: { env: Env; mode: "production"
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
-  const httpServer = http.createServer(app);
+  // Development renders every time: the code behind a page changes under it.
+  const pageCache = options.mode === "production" ? createPageCache() : null;
+  // A kept page is answered before Express: its headers were kept with it, and a
+  // replay is the hottest request the portal serves.
+  const httpServer = http.createServer((req, res) => {
+    if (!pageCache) return void app(req, res);
+    pageCache.serveFromCache(req, res).then(
+      (served) => served || app(req, res),
+      (error) => {
+        logger.error({ err: error }, "page cache lookup failed");
+        app(req, res);
+      },
+    );
+  });
 
   app.use((_req, res, next) => {
     res.locals.cspNonce = crypto.randomBytes(16).toString("base64");
@@ -98,8 +111,7 @@ export async function createPortalServer(options: { env: Env; mode: "production"
   }
   app.use(filesOnly(express.static(path.join(ROOT, "public"), { maxAge: "1h" })));
 
-  // Development renders every time: the code behind a page changes under it.
-  if (options.mode === "production") app.use(createPageCache().middleware);
+  if (pageCache) app.use(pageCache.middleware);
   app.all(
     "/{*splat}",
     createRequestHandler({

@@ -1,3 +1,6 @@
+import crypto from "node:crypto";
+import type http from "node:http";
+import zlib from "node:zlib";
 import type express from "express";
 import { userFromCookie } from "../app/domain/auth/session.server";
 
@@ -14,21 +17,52 @@ import { userFromCookie } from "../app/domain/auth/session.server";
  *
  * Nothing is shared between users: the key starts with the user id from the session
  * row, and a session that is gone, expired or belongs to a deactivated user finds no
- * row and falls through to the normal (redirecting) route. The CSP nonce is the one
- * per-response secret in a page; it is replaced by this response's fresh nonce.
+ * row and falls through to the normal (redirecting) route.
+ *
+ * A replay is fixed bytes. The rendered page allowed its inline scripts by this
+ * render's CSP nonce; a replay instead allows exactly those scripts by their SHA-256
+ * hashes (and no nonce at all), so nothing in the body changes per response and it is
+ * compressed once, when kept, instead of on every view. Replays are answered in front
+ * of Express (`serveFromCache`), with the headers the rendered response carried.
  */
 
 /** Pages whose content is fully determined by (user, account ledger, day, URL, language). */
 const CACHEABLE_PATHS = new Set(["/account", "/account.data", "/invoices", "/invoices.data"]);
 const MAX_BYTES = 64 * 1024 * 1024;
 const MAX_PAGE_BYTES = 1024 * 1024;
-// Set per response by other middleware (CSP nonce, compression), or meaningless to replay.
+// Set per response (compression, the transport), or rewritten for the replay (CSP).
 const PER_RESPONSE_HEADERS = new Set(["content-security-policy", "content-encoding", "content-length", "date", "connection", "keep-alive", "transfer-encoding", "x-page-cache"]);
 
-type Entry = { status: number; headers: [string, string | string[]][]; parts: Buffer[]; bytes: number };
+type Encoding = "br" | "gzip" | "identity";
+/** One stored page: for each encoding, the full header list and the body, ready to write. */
+type Entry = { variants: Record<Encoding, { headers: string[]; body: Buffer }>; bytes: number };
+
+/** The response encoding a client asked for: brotli, then gzip, as the compression middleware prefers. */
+export function preferredEncoding(acceptEncoding: string | undefined): Encoding {
+  if (!acceptEncoding) return "identity";
+  const quality = new Map<string, number>();
+  for (const item of acceptEncoding.toLowerCase().split(",")) {
+    const [coding, ...params] = item.trim().split(";");
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    quality.set(coding.trim(), q ? Number(q.slice(2)) || 0 : 1);
+  }
+  const accepts = (coding: string) => (quality.get(coding) ?? quality.get("*") ?? 0) > 0;
+  return accepts("br") ? "br" : accepts("gzip") ? "gzip" : "identity";
+}
+
+/** The CSP of a replay: the rendered response's policy with its nonce swapped for the hashes of the page's own inline scripts. */
+function replayPolicy(renderedPolicy: string, nonce: string, body: string): string {
+  const hashes = [...body.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/gi)]
+    .map((m) => m[1])
+    .filter((source) => source.length > 0)
+    .map((source) => `'sha256-${crypto.createHash("sha256").update(source, "utf8").digest("base64")}'`);
+  return renderedPolicy.replace(` 'nonce-${nonce}'`, [...new Set(hashes)].map((h) => ` ${h}`).join(""));
+}
 
 export function createPageCache() {
   const entries = new Map<string, Entry>();
+  // The key worked out in front of Express, so a miss does not query the session twice.
+  const keys = new WeakMap<http.IncomingMessage, string | null>();
   let bytes = 0;
 
   function remember(key: string, entry: Entry) {
@@ -44,19 +78,47 @@ export function createPageCache() {
     }
   }
 
-  async function keyFor(req: express.Request): Promise<string | null> {
-    const cookie = req.headers.cookie;
-    if (!cookie) return null;
-    const user = await userFromCookie(cookie);
-    if (!user || user.role !== "CUSTOMER" || !user.account) return null;
-    const day = new Date().toISOString().slice(0, 10);
-    // The whole Cookie and Accept-Language headers: the page's language comes from them
-    // (after the profile), so any difference there is a different page.
-    return [user.id, user.updatedAt.getTime(), user.account.id, user.account.ledgerVersion, day, req.originalUrl, cookie, req.headers["accept-language"] ?? ""].join("\u0000");
+  function cacheable(req: http.IncomingMessage): boolean {
+    if (req.method !== "GET" || !req.url || !req.headers.cookie) return false;
+    const query = req.url.indexOf("?");
+    return CACHEABLE_PATHS.has(query < 0 ? req.url : req.url.slice(0, query));
   }
 
+  async function keyFor(req: http.IncomingMessage): Promise<string | null> {
+    if (keys.has(req)) return keys.get(req)!;
+    const cookie = req.headers.cookie!;
+    const user = await userFromCookie(cookie);
+    let key: string | null = null;
+    if (user && user.role === "CUSTOMER" && user.account) {
+      const day = new Date().toISOString().slice(0, 10);
+      // The whole Cookie and Accept-Language headers: the page's language comes from them
+      // (after the profile), so any difference there is a different page.
+      key = [user.id, user.updatedAt.getTime(), user.account.id, user.account.ledgerVersion, day, req.url, cookie, req.headers["accept-language"] ?? ""].join("\u0000");
+    }
+    keys.set(req, key);
+    return key;
+  }
+
+  /**
+   * In front of Express: answers a request with a kept page and returns true, or returns
+   * false and leaves the request to the app (which renders, and `middleware` keeps it).
+   */
+  async function serveFromCache(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+    if (!cacheable(req)) return false;
+    const key = await keyFor(req);
+    const hit = key === null ? undefined : entries.get(key);
+    if (!hit) return false;
+    entries.delete(key!);
+    entries.set(key!, hit);
+    const variant = hit.variants[preferredEncoding(req.headers["accept-encoding"])];
+    res.writeHead(200, variant.headers);
+    res.end(variant.body);
+    return true;
+  }
+
+  /** Behind the CSP and compression middleware: keeps what the app renders for a cacheable request. */
   const middleware: express.RequestHandler = async (req, res, next) => {
-    if (req.method !== "GET" || !CACHEABLE_PATHS.has(req.path)) return next();
+    if (!cacheable(req)) return next();
     let key: string | null;
     try {
       key = await keyFor(req);
@@ -65,23 +127,6 @@ export function createPageCache() {
     }
     if (!key) return next();
     const nonce = res.locals.cspNonce as string;
-
-    const hit = entries.get(key);
-    if (hit) {
-      entries.delete(key);
-      entries.set(key, hit);
-      res.status(hit.status);
-      for (const [name, value] of hit.headers) res.setHeader(name, value);
-      res.setHeader("X-Page-Cache", "hit");
-      // Bytes, not a string: sending them is a copy, where a string is UTF-8 encoded again each time.
-      const nonceBytes = Buffer.from(nonce);
-      const body: Buffer[] = [];
-      hit.parts.forEach((part, i) => (i ? body.push(nonceBytes, part) : body.push(part)));
-      res.end(Buffer.concat(body));
-      return;
-    }
-
-    // Miss: let the app render, and keep a copy of what it sent.
     res.setHeader("X-Page-Cache", "miss");
     const chunks: Buffer[] = [];
     let size = 0;
@@ -99,17 +144,34 @@ export function createPageCache() {
     }) as typeof res.write;
     res.end = ((chunk?: unknown, ...rest: unknown[]) => {
       keep(chunk, rest[0]);
+      const result = end(chunk, ...rest);
       const cacheControl = String(res.getHeader("cache-control") ?? "");
       if (res.statusCode === 200 && size <= MAX_PAGE_BYTES && !res.getHeader("set-cookie") && !/no-store/i.test(cacheControl)) {
-        const headers = Object.entries(res.getHeaders())
-          .filter(([name]) => !PER_RESPONSE_HEADERS.has(name))
-          .map(([name, value]) => [name, Array.isArray(value) ? value : String(value)] as [string, string | string[]]);
-        remember(key, { status: 200, headers, parts: Buffer.concat(chunks).toString("utf8").split(nonce).map((part) => Buffer.from(part)), bytes: size });
+        // After the response is on its way: compressing the copies is not this visitor's wait.
+        setImmediate(() => remember(key, entryFrom(res, Buffer.concat(chunks), nonce)));
       }
-      return end(chunk, ...rest);
+      return result;
     }) as typeof res.end;
     next();
   };
 
-  return { middleware, clear: () => (entries.clear(), (bytes = 0)) };
+  function entryFrom(res: express.Response, identity: Buffer, nonce: string): Entry {
+    const headers: string[] = [];
+    for (const [name, value] of Object.entries(res.getHeaders())) {
+      if (PER_RESPONSE_HEADERS.has(name) || value === undefined) continue;
+      for (const one of Array.isArray(value) ? value : [String(value)]) headers.push(name, one);
+    }
+    const policy = res.getHeader("content-security-policy");
+    if (policy) headers.push("Content-Security-Policy", replayPolicy(String(policy), nonce, identity.toString("utf8")));
+    headers.push("X-Page-Cache", "hit");
+    const variant = (encoding: Encoding, body: Buffer) => ({
+      headers: [...headers, ...(encoding === "identity" ? [] : ["Content-Encoding", encoding]), "Content-Length", String(body.length)],
+      body,
+    });
+    const br = zlib.brotliCompressSync(identity, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: identity.length } });
+    const gzip = zlib.gzipSync(identity);
+    return { variants: { identity: variant("identity", identity), gzip: variant("gzip", gzip), br: variant("br", br) }, bytes: identity.length + gzip.length + br.length };
+  }
+
+  return { middleware, serveFromCache, clear: () => (entries.clear(), (bytes = 0)) };
 }

@@ -183,13 +183,15 @@ async function run(kind: "pglite" | "postgres") {
       const html = await check.text();
       if (check.status !== 200 || !html.includes(number.slice(4))) throw new Error(`invoice list answered ${check.status} without the account's invoices`);
     }
-    const auth = { cookie };
+    // What a browser sends: the cached pages answer in the encoding it accepts.
+    const browser = { "accept-encoding": "gzip, deflate, br", "accept-language": "en-US,en;q=0.9" };
+    const auth = { ...browser, cookie };
     // 200 pages x 4 sorts x 2 directions = 1,600 distinct lists, more than one run asks for.
     const SORTS = ["dueOn", "issuedOn", "number", "balance"];
     const uncached = (i: number) => `/invoices?sort=${SORTS[Math.floor(i / 200) % 4]}&dir=${Math.floor(i / 800) % 2 ? "asc" : "desc"}&page=${1 + (i % 200)}`;
     const pages: [string, string, Record<string, string>, ((i: number) => string)?][] = [
-      ["bare page (/healthz)", `${base}/healthz`, {}],
-      ["bare page (/login, rendered)", `${base}/login`, {}],
+      ["bare page (/healthz)", `${base}/healthz`, browser],
+      ["bare page (/login, rendered)", `${base}/login`, browser],
       ["signed-in page (/account)", `${base}/account`, auth],
       ["invoices, first page", `${base}/invoices`, auth],
       ["invoices, filtered + search", filtered, auth],

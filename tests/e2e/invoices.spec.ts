@@ -114,3 +114,20 @@ test("a dispute on one line reaches a rep, who resolves it with a credit memo th
   expect(minor(await page.getByTestId("invoice-balance").innerText())).toBe(balance - 25000);
   await expect(page.getByTestId("invoice-disputes")).toContainText("Resuelta con nota de crédito");
 });
+
+test("a reloaded invoice list comes from the page cache and still runs its scripts under the replay's CSP", async ({ page }) => {
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to execute/i.test(message.text())) violations.push(message.text());
+  });
+  await signInFresh(page, "ap@acme-industrial.example");
+  const rendered = await page.goto("/invoices?sort=dueOn");
+  expect(await rendered!.headerValue("x-page-cache")).toBe("miss");
+  const replayed = await page.reload();
+  expect(await replayed!.headerValue("x-page-cache")).toBe("hit");
+  expect(await replayed!.headerValue("content-security-policy")).toMatch(/'sha256-/);
+  // Only a hydrated page opens the chat: the replayed inline scripts ran.
+  await page.getByRole("button", { name: "Chat with Customer Accounts" }).click();
+  await expect(page.getByRole("button", { name: "Start chat" })).toBeVisible();
+  expect(violations).toEqual([]);
+});

@@ -99,6 +99,8 @@ export async function userFromCookie(cookieHeader: string | null | undefined) {
        LEFT JOIN "Account" a ON a.id = u."accountId"
       WHERE s.id = $1 AND s."expiresAt" > (now() AT TIME ZONE 'UTC') AND u.active`,
     [sessionId],
+    // Prepared once per connection: PostgreSQL then skips parsing and planning the join on every request.
+    "session-user",
   );
   if (!row) return null;
   const { account_id, account_number, account_legalName, account_currency, account_status, account_ledgerVersion, ...user } = row;
