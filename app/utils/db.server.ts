@@ -20,8 +20,8 @@ export type Database = {
   sql: {
     exec(script: string): Promise<void>;
     /**
-     * `name` makes it a prepared statement on a server (parsed and planned once per
-     * connection), for the hottest fixed-shape statements; the embedded database ignores it.
+     * `name` makes it a prepared statement (parsed and planned once per connection), for
+     * the hottest fixed-shape statements. Its parameters must then be scalars.
      */
     query<Row = Record<string, unknown>>(text: string, params?: unknown[], name?: string): Promise<Row[]>;
   };
@@ -42,12 +42,25 @@ export async function openDatabase(url: string): Promise<Database> {
     // pglite-prisma-adapter 0.6 types against driver-adapter-utils 6.10; the runtime
     // contract is the same in 6.19 (see shared/recipes/prisma-offline.md).
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) as never });
+    const prepared = new Set<string>();
     return {
       kind: "pglite",
       prisma,
       sql: {
         exec: async (script) => void (await client.exec(script)),
-        query: async (text, params) => (await client.query(text, params as any[])).rows as any,
+        query: async (text, params = [], name) => {
+          const literals = name ? params.map(sqlLiteral) : [];
+          if (!name || literals.includes(undefined)) return (await client.query(text, params as any[])).rows as any;
+          // PGlite's query() parses and plans every statement anew, and planning looks at
+          // every table's files: most of a short query's cost. Its protocol has no named
+          // statements, so the statement is PREPAREd once (the embedded database is one
+          // connection) and EXECUTEd with its values as quoted literals.
+          if (!prepared.has(name)) {
+            await client.exec(`PREPARE ${quoteIdentifier(name)} AS ${text}`);
+            prepared.add(name);
+          }
+          return (await client.query(`EXECUTE ${quoteIdentifier(name)}${literals.length ? `(${literals.join(", ")})` : ""}`)).rows as any;
+        },
       },
       close: async () => {
         await prisma.$disconnect();
@@ -73,6 +86,21 @@ export async function openDatabase(url: string): Promise<Database> {
       await pool.end();
     },
   };
+}
+
+/** A scalar as an SQL literal (an E'' string, so its escaping holds whatever standard_conforming_strings says), or undefined for anything else. */
+function sqlLiteral(value: unknown): string | undefined {
+  if (value === null || value === undefined) return "NULL";
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (typeof value === "number" && Number.isFinite(value)) return `'${value}'`;
+  if (typeof value === "bigint") return `'${value}'`;
+  if (value instanceof Date) return `'${value.toISOString()}'`;
+  if (typeof value === "string" && !value.includes("\u0000")) return `E'${value.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
+  return undefined;
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 // Kept on globalThis: the server (outside Vite's module graph), the built app bundle

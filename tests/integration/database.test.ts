@@ -71,3 +71,17 @@ describe("seed data", () => {
     expect(mismatched).toEqual([]);
   });
 });
+
+describe("named (prepared) statements", () => {
+  it("carry every value exactly, quotes and backslashes included, as the unnamed form does", async () => {
+    const values = ["plain", "O'Brien's \"quote\"", "back\\slash \\' and \\\\", "'); DROP TABLE \"Session\"; --", "línea\nnueva ñ 💸", ""];
+    for (const value of values) {
+      const text = `SELECT $1::text AS v, length($1::text) AS n, $2::int AS i, $3::boolean AS b, $4::text IS NULL AS missing`;
+      const named = await database.sql.query<{ v: string; n: number; i: number; b: boolean; missing: boolean }>(text, [value, 42, true, null], "test-echo");
+      const unnamed = await database.sql.query(text, [value, 42, true, null]);
+      expect(named).toEqual(unnamed);
+      expect(named[0]).toMatchObject({ v: value, i: 42, b: true, missing: true });
+    }
+    expect(await database.sql.query(`SELECT to_regclass('"Session"') IS NOT NULL AS present`)).toEqual([{ present: true }]);
+  });
+});
