@@ -270,6 +270,28 @@ describe("promise to pay", () => {
     expect(await portal.db.message.count({ where: { conversationId, clientMessageId: "action-form-7f3a9c21" } })).toBe(1);
   });
 
+  it("is logged once when copies of the same form arrive at the same moment", async () => {
+    const { rep, conversationId } = await chatBetween("ap@acme-industrial.example", "rep1@accounts.example");
+    const before = await portal.db.promiseToPay.count({ where: { accountId: acme.id } });
+    const form: [string, string][] = [["intent", "promise"], ["actionId", "form-race-5d1e"], ["amount", "125.00"], ["promisedFor", isoDay(3)]];
+    const answers = await Promise.all(Array.from({ length: 4 }, () => act(rep.browser, conversationId, form)));
+    expect(await portal.db.promiseToPay.count({ where: { accountId: acme.id } })).toBe(before + 1);
+    expect(await portal.db.message.count({ where: { conversationId, clientMessageId: "action-form-race-5d1e" } })).toBe(1);
+    // Each copy either reports it done or says it is still being done; none fails otherwise.
+    for (const res of answers) {
+      const body = await res.json();
+      expect([200, 409]).toContain(res.status);
+      if (res.status === 409) expect(body.error).toBe("chat:actions.errors.inProgress");
+    }
+    expectTranslated("chat:actions.errors.inProgress");
+    // Once done, the same form answers "done" again, and a corrected refused form can be sent again.
+    expect((await act(rep.browser, conversationId, form)).status).toBe(200);
+    const fixable: [string, string][] = [["intent", "promise"], ["actionId", "form-fix-8b2c"], ["promisedFor", isoDay(3)]];
+    expect((await act(rep.browser, conversationId, [...fixable, ["amount", "abc"]])).status).toBe(400);
+    expect((await act(rep.browser, conversationId, [...fixable, ["amount", "50.00"]])).status).toBe(200);
+    expect(await portal.db.promiseToPay.count({ where: { accountId: acme.id } })).toBe(before + 2);
+  });
+
   it("refuses a past date, a bad amount and more than is owed, with a translated error and no change", async () => {
     const { rep, conversationId } = await chatBetween("ap@acme-industrial.example", "rep1@accounts.example");
     const before = await footprint(conversationId, acme.id);

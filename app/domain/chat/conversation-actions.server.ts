@@ -138,15 +138,34 @@ export async function actOnConversation(rep: SessionUser, conversationId: string
   // The message is the action's receipt: if this form's message exists, the action was done.
   const clientMessageId = `action-${action.actionId ?? crypto.randomUUID()}`;
   const done = { ok: true as const, intent: action.intent, done: `chat:actions.done.${action.intent}` };
-  if (action.actionId && (await db().message.findUnique({ where: { conversationId_clientMessageId: { conversationId, clientMessageId } }, select: { seq: true } }))) return done;
-  const outcome = await (action.intent === "pay_link"
-    ? sendPayLink(rep, conversation, action, context)
-    : action.intent === "promise"
-      ? logPromise(rep, conversation, action, context)
-      : action.intent === "dispute"
-        ? disputeForCustomer(rep, conversation, action, context)
-        : releaseOrder(rep, conversation, action));
-  if (!outcome.ok) return outcome;
+  if (action.actionId) {
+    // Claimed before acting: of two copies arriving together only one runs. The other
+    // answers from the receipt once it exists, or says the form is still being done.
+    const claimed = await db().conversationActionClaim.createMany({ data: [{ conversationId, actionId: action.actionId }], skipDuplicates: true });
+    if (claimed.count === 0) {
+      const receipt = await db().message.findUnique({ where: { conversationId_clientMessageId: { conversationId, clientMessageId } }, select: { seq: true } });
+      return receipt ? done : refuse(409, "chat:actions.errors.inProgress");
+    }
+  }
+  const release = () => (action.actionId ? db().conversationActionClaim.deleteMany({ where: { conversationId, actionId: action.actionId } }) : null);
+  let outcome: Step;
+  try {
+    outcome = await (action.intent === "pay_link"
+      ? sendPayLink(rep, conversation, action, context)
+      : action.intent === "promise"
+        ? logPromise(rep, conversation, action, context)
+        : action.intent === "dispute"
+          ? disputeForCustomer(rep, conversation, action, context)
+          : releaseOrder(rep, conversation, action));
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  // A refused form is corrected and sent again with the same id: it has not been done.
+  if (!outcome.ok) {
+    await release();
+    return outcome;
+  }
   await tellCustomer(rep, conversation, outcome.message, clientMessageId);
   return done;
 }
