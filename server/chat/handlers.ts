@@ -134,7 +134,7 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
       const stored = await storeMessage(message);
       const wire = toWire(stored.message);
       ack({ data: { message: wire } });
-      // A resend of a stored message: everyone has it already, and drops the relayed copy.
+      // A resend of a stored message: everyone has it already (clients ignore its relayed copy).
       if (!stored.duplicate) broadcastMessage(wire, socket);
       return stored;
     } catch (error) {
