@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { io, type Socket } from "socket.io-client";
 import type { WireMessage } from "../domain/chat/schemas";
+import { emptyThread, lastSeq, shownMessages, withIncoming, withMarks, withoutIncoming, withoutUnconfirmed, withStored, type Thread } from "../domain/chat/thread";
 import type { ChatClientToServer, ChatServerToClient, ChatStatus, ConversationView, Topic } from "../../server/chat/events";
 
 type ChatSocket = Socket<ChatServerToClient, ChatClientToServer>;
@@ -13,41 +14,35 @@ function newClientId(): string {
   return typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
-/** Merge by seq: a message seen twice (ack + broadcast, or catch-up) is kept once. */
-function merge(list: WireMessage[], incoming: WireMessage[]): WireMessage[] {
-  const bySeq = new Map(list.map((m) => [m.seq, m]));
-  for (const m of incoming) bySeq.set(m.seq, { ...bySeq.get(m.seq), ...m });
-  return [...bySeq.values()].sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
-}
-
 type Pending = { clientMessageId: string; body: string };
 
 /**
  * One customer-side conversation over the socket: join + catch-up by seq on every
- * (re)connect, unacknowledged messages resent with the same client id, typing and read marks.
+ * (re)connect, unacknowledged messages resent with the same client id, the rep's
+ * messages shown as they arrive (then as stored), typing and read marks.
  */
 function useCustomerChat(mode: "customer" | "guest", guestConversationId?: string) {
   const [socket, setSocket] = useState<ChatSocket | null>(null);
   const [conversation, setConversation] = useState<ConversationView | null>(null);
-  const [messages, setMessages] = useState<WireMessage[]>([]);
+  const [thread, setThread] = useState<Thread>(emptyThread);
   const [pending, setPending] = useState<Pending[]>([]);
   const [status, setStatus] = useState<ChatStatus | null>(null);
   const [repTyping, setRepTyping] = useState(false);
   const [connected, setConnected] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const conversationId = useRef<string | null>(guestConversationId ?? null);
-  const lastSeq = useRef("0");
+  const afterSeq = useRef("0");
   const pendingRef = useRef<Pending[]>([]);
   pendingRef.current = pending;
 
-  const accept = useCallback((incoming: WireMessage[]) => {
-    if (!incoming.length) return;
-    setMessages((list) => {
-      const next = merge(list, incoming);
-      lastSeq.current = next[next.length - 1]?.seq ?? lastSeq.current;
+  const accept = useCallback((stored: WireMessage[]) => {
+    if (!stored.length) return;
+    setThread((current) => {
+      const next = withStored(current, stored);
+      afterSeq.current = lastSeq(next) ?? afterSeq.current;
       return next;
     });
-    const ids = new Set(incoming.map((m) => m.clientMessageId));
+    const ids = new Set(stored.map((m) => m.clientMessageId));
     setPending((p) => p.filter((x) => !ids.has(x.clientMessageId)));
   }, []);
 
@@ -61,7 +56,7 @@ function useCustomerChat(mode: "customer" | "guest", guestConversationId?: strin
 
   const join = useCallback(
     (s: ChatSocket, id: string) => {
-      s.emit("conversation:join", { conversationId: id, afterSeq: lastSeq.current }, (reply) => {
+      s.emit("conversation:join", { conversationId: id, afterSeq: afterSeq.current }, (reply) => {
         if ("error" in reply) {
           if (mode === "customer") window.localStorage.removeItem(STORAGE_KEY);
           conversationId.current = null;
@@ -84,9 +79,18 @@ function useCustomerChat(mode: "customer" | "guest", guestConversationId?: strin
       setConnected(true);
       if (conversationId.current) join(s, conversationId.current);
     });
-    s.on("disconnect", () => setConnected(false));
+    s.on("disconnect", () => {
+      setConnected(false);
+      setThread(withoutUnconfirmed);
+    });
     s.on("conversation:message", (m) => {
       if (m.conversationId === conversationId.current) accept([m]);
+    });
+    s.on("conversation:incoming", (m) => {
+      if (m.conversationId === conversationId.current) setThread((current) => withIncoming(current, m));
+    });
+    s.on("conversation:withdrawn", (e) => {
+      if (e.conversationId === conversationId.current) setThread((current) => withoutIncoming(current, e.clientMessageId));
     });
     s.on("conversation:status", (st) => {
       if (st.conversationId === conversationId.current) setStatus(st);
@@ -95,10 +99,7 @@ function useCustomerChat(mode: "customer" | "guest", guestConversationId?: strin
       if (e.conversationId === conversationId.current && e.side === "rep") setRepTyping(e.typing);
     });
     s.on("conversation:marks", (e) => {
-      if (e.conversationId !== conversationId.current) return;
-      const upto = BigInt(e.uptoSeq);
-      const at = new Date().toISOString();
-      setMessages((list) => list.map((m) => (m.authorKind === "CUSTOMER" && BigInt(m.seq) <= upto ? { ...m, deliveredAt: m.deliveredAt ?? at, readAt: e.read ? (m.readAt ?? at) : m.readAt } : m)));
+      if (e.conversationId === conversationId.current) setThread((current) => withMarks(current, "CUSTOMER", e));
     });
     setSocket(s);
     return s;
@@ -121,11 +122,11 @@ function useCustomerChat(mode: "customer" | "guest", guestConversationId?: strin
 
   // Tell the rep what we have seen.
   useEffect(() => {
-    const last = messages.filter((m) => m.authorKind === "REP").at(-1);
+    const last = thread.stored.filter((m) => m.authorKind === "REP").at(-1);
     if (socket && conversationId.current && last && !last.readAt && document.visibilityState === "visible") {
       socket.emit("conversation:read", { conversationId: conversationId.current, seq: last.seq });
     }
-  }, [messages, socket]);
+  }, [thread.stored, socket]);
 
   function open(topic: Topic, invoiceRef: string) {
     const s = connect();
@@ -180,13 +181,13 @@ function useCustomerChat(mode: "customer" | "guest", guestConversationId?: strin
   function reset() {
     window.localStorage.removeItem(STORAGE_KEY);
     conversationId.current = null;
-    lastSeq.current = "0";
+    afterSeq.current = "0";
     setConversation(null);
-    setMessages([]);
+    setThread(emptyThread);
     setStatus(null);
   }
 
-  return { conversation, messages, pending, status, repTyping, connected, error, open, send, leaveMessage, transcript, typing, reset, started: !!socket };
+  return { conversation, messages: shownMessages(thread), pending, status, repTyping, connected, error, open, send, leaveMessage, transcript, typing, reset, started: !!socket };
 }
 
 function StatusLine({ status }: { status: ChatStatus | null }) {
@@ -265,7 +266,7 @@ export function ChatThread({ mode, guestConversationId }: { mode: "customer" | "
       {!chat.connected && chat.started ? <p className="note">{t("widget.reconnecting")}</p> : null}
       <ol className="chat-log" aria-label={t("widget.log")} aria-live="polite" ref={logRef}>
         {chat.messages.map((m) => (
-          <li key={m.seq} className={`chat-msg from-${m.authorKind.toLowerCase()}`} data-testid="chat-message">
+          <li key={m.key} className={`chat-msg from-${m.authorKind.toLowerCase()}`} data-testid="chat-message">
             {m.authorKind === "SYSTEM" ? null : <span className="chat-author">{m.authorKind === "CUSTOMER" ? t("widget.you") : t("widget.agent")}</span>}
             <span className="chat-body">{m.authorKind === "CUSTOMER" ? m.body : <PortalLinks text={m.body} />}</span>
             {m.authorKind === "CUSTOMER" ? <span className="chat-mark">{m.readAt ? t("widget.read") : m.deliveredAt ? t("widget.delivered") : ""}</span> : null}

@@ -11,6 +11,7 @@ import type { ConversationActionChoices } from "../domain/chat/conversation-acti
 import { DISPUTE_REASONS } from "../domain/disputes/dispute-schemas";
 import { fillPlaceholders } from "../domain/chat/canned";
 import { DISPOSITIONS, type WireMessage } from "../domain/chat/schemas";
+import { emptyThread, lastSeq, shownMessages, withIncoming, withMarks, withoutIncoming, withoutUnconfirmed, withStored, type Thread } from "../domain/chat/thread";
 import { formatMoney } from "../domain/money/money";
 import { formattingLocale } from "../i18n/config";
 import { useFormat } from "../i18n/format";
@@ -57,16 +58,25 @@ export async function loader({ request }: Route.LoaderArgs) {
 }
 
 type ChatSocket = Socket<ChatServerToClient, ChatClientToServer>;
-type OpenChat = { item: InboxItem; messages: WireMessage[]; customerTyping: boolean };
+type OpenChat = { item: InboxItem; thread: Thread; customerTyping: boolean };
 
 function newClientId(): string {
   return typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
-function merge(list: WireMessage[], incoming: WireMessage[]): WireMessage[] {
-  const bySeq = new Map(list.map((m) => [m.seq, m]));
-  for (const m of incoming) bySeq.set(m.seq, { ...bySeq.get(m.seq), ...m });
-  return [...bySeq.values()].sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
+/** One open chat's thread changed; chats not open stay as they are. */
+function changeThread(open: Record<string, OpenChat>, conversationId: string, change: (thread: Thread) => Thread): Record<string, OpenChat> {
+  const chat = open[conversationId];
+  if (!chat) return open;
+  const thread = change(chat.thread);
+  return thread === chat.thread ? open : { ...open, [conversationId]: { ...chat, thread } };
+}
+
+/** The inbox with one conversation's unread count changed, wherever it is listed. */
+function changeUnread(inbox: Inbox | null, conversationId: string, unread: (n: number) => number): Inbox | null {
+  if (!inbox) return inbox;
+  const change = (items: InboxItem[]) => items.map((c) => (c.id === conversationId ? { ...c, unread: unread(c.unread) } : c));
+  return { ...inbox, queued: change(inbox.queued), mine: change(inbox.mine), team: change(inbox.team) };
 }
 
 export default function RepChat({ loaderData }: Route.ComponentProps) {
@@ -82,6 +92,10 @@ export default function RepChat({ loaderData }: Route.ComponentProps) {
   openRef.current = open;
   const inboxRef = useRef(inbox);
   inboxRef.current = inbox;
+  const activeRef = useRef(active);
+  activeRef.current = active;
+  // Customer messages already announced (an incoming one and then its stored copy are one message).
+  const announced = useRef(new Set<string>());
 
   const refresh = useCallback((s: ChatSocket) => {
     s.emit("console:inbox", (reply) => {
@@ -91,12 +105,36 @@ export default function RepChat({ loaderData }: Route.ComponentProps) {
 
   const joinChat = useCallback((s: ChatSocket, id: string) => {
     const known = openRef.current[id];
-    const afterSeq = known?.messages.at(-1)?.seq ?? "0";
+    const afterSeq = known ? (lastSeq(known.thread) ?? "0") : "0";
     s.emit("console:join", { conversationId: id, afterSeq }, (reply) => {
       if ("error" in reply) return setError(reply.error);
-      setOpen((o) => ({ ...o, [id]: { item: reply.data.conversation, messages: merge(o[id]?.messages ?? [], reply.data.messages), customerTyping: false } }));
+      setOpen((o) => ({ ...o, [id]: { item: reply.data.conversation, thread: withStored(o[id]?.thread ?? emptyThread, reply.data.messages), customerTyping: false } }));
     });
   }, []);
+
+  const acceptStored = useCallback((m: WireMessage) => setOpen((o) => changeThread(o, m.conversationId, (thread) => withStored(thread, [m]))), []);
+
+  /** The new-message alert, once per customer message however it arrives (incoming, then stored). */
+  const announce = useCallback(
+    (m: { conversationId: string; authorKind: string; clientMessageId: string | null; seq?: string }) => {
+      if (m.authorKind !== "CUSTOMER") return;
+      const key = `${m.conversationId}:${m.clientMessageId ?? m.seq}`;
+      if (announced.current.has(key)) return;
+      announced.current.add(key);
+      if (announced.current.size > 1000) announced.current.delete(announced.current.values().next().value!);
+      setAlert(t("console.newMessageAlert", { name: openRef.current[m.conversationId]?.item.customerName ?? "" }));
+    },
+    [t],
+  );
+
+  /** Marks the customer's messages read up to `seq`; the inbox count follows without a refetch. */
+  const markRead = useCallback(
+    (conversationId: string, seq: string) => {
+      socket?.emit("console:read", { conversationId, seq });
+      setInbox((i) => changeUnread(i, conversationId, () => 0));
+    },
+    [socket],
+  );
 
   useEffect(() => {
     const s: ChatSocket = io({ withCredentials: true });
@@ -105,7 +143,12 @@ export default function RepChat({ loaderData }: Route.ComponentProps) {
       refresh(s);
       for (const id of Object.keys(openRef.current)) joinChat(s, id);
     });
-    s.on("disconnect", () => setConnected(false));
+    s.on("disconnect", () => {
+      setConnected(false);
+      setOpen((o) => Object.keys(o).reduce((acc, id) => changeThread(acc, id, withoutUnconfirmed), o));
+    });
+    // A console that has a chat open is not told "inbox changed" for each customer message
+    // (that would refetch the whole inbox): it counts the unread ones itself, below.
     s.on("console:inbox-changed", (e) => {
       refresh(s);
       if (e.conversationId && openRef.current[e.conversationId]) joinChat(s, e.conversationId);
@@ -117,29 +160,27 @@ export default function RepChat({ loaderData }: Route.ComponentProps) {
       setActive((a) => a ?? conversationId);
       setAlert(t("console.assignedAlert"));
     });
+    s.on("conversation:incoming", (m) => {
+      setOpen((o) => changeThread(o, m.conversationId, (thread) => withIncoming(thread, m)));
+      announce(m);
+    });
+    s.on("conversation:withdrawn", (e) => setOpen((o) => changeThread(o, e.conversationId, (thread) => withoutIncoming(thread, e.clientMessageId))));
     s.on("conversation:message", (m) => {
-      setOpen((o) => (o[m.conversationId] ? { ...o, [m.conversationId]: { ...o[m.conversationId], messages: merge(o[m.conversationId].messages, [m]) } } : o));
-      if (m.authorKind === "CUSTOMER") {
-        const name = openRef.current[m.conversationId]?.item.customerName ?? "";
-        setAlert(t("console.newMessageAlert", { name }));
-      }
+      acceptStored(m);
+      announce(m);
+      // Unread until the rep has it on screen (where it is marked read at once).
+      if (m.authorKind === "CUSTOMER" && activeRef.current !== m.conversationId) setInbox((i) => changeUnread(i, m.conversationId, (n) => n + 1));
     });
     s.on("conversation:typing", (e) => {
       if (e.side !== "customer") return;
       setOpen((o) => (o[e.conversationId] ? { ...o, [e.conversationId]: { ...o[e.conversationId], customerTyping: e.typing } } : o));
     });
     s.on("conversation:marks", (e) => {
-      const upto = BigInt(e.uptoSeq);
-      const at = new Date().toISOString();
-      setOpen((o) =>
-        o[e.conversationId]
-          ? { ...o, [e.conversationId]: { ...o[e.conversationId], messages: o[e.conversationId].messages.map((m) => (m.authorKind === "REP" && BigInt(m.seq) <= upto ? { ...m, deliveredAt: m.deliveredAt ?? at, readAt: e.read ? (m.readAt ?? at) : m.readAt } : m)) } }
-          : o,
-      );
+      setOpen((o) => changeThread(o, e.conversationId, (thread) => withMarks(thread, "REP", e)));
     });
     setSocket(s);
     return () => void s.disconnect();
-  }, [joinChat, refresh, t]);
+  }, [acceptStored, announce, joinChat, refresh, t]);
 
   // Unread count in the tab title: alerts when the console is in the background.
   useEffect(() => {
@@ -247,7 +288,18 @@ export default function RepChat({ loaderData }: Route.ComponentProps) {
             ))}
           </div>
           {active && open[active] && socket ? (
-            <Conversation key={active} chat={open[active]} socket={socket} meId={loaderData.me.id} manager={loaderData.me.manager} canned={loaderData.canned} reps={loaderData.reps} onError={setError} />
+            <Conversation
+              key={active}
+              chat={open[active]}
+              socket={socket}
+              meId={loaderData.me.id}
+              manager={loaderData.me.manager}
+              canned={loaderData.canned}
+              reps={loaderData.reps}
+              onSent={acceptStored}
+              onRead={markRead}
+              onError={setError}
+            />
           ) : (
             <p className="note">{t("console.noChatOpen")}</p>
           )}
@@ -315,6 +367,8 @@ function Conversation({
   manager,
   canned,
   reps,
+  onSent,
+  onRead,
   onError,
 }: {
   chat: OpenChat;
@@ -323,11 +377,13 @@ function Conversation({
   manager: boolean;
   canned: Route.ComponentProps["loaderData"]["canned"];
   reps: Route.ComponentProps["loaderData"]["reps"];
+  onSent: (message: WireMessage) => void;
+  onRead: (conversationId: string, seq: string) => void;
   onError: (e: string) => void;
 }) {
   const { t } = useTranslation("chat");
   const f = useFormat();
-  const { item, messages } = chat;
+  const { item, thread } = chat;
   const [draft, setDraft] = useState("");
   const [internal, setInternal] = useState(false);
   const glance = useFetcher<AccountGlance>();
@@ -342,9 +398,9 @@ function Conversation({
 
   // Mark the customer's messages read while this conversation is on screen.
   useEffect(() => {
-    const last = messages.filter((m) => m.authorKind === "CUSTOMER").at(-1);
-    if (mine && last && !last.readAt) socket.emit("console:read", { conversationId: item.id, seq: last.seq });
-  }, [messages, mine, socket, item.id]);
+    const last = thread.stored.filter((m) => m.authorKind === "CUSTOMER").at(-1);
+    if (mine && last && !last.readAt) onRead(item.id, last.seq);
+  }, [thread.stored, mine, onRead, item.id]);
 
   const invoices = glance.data?.invoices ?? [];
   const chosenInvoice = invoices.find((i) => i.id === invoiceId) ?? invoices.find((i) => i.number === item.invoiceRef) ?? invoices.find((i) => i.pastDue) ?? invoices[0];
@@ -368,6 +424,8 @@ function Conversation({
     if (!body) return;
     socket.emit("console:send", { conversationId: item.id, clientMessageId: newClientId(), body, internal }, (reply) => {
       if ("error" in reply) return onError(reply.error);
+      // This socket gets no broadcast of its own message: the ack carries it.
+      onSent(reply.data.message);
       setDraft("");
     });
   }
@@ -381,8 +439,8 @@ function Conversation({
           {item.invoiceRef ? ` · ${t("console.invoiceRef", { ref: item.invoiceRef })}` : ""}
         </p>
         <ol className="chat-log" aria-label={t("widget.log")}>
-          {messages.map((m) => (
-            <li key={m.seq} className={`chat-msg from-${m.authorKind.toLowerCase()}${m.internal ? " internal" : ""}`} data-testid="rep-message">
+          {shownMessages(thread).map((m) => (
+            <li key={m.key} className={`chat-msg from-${m.authorKind.toLowerCase()}${m.internal ? " internal" : ""}`} data-testid="rep-message">
               {m.internal ? <span className="chat-author">{t("console.internalLabel")}</span> : null}
               {!m.internal && m.authorKind === "CUSTOMER" ? <span className="chat-author">{item.customerName || t("console.customer")}</span> : null}
               <span className="chat-body">{m.body}</span>

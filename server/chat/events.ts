@@ -2,7 +2,7 @@
  * The chat's typed event contract, shared by server handlers and browser clients.
  * Acks are `{ data } | { error }`; `error` is a translation key in the `chat` namespace.
  */
-import type { WireMessage } from "../../app/domain/chat/schemas";
+import type { IncomingMessage, WireMessage } from "../../app/domain/chat/schemas";
 
 export type Ack<T> = (reply: { data: T } | { error: string }) => void;
 
@@ -63,7 +63,12 @@ export type ChatClientToServer = {
 };
 
 export type ChatServerToClient = {
+  /** A message as stored, with its seq: replaces the incoming copy with the same client message id. */
   "conversation:message": (message: WireMessage) => void;
+  /** A message the other side just sent, relayed before it is stored (never to its sender's own socket). */
+  "conversation:incoming": (message: IncomingMessage) => void;
+  /** An incoming message that could not be stored: drop it (the sender got an error and may resend). */
+  "conversation:withdrawn": (input: { conversationId: string; clientMessageId: string }) => void;
   "conversation:status": (status: ChatStatus) => void;
   "conversation:typing": (input: { conversationId: string; side: "customer" | "rep"; typing: boolean }) => void;
   "conversation:marks": (input: { conversationId: string; uptoSeq: string; by: "customer" | "rep"; read: boolean }) => void;

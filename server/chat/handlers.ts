@@ -16,6 +16,7 @@ import {
   afterSchema,
   closeConversation,
   closeSchema,
+  ConversationClosed,
   customerCanAccess,
   inboxFor,
   inboxItemById,
@@ -26,6 +27,9 @@ import {
   sendSchema,
   storeMessage,
   toWire,
+  type IncomingMessage,
+  type StoreInput,
+  type WireMessage,
 } from "../../app/domain/chat/conversations.server";
 import { recordAudit } from "../../app/domain/audit/audit.server";
 import { chatEvents, type ChatDomainEvent } from "../../app/domain/chat/chat-events.server";
@@ -37,7 +41,7 @@ import type { PortalSocket, PortalSocketServer } from "../socket";
 import type { Ack, ChatStatus, ConversationView } from "./events";
 
 /**
- * Socket handlers for the chat: validate → authorize → persist → ack → broadcast.
+ * Socket handlers for the chat: validate → authorize → relay → persist → ack → broadcast.
  * Rooms: `conv:<id>` customer side of one conversation, `convstaff:<id>` staff viewing
  * it (also gets internal notes), `staff` every rep, `user:<id>` one person's sockets.
  */
@@ -100,13 +104,48 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
     return { conversationId, state: "offline", reason: decision.reason };
   }
 
-  async function broadcastMessage(message: ReturnType<typeof toWire>) {
-    if (!message.internal) io.to(convRoom(message.conversationId)).emit("conversation:message", message);
-    io.to(staffRoom(message.conversationId)).emit("conversation:message", message);
+  /** Who sees a message: the customer side unless it is an internal note, and the staff viewing it. */
+  const audienceOf = (m: { conversationId: string; internal: boolean }) => (m.internal ? [staffRoom(m.conversationId)] : [convRoom(m.conversationId), staffRoom(m.conversationId)]);
+
+  /** A stored message to everyone who sees it; sent from a socket, to everyone but that socket (its ack carries it). */
+  function broadcastMessage(message: WireMessage, sender?: PortalSocket) {
+    (sender ?? io).to(audienceOf(message)).emit("conversation:message", message);
+  }
+
+  /**
+   * Relay on receipt, confirm when stored: the other side sees the message the moment it
+   * arrives (`conversation:incoming`), so delivery never waits on the database; the
+   * sender's ack and everyone's stored copy (with its seq) follow the write, and a message
+   * that could not be stored is withdrawn. Nothing is acknowledged before it is stored.
+   */
+  async function relayAndStore(socket: PortalSocket, ack: Ack<{ message: WireMessage }>, message: StoreInput) {
+    const incoming: IncomingMessage = {
+      conversationId: message.conversationId,
+      clientMessageId: message.clientMessageId,
+      authorKind: message.authorKind,
+      authorId: message.authorId,
+      body: message.body,
+      internal: message.internal ?? false,
+      createdAt: new Date().toISOString(),
+    };
+    const audience = audienceOf(incoming);
+    socket.to(audience).emit("conversation:incoming", incoming);
+    try {
+      const stored = await storeMessage(message);
+      const wire = toWire(stored.message);
+      ack({ data: { message: wire } });
+      // A resend of a stored message: everyone has it already (clients ignore its relayed copy).
+      if (!stored.duplicate) broadcastMessage(wire, socket);
+      return stored;
+    } catch (error) {
+      socket.to(audience).emit("conversation:withdrawn", { conversationId: incoming.conversationId, clientMessageId: incoming.clientMessageId });
+      fail(ack, error instanceof ConversationClosed ? "chat:errors.closed" : "chat:errors.unavailable");
+      return null;
+    }
   }
 
   async function system(conversationId: string, key: string, values: Record<string, unknown> = {}) {
-    await broadcastMessage(toWire(await addSystemMessage(conversationId, key, values)));
+    broadcastMessage(toWire(await addSystemMessage(conversationId, key, values)));
   }
 
   async function announceAssigned(conversationId: string) {
@@ -263,17 +302,14 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
         const c = await db().conversation.findUnique({ where: { id: parsed.data.conversationId }, select: { status: true } });
         if (!c || c.status === "CLOSED") return fail(ack, "chat:errors.closed");
       }
-      try {
-        const { message, duplicate, assignedRepId } = await storeMessage({ ...parsed.data, authorKind: "CUSTOMER", authorId: user?.id ?? null });
-        const wire = toWire(message);
-        ack({ data: { message: wire } });
-        if (!duplicate) {
-          await broadcastMessage(wire);
-          // Unread counts: only the rep who has the chat (or everyone, while it waits).
-          io.to(assignedRepId ? `user:${assignedRepId}` : "staff").emit("console:inbox-changed", { reason: "message", conversationId: wire.conversationId });
-        }
-      } catch {
-        fail(ack, "chat:errors.unavailable");
+      const stored = await relayAndStore(socket, ack, { ...parsed.data, authorKind: "CUSTOMER", authorId: user?.id ?? null });
+      if (stored && !stored.duplicate) {
+        // Unread counts: only the rep who has the chat (or everyone, while it waits), and
+        // not a console that has it open: that one got the message itself and counts it.
+        const { conversationId } = parsed.data;
+        io.to(stored.assignedRepId ? `user:${stored.assignedRepId}` : "staff")
+          .except(staffRoom(conversationId))
+          .emit("console:inbox-changed", { reason: "message", conversationId });
       }
     });
 
@@ -288,7 +324,7 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
         if (!message) return fail(ack, "chat:errors.closed");
         const wire = toWire(message);
         ack({ data: { message: wire } });
-        await broadcastMessage(wire);
+        broadcastMessage(wire);
         io.to(convRoom(wire.conversationId)).emit("conversation:status", { conversationId: wire.conversationId, state: "email" });
         io.to("staff").emit("console:inbox-changed", { reason: "email", conversationId: wire.conversationId });
       } catch {
@@ -419,7 +455,7 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
           if (!message) return fail(ack, "chat:errors.closed");
           const wire = toWire(message);
           ack({ data: { message: wire } });
-          await broadcastMessage(wire);
+          broadcastMessage(wire);
           io.to("staff").emit("console:inbox-changed", { reason: "email_reply", conversationId: wire.conversationId });
         } catch {
           fail(ack, "chat:errors.unavailable");
@@ -428,14 +464,7 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
       }
       // Anyone on the team may leave an internal note; only the assigned rep writes to the customer.
       if (!parsed.data.internal && (c.status !== "ASSIGNED" || c.assignedRepId !== user.id)) return fail(ack, "chat:errors.notYours");
-      try {
-        const { message, duplicate } = await storeMessage({ ...parsed.data, authorKind: "REP", authorId: user.id });
-        const wire = toWire(message);
-        ack({ data: { message: wire } });
-        if (!duplicate) await broadcastMessage(wire);
-      } catch {
-        fail(ack, "chat:errors.unavailable");
-      }
+      await relayAndStore(socket, ack, { ...parsed.data, authorKind: "REP", authorId: user.id });
     });
 
     socket.on("console:typing", async (input) => {
@@ -481,7 +510,7 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
       if (!(await closeConversation(parsed.data.conversationId, user.id, parsed.data.disposition))) return fail(ack, "chat:errors.closed");
       ack({ data: { ok: true } });
       const last = await db().message.findFirst({ where: { conversationId: parsed.data.conversationId }, orderBy: { seq: "desc" } });
-      if (last) await broadcastMessage(toWire(last));
+      if (last) broadcastMessage(toWire(last));
       io.to(convRoom(parsed.data.conversationId)).emit("conversation:status", { conversationId: parsed.data.conversationId, state: "closed" });
       io.in(convRoom(parsed.data.conversationId)).socketsLeave(convRoom(parsed.data.conversationId));
       io.to("staff").emit("console:inbox-changed", { reason: "closed", conversationId: parsed.data.conversationId });

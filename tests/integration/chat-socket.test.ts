@@ -1,6 +1,6 @@
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { connected, next, keepChatOpenAllDay, clearChatFloor } from "../support/sockets";
+import { connected, next, keepChatOpenAllDay, clearChatFloor, record } from "../support/sockets";
 import type { Browser } from "../support/portal";
 import { startPortal, textOf, type TestPortal } from "../support/portal";
 
@@ -135,6 +135,116 @@ describe("signed-in customer and the account's own rep", () => {
     const replies = await Promise.all(Array.from({ length: 30 }, (_, i) => customer.emitWithAck("conversation:send", { conversationId: data.conversation.id, clientMessageId: `flood-${i}`, body: `m${i}` })));
     expect(replies.some((r: Any) => r.error === "chat:errors.rateLimited")).toBe(true);
     expect(await portal.db.message.count({ where: { conversationId: data.conversation.id, authorKind: "CUSTOMER" } })).toBe(replies.filter((r: Any) => r.data).length);
+  });
+});
+
+describe("relay on receipt, confirm when stored", () => {
+  const MESSAGE_EVENTS = ["conversation:incoming", "conversation:message", "conversation:withdrawn"];
+  const about = (seen: { event: string; payload: Any }[], clientMessageId: string) => seen.filter((e) => e.payload.clientMessageId === clientMessageId).map((e) => e.event);
+
+  /** The account's own rep with the chat open in two console tabs, and the customer in it. */
+  async function openChat() {
+    const repBrowser = await portal.signedIn("rep1@accounts.example");
+    const rep = await open(repBrowser);
+    expect((await rep.emitWithAck("console:settings", { presence: "ONLINE" })).data.presence).toBe("ONLINE");
+    const repOtherTab = await open(repBrowser);
+    const customer = await open(await portal.signedIn("ap@acme-industrial.example"));
+    const opened = await customer.emitWithAck("conversation:open", { topic: "INVOICE" });
+    expect(opened.data.status).toMatchObject({ state: "assigned", repName: "Alice" });
+    const conversationId: string = opened.data.conversation.id;
+    await rep.emitWithAck("console:join", { conversationId });
+    await repOtherTab.emitWithAck("console:join", { conversationId });
+    return { conversationId, rep, repOtherTab, customer };
+  }
+
+  it("the rep gets a customer message as it arrives, then as stored; the sender gets no echo, and a resend is not broadcast again", async () => {
+    const { conversationId, rep, customer } = await openChat();
+    const atRep = record(rep, MESSAGE_EVENTS);
+    const atCustomer = record(customer, MESSAGE_EVENTS);
+
+    const stored = next(rep, "conversation:message", (m: Any) => m.clientMessageId === "c-1");
+    const sent = await customer.emitWithAck("conversation:send", { conversationId, clientMessageId: "c-1", body: "Is INV-7 paid?" });
+    expect((await stored).seq).toBe(sent.data.message.seq);
+    const [incoming, message] = atRep.filter((e) => e.payload.clientMessageId === "c-1");
+    expect(incoming.event).toBe("conversation:incoming");
+    expect(incoming.payload).toEqual({ conversationId, clientMessageId: "c-1", authorKind: "CUSTOMER", authorId: ids.ap, body: "Is INV-7 paid?", internal: false, createdAt: expect.any(String) });
+    expect(message.event).toBe("conversation:message");
+    expect(message.payload).toMatchObject({ conversationId, clientMessageId: "c-1", seq: sent.data.message.seq, body: "Is INV-7 paid?" });
+
+    // A resend after a lost ack: the same stored message in the ack, and no second broadcast.
+    const again = await customer.emitWithAck("conversation:send", { conversationId, clientMessageId: "c-1", body: "Is INV-7 paid?" });
+    expect(again.data.message.seq).toBe(sent.data.message.seq);
+    // Messages reach a socket in the order they were sent: once the next message is there,
+    // a broadcast of the resend would be there too.
+    const afterwards = next(rep, "conversation:message", (m: Any) => m.clientMessageId === "c-2");
+    await customer.emitWithAck("conversation:send", { conversationId, clientMessageId: "c-2", body: "And INV-8?" });
+    await afterwards;
+    expect(atRep.filter((e) => e.event === "conversation:message" && e.payload.clientMessageId === "c-1")).toHaveLength(1);
+    expect(await portal.db.message.count({ where: { conversationId, clientMessageId: "c-1" } })).toBe(1);
+    // The sender's socket has its messages from the acks only.
+    expect(about(atCustomer, "c-1")).toEqual([]);
+    expect(about(atCustomer, "c-2")).toEqual([]);
+  });
+
+  it("a rep's reply reaches the customer and the rep's other tab as it arrives, then as stored, and never echoes to the sending tab", async () => {
+    const { conversationId, rep, repOtherTab, customer } = await openChat();
+    const atRep = record(rep, MESSAGE_EVENTS);
+    const atOtherTab = record(repOtherTab, MESSAGE_EVENTS);
+    const atCustomer = record(customer, MESSAGE_EVENTS);
+    const storedAtCustomer = next(customer, "conversation:message", (m: Any) => m.clientMessageId === "r-1");
+    const storedAtOtherTab = next(repOtherTab, "conversation:message", (m: Any) => m.clientMessageId === "r-1");
+    const sent = await rep.emitWithAck("console:send", { conversationId, clientMessageId: "r-1", body: "Yes, paid on the 3rd." });
+    expect((await storedAtCustomer).seq).toBe(sent.data.message.seq);
+    expect((await storedAtOtherTab).seq).toBe(sent.data.message.seq);
+    expect(about(atCustomer, "r-1")).toEqual(["conversation:incoming", "conversation:message"]);
+    expect(about(atOtherTab, "r-1")).toEqual(["conversation:incoming", "conversation:message"]);
+    expect(atCustomer.find((e) => e.event === "conversation:incoming")!.payload).toMatchObject({ authorKind: "REP", authorId: ids.rep1, body: "Yes, paid on the 3rd.", internal: false });
+    // The customer's next message is a marker: anything sent to the rep before it has arrived.
+    const marker = next(rep, "conversation:message", (m: Any) => m.clientMessageId === "c-marker");
+    await customer.emitWithAck("conversation:send", { conversationId, clientMessageId: "c-marker", body: "Thanks" });
+    await marker;
+    expect(about(atRep, "r-1")).toEqual([]);
+  });
+
+  it("internal notes never reach the customer's side, not even as incoming", async () => {
+    const { conversationId, rep, repOtherTab, customer } = await openChat();
+    const atCustomer = record(customer, MESSAGE_EVENTS);
+    const noteAtOtherTab = next(repOtherTab, "conversation:incoming", (m: Any) => m.clientMessageId === "n-1");
+    await rep.emitWithAck("console:send", { conversationId, clientMessageId: "n-1", body: "Customer disputes late fees", internal: true });
+    expect((await noteAtOtherTab).internal).toBe(true);
+    // The reply after it is a marker: the note, had it been sent to the customer, would be there before it.
+    const reply = next(customer, "conversation:message", (m: Any) => m.clientMessageId === "r-2");
+    await rep.emitWithAck("console:send", { conversationId, clientMessageId: "r-2", body: "Let me check." });
+    await reply;
+    expect(about(atCustomer, "n-1")).toEqual([]);
+    expect(about(atCustomer, "r-2")).toEqual(["conversation:incoming", "conversation:message"]);
+  });
+
+  it("a message the store refuses (the chat was closed meanwhile) is withdrawn: the sender hears why, the rep drops it, nothing is stored", async () => {
+    const { conversationId, rep, customer } = await openChat();
+    const atRep = record(rep, MESSAGE_EVENTS);
+    // Closed elsewhere, between the room check and the write: the customer's socket is
+    // still in the room (a close through the console would empty it), so the message is relayed.
+    await portal.db.conversation.update({ where: { id: conversationId }, data: { status: "CLOSED" } });
+    const withdrawn = next(rep, "conversation:withdrawn", (e: Any) => e.clientMessageId === "late-1");
+    expect(await customer.emitWithAck("conversation:send", { conversationId, clientMessageId: "late-1", body: "One more thing" })).toEqual({ error: "chat:errors.closed" });
+    expect(await withdrawn).toEqual({ conversationId, clientMessageId: "late-1" });
+    expect(about(atRep, "late-1")).toEqual(["conversation:incoming", "conversation:withdrawn"]);
+    expect(await portal.db.message.count({ where: { conversationId, clientMessageId: "late-1" } })).toBe(0);
+  });
+
+  it("a console with the chat open counts its customer messages itself; a console without it is told the inbox changed", async () => {
+    const { conversationId, rep, customer } = await openChat();
+    const elsewhere = await open(await portal.signedIn("rep1@accounts.example"));
+    const changedElsewhere = next(elsewhere, "console:inbox-changed", (e: Any) => e.reason === "message" && e.conversationId === conversationId);
+    const atRep = record(rep, ["console:inbox-changed"]);
+    const stored = next(rep, "conversation:message", (m: Any) => m.clientMessageId === "c-3");
+    await customer.emitWithAck("conversation:send", { conversationId, clientMessageId: "c-3", body: "Hello?" });
+    await stored;
+    await changedElsewhere;
+    // Round trip: whatever the send sent this console arrived before this answer.
+    await rep.emitWithAck("console:inbox");
+    expect(atRep.filter((e) => e.payload.reason === "message")).toEqual([]);
   });
 });
 

@@ -3,7 +3,10 @@
  * loopback, against (1) a bare Socket.IO relay and (2) the portal's chat on the embedded
  * database and (3) on PostgreSQL when one answers, in the same run on the same machine.
  * Prints delivery latency (customer send → rep receive) p50/p95/p99 and messages/s
- * side by side.
+ * side by side. The portal relays a message on receipt and confirms it once stored, so
+ * it has two rows: when the rep sees the message (`conversation:incoming`, or the stored
+ * copy if that came first) and when the stored copy with its seq reaches the rep
+ * (`conversation:message`, the moment the sender's ack goes out too).
  *
  *   npm run load:chat                      # 1000 customers, 50 reps
  *   npm run load:chat -- --customers 200 --reps 10 --messages 3 --interval 5000
@@ -144,7 +147,10 @@ async function servePortal(opts: Options, kind: "pglite" | "postgres") {
 
 // ───────────────────────── client side ─────────────────────────
 
-type Result = { name: string; sent: number; received: number; seconds: number; latencies: number[]; setupSeconds: number };
+type Latencies = { received: number; latencies: number[] };
+/** `seen`: when the rep first has the message; `stored`: when its stored copy arrives (portal only). */
+type Result = { name: string; sent: number; seconds: number; setupSeconds: number; seen: Latencies; stored?: Latencies };
+type OnBody = (body: string) => void;
 
 function startChild(kind: "bare" | "pglite" | "postgres", opts: Options): Promise<{ ready: Any; stop: () => Promise<void> }> {
   // LOAD_CPU_PROFILE=<dir> writes a V8 CPU profile of each server process there.
@@ -200,24 +206,34 @@ async function drive(
   customers: Socket[],
   reps: Socket[],
   send: (customer: Socket, index: number, body: string) => void,
-  listen: (rep: Socket, onBody: (body: string) => void) => void,
+  listen: (rep: Socket, seen: OnBody, stored: OnBody) => void,
   setupSeconds: number,
+  storedToo = false,
 ): Promise<Result> {
-  const latencies: number[] = [];
-  // A body counts once, whoever else watching the conversation also gets it.
-  const seen = new Set<string>();
-  let received = 0;
   const total = customers.length * opts.messages;
   let done: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (done = resolve));
+  const seen: Latencies = { received: 0, latencies: [] };
+  const stored: Latencies = { received: 0, latencies: [] };
+  const complete = () => seen.received >= total && (!storedToo || stored.received >= total);
+  // A body counts once per measure, whoever else watching the conversation also gets it.
+  const measure = (into: Latencies) => {
+    const bodies = new Set<string>();
+    return (body: string) => {
+      if (bodies.has(body)) return;
+      bodies.add(body);
+      into.latencies.push(performance.now() - Number(body.slice(body.indexOf("@") + 1)));
+      into.received++;
+      if (complete()) done();
+    };
+  };
+  const onSeen = measure(seen);
+  const onStored = measure(stored);
   for (const rep of reps) {
-    listen(rep, (body) => {
-      if (seen.has(body)) return;
-      seen.add(body);
-      const sentAt = Number(body.slice(body.indexOf("@") + 1));
-      latencies.push(performance.now() - sentAt);
-      received++;
-      if (received >= total) done();
+    listen(rep, onSeen, (body) => {
+      // The rep sees a message at the first copy that arrives, whichever it is.
+      onSeen(body);
+      onStored(body);
     });
   }
   let sent = 0;
@@ -239,7 +255,8 @@ async function drive(
   clearTimeout(limit);
   for (const t of timers) clearTimeout(t);
   const seconds = (performance.now() - started) / 1000;
-  return { name, sent, received, seconds, latencies: latencies.sort((a, b) => a - b), setupSeconds };
+  for (const measured of [seen, stored]) measured.latencies.sort((a, b) => a - b);
+  return { name, sent, seconds, setupSeconds, seen, ...(storedToo ? { stored } : {}) };
 }
 
 async function runBare(opts: Options): Promise<Result> {
@@ -256,7 +273,7 @@ async function runBare(opts: Options): Promise<Result> {
       customers,
       reps,
       (c, i, body) => c.emit("msg", { to: `rep:${i % opts.reps}`, body }),
-      (rep, onBody) => rep.on("msg", (m: { body: string }) => onBody(m.body)),
+      (rep, seen) => rep.on("msg", (m: { body: string }) => seen(m.body)),
       (performance.now() - t0) / 1000,
     );
     for (const s of [...customers, ...reps]) s.disconnect();
@@ -317,8 +334,12 @@ async function runPortal(opts: Options, kind: "pglite" | "postgres"): Promise<Re
       customers,
       reps,
       (c, i, body) => c.emit("conversation:send", { conversationId: conversationIds[i], clientMessageId: `load-${counter++}`, body }, () => undefined),
-      (rep, onBody) => rep.on("conversation:message", (m: { authorKind: string; body: string }) => m.authorKind === "CUSTOMER" && onBody(m.body)),
+      (rep, seen, stored) => {
+        rep.on("conversation:incoming", (m: { authorKind: string; body: string }) => m.authorKind === "CUSTOMER" && seen(m.body));
+        rep.on("conversation:message", (m: { authorKind: string; body: string }) => m.authorKind === "CUSTOMER" && stored(m.body));
+      },
       (performance.now() - t0) / 1000,
+      true,
     );
     for (const s of [...customers, ...reps]) s.disconnect();
     return result;
@@ -328,25 +349,37 @@ async function runPortal(opts: Options, kind: "pglite" | "postgres"): Promise<Re
 }
 
 function print(opts: Options, results: Result[]) {
-  const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(36) : c.padStart(10))).join(" ");
+  const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(40) : c.padStart(10))).join(" ");
+  const measured = (label: string, r: Result, m: Latencies, setup: string) =>
+    console.log(
+      row([
+        label,
+        String(r.sent),
+        String(m.received),
+        (m.received / r.seconds).toFixed(1),
+        percentile(m.latencies, 50).toFixed(2),
+        percentile(m.latencies, 95).toFixed(2),
+        percentile(m.latencies, 99).toFixed(2),
+        setup,
+      ]),
+    );
   console.log(`\n${opts.customers} customers + ${opts.reps} reps, ${opts.messages} messages per customer, one every ~${opts.interval} ms (loopback, ${os.cpus().length} cores)\n`);
   console.log(row(["", "sent", "delivered", "msg/s", "p50 ms", "p95 ms", "p99 ms", "setup s"]));
   for (const r of results) {
-    console.log(
-      row([
-        r.name,
-        String(r.sent),
-        String(r.received),
-        (r.received / r.seconds).toFixed(1),
-        percentile(r.latencies, 50).toFixed(2),
-        percentile(r.latencies, 95).toFixed(2),
-        percentile(r.latencies, 99).toFixed(2),
-        r.setupSeconds.toFixed(1),
-      ]),
-    );
+    if (!r.stored) {
+      measured(r.name, r, r.seen, r.setupSeconds.toFixed(1));
+      continue;
+    }
+    console.log(row([r.name, "", "", "", "", "", "", r.setupSeconds.toFixed(1)]));
+    measured("  rep sees it (incoming)", r, r.seen, "");
+    measured("  stored, at the rep (message)", r, r.stored, "");
   }
   const [bare, ...portals] = results;
-  for (const portal of portals) console.log(`\n${portal.name}: p99 / bare relay p99 = ${(percentile(portal.latencies, 99) / percentile(bare.latencies, 99)).toFixed(2)}x`);
+  const ratio = (m: Latencies) => (percentile(m.latencies, 99) / percentile(bare.seen.latencies, 99)).toFixed(2);
+  for (const portal of portals) {
+    console.log(`\n${portal.name}: rep sees p99 / bare relay p99 = ${ratio(portal.seen)}x`);
+    if (portal.stored) console.log(`${portal.name}: stored at rep p99 / bare relay p99 = ${ratio(portal.stored)}x`);
+  }
 }
 
 async function main() {

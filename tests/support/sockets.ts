@@ -25,6 +25,13 @@ export function next<T = Any>(socket: Socket, event: string, test: (payload: T) 
   });
 }
 
+/** Every `events` payload `socket` gets from now on, in arrival order. */
+export function record(socket: Socket, events: string[]): { event: string; payload: Any }[] {
+  const seen: { event: string; payload: Any }[] = [];
+  for (const event of events) socket.on(event, (payload: Any) => seen.push({ event, payload }));
+  return seen;
+}
+
 /** Live chat open around the clock, whatever time the tests run. */
 export async function keepChatOpenAllDay(db: PrismaClient) {
   for (const lang of ["en", "es"]) {

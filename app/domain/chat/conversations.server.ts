@@ -105,7 +105,7 @@ export async function openGuestConversation(language: Language, input: z.infer<t
 
 // ───────────────────────── messages ─────────────────────────
 
-type StoreInput = {
+export type StoreInput = {
   conversationId: string;
   authorKind: "CUSTOMER" | "REP";
   authorId: string | null;
@@ -115,9 +115,18 @@ type StoreInput = {
 };
 type StoreResult = { message: MessageRow; duplicate: boolean; assignedRepId: string | null };
 
+/** A closed conversation takes no more messages from either side (staff may still add internal notes). */
+export class ConversationClosed extends Error {
+  constructor(readonly conversationId: string) {
+    super(`conversation ${conversationId} is closed`);
+  }
+}
+
 /**
  * Stores a message once: a resend with the same client message id returns the stored
- * row with `duplicate: true` (callers then don't broadcast twice). The hot path of the
+ * row with `duplicate: true` (callers then don't broadcast twice). Rejects with
+ * ConversationClosed when the chat was closed before the message got in: the socket
+ * path relays a message before storing it, so the close may win the race. The hot path of the
  * chat: messages arriving while a write is in flight are written together in ONE
  * statement, so a busy embedded database (one
  * connection) carries many messages per round trip instead of queueing them one by one.
@@ -214,7 +223,10 @@ async function writeBatch(batch: QueuedWrite[]) {
     `WITH data(cid, kind, aid, body, cmid, internal, ord) AS (VALUES ${tuples.join(", ")}),
     ins AS (
       INSERT INTO "Message" ("conversationId", "authorKind", "authorId", "body", "clientMessageId", "internal", "createdAt")
-      SELECT cid, kind::"AuthorKind", aid, body, cmid, internal, now() AT TIME ZONE 'UTC' FROM data ORDER BY ord
+      SELECT d.cid, d.kind::"AuthorKind", d.aid, d.body, d.cmid, d.internal, now() AT TIME ZONE 'UTC'
+        FROM data d JOIN "Conversation" c ON c.id = d.cid
+       WHERE d.internal OR c.status <> 'CLOSED'
+       ORDER BY d.ord
       ON CONFLICT ("conversationId", "clientMessageId") DO NOTHING
       RETURNING *
     )
@@ -246,9 +258,11 @@ async function writeBatch(batch: QueuedWrite[]) {
       continue;
     }
     try {
-      const message = await db().message.findUniqueOrThrow({ where: { conversationId_clientMessageId: { conversationId: item.input.conversationId, clientMessageId: item.input.clientMessageId } } });
-      const conversation = await db().conversation.findUnique({ where: { id: item.input.conversationId }, select: { assignedRepId: true } });
-      item.resolve({ message, duplicate: true, assignedRepId: conversation?.assignedRepId ?? null });
+      const message = await db().message.findUnique({ where: { conversationId_clientMessageId: { conversationId: item.input.conversationId, clientMessageId: item.input.clientMessageId } } });
+      const conversation = await db().conversation.findUnique({ where: { id: item.input.conversationId }, select: { assignedRepId: true, status: true } });
+      if (message) item.resolve({ message, duplicate: true, assignedRepId: conversation?.assignedRepId ?? null });
+      else if (conversation?.status === "CLOSED") item.reject(new ConversationClosed(item.input.conversationId));
+      else item.reject(new Error(`conversation ${item.input.conversationId} not found`));
     } catch (error) {
       item.reject(error);
     }

@@ -46,6 +46,13 @@ export type WireMessage = {
   readAt: string | null;
 };
 
+/**
+ * A message relayed to the other side the moment it arrives, before it is stored:
+ * no seq yet, and it may still be withdrawn. The stored copy (same client message id)
+ * replaces it.
+ */
+export type IncomingMessage = Pick<WireMessage, "conversationId" | "authorKind" | "authorId" | "body" | "internal" | "createdAt"> & { clientMessageId: string };
+
 export const DISPOSITIONS = ["resolved", "follow_up", "payment_promised", "dispute_opened", "no_response"] as const;
 export const closeSchema = z.object({ conversationId: z.string().min(1).max(64), disposition: z.enum(DISPOSITIONS) });
 
