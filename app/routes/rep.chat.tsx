@@ -6,6 +6,7 @@ import type { Route } from "./+types/rep.chat";
 import { pageTitle } from "../i18n/meta";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { Facts } from "../components/facts";
+import { Field } from "../components/field";
 import type { AccountGlance } from "../domain/chat/account-glance.server";
 import type { ConversationActionChoices } from "../domain/chat/conversation-actions.server";
 import { DISPUTE_REASONS } from "../domain/disputes/dispute-schemas";
@@ -726,14 +727,32 @@ function ActOutcome({ result, id }: { result: ActResult | undefined; id: string 
   );
 }
 
+/** A field's error from a refused action, unless it is the same message the form shows already. */
+function fieldError(result: ActResult | undefined, name: string): string | undefined {
+  const key = result && !result.ok ? result.fieldErrors[name] : undefined;
+  return key && !(result && !result.ok && result.error === key) ? key : undefined;
+}
+
 function FieldError({ result, name, id }: { result: ActResult | undefined; name: string; id: string }) {
   const { t } = useTranslation(["chat", "disputes"]);
-  const key = result && !result.ok ? result.fieldErrors[name] : undefined;
-  if (!key || (result && !result.ok && result.error === key)) return null;
+  const key = fieldError(result, name);
+  if (!key) return null;
   return (
     <p className="field-error" id={id}>
       {t(key)}
     </p>
+  );
+}
+
+/** Every Act form ends the same way: its button, then what came of it. */
+function ActSubmit({ label, busy, disabled, result, id }: { label: string; busy: boolean; disabled?: boolean; result: ActResult | undefined; id: string }) {
+  return (
+    <>
+      <button type="submit" className="button" disabled={busy || disabled}>
+        {label}
+      </button>
+      <ActOutcome result={result} id={`${id}-result`} />
+    </>
   );
 }
 
@@ -763,10 +782,7 @@ function PayLinkForm({ url, choices, onDone }: ActFormProps) {
           </fieldset>
         )}
         <FieldError result={result} name="invoiceIds" id={`${id}-invoices-error`} />
-        <button type="submit" className="button" disabled={busy || choices.invoices.length === 0}>
-          {t("actions.payLink.submit")}
-        </button>
-        <ActOutcome result={result} id={`${id}-result`} />
+        <ActSubmit label={t("actions.payLink.submit")} busy={busy} disabled={choices.invoices.length === 0} result={result} id={id} />
       </fetcher.Form>
     </details>
   );
@@ -783,24 +799,10 @@ function PromiseForm({ url, choices, onDone }: ActFormProps) {
       <fetcher.Form method="post" action={url}>
         <input type="hidden" name="intent" value="promise" />
         {actionIdField}
-        <div className="field">
-          <label htmlFor={`${id}-amount`}>{t("actions.promise.amount", { currency: choices.currency })}</label>
-          <input id={`${id}-amount`} name="amount" inputMode="decimal" required aria-invalid={err("amount")} aria-describedby={`${id}-amount-error`} />
-          <FieldError result={result} name="amount" id={`${id}-amount-error`} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-date`}>{t("actions.promise.date")}</label>
-          <input id={`${id}-date`} name="promisedFor" type="date" required aria-invalid={err("promisedFor")} aria-describedby={`${id}-date-error`} />
-          <FieldError result={result} name="promisedFor" id={`${id}-date-error`} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-note`}>{t("actions.promise.note")}</label>
-          <input id={`${id}-note`} name="note" maxLength={500} />
-        </div>
-        <button type="submit" className="button" disabled={busy}>
-          {t("actions.promise.submit")}
-        </button>
-        <ActOutcome result={result} id={`${id}-result`} />
+        <Field id={`${id}-amount`} name="amount" label={t("actions.promise.amount", { currency: choices.currency })} error={fieldError(result, "amount")} aria-invalid={err("amount")} inputMode="decimal" required />
+        <Field id={`${id}-date`} name="promisedFor" label={t("actions.promise.date")} error={fieldError(result, "promisedFor")} aria-invalid={err("promisedFor")} type="date" required />
+        <Field id={`${id}-note`} name="note" label={t("actions.promise.note")} maxLength={500} />
+        <ActSubmit label={t("actions.promise.submit")} busy={busy} result={result} id={id} />
       </fetcher.Form>
     </details>
   );
@@ -876,20 +878,13 @@ function DisputeForm({ url, choices, onDone }: ActFormProps) {
               <FieldError result={result} name="lineId" id={`${id}-lines-error`} />
             </fieldset>
           ) : null}
-          <div className="field">
-            <label htmlFor={`${id}-amount`}>{t("actions.dispute.amount")}</label>
-            <input id={`${id}-amount`} name="amount" inputMode="decimal" aria-invalid={err("amount")} aria-describedby={`${id}-amount-error`} />
-            <FieldError result={result} name="amount" id={`${id}-amount-error`} />
-          </div>
+          <Field id={`${id}-amount`} name="amount" label={t("actions.dispute.amount")} error={fieldError(result, "amount")} aria-invalid={err("amount")} inputMode="decimal" />
           <div className="field">
             <label htmlFor={`${id}-message`}>{t("actions.dispute.message")}</label>
             <textarea id={`${id}-message`} name="message" rows={3} maxLength={4000} required aria-invalid={err("message")} aria-describedby={`${id}-message-error`} />
             <FieldError result={result} name="message" id={`${id}-message-error`} />
           </div>
-          <button type="submit" className="button" disabled={busy}>
-            {t("actions.dispute.submit")}
-          </button>
-          <ActOutcome result={result} id={`${id}-result`} />
+          <ActSubmit label={t("actions.dispute.submit")} busy={busy} result={result} id={id} />
         </fetcher.Form>
       )}
     </details>
@@ -920,14 +915,8 @@ function ReleaseForm({ url, choices, onDone }: ActFormProps) {
               ))}
             </select>
           </div>
-          <div className="field">
-            <label htmlFor={`${id}-note`}>{t("actions.release.note")}</label>
-            <input id={`${id}-note`} name="note" maxLength={500} />
-          </div>
-          <button type="submit" className="button" disabled={busy}>
-            {t("actions.release.submit")}
-          </button>
-          <ActOutcome result={result} id={`${id}-result`} />
+          <Field id={`${id}-note`} name="note" label={t("actions.release.note")} maxLength={500} />
+          <ActSubmit label={t("actions.release.submit")} busy={busy} result={result} id={id} />
         </fetcher.Form>
       )}
     </details>

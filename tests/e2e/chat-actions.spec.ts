@@ -1,24 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { expectAccessible, signIn } from "./support";
+import { expectAccessible, openLiveChatAroundTheClock, signIn } from "./support";
 
-test.beforeAll(async ({ browser }) => {
-  // Live chat is offered by each team's calendar; open it around the clock so the
-  // flow below does not depend on the time of day the suite runs.
-  const context = await browser.newContext({ locale: "en-US" });
-  const page = await context.newPage();
-  await signIn(page, "manager@accounts.example");
-  await page.goto("/rep/chat/hours");
-  for (const team of ["English team", "Spanish team"]) {
-    const form = page.getByRole("region", { name: team });
-    for (const day of ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]) await form.getByLabel(day).check();
-    await form.getByLabel("Opens at (HH:MM)").fill("00:00");
-    await form.getByLabel(/^Closes at/).fill("24:00");
-    await form.getByLabel(/^Holidays/).fill("");
-    await form.getByRole("button", { name: "Save hours" }).click();
-    await expect(page.getByRole("region", { name: team }).getByText("Hours saved.")).toBeVisible();
-  }
-  await context.close();
-});
+test.beforeAll(async ({ browser }) => openLiveChatAroundTheClock(browser));
 
 test("the rep sends a pay link from the conversation; the Spanish customer gets it in Spanish, follows it and pays in the sandbox", async ({ browser }) => {
   // Opening the console is enough to be online. The bilingual rep works in English; the customer reads Spanish.
@@ -54,6 +37,14 @@ test("the rep sends a pay link from the conversation; the Spanish customer gets 
   await act.getByRole("button", { name: "Send pay link" }).click();
   await expect(act.getByText("Pay link sent to the customer.")).toBeVisible();
   await expect(conversation.getByText(`Le comparto una liga segura para pagar la factura ${invoiceNumber}`)).toBeVisible();
+
+  // A promise with an amount that is not one is refused at its field, and nothing is logged.
+  await act.getByText("Log a promise to pay").click();
+  await act.getByLabel("Amount (MXN)").fill("abc");
+  await act.getByLabel("Promised for").fill(new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10));
+  await act.getByRole("button", { name: "Log promise" }).click();
+  await expect(act.getByLabel("Amount (MXN)")).toHaveAttribute("aria-invalid", "true");
+  await expect(act.getByText("Enter an amount greater than zero, like 1,250.00.").first()).toBeVisible();
 
   // The customer reads it in Spanish, with the amount as they write it, and follows the link.
   const message = customer.getByTestId("chat-message").filter({ hasText: "Le comparto una liga segura para pagar la factura" });
