@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { signIn, expectAccessible } from "./support";
+import { expectAccessible, openLiveChatAroundTheClock, signIn } from "./support";
 
 /** A rep in their own browser, on the console, set Online (or another presence). */
 async function repOnline(browser: Browser, email: string, presence: "ONLINE" | "OFFLINE" = "ONLINE"): Promise<Page> {
@@ -13,24 +13,7 @@ async function repOnline(browser: Browser, email: string, presence: "ONLINE" | "
   return page;
 }
 
-test.beforeAll(async ({ browser }) => {
-  // Live chat is offered by each team's calendar; open it around the clock so the
-  // flows below do not depend on the time of day the suite runs.
-  const context = await browser.newContext({ locale: "en-US" });
-  const page = await context.newPage();
-  await signIn(page, "manager@accounts.example");
-  await page.goto("/rep/chat/hours");
-  for (const team of ["English team", "Spanish team"]) {
-    const form = page.getByRole("region", { name: team });
-    for (const day of ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]) await form.getByLabel(day).check();
-    await form.getByLabel("Opens at (HH:MM)").fill("00:00");
-    await form.getByLabel(/^Closes at/).fill("24:00");
-    await form.getByLabel(/^Holidays/).fill("");
-    await form.getByRole("button", { name: "Save hours" }).click();
-    await expect(page.getByRole("region", { name: team }).getByText("Hours saved.")).toBeVisible();
-  }
-  await context.close();
-});
+test.beforeAll(async ({ browser }) => openLiveChatAroundTheClock(browser));
 
 test("a Spanish-speaking guest on the help page gets the bilingual rep, not the English-only one", async ({ browser }) => {
   const rep1 = await repOnline(browser, "rep1@accounts.example");
