@@ -43,6 +43,60 @@ async function postgresAnswers() {
   }
 }
 
+/**
+ * DAMON, the kernel's memory access monitor, when it runs here (the VMs this project
+ * runs on have one: it samples memory every 500 ms and pages out what it finds cold).
+ * Each pass takes a core and stalls the processes it works on for 10–30 ms, every
+ * half second; a server with a database, a bigger footprint and a database process
+ * beside it is hit harder than a bare relay. Measured on this machine: with kdamond
+ * paused, the portal's p99 (rep sees it, PostgreSQL) was 1.13x the bare relay's; with
+ * it running, about 3x. So the run says whether it was running, and as root
+ * LOAD_PAUSE_DAMON=1 pauses it for the measurement (and turns it back on afterwards)
+ * to measure the portal's own path.
+ */
+const DAMON_ADMIN = "/sys/kernel/mm/damon/admin/kdamonds";
+
+function runningMonitors(): { state: string; sampleMs: number; actions: string[] }[] {
+  try {
+    return fs
+      .readdirSync(DAMON_ADMIN)
+      .filter((name) => /^\d+$/.test(name))
+      .map((name) => path.join(DAMON_ADMIN, name))
+      .filter((dir) => fs.readFileSync(path.join(dir, "state"), "utf8").trim() === "on")
+      .map((dir) => {
+        const context = path.join(dir, "contexts", "0");
+        const read = (file: string) => fs.readFileSync(path.join(context, file), "utf8").trim();
+        const schemes = Number(read("schemes/nr_schemes"));
+        return {
+          state: path.join(dir, "state"),
+          sampleMs: Number(read("monitoring_attrs/intervals/sample_us")) / 1000,
+          actions: Array.from({ length: schemes }, (_, i) => read(`schemes/${i}/action`)),
+        };
+      });
+  } catch {
+    return []; // no DAMON on this kernel, or not readable
+  }
+}
+
+/** Pauses the running monitors until this process exits; what to print about them. */
+function damonDuringRun(pause: boolean): string {
+  const monitors = runningMonitors();
+  if (!monitors.length) return "kdamond: not running";
+  const what = monitors.map((m) => `samples every ${m.sampleMs} ms${m.actions.length ? `, ${m.actions.join("/")}` : ""}`).join("; ");
+  if (!pause) return `kdamond: running (${what}); LOAD_PAUSE_DAMON=1 (as root) measures without it`;
+  try {
+    for (const m of monitors) fs.writeFileSync(m.state, "off");
+  } catch (error) {
+    return `kdamond: running (${what}); could not pause it: ${(error as Error).message}`;
+  }
+  process.on("exit", () => {
+    for (const m of monitors) fs.writeFileSync(m.state, "on");
+  });
+  // Interrupted, it still turns them back on: a signal would otherwise end it without "exit".
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
+  return `kdamond: paused for this run (${what}), turned back on at the end`;
+}
+
 type Options = { customers: number; reps: number; messages: number; interval: number; timeLimit: number };
 
 function options(argv: string[]): Options {
@@ -178,21 +232,29 @@ function startChild(kind: "bare" | "pglite" | "postgres", opts: Options): Promis
 
 type Any = any;
 
-async function connectAll(url: string, cookies: (string | null)[]): Promise<Socket[]> {
-  const sockets: Socket[] = [];
-  // In batches, as real users arrive: not a thundering herd of handshakes.
-  for (let i = 0; i < cookies.length; i += 50) {
-    const batch = cookies.slice(i, i + 50).map(
-      (cookie) =>
-        new Promise<Socket>((resolve, reject) => {
-          const s = connect(url, { transports: ["websocket"], reconnection: false, extraHeaders: cookie ? { Cookie: cookie } : {} });
-          s.once("connect", () => resolve(s));
-          s.once("connect_error", reject);
-        }),
-    );
-    sockets.push(...(await Promise.all(batch)));
-  }
-  return sockets;
+// engine.io's default: the server pings each socket this often, counted from its handshake.
+const PING_INTERVAL_MS = 25_000;
+
+/**
+ * Sockets arrive one at a time at a steady rate, as users do, spread over one ping
+ * interval. The server pings every socket every 25 s from its handshake, so sockets
+ * opened in bursts are pinged in bursts, in the middle of the measurement and at
+ * different moments for each server under test. Real arrivals spread the pings out.
+ */
+async function connectAll(url: string, cookies: (string | null)[], opts: Options): Promise<Socket[]> {
+  const gapMs = PING_INTERVAL_MS / (opts.customers + opts.reps);
+  const started = performance.now();
+  return Promise.all(
+    cookies.map(async (cookie, i) => {
+      const wait = started + i * gapMs - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      return new Promise<Socket>((resolve, reject) => {
+        const s = connect(url, { transports: ["websocket"], reconnection: false, extraHeaders: cookie ? { Cookie: cookie } : {} });
+        s.once("connect", () => resolve(s));
+        s.once("connect_error", reject);
+      });
+    }),
+  );
 }
 
 function percentile(sorted: number[], p: number) {
@@ -264,9 +326,9 @@ async function runBare(opts: Options): Promise<Result> {
   const t0 = performance.now();
   try {
     const url = `http://127.0.0.1:${child.ready.port}`;
-    const reps = await connectAll(url, Array.from({ length: opts.reps }, () => null));
+    const reps = await connectAll(url, Array.from({ length: opts.reps }, () => null), opts);
     reps.forEach((r, i) => r.emit("join", `rep:${i}`));
-    const customers = await connectAll(url, Array.from({ length: opts.customers }, () => null));
+    const customers = await connectAll(url, Array.from({ length: opts.customers }, () => null), opts);
     const result = await drive(
       "bare Socket.IO relay",
       opts,
@@ -288,14 +350,14 @@ async function runPortal(opts: Options, kind: "pglite" | "postgres"): Promise<Re
   const t0 = performance.now();
   try {
     const url = `http://127.0.0.1:${child.ready.port}`;
-    const reps = await connectAll(url, child.ready.reps);
+    const reps = await connectAll(url, child.ready.reps, opts);
     for (const rep of reps) {
       const reply: Any = await rep.emitWithAck("console:settings", { presence: "ONLINE" });
       if (!reply.data) throw new Error(`rep settings failed: ${JSON.stringify(reply)}`);
       // Join each assigned conversation, as the console does.
       rep.on("console:assigned", ({ conversationId }: { conversationId: string }) => rep.emit("console:join", { conversationId }, () => undefined));
     }
-    const customers = await connectAll(url, child.ready.customers);
+    const customers = await connectAll(url, child.ready.customers, opts);
     const conversationIds: string[] = [];
     for (let i = 0; i < customers.length; i += 25) {
       const opened = await Promise.all(
@@ -348,7 +410,7 @@ async function runPortal(opts: Options, kind: "pglite" | "postgres"): Promise<Re
   }
 }
 
-function print(opts: Options, results: Result[]) {
+function print(opts: Options, results: Result[], damon: string) {
   const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(40) : c.padStart(10))).join(" ");
   const measured = (label: string, r: Result, m: Latencies, setup: string) =>
     console.log(
@@ -363,7 +425,8 @@ function print(opts: Options, results: Result[]) {
         setup,
       ]),
     );
-  console.log(`\n${opts.customers} customers + ${opts.reps} reps, ${opts.messages} messages per customer, one every ~${opts.interval} ms (loopback, ${os.cpus().length} cores)\n`);
+  console.log(`\n${opts.customers} customers + ${opts.reps} reps, ${opts.messages} messages per customer, one every ~${opts.interval} ms (loopback, ${os.cpus().length} cores)`);
+  console.log(`${damon}\n`);
   console.log(row(["", "sent", "delivered", "msg/s", "p50 ms", "p95 ms", "p99 ms", "setup s"]));
   for (const r of results) {
     if (!r.stored) {
@@ -392,6 +455,7 @@ async function main() {
     if (argv[serve + 1] === "bare") return serveBare();
     return servePortal(opts, argv[serve + 1] === "postgres" ? "postgres" : "pglite");
   }
+  const damon = damonDuringRun(process.env.LOAD_PAUSE_DAMON === "1");
   const results = [await runBare(opts)];
   for (const kind of DATABASES) {
     if (kind === "postgres" && !(await postgresAnswers())) {
@@ -400,7 +464,7 @@ async function main() {
     }
     if (kind === "pglite" || kind === "postgres") results.push(await runPortal(opts, kind));
   }
-  print(opts, results);
+  print(opts, results, damon);
   process.exit(0);
 }
 
