@@ -49,7 +49,7 @@ async function postgresAnswers() {
  * Each pass takes a core and stalls the processes it works on for 10–30 ms, every
  * half second; a server with a database, a bigger footprint and a database process
  * beside it is hit harder than a bare relay. Measured on this machine: with kdamond
- * paused, the portal's p99 (rep sees it, PostgreSQL) was 1.13x the bare relay's; with
+ * paused, the portal's p99 (rep sees it, PostgreSQL) was 1.1–1.4x the bare relay's; with
  * it running, about 3x. So the run says whether it was running, and as root
  * LOAD_PAUSE_DAMON=1 pauses it for the measurement (and turns it back on afterwards)
  * to measure the portal's own path.
