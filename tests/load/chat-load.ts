@@ -12,6 +12,7 @@
  *   npm run load:chat -- --customers 200 --reps 10 --messages 3 --interval 5000
  *   LOAD_DATABASES=pglite npm run load:chat   # only one of pglite,postgres
  *   LOAD_CPU_PROFILE=/tmp/prof npm run load:chat   # V8 CPU profiles of the servers
+ *   LOAD_PAUSE_DAMON=1 npm run load:chat   # as root: kdamond paused for the run
  *
  * Each server runs in its own child process; this process only drives clients.
  * Bounded: a fixed number of messages per customer and a hard time limit.
@@ -46,11 +47,11 @@ async function postgresAnswers() {
 /**
  * DAMON, the kernel's memory access monitor, when it runs here (the VMs this project
  * runs on have one: it samples memory every 500 ms and pages out what it finds cold).
- * Each pass takes a core and stalls the processes it works on for 10–30 ms, every
- * half second; a server with a database, a bigger footprint and a database process
- * beside it is hit harder than a bare relay. Measured on this machine: with kdamond
- * paused, the portal's p99 (rep sees it, PostgreSQL) was 1.1–1.4x the bare relay's; with
- * it running, about 3x. So the run says whether it was running, and as root
+ * While it works, the server stops being scheduled for 10–30 ms, every half second
+ * (the CPU profile has no samples then); a server with a bigger footprint and a
+ * database process beside it is hit harder than a bare relay. Measured on this machine:
+ * with kdamond paused, the portal's p99 (rep sees it, PostgreSQL) was 1.1–1.4x the bare
+ * relay's; with it running, 3.5–4.8x. So the run says whether it was running, and as root
  * LOAD_PAUSE_DAMON=1 pauses it for the measurement (and turns it back on afterwards)
  * to measure the portal's own path.
  */
