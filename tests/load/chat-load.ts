@@ -14,7 +14,9 @@
  *   LOAD_CPU_PROFILE=/tmp/prof npm run load:chat   # V8 CPU profiles of the servers
  *   LOAD_PAUSE_DAMON=1 npm run load:chat   # as root: kdamond paused for the run
  *
- * Each server runs in its own child process; this process only drives clients.
+ * Each server runs in its own child process (the portal's database is made by another
+ * one beforehand); this process only drives clients. "server MB" is the server's resident
+ * memory when the measurement ends.
  * Bounded: a fixed number of messages per customer and a hard time limit.
  */
 import { spawn } from "node:child_process";
@@ -46,12 +48,15 @@ async function postgresAnswers() {
 
 /**
  * DAMON, the kernel's memory access monitor, when it runs here (the VMs this project
- * runs on have one: it samples memory every 500 ms and pages out what it finds cold).
- * While it works, the server stops being scheduled for 10–30 ms, every half second
- * (the CPU profile has no samples then); a server with a bigger footprint and a
- * database process beside it is hit harder than a bare relay. Measured on this machine:
+ * runs on have one: it samples physical memory every 500 ms and pages out what it finds
+ * cold). Each pass stalls a process for a time that grows with the process's resident
+ * memory in 4 KiB pages: an idle Node process here, kdamond running, had 3 stalls over
+ * 5 ms in 20 s at 100 MB, 23 at 400 MB, and one of 10–40 ms at every pass at 1.5 GB
+ * (one in 20 s with kdamond paused; none with the 1.5 GB in transparent huge pages,
+ * which V8's heap does not use). The bare relay runs in ~100 MB, the portal in 400–550
+ * (the "server MB" column), so a pass costs the portal more. Measured on this machine:
  * with kdamond paused, the portal's p99 (rep sees it, PostgreSQL) was 1.1–1.4x the bare
- * relay's; with it running, 3.5–4.8x. So the run says whether it was running, and as root
+ * relay's; with it running, 2–4.8x. So the run says whether it was running, and as root
  * LOAD_PAUSE_DAMON=1 pauses it for the measurement (and turns it back on afterwards)
  * to measure the portal's own path.
  */
@@ -132,52 +137,101 @@ async function serveBare() {
   server.listen(0, "127.0.0.1", () => console.log(`READY ${JSON.stringify({ port: (server.address() as { port: number }).port })}`));
 }
 
-async function servePortal(opts: Options, kind: "pglite" | "postgres") {
-  const { openDatabase } = await import("../../app/utils/db.server");
+type PreparedDatabase = { databaseUrl: string; dir: string; sessionSecret: string };
+
+/**
+ * Makes the portal's database for a run: migrated, seeded, the load's reps and
+ * customers with their sessions. In a process of its own, so that the server under test
+ * starts as production starts it, on a database already there, without the seed's
+ * garbage and caches in its heap (its footprint counts: see DAMON above).
+ */
+async function preparePortal(opts: Options, kind: "pglite" | "postgres") {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-load-"));
+  let databaseUrl = `pglite:${path.join(dir, "db")}`;
+  if (kind === "postgres") {
+    // A database of its own on the server, dropped by the serving process when it ends.
+    const target = new URL(POSTGRES_URL);
+    target.pathname = `/portal_load_${crypto.randomBytes(4).toString("hex")}`;
+    await onPostgres(`CREATE DATABASE ${target.pathname.slice(1)}`);
+    databaseUrl = target.toString();
+  }
+  // The sessions are signed with the secret the serving process will check them with.
+  const prepared: PreparedDatabase = { databaseUrl, dir, sessionSecret: crypto.randomBytes(32).toString("hex") };
+  try {
+    const sessions = await fillDatabase(opts, prepared);
+    console.log(`PREPARED ${JSON.stringify({ ...prepared, ...sessions })}`);
+  } catch (error) {
+    await discardDatabase(prepared);
+    throw error;
+  }
+}
+
+async function fillDatabase(opts: Options, prepared: PreparedDatabase): Promise<{ reps: string[]; customers: string[] }> {
+  const { openDatabase, setDatabase } = await import("../../app/utils/db.server");
+  const { parseEnv, setEnv } = await import("../../server/env");
   const { applyMigrations } = await import("../../prisma/migrate");
   const { seedDemoData } = await import("../../prisma/seed");
+  const { startSession } = await import("../../app/domain/auth/session.server");
+  setEnv(portalEnv(prepared, parseEnv));
+  const database = await openDatabase(prepared.databaseUrl);
+  setDatabase(database);
+  try {
+    await applyMigrations(database);
+    await seedDemoData(database.prisma);
+    const prisma = database.prisma;
+    await keepChatOpenAllDay(prisma);
+    // Load users: reps with room for everyone, customers spread over the seeded accounts.
+    await prisma.user.updateMany({ where: { role: { in: ["REP", "MANAGER"] } }, data: { presence: "OFFLINE" } });
+    const perRep = Math.ceil(opts.customers / opts.reps) + 1;
+    await prisma.user.createMany({
+      data: Array.from({ length: opts.reps }, (_, i) => ({ email: `load-rep-${i}@accounts.example`, name: `Load Rep ${i}`, passwordHash: "x", role: "REP" as const, staffLevel: "REP_I" as const, languages: ["en"], chatCapacity: perRep })),
+    });
+    const accounts = await prisma.account.findMany({ select: { id: true } });
+    await prisma.account.updateMany({ data: { ownerRepId: null } });
+    await prisma.user.createMany({
+      data: Array.from({ length: opts.customers }, (_, i) => ({ email: `load-customer-${i}@example.com`, name: `Customer ${i}`, passwordHash: "x", role: "CUSTOMER" as const, accountId: accounts[i % accounts.length].id, preferredLanguage: "en" })),
+    });
+    const cookieFor = async (email: string) => {
+      const user = await prisma.user.findUniqueOrThrow({ where: { email } });
+      return (await startSession(user.id, "load")).split(";")[0];
+    };
+    const reps = [];
+    for (let i = 0; i < opts.reps; i++) reps.push(await cookieFor(`load-rep-${i}@accounts.example`));
+    const customers = [];
+    for (let i = 0; i < opts.customers; i++) customers.push(await cookieFor(`load-customer-${i}@example.com`));
+    return { reps, customers };
+  } finally {
+    await database.close();
+  }
+}
+
+function portalEnv(prepared: PreparedDatabase, parseEnv: typeof import("../../server/env").parseEnv) {
+  return parseEnv({ NODE_ENV: "production", DATABASE_URL: prepared.databaseUrl, UPLOAD_DIR: path.join(prepared.dir, "uploads"), SESSION_SECRET: prepared.sessionSecret, LOG_LEVEL: "silent" });
+}
+
+async function onPostgres(sql: string) {
+  const pg = (await import("pg")).default;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function discardDatabase({ databaseUrl, dir }: PreparedDatabase) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (databaseUrl.startsWith("postgres")) await onPostgres(`DROP DATABASE IF EXISTS ${new URL(databaseUrl).pathname.slice(1)} WITH (FORCE)`);
+}
+
+/** Serves the portal on a prepared database, and discards the database when told to stop. */
+async function servePortal(prepared: PreparedDatabase) {
+  const { openDatabase } = await import("../../app/utils/db.server");
   const { createPortalServer } = await import("../../server/app");
   const { parseEnv } = await import("../../server/env");
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-load-"));
-  process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
-  let databaseUrl = `pglite:${path.join(dir, "db")}`;
-  let dropDatabase = async () => {};
-  if (kind === "postgres") {
-    // A database of its own on the server, dropped when this process ends.
-    const pg = (await import("pg")).default;
-    const name = `portal_load_${crypto.randomBytes(4).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const target = new URL(POSTGRES_URL);
-    target.pathname = `/${name}`;
-    databaseUrl = target.toString();
-    const drop = async () => {
-      const again = new pg.Client({ connectionString: POSTGRES_URL });
-      await again.connect();
-      await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await again.end();
-    };
-    dropDatabase = drop;
-  }
-  const env = parseEnv({ NODE_ENV: "production", DATABASE_URL: databaseUrl, UPLOAD_DIR: path.join(dir, "uploads"), SESSION_SECRET: crypto.randomBytes(32).toString("hex"), LOG_LEVEL: "silent" });
+  const env = portalEnv(prepared, parseEnv);
   const database = await openDatabase(env.DATABASE_URL);
-  await applyMigrations(database);
-  await seedDemoData(database.prisma);
-  const prisma = database.prisma;
-  await keepChatOpenAllDay(prisma);
-  // Load users: reps with room for everyone, customers spread over the seeded accounts.
-  await prisma.user.updateMany({ where: { role: { in: ["REP", "MANAGER"] } }, data: { presence: "OFFLINE" } });
-  const perRep = Math.ceil(opts.customers / opts.reps) + 1;
-  await prisma.user.createMany({
-    data: Array.from({ length: opts.reps }, (_, i) => ({ email: `load-rep-${i}@accounts.example`, name: `Load Rep ${i}`, passwordHash: "x", role: "REP" as const, staffLevel: "REP_I" as const, languages: ["en"], chatCapacity: perRep })),
-  });
-  const accounts = await prisma.account.findMany({ select: { id: true } });
-  await prisma.account.updateMany({ data: { ownerRepId: null } });
-  await prisma.user.createMany({
-    data: Array.from({ length: opts.customers }, (_, i) => ({ email: `load-customer-${i}@example.com`, name: `Customer ${i}`, passwordHash: "x", role: "CUSTOMER" as const, accountId: accounts[i % accounts.length].id, preferredLanguage: "en" })),
-  });
   const server = await createPortalServer({ env, mode: "production", database });
   const { port } = await server.listen(0, "127.0.0.1");
   process.removeAllListeners("SIGTERM");
@@ -185,50 +239,70 @@ async function servePortal(opts: Options, kind: "pglite" | "postgres") {
     void (async () => {
       await server.close();
       await database.close();
-      await dropDatabase();
+      await discardDatabase(prepared);
     })().finally(() => process.exit(0));
   });
-  const { startSession } = await import("../../app/domain/auth/session.server");
-  const cookieFor = async (email: string) => {
-    const user = await prisma.user.findUniqueOrThrow({ where: { email } });
-    return (await startSession(user.id, "load")).split(";")[0];
-  };
-  const reps = [];
-  for (let i = 0; i < opts.reps; i++) reps.push(await cookieFor(`load-rep-${i}@accounts.example`));
-  const customers = [];
-  for (let i = 0; i < opts.customers; i++) customers.push(await cookieFor(`load-customer-${i}@example.com`));
-  console.log(`READY ${JSON.stringify({ port, reps, customers })}`);
+  console.log(`READY ${JSON.stringify({ port })}`);
 }
 
 // ───────────────────────── client side ─────────────────────────
 
 type Latencies = { received: number; latencies: number[] };
 /** `seen`: when the rep first has the message; `stored`: when its stored copy arrives (portal only). */
-type Result = { name: string; sent: number; seconds: number; setupSeconds: number; seen: Latencies; stored?: Latencies };
+type Result = { name: string; sent: number; seconds: number; setupSeconds: number; seen: Latencies; stored?: Latencies; serverMb?: number };
 type OnBody = (body: string) => void;
 
-function startChild(kind: "bare" | "pglite" | "postgres", opts: Options): Promise<{ ready: Any; stop: () => Promise<void> }> {
+type Child = { ready: Any; pid: number; stop: () => Promise<void> };
+
+/** Starts `node chat-load.ts <args>` and resolves with the JSON of its `<marker> {...}` line. */
+function startChild(args: string[], marker: "READY" | "PREPARED", env: NodeJS.ProcessEnv = {}): Promise<Child> {
   // LOAD_CPU_PROFILE=<dir> writes a V8 CPU profile of each server process there.
-  const profile = process.env.LOAD_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.LOAD_CPU_PROFILE)}`] : [];
-  const args = [...profile, "--import", "tsx", path.resolve("tests/load/chat-load.ts"), "--serve", kind, "--customers", String(opts.customers), "--reps", String(opts.reps)];
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
+  const profile = process.env.LOAD_CPU_PROFILE && marker === "READY" ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.LOAD_CPU_PROFILE)}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", path.resolve("tests/load/chat-load.ts"), ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, ...env, NODE_ENV: "production" },
+  });
   return new Promise((resolve, reject) => {
     let buffer = "";
     child.stdout!.on("data", (chunk) => {
       buffer += chunk;
-      // Only a complete line: the portal's READY line (all the session cookies) spans many chunks.
-      const start = buffer.indexOf("READY ");
+      // Only a complete line: the PREPARED line (all the session cookies) spans many chunks.
+      const start = buffer.indexOf(`${marker} `);
       const end = start >= 0 ? buffer.indexOf("\n", start) : -1;
-      if (end > start) resolve({
-          ready: JSON.parse(buffer.slice(start + 6, end)),
-          // Resolves once the server has cleaned up (closed, dropped its database).
+      if (end > start)
+        resolve({
+          ready: JSON.parse(buffer.slice(start + marker.length + 1, end)),
+          pid: child.pid!,
+          // Resolves once the child has cleaned up (closed, dropped its database).
           stop: () => new Promise<void>((done) => (child.exitCode !== null ? done() : (child.once("exit", () => done()), child.kill("SIGTERM")))),
         });
     });
-    child.once("exit", (code) => reject(new Error(`${kind} server exited with ${code}`)));
-    // Never leave a server behind, whatever happens to this process.
+    child.once("exit", (code) => code !== 0 && reject(new Error(`${args.join(" ")} exited with ${code}`)));
+    // Never leave a child behind, whatever happens to this process.
     process.on("exit", () => child.kill("SIGTERM"));
   });
+}
+
+/** The portal on a database prepared by another process (see preparePortal). */
+async function startPortal(kind: "pglite" | "postgres", opts: Options): Promise<Child> {
+  const prepared = await startChild(["--prepare", kind, "--customers", String(opts.customers), "--reps", String(opts.reps)], "PREPARED");
+  await prepared.stop();
+  const { reps, customers, ...database } = prepared.ready;
+  const server = await startChild(["--serve", kind], "READY", { LOAD_PREPARED: JSON.stringify(database) }).catch(async (error) => {
+    await discardDatabase(database);
+    throw error;
+  });
+  return { ...server, ready: { ...server.ready, reps, customers } };
+}
+
+/** Resident memory of a server process, in MB (Linux), when the measurement ends. */
+function residentMb(pid: number): number | undefined {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kb ? Number(kb) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 type Any = any;
@@ -323,7 +397,7 @@ async function drive(
 }
 
 async function runBare(opts: Options): Promise<Result> {
-  const child = await startChild("bare", opts);
+  const child = await startChild(["--serve", "bare"], "READY");
   const t0 = performance.now();
   try {
     const url = `http://127.0.0.1:${child.ready.port}`;
@@ -340,14 +414,14 @@ async function runBare(opts: Options): Promise<Result> {
       (performance.now() - t0) / 1000,
     );
     for (const s of [...customers, ...reps]) s.disconnect();
-    return result;
+    return { ...result, serverMb: residentMb(child.pid) };
   } finally {
     await child.stop();
   }
 }
 
 async function runPortal(opts: Options, kind: "pglite" | "postgres"): Promise<Result> {
-  const child = await startChild(kind, opts);
+  const child = await startPortal(kind, opts);
   const t0 = performance.now();
   try {
     const url = `http://127.0.0.1:${child.ready.port}`;
@@ -405,7 +479,7 @@ async function runPortal(opts: Options, kind: "pglite" | "postgres"): Promise<Re
       true,
     );
     for (const s of [...customers, ...reps]) s.disconnect();
-    return result;
+    return { ...result, serverMb: residentMb(child.pid) };
   } finally {
     await child.stop();
   }
@@ -413,7 +487,8 @@ async function runPortal(opts: Options, kind: "pglite" | "postgres"): Promise<Re
 
 function print(opts: Options, results: Result[], damon: string) {
   const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(40) : c.padStart(10))).join(" ");
-  const measured = (label: string, r: Result, m: Latencies, setup: string) =>
+  const megabytes = (r: Result) => (r.serverMb === undefined ? "?" : r.serverMb.toFixed(0));
+  const measured = (label: string, r: Result, m: Latencies, setup: string, memory: string) =>
     console.log(
       row([
         label,
@@ -424,19 +499,20 @@ function print(opts: Options, results: Result[], damon: string) {
         percentile(m.latencies, 95).toFixed(2),
         percentile(m.latencies, 99).toFixed(2),
         setup,
+        memory,
       ]),
     );
   console.log(`\n${opts.customers} customers + ${opts.reps} reps, ${opts.messages} messages per customer, one every ~${opts.interval} ms (loopback, ${os.cpus().length} cores)`);
   console.log(`${damon}\n`);
-  console.log(row(["", "sent", "delivered", "msg/s", "p50 ms", "p95 ms", "p99 ms", "setup s"]));
+  console.log(row(["", "sent", "delivered", "msg/s", "p50 ms", "p95 ms", "p99 ms", "setup s", "server MB"]));
   for (const r of results) {
     if (!r.stored) {
-      measured(r.name, r, r.seen, r.setupSeconds.toFixed(1));
+      measured(r.name, r, r.seen, r.setupSeconds.toFixed(1), megabytes(r));
       continue;
     }
-    console.log(row([r.name, "", "", "", "", "", "", r.setupSeconds.toFixed(1)]));
-    measured("  rep sees it (incoming)", r, r.seen, "");
-    measured("  stored, at the rep (message)", r, r.stored, "");
+    console.log(row([r.name, "", "", "", "", "", "", r.setupSeconds.toFixed(1), megabytes(r)]));
+    measured("  rep sees it (incoming)", r, r.seen, "", "");
+    measured("  stored, at the rep (message)", r, r.stored, "", "");
   }
   const [bare, ...portals] = results;
   const ratio = (m: Latencies) => (percentile(m.latencies, 99) / percentile(bare.seen.latencies, 99)).toFixed(2);
@@ -449,12 +525,17 @@ function print(opts: Options, results: Result[], damon: string) {
 async function main() {
   const argv = process.argv.slice(2);
   const opts = options(argv);
+  const prepare = argv.indexOf("--prepare");
+  if (prepare >= 0) {
+    await preparePortal(opts, argv[prepare + 1] === "postgres" ? "postgres" : "pglite");
+    process.exit(0);
+  }
   const serve = argv.indexOf("--serve");
   if (serve >= 0) {
     // A normal exit, so that a --cpu-prof profile gets written.
     process.on("SIGTERM", () => process.exit(0));
     if (argv[serve + 1] === "bare") return serveBare();
-    return servePortal(opts, argv[serve + 1] === "postgres" ? "postgres" : "pglite");
+    return servePortal(JSON.parse(process.env.LOAD_PREPARED ?? "{}"));
   }
   const damon = damonDuringRun(process.env.LOAD_PAUSE_DAMON === "1");
   const results = [await runBare(opts)];
