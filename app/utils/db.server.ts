@@ -1,17 +1,16 @@
 import fs from "node:fs";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client";
+import { PGliteThread } from "./pglite-thread.server";
 
 export type { PrismaClient };
 
 /**
  * One database per process. The same URL picks the driver everywhere: `pglite:<dir>`
- * (or `pglite:memory`) runs PostgreSQL inside the process; `postgres://…` talks to a
- * server. `sql` runs plain SQL on the same connection(s) — the migration runner
+ * (or `pglite:memory`) runs PostgreSQL inside the process, on a thread of its own;
+ * `postgres://…` talks to a server. `sql` runs plain SQL on the same connection(s) — the migration runner
  * needs multi-statement scripts, which Prisma's parameterised raw queries refuse.
  */
 export type Database = {
@@ -31,40 +30,42 @@ export type Database = {
 export async function openDatabase(url: string): Promise<Database> {
   if (url.startsWith("pglite:")) {
     const location = url.slice("pglite:".length);
-    let client: PGlite;
-    if (location === "memory" || location === "") {
-      client = new PGlite();
-    } else {
-      fs.mkdirSync(path.dirname(path.resolve(location)), { recursive: true });
-      client = new PGlite(path.resolve(location));
+    let dataDir: string | undefined;
+    if (location !== "memory" && location !== "") {
+      dataDir = path.resolve(location);
+      fs.mkdirSync(path.dirname(dataDir), { recursive: true });
     }
-    await client.waitReady;
-    // pglite-prisma-adapter 0.6 types against driver-adapter-utils 6.10; the runtime
-    // contract is the same in 6.19 (see shared/recipes/prisma-offline.md).
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) as never });
-    const prepared = new Set<string>();
+    const thread = await PGliteThread.start(dataDir);
+    const prisma = new PrismaClient({ adapter: thread.prismaAdapter() });
+    const query = <Row>(text: string, params: unknown[] = []) => thread.request<Row[]>("query", { text, params });
+    const exec = (script: string) => thread.request<void>("exec", { script });
+    const prepared = new Map<string, Promise<void>>();
     return {
       kind: "pglite",
       prisma,
       sql: {
-        exec: async (script) => void (await client.exec(script)),
-        query: async (text, params = [], name) => {
+        exec,
+        query: async <Row>(text: string, params: unknown[] = [], name?: string) => {
           const literals = name ? params.map(sqlLiteral) : [];
-          if (!name || literals.includes(undefined)) return (await client.query(text, params as any[])).rows as any;
+          if (!name || literals.includes(undefined)) return query<Row>(text, params);
           // PGlite's query() parses and plans every statement anew, and planning looks at
           // every table's files: most of a short query's cost. Its protocol has no named
           // statements, so the statement is PREPAREd once (the embedded database is one
           // connection) and EXECUTEd with its values as quoted literals.
-          if (!prepared.has(name)) {
-            await client.exec(`PREPARE ${quoteIdentifier(name)} AS ${text}`);
-            prepared.add(name);
+          // Kept as a promise: two first uses at once must not both PREPARE it.
+          let preparing = prepared.get(name);
+          if (!preparing) {
+            preparing = exec(`PREPARE ${quoteIdentifier(name)} AS ${text}`);
+            prepared.set(name, preparing);
+            preparing.catch(() => prepared.delete(name));
           }
-          return (await client.query(`EXECUTE ${quoteIdentifier(name)}${literals.length ? `(${literals.join(", ")})` : ""}`)).rows as any;
+          await preparing;
+          return query<Row>(`EXECUTE ${quoteIdentifier(name)}${literals.length ? `(${literals.join(", ")})` : ""}`);
         },
       },
       close: async () => {
         await prisma.$disconnect();
-        await client.close();
+        await thread.close();
       },
     };
   }

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { isUniqueViolation } from "../../app/domain/payments/unique-violation";
 import type { Database } from "../../app/utils/db.server";
 import { applyMigrations } from "../../prisma/migrate";
 import { seedDemoData } from "../../prisma/seed";
@@ -83,5 +84,38 @@ describe("named (prepared) statements", () => {
       expect(named[0]).toMatchObject({ v: value, i: 42, b: true, missing: true });
     }
     expect(await database.sql.query(`SELECT to_regclass('"Session"') IS NOT NULL AS present`)).toEqual([{ present: true }]);
+  });
+
+  it("can be used for the first time by several callers at once", async () => {
+    const name = `test-first-use-${Date.now()}`;
+    const answers = await Promise.all([1, 2, 3, 4, 5].map((n) => database.sql.query<{ n: number }>(`SELECT $1::int AS n`, [n], name)));
+    expect(answers).toEqual([1, 2, 3, 4, 5].map((n) => [{ n }]));
+  });
+});
+
+describe("the process while the database works", () => {
+  it("goes on answering: a slow query does not hold up the event loop", async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 20);
+    const started = performance.now();
+    await database.sql.query(`SELECT pg_sleep(0.6)`);
+    const elapsed = performance.now() - started;
+    clearInterval(timer);
+    expect(elapsed).toBeGreaterThanOrEqual(550);
+    // A 20 ms timer over 0.6 s: an event loop held by the query would have fired it at most once.
+    expect(ticks).toBeGreaterThanOrEqual(10);
+  });
+
+  it("reports a unique violation as one, inside a transaction too, and rolls the transaction back", async () => {
+    const user = await database.prisma.user.findFirstOrThrow();
+    await expect(database.prisma.user.create({ data: { email: user.email, name: "Twin", passwordHash: "x", role: "REP" } })).rejects.toSatisfy(isUniqueViolation);
+    await expect(
+      database.prisma.$transaction(async (tx) => {
+        await tx.user.update({ where: { id: user.id }, data: { name: "Renamed inside" } });
+        await tx.user.create({ data: { email: user.email, name: "Twin", passwordHash: "x", role: "REP" } });
+      }),
+    ).rejects.toSatisfy(isUniqueViolation);
+    // The failed transaction changed nothing.
+    expect((await database.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).name).toBe(user.name);
   });
 });
