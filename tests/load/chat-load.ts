@@ -55,8 +55,8 @@ async function postgresAnswers() {
  * (one in 20 s with kdamond paused; none with the 1.5 GB in transparent huge pages,
  * which V8's heap does not use). The bare relay runs in ~100 MB, the portal in 400–550
  * (the "server MB" column), so a pass costs the portal more. Measured on this machine:
- * with kdamond paused, the portal's p99 (rep sees it, PostgreSQL) was 1.1–1.4x the bare
- * relay's; with it running, 2–4.8x. So the run says whether it was running, and as root
+ * with kdamond paused, the portal's p99 (rep sees it) was 1.1–1.4x the bare relay's on
+ * PostgreSQL and 1.3x on PGlite; with it running, 2–3.6x and 2.8–3.1x. So the run says whether it was running, and as root
  * LOAD_PAUSE_DAMON=1 pauses it for the measurement (and turns it back on afterwards)
  * to measure the portal's own path.
  */
