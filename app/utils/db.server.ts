@@ -10,8 +10,9 @@ export type { PrismaClient };
 /**
  * One database per process. The same URL picks the driver everywhere: `pglite:<dir>`
  * (or `pglite:memory`) runs PostgreSQL inside the process, on a thread of its own;
- * `postgres://…` talks to a server. `sql` runs plain SQL on the same connection(s) — the migration runner
- * needs multi-statement scripts, which Prisma's parameterised raw queries refuse.
+ * `postgres://…` talks to a server. `sql` runs plain SQL on the same connection(s) — the
+ * migration runner needs multi-statement scripts, which Prisma's parameterised raw
+ * queries refuse.
  */
 export type Database = {
   kind: "pglite" | "postgres";

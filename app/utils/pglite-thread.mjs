@@ -17,11 +17,31 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 
 const port = /** @type {import("node:worker_threads").MessagePort} */ (parentPort);
 
+/**
+ * pglite-prisma-adapter 0.6 reports every database error as kind "postgres"; Prisma 6.19
+ * reads the original code and message, and a unique violation's kind and fields, as
+ * @prisma/adapter-pg gives them. So it gets them: the same Prisma errors (P2002, a raw
+ * query's message) on both databases.
+ * @param {any} cause
+ */
+function asPrismaReadsIt(cause) {
+  if (cause?.kind !== "postgres") return cause;
+  const known = { ...cause, originalCode: cause.code, originalMessage: cause.message };
+  if (cause.code !== "23505") return known;
+  const fields = /Key \(([^)]+)\)/.exec(cause.detail ?? "")?.[1]?.split(", ");
+  return { ...known, kind: "UniqueConstraintViolation", constraint: fields ? { fields } : undefined };
+}
+
 /** @param {unknown} error */
 function describe(error) {
   if (error instanceof Error) {
     // DriverAdapterError carries what Prisma needs (a unique violation's fields) in `cause`.
-    const cause = "cause" in error && typeof error.cause === "object" ? structuredClone(error.cause) : undefined;
+    let cause;
+    try {
+      cause = "cause" in error && typeof error.cause === "object" ? structuredClone(asPrismaReadsIt(error.cause)) : undefined;
+    } catch {
+      cause = undefined; // a cause that cannot be copied across is left behind, not the error
+    }
     return { name: error.name, message: error.message, cause };
   }
   return { name: "Error", message: String(error) };
@@ -74,7 +94,11 @@ try {
         port.postMessage({ id: request.id, error: describe(error) }); // an answer that cannot be copied across
       }
     };
-    (operation ? operation(request) : Promise.reject(new Error(`Unknown operation ${request.op}`))).then(
+    // A promise even when the operation throws at once (an unknown transaction, say).
+    new Promise((resolve) => {
+      if (!operation) throw new Error(`Unknown operation ${request.op}`);
+      resolve(operation(request));
+    }).then(
       (result) => answer({ result }),
       (error) => answer({ error: describe(error) }),
     );

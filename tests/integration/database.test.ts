@@ -106,9 +106,16 @@ describe("the process while the database works", () => {
     expect(ticks).toBeGreaterThanOrEqual(10);
   });
 
-  it("reports a unique violation as one, inside a transaction too, and rolls the transaction back", async () => {
+  it("answers a failed query with its error and goes on working", async () => {
+    await expect(database.sql.query(`SELECT * FROM "NoSuchTable"`)).rejects.toThrow(/NoSuchTable/);
+    await expect(database.prisma.$queryRawUnsafe(`SELECT * FROM "NoSuchTable"`)).rejects.toThrow(/NoSuchTable/);
+    expect(await database.sql.query(`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
+    expect(await database.prisma.account.count()).toBeGreaterThan(0);
+  });
+
+  it("reports a unique violation as Prisma's P2002, inside a transaction too, and rolls the transaction back", async () => {
     const user = await database.prisma.user.findFirstOrThrow();
-    await expect(database.prisma.user.create({ data: { email: user.email, name: "Twin", passwordHash: "x", role: "REP" } })).rejects.toSatisfy(isUniqueViolation);
+    await expect(database.prisma.user.create({ data: { email: user.email, name: "Twin", passwordHash: "x", role: "REP" } })).rejects.toMatchObject({ code: "P2002" });
     await expect(
       database.prisma.$transaction(async (tx) => {
         await tx.user.update({ where: { id: user.id }, data: { name: "Renamed inside" } });
