@@ -146,19 +146,13 @@ type PreparedDatabase = { databaseUrl: string; dir: string; sessionSecret: strin
  * garbage and caches in its heap (its footprint counts: see DAMON above).
  */
 async function preparePortal(opts: Options, kind: "pglite" | "postgres") {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-load-"));
-  let databaseUrl = `pglite:${path.join(dir, "db")}`;
-  if (kind === "postgres") {
-    // A database of its own on the server, dropped by the serving process when it ends.
-    const target = new URL(POSTGRES_URL);
-    target.pathname = `/portal_load_${crypto.randomBytes(4).toString("hex")}`;
-    await onPostgres(`CREATE DATABASE ${target.pathname.slice(1)}`);
-    databaseUrl = target.toString();
-  }
-  // The sessions are signed with the secret the serving process will check them with.
-  const prepared: PreparedDatabase = { databaseUrl, dir, sessionSecret: crypto.randomBytes(32).toString("hex") };
+  // The test suite's template: migrated and seeded, on PGlite or on the server at LOAD_POSTGRES_URL.
+  const { createTemplate } = await import("../support/databases");
+  const databaseUrl = await createTemplate(kind, POSTGRES_URL);
+  // Uploads and nothing else; the sessions are signed with the secret the serving process will check them with.
+  const prepared: PreparedDatabase = { databaseUrl, dir: fs.mkdtempSync(path.join(os.tmpdir(), "portal-load-")), sessionSecret: crypto.randomBytes(32).toString("hex") };
   try {
-    const sessions = await fillDatabase(opts, prepared);
+    const sessions = await addLoadUsers(opts, prepared);
     console.log(`PREPARED ${JSON.stringify({ ...prepared, ...sessions })}`);
   } catch (error) {
     await discardDatabase(prepared);
@@ -166,26 +160,23 @@ async function preparePortal(opts: Options, kind: "pglite" | "postgres") {
   }
 }
 
-async function fillDatabase(opts: Options, prepared: PreparedDatabase): Promise<{ reps: string[]; customers: string[] }> {
+/** The load's reps (with room for everyone) and customers, signed in. */
+async function addLoadUsers(opts: Options, prepared: PreparedDatabase): Promise<{ reps: string[]; customers: string[] }> {
   const { openDatabase, setDatabase } = await import("../../app/utils/db.server");
   const { parseEnv, setEnv } = await import("../../server/env");
-  const { applyMigrations } = await import("../../prisma/migrate");
-  const { seedDemoData } = await import("../../prisma/seed");
   const { startSession } = await import("../../app/domain/auth/session.server");
   setEnv(portalEnv(prepared, parseEnv));
   const database = await openDatabase(prepared.databaseUrl);
   setDatabase(database);
   try {
-    await applyMigrations(database);
-    await seedDemoData(database.prisma);
     const prisma = database.prisma;
     await keepChatOpenAllDay(prisma);
-    // Load users: reps with room for everyone, customers spread over the seeded accounts.
     await prisma.user.updateMany({ where: { role: { in: ["REP", "MANAGER"] } }, data: { presence: "OFFLINE" } });
     const perRep = Math.ceil(opts.customers / opts.reps) + 1;
     await prisma.user.createMany({
       data: Array.from({ length: opts.reps }, (_, i) => ({ email: `load-rep-${i}@accounts.example`, name: `Load Rep ${i}`, passwordHash: "x", role: "REP" as const, staffLevel: "REP_I" as const, languages: ["en"], chatCapacity: perRep })),
     });
+    // Customers spread over the seeded accounts.
     const accounts = await prisma.account.findMany({ select: { id: true } });
     await prisma.account.updateMany({ data: { ownerRepId: null } });
     await prisma.user.createMany({
@@ -209,20 +200,10 @@ function portalEnv(prepared: PreparedDatabase, parseEnv: typeof import("../../se
   return parseEnv({ NODE_ENV: "production", DATABASE_URL: prepared.databaseUrl, UPLOAD_DIR: path.join(prepared.dir, "uploads"), SESSION_SECRET: prepared.sessionSecret, LOG_LEVEL: "silent" });
 }
 
-async function onPostgres(sql: string) {
-  const pg = (await import("pg")).default;
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
-
 async function discardDatabase({ databaseUrl, dir }: PreparedDatabase) {
   fs.rmSync(dir, { recursive: true, force: true });
-  if (databaseUrl.startsWith("postgres")) await onPostgres(`DROP DATABASE IF EXISTS ${new URL(databaseUrl).pathname.slice(1)} WITH (FORCE)`);
+  const { dropTemplate } = await import("../support/databases");
+  await dropTemplate(databaseUrl, POSTGRES_URL);
 }
 
 /** Serves the portal on a prepared database, and discards the database when told to stop. */

@@ -26,8 +26,8 @@ function withDatabase(adminUrl: string, name: string) {
   return url.toString();
 }
 
-/** Builds the template; returns a description the copies start from. */
-export async function createTemplate(target: TestTarget): Promise<string> {
+/** Builds the template; returns a description the copies start from. `adminUrl`: the PostgreSQL server to make it on. */
+export async function createTemplate(target: TestTarget, adminUrl = POSTGRES_ADMIN_URL): Promise<string> {
   if (target === "pglite") {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-template-"));
     const url = `pglite:${path.join(dir, "db")}`;
@@ -38,11 +38,11 @@ export async function createTemplate(target: TestTarget): Promise<string> {
     return url;
   }
   const name = `portal_tpl_${crypto.randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = withDatabase(POSTGRES_ADMIN_URL, name);
+  const url = withDatabase(adminUrl, name);
   const database = await openDatabase(url);
   await applyMigrations(database);
   await seedDemoData(database.prisma);
@@ -50,13 +50,13 @@ export async function createTemplate(target: TestTarget): Promise<string> {
   return url;
 }
 
-export async function dropTemplate(templateUrl: string): Promise<void> {
+export async function dropTemplate(templateUrl: string, adminUrl = POSTGRES_ADMIN_URL): Promise<void> {
   if (templateUrl.startsWith("pglite:")) {
     fs.rmSync(path.dirname(templateUrl.slice("pglite:".length)), { recursive: true, force: true });
     return;
   }
   const name = new URL(templateUrl).pathname.slice(1);
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   const copies = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${name}_%`]);
   for (const row of copies.rows) await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
