@@ -3,12 +3,27 @@ import { createReadableStreamFromReadable } from "@react-router/node";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
-import { ServerRouter, type EntryContext } from "react-router";
+import { ServerRouter, type EntryContext, type HandleDataRequestFunction } from "react-router";
+import { carriesSessionCookie } from "./domain/auth/session.server";
 import { NonceContext } from "./components/nonce";
 import { FALLBACK_LANGUAGE, isLanguage } from "./i18n/config";
 import { i18nFor } from "./i18n/i18n.server";
 
 export const streamTimeout = 5_000;
+
+/**
+ * A signed-in user's page or data is theirs alone: no shared cache keeps it and the
+ * browser does not keep it on disk (a shared computer, the back button after sign-out).
+ * A session cookie is enough to decide: an expired one costs only a re-fetch.
+ */
+function keepPrivate(request: Request, headers: Headers, signedIn: boolean) {
+  if (signedIn || carriesSessionCookie(request.headers.get("Cookie"))) headers.set("Cache-Control", "private, no-store");
+}
+
+export const handleDataRequest: HandleDataRequestFunction = (response, { request }) => {
+  keepPrivate(request, response.headers, false);
+  return response;
+};
 
 export default async function handleRequest(
   request: Request,
@@ -18,7 +33,8 @@ export default async function handleRequest(
   loadContext: { cspNonce?: string },
 ) {
   // The root loader already resolved the language (profile, cookie, header).
-  const rootData = routerContext.staticHandlerContext.loaderData?.root as { language?: string } | undefined;
+  const rootData = routerContext.staticHandlerContext.loaderData?.root as { language?: string; user?: unknown } | undefined;
+  keepPrivate(request, responseHeaders, Boolean(rootData?.user));
   const language = isLanguage(rootData?.language) ? rootData.language : FALLBACK_LANGUAGE;
   const i18n = await i18nFor(language);
   const nonce = loadContext?.cspNonce;

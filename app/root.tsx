@@ -19,6 +19,7 @@ import { LanguageSwitcher } from "./components/language-switcher";
 import { useNonce } from "./components/nonce";
 import { optionalUser } from "./domain/auth/authorize.server";
 import { outboxEnabled } from "./domain/mail/outbox.server";
+import { sandboxActive } from "./domain/payments/stripe-provider.server";
 import { resolveLanguage } from "./i18n/i18n.server";
 import stylesheet from "./styles/app.css?url";
 
@@ -36,6 +37,7 @@ export async function loader({ request }: Route.LoaderArgs) {
     {
       language,
       outbox: outboxEnabled(),
+      sandbox: sandboxActive(),
       user: user
         ? { name: user.name, role: user.role, accountName: user.account?.legalName ?? null, accountNumber: user.account?.number ?? null }
         : null,
@@ -86,7 +88,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
             {user && user.role !== "CUSTOMER" ? <NavLink to="/rep/disputes">{t("nav.disputes")}</NavLink> : null}
             {user && user.role !== "CUSTOMER" ? <NavLink to="/rep/chat">{t("nav.liveChat")}</NavLink> : null}
             {!user || user.role === "CUSTOMER" ? <NavLink to="/help">{t("nav.help")}</NavLink> : null}
-            {rootData?.outbox && (!user || user.role !== "CUSTOMER") ? <NavLink to="/outbox">{t("nav.outbox")}</NavLink> : null}
+            {rootData?.outbox && user && user.role !== "CUSTOMER" ? <NavLink to="/outbox">{t("nav.outbox")}</NavLink> : null}
           </nav>
           <div className="header-tools">
             <LanguageSwitcher />
@@ -104,6 +106,11 @@ export function Layout({ children }: { children: React.ReactNode }) {
             )}
           </div>
         </header>
+        {rootData?.sandbox ? (
+          <p className="sandbox-strip" role="note" data-testid="sandbox-strip">
+            {t("sandbox.banner")}
+          </p>
+        ) : null}
         <main id="main" tabIndex={-1}>
           {children}
         </main>

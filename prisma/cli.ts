@@ -6,7 +6,7 @@
  * The database is DATABASE_URL (default pglite:.data/pglite).
  */
 import { openDatabase } from "../app/utils/db.server";
-import { EnvError, parseEnv } from "../server/env";
+import { EnvError, parseDatabaseEnv } from "../server/env";
 import { DEMO_USERS_TEXT } from "./demo-users";
 import { applyMigrations } from "./migrate";
 import { seedDemoData } from "./seed";
@@ -17,7 +17,7 @@ async function main() {
     console.error("Usage: tsx prisma/cli.ts <migrate|seed|setup>");
     process.exit(2);
   }
-  const env = parseEnv(process.env);
+  const env = parseDatabaseEnv(process.env);
   const database = await openDatabase(env.DATABASE_URL);
   try {
     if (command === "migrate" || command === "setup") {

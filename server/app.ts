@@ -9,7 +9,7 @@ import helmet from "helmet";
 import { pino } from "pino";
 import type { ServerBuild } from "react-router";
 import { openDatabase, setDatabase, type Database } from "../app/utils/db.server";
-import { setEnv, type Env } from "./env";
+import { servedOverHttps, setEnv, type Env } from "./env";
 import { createPageCache } from "./page-cache";
 import { attachSockets, type PortalSocketServer } from "./socket";
 
@@ -44,7 +44,9 @@ export async function createPortalServer(options: { env: Env; mode: "production"
 
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  // X-Forwarded-* (client address, https, host) only from the proxies TRUST_PROXY names:
+  // from anyone else they are whatever the sender wants.
+  app.set("trust proxy", env.TRUST_PROXY);
   // Development renders every time: the code behind a page changes under it.
   const pageCache = options.mode === "production" ? createPageCache() : null;
   // A kept page is answered before Express: its headers were kept with it, and a
@@ -75,10 +77,10 @@ export async function createPortalServer(options: { env: Env; mode: "production"
                 "script-src": ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
                 "connect-src": ["'self'"],
                 "img-src": ["'self'", "data:"],
-                "upgrade-insecure-requests": env.APP_URL?.startsWith("https://") ? [] : null,
+                "upgrade-insecure-requests": servedOverHttps(env) ? [] : null,
               },
             },
-      strictTransportSecurity: env.APP_URL?.startsWith("https://") ?? false,
+      strictTransportSecurity: servedOverHttps(env),
     }),
   );
   app.use(compression());

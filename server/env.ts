@@ -1,9 +1,12 @@
+import net from "node:net";
 import { z } from "zod";
 
 /**
  * Every setting the portal reads, validated once at start-up. Vendor keys are
- * optional: without them the portal runs its embedded defaults (PGlite, the Stripe
- * sandbox, the mail outbox).
+ * optional in development: without them the portal runs its embedded defaults (PGlite,
+ * the Stripe sandbox, the mail outbox). Production refuses the demo conveniences unless
+ * they are switched on on purpose (`PAYMENTS_SANDBOX=on`, `MAIL_OUTBOX=on`), and needs
+ * `APP_URL`: emailed links come from configuration, never from a request's Host.
  */
 const databaseUrl = z
   .string()
@@ -11,7 +14,33 @@ const databaseUrl = z
     message: 'must start with "postgres://", "postgresql://" or "pglite:" (e.g. pglite:.data/pglite)',
   });
 
-export const envSchema = z.object({
+const onOff = z.enum(["on", "off"], { message: 'must be "on" or "off"' }).optional();
+
+/** Express's `trust proxy` presets, besides addresses and CIDR ranges. */
+const PROXY_PRESETS = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/**
+ * `off` (the default: X-Forwarded-* are ignored), a hop count (`1` = the one proxy in
+ * front), or a comma list of proxy addresses, CIDR ranges and Express's presets.
+ * "Trust everyone" is not offered: anyone could then claim any client address.
+ */
+const trustProxy = z
+  .string()
+  .refine(
+    (v) =>
+      v === "off" ||
+      /^[1-9]\d{0,1}$/.test(v) ||
+      v.split(",").every((part) => {
+        const item = part.trim();
+        const [address, bits, ...rest] = item.split("/");
+        if (PROXY_PRESETS.has(item)) return true;
+        if (rest.length || !net.isIP(address)) return false;
+        return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (net.isIPv4(address) ? 32 : 128));
+      }),
+    { message: 'must be "off", a hop count such as 1, or proxy addresses such as 10.0.0.1,10.0.1.0/24 or loopback' },
+  );
+
+const baseSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(0, "must be between 0 and 65535").max(65535, "must be between 0 and 65535").default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
@@ -19,7 +48,17 @@ export const envSchema = z.object({
   /** Where uploaded documents live (outside the web root). */
   UPLOAD_DIR: z.string().min(1).default(".data/uploads"),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-  APP_URL: z.url("must be a URL such as https://portal.example.com").optional(),
+  /** The public address every emailed or sent link starts with; required in production. */
+  APP_URL: z
+    .url("must be a URL such as https://portal.example.com")
+    .refine((v) => /^https?:\/\//.test(v), { message: "must be a URL such as https://portal.example.com" })
+    .optional(),
+  /** Which proxies may set X-Forwarded-For / -Proto (client address, https). */
+  TRUST_PROXY: trustProxy.default("off"),
+  /** The in-process Stripe sandbox: on by default in development without keys; production needs it on on purpose. */
+  PAYMENTS_SANDBOX: onOff,
+  /** The staff mail outbox page: on by default in development without SMTP; production needs it on on purpose. */
+  MAIL_OUTBOX: onOff,
   STRIPE_SECRET_KEY: z.string().startsWith("sk_", 'must start with "sk_"').optional(),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_", 'must start with "whsec_"').optional(),
   SMTP_URL: z.url("must be a URL such as smtp://user:pass@host:587").optional(),
@@ -32,14 +71,50 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
-export type Env = z.infer<typeof envSchema>;
+type RawEnv = z.infer<typeof baseSchema>;
+
+export type Env = Omit<RawEnv, "APP_URL" | "TRUST_PROXY" | "PAYMENTS_SANDBOX" | "MAIL_OUTBOX"> & {
+  /** Without a trailing slash; in development `http://localhost:<PORT>` when unset. */
+  APP_URL: string;
+  /** What Express's `trust proxy` gets. */
+  TRUST_PROXY: false | number | string[];
+  /** The Stripe sandbox runs (no real Stripe calls; payments are marked sandbox). */
+  PAYMENTS_SANDBOX: boolean;
+  /** Mail is kept for the staff outbox page (secrets redacted). */
+  MAIL_OUTBOX: boolean;
+};
+
+/**
+ * What production refuses, each as the one line the server prints: a demo convenience
+ * must be chosen on purpose, and links need a configured address.
+ */
+function resolve(raw: RawEnv): Env {
+  const production = raw.NODE_ENV === "production";
+  const problems: string[] = [];
+  if (production && !raw.APP_URL) problems.push("APP_URL is required in production (the public address emailed links start with, e.g. https://portal.example.com)");
+  if (raw.STRIPE_SECRET_KEY && raw.PAYMENTS_SANDBOX === "on") problems.push("PAYMENTS_SANDBOX=on cannot be used together with STRIPE_SECRET_KEY (choose one)");
+  if (production && !raw.STRIPE_SECRET_KEY && raw.PAYMENTS_SANDBOX !== "on") {
+    problems.push("production needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or PAYMENTS_SANDBOX=on to run the payment sandbox on purpose");
+  }
+  if (production && raw.STRIPE_SECRET_KEY && !raw.STRIPE_WEBHOOK_SECRET) problems.push("STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY in production");
+  if (production && !raw.SMTP_URL && raw.MAIL_OUTBOX !== "on") problems.push("production needs SMTP_URL, or MAIL_OUTBOX=on to keep mail in the staff outbox on purpose");
+  if (problems.length) throw new EnvError(`Invalid configuration: ${problems.join("; ")}`);
+  const trust = raw.TRUST_PROXY;
+  return {
+    ...raw,
+    APP_URL: (raw.APP_URL ?? `http://localhost:${raw.PORT || 3000}`).replace(/\/+$/, ""),
+    TRUST_PROXY: trust === "off" ? false : /^\d+$/.test(trust) ? Number(trust) : trust.split(",").map((part) => part.trim()),
+    PAYMENTS_SANDBOX: raw.PAYMENTS_SANDBOX ? raw.PAYMENTS_SANDBOX === "on" : !production && !raw.STRIPE_SECRET_KEY,
+    MAIL_OUTBOX: raw.MAIL_OUTBOX ? raw.MAIL_OUTBOX === "on" : !production && !raw.SMTP_URL,
+  };
+}
 
 export class EnvError extends Error {}
 
 /** Parses a raw environment; empty strings count as unset. */
 export function parseEnv(raw: Record<string, string | undefined>): Env {
   const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ""));
-  const result = envSchema.safeParse(cleaned);
+  const result = baseSchema.safeParse(cleaned);
   if (!result.success) {
     const issues = result.error.issues.map((issue) => {
       const key = issue.path.join(".");
@@ -49,7 +124,15 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     });
     throw new EnvError(`Invalid configuration: ${issues.join("; ")}`);
   }
-  return result.data;
+  return resolve(result.data);
+}
+
+/**
+ * Settings for the database commands (migrate, seed): the run-time refusals above
+ * are about serving users, not about preparing a database.
+ */
+export function parseDatabaseEnv(raw: Record<string, string | undefined>): Pick<Env, "DATABASE_URL"> {
+  return parseEnv({ DATABASE_URL: raw.DATABASE_URL });
 }
 
 const ENV_KEY = Symbol.for("portal.env");
@@ -60,6 +143,20 @@ export function getEnv(): Env {
   const holder = globalThis as EnvHolder;
   holder[ENV_KEY] ??= parseEnv(process.env);
   return holder[ENV_KEY];
+}
+
+/** The portal is served over https: cookies carry `Secure`, HSTS is sent. */
+export function servedOverHttps(env: Env = getEnv()): boolean {
+  return env.APP_URL.startsWith("https://");
+}
+
+/**
+ * A link to this portal for someone outside the request (email, chat, Stripe's return
+ * pages): always from APP_URL, never from the request's Host or X-Forwarded-Host, which
+ * whoever sends the request controls.
+ */
+export function publicUrl(pathAndQuery: string): string {
+  return `${getEnv().APP_URL}${pathAndQuery.startsWith("/") ? "" : "/"}${pathAndQuery}`;
 }
 
 /** Replaces the process-wide environment (used by the server factory and tests). */

@@ -20,8 +20,11 @@ async function main() {
   const server = await createPortalServer({ env, mode: dev ? "development" : "production" });
   const { url } = await server.listen();
   console.log(`Customer Accounts Portal listening on ${url} (${dev ? "development" : "production"}, database: ${server.database.kind})`);
-  if (!env.STRIPE_SECRET_KEY) console.log("Payments: Stripe SANDBOX in-process (no STRIPE_SECRET_KEY set).");
-  if (!env.SMTP_URL) console.log(`Mail: outbox only — read it at ${url}/outbox (no SMTP_URL set).`);
+  console.log(`Public address (emailed links): ${env.APP_URL}`);
+  if (env.PAYMENTS_SANDBOX) console.log("Payments: Stripe SANDBOX in-process — no real money moves (PAYMENTS_SANDBOX).");
+  else if (!env.STRIPE_SECRET_KEY) console.log("Payments: off — set STRIPE_SECRET_KEY, or PAYMENTS_SANDBOX=on for the demo sandbox.");
+  if (!env.SMTP_URL) console.log(env.MAIL_OUTBOX ? `Mail: not delivered — staff read it at ${url}/outbox (no SMTP_URL set).` : "Mail: not delivered (no SMTP_URL, MAIL_OUTBOX off).");
+  else if (env.MAIL_OUTBOX) console.log(`Mail: delivered by SMTP; staff also see it at ${url}/outbox.`);
   const { DEMO_USERS_TEXT } = await import("../prisma/demo-users");
   console.log(DEMO_USERS_TEXT);
 

@@ -145,8 +145,9 @@ export function createPageCache() {
     res.end = ((chunk?: unknown, ...rest: unknown[]) => {
       keep(chunk, rest[0]);
       const result = end(chunk, ...rest);
-      const cacheControl = String(res.getHeader("cache-control") ?? "");
-      if (res.statusCode === 200 && size <= MAX_PAGE_BYTES && !res.getHeader("set-cookie") && !/no-store/i.test(cacheControl)) {
+      // `Cache-Control: private, no-store` is for browsers and shared caches; this cache
+      // is the server's own, keyed by user, and replays the header with the page.
+      if (res.statusCode === 200 && size <= MAX_PAGE_BYTES && !res.getHeader("set-cookie")) {
         // After the response is on its way: compressing the copies is not this visitor's wait.
         setImmediate(() => remember(key, entryFrom(res, Buffer.concat(chunks), nonce)));
       }

@@ -1,10 +1,10 @@
 import { createInstance, type i18n, type TFunction } from "i18next";
 import { initReactI18next } from "react-i18next";
-import { createCookie } from "react-router";
 import { RemixI18Next } from "remix-i18next/server";
+import { portalCookie } from "../utils/cookies.server";
 import { FALLBACK_LANGUAGE, i18nOptions, isLanguage, SUPPORTED_LANGUAGES, type Language } from "./config";
 
-export const languageCookie = createCookie("lng", {
+export const languageCookie = portalCookie("lng", {
   path: "/",
   sameSite: "lax",
   httpOnly: true,

@@ -116,7 +116,6 @@ export async function action({ request }: Route.ActionArgs) {
       applicantEmail: complete.input.applicantEmail ?? found.user?.email ?? "",
     },
     found.user?.id ?? null,
-    new URL(request.url).origin,
   );
   if (!newCompany) throw redirect(`/credit?submitted=${submitted.number}`);
   headers.append("Set-Cookie", await draftCookie.serialize("", { maxAge: 0 }));

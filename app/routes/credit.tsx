@@ -121,7 +121,7 @@ export async function action({ request }: Route.ActionArgs) {
   // The application must belong to the session's account: the domain filters by it.
   const done =
     parsed.data.intent === "accept_offer"
-      ? await acceptCounterOffer(user.accountId, parsed.data.applicationId, user.id, new URL(request.url).origin)
+      ? await acceptCounterOffer(user.accountId, parsed.data.applicationId, user.id)
       : await answerInfoRequest(user.accountId, parsed.data.applicationId, user.id, parsed.data.message);
   if (!done) return data({ fieldErrors: {} as Record<string, string>, formError: "credit:errors.notAvailable" as string | null, uploadFor: null as string | null }, { status: 404 });
   throw redirect("/credit");

@@ -5,15 +5,10 @@ import { pageTitle } from "../i18n/meta";
 import { Field } from "../components/field";
 import { requestPasswordReset } from "../domain/auth/password-reset.server";
 import { forgotPasswordSchema } from "../domain/auth/schemas";
-import { outboxEnabled } from "../domain/mail/outbox.server";
 import { resolveLanguage } from "../i18n/i18n.server";
 import { fieldErrorsOf } from "../utils/forms";
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.forgotPassword");
-
-export function loader() {
-  return { outbox: outboxEnabled() };
-}
 
 export async function action({ request }: Route.ActionArgs) {
   const formData = await request.formData();
@@ -22,11 +17,11 @@ export async function action({ request }: Route.ActionArgs) {
     return data({ sent: false, fieldErrors: fieldErrorsOf(parsed.error), email: String(formData.get("email") ?? "").slice(0, 254) }, { status: 400 });
   }
   const language = await resolveLanguage(request);
-  await requestPasswordReset(parsed.data.email, language, new URL(request.url).origin);
+  await requestPasswordReset(parsed.data.email, language);
   return { sent: true, fieldErrors: {} as Record<string, string>, email: parsed.data.email };
 }
 
-export default function ForgotPassword({ loaderData, actionData }: Route.ComponentProps) {
+export default function ForgotPassword({ actionData }: Route.ComponentProps) {
   const { t } = useTranslation("auth");
   return (
     <section className="panel narrow" aria-labelledby="forgot-title">
@@ -34,11 +29,6 @@ export default function ForgotPassword({ loaderData, actionData }: Route.Compone
       {actionData?.sent ? (
         <div className="alert success" role="status">
           <p>{t("forgot.sent")}</p>
-          {loaderData.outbox ? (
-            <p>
-              <Link to={`/outbox?to=${encodeURIComponent(actionData.email)}`}>{t("forgot.openOutbox")}</Link>
-            </p>
-          ) : null}
         </div>
       ) : (
         <>

@@ -28,7 +28,7 @@ export async function action({ request }: Route.ActionArgs) {
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), values }, { status: 400 });
   const language = await resolveLanguage(request);
   const { token } = await openGuestConversation(language, parsed.data);
-  throw redirect("/help", { headers: { "Set-Cookie": await guestChatCookie.serialize(token, { secure: new URL(request.url).protocol === "https:" }) } });
+  throw redirect("/help", { headers: { "Set-Cookie": await guestChatCookie.serialize(token) } });
 }
 
 export default function Help({ loaderData, actionData }: Route.ComponentProps) {

@@ -7,6 +7,7 @@ import { requireCustomer } from "../domain/auth/authorize.server";
 import { invoiceForAccount } from "../domain/invoices/invoice-detail.server";
 import { useFormat } from "../i18n/format";
 import { Facts } from "../components/facts";
+import { SandboxBadge } from "../components/sandbox-badge";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -119,7 +120,7 @@ export default function InvoiceDetailPage({ loaderData }: Route.ComponentProps) 
                     <td>{p.receivedAt ? f.date(p.receivedAt) : t("detail.notYet")}</td>
                     <td className="num">{f.money(p.amount)}</td>
                     <td>
-                      <Link to={`/payments/${p.paymentId}`}>{t("detail.receipt")}</Link>
+                      <Link to={`/payments/${p.paymentId}`}>{t("detail.receipt")}</Link> <SandboxBadge sandbox={p.sandbox} />
                     </td>
                   </tr>
                 ))}

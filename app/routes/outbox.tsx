@@ -3,7 +3,7 @@ import { data, Form } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/outbox";
 import { pageTitle } from "../i18n/meta";
-import { optionalUser } from "../domain/auth/authorize.server";
+import { requireStaff } from "../domain/auth/authorize.server";
 import { outboxEnabled } from "../domain/mail/outbox.server";
 import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
@@ -13,25 +13,24 @@ export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "com
 const querySchema = z.object({ to: z.string().trim().toLowerCase().max(254).optional() });
 
 /**
- * The embedded default's mail catcher: what the portal would have emailed. It only
- * exists while no SMTP_URL is set. Staff see everything; anyone else must name the
- * address they are waiting on (as with a reset link), and customers never browse it.
+ * The demo's mail catcher, for staff only (a rep or a manager, signed in): what the
+ * portal emailed, as stored — links that open an account (reset, welcome) were never
+ * stored, only a line saying one was sent. It exists while MAIL_OUTBOX is on.
+ * Guests are sent to sign in; customers get 403 — their mail is not theirs to browse
+ * here, nor anyone else's.
  */
 export async function loader({ request }: Route.LoaderArgs) {
   if (!outboxEnabled()) throw data({ reason: "not_found" }, { status: 404 });
-  const user = await optionalUser(request);
-  const isStaff = user?.role === "REP" || user?.role === "MANAGER";
+  await requireStaff(request);
   const parsed = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   const to = parsed.success ? parsed.data.to || undefined : undefined;
-  if (user?.role === "CUSTOMER" && to !== user.email) throw data({ reason: "forbidden" }, { status: 403 });
-  if (!isStaff && !to) return { emails: [], to: "", mustFilter: true };
   const emails = await db().outboxEmail.findMany({
     where: to ? { to } : undefined,
     orderBy: { createdAt: "desc" },
     take: 50,
     select: { id: true, to: true, subject: true, text: true, language: true, createdAt: true, status: true },
   });
-  return { emails, to: to ?? "", mustFilter: false };
+  return { emails, to: to ?? "" };
 }
 
 export default function Outbox({ loaderData }: Route.ComponentProps) {
@@ -48,8 +47,7 @@ export default function Outbox({ loaderData }: Route.ComponentProps) {
           {t("outbox.filter")}
         </button>
       </Form>
-      {loaderData.mustFilter ? <p className="note">{t("outbox.mustFilter")}</p> : null}
-      {!loaderData.mustFilter && loaderData.emails.length === 0 ? <p className="note">{t("outbox.empty")}</p> : null}
+      {loaderData.emails.length === 0 ? <p className="note">{t("outbox.empty")}</p> : null}
       <ol className="mail-list">
         {loaderData.emails.map((email) => (
           <li key={email.id} className="panel mail">

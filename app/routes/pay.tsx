@@ -5,6 +5,7 @@ import type { Route } from "./+types/pay";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { createPayment, readPayForm } from "../domain/payments/create-payment.server";
+import { paymentsAvailable } from "../domain/payments/stripe-provider.server";
 import { minorUnitDigits, SUPPORTED_CURRENCIES, toMinor } from "../domain/money/money";
 import { formattingLocale } from "../i18n/config";
 import { resolveLanguage } from "../i18n/i18n.server";
@@ -45,6 +46,8 @@ export async function action({ request }: Route.ActionArgs) {
   const user = await requireCustomer(request);
   const language = await resolveLanguage(request, user.preferredLanguage);
   const form = await request.formData();
+  // Neither Stripe keys nor the sandbox switched on: say so, and record nothing.
+  if (!paymentsAvailable()) return data({ errors: { form: "payments:errors.noProvider" } as Record<string, string> }, { status: 503 });
   const result = await readPayForm(user.accountId, form, formattingLocale(language));
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });
   const { url } = await createPayment({
@@ -52,7 +55,6 @@ export async function action({ request }: Route.ActionArgs) {
     userId: user.id,
     email: user.email,
     language,
-    origin: new URL(request.url).origin,
     currency: result.currency,
     idempotencyKey: result.idempotencyKey,
     items: result.items,

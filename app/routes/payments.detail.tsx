@@ -8,6 +8,8 @@ import { toMinor } from "../domain/money/money";
 import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
 import { Facts } from "../components/facts";
+import { SandboxBadge } from "../components/sandbox-badge";
+import { isSandboxPayment } from "../domain/payments/stripe-provider.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -29,6 +31,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
       unapplied: m(payment.unappliedMinor),
       refunded: m(payment.refundedMinor),
       flagged: Boolean(payment.flaggedReason),
+      sandbox: isSandboxPayment(payment),
       receivedAt: payment.receivedAt?.toISOString() ?? null,
       allocations: payment.allocations.map((a) => ({ invoiceId: a.invoice.id, number: a.invoice.number, amount: m(a.amountMinor) })),
     },
@@ -49,6 +52,7 @@ export default function PaymentReceipt({ loaderData }: Route.ComponentProps) {
         <span className={`status-pill status-${payment.status.toLowerCase()}`} data-testid="payment-status">
           {t(`status.${payment.status}`)}
         </span>
+        <SandboxBadge sandbox={payment.sandbox} />
       </div>
       <div className={payment.status === "FAILED" ? "alert error" : "alert"} role="status" data-testid="payment-message">
         {payment.flagged && payment.status === "SUCCEEDED" ? t("receipt.flagged") : t(`receipt.${payment.status}`)}

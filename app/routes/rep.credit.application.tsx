@@ -118,7 +118,7 @@ export async function action({ request, params }: Route.ActionArgs) {
   } else {
     decision = { action: "request_info", message: parsed.data.infoMessage };
   }
-  const result = await decideApplication(user, application.id, decision, new URL(request.url).origin);
+  const result = await decideApplication(user, application.id, decision);
   if (!result.ok && result.error === "first_user_email_taken") {
     return data({ fieldErrors: { firstUserEmail: "credit:review.errors.first_user_email_taken" } as FieldErrors, outcome: null, formError: null }, { status: 400 });
   }

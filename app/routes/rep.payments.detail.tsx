@@ -11,6 +11,7 @@ import { resolveLanguage } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
 import { FormAlerts } from "../components/form-alerts";
 import { Facts } from "../components/facts";
+import { SandboxBadge } from "../components/sandbox-badge";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -34,7 +35,7 @@ export async function action({ request, params }: Route.ActionArgs) {
   const result =
     intent.data === "apply"
       ? await applyUnapplied(params.paymentId, actor, form, locale)
-      : await refundPayment(params.paymentId, actor, form, locale, new URL(request.url).origin);
+      : await refundPayment(params.paymentId, actor, form, locale);
   if (!result.ok) return data({ ok: false, errors: result.errors }, { status: 400 });
   return { ok: true, errors: {} as Record<string, string> };
 }
@@ -60,7 +61,9 @@ export default function RepPaymentDetail({ loaderData, actionData }: Route.Compo
       <p className="eyebrow">
         <Link to={`/rep/accounts/${payment.account.id}`}>{payment.account.legalName}</Link>
       </p>
-      <h1>{t("rep.detailTitle", { reference: payment.id })}</h1>
+      <h1>
+        {t("rep.detailTitle", { reference: payment.id })} <SandboxBadge sandbox={payment.sandbox} />
+      </h1>
       <FormAlerts success={actionData?.ok && t("rep.done")} error={errors.form && t(errors.form)} testIds={{ success: "reconcile-result" }} />
       <section className="panel">
         <Facts

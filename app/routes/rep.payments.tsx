@@ -6,6 +6,7 @@ import invoicesStyles from "../styles/invoices.css?url";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { reconciliationQueue } from "../domain/payments/reconciliation.server";
 import { useFormat } from "../i18n/format";
+import { SandboxBadge } from "../components/sandbox-badge";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -42,7 +43,7 @@ export default function RepPayments({ loaderData }: Route.ComponentProps) {
               {loaderData.rows.map((p) => (
                 <tr key={p.id}>
                   <th scope="row">
-                    <Link to={`/rep/payments/${p.id}`}>{p.id}</Link>
+                    <Link to={`/rep/payments/${p.id}`}>{p.id}</Link> <SandboxBadge sandbox={p.sandbox} />
                   </th>
                   <td>{p.account.legalName}</td>
                   <td>{p.receivedAt ? f.dateTime(p.receivedAt) : ""}</td>

@@ -38,7 +38,7 @@ export async function action({ request, params }: Route.ActionArgs) {
   const outcome = z.enum(["pay", "decline"]).safeParse((await request.formData()).get("outcome"));
   if (!outcome.success) throw data({ reason: "bad_request" }, { status: 400 });
   if (payment.status === "PENDING" || payment.status === "FAILED") {
-    await deliverToWebhook(new URL(request.url).origin, sandboxEvent(payment, outcome.data));
+    await deliverToWebhook(sandboxEvent(payment, outcome.data));
   }
   return redirect(`/payments/${payment.id}`);
 }

@@ -124,7 +124,7 @@ async function startServer(env: Record<string, string>): Promise<{ base: string;
   // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the server there.
   const profile = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`] : [];
   const child = spawn(process.execPath, [...profile, "--import", "tsx", "server/index.ts"], {
-    env: { ...process.env, ...env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "silent" },
+    env: { ...process.env, ...env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "silent", APP_URL: `http://127.0.0.1:${port}`, PAYMENTS_SANDBOX: "on", MAIL_OUTBOX: "on" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const base = `http://127.0.0.1:${port}`;

@@ -197,7 +197,8 @@ async function addLoadUsers(opts: Options, prepared: PreparedDatabase): Promise<
 }
 
 function portalEnv(prepared: PreparedDatabase, parseEnv: typeof import("../../server/env").parseEnv) {
-  return parseEnv({ NODE_ENV: "production", DATABASE_URL: prepared.databaseUrl, UPLOAD_DIR: path.join(prepared.dir, "uploads"), SESSION_SECRET: prepared.sessionSecret, LOG_LEVEL: "silent" });
+  // Production mode, with the demo conveniences switched on as the README's demo start does.
+  return parseEnv({ NODE_ENV: "production", APP_URL: "http://127.0.0.1", PAYMENTS_SANDBOX: "on", MAIL_OUTBOX: "on", DATABASE_URL: prepared.databaseUrl, UPLOAD_DIR: path.join(prepared.dir, "uploads"), SESSION_SECRET: prepared.sessionSecret, LOG_LEVEL: "silent" });
 }
 
 async function discardDatabase({ databaseUrl, dir }: PreparedDatabase) {

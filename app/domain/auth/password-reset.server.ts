@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { getEnv } from "../../../server/env";
+import { publicUrl } from "../../../server/env";
 import { formattingLocale, isLanguage, type Language } from "../../i18n/config";
 import { db } from "../../utils/db.server";
 import { queueEmail, type EmailTemplate } from "../mail/outbox.server";
@@ -26,7 +26,6 @@ function digest(token: string) {
 export async function requestPasswordReset(
   email: string,
   requestLanguage: Language,
-  origin: string,
   /** "account_welcome" when a new account's first user sets their password with the same token. */
   template: Extract<EmailTemplate, "password_reset" | "account_welcome"> = "password_reset",
 ): Promise<void> {
@@ -39,13 +38,14 @@ export async function requestPasswordReset(
     data: { userId: user.id, tokenHash: digest(token), expiresAt },
   });
   const language = isLanguage(user.preferredLanguage) ? user.preferredLanguage : requestLanguage;
-  const base = getEnv().APP_URL ?? origin;
   const expires = `${new Intl.DateTimeFormat(formattingLocale(language), { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }).format(expiresAt)} UTC`;
   await queueEmail({
     to: user.email,
     language,
     template,
-    values: { name: user.name, link: `${base}/reset-password?token=${token}`, minutes: lifetime / 60_000, days: lifetime / (24 * HOUR_MS), expires },
+    values: { name: user.name, minutes: lifetime / 60_000, days: lifetime / (24 * HOUR_MS), expires },
+    // The link is the account: it goes to the recipient only, never into the outbox.
+    secretValues: { link: publicUrl(`/reset-password?token=${token}`) },
   });
 }
 

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { createCookieSessionStorage, type Session } from "react-router";
-import { getEnv } from "../../../server/env";
+import { getEnv, servedOverHttps } from "../../../server/env";
 import type { Account, User } from "../../generated/prisma/client";
 import { currentDatabase, db } from "../../utils/db.server";
 
@@ -35,23 +35,24 @@ function sessionSecret(): string {
 const secretsByFile = new Map<string, string>();
 
 type SessionData = { sessionId: string };
-let storage: { secret: string; instance: ReturnType<typeof createCookieSessionStorage<SessionData>> } | undefined;
+let storage: { secret: string; secure: boolean; instance: ReturnType<typeof createCookieSessionStorage<SessionData>> } | undefined;
 
 export function sessionStorage() {
   const secret = sessionSecret();
-  if (storage?.secret === secret) return storage.instance;
+  const secure = servedOverHttps();
+  if (storage?.secret === secret && storage.secure === secure) return storage.instance;
   const instance = createCookieSessionStorage<SessionData>({
     cookie: {
       name: SESSION_COOKIE,
       httpOnly: true,
       sameSite: "lax",
       path: "/",
-      secure: getEnv().APP_URL?.startsWith("https://") ?? false,
+      secure,
       secrets: [secret],
       maxAge: SESSION_TTL_MS / 1000,
     },
   });
-  storage = { secret, instance };
+  storage = { secret, secure, instance };
   return instance;
 }
 
@@ -65,6 +66,11 @@ export async function readSession(cookieHeader: string | null): Promise<Session<
  * value for hours: a value that verified once maps to the same id for as long as the
  * secret is the same. Only verified values are remembered, at most SESSION_IDS_KEPT.
  */
+/** The request says it is signed in (whether the session is still valid is another matter). */
+export function carriesSessionCookie(cookieHeader: string | null | undefined): boolean {
+  return Boolean(cookieHeader && sessionCookieValue.test(cookieHeader));
+}
+
 async function sessionIdFromCookie(cookieHeader: string | null | undefined): Promise<string | null> {
   if (!cookieHeader) return null;
   const value = sessionCookieValue.exec(cookieHeader)?.[1];

@@ -10,6 +10,7 @@
  */
 import crypto from "node:crypto";
 import { z } from "zod";
+import { publicUrl } from "../../../server/env";
 import type { Prisma } from "../../generated/prisma/client";
 import { formattingLocale, type Language } from "../../i18n/config";
 import { translatorFor } from "../../i18n/i18n.server";
@@ -129,9 +130,9 @@ export type ConversationActionChoices = Extract<Awaited<ReturnType<typeof conver
 
 /**
  * Runs one action. `locale` is the rep's (amounts are typed the way the rep writes
- * numbers); `origin` is the portal's public address for the links sent to the customer.
+ * numbers); links sent to the customer start with the configured public address.
  */
-export async function actOnConversation(rep: SessionUser, conversationId: string, action: ConversationAction, context: { locale: string; origin: string }): Promise<ActionOutcome> {
+export async function actOnConversation(rep: SessionUser, conversationId: string, action: ConversationAction, context: { locale: string }): Promise<ActionOutcome> {
   const found = await actable(rep, conversationId);
   if (!found.ok) return found;
   const conversation = found.conversation;
@@ -151,7 +152,7 @@ export async function actOnConversation(rep: SessionUser, conversationId: string
   let outcome: Step;
   try {
     outcome = await (action.intent === "pay_link"
-      ? sendPayLink(rep, conversation, action, context)
+      ? sendPayLink(rep, conversation, action)
       : action.intent === "promise"
         ? logPromise(rep, conversation, action, context)
         : action.intent === "dispute"
@@ -172,7 +173,7 @@ export async function actOnConversation(rep: SessionUser, conversationId: string
 
 type Step = { ok: true; message: (t: Awaited<ReturnType<typeof translatorFor>>, language: Language) => string } | Refusal;
 
-async function sendPayLink(rep: SessionUser, conversation: Actable, action: Extract<ConversationAction, { intent: "pay_link" }>, context: { origin: string }): Promise<Step> {
+async function sendPayLink(rep: SessionUser, conversation: Actable, action: Extract<ConversationAction, { intent: "pay_link" }>): Promise<Step> {
   const invoices = await db().invoice.findMany({
     where: { id: { in: action.invoiceIds }, accountId: conversation.accountId },
     orderBy: [{ dueOn: "asc" }, { id: "asc" }],
@@ -185,7 +186,7 @@ async function sendPayLink(rep: SessionUser, conversation: Actable, action: Extr
   if (invoices.some((i) => i.currency !== currency)) return refuse(400, "chat:actions.errors.oneCurrency");
   const total: Money = { amountMinor: invoices.reduce((s, i) => s + toMinor(i.balanceMinor), 0), currency };
   const query = new URLSearchParams([["currency", currency], ...invoices.map((i) => ["invoice", i.id])]);
-  const url = `${context.origin}/pay?${query}`;
+  const url = publicUrl(`/pay?${query}`);
   await recordAudit({ actorId: rep.id, accountId: conversation.accountId, entity: "Conversation", entityId: conversation.id, action: "chat.pay_link_sent", after: { invoiceIds: invoices.map((i) => i.id), totalMinor: total.amountMinor, currency } });
   return {
     ok: true,
@@ -236,7 +237,7 @@ async function logPromise(rep: SessionUser, conversation: Actable, action: Extra
   return { ok: true, message: (t, language) => t("chat:actions.messages.promise", { amount: formatMoney(amount, formattingLocale(language)), date: longDate(action.promisedFor, language) }) };
 }
 
-async function disputeForCustomer(rep: SessionUser, conversation: Actable, action: Extract<ConversationAction, { intent: "dispute" }>, context: { locale: string; origin: string }): Promise<Step> {
+async function disputeForCustomer(rep: SessionUser, conversation: Actable, action: Extract<ConversationAction, { intent: "dispute" }>, context: { locale: string }): Promise<Step> {
   // openDispute reads a form (the customer's page posts one); hand it the same fields.
   const form = new FormData();
   form.set("invoiceId", action.invoiceId);
@@ -255,7 +256,7 @@ async function disputeForCustomer(rep: SessionUser, conversation: Actable, actio
         number: dispute.number,
         invoice: dispute.invoice.number,
         amount: formatMoney({ amountMinor: toMinor(dispute.amountMinor), currency: dispute.currency }, formattingLocale(language)),
-        url: `${context.origin}/disputes/${dispute.id}`,
+        url: publicUrl(`/disputes/${dispute.id}`),
       }),
   };
 }

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { createCookie } from "react-router";
+import { portalCookie } from "../../utils/cookies.server";
 import type { z } from "zod";
 import { Prisma } from "../../generated/prisma/client";
 import { isLanguage, type Language } from "../../i18n/config";
@@ -40,7 +40,7 @@ export function conversationLanguage(language: string): Language {
 // ───────────────────────── guest token ─────────────────────────
 
 /** A guest's only credential: a random token in an httpOnly cookie, stored hashed on one conversation. */
-export const guestChatCookie = createCookie("chat_guest", { path: "/", httpOnly: true, sameSite: "lax", maxAge: 60 * 60 * 24 });
+export const guestChatCookie = portalCookie("chat_guest", { path: "/", httpOnly: true, sameSite: "lax", maxAge: 60 * 60 * 24 });
 
 export function hashGuestToken(token: string): string {
   return crypto.createHash("sha256").update(token).digest("hex");

@@ -175,7 +175,7 @@ function noteBody(kind: string, values: Record<string, unknown>) {
 }
 
 /** Submits a completed draft: scores it, then approves at once or queues it for review. */
-export async function submitApplication(application: CreditApplication, input: SubmitInput, actorId: string | null, origin: string): Promise<CreditApplication> {
+export async function submitApplication(application: CreditApplication, input: SubmitInput, actorId: string | null): Promise<CreditApplication> {
   const result = await scoreFor(input, application.accountId);
   const now = new Date();
   const updated = await db().$transaction(async (tx) => {
@@ -227,7 +227,7 @@ export async function submitApplication(application: CreditApplication, input: S
     return updated;
   }
   if (result.autoApprove && !lowersLimit) {
-    return approveApplication(updated, { limitMinor: input.requestedLimitMinor, termsDays: input.requestedTermsDays, actorId: null, auto: true, origin });
+    return approveApplication(updated, { limitMinor: input.requestedLimitMinor, termsDays: input.requestedTermsDays, actorId: null, auto: true });
   }
   return updated;
 }
@@ -237,7 +237,6 @@ type ApproveOptions = {
   termsDays: number;
   actorId: string | null;
   auto?: boolean;
-  origin: string;
   conditions?: string | null;
   /** A new company's first portal user; the applicant unless the rep named someone else. */
   firstUserEmail?: string | null;
@@ -356,7 +355,7 @@ async function approveOnce(application: CreditApplication, options: ApproveOptio
     await tx.accountNote.create({ data: { accountId, authorId: options.actorId, kind: "credit_decision", body: noteBody(options.auto ? "Auto-approved" : "Approved", { application: row.number, limit: noteMoney(options.limitMinor, row.currency), terms: `Net ${options.termsDays}` }) } });
     return row;
   });
-  if (newUserEmail) await requestPasswordReset(newUserEmail, language, options.origin, "account_welcome");
+  if (newUserEmail) await requestPasswordReset(newUserEmail, language, "account_welcome");
   if (updated.applicantEmail) await queueEmail({
     to: updated.applicantEmail,
     language,
@@ -404,7 +403,7 @@ export async function canActOn(actor: SessionUser, application: Pick<CreditAppli
  * escalation to the lowest level that may approve it — checked here, on the server,
  * every time, whatever the form said.
  */
-export async function decideApplication(actor: SessionUser, applicationId: string, decision: Decision, origin: string): Promise<DecisionResult> {
+export async function decideApplication(actor: SessionUser, applicationId: string, decision: Decision): Promise<DecisionResult> {
   const application = await db().creditApplication.findUnique({ where: { id: applicationId } });
   if (!application) return { ok: false, error: "not_found" };
   if (!(OPEN_STATUSES as readonly string[]).includes(application.status)) return { ok: false, error: "not_open" };
@@ -455,7 +454,7 @@ export async function decideApplication(actor: SessionUser, applicationId: strin
     const claimed = await db().creditApplication.updateMany({ where: { id: application.id, status: application.status, updatedAt: application.updatedAt }, data: { reviewerId: actor.id } });
     if (claimed.count !== 1) return { ok: false, error: "not_open" };
     try {
-      await approveApplication(application, { limitMinor: decision.limitMinor, termsDays: decision.termsDays, actorId: actor.id, origin, firstUserEmail: firstUser?.email, firstUserName: decision.firstUserName });
+      await approveApplication(application, { limitMinor: decision.limitMinor, termsDays: decision.termsDays, actorId: actor.id, firstUserEmail: firstUser?.email, firstUserName: decision.firstUserName });
     } catch (error) {
       // The address was taken between the check and the write (another approval, a sign-up): nothing was written.
       if (error instanceof FirstUserEmailTaken) return { ok: false, error: "first_user_email_taken", email: firstUser?.email };
@@ -482,7 +481,7 @@ export async function decideApplication(actor: SessionUser, applicationId: strin
 
 // ───────────────────────────── customer answers ─────────────────────────────
 
-export async function acceptCounterOffer(accountId: string, applicationId: string, actorId: string, origin: string): Promise<boolean> {
+export async function acceptCounterOffer(accountId: string, applicationId: string, actorId: string): Promise<boolean> {
   const application = await db().creditApplication.findFirst({ where: { id: applicationId, accountId, status: "COUNTER_OFFERED" } });
   if (!application) return false;
   const claimed = await db().creditApplication.updateMany({ where: { id: application.id, status: "COUNTER_OFFERED" }, data: { status: "IN_REVIEW" } });
@@ -492,7 +491,6 @@ export async function acceptCounterOffer(accountId: string, applicationId: strin
     limitMinor: toMinor(application.approvedLimitMinor),
     termsDays: application.approvedTermsDays ?? 0,
     actorId: application.decidedById,
-    origin,
     conditions: application.conditions,
   });
   return true;

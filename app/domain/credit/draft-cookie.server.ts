@@ -1,8 +1,8 @@
-import { createCookie } from "react-router";
+import { portalCookie } from "../../utils/cookies.server";
 import { draftByToken } from "./applications.server";
 
 /** A new company's draft is found again only through this cookie: its id and a secret token (hashed in the draft). */
-export const draftCookie = createCookie("credit_draft", { path: "/credit", sameSite: "lax", httpOnly: true, maxAge: 60 * 60 * 24 * 30 });
+export const draftCookie = portalCookie("credit_draft", { path: "/credit", sameSite: "lax", httpOnly: true, maxAge: 60 * 60 * 24 * 30 });
 
 export async function draftFromCookie(request: Request) {
   const raw = (await draftCookie.parse(request.headers.get("Cookie"))) as unknown;

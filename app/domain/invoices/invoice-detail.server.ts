@@ -2,6 +2,7 @@ import { db } from "../../utils/db.server";
 import { toMinor, type Money } from "../money/money";
 import { daysPastDue } from "../accounts/aging";
 import { OPEN_DISPUTE_STATUSES } from "./invoice-list.server";
+import { isSandboxPayment } from "../payments/stripe-provider.server";
 
 export type InvoiceDetail = {
   id: string;
@@ -18,7 +19,7 @@ export type InvoiceDetail = {
   daysPastDue: number;
   account: { legalName: string; number: string };
   lines: { id: string; lineNo: number; sku: string; description: string; quantity: number; unitPrice: Money; amount: Money }[];
-  payments: { paymentId: string; receivedAt: string | null; method: string | null; amount: Money }[];
+  payments: { paymentId: string; receivedAt: string | null; method: string | null; amount: Money; sandbox: boolean }[];
   disputes: { id: string; number: string; status: string; reason: string; amount: Money; open: boolean; createdAt: string }[];
   adjustments: { number: string; kind: string; amount: Money; postedAt: string | null }[];
 };
@@ -34,7 +35,7 @@ export async function invoiceForAccount(accountId: string, invoiceId: string, as
       account: { select: { legalName: true, number: true } },
       order: { select: { number: true } },
       lines: { orderBy: { lineNo: "asc" } },
-      allocations: { orderBy: { createdAt: "asc" }, include: { payment: { select: { id: true, receivedAt: true, method: true, status: true } } } },
+      allocations: { orderBy: { createdAt: "asc" }, include: { payment: { select: { id: true, receivedAt: true, method: true, status: true, provider: true } } } },
       disputes: { orderBy: { createdAt: "desc" } },
       adjustments: { where: { status: "POSTED" }, orderBy: { createdAt: "asc" } },
     },
@@ -61,6 +62,7 @@ export async function invoiceForAccount(accountId: string, invoiceId: string, as
       paymentId: a.paymentId,
       receivedAt: a.payment.receivedAt?.toISOString() ?? null,
       method: a.payment.method,
+      sandbox: isSandboxPayment(a.payment),
       amount: m(a.amountMinor),
     })),
     disputes: inv.disputes.map((d) => ({

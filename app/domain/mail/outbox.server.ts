@@ -23,17 +23,32 @@ let transport: Transporter | undefined;
 
 /**
  * Every email is written to the outbox table first, in the recipient's language.
- * With SMTP_URL it is then delivered; without, the outbox page is where it is read.
+ * With SMTP_URL it is then delivered; the outbox page (MAIL_OUTBOX) shows staff the
+ * stored copy.
+ *
+ * `secretValues` (a reset or welcome link: whoever holds it holds the account) go into
+ * the delivered mail only. The stored copy says in their place that one was sent
+ * (`mail:<template>.hidden<Name>`), so neither the outbox page nor a database reader
+ * ever learns a working link.
  */
-export async function queueEmail(input: { to: string; language: Language; template: EmailTemplate; values: Record<string, unknown> }) {
+export async function queueEmail(input: {
+  to: string;
+  language: Language;
+  template: EmailTemplate;
+  values: Record<string, unknown>;
+  secretValues?: Record<string, string>;
+}) {
   const t = await translatorFor(input.language);
+  const secrets = Object.entries(input.secretValues ?? {});
+  const hidden = Object.fromEntries(secrets.map(([name]) => [name, t(`mail:${input.template}.hidden${name[0].toUpperCase()}${name.slice(1)}`)]));
   const subject = t(`mail:${input.template}.subject`, input.values);
-  const text = t(`mail:${input.template}.text`, input.values);
+  const storedText = t(`mail:${input.template}.text`, { ...input.values, ...hidden });
   const row = await db().outboxEmail.create({
-    data: { to: input.to, subject, text, language: input.language, template: input.template },
+    data: { to: input.to, subject, text: storedText, language: input.language, template: input.template },
   });
   const { SMTP_URL, MAIL_FROM } = getEnv();
   if (SMTP_URL) {
+    const text = secrets.length ? t(`mail:${input.template}.text`, { ...input.values, ...input.secretValues }) : storedText;
     transport ??= nodemailer.createTransport(SMTP_URL);
     try {
       await transport.sendMail({ from: MAIL_FROM, to: input.to, subject, text });
@@ -45,6 +60,7 @@ export async function queueEmail(input: { to: string; language: Language; templa
   return row;
 }
 
+/** The staff outbox page exists: MAIL_OUTBOX (on by default in development without SMTP_URL). */
 export function outboxEnabled(): boolean {
-  return !getEnv().SMTP_URL;
+  return getEnv().MAIL_OUTBOX;
 }

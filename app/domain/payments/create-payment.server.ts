@@ -4,7 +4,7 @@ import { db } from "../../utils/db.server";
 import { isUniqueViolation } from "./unique-violation";
 import { recordAudit } from "../audit/audit.server";
 import { parseMoneyInput, SUPPORTED_CURRENCIES, toMinor } from "../money/money";
-import { checkoutUrl, createCheckout } from "./stripe-provider.server";
+import { checkoutUrl, createCheckout, SANDBOX_PROVIDER, sandboxActive } from "./stripe-provider.server";
 
 export const payFormSchema = z.object({
   idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{16,100}$/, "payments:errors.tryAgain"),
@@ -69,7 +69,6 @@ export async function createPayment(input: {
   userId: string;
   email: string;
   language: string;
-  origin: string;
   currency: string;
   idempotencyKey: string;
   items: PayItem[];
@@ -87,7 +86,7 @@ export async function createPayment(input: {
             currency: input.currency,
             amountMinor: BigInt(amountMinor),
             status: "PENDING",
-            provider: "stripe",
+            provider: sandboxActive() ? SANDBOX_PROVIDER : "stripe",
             idempotencyKey: key,
             intendedAllocations: input.items,
             createdById: input.userId,
@@ -114,7 +113,6 @@ export async function createPayment(input: {
     description: input.description,
     customerEmail: input.email,
     language: input.language,
-    origin: input.origin,
   });
   await db().payment.updateMany({ where: { id: payment.id, checkoutSessionId: null }, data: { checkoutSessionId: session.sessionId } });
   return { paymentId: payment.id, url: session.url };

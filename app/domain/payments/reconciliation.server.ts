@@ -10,7 +10,7 @@ import { invalidateAccount } from "../invoices/ledger-cache.server";
 import { parseMoneyInput, toMinor, type Money } from "../money/money";
 import { releaseOrdersIfUnderLimit } from "./after-payment.server";
 import { deliverToWebhook, sandboxRefundEvent } from "./sandbox.server";
-import { createRefund, sandboxActive } from "./stripe-provider.server";
+import { createRefund, isSandboxPayment, sandboxActive } from "./stripe-provider.server";
 import { applyToInvoices } from "./webhook.server";
 
 export type Actor = { id: string; staffLevel?: StaffLevel | null };
@@ -29,6 +29,7 @@ export async function reconciliationQueue() {
     unapplied: { amountMinor: toMinor(p.unappliedMinor), currency: p.currency },
     flaggedReason: p.flaggedReason,
     receivedAt: p.receivedAt?.toISOString() ?? null,
+    sandbox: isSandboxPayment(p),
   }));
 }
 
@@ -58,6 +59,7 @@ export async function paymentForStaff(paymentId: string) {
     refunded: m(p.refundedMinor),
     flaggedReason: p.flaggedReason,
     receivedAt: p.receivedAt?.toISOString() ?? null,
+    sandbox: isSandboxPayment(p),
     allocations: p.allocations.map((a) => ({ invoiceId: a.invoice.id, number: a.invoice.number, amount: m(a.amountMinor) })),
     openInvoices: openInvoices.map((i) => ({ id: i.id, number: i.number, dueOn: i.dueOn.toISOString().slice(0, 10), balance: m(i.balanceMinor) })),
     history: audit.map((a) => ({ action: a.action, at: a.createdAt.toISOString(), after: a.after as Record<string, unknown> | null })),
@@ -109,7 +111,7 @@ export async function applyUnapplied(paymentId: string, actor: Actor, form: Form
  * Stripe and its charge.refunded webhook applies it; in the sandbox a signed
  * charge.refunded event is delivered to our webhook — the same path either way.
  */
-export async function refundPayment(paymentId: string, actor: Actor, form: FormData, locale: string, origin: string): Promise<Outcome> {
+export async function refundPayment(paymentId: string, actor: Actor, form: FormData, locale: string): Promise<Outcome> {
   const note = String(form.get("note") ?? "").trim();
   if (note.length < 3 || note.length > 1000) return { ok: false, errors: { refundNote: "payments:errors.note" } };
   const payment = await db().payment.findUnique({ where: { id: paymentId } });
@@ -119,8 +121,10 @@ export async function refundPayment(paymentId: string, actor: Actor, form: FormD
   if (amount > toMinor(payment.amountMinor) - toMinor(payment.refundedMinor)) return { ok: false, errors: { refundAmount: "payments:errors.moreThanPaid" } };
   await recordAudit({ actorId: actor.id, accountId: payment.accountId, entity: "Payment", entityId: paymentId, action: "refund_requested", after: { amountMinor: amount, note } });
   const total = toMinor(payment.refundedMinor) + amount;
-  if (sandboxActive()) {
-    const status = await deliverToWebhook(origin, sandboxRefundEvent(payment, total));
+  if (isSandboxPayment(payment)) {
+    // A sandbox payment moved no money: only the sandbox can take it back.
+    if (!sandboxActive()) return { ok: false, errors: { form: "payments:errors.refundFailed" } };
+    const status = await deliverToWebhook(sandboxRefundEvent(payment, total));
     if (status !== 200) return { ok: false, errors: { form: "payments:errors.refundFailed" } };
   } else {
     if (!payment.providerPaymentId) return { ok: false, errors: { form: "payments:errors.refundFailed" } };

@@ -1,11 +1,14 @@
 /**
  * The Stripe sandbox: what Stripe would send after a customer pays or is declined on
- * Checkout, built as a real Stripe event, signed with the webhook secret and POSTed to
- * our own /webhooks/stripe route — the same path real events take.
+ * Checkout, built as a real Stripe event, signed with the webhook secret and handed to
+ * the webhook's own handler with its signature — the path real events take after the
+ * route reads the body. It never travels over the network, so no Host header or
+ * proxy can send it (or a customer's "payment") anywhere else.
  */
 import crypto from "node:crypto";
 import { toMinor } from "../money/money";
 import { signPayload } from "./stripe-provider.server";
+import { handleStripeWebhook } from "./webhook.server";
 
 type SandboxPayment = { id: string; amountMinor: bigint; currency: string; checkoutSessionId: string | null };
 
@@ -53,14 +56,9 @@ export function sandboxRefundEvent(payment: SandboxPayment & { providerPaymentId
   };
 }
 
-/** Delivers an event to the webhook route of this very server, signed as Stripe signs. */
-export async function deliverToWebhook(origin: string, event: object): Promise<number> {
+/** Delivers an event to this server's webhook handler, signed as Stripe signs and verified as a real one is. */
+export async function deliverToWebhook(event: object): Promise<number> {
   const payload = JSON.stringify(event);
-  const res = await fetch(new URL("/webhooks/stripe", origin), {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "Stripe-Signature": signPayload(payload) },
-    body: payload,
-  });
-  await res.arrayBuffer();
-  return res.status;
+  const outcome = await handleStripeWebhook(payload, signPayload(payload));
+  return outcome.status;
 }

@@ -7,7 +7,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Stripe from "stripe";
-import { getEnv } from "../../../server/env";
+import { getEnv, publicUrl } from "../../../server/env";
 
 export type CheckoutRequest = {
   paymentId: string;
@@ -17,7 +17,6 @@ export type CheckoutRequest = {
   description: string;
   customerEmail: string;
   language: string;
-  origin: string;
 };
 
 /** What we trust about a checkout session: re-read from Stripe, never taken from the event alone. */
@@ -31,8 +30,21 @@ export type SessionTruth = {
   method: string | null;
 };
 
+/** The in-process sandbox takes payments: only where PAYMENTS_SANDBOX says so (server/env.ts). */
 export function sandboxActive(): boolean {
-  return !getEnv().STRIPE_SECRET_KEY;
+  return getEnv().PAYMENTS_SANDBOX;
+}
+
+/** `Payment.provider` of a payment the sandbox took: no money moved, and every page showing it says so. */
+export const SANDBOX_PROVIDER = "stripe_sandbox";
+
+export function isSandboxPayment(payment: { provider: string }): boolean {
+  return payment.provider === SANDBOX_PROVIDER;
+}
+
+/** Payments can be taken at all: real Stripe keys, or the sandbox switched on. */
+export function paymentsAvailable(): boolean {
+  return sandboxActive() || Boolean(getEnv().STRIPE_SECRET_KEY);
 }
 
 let client: Stripe | undefined;
@@ -50,12 +62,14 @@ function stripe(): Stripe {
 const secretsByFile = new Map<string, string>();
 
 /**
- * The webhook signing secret: STRIPE_WEBHOOK_SECRET when set; otherwise (sandbox) a
- * random per-install secret kept beside the embedded data, made once.
+ * The webhook signing secret: STRIPE_WEBHOOK_SECRET when set; otherwise, only while the
+ * sandbox runs, a random per-install secret kept beside the embedded data, made once.
+ * With neither there is no secret, and every event is refused.
  */
 export function webhookSecret(): string {
   const env = getEnv();
   if (env.STRIPE_WEBHOOK_SECRET) return env.STRIPE_WEBHOOK_SECRET;
+  if (!sandboxActive()) throw new Error("no webhook signing secret configured");
   const file = path.resolve(path.dirname(env.UPLOAD_DIR), "stripe-sandbox-webhook-secret");
   let secret = secretsByFile.get(file);
   if (!secret) {
@@ -92,6 +106,7 @@ export function sandboxCheckoutPath(sessionId: string): string {
 
 /** Creates (or, with the same idempotency key, returns) a checkout session; gives its URL. */
 export async function createCheckout(req: CheckoutRequest): Promise<{ sessionId: string; url: string }> {
+  if (!paymentsAvailable()) throw new Error("no payment provider configured");
   if (sandboxActive()) {
     const sessionId = sandboxSessionId(req.paymentId);
     return { sessionId, url: sandboxCheckoutPath(sessionId) };
@@ -104,12 +119,12 @@ export async function createCheckout(req: CheckoutRequest): Promise<{ sessionId:
       locale: req.language === "es" ? "es-419" : "en",
       metadata: { paymentId: req.paymentId },
       payment_intent_data: { metadata: { paymentId: req.paymentId } },
-      success_url: `${req.origin}/payments/${req.paymentId}`,
-      cancel_url: `${req.origin}/payments/${req.paymentId}`,
+      success_url: publicUrl(`/payments/${req.paymentId}`),
+      cancel_url: publicUrl(`/payments/${req.paymentId}`),
     },
     { idempotencyKey: req.idempotencyKey },
   );
-  return { sessionId: session.id, url: session.url ?? `${req.origin}/payments/${req.paymentId}` };
+  return { sessionId: session.id, url: session.url ?? `/payments/${req.paymentId}` };
 }
 
 /** The URL to send a customer back to for a session created earlier. */
