@@ -24,9 +24,11 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
-  // Its own embedded database, fresh each run: the production build on a real port.
+  // Its own embedded database, fresh each run: the production build on a real port, with
+  // the demo conveniences switched on on purpose and its mail delivered over SMTP to a
+  // catcher (tests/support/e2e-server.ts) whose messages the specs read.
   webServer: {
-    command: `rm -rf "${dataDir}" && npm run --silent db:setup >/dev/null && npm start`,
+    command: `rm -rf "${dataDir}" && npm run --silent db:setup >/dev/null && node --import tsx tests/support/e2e-server.ts`,
     cwd: root,
     url: `http://127.0.0.1:${port}/healthz`,
     timeout: 120_000,
@@ -36,6 +38,11 @@ export default defineConfig({
     env: {
       PORT: String(port),
       HOST: "127.0.0.1",
+      NODE_ENV: "production",
+      APP_URL: `http://127.0.0.1:${port}`,
+      PAYMENTS_SANDBOX: "on",
+      MAIL_OUTBOX: "on",
+      E2E_MAIL_DIR: `${dataDir}/mail`,
       DATABASE_URL: `pglite:${dataDir}/db`,
       UPLOAD_DIR: `${dataDir}/uploads`,
       LOG_LEVEL: "warn",

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { signIn, expectAccessible } from "./support";
+import { deliveredMail, expectAccessible, resetLinkIn, signIn } from "./support";
 
 async function signOut(page: Page) {
   await page.getByRole("button", { name: /^(Sign out|Cerrar sesión)$/ }).click();
@@ -99,10 +99,8 @@ test("a new company applies in Spanish, a Rep II escalates, a Senior approves, t
   await signOut(page);
 
   // ── The new customer sets a password from the welcome email and sees the line ──
-  await page.goto(`/outbox?to=${encodeURIComponent(EMAIL)}`);
-  const body = await page.locator(".mail-body").filter({ hasText: "reset-password" }).first().innerText();
-  const link = new URL(body.match(/https?:\/\/\S+reset-password\?token=\S+/)![0]);
-  await page.goto(link.pathname + link.search);
+  const welcome = await deliveredMail(EMAIL, /reset-password\?token=/);
+  await page.goto(resetLinkIn(welcome));
   await page.getByLabel("Contraseña nueva", { exact: true }).fill("Trevino-Clave-2026");
   await page.getByLabel("Repita la contraseña nueva").fill("Trevino-Clave-2026");
   await page.getByRole("button", { name: "Guardar contraseña" }).click();

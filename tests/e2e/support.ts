@@ -1,5 +1,32 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Browser, type Page } from "@playwright/test";
+import type { CaughtMail } from "../support/mail-catcher";
+
+/** Where the test server's SMTP catcher writes each message (playwright.config.ts). */
+const MAIL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.data/e2e/mail");
+
+/** The newest mail delivered to `to` whose subject or text matches, as its recipient got it. */
+export async function deliveredMail(to: string, match: RegExp): Promise<CaughtMail> {
+  let found: CaughtMail | undefined;
+  await expect
+    .poll(() => {
+      const files = fs.existsSync(MAIL_DIR) ? fs.readdirSync(MAIL_DIR).sort((a, b) => parseInt(a) - parseInt(b) || a.localeCompare(b)) : [];
+      const mails = files.map((f) => JSON.parse(fs.readFileSync(path.join(MAIL_DIR, f), "utf8")) as CaughtMail);
+      found = mails.reverse().find((m) => m.to.includes(to.toLowerCase()) && (match.test(m.subject) || match.test(m.text)));
+      return Boolean(found);
+    })
+    .toBe(true);
+  return found!;
+}
+
+/** The path and query of the reset or welcome link in a delivered mail. */
+export function resetLinkIn(mail: CaughtMail): string {
+  const url = new URL(mail.text.match(/https?:\/\/\S+\/reset-password\?token=[\w-]+/)![0]);
+  return url.pathname + url.search;
+}
 
 /** Password of every seeded demo user (prisma/demo-users.ts). */
 export const PASSWORD = "Demo-Portal-2026";

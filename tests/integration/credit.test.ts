@@ -6,14 +6,19 @@
  * requests, held-order releases within authority, the headroom check, and isolation.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetPathIn, startMailCatcher, type MailCatcher } from "../support/mail-catcher";
 import { startPortal, textOf, type Browser, type TestPortal } from "../support/portal";
 
 let portal: TestPortal;
+let mailbox: MailCatcher;
 beforeAll(async () => {
-  portal = await startPortal();
+  // The welcome link exists only in the mail delivered over SMTP (here, to a catcher).
+  mailbox = await startMailCatcher();
+  portal = await startPortal({ SMTP_URL: mailbox.url });
 });
 afterAll(async () => {
   await portal?.close();
+  await mailbox?.close();
 });
 
 const COMPANY_OK = {
@@ -164,7 +169,8 @@ describe("a new company applying in Spanish", () => {
     const mail = await portal.db.outboxEmail.findFirstOrThrow({ where: { to: COMPANY_OK.applicantEmail, template: "account_welcome" } });
     expect(mail.language).toBe("es");
     expect(mail.subject).toBe("Su acceso al portal de Cuentas de Clientes");
-    const token = mail.text.match(/\/reset-password\?token=([\w-]+)/)![1];
+    const token = resetPathIn((await mailbox.waitFor(COMPANY_OK.applicantEmail, /Su acceso al portal/)).text).split("=")[1];
+    expect(mail.text).not.toContain(token);
     const visitor = portal.browser();
     expect((await visitor.post("/reset-password", { token, password: "Treviño-Clave-2026", confirm: "Treviño-Clave-2026" })).status).toBe(302);
     expect((await visitor.post("/login", { email: COMPANY_OK.applicantEmail, password: "Treviño-Clave-2026" })).status).toBe(302);

@@ -5,6 +5,7 @@
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { inject } from "vitest";
@@ -28,8 +29,15 @@ export async function startPortal(extraEnv: Record<string, string> = {}): Promis
   }
   const copy = await copyTemplate(inject("templateDatabaseUrl"));
   const uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-uploads-"));
+  // The port is chosen first so APP_URL (where emailed links point) is this server.
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   const env = parseEnv({
+    // Production mode with the demo conveniences switched on on purpose, as `npm run start:demo` does.
     NODE_ENV: "production",
+    APP_URL: url,
+    PAYMENTS_SANDBOX: "on",
+    MAIL_OUTBOX: "on",
     DATABASE_URL: copy.url,
     UPLOAD_DIR: uploadDir,
     SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
@@ -38,8 +46,7 @@ export async function startPortal(extraEnv: Record<string, string> = {}): Promis
   });
   const database = await openDatabase(env.DATABASE_URL);
   const server = await createPortalServer({ env, mode: "production", database });
-  const { port } = await server.listen(0, "127.0.0.1");
-  const url = `http://127.0.0.1:${port}`;
+  await server.listen(port, "127.0.0.1");
   const browser = (options?: { acceptLanguage?: string }) => new Browser(url, options?.acceptLanguage);
   return {
     url,
@@ -58,6 +65,17 @@ export async function startPortal(extraEnv: Record<string, string> = {}): Promis
       fs.rmSync(uploadDir, { recursive: true, force: true });
     },
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /** fetch with a cookie jar and no automatic redirects, like a careful browser. */

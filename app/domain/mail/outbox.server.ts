@@ -19,7 +19,7 @@ export type EmailTemplate =
   | "credit_info_requested"
   | "credit_payment_requested";
 
-let transport: Transporter | undefined;
+let transport: { url: string; instance: Transporter } | undefined;
 
 /**
  * Every email is written to the outbox table first, in the recipient's language.
@@ -49,9 +49,9 @@ export async function queueEmail(input: {
   const { SMTP_URL, MAIL_FROM } = getEnv();
   if (SMTP_URL) {
     const text = secrets.length ? t(`mail:${input.template}.text`, { ...input.values, ...input.secretValues }) : storedText;
-    transport ??= nodemailer.createTransport(SMTP_URL);
+    if (transport?.url !== SMTP_URL) transport = { url: SMTP_URL, instance: nodemailer.createTransport(SMTP_URL) };
     try {
-      await transport.sendMail({ from: MAIL_FROM, to: input.to, subject, text });
+      await transport.instance.sendMail({ from: MAIL_FROM, to: input.to, subject, text });
       await db().outboxEmail.update({ where: { id: row.id }, data: { status: "SENT", sentAt: new Date() } });
     } catch (error) {
       await db().outboxEmail.update({ where: { id: row.id }, data: { status: "FAILED", error: String(error).slice(0, 500) } });
