@@ -15,6 +15,13 @@ describe("server start-up", () => {
     [{ PORT: "abc" }, 'Invalid configuration: PORT must be a whole number (got "abc")'],
     [{ DATABASE_URL: "mysql://localhost/db" }, 'Invalid configuration: DATABASE_URL must start with "postgres://", "postgresql://" or "pglite:"'],
     [{ SMTP_URL: "not a url" }, "Invalid configuration: SMTP_URL must be a URL such as smtp://user:pass@host:587"],
+    // Production: links need a configured address; the sandbox and the outbox must be chosen on purpose.
+    [{ NODE_ENV: "production", PAYMENTS_SANDBOX: "on", MAIL_OUTBOX: "on" }, "Invalid configuration: APP_URL is required in production"],
+    [
+      { NODE_ENV: "production", APP_URL: "https://portal.example.com", MAIL_OUTBOX: "on" },
+      "Invalid configuration: production needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or PAYMENTS_SANDBOX=on",
+    ],
+    [{ NODE_ENV: "production", APP_URL: "https://portal.example.com", PAYMENTS_SANDBOX: "on" }, "Invalid configuration: production needs SMTP_URL, or MAIL_OUTBOX=on"],
   ])("stops with one readable line for %o", (env, message) => {
     const result = start(env);
     expect(result.status).toBe(1);
