@@ -6,6 +6,7 @@ import { Field } from "../components/field";
 import { requestPasswordReset } from "../domain/auth/password-reset.server";
 import { forgotPasswordSchema } from "../domain/auth/schemas";
 import { outboxEnabled } from "../domain/mail/outbox.server";
+import { consumeThrottles } from "../domain/security/throttles.server";
 import { resolveLanguage } from "../i18n/i18n.server";
 import { fieldErrorsOf } from "../utils/forms";
 
@@ -15,14 +16,20 @@ export function loader() {
   return { outbox: outboxEnabled() };
 }
 
-export async function action({ request }: Route.ActionArgs) {
+export async function action({ request, context }: Route.ActionArgs) {
   const formData = await request.formData();
   const parsed = forgotPasswordSchema.safeParse(Object.fromEntries(formData));
   if (!parsed.success) {
     return data({ sent: false, fieldErrors: fieldErrorsOf(parsed.error), email: String(formData.get("email") ?? "").slice(0, 254) }, { status: 400 });
   }
   const language = await resolveLanguage(request);
-  await requestPasswordReset(parsed.data.email, language, new URL(request.url).origin);
+  // Over a limit, no mail goes out, yet the answer is the same as always: a different
+  // one would tell a prober something about the address typed.
+  const verdict = await consumeThrottles([
+    { limit: "passwordResetPerRecipient", key: parsed.data.email },
+    { limit: "passwordResetPerClient", key: context?.clientIp ?? "unknown" },
+  ]);
+  if (verdict.allowed) await requestPasswordReset(parsed.data.email, language, new URL(request.url).origin);
   return { sent: true, fieldErrors: {} as Record<string, string>, email: parsed.data.email };
 }
 
