@@ -7,6 +7,7 @@ import { pageTitle } from "../i18n/meta";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { Facts } from "../components/facts";
 import { Field } from "../components/field";
+import { SpamDismissal } from "../components/spam-dismissal";
 import type { AccountGlance } from "../domain/chat/account-glance.server";
 import type { ConversationActionChoices } from "../domain/chat/conversation-actions.server";
 import { DISPUTE_REASONS } from "../domain/disputes/dispute-schemas";
@@ -269,6 +270,7 @@ export default function RepChat({ loaderData }: Route.ComponentProps) {
               {list(items, "queued")}
             </div>
           ))}
+          <SpamDismissal items={inbox?.queued ?? []} socket={socket} onDone={(closed) => closed.forEach(closeTab)} onError={setError} />
           <h2>{t("console.mine")}</h2>
           {list(inbox?.mine ?? [], "mine")}
           <h2>{t("console.team")}</h2>

@@ -18,6 +18,8 @@ import {
   closeSchema,
   ConversationClosed,
   customerCanAccess,
+  dismissAsSpam,
+  dismissSpamSchema,
   inboxFor,
   inboxItemById,
   markMessages,
@@ -527,6 +529,22 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
       io.in(convRoom(parsed.data.conversationId)).socketsLeave(convRoom(parsed.data.conversationId));
       io.to("staff").emit("console:inbox-changed", { reason: "closed", conversationId: parsed.data.conversationId });
       await dispatch();
+    });
+
+    socket.on("console:dismiss-spam", async (input, ack) => {
+      if (typeof ack !== "function") return;
+      if (await limited(socket, ack, staffLimiter)) return;
+      const parsed = dismissSpamSchema.safeParse(input);
+      if (!parsed.success) return fail(ack, parsed.error.issues[0]?.message ?? "chat:errors.invalid");
+      const closed = await dismissAsSpam(user.id, parsed.data.conversationIds);
+      ack({ data: { closed } });
+      for (const conversationId of closed) {
+        const last = await db().message.findFirst({ where: { conversationId }, orderBy: { seq: "desc" } });
+        if (last) broadcastMessage(toWire(last));
+        io.to(convRoom(conversationId)).emit("conversation:status", { conversationId, state: "closed" });
+        io.in(convRoom(conversationId)).socketsLeave(convRoom(conversationId));
+      }
+      if (closed.length) io.to("staff").emit("console:inbox-changed", { reason: "closed", conversationId: "" });
     });
 
     socket.on("disconnect", () => {

@@ -14,13 +14,14 @@ const HOUR = 60 * 60;
 export type ThrottleRule = Required<Pick<IRateLimiterOptions, "keyPrefix" | "points" | "duration">> & Pick<IRateLimiterOptions, "blockDuration">;
 
 /**
- * The limits. A person who means well stays far below each; a script hits it at once.
+ * The limits. A person who means well stays far below each (an office behind one
+ * address included); a script hits it at once.
  * Per recipient limits protect the person at the other end of a mail (a typed address
  * is not proof of owning it); per client limits protect the portal.
  */
 export const THROTTLES = {
   /** Guest chats opened on /help from one client address. */
-  guestChatPerClient: { keyPrefix: "guest_chat_ip", points: 10, duration: HOUR },
+  guestChatPerClient: { keyPrefix: "guest_chat_ip", points: 20, duration: HOUR },
   /** Chat transcripts mailed to one address (the guest typed it; a customer's is their own). */
   transcriptPerRecipient: { keyPrefix: "transcript_to", points: 3, duration: HOUR },
   /** Chat transcripts asked for from one client address, whatever the recipient. */
@@ -30,7 +31,7 @@ export const THROTTLES = {
   /** Password-reset requests from one client address, whatever the address typed. */
   passwordResetPerClient: { keyPrefix: "reset_ip", points: 20, duration: HOUR },
   /** Credit application drafts a new (signed-out) company opens from one client address. */
-  anonymousCreditDraftPerClient: { keyPrefix: "credit_draft_ip", points: 5, duration: 24 * HOUR },
+  anonymousCreditDraftPerClient: { keyPrefix: "credit_draft_ip", points: 10, duration: 24 * HOUR },
 } as const satisfies Record<string, ThrottleRule>;
 
 /** What one credit application (a new company's draft above all) may hold in documents. */
