@@ -270,11 +270,11 @@ export default function RepChat({ loaderData }: Route.ComponentProps) {
               {list(items, "queued")}
             </div>
           ))}
-          <SpamDismissal items={inbox?.queued ?? []} socket={socket} onDone={(closed) => closed.forEach(closeTab)} onError={setError} />
           <h2>{t("console.mine")}</h2>
           {list(inbox?.mine ?? [], "mine")}
           <h2>{t("console.team")}</h2>
           {list(inbox?.team ?? [], "team")}
+          <SpamDismissal items={[...(inbox?.queued ?? []), ...(inbox?.mine ?? [])]} socket={socket} onDone={(closed) => closed.forEach(closeTab)} onError={setError} />
         </nav>
         <section className="conversations" aria-label={t("console.title")}>
           {/* Open chats as toggle buttons, each with its own close button: a tablist may hold only tabs. */}
