@@ -9,6 +9,7 @@ import helmet from "helmet";
 import { pino } from "pino";
 import type { ServerBuild } from "react-router";
 import { openDatabase, setDatabase, type Database } from "../app/utils/db.server";
+import { startOrphanSweep } from "../app/domain/files/orphan-sweep.server";
 import { servedOverHttps, setEnv, type Env } from "./env";
 import { createPageCache } from "./page-cache";
 import { attachSockets, type PortalSocketServer } from "./socket";
@@ -128,6 +129,8 @@ export async function createPortalServer(options: { env: Env; mode: "production"
   });
 
   const sockets = await attachSockets(httpServer, env);
+  // Files a request stored but never recorded (a crash between the two): removed after an hour.
+  const orphanSweep = startOrphanSweep((error) => logger.warn({ err: error }, "orphan upload sweep failed"));
 
   return {
     httpServer,
@@ -144,6 +147,7 @@ export async function createPortalServer(options: { env: Env; mode: "production"
       });
     },
     async close() {
+      await orphanSweep.stop();
       await sockets.close();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await closeVite?.();

@@ -13,6 +13,7 @@ import type { FieldErrors } from "../utils/forms";
 import { draftCookie, draftFromCookie } from "../domain/credit/draft-cookie.server";
 import { attachDocument, documentKindOf, readUploadForm } from "../domain/credit/documents.server";
 import { db } from "../utils/db.server";
+import { consumeThrottles } from "../domain/security/throttles.server";
 
 import creditStyles from "../styles/credit.css?url";
 
@@ -53,7 +54,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   return { step: STEPS[Math.max(0, index)], values: draft, newCompany: !user, number: application?.number ?? null, documents, uploaded };
 }
 
-export async function action({ request }: Route.ActionArgs) {
+export async function action({ request, context }: Route.ActionArgs) {
   const found = await findDraft(request);
   if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
     // A document for the draft: only its holder (the session's account, or the draft cookie) gets here.
@@ -61,7 +62,8 @@ export async function action({ request }: Route.ActionArgs) {
     const { form, upload } = await readUploadForm(request);
     const step = stepOf(form.get("step"));
     if (!upload.ok) return data({ step, fieldErrors: { document: upload.error } as FieldErrors, values: {} as Draft, submitted: null }, { status: 400 });
-    await attachDocument(found.application.id, upload.file, documentKindOf(form.get("kind")), found.user?.id ?? null);
+    const attached = await attachDocument(found.application.id, upload.file, documentKindOf(form.get("kind")), found.user?.id ?? null);
+    if (!attached.ok) return data({ step, fieldErrors: { document: attached.error } as FieldErrors, values: {} as Draft, submitted: null }, { status: 400 });
     throw redirect(`/credit/apply?step=${step}&uploaded=1`);
   }
   const formData = await request.formData();
@@ -81,6 +83,11 @@ export async function action({ request }: Route.ActionArgs) {
   const headers = new Headers();
   if (!application) {
     if (!newCompany) throw data({ reason: "not_found" }, { status: 404 });
+    // Anyone may start a draft; one client address may start only a few.
+    const verdict = await consumeThrottles([{ limit: "anonymousCreditDraftPerClient", key: context?.clientIp ?? "unknown" }]);
+    if (!verdict.allowed) {
+      return data({ step, fieldErrors: { form: "credit:errors.tooManyDrafts" } as FieldErrors, values, submitted: null }, { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } });
+    }
     const created = await newCompanyDraft(found.language);
     application = created.application;
     headers.append("Set-Cookie", await draftCookie.serialize(`${application.id}.${created.token}`));
@@ -166,7 +173,11 @@ export default function CreditApply({ loaderData, actionData }: Route.ComponentP
       </nav>
       <section className="panel" aria-labelledby="step-title">
         <h2 id="step-title">{t("apply.stepHeading", { n: index + 1, total: STEPS.length, name: t(`apply.steps.${step}`) })}</h2>
-        {Object.keys(errors).some((k) => k !== "document") ? (
+        {errors.form ? (
+          <div className="alert error" role="alert">
+            {t(errors.form)}
+          </div>
+        ) : Object.keys(errors).some((k) => k !== "document") ? (
           <div className="alert error" role="alert">
             {t("apply.fixErrors")}
           </div>

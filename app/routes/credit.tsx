@@ -113,7 +113,8 @@ export async function action({ request }: Route.ActionArgs) {
     const application = await db().creditApplication.findFirst({ where: { id: applicationId, accountId: user.accountId, status: { notIn: ["APPROVED", "DECLINED", "WITHDRAWN"] } } });
     if (!application) return data({ fieldErrors: {} as Record<string, string>, formError: "credit:errors.notAvailable" as string | null, uploadFor: null as string | null }, { status: 404 });
     if (!upload.ok) return data({ fieldErrors: { document: upload.error } as Record<string, string>, formError: null, uploadFor: application.id }, { status: 400 });
-    await attachDocument(application.id, upload.file, documentKindOf(form.get("kind")), user.id);
+    const attached = await attachDocument(application.id, upload.file, documentKindOf(form.get("kind")), user.id);
+    if (!attached.ok) return data({ fieldErrors: { document: attached.error } as Record<string, string>, formError: null, uploadFor: application.id }, { status: 400 });
     throw redirect(`/credit?uploaded=${application.number}`);
   }
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));

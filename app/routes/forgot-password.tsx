@@ -5,19 +5,26 @@ import { pageTitle } from "../i18n/meta";
 import { Field } from "../components/field";
 import { requestPasswordReset } from "../domain/auth/password-reset.server";
 import { forgotPasswordSchema } from "../domain/auth/schemas";
+import { consumeThrottles } from "../domain/security/throttles.server";
 import { resolveLanguage } from "../i18n/i18n.server";
 import { fieldErrorsOf } from "../utils/forms";
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.forgotPassword");
 
-export async function action({ request }: Route.ActionArgs) {
+export async function action({ request, context }: Route.ActionArgs) {
   const formData = await request.formData();
   const parsed = forgotPasswordSchema.safeParse(Object.fromEntries(formData));
   if (!parsed.success) {
     return data({ sent: false, fieldErrors: fieldErrorsOf(parsed.error), email: String(formData.get("email") ?? "").slice(0, 254) }, { status: 400 });
   }
   const language = await resolveLanguage(request);
-  await requestPasswordReset(parsed.data.email, language);
+  // Over a limit, no mail goes out, yet the answer is the same as always: a different
+  // one would tell a prober something about the address typed.
+  const verdict = await consumeThrottles([
+    { limit: "passwordResetPerRecipient", key: parsed.data.email },
+    { limit: "passwordResetPerClient", key: context?.clientIp ?? "unknown" },
+  ]);
+  if (verdict.allowed) await requestPasswordReset(parsed.data.email, language);
   return { sent: true, fieldErrors: {} as Record<string, string>, email: parsed.data.email };
 }
 

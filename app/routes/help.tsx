@@ -7,6 +7,7 @@ import { Field } from "../components/field";
 import { optionalUser } from "../domain/auth/authorize.server";
 import { guestChatCookie, guestConversationFromCookie, openGuestConversation } from "../domain/chat/conversations.server";
 import { guestChatSchema, TOPICS } from "../domain/chat/schemas";
+import { consumeThrottles } from "../domain/security/throttles.server";
 import { resolveLanguage } from "../i18n/i18n.server";
 import { fieldErrorsOf, formValues } from "../utils/forms";
 
@@ -19,13 +20,18 @@ export async function loader({ request }: Route.LoaderArgs) {
   return { signedIn: !!user, guestConversationId: guest && guest.status !== "CLOSED" ? guest.id : null };
 }
 
-export async function action({ request }: Route.ActionArgs) {
+export async function action({ request, context }: Route.ActionArgs) {
   const user = await optionalUser(request);
   if (user) throw redirect("/help");
   const formData = await request.formData();
   const values = formValues(formData);
   const parsed = guestChatSchema.safeParse(values);
-  if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), values }, { status: 400 });
+  if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), values, retryAfterMinutes: 0 }, { status: 400 });
+  const verdict = await consumeThrottles([{ limit: "guestChatPerClient", key: context?.clientIp ?? "unknown" }]);
+  if (!verdict.allowed) {
+    const retryAfterMinutes = Math.ceil(verdict.retryAfterSeconds / 60);
+    return data({ fieldErrors: {} as Record<string, string>, values, retryAfterMinutes }, { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } });
+  }
   const language = await resolveLanguage(request);
   const { token } = await openGuestConversation(language, parsed.data);
   throw redirect("/help", { headers: { "Set-Cookie": await guestChatCookie.serialize(token) } });
@@ -53,6 +59,11 @@ export default function Help({ loaderData, actionData }: Route.ComponentProps) {
       ) : (
         <section className="panel narrow" aria-labelledby="guest-form-title">
           <h2 id="guest-form-title">{t("help.formTitle")}</h2>
+          {actionData?.retryAfterMinutes ? (
+            <p className="alert error" role="alert">
+              {t("help.tooManyChats", { minutes: actionData.retryAfterMinutes })}
+            </p>
+          ) : null}
           <Form method="post" noValidate>
             <Field name="name" label={t("help.name")} autoComplete="name" required defaultValue={values.name} error={errors.name} />
             <Field name="email" label={t("help.email")} type="email" autoComplete="email" required defaultValue={values.email} error={errors.email} />

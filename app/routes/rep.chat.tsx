@@ -7,6 +7,7 @@ import { pageTitle } from "../i18n/meta";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { Facts } from "../components/facts";
 import { Field } from "../components/field";
+import { SpamDismissal } from "../components/spam-dismissal";
 import type { AccountGlance } from "../domain/chat/account-glance.server";
 import type { ConversationActionChoices } from "../domain/chat/conversation-actions.server";
 import { DISPUTE_REASONS } from "../domain/disputes/dispute-schemas";
@@ -273,6 +274,7 @@ export default function RepChat({ loaderData }: Route.ComponentProps) {
           {list(inbox?.mine ?? [], "mine")}
           <h2>{t("console.team")}</h2>
           {list(inbox?.team ?? [], "team")}
+          <SpamDismissal items={[...(inbox?.queued ?? []), ...(inbox?.mine ?? [])]} socket={socket} onDone={(closed) => closed.forEach(closeTab)} onError={setError} />
         </nav>
         <section className="conversations" aria-label={t("console.title")}>
           {/* Open chats as toggle buttons, each with its own close button: a tablist may hold only tabs. */}

@@ -60,6 +60,8 @@ export type ChatClientToServer = {
   "console:read": (input: { conversationId: string; seq: string }) => void;
   "console:transfer": (input: { conversationId: string; toRepId: string | null }, ack: Ack<{ ok: true }>) => void;
   "console:close": (input: { conversationId: string; disposition: string }, ack: Ack<{ ok: true }>) => void;
+  /** Closes the chosen waiting conversations as spam; answers with the ones closed. */
+  "console:dismiss-spam": (input: { conversationIds: string[] }, ack: Ack<{ closed: string[] }>) => void;
 };
 
 export type ChatServerToClient = {

@@ -18,6 +18,8 @@ import {
   closeSchema,
   ConversationClosed,
   customerCanAccess,
+  dismissAsSpam,
+  dismissSpamSchema,
   inboxFor,
   inboxItemById,
   markMessages,
@@ -49,6 +51,17 @@ import type { Ack, ChatStatus, ConversationView } from "./events";
 const firstName = (name: string) => name.split(" ")[0];
 const convRoom = (id: string) => `conv:${id}`;
 const staffRoom = (id: string) => `convstaff:${id}`;
+
+const isLoopback = (address: string) => address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127.");
+
+/** The client's address as Express sees it ("trust proxy" = loopback): past local proxies in X-Forwarded-For, else the peer. */
+function clientIpOf(socket: PortalSocket): string {
+  let address = socket.handshake.address;
+  const forwarded = socket.handshake.headers["x-forwarded-for"];
+  const hops = typeof forwarded === "string" ? forwarded.split(",").map((x) => x.trim()).filter(Boolean) : [];
+  while (isLoopback(address) && hops.length) address = hops.pop()!;
+  return address;
+}
 
 function fail(ack: unknown, error: string) {
   if (typeof ack === "function") (ack as Ack<never>)({ error });
@@ -338,7 +351,8 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
       const parsed = z.object({ conversationId: z.string().min(1).max(64) }).safeParse(input);
       if (!parsed.success) return fail(ack, "chat:errors.invalid");
       if (!(await customerCanAccess(parsed.data.conversationId, who))) return fail(ack, "chat:errors.notFound");
-      if (!(await sendTranscript(parsed.data.conversationId))) return fail(ack, "chat:errors.noEmail");
+      const sent = await sendTranscript(parsed.data.conversationId, clientIpOf(socket));
+      if (!sent.ok) return fail(ack, sent.error === "throttled" ? "chat:errors.tooManyTranscripts" : "chat:errors.noEmail");
       ack({ data: { ok: true } });
     });
 
@@ -515,6 +529,22 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
       io.in(convRoom(parsed.data.conversationId)).socketsLeave(convRoom(parsed.data.conversationId));
       io.to("staff").emit("console:inbox-changed", { reason: "closed", conversationId: parsed.data.conversationId });
       await dispatch();
+    });
+
+    socket.on("console:dismiss-spam", async (input, ack) => {
+      if (typeof ack !== "function") return;
+      if (await limited(socket, ack, staffLimiter)) return;
+      const parsed = dismissSpamSchema.safeParse(input);
+      if (!parsed.success) return fail(ack, parsed.error.issues[0]?.message ?? "chat:errors.invalid");
+      const closed = await dismissAsSpam(user.id, parsed.data.conversationIds);
+      ack({ data: { closed } });
+      for (const conversationId of closed) {
+        const last = await db().message.findFirst({ where: { conversationId }, orderBy: { seq: "desc" } });
+        if (last) broadcastMessage(toWire(last));
+        io.to(convRoom(conversationId)).emit("conversation:status", { conversationId, state: "closed" });
+        io.in(convRoom(conversationId)).socketsLeave(convRoom(conversationId));
+      }
+      if (closed.length) io.to("staff").emit("console:inbox-changed", { reason: "closed", conversationId: "" });
     });
 
     socket.on("disconnect", () => {

@@ -1,6 +1,5 @@
-import { createClient } from "redis";
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract, type RateLimiterRes } from "rate-limiter-flexible";
-import { getEnv } from "../../../server/env";
+import type { RateLimiterAbstract, RateLimiterRes } from "rate-limiter-flexible";
+import { limiterFor } from "../security/throttles.server";
 
 // Per email+address: 5 wrong passwords in 15 minutes locks that pair for 15 minutes.
 // Per address: 50 attempts an hour, whatever the email (credential stuffing).
@@ -10,24 +9,11 @@ const RULES = {
 } as const;
 
 type Limiters = { pair: RateLimiterAbstract; address: RateLimiterAbstract };
-let limiters: Promise<Limiters> | undefined;
 
-/**
- * In memory on one process; in Redis when REDIS_URL is set, so several server
- * processes share one count (a memory limiter stands in while Redis is unreachable).
- */
-function getLimiters(): Promise<Limiters> {
-  limiters ??= (async () => {
-    const { REDIS_URL, REDIS_KEY_PREFIX } = getEnv();
-    if (!REDIS_URL) return { pair: new RateLimiterMemory(RULES.pair), address: new RateLimiterMemory(RULES.address) };
-    const client = createClient({ url: REDIS_URL });
-    client.on("error", () => undefined);
-    await client.connect();
-    const redis = (rule: (typeof RULES)[keyof typeof RULES]) =>
-      new RateLimiterRedis({ ...rule, keyPrefix: `${REDIS_KEY_PREFIX}${rule.keyPrefix}`, storeClient: client, useRedisPackage: true, insuranceLimiter: new RateLimiterMemory(rule) });
-    return { pair: redis(RULES.pair), address: redis(RULES.address) };
-  })();
-  return limiters;
+/** Shared by every server process through Redis when REDIS_URL is set (see throttles.server.ts). */
+async function getLimiters(): Promise<Limiters> {
+  const [pair, address] = await Promise.all([limiterFor(RULES.pair), limiterFor(RULES.address)]);
+  return { pair, address };
 }
 
 export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };

@@ -333,6 +333,49 @@ export async function closeConversation(conversationId: string, repId: string, d
   });
 }
 
+/** Closed as spam: kept apart from the dispositions a rep picks when closing a real chat, and from missed-chat counts. */
+export const SPAM_DISPOSITION = "spam";
+
+/**
+ * Closes several waiting conversations as spam in one go (a flood of guest chats).
+ * Only chats nobody else is working on: waiting in the queue or for an email reply,
+ * or assigned to the acting rep. Each is closed with a conditional update, so a chat a
+ * rep took a moment ago stays open; each closing is audited. Returns the ids closed.
+ */
+export async function dismissAsSpam(repId: string, conversationIds: string[]): Promise<string[]> {
+  const closed: string[] = [];
+  for (const conversationId of new Set(conversationIds)) {
+    const done = await db().$transaction(async (tx) => {
+      const conversation = await tx.conversation.findUnique({ where: { id: conversationId } });
+      if (!conversation) return false;
+      const claimed = await tx.conversation.updateMany({
+        where: {
+          id: conversationId,
+          OR: [{ status: { in: ["QUEUED", "WAITING_EMAIL"] } }, { status: "ASSIGNED", assignedRepId: repId }],
+        },
+        data: { status: "CLOSED", closedAt: new Date(), disposition: SPAM_DISPOSITION },
+      });
+      if (claimed.count !== 1) return false;
+      await systemMessage(tx, conversationId, conversationLanguage(conversation.language), "closed");
+      await recordAudit(
+        {
+          actorId: repId,
+          accountId: conversation.accountId,
+          entity: "Conversation",
+          entityId: conversationId,
+          action: "chat.dismissed_spam",
+          before: { status: conversation.status, assignedRepId: conversation.assignedRepId },
+          after: { status: "CLOSED", disposition: SPAM_DISPOSITION },
+        },
+        tx,
+      );
+      return true;
+    });
+    if (done) closed.push(conversationId);
+  }
+  return closed;
+}
+
 /** Display name of the customer side of a conversation. */
 export function customerNameOf(c: { guestName: string | null; customerUser?: { name: string } | null }): string {
   return c.customerUser?.name ?? c.guestName ?? "";

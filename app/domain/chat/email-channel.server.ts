@@ -4,6 +4,7 @@ import { translatorFor } from "../../i18n/i18n.server";
 import { queueEmail } from "../mail/outbox.server";
 import { recordAudit } from "../audit/audit.server";
 import { db } from "../../utils/db.server";
+import { consumeThrottles } from "../security/throttles.server";
 import { conversationLanguage, customerNameOf, storeMessage } from "./conversations.server";
 
 /**
@@ -72,10 +73,21 @@ export async function replyByEmail(conversationId: string, rep: { id: string; na
 }
 
 /** Transcript of what the customer saw (never internal notes), mailed in their language. */
-export async function sendTranscript(conversationId: string) {
+export type TranscriptOutcome = { ok: true } | { ok: false; error: "no_email" } | { ok: false; error: "throttled"; retryAfterSeconds: number };
+
+/**
+ * Mails the conversation's transcript to its customer. A guest typed that address, so
+ * it is limited per recipient (nobody's inbox is flooded through us) and per client.
+ */
+export async function sendTranscript(conversationId: string, clientIp: string): Promise<TranscriptOutcome> {
   const c = await withPeople(conversationId);
   const to = c && recipientOf(c);
-  if (!c || !to) return false;
+  if (!c || !to) return { ok: false, error: "no_email" };
+  const verdict = await consumeThrottles([
+    { limit: "transcriptPerRecipient", key: to },
+    { limit: "transcriptPerClient", key: clientIp },
+  ]);
+  if (!verdict.allowed) return { ok: false, error: "throttled", retryAfterSeconds: verdict.retryAfterSeconds };
   const messages = await db().message.findMany({ where: { conversationId, internal: false }, orderBy: { seq: "asc" } });
   const language = conversationLanguage(c.language);
   const t = await translatorFor(language);
@@ -83,7 +95,7 @@ export async function sendTranscript(conversationId: string) {
   const who = (kind: string) => (kind === "CUSTOMER" ? t("chat:widget.you") : kind === "REP" ? t("chat:widget.agent") : "—");
   const transcript = messages.map((m) => `[${stamp.format(m.createdAt)} UTC] ${who(m.authorKind)}: ${m.body}`).join("\n");
   await queueEmail({ to, language, template: "chat_transcript", values: { name: customerNameOf(c), reference: c.id, transcript } });
-  return true;
+  return { ok: true };
 }
 
 function addressOf(from: string): string | null {

@@ -1,25 +1,29 @@
 /**
  * Documents attached to a credit application (financial statements, tax
- * certificate …): stored with storeUpload (type by bytes, size limit, random key
- * outside the web root) and served only through the authorized download route.
+ * certificate …): read into memory and checked (type by bytes, size limit), written
+ * under a random key outside the web root only once the sender is authorized and the
+ * application has room for it, and served only through the authorized download route.
  */
 import { MaxFileSizeExceededError, MaxFilesExceededError, parseFormData } from "@remix-run/form-data-parser";
-import type { DocumentKind } from "../../generated/prisma/client";
+import type { DocumentKind, Prisma } from "../../generated/prisma/client";
 import { db } from "../../utils/db.server";
 import { recordAudit } from "../audit/audit.server";
 import type { SessionUser } from "../auth/session.server";
-import { MAX_UPLOAD_BYTES, storeUpload, type StoredFile, type UploadError } from "../files/stored-files.server";
+import { checkUpload, MAX_UPLOAD_BYTES, storeUploadsFor, type CheckedUpload, type UploadError } from "../files/stored-files.server";
+import { UPLOAD_BUDGET_PER_CREDIT_APPLICATION } from "../security/throttles.server";
 
 export const DOCUMENT_KINDS = ["FINANCIAL_STATEMENT", "TAX_CERTIFICATE", "BANK_LETTER", "OTHER"] as const satisfies readonly DocumentKind[];
 
-export type UploadOutcome = { ok: true; file: StoredFile } | { ok: false; error: UploadError };
+export type UploadOutcome = { ok: true; file: CheckedUpload } | { ok: false; error: UploadError };
 
-/** Parses a multipart form with one file in the `document` field, storing it as it arrives. */
+/** Parses a multipart form with one file in the `document` field, checked in memory: nothing is written here. */
 export async function readUploadForm(request: Request): Promise<{ form: FormData; upload: UploadOutcome }> {
   let upload: UploadOutcome = { ok: false, error: "files:errors.empty" };
   try {
     const form = await parseFormData(request, { maxFileSize: MAX_UPLOAD_BYTES, maxFiles: 1 }, async (file) => {
-      if (file.fieldName === "document") upload = await storeUpload(file);
+      if (file.fieldName !== "document") return;
+      const checked = checkUpload({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+      upload = checked.ok ? { ok: true, file: checked.upload } : checked;
     });
     return { form, upload };
   } catch (error) {
@@ -33,14 +37,38 @@ export function documentKindOf(value: FormDataEntryValue | null): DocumentKind {
   return (DOCUMENT_KINDS as readonly string[]).includes(String(value)) ? (value as DocumentKind) : "OTHER";
 }
 
-export async function attachDocument(applicationId: string, file: StoredFile, kind: DocumentKind, uploadedById: string | null) {
-  return db().$transaction(async (tx) => {
-    const application = await tx.creditApplication.findUniqueOrThrow({ where: { id: applicationId }, select: { accountId: true } });
-    const doc = await tx.applicationDocument.create({ data: { applicationId, kind, uploadedById, ...file } });
-    await tx.creditApplicationEvent.create({ data: { applicationId, kind: "document_uploaded", message: file.fileName, actorId: uploadedById } });
-    await recordAudit({ actorId: uploadedById, accountId: application.accountId, entity: "ApplicationDocument", entityId: doc.id, action: "uploaded", after: { applicationId, kind, fileName: file.fileName, sizeBytes: file.sizeBytes } }, tx);
-    return doc;
-  });
+export type AttachError = "files:errors.tooManyFiles" | "files:errors.tooMuchData";
+
+async function budgetError(client: Pick<Prisma.TransactionClient, "applicationDocument">, applicationId: string, sizeBytes: number): Promise<AttachError | null> {
+  const used = await client.applicationDocument.aggregate({ where: { applicationId }, _count: { _all: true }, _sum: { sizeBytes: true } });
+  if (used._count._all + 1 > UPLOAD_BUDGET_PER_CREDIT_APPLICATION.files) return "files:errors.tooManyFiles";
+  if ((used._sum.sizeBytes ?? 0) + sizeBytes > UPLOAD_BUDGET_PER_CREDIT_APPLICATION.bytes) return "files:errors.tooMuchData";
+  return null;
+}
+
+/**
+ * Stores a checked upload for an application the caller has authorized, within the
+ * application's budget (count and bytes): over it, nothing is written. The budget is
+ * checked again under a lock on the application, so simultaneous uploads cannot pass it.
+ */
+export async function attachDocument(applicationId: string, upload: CheckedUpload, kind: DocumentKind, uploadedById: string | null): Promise<{ ok: true; id: string } | { ok: false; error: AttachError }> {
+  const early = await budgetError(db(), applicationId, upload.sizeBytes);
+  if (early) return { ok: false, error: early };
+  const verdict: { refused: AttachError | null } = { refused: null };
+  const doc = await storeUploadsFor([upload], async ([file]) =>
+    db().$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "CreditApplication" WHERE id = ${applicationId} FOR UPDATE`;
+      verdict.refused = await budgetError(tx, applicationId, file.sizeBytes);
+      if (verdict.refused) return null;
+      const application = await tx.creditApplication.findUniqueOrThrow({ where: { id: applicationId }, select: { accountId: true } });
+      const doc = await tx.applicationDocument.create({ data: { applicationId, kind, uploadedById, ...file } });
+      await tx.creditApplicationEvent.create({ data: { applicationId, kind: "document_uploaded", message: file.fileName, actorId: uploadedById } });
+      await recordAudit({ actorId: uploadedById, accountId: application.accountId, entity: "ApplicationDocument", entityId: doc.id, action: "uploaded", after: { applicationId, kind, fileName: file.fileName, sizeBytes: file.sizeBytes } }, tx);
+      return doc;
+    }),
+  );
+  if (!doc) return { ok: false, error: verdict.refused ?? "files:errors.tooManyFiles" };
+  return { ok: true, id: doc.id };
 }
 
 /**

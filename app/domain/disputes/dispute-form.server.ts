@@ -1,26 +1,26 @@
 import { MaxFileSizeExceededError, MaxFilesExceededError, parseFormData } from "@remix-run/form-data-parser";
-import { MAX_UPLOAD_BYTES, storeUpload, type StoredFile, type UploadError } from "../files/stored-files.server";
+import { checkUpload, MAX_UPLOAD_BYTES, type CheckedUpload, type UploadError } from "../files/stored-files.server";
 
 /**
  * Reads a dispute form (multipart with optional `attachment` files). Files are checked
- * by size and real type and stored; any problem is a translated error and nothing
- * about the dispute changes (files of a rejected form stay unreferenced).
+ * by size and real type in memory, not stored: the dispute code writes them only with
+ * the rows that reference them, so a refused form leaves nothing on disk.
  */
-export async function readDisputeForm(request: Request): Promise<{ ok: true; form: FormData; files: StoredFile[] } | { ok: false; error: string }> {
+export async function readDisputeForm(request: Request): Promise<{ ok: true; form: FormData; files: CheckedUpload[] } | { ok: false; error: string }> {
   if (!(request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
     return { ok: true, form: await request.formData(), files: [] };
   }
-  const files: StoredFile[] = [];
+  const files: CheckedUpload[] = [];
   let uploadError: UploadError | null = null;
   let form: FormData;
   try {
     form = await parseFormData(request, { maxFileSize: MAX_UPLOAD_BYTES, maxFiles: 5 }, async (file) => {
       if (file.fieldName !== "attachment" || !file.name) return null;
-      const bytes = await file.arrayBuffer();
+      const bytes = new Uint8Array(await file.arrayBuffer());
       if (bytes.byteLength === 0) return null;
-      const stored = await storeUpload({ name: file.name, arrayBuffer: async () => bytes });
-      if (stored.ok) files.push(stored.file);
-      else uploadError ??= stored.error;
+      const checked = checkUpload({ name: file.name, bytes });
+      if (checked.ok) files.push(checked.upload);
+      else uploadError ??= checked.error;
       return null;
     });
   } catch (error) {

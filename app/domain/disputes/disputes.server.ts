@@ -10,7 +10,7 @@ import { db } from "../../utils/db.server";
 import { isLanguage, formattingLocale, type Language } from "../../i18n/config";
 import { recordAudit } from "../audit/audit.server";
 import { checkAuthority } from "../authority/authority.server";
-import type { StoredFile } from "../files/stored-files.server";
+import { storeUploadsFor, type CheckedUpload } from "../files/stored-files.server";
 import { queueEmail } from "../mail/outbox.server";
 import { formatMoney, parseMoneyInput, toMinor, type Money } from "../money/money";
 import { invoiceStatusFor } from "../payments/allocation";
@@ -28,7 +28,7 @@ function newNumber(prefix: string, accountNumber: string) {
 
 /** Opens a dispute on one invoice of the session's account. */
 export async function openDispute(
-  input: { accountId: string; userId: string; language: string; locale: string; form: FormData; files: StoredFile[] },
+  input: { accountId: string; userId: string; language: string; locale: string; form: FormData; files: CheckedUpload[] },
 ): Promise<Result<{ id: string }>> {
   const parsed = openDisputeSchema.safeParse({
     invoiceId: input.form.get("invoiceId"),
@@ -72,7 +72,8 @@ export async function openDispute(
     })
     .filter((l) => l.amountMinor > 0n);
 
-  const dispute = await db().$transaction(async (tx) => {
+  // The files are written only now that the form is valid, and removed again if the dispute is not recorded.
+  const dispute = await storeUploadsFor(input.files, (files) => db().$transaction(async (tx) => {
     // Two disputes opened at once on one invoice: the second waits here and sees the first.
     await tx.$queryRaw`SELECT id FROM "Invoice" WHERE id = ${invoice.id} FOR UPDATE`;
     if (amount > balance - (await openlyDisputedMinor(tx, invoice.id))) return null;
@@ -90,10 +91,10 @@ export async function openDispute(
       },
     });
     const message = await tx.disputeMessage.create({ data: { disputeId: created.id, authorId: input.userId, body: v.message } });
-    for (const f of input.files) await tx.disputeAttachment.create({ data: { disputeId: created.id, messageId: message.id, ...f } });
+    for (const f of files) await tx.disputeAttachment.create({ data: { disputeId: created.id, messageId: message.id, ...f } });
     await recordAudit({ actorId: input.userId, accountId: input.accountId, entity: "Dispute", entityId: created.id, action: "dispute_opened", after: { invoiceId: invoice.id, reason: v.reason, amountMinor: amount, lines: lineShares.length } }, tx);
     return created;
-  });
+  }));
   if (!dispute) return { ok: false, errors: { amount: "disputes:errors.alreadyDisputed" } };
   invalidateAccount(input.accountId);
   return { ok: true, value: { id: dispute.id } };
@@ -104,12 +105,13 @@ async function openlyDisputedMinor(client: Pick<Prisma.TransactionClient, "dispu
   return toMinor(open._sum.amountMinor);
 }
 
-export async function addMessage(input: { disputeId: string; authorId: string; body: string; internal: boolean; files: StoredFile[]; accountId: string }) {
-  await db().$transaction(async (tx) => {
+export async function addMessage(input: { disputeId: string; authorId: string; body: string; internal: boolean; files: CheckedUpload[]; accountId: string }) {
+  await storeUploadsFor(input.files, (files) => db().$transaction(async (tx) => {
     const message = await tx.disputeMessage.create({ data: { disputeId: input.disputeId, authorId: input.authorId, body: input.body, internal: input.internal } });
-    for (const f of input.files) await tx.disputeAttachment.create({ data: { disputeId: input.disputeId, messageId: message.id, ...f } });
+    for (const f of files) await tx.disputeAttachment.create({ data: { disputeId: input.disputeId, messageId: message.id, ...f } });
     await recordAudit({ actorId: input.authorId, accountId: input.accountId, entity: "Dispute", entityId: input.disputeId, action: input.internal ? "dispute_note" : "dispute_message", after: { messageId: message.id } }, tx);
-  });
+    return true;
+  }));
 }
 
 export type DisputeView = {
@@ -246,7 +248,7 @@ async function notifyCustomer(disputeId: string, template: "dispute_reply" | "di
   });
 }
 
-export async function replyToCustomer(input: { disputeId: string; actor: Actor; body: string; files: StoredFile[] }) {
+export async function replyToCustomer(input: { disputeId: string; actor: Actor; body: string; files: CheckedUpload[] }) {
   const d = await db().dispute.findUniqueOrThrow({ where: { id: input.disputeId } });
   await addMessage({ disputeId: d.id, authorId: input.actor.id, body: input.body, internal: false, files: input.files, accountId: d.accountId });
   await notifyCustomer(d.id, "dispute_reply", { message: input.body });
