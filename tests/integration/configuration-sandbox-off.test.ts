@@ -16,7 +16,7 @@ afterAll(async () => {
 
 describe("the payment sandbox, switched off (no Stripe keys either)", () => {
 
-  it("has no checkout page and takes no payment, and says why", async () => {
+  it("has no checkout page, even for a sandbox payment left pending", async () => {
     const norte = await off.db.account.findUniqueOrThrow({ where: { number: "ACC-1002" } });
     const user = await off.db.user.findUniqueOrThrow({ where: { email: "cxp@distnorte.example" } });
     const pending = await off.db.payment.create({
@@ -26,7 +26,11 @@ describe("the payment sandbox, switched off (no Stripe keys either)", () => {
     expect((await customer.get("/sandbox/stripe/checkout/cs_sandbox_cfg_test")).status).toBe(404);
     expect((await customer.post("/sandbox/stripe/checkout/cs_sandbox_cfg_test", { outcome: "pay" })).status).toBe(404);
     expect((await off.db.payment.findUniqueOrThrow({ where: { id: pending.id } })).status).toBe("PENDING");
+  });
 
+  it("takes no payment, says why, and shows no sandbox banner", async () => {
+    const norte = await off.db.account.findUniqueOrThrow({ where: { number: "ACC-1002" } });
+    const customer = await off.signedIn("cxp@distnorte.example");
     const invoice = await off.db.invoice.findFirstOrThrow({ where: { accountId: norte.id, status: "OPEN", disputes: { none: {} } } });
     const before = await off.db.payment.count();
     const payPage = await customer.page("/pay");
