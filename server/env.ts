@@ -48,6 +48,8 @@ const baseSchema = z.object({
   /** Where uploaded documents live (outside the web root). */
   UPLOAD_DIR: z.string().min(1).default(".data/uploads"),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** How stale a socket's proof of its session may get before it is checked again (a sign-out elsewhere, a deactivation). */
+  SESSION_RECHECK_SECONDS: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(1, "must be between 1 and 3600").max(3600, "must be between 1 and 3600").default(15),
   /** The public address every emailed or sent link starts with; required in production. */
   APP_URL: z
     .url("must be a URL such as https://portal.example.com")

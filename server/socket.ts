@@ -1,8 +1,10 @@
+import crypto from "node:crypto";
 import type http from "node:http";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { createClient } from "redis";
 import { Server, type Socket } from "socket.io";
-import { userFromCookie } from "../app/domain/auth/session.server";
+import { sessionEvents, type SessionsEnded } from "../app/domain/auth/session-events.server";
+import { liveSessionIds, signedInFromCookie } from "../app/domain/auth/session.server";
 import { flushConversationTouches, guestConversationFromCookie } from "../app/domain/chat/conversations.server";
 import { resolveLanguage } from "../app/i18n/i18n.server";
 import { createChat } from "./chat/handlers";
@@ -31,24 +33,32 @@ export async function attachSockets(httpServer: http.Server, env: Env): Promise<
   });
 
   let redis: ReturnType<typeof createClient> | undefined;
+  let limiterRedis: ReturnType<typeof createClient> | undefined;
   if (env.REDIS_URL) {
     // The streams adapter (unlike the classic one) keeps connection state recovery.
     redis = createClient({ url: env.REDIS_URL });
     await redis.connect();
     io.adapter(createAdapter(redis));
+    // Chat rate limits are counted in Redis, so every process spends one budget per person.
+    limiterRedis = redis.duplicate();
+    limiterRedis.on("error", () => undefined);
+    await limiterRedis.connect();
   }
+  const sessions = sessionGuard(io, env.SESSION_RECHECK_SECONDS * 1000);
 
   // The session cookie is the credential; without one, only a guest chat token
   // (httpOnly cookie issued on /help) lets a socket in, for its one conversation.
   io.use(async (socket, next) => {
     try {
       const cookie = socket.handshake.headers.cookie;
-      const user = await userFromCookie(cookie);
+      const signedIn = await signedInFromCookie(cookie);
       const languageOf = (profile?: string | null) =>
         resolveLanguage(new Request("http://socket.local/", { headers: { cookie: cookie ?? "", "accept-language": socket.handshake.headers["accept-language"] ?? "" } }), profile);
-      if (user) {
+      if (signedIn) {
+        const { user } = signedIn;
         socket.data.user = { id: user.id, role: user.role, accountId: user.accountId, name: user.name };
         socket.data.language = await languageOf(user.preferredLanguage);
+        sessions.admit(socket, signedIn.sessionId);
         return next();
       }
       const guest = await guestConversationFromCookie(cookie);
@@ -61,11 +71,12 @@ export async function attachSockets(httpServer: http.Server, env: Env): Promise<
     }
   });
 
-  const chat = createChat(io);
+  const chat = createChat(io, { redis: limiterRedis, keyPrefix: env.REDIS_KEY_PREFIX });
   io.on("connection", (socket: PortalSocket) => {
     const { user } = socket.data;
     if (user) {
       void socket.join(`user:${user.id}`);
+      sessions.watch(socket);
       if (user.role === "CUSTOMER" && user.accountId) void socket.join(`account:${user.accountId}`);
     }
 
@@ -79,11 +90,110 @@ export async function attachSockets(httpServer: http.Server, env: Env): Promise<
   return {
     io,
     close: async () => {
+      sessions.stop();
       chat.runtime.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       // Before the database closes: the last messages' conversation touches.
       await flushConversationTouches();
+      if (limiterRedis) await limiterRedis.quit().catch(() => undefined);
       if (redis) await redis.quit().catch(() => undefined);
+    },
+  };
+}
+
+/** A session's sockets share a room; named by a digest, since room names travel through Redis. */
+const sessionRoom = (sessionId: string) => `session:${crypto.createHash("sha256").update(sessionId).digest("hex").slice(0, 32)}`;
+
+/**
+ * Events that open, join or change something check the session every time; the hot
+ * ones (a message, typing, a read mark) trust a proof younger than the re-check period.
+ */
+const HOT_EVENTS = new Set(["conversation:send", "conversation:typing", "conversation:read", "console:send", "console:typing", "console:read", "system:health"]);
+
+/**
+ * A socket lives only as long as the session it was opened with. A sign-out or a reset
+ * in this or any other process ends the session's (or the user's) sockets at once, by
+ * room, through the adapter; a session that ends some other way (deleted or deactivated
+ * in the database, expired) is found by checking it again: on every event that is not
+ * hot, on a hot one once the proof is older than `recheckMs`, and for every socket on
+ * this process every `recheckMs`, so an idle socket stops receiving too.
+ */
+function sessionGuard(io: PortalSocketServer, recheckMs: number) {
+  type Proof = { sessionId: string; checkedAt: number; checking?: Promise<boolean> };
+  const proofs = new Map<string, Proof>();
+
+  const end = (socket: PortalSocket) => {
+    proofs.delete(socket.id);
+    socket.disconnect(true);
+  };
+
+  function check(proof: Proof): Promise<boolean> {
+    proof.checking ??= liveSessionIds([proof.sessionId]).then(
+      (live) => {
+        proof.checking = undefined;
+        proof.checkedAt = Date.now();
+        return live.has(proof.sessionId);
+      },
+      // The database did not answer: the event's own handler will fail as it would have; nobody is signed out for it.
+      () => {
+        proof.checking = undefined;
+        return true;
+      },
+    );
+    return proof.checking;
+  }
+
+  const onEnded = (event: SessionsEnded) => {
+    io.in("sessionId" in event ? sessionRoom(event.sessionId) : `user:${event.userId}`).disconnectSockets(true);
+  };
+  sessionEvents().on("ended", onEnded);
+
+  const sweep = setInterval(() => {
+    const due = [...proofs.entries()].filter(([, proof]) => !proof.checking);
+    if (!due.length) return;
+    void liveSessionIds([...new Set(due.map(([, proof]) => proof.sessionId))])
+      .then((live) => {
+        const now = Date.now();
+        for (const [socketId, proof] of due) {
+          const socket = io.of("/").sockets.get(socketId);
+          if (!socket) proofs.delete(socketId);
+          else if (live.has(proof.sessionId)) proof.checkedAt = now;
+          else end(socket);
+        }
+      })
+      .catch(() => undefined);
+  }, recheckMs);
+  sweep.unref();
+
+  return {
+    /** The handshake proved this session just now. */
+    admit(socket: PortalSocket, sessionId: string) {
+      proofs.set(socket.id, { sessionId, checkedAt: Date.now() });
+    },
+    /** Joins the session's room and checks the session before each event the socket sends. */
+    watch(socket: PortalSocket) {
+      const proof = proofs.get(socket.id);
+      if (!proof) return;
+      void socket.join(sessionRoom(proof.sessionId));
+      socket.on("disconnect", () => proofs.delete(socket.id));
+      socket.use((packet, next) => {
+        const current = proofs.get(socket.id);
+        if (!current) return;
+        // A check under way holds every later event behind it, so events keep their order.
+        const fresh = !current.checking && HOT_EVENTS.has(packet[0]) && Date.now() - current.checkedAt < recheckMs;
+        if (fresh) return next();
+        void check(current).then((alive) => {
+          if (alive) return next();
+          const ack = packet.at(-1);
+          if (typeof ack === "function") ack({ error: "chat:errors.signedOut" });
+          end(socket);
+        });
+      });
+    },
+    stop() {
+      clearInterval(sweep);
+      sessionEvents().off("ended", onEnded);
+      proofs.clear();
     },
   };
 }

@@ -2,7 +2,23 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { io, type Socket } from "socket.io-client";
 import type { WireMessage } from "../domain/chat/schemas";
-import { emptyThread, lastSeq, shownMessages, withIncoming, withMarks, withoutIncoming, withoutUnconfirmed, withStored, type Thread } from "../domain/chat/thread";
+import {
+  emptyThread,
+  has,
+  lastSeq,
+  newClientMessageId,
+  Outbox,
+  shownMessages,
+  typingIndicator,
+  typingSignal,
+  withIncoming,
+  withMarks,
+  withoutIncoming,
+  withoutUnconfirmed,
+  withStored,
+  type OutgoingMessage,
+  type Thread,
+} from "../domain/chat/thread";
 import type { ChatClientToServer, ChatServerToClient, ChatStatus, ConversationView, Topic } from "../../server/chat/events";
 
 type ChatSocket = Socket<ChatServerToClient, ChatClientToServer>;
@@ -10,30 +26,27 @@ type ChatSocket = Socket<ChatServerToClient, ChatClientToServer>;
 const TOPICS: Topic[] = ["CREDIT", "INVOICE", "PAYMENT", "DISPUTE", "OTHER"];
 const STORAGE_KEY = "portal.chat.conversation";
 
-function newClientId(): string {
-  return typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-}
-
-type Pending = { clientMessageId: string; body: string };
+/** How long a send waits for the server's ack before it counts as a failed try. */
+const ACK_TIMEOUT_MS = 20_000;
 
 /**
  * One customer-side conversation over the socket: join + catch-up by seq on every
- * (re)connect, unacknowledged messages resent with the same client id, the rep's
- * messages shown as they arrive (then as stored), typing and read marks.
+ * (re)connect, written messages in an ordered outbox (sent when the server takes them,
+ * resent with the same client id, or shown failed with a retry), the rep's messages shown
+ * as they arrive (then as stored), typing with a stop and a timeout, and read marks.
  */
 function useCustomerChat(mode: "customer" | "guest", guestConversationId?: string) {
   const [socket, setSocket] = useState<ChatSocket | null>(null);
   const [conversation, setConversation] = useState<ConversationView | null>(null);
   const [thread, setThread] = useState<Thread>(emptyThread);
-  const [pending, setPending] = useState<Pending[]>([]);
+  const [pending, setPending] = useState<OutgoingMessage[]>([]);
   const [status, setStatus] = useState<ChatStatus | null>(null);
   const [repTyping, setRepTyping] = useState(false);
   const [connected, setConnected] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const conversationId = useRef<string | null>(guestConversationId ?? null);
   const afterSeq = useRef("0");
-  const pendingRef = useRef<Pending[]>([]);
-  pendingRef.current = pending;
+  const socketRef = useRef<ChatSocket | null>(null);
 
   const accept = useCallback((stored: WireMessage[]) => {
     if (!stored.length) return;
@@ -42,17 +55,31 @@ function useCustomerChat(mode: "customer" | "guest", guestConversationId?: strin
       afterSeq.current = lastSeq(next) ?? afterSeq.current;
       return next;
     });
-    const ids = new Set(stored.map((m) => m.clientMessageId));
-    setPending((p) => p.filter((x) => !ids.has(x.clientMessageId)));
   }, []);
 
-  const sendPending = useCallback((s: ChatSocket, item: Pending) => {
-    if (!conversationId.current) return;
-    s.emit("conversation:send", { conversationId: conversationId.current, clientMessageId: item.clientMessageId, body: item.body }, (reply) => {
-      if ("data" in reply) accept([reply.data.message]);
-      else setError(reply.error);
-    });
-  }, [accept]);
+  const [outbox] = useState(
+    () =>
+      new Outbox({
+        transmit: (m) =>
+          new Promise((resolve, reject) => {
+            const s = socketRef.current;
+            if (!s?.connected || !conversationId.current) return reject(new Error("offline"));
+            s.timeout(ACK_TIMEOUT_MS).emit("conversation:send", { conversationId: conversationId.current, clientMessageId: m.clientMessageId, body: m.body }, (err, reply) =>
+              err ? reject(err) : resolve(reply),
+            );
+          }),
+        onChange: setPending,
+        onStored: (m) => accept([m]),
+      }),
+  );
+  useEffect(() => () => outbox.dispose(), [outbox]);
+  const [typingOut] = useState(() =>
+    typingSignal((isTyping) => {
+      if (conversationId.current) socketRef.current?.emit("conversation:typing", { conversationId: conversationId.current, typing: isTyping });
+    }),
+  );
+  const [typingIn] = useState(() => typingIndicator(setRepTyping));
+  useEffect(() => () => typingIn.dispose(), [typingIn]);
 
   const join = useCallback(
     (s: ChatSocket, id: string) => {
@@ -66,28 +93,40 @@ function useCustomerChat(mode: "customer" | "guest", guestConversationId?: strin
         setConversation(reply.data.conversation);
         setStatus(reply.data.status);
         accept(reply.data.messages);
-        for (const item of pendingRef.current) sendPending(s, item);
+        outbox.setOnline(true);
       });
     },
-    [accept, mode, sendPending],
+    [accept, mode, outbox],
   );
 
   const connect = useCallback(() => {
     if (socket) return socket;
     const s: ChatSocket = io({ withCredentials: true });
+    socketRef.current = s;
     s.on("connect", () => {
       setConnected(true);
       if (conversationId.current) join(s, conversationId.current);
     });
-    s.on("disconnect", () => {
+    s.on("disconnect", (reason) => {
       setConnected(false);
+      outbox.setOnline(false);
+      typingIn.heard(false);
       setThread(withoutUnconfirmed);
+      // The server ended the socket: the session is over (signed out, here or elsewhere), and no reconnect follows.
+      if (reason === "io server disconnect") {
+        outbox.failAll("chat:errors.signedOut");
+        setError("chat:errors.signedOut");
+      }
     });
     s.on("conversation:message", (m) => {
-      if (m.conversationId === conversationId.current) accept([m]);
+      if (m.conversationId !== conversationId.current) return;
+      accept([m]);
+      if (m.authorKind === "REP") typingIn.messageArrived();
     });
     s.on("conversation:incoming", (m) => {
-      if (m.conversationId === conversationId.current) setThread((current) => withIncoming(current, m));
+      if (m.conversationId !== conversationId.current) return;
+      setThread((current) => withIncoming(current, m));
+      if (m.authorKind === "REP") typingIn.messageArrived();
     });
     s.on("conversation:withdrawn", (e) => {
       if (e.conversationId === conversationId.current) setThread((current) => withoutIncoming(current, e.clientMessageId));
@@ -96,14 +135,14 @@ function useCustomerChat(mode: "customer" | "guest", guestConversationId?: strin
       if (st.conversationId === conversationId.current) setStatus(st);
     });
     s.on("conversation:typing", (e) => {
-      if (e.conversationId === conversationId.current && e.side === "rep") setRepTyping(e.typing);
+      if (e.conversationId === conversationId.current && e.side === "rep") typingIn.heard(e.typing);
     });
     s.on("conversation:marks", (e) => {
       if (e.conversationId === conversationId.current) setThread((current) => withMarks(current, "CUSTOMER", e));
     });
     setSocket(s);
     return s;
-  }, [accept, join, socket]);
+  }, [accept, join, outbox, socket, typingIn]);
 
   useEffect(() => () => void socket?.disconnect(), [socket]);
 
@@ -139,6 +178,7 @@ function useCustomerChat(mode: "customer" | "guest", guestConversationId?: strin
         setConversation(reply.data.conversation);
         setStatus(reply.data.status);
         accept(reply.data.messages);
+        outbox.setOnline(true);
       });
     if (s.connected) go();
     else s.once("connect", go);
@@ -147,10 +187,9 @@ function useCustomerChat(mode: "customer" | "guest", guestConversationId?: strin
   function send(body: string) {
     const text = body.trim();
     if (!text || !conversationId.current) return;
-    const item = { clientMessageId: newClientId(), body: text };
-    setPending((p) => [...p, item]);
-    const s = connect();
-    if (s.connected) sendPending(s, item);
+    typingOut.stop();
+    connect();
+    outbox.enqueue(text);
   }
 
   function leaveMessage(body: string, done: () => void) {
@@ -158,7 +197,7 @@ function useCustomerChat(mode: "customer" | "guest", guestConversationId?: strin
     if (!socket || !conversationId.current) return;
     if (!text) return setError("chat:errors.messageRequired");
     setError(null);
-    socket.emit("conversation:leave-message", { conversationId: conversationId.current, clientMessageId: newClientId(), body: text }, (reply) => {
+    socket.emit("conversation:leave-message", { conversationId: conversationId.current, clientMessageId: newClientMessageId(), body: text }, (reply) => {
       if ("error" in reply) return setError(reply.error);
       accept([reply.data.message]);
       setStatus({ conversationId: reply.data.message.conversationId, state: "email" });
@@ -174,20 +213,37 @@ function useCustomerChat(mode: "customer" | "guest", guestConversationId?: strin
     });
   }
 
-  function typing(isTyping: boolean) {
-    if (socket && conversationId.current) socket.emit("conversation:typing", { conversationId: conversationId.current, typing: isTyping });
-  }
+  // A composer that goes away stops typing.
+  useEffect(() => () => typingOut.stop(), [typingOut]);
 
   function reset() {
     window.localStorage.removeItem(STORAGE_KEY);
     conversationId.current = null;
     afterSeq.current = "0";
+    outbox.clear();
     setConversation(null);
     setThread(emptyThread);
     setStatus(null);
   }
 
-  return { conversation, messages: shownMessages(thread), pending, status, repTyping, connected, error, open, send, leaveMessage, transcript, typing, reset, started: !!socket };
+  return {
+    conversation,
+    messages: shownMessages(thread),
+    // A message stored while its ack was lost shows once, as stored.
+    pending: pending.filter((m) => !has(thread, m.clientMessageId)),
+    status,
+    repTyping,
+    connected,
+    error,
+    open,
+    send,
+    retry: () => outbox.retry(),
+    leaveMessage,
+    transcript,
+    keystroke: () => typingOut.keystroke(),
+    reset,
+    started: !!socket,
+  };
 }
 
 function StatusLine({ status }: { status: ChatStatus | null }) {
@@ -215,7 +271,6 @@ export function ChatThread({ mode, guestConversationId }: { mode: "customer" | "
   const [invoiceRef, setInvoiceRef] = useState("");
   const [offlineDraft, setOfflineDraft] = useState("");
   const [transcriptSent, setTranscriptSent] = useState(false);
-  const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const logRef = useRef<HTMLOListElement>(null);
 
   useEffect(() => {
@@ -273,10 +328,19 @@ export function ChatThread({ mode, guestConversationId }: { mode: "customer" | "
           </li>
         ))}
         {chat.pending.map((p) => (
-          <li key={p.clientMessageId} className="chat-msg from-customer pending">
+          <li key={p.clientMessageId} className={`chat-msg from-customer ${p.state === "failed" ? "failed" : "pending"}`} data-testid="chat-outgoing">
             <span className="chat-author">{t("widget.you")}</span>
             <span className="chat-body">{p.body}</span>
-            <span className="chat-mark">{t("widget.sending")}</span>
+            {p.state === "failed" ? (
+              <span className="chat-mark">
+                {t("widget.failed")}{" "}
+                <button type="button" className="button-link" onClick={chat.retry}>
+                  {t("widget.retry")}
+                </button>
+              </span>
+            ) : (
+              <span className="chat-mark">{p.error === "chat:errors.rateLimited" ? t("widget.waiting") : t("widget.sending")}</span>
+            )}
           </li>
         ))}
       </ol>
@@ -326,7 +390,6 @@ export function ChatThread({ mode, guestConversationId }: { mode: "customer" | "
             e.preventDefault();
             chat.send(draft);
             setDraft("");
-            chat.typing(false);
           }}
         >
           <label htmlFor={`chat-draft-${mode}`} className="visually-hidden">
@@ -339,9 +402,7 @@ export function ChatThread({ mode, guestConversationId }: { mode: "customer" | "
             value={draft}
             onChange={(e) => {
               setDraft(e.target.value);
-              chat.typing(true);
-              if (typingTimer.current) clearTimeout(typingTimer.current);
-              typingTimer.current = setTimeout(() => chat.typing(false), 2000);
+              chat.keystroke();
             }}
             onKeyDown={(e) => {
               if (e.key === "Enter" && !e.shiftKey) {

@@ -13,7 +13,23 @@ import type { ConversationActionChoices } from "../domain/chat/conversation-acti
 import { DISPUTE_REASONS } from "../domain/disputes/dispute-schemas";
 import { fillPlaceholders } from "../domain/chat/canned";
 import { DISPOSITIONS, type WireMessage } from "../domain/chat/schemas";
-import { emptyThread, lastSeq, shownMessages, withIncoming, withMarks, withoutIncoming, withoutUnconfirmed, withStored, type Thread } from "../domain/chat/thread";
+import {
+  emptyThread,
+  has,
+  lastSeq,
+  newClientMessageId,
+  Outbox,
+  shownMessages,
+  typingIndicator,
+  typingSignal,
+  withIncoming,
+  withMarks,
+  withoutIncoming,
+  withoutUnconfirmed,
+  withStored,
+  type OutgoingMessage,
+  type Thread,
+} from "../domain/chat/thread";
 import { formatMoney } from "../domain/money/money";
 import { formattingLocale } from "../i18n/config";
 import { useFormat } from "../i18n/format";
@@ -62,9 +78,8 @@ export async function loader({ request }: Route.LoaderArgs) {
 type ChatSocket = Socket<ChatServerToClient, ChatClientToServer>;
 type OpenChat = { item: InboxItem; thread: Thread; customerTyping: boolean };
 
-function newClientId(): string {
-  return typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-}
+/** How long a send waits for the server's ack before it counts as a failed try. */
+const ACK_TIMEOUT_MS = 20_000;
 
 /** One open chat's thread changed; chats not open stay as they are. */
 function changeThread(open: Record<string, OpenChat>, conversationId: string, change: (thread: Thread) => Thread): Record<string, OpenChat> {
@@ -98,6 +113,11 @@ export default function RepChat({ loaderData }: Route.ComponentProps) {
   activeRef.current = active;
   // Customer messages already announced (an incoming one and then its stored copy are one message).
   const announced = useRef(new Set<string>());
+  const socketRef = useRef<ChatSocket | null>(null);
+  // Per conversation: the replies written and not yet stored, and whether the customer is shown typing.
+  const outboxes = useRef(new Map<string, Outbox>());
+  const [pending, setPending] = useState<Record<string, OutgoingMessage[]>>({});
+  const typingIndicators = useRef(new Map<string, ReturnType<typeof typingIndicator>>());
 
   const refresh = useCallback((s: ChatSocket) => {
     s.emit("console:inbox", (reply) => {
@@ -115,6 +135,40 @@ export default function RepChat({ loaderData }: Route.ComponentProps) {
   }, []);
 
   const acceptStored = useCallback((m: WireMessage) => setOpen((o) => changeThread(o, m.conversationId, (thread) => withStored(thread, [m]))), []);
+
+  const outboxFor = useCallback(
+    (conversationId: string) => {
+      let outbox = outboxes.current.get(conversationId);
+      if (!outbox) {
+        outbox = new Outbox({
+          transmit: (m) =>
+            new Promise((resolve, reject) => {
+              const s = socketRef.current;
+              if (!s?.connected) return reject(new Error("offline"));
+              s.timeout(ACK_TIMEOUT_MS).emit("console:send", { conversationId, clientMessageId: m.clientMessageId, body: m.body, internal: m.internal }, (err, reply) =>
+                err ? reject(err) : resolve(reply),
+              );
+            }),
+          onChange: (messages) => setPending((p) => ({ ...p, [conversationId]: messages })),
+          // This socket gets no broadcast of its own message: the ack carries it.
+          onStored: acceptStored,
+        });
+        outbox.setOnline(socketRef.current?.connected ?? false);
+        outboxes.current.set(conversationId, outbox);
+      }
+      return outbox;
+    },
+    [acceptStored],
+  );
+
+  const customerTyping = useCallback((conversationId: string) => {
+    let indicator = typingIndicators.current.get(conversationId);
+    if (!indicator) {
+      indicator = typingIndicator((typing) => setOpen((o) => (o[conversationId] && o[conversationId].customerTyping !== typing ? { ...o, [conversationId]: { ...o[conversationId], customerTyping: typing } } : o)));
+      typingIndicators.current.set(conversationId, indicator);
+    }
+    return indicator;
+  }, []);
 
   /** The new-message alert, once per customer message however it arrives (incoming, then stored). */
   const announce = useCallback(
@@ -140,14 +194,25 @@ export default function RepChat({ loaderData }: Route.ComponentProps) {
 
   useEffect(() => {
     const s: ChatSocket = io({ withCredentials: true });
+    socketRef.current = s;
+    const outboxesNow = outboxes.current;
+    const indicatorsNow = typingIndicators.current;
     s.on("connect", () => {
       setConnected(true);
       refresh(s);
       for (const id of Object.keys(openRef.current)) joinChat(s, id);
+      for (const outbox of outboxesNow.values()) outbox.setOnline(true);
     });
-    s.on("disconnect", () => {
+    s.on("disconnect", (reason) => {
       setConnected(false);
+      for (const outbox of outboxesNow.values()) outbox.setOnline(false);
+      for (const indicator of indicatorsNow.values()) indicator.heard(false);
       setOpen((o) => Object.keys(o).reduce((acc, id) => changeThread(acc, id, withoutUnconfirmed), o));
+      // The server ended the socket: the session is over (signed out, here or elsewhere), and no reconnect follows.
+      if (reason === "io server disconnect") {
+        for (const outbox of outboxesNow.values()) outbox.failAll("chat:errors.signedOut");
+        setError("chat:errors.signedOut");
+      }
     });
     // A console that has a chat open is not told "inbox changed" for each customer message
     // (that would refetch the whole inbox): it counts the unread ones itself, below.
@@ -164,25 +229,30 @@ export default function RepChat({ loaderData }: Route.ComponentProps) {
     });
     s.on("conversation:incoming", (m) => {
       setOpen((o) => changeThread(o, m.conversationId, (thread) => withIncoming(thread, m)));
+      if (m.authorKind === "CUSTOMER") customerTyping(m.conversationId).messageArrived();
       announce(m);
     });
     s.on("conversation:withdrawn", (e) => setOpen((o) => changeThread(o, e.conversationId, (thread) => withoutIncoming(thread, e.clientMessageId))));
     s.on("conversation:message", (m) => {
       acceptStored(m);
+      if (m.authorKind === "CUSTOMER") customerTyping(m.conversationId).messageArrived();
       announce(m);
       // Unread until the rep has it on screen (where it is marked read at once).
       if (m.authorKind === "CUSTOMER" && activeRef.current !== m.conversationId) setInbox((i) => changeUnread(i, m.conversationId, (n) => n + 1));
     });
     s.on("conversation:typing", (e) => {
-      if (e.side !== "customer") return;
-      setOpen((o) => (o[e.conversationId] ? { ...o, [e.conversationId]: { ...o[e.conversationId], customerTyping: e.typing } } : o));
+      if (e.side === "customer") customerTyping(e.conversationId).heard(e.typing);
     });
     s.on("conversation:marks", (e) => {
       setOpen((o) => changeThread(o, e.conversationId, (thread) => withMarks(thread, "REP", e)));
     });
     setSocket(s);
-    return () => void s.disconnect();
-  }, [acceptStored, announce, joinChat, refresh, t]);
+    return () => {
+      s.disconnect();
+      for (const outbox of outboxesNow.values()) outbox.dispose();
+      for (const indicator of indicatorsNow.values()) indicator.dispose();
+    };
+  }, [acceptStored, announce, customerTyping, joinChat, refresh, t]);
 
   // Unread count in the tab title: alerts when the console is in the background.
   useEffect(() => {
@@ -299,7 +369,9 @@ export default function RepChat({ loaderData }: Route.ComponentProps) {
               manager={loaderData.me.manager}
               canned={loaderData.canned}
               reps={loaderData.reps}
-              onSent={acceptStored}
+              pending={(pending[active] ?? []).filter((m) => !has(open[active].thread, m.clientMessageId))}
+              onSend={(body, internal) => outboxFor(active).enqueue(body, { internal })}
+              onRetry={() => outboxFor(active).retry()}
               onRead={markRead}
               onError={setError}
             />
@@ -370,7 +442,9 @@ function Conversation({
   manager,
   canned,
   reps,
-  onSent,
+  pending,
+  onSend,
+  onRetry,
   onRead,
   onError,
 }: {
@@ -380,7 +454,9 @@ function Conversation({
   manager: boolean;
   canned: Route.ComponentProps["loaderData"]["canned"];
   reps: Route.ComponentProps["loaderData"]["reps"];
-  onSent: (message: WireMessage) => void;
+  pending: OutgoingMessage[];
+  onSend: (body: string, internal: boolean) => void;
+  onRetry: () => void;
   onRead: (conversationId: string, seq: string) => void;
   onError: (e: string) => void;
 }) {
@@ -394,6 +470,9 @@ function Conversation({
   const mine = (item.status === "ASSIGNED" && item.assignedRepId === meId) || (email && item.status !== "CLOSED");
   const cannedHere = canned.filter((c) => c.language === item.language);
   const [invoiceId, setInvoiceId] = useState("");
+  const [typingOut] = useState(() => typingSignal((typing) => socket.emit("console:typing", { conversationId: item.id, typing })));
+  // Leaving the conversation (another tab, closing it) stops typing.
+  useEffect(() => () => typingOut.stop(), [typingOut]);
 
   useEffect(() => {
     if (item.accountId && glance.state === "idle" && !glance.data) glance.load(`/rep/chat/accounts/${item.accountId}`);
@@ -425,12 +504,10 @@ function Conversation({
     e.preventDefault();
     const body = draft.trim();
     if (!body) return;
-    socket.emit("console:send", { conversationId: item.id, clientMessageId: newClientId(), body, internal }, (reply) => {
-      if ("error" in reply) return onError(reply.error);
-      // This socket gets no broadcast of its own message: the ack carries it.
-      onSent(reply.data.message);
-      setDraft("");
-    });
+    typingOut.stop();
+    // Queued in order and sent when the server takes it; a failure shows on the message, with a retry.
+    onSend(body, internal || !mine);
+    setDraft("");
   }
 
   return (
@@ -448,6 +525,22 @@ function Conversation({
               {!m.internal && m.authorKind === "CUSTOMER" ? <span className="chat-author">{item.customerName || t("console.customer")}</span> : null}
               <span className="chat-body">{m.body}</span>
               {m.authorKind === "REP" && !m.internal ? <span className="chat-mark">{m.readAt ? t("console.read") : m.deliveredAt ? t("console.delivered") : ""}</span> : null}
+            </li>
+          ))}
+          {pending.map((m) => (
+            <li key={m.clientMessageId} className={`chat-msg from-rep${m.internal ? " internal" : ""} ${m.state === "failed" ? "failed" : "pending"}`} data-testid="rep-outgoing">
+              {m.internal ? <span className="chat-author">{t("console.internalLabel")}</span> : null}
+              <span className="chat-body">{m.body}</span>
+              {m.state === "failed" ? (
+                <span className="chat-mark">
+                  {t("console.failed", { reason: m.error ? t(m.error) : "" })}{" "}
+                  <button type="button" className="button-link" onClick={onRetry}>
+                    {t("console.retry")}
+                  </button>
+                </span>
+              ) : (
+                <span className="chat-mark">{m.error === "chat:errors.rateLimited" ? t("console.waiting") : t("console.sending")}</span>
+              )}
             </li>
           ))}
         </ol>
@@ -493,7 +586,7 @@ function Conversation({
                 value={draft}
                 onChange={(e) => {
                   setDraft(e.target.value);
-                  if (mine && !internal) socket.emit("console:typing", { conversationId: item.id, typing: true });
+                  if (mine && !internal) typingOut.keystroke();
                 }}
               />
               <label className="checkbox">
@@ -702,11 +795,11 @@ function useAct(onDone: () => void) {
   const result = fetcher.state === "idle" ? fetcher.data : undefined;
   const handled = useRef<ActResult | undefined>(undefined);
   // Sent with the form so a resend is done once; a new one after each success.
-  const [actionId, setActionId] = useState(newClientId);
+  const [actionId, setActionId] = useState(newClientMessageId);
   useEffect(() => {
     if (result?.ok && handled.current !== result) {
       handled.current = result;
-      setActionId(newClientId());
+      setActionId(newClientMessageId());
       onDone();
     }
   }, [result, onDone]);

@@ -1,10 +1,11 @@
 /**
  * The chat's typed event contract, shared by server handlers and browser clients.
  * Acks are `{ data } | { error }`; `error` is a translation key in the `chat` namespace.
+ * Over the rate limit, the error carries `retryAfterMs`: when the same event will be taken.
  */
 import type { IncomingMessage, WireMessage } from "../../app/domain/chat/schemas";
 
-export type Ack<T> = (reply: { data: T } | { error: string }) => void;
+export type Ack<T> = (reply: { data: T } | { error: string; retryAfterMs?: number }) => void;
 
 export type Topic = "CREDIT" | "INVOICE" | "PAYMENT" | "DISPUTE" | "OTHER";
 export type Presence = "ONLINE" | "AWAY" | "OFFLINE";
@@ -45,6 +46,7 @@ export type ChatClientToServer = {
   /** Customer (or guest): join an own conversation and get what was missed after `afterSeq`. */
   "conversation:join": (input: { conversationId: string; afterSeq?: string }, ack: Ack<{ conversation: ConversationView; messages: WireMessage[]; status: ChatStatus }>) => void;
   "conversation:send": (input: { conversationId: string; clientMessageId: string; body: string }, ack: Ack<{ message: WireMessage }>) => void;
+  /** `typing: true` again every few seconds while typing; the other side drops it after TYPING_TIMEOUT_MS without one. */
   "conversation:typing": (input: { conversationId: string; typing: boolean }) => void;
   "conversation:read": (input: { conversationId: string; seq: string }) => void;
   /** Nobody available: leave a message; the conversation continues by email. */

@@ -1,4 +1,5 @@
-import { RateLimiterMemory } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { createClient } from "redis";
 import { z } from "zod";
 import {
   chatPolicy,
@@ -37,6 +38,7 @@ import { recordAudit } from "../../app/domain/audit/audit.server";
 import { chatEvents, type ChatDomainEvent } from "../../app/domain/chat/chat-events.server";
 import { leaveMessage, leaveMessageSchema, replyByEmail, sendTranscript } from "../../app/domain/chat/email-channel.server";
 import { comeOnlineOnConnect } from "../../app/domain/chat/presence.server";
+import { TYPING_TIMEOUT_MS } from "../../app/domain/chat/thread";
 import { isLanguage, type Language } from "../../app/i18n/config";
 import { db } from "../../app/utils/db.server";
 import type { PortalSocket, PortalSocketServer } from "../socket";
@@ -63,8 +65,8 @@ function clientIpOf(socket: PortalSocket): string {
   return address;
 }
 
-function fail(ack: unknown, error: string) {
-  if (typeof ack === "function") (ack as Ack<never>)({ error });
+function fail(ack: unknown, error: string, retryAfterMs?: number) {
+  if (typeof ack === "function") (ack as Ack<never>)(retryAfterMs === undefined ? { error } : { error, retryAfterMs });
 }
 
 function view(c: { id: string; topic: string; language: string; status: string; invoiceRef: string | null }): ConversationView {
@@ -78,21 +80,80 @@ const readSchema = z.object({ conversationId: z.string().max(64), seq: z.coerce.
 
 export type ChatRuntime = { stop(): void };
 
-export function createChat(io: PortalSocketServer): { register(socket: PortalSocket): void; runtime: ChatRuntime } {
-  const limiter = new RateLimiterMemory({ points: 20, duration: 10 });
-  const typingLimiter = new RateLimiterMemory({ points: 30, duration: 10 });
+const LIMITS = {
+  messages: { keyPrefix: "chat_send", points: 20, duration: 10 },
+  typing: { keyPrefix: "chat_typing", points: 30, duration: 10 },
   // A rep answers up to 20 chats at once, often with canned replies: more room than one customer.
-  const staffLimiter = new RateLimiterMemory({ points: 40, duration: 10 });
+  staff: { keyPrefix: "chat_staff", points: 40, duration: 10 },
+} as const;
+
+/**
+ * A budget per person, not per socket (new sockets would start afresh): counted in Redis
+ * when the server has it, so every process spends the same budget, with a memory count
+ * standing in while Redis does not answer.
+ */
+function chatLimiter(rule: (typeof LIMITS)[keyof typeof LIMITS], redis: ReturnType<typeof createClient> | undefined, keyPrefix: string): RateLimiterAbstract {
+  const memory = new RateLimiterMemory(rule);
+  if (!redis) return memory;
+  return new RateLimiterRedis({ ...rule, keyPrefix: `${keyPrefix}${rule.keyPrefix}`, storeClient: redis, useRedisPackage: true, insuranceLimiter: memory });
+}
+
+/** Whose budget an event spends: the signed-in user, or the guest's chat token (one conversation each). */
+const budgetKey = (socket: PortalSocket) => (socket.data.user ? `user:${socket.data.user.id}` : `guest:${socket.data.guest?.conversationId ?? socket.id}`);
+
+export function createChat(
+  io: PortalSocketServer,
+  options: { redis?: ReturnType<typeof createClient>; keyPrefix?: string } = {},
+): { register(socket: PortalSocket): void; runtime: ChatRuntime } {
+  const keyPrefix = options.keyPrefix ?? "portal:";
+  const limiter = chatLimiter(LIMITS.messages, options.redis, keyPrefix);
+  const typingLimiter = chatLimiter(LIMITS.typing, options.redis, keyPrefix);
+  const staffLimiter = chatLimiter(LIMITS.staff, options.redis, keyPrefix);
   const graceTimers = new Map<string, NodeJS.Timeout>();
 
+  /** Spends one point; over budget, answers with when to try again (the client waits that long and resends). */
   async function limited(socket: PortalSocket, ack: unknown, which = limiter): Promise<boolean> {
     try {
-      await which.consume(socket.id);
+      await which.consume(budgetKey(socket));
       return false;
-    } catch {
-      fail(ack, "chat:errors.rateLimited");
+    } catch (rejection) {
+      // Anything but a verdict is the store failing with no stand-in: let the event through.
+      if (!(rejection instanceof RateLimiterRes)) return false;
+      fail(ack, "chat:errors.rateLimited", Math.max(1, Math.ceil(rejection.msBeforeNext)));
       return true;
     }
+  }
+
+  /**
+   * Who is typing where, per socket: each "typing" restarts a timeout, and a stop, a sent
+   * message, the timeout or a disconnect tells the other side it stopped — so a lost stop
+   * (a closed tab, a dropped event) never leaves "is typing…" on screen.
+   */
+  const typingTimers = new Map<string, Map<string, NodeJS.Timeout>>();
+  function typingStopped(socket: PortalSocket, conversationId: string) {
+    const mine = typingTimers.get(socket.id);
+    const timer = mine?.get(conversationId);
+    if (!timer) return false;
+    clearTimeout(timer);
+    mine!.delete(conversationId);
+    if (!mine!.size) typingTimers.delete(socket.id);
+    const staff = socket.data.user?.role === "REP" || socket.data.user?.role === "MANAGER";
+    io.to(staff ? convRoom(conversationId) : staffRoom(conversationId)).emit("conversation:typing", { conversationId, side: staff ? "rep" : "customer", typing: false });
+    return true;
+  }
+  function typingStarted(socket: PortalSocket, conversationId: string) {
+    const mine = typingTimers.get(socket.id) ?? new Map<string, NodeJS.Timeout>();
+    typingTimers.set(socket.id, mine);
+    clearTimeout(mine.get(conversationId));
+    const timer = setTimeout(() => typingStopped(socket, conversationId), TYPING_TIMEOUT_MS);
+    timer.unref();
+    mine.set(conversationId, timer);
+  }
+  function typingEvent(socket: PortalSocket, conversationId: string, typing: boolean) {
+    if (!typing) return void typingStopped(socket, conversationId);
+    typingStarted(socket, conversationId);
+    const staff = socket.data.user?.role === "REP" || socket.data.user?.role === "MANAGER";
+    io.to(staff ? convRoom(conversationId) : staffRoom(conversationId)).emit("conversation:typing", { conversationId, side: staff ? "rep" : "customer", typing: true });
   }
 
   /** Status for the customer side; a QUEUED chat is (re)routed on the way, so it may get assigned right here. */
@@ -315,6 +376,7 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
         const c = await db().conversation.findUnique({ where: { id: parsed.data.conversationId }, select: { status: true } });
         if (!c || c.status === "CLOSED") return fail(ack, "chat:errors.closed");
       }
+      typingStopped(socket, parsed.data.conversationId);
       const stored = await relayAndStore(socket, ack, { ...parsed.data, authorKind: "CUSTOMER", authorId: user?.id ?? null });
       if (stored && !stored.duplicate) {
         // Unread counts: only the rep who has the chat (or everyone, while it waits), and
@@ -358,9 +420,12 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
 
     socket.on("conversation:typing", async (input) => {
       const parsed = typingSchema.safeParse(input);
-      if (!parsed.success || (await limited(socket, null, typingLimiter))) return;
+      if (!parsed.success) return;
+      // A stop is never over budget: it only ends what a counted start began.
+      if (!parsed.data.typing) return void typingStopped(socket, parsed.data.conversationId);
+      if (await limited(socket, null, typingLimiter)) return;
       if (!socket.rooms.has(convRoom(parsed.data.conversationId))) return;
-      io.to(staffRoom(parsed.data.conversationId)).emit("conversation:typing", { conversationId: parsed.data.conversationId, side: "customer", typing: parsed.data.typing });
+      typingEvent(socket, parsed.data.conversationId, true);
     });
 
     socket.on("conversation:read", async (input) => {
@@ -478,15 +543,18 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
       }
       // Anyone on the team may leave an internal note; only the assigned rep writes to the customer.
       if (!parsed.data.internal && (c.status !== "ASSIGNED" || c.assignedRepId !== user.id)) return fail(ack, "chat:errors.notYours");
+      if (!parsed.data.internal) typingStopped(socket, parsed.data.conversationId);
       await relayAndStore(socket, ack, { ...parsed.data, authorKind: "REP", authorId: user.id });
     });
 
     socket.on("console:typing", async (input) => {
       const parsed = typingSchema.safeParse(input);
-      if (!parsed.success || (await limited(socket, null, typingLimiter))) return;
+      if (!parsed.success) return;
+      if (!parsed.data.typing) return void typingStopped(socket, parsed.data.conversationId);
+      if (await limited(socket, null, typingLimiter)) return;
       const c = await db().conversation.findUnique({ where: { id: parsed.data.conversationId }, select: { assignedRepId: true } });
       if (c?.assignedRepId !== user.id) return;
-      io.to(convRoom(parsed.data.conversationId)).emit("conversation:typing", { conversationId: parsed.data.conversationId, side: "rep", typing: parsed.data.typing });
+      typingEvent(socket, parsed.data.conversationId, true);
     });
 
     socket.on("console:read", async (input) => {
@@ -575,6 +643,9 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
 
   return {
     register(socket) {
+      socket.on("disconnect", () => {
+        for (const conversationId of [...(typingTimers.get(socket.id)?.keys() ?? [])]) typingStopped(socket, conversationId);
+      });
       // An event this side of the chat does not handle (a customer calling rep:*, or the
       // reverse) gets a "forbidden" answer instead of silence.
       socket.onAny((event: string, ...args: unknown[]) => {
@@ -591,6 +662,8 @@ export function createChat(io: PortalSocketServer): { register(socket: PortalSoc
         chatEvents().off("event", onDomainEvent);
         for (const t of graceTimers.values()) clearTimeout(t);
         graceTimers.clear();
+        for (const timers of typingTimers.values()) for (const t of timers.values()) clearTimeout(t);
+        typingTimers.clear();
       },
     },
   };

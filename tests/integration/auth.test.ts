@@ -1,7 +1,18 @@
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../prisma/demo-users";
 import { resetPathIn, startMailCatcher, type MailCatcher } from "../support/mail-catcher";
 import { startPortal, textOf, type TestPortal } from "../support/portal";
+
+/** The reset mail is made after the answer: wait for it to land in the outbox. */
+async function mailTo(db: TestPortal["db"], to: string, template = "password_reset", after = new Date(0)) {
+  for (let i = 0; i < 100; i++) {
+    const mail = await db.outboxEmail.findFirst({ where: { to, template, createdAt: { gte: after } }, orderBy: { createdAt: "desc" } });
+    if (mail) return mail;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no ${template} mail to ${to}`);
+}
 
 let portal: TestPortal;
 let mailbox: MailCatcher;
@@ -92,7 +103,7 @@ describe("password reset by email", () => {
     const requested = await visitor.post("/forgot-password", { email: "cxp@distnorte.example" });
     expect(requested.status).toBe(200);
 
-    const mail = await portal.db.outboxEmail.findFirstOrThrow({ where: { to: "cxp@distnorte.example", template: "password_reset" } });
+    const mail = await mailTo(portal.db, "cxp@distnorte.example");
     expect(mail.language).toBe("es");
     expect(mail.subject).toBe("Restablezca su contraseña de Cuentas de Clientes");
     const delivered = await mailbox.waitFor("cxp@distnorte.example", /Restablezca su contraseña/);
@@ -122,9 +133,64 @@ describe("password reset by email", () => {
     expect(await portal.db.outboxEmail.count()).toBe(before);
   });
 
+  it("spends every link the user was sent when one of them is used", async () => {
+    // Nobody else's tests throttle this one's sign-in.
+    const email = "admin@herramientas-ibericas.example";
+    const tokens: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const before = await portal.db.passwordResetToken.count({ where: { user: { email } } });
+      expect((await portal.browser().post("/forgot-password", { email })).status).toBe(200);
+      for (let j = 0; j < 100 && (await portal.db.outboxEmail.count({ where: { to: email, template: "password_reset" } })) < tokens.length + 1; j++) await new Promise((r) => setTimeout(r, 50));
+      expect(await portal.db.passwordResetToken.count({ where: { user: { email } } })).toBe(before + 1);
+      const mails = await portal.db.outboxEmail.findMany({ where: { to: email, template: "password_reset" }, orderBy: { createdAt: "asc" } });
+      tokens.push(mails.at(-1)!.text.match(/\/reset-password\?token=([\w-]+)/)![1]);
+    }
+    // The middle one is used; the older and the newer ones die with it.
+    expect((await portal.browser().post("/reset-password", { token: tokens[1], password: "Middle-Pass-2026", confirm: "Middle-Pass-2026" })).status).toBe(302);
+    for (const token of [tokens[0], tokens[2]]) {
+      expect((await portal.browser().page(`/reset-password?token=${token}`)).status).toBe(400);
+      expect((await portal.browser().post("/reset-password", { token, password: "Other-Pass-2026", confirm: "Other-Pass-2026" })).status).toBe(400);
+    }
+    expect((await portal.browser().post("/login", { email, password: "Middle-Pass-2026" })).status).toBe(302);
+  });
+
   it("rejects a forged token", async () => {
     const page = await portal.browser().page("/reset-password?token=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
     expect(page.status).toBe(400);
     expect(textOf(page.html)).toContain("This reset link is invalid, already used or expired.");
+  });
+});
+
+describe("forgot-password never waits on the mail", () => {
+  // An SMTP server that accepts connections and never says a word: a send to it never finishes.
+  const connections: net.Socket[] = [];
+  const silentSmtp = net.createServer((socket) => connections.push(socket));
+  let slow: TestPortal;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => silentSmtp.listen(0, "127.0.0.1", resolve));
+    const { port } = silentSmtp.address() as net.AddressInfo;
+    slow = await startPortal({ SMTP_URL: `smtp://127.0.0.1:${port}` });
+  });
+  afterAll(async () => {
+    for (const c of connections) c.destroy();
+    await new Promise((resolve) => silentSmtp.close(resolve));
+    // Let the stuck send fail and be recorded before the database goes.
+    for (let i = 0; i < 100 && (await slow?.db.outboxEmail.count({ where: { status: "QUEUED" } })); i++) await new Promise((r) => setTimeout(r, 50));
+    await slow?.close();
+  });
+
+  it("answers a known address while its mail is still stuck, as it answers an unknown one: the same page, and the link is made afterwards", async () => {
+    const known = await slow.browser().post("/forgot-password", { email: "ap@acme-industrial.example" });
+    const unknown = await slow.browser().post("/forgot-password", { email: "nobody-here@acme-industrial.example" });
+    expect(known.status).toBe(200);
+    expect(unknown.status).toBe(200);
+    const [knownText, unknownText] = [textOf(await known.text()), textOf(await unknown.text())];
+    expect(knownText.replace("ap@acme-industrial.example", "")).toBe(unknownText.replace("nobody-here@acme-industrial.example", ""));
+    // The answer came back although the mail server has not let the message through (it never will).
+    const mail = await mailTo(slow.db, "ap@acme-industrial.example");
+    for (let i = 0; i < 100 && connections.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(connections.length).toBe(1);
+    expect((await slow.db.outboxEmail.findUniqueOrThrow({ where: { id: mail.id } })).status).toBe("QUEUED");
+    expect(await slow.db.outboxEmail.count({ where: { to: "nobody-here@acme-industrial.example" } })).toBe(0);
   });
 });

@@ -25,6 +25,7 @@ const children: ChildProcess[] = [];
 const sockets: Socket[] = [];
 let databaseUrl: string | undefined;
 let uploadDir: string | undefined;
+let servers: { a: string; b: string; prefix: string } | undefined;
 type Any = any;
 
 afterAll(async () => {
@@ -82,7 +83,8 @@ async function startProcess(env: Record<string, string>): Promise<string> {
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
+  // Two minutes: on a machine shared with other work, tsx and the build take a while to load.
+  for (let i = 0; i < 1200; i++) {
     if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
     try {
       if ((await fetch(`${url}/healthz`)).ok) return url;
@@ -98,15 +100,22 @@ async function signedIn(url: string, email: string) {
   const browser = new Browser(url);
   const res = await browser.post("/login", { email, password: DEMO_PASSWORD });
   expect(res.status).toBe(302);
+  return socketOn(url, browser);
+}
+
+/** A socket to `url` carrying `browser`'s cookies (a session made on any process works on every one). */
+async function socketOn(url: string, browser: Browser) {
   const socket = connect(url, { transports: ["websocket"], extraHeaders: { Cookie: browser.cookieHeader() }, reconnection: false });
   sockets.push(socket);
   await connected(socket);
   return socket;
 }
 
+const ended = (socket: Socket) => new Promise<string>((resolve) => socket.on("disconnect", (reason) => resolve(reason)));
+
 
 describe("two server processes, PostgreSQL and Redis", () => {
-  it("carries a conversation between a customer on one process and the rep on the other", { timeout: 120_000 }, async () => {
+  it("carries a conversation between a customer on one process and the rep on the other", { timeout: 300_000 }, async () => {
     const reason = await unreachable();
     if (reason) {
       console.warn(`[chat-redis] not run: ${reason}`);
@@ -117,8 +126,10 @@ describe("two server processes, PostgreSQL and Redis", () => {
     await keepChatOpenAllDay(database.prisma);
     await database.close();
     uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-redis-"));
-    const shared = { DATABASE_URL: databaseUrl, REDIS_URL, REDIS_KEY_PREFIX: `test-${crypto.randomBytes(4).toString("hex")}:`, SESSION_SECRET: crypto.randomBytes(32).toString("hex"), UPLOAD_DIR: uploadDir, LOG_LEVEL: "silent" };
+    const prefix = `test-${crypto.randomBytes(4).toString("hex")}:`;
+    const shared = { DATABASE_URL: databaseUrl, REDIS_URL, REDIS_KEY_PREFIX: prefix, SESSION_SECRET: crypto.randomBytes(32).toString("hex"), UPLOAD_DIR: uploadDir, LOG_LEVEL: "silent", SESSION_RECHECK_SECONDS: "1" };
     const [a, b] = await Promise.all([startProcess(shared), startProcess(shared)]);
+    servers = { a, b, prefix };
 
     const rep = await signedIn(b, "rep1@accounts.example");
     expect((await rep.emitWithAck("console:settings", { presence: "ONLINE" })).data.presence).toBe("ONLINE");
@@ -143,5 +154,51 @@ describe("two server processes, PostgreSQL and Redis", () => {
     const typing = next(customer, "conversation:typing");
     rep.emit("console:typing", { conversationId, typing: true });
     expect(await typing).toMatchObject({ side: "rep", typing: true });
+  });
+
+  it("ends a session's sockets on every process, and spends one chat budget per person across processes", { timeout: 120_000 }, async () => {
+    if (!servers) {
+      console.warn(`[chat-redis] not run: ${(await unreachable()) ?? "the servers did not start"}`);
+      return;
+    }
+    const { a, b, prefix } = servers;
+
+    // Signed out on process A: the socket on process B ends at once, through the adapter.
+    const browser = new Browser(a);
+    expect((await browser.post("/login", { email: "rep3@accounts.example", password: DEMO_PASSWORD })).status).toBe(302);
+    const onB = await socketOn(b, browser);
+    const gone = ended(onB);
+    expect((await browser.post("/logout", {})).status).toBe(302);
+    expect(await gone).toBe("io server disconnect");
+
+    // A session deleted in the database by someone else: process B finds out on its next check.
+    const database = await openDatabase(databaseUrl!);
+    try {
+      const senior = await signedIn(b, "senior@accounts.example");
+      const seniorGone = ended(senior);
+      const user = await database.prisma.user.findUniqueOrThrow({ where: { email: "senior@accounts.example" } });
+      await database.prisma.session.deleteMany({ where: { userId: user.id } });
+      expect(await seniorGone).toBe("io server disconnect");
+
+      // One budget per person, counted in Redis: what process A spent, process B does not give again.
+      const customer = new Browser(a);
+      expect((await customer.post("/login", { email: "billing@pacificcoast.example", password: DEMO_PASSWORD })).status).toBe(302);
+      const onA = await socketOn(a, customer);
+      const opened = await onA.emitWithAck("conversation:open", { topic: "PAYMENT" });
+      const conversationId = opened.data.conversation.id;
+      for (let i = 0; i < 19; i++) expect((await onA.emitWithAck("conversation:send", { conversationId, clientMessageId: `r-${i}`, body: `m${i}` })).data).toBeDefined();
+      const fresh = await socketOn(b, customer);
+      expect(await fresh.emitWithAck("conversation:send", { conversationId, clientMessageId: "r-over", body: "over" })).toMatchObject({ error: "chat:errors.rateLimited", retryAfterMs: expect.any(Number) });
+      const billing = await database.prisma.user.findUniqueOrThrow({ where: { email: "billing@pacificcoast.example" } });
+      const redis = createClient({ url: REDIS_URL });
+      await redis.connect();
+      try {
+        expect(Number(await redis.get(`${prefix}chat_send:user:${billing.id}`))).toBeGreaterThanOrEqual(21);
+      } finally {
+        await redis.quit();
+      }
+    } finally {
+      await database.close();
+    }
   });
 });

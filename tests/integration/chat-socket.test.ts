@@ -1,5 +1,7 @@
+import crypto from "node:crypto";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { Outbox, type OutgoingMessage, type SendReply } from "../../app/domain/chat/thread";
 import { connected, next, keepChatOpenAllDay, clearChatFloor, record } from "../support/sockets";
 import type { Browser } from "../support/portal";
 import { startPortal, textOf, type TestPortal } from "../support/portal";
@@ -46,6 +48,14 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error("condition not reached");
+}
+
+/** A customer of Acme's of their own: chat budgets are per person, and these tests spend them. */
+async function newCustomer(): Promise<Browser> {
+  const ap = await portal.db.user.findUniqueOrThrow({ where: { email: "ap@acme-industrial.example" } });
+  const email = `clerk-${crypto.randomUUID().slice(0, 8)}@acme-industrial.example`;
+  await portal.db.user.create({ data: { email, name: "Clerk Test", passwordHash: ap.passwordHash, role: "CUSTOMER", accountId: ap.accountId } });
+  return portal.signedIn(email);
 }
 
 async function repOnline(email: string): Promise<Socket> {
@@ -128,13 +138,90 @@ describe("signed-in customer and the account's own rep", () => {
     expect(await back).toEqual({ conversationId: data.conversation.id, side: "rep", typing: true });
   });
 
-  it("rate-limits a socket that floods messages", async () => {
+  it("rate-limits a person who floods messages, and says when to come back", async () => {
     await repOnline("rep1@accounts.example");
-    const customer = await open(await portal.signedIn("ap@acme-industrial.example"));
+    const customer = await open(await newCustomer());
     const { data } = await customer.emitWithAck("conversation:open", { topic: "OTHER" });
     const replies = await Promise.all(Array.from({ length: 30 }, (_, i) => customer.emitWithAck("conversation:send", { conversationId: data.conversation.id, clientMessageId: `flood-${i}`, body: `m${i}` })));
-    expect(replies.some((r: Any) => r.error === "chat:errors.rateLimited")).toBe(true);
+    const refused = replies.filter((r: Any) => r.error === "chat:errors.rateLimited");
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) expect(r.retryAfterMs).toBeGreaterThan(0);
     expect(await portal.db.message.count({ where: { conversationId: data.conversation.id, authorKind: "CUSTOMER" } })).toBe(replies.filter((r: Any) => r.data).length);
+  });
+
+  it("fresh sockets of the same person share the budget: they do not carry on where a limited one stopped", async () => {
+    await repOnline("rep1@accounts.example");
+    const browser = await newCustomer();
+    const first = await open(browser);
+    const { data } = await first.emitWithAck("conversation:open", { topic: "OTHER" });
+    const conversationId = data.conversation.id;
+    // The open spent one point; 19 messages spend the rest.
+    for (let i = 0; i < 19; i++) expect((await first.emitWithAck("conversation:send", { conversationId, clientMessageId: `b-${i}`, body: `m${i}` })).data).toBeDefined();
+    expect(await first.emitWithAck("conversation:send", { conversationId, clientMessageId: "b-over", body: "over" })).toMatchObject({ error: "chat:errors.rateLimited" });
+    for (let n = 0; n < 3; n++) {
+      const fresh = await open(browser);
+      const reply = await fresh.emitWithAck("conversation:send", { conversationId, clientMessageId: `fresh-${n}`, body: `fresh ${n}` });
+      expect(reply).toMatchObject({ error: "chat:errors.rateLimited", retryAfterMs: expect.any(Number) });
+    }
+    expect(await portal.db.message.count({ where: { conversationId, authorKind: "CUSTOMER" } })).toBe(19);
+  });
+
+  it("25 quick messages through the client's outbox are all stored, in the order written, none lost to the rate limit", { timeout: 60_000 }, async () => {
+    await repOnline("rep1@accounts.example");
+    const customer = await open(await newCustomer());
+    const { data } = await customer.emitWithAck("conversation:open", { topic: "INVOICE" });
+    const conversationId: string = data.conversation.id;
+    let shown: OutgoingMessage[] = [];
+    const stored: string[] = [];
+    const replies: SendReply[] = [];
+    const outbox = new Outbox({
+      transmit: (m) =>
+        new Promise((resolve, reject) =>
+          customer.timeout(10_000).emit("conversation:send", { conversationId, clientMessageId: m.clientMessageId, body: m.body }, (err: Error | null, reply: SendReply) => {
+            if (err) return reject(err);
+            replies.push(reply);
+            resolve(reply);
+          }),
+        ),
+      onChange: (m) => (shown = m),
+      onStored: (m) => stored.push(m.body),
+    });
+    outbox.setOnline(true);
+    const written = Array.from({ length: 25 }, (_, i) => `quick ${i + 1}`);
+    for (const body of written) outbox.enqueue(body);
+    // Over the limit the outbox waits out the server's retry-after (up to the 10 s window).
+    for (let i = 0; i < 400 && !(shown.length === 0 || shown.every((x) => x.state === "failed")); i++) await new Promise((r) => setTimeout(r, 100));
+    outbox.dispose();
+    // The limit was hit on the way, and waited out: nothing failed, nothing was lost.
+    expect(replies.some((r) => "error" in r && r.error === "chat:errors.rateLimited")).toBe(true);
+    expect(shown).toEqual([]);
+    expect(stored).toEqual(written);
+    const rows = await portal.db.message.findMany({ where: { conversationId, authorKind: "CUSTOMER" }, orderBy: { seq: "asc" } });
+    expect(rows.map((r) => r.body)).toEqual(written);
+  });
+
+  it("typing stops when the typist sends, and on its own after the timeout when no stop comes", { timeout: 30_000 }, async () => {
+    const rep1 = await repOnline("rep1@accounts.example");
+    const customer = await open(await newCustomer());
+    const { data } = await customer.emitWithAck("conversation:open", { topic: "CREDIT" });
+    const conversationId = data.conversation.id;
+    await rep1.emitWithAck("console:join", { conversationId });
+
+    const started = next(rep1, "conversation:typing", (e: Any) => e.typing);
+    customer.emit("conversation:typing", { conversationId, typing: true });
+    await started;
+    const stoppedOnSend = next(rep1, "conversation:typing", (e: Any) => !e.typing);
+    await customer.emitWithAck("conversation:send", { conversationId, clientMessageId: "typed-1", body: "Here it is" });
+    expect(await stoppedOnSend).toEqual({ conversationId, side: "customer", typing: false });
+
+    // The rep starts typing and then nothing more arrives (a closed tab, a lost stop).
+    const atCustomer = record(customer, ["conversation:typing"]);
+    const repStarted = next(customer, "conversation:typing", (e: Any) => e.typing);
+    rep1.emit("console:typing", { conversationId, typing: true });
+    await repStarted;
+    const timedOut = next(customer, "conversation:typing", (e: Any) => !e.typing);
+    expect(await timedOut).toEqual({ conversationId, side: "rep", typing: false });
+    expect(atCustomer.map((e) => e.payload.typing)).toEqual([true, false]);
   });
 });
 

@@ -4,6 +4,7 @@ import { formattingLocale, isLanguage, type Language } from "../../i18n/config";
 import { db } from "../../utils/db.server";
 import { queueEmail, type EmailTemplate } from "../mail/outbox.server";
 import { hashPassword } from "./password.server";
+import { announceSessionsEnded } from "./session-events.server";
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -20,8 +21,12 @@ function digest(token: string) {
 }
 
 /**
- * Sends a reset link when the email belongs to a user. The caller answers the same
- * way either way, so the form cannot be used to find out who has an account.
+ * Sends a reset link when the email belongs to an active user. The caller answers the
+ * same way either way, so the form cannot be used to find out who has an account — and
+ * neither can its timing: a reset asked for on the form is answered after the one lookup
+ * both kinds of address need, and its token and mail are made afterwards, in the
+ * background. A welcome link (sent by the portal itself on approval, with nobody to time
+ * it) is made before this returns.
  */
 export async function requestPasswordReset(
   email: string,
@@ -31,6 +36,17 @@ export async function requestPasswordReset(
 ): Promise<void> {
   const user = await db().user.findUnique({ where: { email: email.trim().toLowerCase() } });
   if (!user || !user.active) return;
+  const sending = sendPasswordLink(user, requestLanguage, origin, template);
+  if (template === "account_welcome") return sending;
+  sending.catch((error: unknown) => console.error("password reset mail failed", error));
+}
+
+async function sendPasswordLink(
+  user: { id: string; email: string; name: string; preferredLanguage: string | null },
+  requestLanguage: Language,
+  origin: string,
+  template: Extract<EmailTemplate, "password_reset" | "account_welcome">,
+): Promise<void> {
   const token = crypto.randomBytes(32).toString("base64url");
   const lifetime = LINK_LIFETIME_MS[template];
   const expiresAt = new Date(Date.now() + lifetime);
@@ -51,20 +67,29 @@ export async function requestPasswordReset(
 
 export type ResetResult = { ok: true } | { ok: false; error: "invalid_token" };
 
-/** Sets a new password and signs the user out everywhere. A token works once. */
+/**
+ * Sets a new password and signs the user out everywhere, sockets included. A token works
+ * once, and using one spends every other link the user was sent (an older mail left in
+ * an inbox must not reset the password again).
+ */
 export async function resetPassword(token: string, newPassword: string): Promise<ResetResult> {
   const row = await db().passwordResetToken.findUnique({ where: { tokenHash: digest(token) } });
   if (!row || row.usedAt || row.expiresAt < new Date()) return { ok: false, error: "invalid_token" };
   const passwordHash = await hashPassword(newPassword);
   const claimed = await db().$transaction(async (tx) => {
-    const used = await tx.passwordResetToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: new Date() } });
+    const now = new Date();
+    const used = await tx.passwordResetToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: now } });
     if (used.count !== 1) return false;
+    await tx.passwordResetToken.updateMany({ where: { userId: row.userId, usedAt: null }, data: { usedAt: now } });
     await tx.user.update({ where: { id: row.userId }, data: { passwordHash } });
     await tx.session.deleteMany({ where: { userId: row.userId } });
     await tx.auditLog.create({ data: { actorId: row.userId, entity: "User", entityId: row.userId, action: "password_reset" } });
     return true;
   });
-  return claimed ? { ok: true } : { ok: false, error: "invalid_token" };
+  if (!claimed) return { ok: false, error: "invalid_token" };
+  // The rows went with the transaction; this ends the sockets that rode on them.
+  announceSessionsEnded({ userId: row.userId });
+  return { ok: true };
 }
 
 export async function isResetTokenUsable(token: string): Promise<boolean> {

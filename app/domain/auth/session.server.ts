@@ -5,6 +5,7 @@ import { createCookieSessionStorage, type Session } from "react-router";
 import { getEnv, servedOverHttps } from "../../../server/env";
 import type { Account, User } from "../../generated/prisma/client";
 import { currentDatabase, db } from "../../utils/db.server";
+import { announceSessionsEnded } from "./session-events.server";
 
 export const SESSION_TTL_MS = 1000 * 60 * 60 * 12;
 const SESSION_COOKIE = "__session";
@@ -89,6 +90,11 @@ const verifiedSessionIds = new Map<string, string>();
 
 /** The signed-in user behind a Cookie header, or null (used by loaders and sockets). */
 export async function userFromCookie(cookieHeader: string | null | undefined) {
+  return (await signedInFromCookie(cookieHeader))?.user ?? null;
+}
+
+/** The live session behind a Cookie header and its user; a socket keeps the id to check it again later. */
+export async function signedInFromCookie(cookieHeader: string | null | undefined): Promise<{ sessionId: string; user: SessionUser } | null> {
   const sessionId = await sessionIdFromCookie(cookieHeader);
   if (!sessionId) return null;
   // Every page and socket connection asks this, so it is one plain statement on the
@@ -111,11 +117,27 @@ export async function userFromCookie(cookieHeader: string | null | undefined) {
   if (!row) return null;
   const { account_id, account_number, account_legalName, account_currency, account_status, account_ledgerVersion, ...user } = row;
   return {
-    ...user,
-    account: account_id
-      ? { id: account_id, number: account_number!, legalName: account_legalName!, currency: account_currency!, status: account_status!, ledgerVersion: account_ledgerVersion! }
-      : null,
-  } as SessionUser;
+    sessionId,
+    user: {
+      ...user,
+      account: account_id
+        ? { id: account_id, number: account_number!, legalName: account_legalName!, currency: account_currency!, status: account_status!, ledgerVersion: account_ledgerVersion! }
+        : null,
+    } as SessionUser,
+  };
+}
+
+/**
+ * Which of these sessions still let someone in: not deleted, not expired, user still
+ * active. One statement for many, so a server can re-check all its sockets at once.
+ */
+export async function liveSessionIds(sessionIds: string[]): Promise<Set<string>> {
+  if (!sessionIds.length) return new Set();
+  const live = await db().session.findMany({
+    where: { id: { in: sessionIds }, expiresAt: { gt: new Date() }, user: { active: true } },
+    select: { id: true },
+  });
+  return new Set(live.map((s) => s.id));
 }
 
 type SessionUserRow = Omit<User, "account"> & {
@@ -144,6 +166,19 @@ export async function startSession(userId: string, userAgent: string | null): Pr
 export async function endSession(cookieHeader: string | null): Promise<string> {
   const session = await readSession(cookieHeader);
   const sessionId = session.get("sessionId");
-  if (typeof sessionId === "string") await db().session.deleteMany({ where: { id: sessionId } });
+  if (typeof sessionId === "string") {
+    await db().session.deleteMany({ where: { id: sessionId } });
+    announceSessionsEnded({ sessionId });
+  }
   return sessionStorage().destroySession(session);
+}
+
+/**
+ * Signs a user out on every device: their sessions and the sockets riding on them end.
+ * Deactivating a user calls this too (a socket whose user is no longer active is also
+ * ended when its session is next checked, whoever changed the row).
+ */
+export async function endAllSessions(userId: string): Promise<void> {
+  await db().session.deleteMany({ where: { userId } });
+  announceSessionsEnded({ userId });
 }
