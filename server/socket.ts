@@ -71,7 +71,7 @@ export async function attachSockets(httpServer: http.Server, env: Env): Promise<
     }
   });
 
-  const chat = createChat(io, { redis: limiterRedis, keyPrefix: env.REDIS_KEY_PREFIX });
+  const chat = createChat(io, { redis: limiterRedis, keyPrefix: env.REDIS_KEY_PREFIX, trustProxy: env.TRUST_PROXY });
   io.on("connection", (socket: PortalSocket) => {
     const { user } = socket.data;
     if (user) {

@@ -41,6 +41,8 @@ import { comeOnlineOnConnect } from "../../app/domain/chat/presence.server";
 import { TYPING_TIMEOUT_MS } from "../../app/domain/chat/thread";
 import { isLanguage, type Language } from "../../app/i18n/config";
 import { db } from "../../app/utils/db.server";
+import { clientAddressOf } from "../client-address";
+import type { Env } from "../env";
 import type { PortalSocket, PortalSocketServer } from "../socket";
 import type { Ack, ChatStatus, ConversationView } from "./events";
 
@@ -53,17 +55,6 @@ import type { Ack, ChatStatus, ConversationView } from "./events";
 const firstName = (name: string) => name.split(" ")[0];
 const convRoom = (id: string) => `conv:${id}`;
 const staffRoom = (id: string) => `convstaff:${id}`;
-
-const isLoopback = (address: string) => address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127.");
-
-/** The client's address as Express sees it ("trust proxy" = loopback): past local proxies in X-Forwarded-For, else the peer. */
-function clientIpOf(socket: PortalSocket): string {
-  let address = socket.handshake.address;
-  const forwarded = socket.handshake.headers["x-forwarded-for"];
-  const hops = typeof forwarded === "string" ? forwarded.split(",").map((x) => x.trim()).filter(Boolean) : [];
-  while (isLoopback(address) && hops.length) address = hops.pop()!;
-  return address;
-}
 
 function fail(ack: unknown, error: string, retryAfterMs?: number) {
   if (typeof ack === "function") (ack as Ack<never>)(retryAfterMs === undefined ? { error } : { error, retryAfterMs });
@@ -103,7 +94,7 @@ const budgetKey = (socket: PortalSocket) => (socket.data.user ? `user:${socket.d
 
 export function createChat(
   io: PortalSocketServer,
-  options: { redis?: ReturnType<typeof createClient>; keyPrefix?: string } = {},
+  options: { redis?: ReturnType<typeof createClient>; keyPrefix?: string; trustProxy?: Env["TRUST_PROXY"] } = {},
 ): { register(socket: PortalSocket): void; runtime: ChatRuntime } {
   const keyPrefix = options.keyPrefix ?? "portal:";
   const limiter = chatLimiter(LIMITS.messages, options.redis, keyPrefix);
@@ -413,7 +404,7 @@ export function createChat(
       const parsed = z.object({ conversationId: z.string().min(1).max(64) }).safeParse(input);
       if (!parsed.success) return fail(ack, "chat:errors.invalid");
       if (!(await customerCanAccess(parsed.data.conversationId, who))) return fail(ack, "chat:errors.notFound");
-      const sent = await sendTranscript(parsed.data.conversationId, clientIpOf(socket));
+      const sent = await sendTranscript(parsed.data.conversationId, clientAddressOf(socket.request, options.trustProxy ?? false));
       if (!sent.ok) return fail(ack, sent.error === "throttled" ? "chat:errors.tooManyTranscripts" : "chat:errors.noEmail");
       ack({ data: { ok: true } });
     });
