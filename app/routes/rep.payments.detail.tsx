@@ -35,7 +35,7 @@ export async function action({ request, params }: Route.ActionArgs) {
     intent.data === "apply"
       ? await applyUnapplied(params.paymentId, actor, form, locale)
       : await refundPayment(params.paymentId, actor, form, locale, new URL(request.url).origin);
-  if (!result.ok) return data({ ok: false, errors: result.errors }, { status: 400 });
+  if (!result.ok) return data({ ok: false, errors: result.errors }, { status: result.status ?? 400 });
   return { ok: true, errors: {} as Record<string, string> };
 }
 
