@@ -20,7 +20,8 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   await requireStaff(request);
   const payment = await paymentForStaff(params.paymentId);
   if (!payment) throw data({ reason: "not_found" }, { status: 404 });
-  return { payment };
+  // A fresh key per rendered refund form: sending the same form twice makes one refund.
+  return { payment, refundKey: crypto.randomUUID() };
 }
 
 export async function action({ request, params }: Route.ActionArgs) {
@@ -132,6 +133,7 @@ export default function RepPaymentDetail({ loaderData, actionData }: Route.Compo
             <Form method="post">
               <div className="field">
                 <label htmlFor="refundAmount">{t("rep.refundAmount")}</label>
+                <input type="hidden" name="refundKey" value={loaderData.refundKey} />
                 <input id="refundAmount" name="refundAmount" inputMode="decimal" />
                 {err("refundAmount")}
               </div>

@@ -7,6 +7,7 @@
 import crypto from "node:crypto";
 import type { Prisma, StaffLevel } from "../../generated/prisma/client";
 import { db } from "../../utils/db.server";
+import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { isLanguage, formattingLocale, type Language } from "../../i18n/config";
 import { recordAudit } from "../audit/audit.server";
 import { checkCreditMemoAuthority, mayActOnEscalation } from "../authority/authority.server";
@@ -223,7 +224,7 @@ export async function assignDispute(disputeId: string, actor: Actor, toUserId: s
     if (claimed.count !== 1) return false;
     await recordAudit({ actorId: actor.id, accountId: d.accountId, entity: "Dispute", entityId: disputeId, action: "dispute_assigned", before: { assignedToId: d.assignedToId, status: d.status }, after: { assignedToId: toUserId } }, tx);
     return true;
-  });
+  }, CLAIM_TRANSACTION);
 }
 
 async function notifyCustomer(disputeId: string, template: "dispute_reply" | "dispute_resolved" | "dispute_rejected", extra: Record<string, unknown> = {}) {
@@ -297,8 +298,9 @@ export async function resolveWithCreditMemo(input: { disputeId: string; actor: A
   { ok: true; posted: boolean; requiredLevel?: string | null } | DisputeActionError
 > {
   const d = await db().dispute.findUnique({ where: { id: input.disputeId }, include: { account: { select: { number: true } }, adjustments: { where: { status: "PENDING_APPROVAL" } } } });
-  if (!d || !isOpen(d.status)) return { ok: false, error: "disputes:errors.closed" };
-  if (d.adjustments.length) return { ok: false, error: "disputes:errors.memoPending" };
+  if (!d) return { ok: false, error: "disputes:errors.closed" };
+  if (!isOpen(d.status)) return { ok: false, error: "disputes:errors.closed", conflict: true };
+  if (d.adjustments.length) return { ok: false, error: "disputes:errors.memoPending", conflict: true };
   if (input.amountMinor <= 0) return { ok: false, error: "disputes:errors.amount" };
   const amount = { amountMinor: input.amountMinor, currency: d.currency };
   let outcome: { ok: true; posted: boolean; requiredLevel?: string | null } | DisputeActionError;
@@ -328,7 +330,7 @@ export async function resolveWithCreditMemo(input: { disputeId: string; actor: A
       }
       await recordAudit({ actorId: input.actor.id, accountId: d.accountId, entity: "Dispute", entityId: d.id, action: "dispute_escalated", before: { status: d.status }, after: { status: "ESCALATED", requiredLevel: decision.requiredLevel } }, tx);
       return { ok: true, posted: false, requiredLevel: decision.requiredLevel } as const;
-    });
+    }, CLAIM_TRANSACTION);
   } catch (error) {
     // The unique memo-per-dispute index: another request posted it between our read and write.
     if (isUniqueViolation(error)) return ALREADY_DONE;
@@ -347,7 +349,7 @@ export async function resolveWithCreditMemo(input: { disputeId: string; actor: A
  */
 export async function approveCreditMemo(input: { disputeId: string; actor: Actor }): Promise<{ ok: true } | DisputeActionError> {
   const memo = await db().adjustment.findFirst({ where: { disputeId: input.disputeId, status: "PENDING_APPROVAL" } });
-  if (!memo) return { ok: false, error: "disputes:errors.closed" };
+  if (!memo) return { ok: false, error: "disputes:errors.closed", conflict: true };
   if (!(await mayActOnEscalation(input.actor.staffLevel, memo.requiredLevel))) return { ok: false, error: "disputes:errors.escalatedAbove", forbidden: true };
   const d = await db().dispute.findUniqueOrThrow({ where: { id: input.disputeId } });
   const amount = { amountMinor: toMinor(memo.amountMinor), currency: memo.currency };
@@ -359,7 +361,7 @@ export async function approveCreditMemo(input: { disputeId: string; actor: Actor
     if (claimed.count === 0) return ALREADY_DONE;
     await postMemo(tx, memo.id, input.actor.id, d.resolution ?? memo.reason);
     return { ok: true } as const;
-  });
+  }, CLAIM_TRANSACTION);
   if (!outcome.ok) return outcome;
   invalidateAccount(d.accountId);
   await notifyCustomer(d.id, "dispute_resolved", { amount });
@@ -369,7 +371,8 @@ export async function approveCreditMemo(input: { disputeId: string; actor: Actor
 /** Rejects a dispute; one escalated to a level needs that level. Claimed, so racing rejections send one email. */
 export async function rejectDispute(input: { disputeId: string; actor: Actor; resolution: string }): Promise<{ ok: true } | DisputeActionError> {
   const d = await db().dispute.findUnique({ where: { id: input.disputeId }, include: { adjustments: { where: { status: "PENDING_APPROVAL" } } } });
-  if (!d || !isOpen(d.status)) return { ok: false, error: "disputes:errors.closed" };
+  if (!d) return { ok: false, error: "disputes:errors.closed" };
+  if (!isOpen(d.status)) return { ok: false, error: "disputes:errors.closed", conflict: true };
   if (d.status === "ESCALATED" && !(await mayActOnEscalation(input.actor.staffLevel, d.adjustments[0]?.requiredLevel ?? null))) {
     return { ok: false, error: "disputes:errors.escalatedAbove", forbidden: true };
   }
@@ -382,7 +385,7 @@ export async function rejectDispute(input: { disputeId: string; actor: Actor; re
     await tx.adjustment.updateMany({ where: { disputeId: d.id, status: "PENDING_APPROVAL" }, data: { status: "REJECTED" } });
     await recordAudit({ actorId: input.actor.id, accountId: d.accountId, entity: "Dispute", entityId: d.id, action: "dispute_rejected", before: { status: d.status }, after: { status: "REJECTED", resolution: input.resolution } }, tx);
     return true;
-  });
+  }, CLAIM_TRANSACTION);
   if (!done) return ALREADY_DONE;
   invalidateAccount(d.accountId);
   await notifyCustomer(d.id, "dispute_rejected");

@@ -3,8 +3,10 @@
  * flagged (amount or currency mismatch). A rep applies unapplied money to one or more
  * invoices (a split), or refunds it — each with a note, each audited.
  */
+import crypto from "node:crypto";
 import type { StaffLevel } from "../../generated/prisma/client";
 import { db } from "../../utils/db.server";
+import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { recordAudit } from "../audit/audit.server";
 import { checkAuthority } from "../authority/authority.server";
 import { invalidateAccount } from "../invoices/ledger-cache.server";
@@ -102,7 +104,7 @@ export async function applyUnapplied(paymentId: string, actor: Actor, form: Form
     await tx.payment.update({ where: { id: paymentId }, data: { unappliedMinor: BigInt(unapplied), ...(unapplied === 0 ? { flaggedReason: null } : {}) } });
     await recordAudit({ actorId: actor.id, accountId: payment.accountId, entity: "Payment", entityId: paymentId, action: "payment_applied_by_rep", before: { unappliedMinor: payment.unappliedMinor, flaggedReason: payment.flaggedReason }, after: { unappliedMinor: unapplied, items, note } }, tx);
     return true;
-  }).catch((error: unknown) => {
+  }, CLAIM_TRANSACTION).catch((error: unknown) => {
     // applyToInvoices refuses an invoice whose balance moved under it (a payment applied meanwhile).
     if (error instanceof Error && /changed while applying/.test(error.message)) return false;
     throw error;
@@ -119,7 +121,7 @@ export async function applyUnapplied(paymentId: string, actor: Actor, form: Form
  * keys the refund is made at Stripe and its charge.refunded webhook applies it; in the
  * sandbox a signed charge.refunded event is delivered to our webhook — the same path
  * either way. The request is claimed first: one PaymentRefund row per payment and
- * refunded-so-far (a unique key), so concurrent requests make one refund.
+ * refunded-so-far and one per form (unique keys), so concurrent or repeated requests make one refund.
  */
 export async function refundPayment(paymentId: string, actor: Actor, form: FormData, locale: string, origin: string): Promise<Outcome> {
   const note = String(form.get("note") ?? "").trim();
@@ -132,15 +134,18 @@ export async function refundPayment(paymentId: string, actor: Actor, form: FormD
   const decision = await checkAuthority(actor.staffLevel, "refund", { amount: { amountMinor: amount, currency: payment.currency } });
   if (!decision.allowed) return { ok: false, errors: { refundAmount: "payments:errors.refundAboveAuthority" }, status: 403, requiredLevel: decision.requiredLevel };
   const total = toMinor(payment.refundedMinor) + amount;
+  // The form's own key: the same form sent twice (a double click, a retry) is one request, even after the first is done.
+  const formKey = String(form.get("refundKey") ?? "").trim();
+  const requestKey = /^[A-Za-z0-9-]{16,64}$/.test(formKey) ? `${paymentId}:${formKey}` : `${paymentId}:${crypto.randomUUID()}`;
   let refundId: string;
   try {
     refundId = await db().$transaction(async (tx) => {
       const refund = await tx.paymentRefund.create({
-        data: { paymentId, requestKey: `${paymentId}:${toMinor(payment.refundedMinor)}`, amountMinor: BigInt(amount), currency: payment.currency, note, requestedById: actor.id },
+        data: { paymentId, requestKey, stateKey: `${paymentId}:${toMinor(payment.refundedMinor)}`, amountMinor: BigInt(amount), currency: payment.currency, note, requestedById: actor.id },
       });
       await recordAudit({ actorId: actor.id, accountId: payment.accountId, entity: "Payment", entityId: paymentId, action: "refund_requested", after: { amountMinor: amount, note } }, tx);
       return refund.id;
-    });
+    }, CLAIM_TRANSACTION);
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, errors: { form: "payments:errors.refundAlreadyRequested" }, status: 409 };
     throw error;

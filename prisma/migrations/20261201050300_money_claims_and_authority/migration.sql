@@ -10,6 +10,7 @@ CREATE TABLE "PaymentRefund" (
     "id" TEXT NOT NULL,
     "paymentId" TEXT NOT NULL,
     "requestKey" TEXT NOT NULL,
+    "stateKey" TEXT NOT NULL,
     "amountMinor" BIGINT NOT NULL,
     "currency" CHAR(3) NOT NULL,
     "note" TEXT NOT NULL,
@@ -21,6 +22,9 @@ CREATE TABLE "PaymentRefund" (
 
 -- CreateIndex
 CREATE UNIQUE INDEX "PaymentRefund_requestKey_key" ON "PaymentRefund"("requestKey");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "PaymentRefund_stateKey_key" ON "PaymentRefund"("stateKey");
 
 -- CreateIndex
 CREATE INDEX "PaymentRefund_paymentId_idx" ON "PaymentRefund"("paymentId");
