@@ -29,11 +29,13 @@ function prng(seed: number) {
 }
 
 const AUTHORITY = [
-  { level: "REP_I", rank: 1, credit: 10_000, writeOff: 500, memo: 1_000, overLimit: 0, terms: 30 },
-  { level: "REP_II", rank: 2, credit: 50_000, writeOff: 2_500, memo: 5_000, overLimit: 5_000, terms: 45 },
-  { level: "REP_III", rank: 3, credit: 150_000, writeOff: 10_000, memo: 20_000, overLimit: 25_000, terms: 60 },
-  { level: "SENIOR", rank: 4, credit: 500_000, writeOff: 50_000, memo: 75_000, overLimit: 100_000, terms: 90 },
-  { level: "MANAGER", rank: 5, credit: 2_000_000, writeOff: 250_000, memo: 250_000, overLimit: 500_000, terms: 120 },
+  // refund: one refund at once; invoiceCredit: all memos on one invoice; accountCredit: memos on one account per authority.creditPeriodDays;
+  // cut: deepest limit cut in percent; belowExposure: may cut a limit below what the account owes and has on order.
+  { level: "REP_I", rank: 1, credit: 10_000, writeOff: 500, memo: 1_000, overLimit: 0, terms: 30, refund: 1_000, invoiceCredit: 1_000, accountCredit: 2_500, cut: 25, belowExposure: false },
+  { level: "REP_II", rank: 2, credit: 50_000, writeOff: 2_500, memo: 5_000, overLimit: 5_000, terms: 45, refund: 5_000, invoiceCredit: 5_000, accountCredit: 10_000, cut: 50, belowExposure: false },
+  { level: "REP_III", rank: 3, credit: 150_000, writeOff: 10_000, memo: 20_000, overLimit: 25_000, terms: 60, refund: 20_000, invoiceCredit: 20_000, accountCredit: 40_000, cut: 100, belowExposure: false },
+  { level: "SENIOR", rank: 4, credit: 500_000, writeOff: 50_000, memo: 75_000, overLimit: 100_000, terms: 90, refund: 100_000, invoiceCredit: 75_000, accountCredit: 150_000, cut: 100, belowExposure: true },
+  { level: "MANAGER", rank: 5, credit: 2_000_000, writeOff: 250_000, memo: 250_000, overLimit: 500_000, terms: 120, refund: 500_000, invoiceCredit: 250_000, accountCredit: 500_000, cut: 100, belowExposure: true },
 ] as const;
 
 const POLICY: Record<string, unknown> = {
@@ -42,6 +44,8 @@ const POLICY: Record<string, unknown> = {
   "credit.autoApproveMinScore": 75,
   "credit.declineBelowScore": 35,
   "credit.reviewSlaHours": 48,
+  // The period over which a level's cumulative credit-memo cap per account counts.
+  "authority.creditPeriodDays": 30,
   "chat.unansweredReassignSeconds": 90,
   "chat.disconnectGraceSeconds": 30,
   // A queued customer's estimated wait: about five minutes per chat ahead of them for each rep who speaks their language.
@@ -136,6 +140,8 @@ export async function seedDemoData(prisma: PrismaClient, today = new Date()): Pr
       rank: a.rank, currency: "USD",
       maxCreditLimitMinor: BigInt(a.credit * 100), maxWriteOffMinor: BigInt(a.writeOff * 100),
       maxCreditMemoMinor: BigInt(a.memo * 100), maxOverLimitReleaseMinor: BigInt(a.overLimit * 100), maxPaymentTermsDays: a.terms,
+      maxRefundMinor: BigInt(a.refund * 100), maxInvoiceCreditMinor: BigInt(a.invoiceCredit * 100),
+      maxAccountCreditPerPeriodMinor: BigInt(a.accountCredit * 100), maxLimitCutPercent: a.cut, mayCutBelowExposure: a.belowExposure,
     };
     await prisma.authorityLimit.upsert({ where: { level: a.level }, create: { level: a.level, ...values }, update: {} });
   }

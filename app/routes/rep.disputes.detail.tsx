@@ -39,6 +39,9 @@ export async function action({ request, params }: Route.ActionArgs) {
   const intent = z.enum(["assign", "reply", "note", "resolve", "reject", "approve"]).safeParse(form.get("intent"));
   if (!intent.success) return data<ActionResult>({ ok: false, errors: { form: "disputes:errors.badForm" } }, { status: 400 });
   const fail = (errors: Record<string, string>) => data<ActionResult>({ ok: false, errors }, { status: 400 });
+  // Someone else acted first: 409; above the rep's level: 403; otherwise the input was wrong: 400.
+  const refused = (result: { error: string; conflict?: boolean; forbidden?: boolean }, field: string) =>
+    data<ActionResult>({ ok: false, errors: { [field]: result.error } }, { status: result.conflict ? 409 : result.forbidden ? 403 : 400 });
   switch (intent.data) {
     case "assign":
       if (!(await assignDispute(dispute.id, actor, user.id))) return fail({ form: "disputes:errors.closed" });
@@ -63,7 +66,7 @@ export async function action({ request, params }: Route.ActionArgs) {
       const amountMinor = parseMoneyInput(parsed.data.amount, dispute.amount.currency, formattingLocale(language));
       if (amountMinor === null || amountMinor <= 0) return fail({ amount: "disputes:errors.amount" });
       const result = await resolveWithCreditMemo({ disputeId: dispute.id, actor, amountMinor, resolution: parsed.data.resolution });
-      if (!result.ok) return fail({ amount: result.error });
+      if (!result.ok) return refused(result, result.conflict ? "form" : "amount");
       return (result.posted
         ? { ok: true, message: "disputes:rep.posted", errors: {} }
         : { ok: true, message: "disputes:rep.escalated", level: result.requiredLevel ?? null, errors: {} }) satisfies ActionResult;
@@ -72,12 +75,12 @@ export async function action({ request, params }: Route.ActionArgs) {
       const parsed = rejectSchema.safeParse({ resolution: form.get("resolution") });
       if (!parsed.success) return fail({ rejectResolution: parsed.error.issues[0].message });
       const result = await rejectDispute({ disputeId: dispute.id, actor, resolution: parsed.data.resolution });
-      if (!result.ok) return fail({ form: result.error });
+      if (!result.ok) return refused(result, "form");
       return { ok: true, message: "disputes:rep.rejected", errors: {} } satisfies ActionResult;
     }
     case "approve": {
       const result = await approveCreditMemo({ disputeId: dispute.id, actor });
-      if (!result.ok) return data<ActionResult>({ ok: false, errors: { form: result.error } }, { status: 403 });
+      if (!result.ok) return refused(result, "form");
       return { ok: true, message: "disputes:rep.posted", errors: {} } satisfies ActionResult;
     }
   }

@@ -21,7 +21,8 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   await requireStaff(request);
   const payment = await paymentForStaff(params.paymentId);
   if (!payment) throw data({ reason: "not_found" }, { status: 404 });
-  return { payment };
+  // A fresh key per rendered refund form: sending the same form twice makes one refund.
+  return { payment, refundKey: crypto.randomUUID() };
 }
 
 export async function action({ request, params }: Route.ActionArgs) {
@@ -36,7 +37,7 @@ export async function action({ request, params }: Route.ActionArgs) {
     intent.data === "apply"
       ? await applyUnapplied(params.paymentId, actor, form, locale)
       : await refundPayment(params.paymentId, actor, form, locale);
-  if (!result.ok) return data({ ok: false, errors: result.errors }, { status: 400 });
+  if (!result.ok) return data({ ok: false, errors: result.errors }, { status: result.status ?? 400 });
   return { ok: true, errors: {} as Record<string, string> };
 }
 
@@ -135,6 +136,7 @@ export default function RepPaymentDetail({ loaderData, actionData }: Route.Compo
             <Form method="post">
               <div className="field">
                 <label htmlFor="refundAmount">{t("rep.refundAmount")}</label>
+                <input type="hidden" name="refundKey" value={loaderData.refundKey} />
                 <input id="refundAmount" name="refundAmount" inputMode="decimal" />
                 {err("refundAmount")}
               </div>

@@ -7,9 +7,10 @@ import type { CreditApplication, Prisma, StaffLevel } from "../../generated/pris
 import { isLanguage, type Language } from "../../i18n/config";
 import { translatorFor } from "../../i18n/i18n.server";
 import { db } from "../../utils/db.server";
+import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { accountSummary } from "../accounts/account-summary.server";
 import { recordAudit } from "../audit/audit.server";
-import { checkAuthority, levelsAtOrAbove } from "../authority/authority.server";
+import { checkAuthority, checkLimitCut, levelsAtOrAbove } from "../authority/authority.server";
 import type { SessionUser } from "../auth/session.server";
 import { hashPassword } from "../auth/password.server";
 import { requestPasswordReset } from "../auth/password-reset.server";
@@ -40,9 +41,9 @@ function digest(token: string) {
   return crypto.createHash("sha256").update(token).digest("hex");
 }
 
-async function nextApplicationNumber(): Promise<string> {
+async function nextApplicationNumber(client: Pick<Prisma.TransactionClient, "creditApplication"> = db()): Promise<string> {
   const year = new Date().getUTCFullYear();
-  const count = await db().creditApplication.count({ where: { number: { startsWith: `CA-${year}-` } } });
+  const count = await client.creditApplication.count({ where: { number: { startsWith: `CA-${year}-` } } });
   return `CA-${year}-${String(count + 1).padStart(4, "0")}`;
 }
 
@@ -297,6 +298,9 @@ async function approveOnce(application: CreditApplication, options: ApproveOptio
   const language: Language = isLanguage(application.language) ? application.language : "en";
   const updated = await db().$transaction(async (tx) => {
     const fresh = await tx.creditApplication.findUniqueOrThrow({ where: { id: application.id } });
+    // Claimed on the status read at the start: a second approval racing this one writes nothing.
+    const claimed = await tx.creditApplication.updateMany({ where: { id: fresh.id, status: fresh.status, NOT: { status: "APPROVED" } }, data: { status: "APPROVED" } });
+    if (claimed.count !== 1) throw new ConcurrentDecision();
     let accountId = fresh.accountId;
     if (accountId) {
       const before = await tx.account.findUniqueOrThrow({ where: { id: accountId }, select: { creditLimitMinor: true, paymentTermsDays: true } });
@@ -354,7 +358,7 @@ async function approveOnce(application: CreditApplication, options: ApproveOptio
     await recordAudit({ actorId: options.actorId, accountId, entity: "CreditApplication", entityId: row.id, action: options.auto ? "auto_approved" : "approved", before: { status: fresh.status }, after: { status: "APPROVED", limitMinor: options.limitMinor, termsDays: options.termsDays } }, tx);
     await tx.accountNote.create({ data: { accountId, authorId: options.actorId, kind: "credit_decision", body: noteBody(options.auto ? "Auto-approved" : "Approved", { application: row.number, limit: noteMoney(options.limitMinor, row.currency), terms: `Net ${options.termsDays}` }) } });
     return row;
-  });
+  }, CLAIM_TRANSACTION);
   if (newUserEmail) await requestPasswordReset(newUserEmail, language, "account_welcome");
   if (updated.applicantEmail) await queueEmail({
     to: updated.applicantEmail,
@@ -404,6 +408,19 @@ export async function canActOn(actor: SessionUser, application: Pick<CreditAppli
  * every time, whatever the form said.
  */
 export async function decideApplication(actor: SessionUser, applicationId: string, decision: Decision): Promise<DecisionResult> {
+  try {
+    return await decide(actor, applicationId, decision);
+  } catch (error) {
+    // Another decision on the same application won the claim: nothing of ours was written.
+    if (error instanceof ConcurrentDecision) return { ok: false, error: "not_open" };
+    throw error;
+  }
+}
+
+/** Thrown inside a decision's transaction when its claim finds the application already changed, to roll it back. */
+class ConcurrentDecision extends Error {}
+
+async function decide(actor: SessionUser, applicationId: string, decision: Decision): Promise<DecisionResult> {
   const application = await db().creditApplication.findUnique({ where: { id: applicationId } });
   if (!application) return { ok: false, error: "not_found" };
   if (!(OPEN_STATUSES as readonly string[]).includes(application.status)) return { ok: false, error: "not_open" };
@@ -424,11 +441,11 @@ export async function decideApplication(actor: SessionUser, applicationId: strin
           where: { id: application.id, status: application.status, updatedAt: application.updatedAt },
           data: { status: "ESCALATED", escalatedToLevel: requiredLevel, reviewerId: actor.id, approvedLimitMinor: BigInt(decision.limitMinor), approvedTermsDays: decision.termsDays, conditions: decision.conditions || null },
         });
-        if (claimed.count !== 1) throw new Error("concurrent_change");
+        if (claimed.count !== 1) throw new ConcurrentDecision();
         await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "escalated", message: requiredLevel, actorId: actor.id } });
         await recordAudit({ actorId: actor.id, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: "escalated", before: { status: application.status }, after: { status: "ESCALATED", requiredLevel, proposedLimitMinor: decision.limitMinor, proposedTermsDays: decision.termsDays } }, tx);
         if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Escalated", { application: application.number, to: requiredLevel, limit: noteMoney(decision.limitMinor, currency), terms: `Net ${decision.termsDays}` }) } });
-      });
+      }, CLAIM_TRANSACTION);
       return { ok: true, outcome: "escalated", requiredLevel };
     }
     const requested = toMinor(application.requestedLimitMinor);
@@ -439,11 +456,11 @@ export async function decideApplication(actor: SessionUser, applicationId: strin
           where: { id: application.id, status: application.status, updatedAt: application.updatedAt },
           data: { status: "COUNTER_OFFERED", approvedLimitMinor: BigInt(decision.limitMinor), approvedTermsDays: decision.termsDays, conditions: decision.conditions || null, decisionReason: decision.reason || null, decidedById: actor.id, reviewerId: actor.id, escalatedToLevel: null },
         });
-        if (claimed.count !== 1) throw new Error("concurrent_change");
+        if (claimed.count !== 1) throw new ConcurrentDecision();
         await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "counter_offered", message: decision.reason || null, actorId: actor.id } });
         await recordAudit({ actorId: actor.id, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: "counter_offered", before: { status: application.status }, after: { status: "COUNTER_OFFERED", limitMinor: decision.limitMinor, termsDays: decision.termsDays, conditions: decision.conditions } }, tx);
         if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Counter-offer", { application: application.number, limit: noteMoney(decision.limitMinor, currency), terms: `Net ${decision.termsDays}` }) } });
-      });
+      }, CLAIM_TRANSACTION);
       if (application.applicantEmail) await queueEmail({ to: application.applicantEmail, language, template: "credit_decision", values: { name: application.applicantName, number: application.number, status: await statusLabel(language, "COUNTER_OFFERED"), details: decision.reason ?? "" } });
       return { ok: true, outcome: "counter_offered" };
     }
@@ -470,11 +487,11 @@ export async function decideApplication(actor: SessionUser, applicationId: strin
       where: { id: application.id, status: application.status, updatedAt: application.updatedAt },
       data: { status: nextStatus, reviewerId: actor.id, ...(decision.action === "decline" ? { decisionReason: message, decidedById: actor.id, decidedAt: new Date() } : {}) },
     });
-    if (claimed.count !== 1) throw new Error("concurrent_change");
+    if (claimed.count !== 1) throw new ConcurrentDecision();
     await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: decision.action === "decline" ? "declined" : "info_requested", message, actorId: actor.id } });
     await recordAudit({ actorId: actor.id, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: decision.action === "decline" ? "declined" : "info_requested", before: { status: application.status }, after: { status: nextStatus, message } }, tx);
     if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actor.id, kind: "credit_decision", body: noteBody(decision.action === "decline" ? "Declined" : "Information requested", { application: application.number, message }) } });
-  });
+  }, CLAIM_TRANSACTION);
   if (application.applicantEmail) await queueEmail({ to: application.applicantEmail, language, template: decision.action === "decline" ? "credit_decision" : "credit_info_requested", values: { name: application.applicantName, number: application.number, status: await statusLabel(language, nextStatus), message, details: message } });
   return { ok: true, outcome: decision.action === "decline" ? "declined" : "info_requested" };
 }
@@ -487,12 +504,17 @@ export async function acceptCounterOffer(accountId: string, applicationId: strin
   const claimed = await db().creditApplication.updateMany({ where: { id: application.id, status: "COUNTER_OFFERED" }, data: { status: "IN_REVIEW" } });
   if (claimed.count !== 1) return false;
   await db().creditApplicationEvent.create({ data: { applicationId: application.id, kind: "offer_accepted", actorId } });
-  await approveApplication({ ...application, status: "IN_REVIEW" }, {
-    limitMinor: toMinor(application.approvedLimitMinor),
-    termsDays: application.approvedTermsDays ?? 0,
-    actorId: application.decidedById,
-    conditions: application.conditions,
-  });
+  try {
+    await approveApplication({ ...application, status: "IN_REVIEW" }, {
+      limitMinor: toMinor(application.approvedLimitMinor),
+      termsDays: application.approvedTermsDays ?? 0,
+      actorId: application.decidedById,
+      conditions: application.conditions,
+    });
+  } catch (error) {
+    if (error instanceof ConcurrentDecision) return false;
+    throw error;
+  }
   return true;
 }
 
@@ -551,60 +573,91 @@ export async function reviewQueue(actor: SessionUser, filter: QueueFilter) {
 export type LimitChangeResult =
   | { ok: true; outcome: "changed" }
   | { ok: true; outcome: "escalated"; requiredLevel: StaffLevel; applicationId: string }
-  | { ok: false; error: "not_found" | "unchanged" };
+  | { ok: false; error: "not_found" | "unchanged" | "changed_meanwhile" | "already_requested" };
+
+const LIMIT_CHANGE_ATTEMPTS = 5;
 
 /**
  * A rep changes an account's limit or terms. Within authority it applies at once
  * (audit + account note); above it, it becomes an escalated request in the review
- * queue — the same path and the same approval rules as an application.
+ * queue — the same path and the same approval rules as an application. A raise needs
+ * authority for the new limit; a cut deeper than the level's percentage, or below the
+ * account's exposure, needs a level that may make it (`checkLimitCut`). Either way the
+ * account is claimed inside the transaction, so the same change sent several times at
+ * once applies, or is requested, once.
  */
 export async function changeAccountTerms(actor: SessionUser, accountId: string, change: { limitMinor: number; termsDays: number; reason: string }): Promise<LimitChangeResult> {
   const account = await db().account.findUnique({ where: { id: accountId }, include: { users: { where: { role: "CUSTOMER", active: true }, take: 1, orderBy: { createdAt: "asc" } } } });
   if (!account) return { ok: false, error: "not_found" };
   if (toMinor(account.creditLimitMinor) === change.limitMinor && account.paymentTermsDays === change.termsDays) return { ok: false, error: "unchanged" };
   const money = { amountMinor: change.limitMinor, currency: account.currency };
+  const summary = await accountSummary(accountId);
   const byLimit = await checkAuthority(actor.staffLevel, "credit_limit", { amount: money });
   const byTerms = await checkAuthority(actor.staffLevel, "payment_terms", { days: change.termsDays });
-  if (byLimit.allowed && byTerms.allowed) {
-    await db().$transaction(async (tx) => {
-      const before = { creditLimitMinor: account.creditLimitMinor, paymentTermsDays: account.paymentTermsDays };
-      await tx.account.update({ where: { id: accountId }, data: { creditLimitMinor: BigInt(change.limitMinor), paymentTermsDays: change.termsDays } });
+  const byCut = await checkLimitCut(actor.staffLevel, { currentMinor: toMinor(account.creditLimitMinor), proposedMinor: change.limitMinor, exposureMinor: summary?.exposure.amountMinor ?? 0 });
+  const before = { creditLimitMinor: account.creditLimitMinor, paymentTermsDays: account.paymentTermsDays };
+  if (byLimit.allowed && byTerms.allowed && byCut.allowed) {
+    const changed = await db().$transaction(async (tx) => {
+      // Claimed on the limit and terms we read: a second copy of this change finds them changed.
+      const claimed = await tx.account.updateMany({ where: { id: accountId, ...before }, data: { creditLimitMinor: BigInt(change.limitMinor), paymentTermsDays: change.termsDays } });
+      if (claimed.count !== 1) return false;
       await recordAudit({ actorId: actor.id, accountId, entity: "Account", entityId: accountId, action: "credit_limit_changed", before, after: { creditLimitMinor: change.limitMinor, paymentTermsDays: change.termsDays, reason: change.reason } }, tx);
       await tx.accountNote.create({ data: { accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Limit/terms changed", { limit: noteMoney(change.limitMinor, account.currency), terms: `Net ${change.termsDays}`, reason: change.reason }) } });
-    });
-    return { ok: true, outcome: "changed" };
+      return true;
+    }, CLAIM_TRANSACTION);
+    return changed ? { ok: true, outcome: "changed" } : { ok: false, error: "changed_meanwhile" };
   }
   let requiredLevel: StaffLevel | null = null;
-  for (const d of [byLimit, byTerms]) if (!d.allowed && d.requiredLevel && (await rankOf(d.requiredLevel)) > (await rankOf(requiredLevel))) requiredLevel = d.requiredLevel;
+  for (const d of [byLimit, byTerms, byCut]) if (!d.allowed && d.requiredLevel && (await rankOf(d.requiredLevel)) > (await rankOf(requiredLevel))) requiredLevel = d.requiredLevel;
   requiredLevel ??= "MANAGER";
   const contact = account.users[0];
   const now = new Date();
-  const application = await createWithNumber({
-    accountId,
-    applicantUserId: null,
-    applicantName: contact?.name ?? account.legalName,
-    applicantEmail: contact?.email ?? "",
-    language: account.preferredLanguage,
-    status: "ESCALATED",
-    currentStep: 4,
-    companyName: account.legalName,
-    taxId: account.taxId,
-    country: account.country,
-    currency: account.currency,
-    requestedLimitMinor: BigInt(change.limitMinor),
-    requestedTermsDays: change.termsDays,
-    approvedLimitMinor: BigInt(change.limitMinor),
-    approvedTermsDays: change.termsDays,
-    escalatedToLevel: requiredLevel,
-    reviewerId: actor.id,
-    submittedAt: now,
-    decisionReason: change.reason || null,
-  });
-  await db().$transaction(async (tx) => {
-    await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "limit_change_requested", message: change.reason || null, actorId: actor.id } });
-    await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "escalated", message: requiredLevel, actorId: actor.id } });
-    await recordAudit({ actorId: actor.id, accountId, entity: "CreditApplication", entityId: application.id, action: "escalated", before: { creditLimitMinor: account.creditLimitMinor, paymentTermsDays: account.paymentTermsDays }, after: { status: "ESCALATED", requiredLevel, proposedLimitMinor: change.limitMinor, proposedTermsDays: change.termsDays } }, tx);
-    await tx.accountNote.create({ data: { accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Limit/terms change escalated", { application: application.number, to: requiredLevel, limit: noteMoney(change.limitMinor, account.currency), terms: `Net ${change.termsDays}` }) } });
-  });
-  return { ok: true, outcome: "escalated", requiredLevel, applicationId: application.id };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const outcome = await db().$transaction(async (tx) => {
+        // The account row is the claim: requests for one account wait here, and each sees what the one before it wrote.
+        const [locked] = await tx.$queryRaw<{ creditLimitMinor: bigint; paymentTermsDays: number }[]>`SELECT "creditLimitMinor", "paymentTermsDays" FROM "Account" WHERE id = ${accountId} FOR UPDATE`;
+        if (!locked || BigInt(locked.creditLimitMinor) !== before.creditLimitMinor || locked.paymentTermsDays !== before.paymentTermsDays) return "changed_meanwhile" as const;
+        const pending = await tx.creditApplication.findFirst({
+          where: { accountId, status: "ESCALATED", requestedLimitMinor: BigInt(change.limitMinor), requestedTermsDays: change.termsDays, events: { some: { kind: "limit_change_requested" } } },
+          select: { id: true },
+        });
+        if (pending) return "already_requested" as const;
+        const application = await tx.creditApplication.create({
+          data: {
+            number: await nextApplicationNumber(tx),
+            accountId,
+            applicantUserId: null,
+            applicantName: contact?.name ?? account.legalName,
+            applicantEmail: contact?.email ?? "",
+            language: account.preferredLanguage,
+            status: "ESCALATED",
+            currentStep: 4,
+            companyName: account.legalName,
+            taxId: account.taxId,
+            country: account.country,
+            currency: account.currency,
+            requestedLimitMinor: BigInt(change.limitMinor),
+            requestedTermsDays: change.termsDays,
+            approvedLimitMinor: BigInt(change.limitMinor),
+            approvedTermsDays: change.termsDays,
+            escalatedToLevel: requiredLevel,
+            reviewerId: actor.id,
+            submittedAt: now,
+            decisionReason: change.reason || null,
+          },
+        });
+        await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "limit_change_requested", message: change.reason || null, actorId: actor.id } });
+        await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "escalated", message: requiredLevel, actorId: actor.id } });
+        await recordAudit({ actorId: actor.id, accountId, entity: "CreditApplication", entityId: application.id, action: "escalated", before, after: { status: "ESCALATED", requiredLevel, proposedLimitMinor: change.limitMinor, proposedTermsDays: change.termsDays } }, tx);
+        await tx.accountNote.create({ data: { accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Limit/terms change escalated", { application: application.number, to: requiredLevel, limit: noteMoney(change.limitMinor, account.currency), terms: `Net ${change.termsDays}` }) } });
+        return application.id;
+      }, CLAIM_TRANSACTION);
+      if (outcome === "changed_meanwhile" || outcome === "already_requested") return { ok: false, error: outcome };
+      return { ok: true, outcome: "escalated", requiredLevel: requiredLevel!, applicationId: outcome };
+    } catch (error) {
+      // An application number taken by another application meanwhile: nothing was written, so number again.
+      if (attempt >= LIMIT_CHANGE_ATTEMPTS || !isUniqueViolation(error)) throw error;
+    }
+  }
 }

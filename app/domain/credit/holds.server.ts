@@ -8,6 +8,7 @@
 import type { HoldReason } from "../../generated/prisma/client";
 import { formattingLocale, isLanguage } from "../../i18n/config";
 import { db } from "../../utils/db.server";
+import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { accountSummary } from "../accounts/account-summary.server";
 import { recordAudit } from "../audit/audit.server";
 import { checkAuthority } from "../authority/authority.server";
@@ -117,14 +118,14 @@ export async function actOnHeldOrder(actor: SessionUser, orderId: string, action
       );
       await tx.accountNote.create({ data: { accountId: order.accountId, authorId: actor.id, kind: "order_hold", body: `Released ${order.number}${note ? `: ${note}` : ""}` } });
       return true;
-    });
+    }, CLAIM_TRANSACTION);
     return ok ? { ok: true, action: "released" } : { ok: false, error: "not_held" };
   }
 
   await db().$transaction(async (tx) => {
     await recordAudit({ actorId: actor.id, accountId: order.accountId, entity: "Order", entityId: order.id, action: action === "keep" ? "hold_kept" : "payment_requested", before: { status: "ON_HOLD" }, after: { status: "ON_HOLD", note } }, tx);
     await tx.accountNote.create({ data: { accountId: order.accountId, authorId: actor.id, kind: "order_hold", body: `${action === "keep" ? "Kept on hold" : "Payment requested for"} ${order.number}${note ? `: ${note}` : ""}` } });
-  });
+  }, CLAIM_TRANSACTION);
   if (action === "request_payment") {
     const headroom = await headroomCheck(order.accountId, 0);
     const users = await db().user.findMany({ where: { accountId: order.accountId, role: "CUSTOMER", active: true } });

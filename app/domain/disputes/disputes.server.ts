@@ -7,13 +7,15 @@
 import crypto from "node:crypto";
 import type { Prisma, StaffLevel } from "../../generated/prisma/client";
 import { db } from "../../utils/db.server";
+import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { isLanguage, formattingLocale, type Language } from "../../i18n/config";
 import { recordAudit } from "../audit/audit.server";
-import { checkAuthority } from "../authority/authority.server";
+import { checkCreditMemoAuthority, mayActOnEscalation } from "../authority/authority.server";
 import { storeUploadsFor, type CheckedUpload } from "../files/stored-files.server";
 import { queueEmail } from "../mail/outbox.server";
 import { formatMoney, parseMoneyInput, toMinor, type Money } from "../money/money";
 import { invoiceStatusFor } from "../payments/allocation";
+import { isUniqueViolation } from "../payments/unique-violation";
 import { invalidateAccount } from "../invoices/ledger-cache.server";
 import { isOpen, OPEN_DISPUTE_STATUSES, openDisputeSchema } from "./dispute-schemas";
 export { isOpen };
@@ -218,11 +220,13 @@ export async function disputeQueue(filter: { assigned?: "me" | "unassigned"; rep
 export async function assignDispute(disputeId: string, actor: Actor, toUserId: string) {
   const d = await db().dispute.findUnique({ where: { id: disputeId } });
   if (!d || !isOpen(d.status)) return false;
-  await db().$transaction(async (tx) => {
-    await tx.dispute.update({ where: { id: disputeId }, data: { assignedToId: toUserId, status: d.status === "OPEN" ? "IN_REVIEW" : d.status } });
+  // Conditional on the status read, so an assignment racing a resolution never reopens the dispute.
+  return db().$transaction(async (tx) => {
+    const claimed = await tx.dispute.updateMany({ where: { id: disputeId, status: d.status }, data: { assignedToId: toUserId, status: d.status === "OPEN" ? "IN_REVIEW" : d.status } });
+    if (claimed.count !== 1) return false;
     await recordAudit({ actorId: actor.id, accountId: d.accountId, entity: "Dispute", entityId: disputeId, action: "dispute_assigned", before: { assignedToId: d.assignedToId, status: d.status }, after: { assignedToId: toUserId } }, tx);
-  });
-  return true;
+    return true;
+  }, CLAIM_TRANSACTION);
 }
 
 async function notifyCustomer(disputeId: string, template: "dispute_reply" | "dispute_resolved" | "dispute_rejected", extra: Record<string, unknown> = {}) {
@@ -273,71 +277,118 @@ async function postMemo(tx: Prisma.TransactionClient, adjustmentId: string, appr
   return { amount: { amountMinor: applied, currency: memo.currency } };
 }
 
-/**
- * Resolves a dispute with a credit memo. Within the rep's authority it is posted and
- * the invoice balance follows; above it, the memo waits (PENDING_APPROVAL, the level
- * required) and the dispute is escalated — never posted.
- */
-export async function resolveWithCreditMemo(input: { disputeId: string; actor: Actor; amountMinor: number; resolution: string }): Promise<
-  { ok: true; posted: boolean; requiredLevel?: string | null } | { ok: false; error: string }
-> {
-  const d = await db().dispute.findUnique({ where: { id: input.disputeId }, include: { invoice: true, account: { select: { number: true } }, adjustments: { where: { status: "PENDING_APPROVAL" } } } });
-  if (!d || !isOpen(d.status)) return { ok: false, error: "disputes:errors.closed" };
-  if (d.adjustments.length) return { ok: false, error: "disputes:errors.memoPending" };
-  if (input.amountMinor <= 0) return { ok: false, error: "disputes:errors.amount" };
-  if (input.amountMinor > toMinor(d.invoice.balanceMinor)) return { ok: false, error: "disputes:errors.memoTooHigh" };
-  const amount = { amountMinor: input.amountMinor, currency: d.currency };
-  const decision = await checkAuthority(input.actor.staffLevel ?? null, "credit_memo", { amount });
-  const posted = await db().$transaction(async (tx) => {
-    const memo = await tx.adjustment.create({
-      data: {
-        number: newNumber("CM", d.account.number),
-        accountId: d.accountId, invoiceId: d.invoiceId, disputeId: d.id, kind: "CREDIT_MEMO",
-        amountMinor: BigInt(input.amountMinor), currency: d.currency, reason: input.resolution,
-        status: "PENDING_APPROVAL", requiredLevel: decision.allowed ? null : decision.requiredLevel, requestedById: input.actor.id,
-      },
-    });
-    await recordAudit({ actorId: input.actor.id, accountId: d.accountId, entity: "Adjustment", entityId: memo.id, action: "credit_memo_requested", after: { amountMinor: input.amountMinor, currency: d.currency, allowed: decision.allowed, requiredLevel: decision.allowed ? null : decision.requiredLevel } }, tx);
-    if (decision.allowed) {
-      await postMemo(tx, memo.id, input.actor.id, input.resolution);
-      return true;
-    }
-    await tx.dispute.update({ where: { id: d.id }, data: { status: "ESCALATED", resolution: input.resolution } });
-    await recordAudit({ actorId: input.actor.id, accountId: d.accountId, entity: "Dispute", entityId: d.id, action: "dispute_escalated", before: { status: d.status }, after: { status: "ESCALATED", requiredLevel: decision.requiredLevel } }, tx);
-    return false;
-  });
-  invalidateAccount(d.accountId);
-  if (posted) await notifyCustomer(d.id, "dispute_resolved", { amount });
-  return { ok: true, posted, requiredLevel: decision.allowed ? undefined : decision.requiredLevel };
+/** Why an action did not happen; `conflict` when someone else changed the dispute first (409, not the rep's mistake). */
+export type DisputeActionError = { ok: false; error: string; conflict?: boolean; forbidden?: boolean };
+
+/** The outcome when a concurrent request already acted: the loser's answer, with nothing written and no email. */
+const ALREADY_DONE: DisputeActionError = { ok: false, error: "disputes:errors.alreadyDone", conflict: true };
+
+/** Serializes memos on one invoice: its balance and its cumulative credit are read and written under this lock. */
+async function lockInvoice(tx: Prisma.TransactionClient, invoiceId: string) {
+  await tx.$queryRaw`SELECT id FROM "Invoice" WHERE id = ${invoiceId} FOR UPDATE`;
 }
 
-/** A higher level approves an escalated memo — checked against their own authority again. */
-export async function approveCreditMemo(input: { disputeId: string; actor: Actor }): Promise<{ ok: true } | { ok: false; error: string }> {
-  const memo = await db().adjustment.findFirst({ where: { disputeId: input.disputeId, status: "PENDING_APPROVAL" } });
-  if (!memo) return { ok: false, error: "disputes:errors.closed" };
-  const decision = await checkAuthority(input.actor.staffLevel ?? null, "credit_memo", { amount: { amountMinor: toMinor(memo.amountMinor), currency: memo.currency } });
-  if (!decision.allowed) return { ok: false, error: "disputes:errors.aboveAuthority" };
-  const d = await db().dispute.findUniqueOrThrow({ where: { id: input.disputeId } });
-  const ok = await db().$transaction(async (tx) => {
-    const claimed = await tx.adjustment.updateMany({ where: { id: memo.id, status: "PENDING_APPROVAL" }, data: { approvedById: input.actor.id } });
-    if (claimed.count === 0) return false;
-    await postMemo(tx, memo.id, input.actor.id, d.resolution ?? memo.reason);
-    return true;
-  });
+/**
+ * Resolves a dispute with a credit memo. Within the rep's authority (the memo, and all
+ * credit on the invoice and the account in the period with it) it is posted and the
+ * invoice balance follows; above it, the memo waits (PENDING_APPROVAL, the level
+ * required) and the dispute is escalated — never posted. The dispute is claimed inside
+ * the transaction, and one memo per dispute is a unique index, so requests that race
+ * post one memo and send one email.
+ */
+export async function resolveWithCreditMemo(input: { disputeId: string; actor: Actor; amountMinor: number; resolution: string }): Promise<
+  { ok: true; posted: boolean; requiredLevel?: string | null } | DisputeActionError
+> {
+  const d = await db().dispute.findUnique({ where: { id: input.disputeId }, include: { account: { select: { number: true } }, adjustments: { where: { status: "PENDING_APPROVAL" } } } });
+  if (!d) return { ok: false, error: "disputes:errors.closed" };
+  if (!isOpen(d.status)) return { ok: false, error: "disputes:errors.closed", conflict: true };
+  if (d.adjustments.length) return { ok: false, error: "disputes:errors.memoPending", conflict: true };
+  if (input.amountMinor <= 0) return { ok: false, error: "disputes:errors.amount" };
+  const amount = { amountMinor: input.amountMinor, currency: d.currency };
+  let outcome: { ok: true; posted: boolean; requiredLevel?: string | null } | DisputeActionError;
+  try {
+    outcome = await db().$transaction(async (tx) => {
+      await lockInvoice(tx, d.invoiceId);
+      const invoice = await tx.invoice.findUniqueOrThrow({ where: { id: d.invoiceId } });
+      if (input.amountMinor > toMinor(invoice.balanceMinor)) return { ok: false, error: "disputes:errors.memoTooHigh" } as const;
+      const decision = await checkCreditMemoAuthority(input.actor.staffLevel ?? null, { amount, invoiceId: d.invoiceId, accountId: d.accountId }, tx);
+      const claimed = await tx.dispute.updateMany({
+        where: { id: d.id, status: d.status },
+        data: decision.allowed ? { status: "RESOLVED_CREDITED" } : { status: "ESCALATED", resolution: input.resolution },
+      });
+      if (claimed.count !== 1) return ALREADY_DONE;
+      const memo = await tx.adjustment.create({
+        data: {
+          number: newNumber("CM", d.account.number),
+          accountId: d.accountId, invoiceId: d.invoiceId, disputeId: d.id, kind: "CREDIT_MEMO",
+          amountMinor: BigInt(input.amountMinor), currency: d.currency, reason: input.resolution,
+          status: "PENDING_APPROVAL", requiredLevel: decision.allowed ? null : decision.requiredLevel, requestedById: input.actor.id,
+        },
+      });
+      await recordAudit({ actorId: input.actor.id, accountId: d.accountId, entity: "Adjustment", entityId: memo.id, action: "credit_memo_requested", after: { amountMinor: input.amountMinor, currency: d.currency, allowed: decision.allowed, requiredLevel: decision.allowed ? null : decision.requiredLevel } }, tx);
+      if (decision.allowed) {
+        await postMemo(tx, memo.id, input.actor.id, input.resolution);
+        return { ok: true, posted: true } as const;
+      }
+      await recordAudit({ actorId: input.actor.id, accountId: d.accountId, entity: "Dispute", entityId: d.id, action: "dispute_escalated", before: { status: d.status }, after: { status: "ESCALATED", requiredLevel: decision.requiredLevel } }, tx);
+      return { ok: true, posted: false, requiredLevel: decision.requiredLevel } as const;
+    }, CLAIM_TRANSACTION);
+  } catch (error) {
+    // The unique memo-per-dispute index: another request posted it between our read and write.
+    if (isUniqueViolation(error)) return ALREADY_DONE;
+    throw error;
+  }
+  if (!outcome.ok) return outcome;
   invalidateAccount(d.accountId);
-  if (!ok) return { ok: false, error: "disputes:errors.closed" };
-  await notifyCustomer(d.id, "dispute_resolved", { amount: { amountMinor: toMinor(memo.amountMinor), currency: memo.currency } });
+  if (outcome.posted) await notifyCustomer(d.id, "dispute_resolved", { amount });
+  return outcome;
+}
+
+/**
+ * A higher level approves an escalated memo: only a rep at the level it was escalated
+ * to (or above), checked against their own authority again — with the invoice's and
+ * the account's credit as it stands now — and claimed so it posts once.
+ */
+export async function approveCreditMemo(input: { disputeId: string; actor: Actor }): Promise<{ ok: true } | DisputeActionError> {
+  const memo = await db().adjustment.findFirst({ where: { disputeId: input.disputeId, status: "PENDING_APPROVAL" } });
+  if (!memo) return { ok: false, error: "disputes:errors.closed", conflict: true };
+  if (!(await mayActOnEscalation(input.actor.staffLevel, memo.requiredLevel))) return { ok: false, error: "disputes:errors.escalatedAbove", forbidden: true };
+  const d = await db().dispute.findUniqueOrThrow({ where: { id: input.disputeId } });
+  const amount = { amountMinor: toMinor(memo.amountMinor), currency: memo.currency };
+  const outcome = await db().$transaction(async (tx) => {
+    await lockInvoice(tx, memo.invoiceId!);
+    const decision = await checkCreditMemoAuthority(input.actor.staffLevel ?? null, { amount, invoiceId: memo.invoiceId!, accountId: memo.accountId }, tx);
+    if (!decision.allowed) return { ok: false, error: "disputes:errors.aboveAuthority", forbidden: true } as const;
+    const claimed = await tx.adjustment.updateMany({ where: { id: memo.id, status: "PENDING_APPROVAL" }, data: { approvedById: input.actor.id } });
+    if (claimed.count === 0) return ALREADY_DONE;
+    await postMemo(tx, memo.id, input.actor.id, d.resolution ?? memo.reason);
+    return { ok: true } as const;
+  }, CLAIM_TRANSACTION);
+  if (!outcome.ok) return outcome;
+  invalidateAccount(d.accountId);
+  await notifyCustomer(d.id, "dispute_resolved", { amount });
   return { ok: true };
 }
 
-export async function rejectDispute(input: { disputeId: string; actor: Actor; resolution: string }): Promise<{ ok: true } | { ok: false; error: string }> {
-  const d = await db().dispute.findUnique({ where: { id: input.disputeId } });
-  if (!d || !isOpen(d.status)) return { ok: false, error: "disputes:errors.closed" };
-  await db().$transaction(async (tx) => {
+/** Rejects a dispute; one escalated to a level needs that level. Claimed, so racing rejections send one email. */
+export async function rejectDispute(input: { disputeId: string; actor: Actor; resolution: string }): Promise<{ ok: true } | DisputeActionError> {
+  const d = await db().dispute.findUnique({ where: { id: input.disputeId }, include: { adjustments: { where: { status: "PENDING_APPROVAL" } } } });
+  if (!d) return { ok: false, error: "disputes:errors.closed" };
+  if (!isOpen(d.status)) return { ok: false, error: "disputes:errors.closed", conflict: true };
+  if (d.status === "ESCALATED" && !(await mayActOnEscalation(input.actor.staffLevel, d.adjustments[0]?.requiredLevel ?? null))) {
+    return { ok: false, error: "disputes:errors.escalatedAbove", forbidden: true };
+  }
+  const done = await db().$transaction(async (tx) => {
+    const claimed = await tx.dispute.updateMany({
+      where: { id: d.id, status: d.status },
+      data: { status: "REJECTED", resolution: input.resolution, resolvedById: input.actor.id, resolvedAt: new Date() },
+    });
+    if (claimed.count !== 1) return false;
     await tx.adjustment.updateMany({ where: { disputeId: d.id, status: "PENDING_APPROVAL" }, data: { status: "REJECTED" } });
-    await tx.dispute.update({ where: { id: d.id }, data: { status: "REJECTED", resolution: input.resolution, resolvedById: input.actor.id, resolvedAt: new Date() } });
     await recordAudit({ actorId: input.actor.id, accountId: d.accountId, entity: "Dispute", entityId: d.id, action: "dispute_rejected", before: { status: d.status }, after: { status: "REJECTED", resolution: input.resolution } }, tx);
-  });
+    return true;
+  }, CLAIM_TRANSACTION);
+  if (!done) return ALREADY_DONE;
   invalidateAccount(d.accountId);
   await notifyCustomer(d.id, "dispute_rejected");
   return { ok: true };

@@ -1,3 +1,4 @@
+import type { Prisma } from "../../generated/prisma/client";
 import { db } from "../../utils/db.server";
 
 export type AppliedRate = { base: string; quote: string; rate: string; effectiveOn: string };
@@ -6,8 +7,8 @@ export type AppliedRate = { base: string; quote: string; rate: string; effective
  * The most recent rate on or before `asOf`. A stored pair works both ways: the
  * inverse is used when only quote→base is on file.
  */
-export async function latestRate(base: string, quote: string, asOf: Date): Promise<AppliedRate | null> {
-  const rows = await db().fxRate.findMany({
+export async function latestRate(base: string, quote: string, asOf: Date, client: Pick<Prisma.TransactionClient, "fxRate"> = db()): Promise<AppliedRate | null> {
+  const rows = await client.fxRate.findMany({
     where: {
       effectiveOn: { lte: asOf },
       OR: [

@@ -3,14 +3,18 @@
  * flagged (amount or currency mismatch). A rep applies unapplied money to one or more
  * invoices (a split), or refunds it — each with a note, each audited.
  */
+import crypto from "node:crypto";
 import type { StaffLevel } from "../../generated/prisma/client";
 import { db } from "../../utils/db.server";
+import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { recordAudit } from "../audit/audit.server";
+import { checkAuthority } from "../authority/authority.server";
 import { invalidateAccount } from "../invoices/ledger-cache.server";
 import { parseMoneyInput, toMinor, type Money } from "../money/money";
 import { releaseOrdersIfUnderLimit } from "./after-payment.server";
 import { deliverToWebhook, sandboxRefundEvent } from "./sandbox.server";
 import { createRefund, isSandboxPayment, sandboxActive } from "./stripe-provider.server";
+import { isUniqueViolation } from "./unique-violation";
 import { applyToInvoices } from "./webhook.server";
 
 export type Actor = { id: string; staffLevel?: StaffLevel | null };
@@ -66,7 +70,8 @@ export async function paymentForStaff(paymentId: string) {
   };
 }
 
-type Outcome = { ok: true } | { ok: false; errors: Record<string, string> };
+/** `status` when the answer is not a 400: 403 above the rep's authority, 409 when a concurrent request already did it. */
+type Outcome = { ok: true } | { ok: false; errors: Record<string, string>; status?: 403 | 409; requiredLevel?: StaffLevel | null };
 
 /** Applies unapplied money to the chosen invoices (`amount-<invoiceId>` fields): one or a split. */
 export async function applyUnapplied(paymentId: string, actor: Actor, form: FormData, locale: string): Promise<Outcome> {
@@ -90,26 +95,35 @@ export async function applyUnapplied(paymentId: string, actor: Actor, form: Form
     if (!inv) return { ok: false, errors: { form: "payments:errors.invoiceNotPayable" } };
     if (item.amountMinor > toMinor(inv.balanceMinor)) return { ok: false, errors: { [`amount-${item.invoiceId}`]: "payments:errors.amountTooHigh" } };
   }
-  await db().$transaction(async (tx) => {
+  // The payment is claimed first (row lock, then the unapplied amount we read must still
+  // be there): of several requests at once one applies, the others are told it was done.
+  const applied = await db().$transaction(async (tx) => {
+    const [locked] = await tx.$queryRaw<{ unappliedMinor: bigint }[]>`SELECT "unappliedMinor" FROM "Payment" WHERE id = ${paymentId} FOR UPDATE`;
+    if (!locked || BigInt(locked.unappliedMinor) !== payment.unappliedMinor) return false;
     const left = await applyToInvoices(tx, { paymentId, accountId: payment.accountId, currency: payment.currency, actorId: actor.id }, total, items);
     const applied = total - left;
     const unapplied = toMinor(payment.unappliedMinor) - applied;
-    const claimed = await tx.payment.updateMany({
-      where: { id: paymentId, unappliedMinor: payment.unappliedMinor },
-      data: { unappliedMinor: BigInt(unapplied), ...(unapplied === 0 ? { flaggedReason: null } : {}) },
-    });
-    if (claimed.count !== 1) throw new Error("payment changed meanwhile");
+    await tx.payment.update({ where: { id: paymentId }, data: { unappliedMinor: BigInt(unapplied), ...(unapplied === 0 ? { flaggedReason: null } : {}) } });
     await recordAudit({ actorId: actor.id, accountId: payment.accountId, entity: "Payment", entityId: paymentId, action: "payment_applied_by_rep", before: { unappliedMinor: payment.unappliedMinor, flaggedReason: payment.flaggedReason }, after: { unappliedMinor: unapplied, items, note } }, tx);
+    return true;
+  }, CLAIM_TRANSACTION).catch((error: unknown) => {
+    // applyToInvoices refuses an invoice whose balance moved under it (a payment applied meanwhile).
+    if (error instanceof Error && /changed while applying/.test(error.message)) return false;
+    throw error;
   });
+  if (!applied) return { ok: false, errors: { form: "payments:errors.changedMeanwhile" }, status: 409 };
   invalidateAccount(payment.accountId);
   await releaseOrdersIfUnderLimit(payment.accountId, paymentId);
   return { ok: true };
 }
 
 /**
- * Refunds part or all of a payment with a note. With Stripe keys the refund is made at
- * Stripe and its charge.refunded webhook applies it; in the sandbox a signed
- * charge.refunded event is delivered to our webhook — the same path either way.
+ * Refunds part or all of a payment with a note, within the rep's refund authority
+ * (above it the refund is refused and names the level that may make it). With Stripe
+ * keys the refund is made at Stripe and its charge.refunded webhook applies it; in the
+ * sandbox a signed charge.refunded event is delivered to our webhook — the same path
+ * either way. The request is claimed first: one PaymentRefund row per payment and
+ * refunded-so-far and one per form (unique keys), so concurrent or repeated requests make one refund.
  */
 export async function refundPayment(paymentId: string, actor: Actor, form: FormData, locale: string): Promise<Outcome> {
   const note = String(form.get("note") ?? "").trim();
@@ -119,16 +133,45 @@ export async function refundPayment(paymentId: string, actor: Actor, form: FormD
   const amount = parseMoneyInput(String(form.get("refundAmount") ?? ""), payment.currency, locale);
   if (amount === null || amount <= 0) return { ok: false, errors: { refundAmount: "payments:errors.amountInvalid" } };
   if (amount > toMinor(payment.amountMinor) - toMinor(payment.refundedMinor)) return { ok: false, errors: { refundAmount: "payments:errors.moreThanPaid" } };
-  await recordAudit({ actorId: actor.id, accountId: payment.accountId, entity: "Payment", entityId: paymentId, action: "refund_requested", after: { amountMinor: amount, note } });
+  const decision = await checkAuthority(actor.staffLevel, "refund", { amount: { amountMinor: amount, currency: payment.currency } });
+  if (!decision.allowed) return { ok: false, errors: { refundAmount: "payments:errors.refundAboveAuthority" }, status: 403, requiredLevel: decision.requiredLevel };
   const total = toMinor(payment.refundedMinor) + amount;
+  // The form's own key: the same form sent twice (a double click, a retry) is one request, even after the first is done.
+  const formKey = String(form.get("refundKey") ?? "").trim();
+  const requestKey = /^[A-Za-z0-9-]{16,64}$/.test(formKey) ? `${paymentId}:${formKey}` : `${paymentId}:${crypto.randomUUID()}`;
+  let refundId: string;
+  try {
+    refundId = await db().$transaction(async (tx) => {
+      const refund = await tx.paymentRefund.create({
+        data: { paymentId, requestKey, stateKey: `${paymentId}:${toMinor(payment.refundedMinor)}`, amountMinor: BigInt(amount), currency: payment.currency, note, requestedById: actor.id },
+      });
+      await recordAudit({ actorId: actor.id, accountId: payment.accountId, entity: "Payment", entityId: paymentId, action: "refund_requested", after: { amountMinor: amount, note } }, tx);
+      return refund.id;
+    }, CLAIM_TRANSACTION);
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, errors: { form: "payments:errors.refundAlreadyRequested" }, status: 409 };
+    throw error;
+  }
+  // A refund that never reached the provider frees its key, so the rep can try again.
+  const withdraw = () => db().paymentRefund.delete({ where: { id: refundId } });
   if (isSandboxPayment(payment)) {
     // A sandbox payment moved no money: only the sandbox can take it back.
-    if (!sandboxActive()) return { ok: false, errors: { form: "payments:errors.refundFailed" } };
-    const status = await deliverToWebhook(sandboxRefundEvent(payment, total));
-    if (status !== 200) return { ok: false, errors: { form: "payments:errors.refundFailed" } };
+    const status = sandboxActive() ? await deliverToWebhook(sandboxRefundEvent(payment, total)) : 0;
+    if (status !== 200) {
+      await withdraw();
+      return { ok: false, errors: { form: "payments:errors.refundFailed" } };
+    }
   } else {
-    if (!payment.providerPaymentId) return { ok: false, errors: { form: "payments:errors.refundFailed" } };
-    await createRefund(payment.providerPaymentId, amount, `refund_${paymentId}_${total}`);
+    if (!payment.providerPaymentId) {
+      await withdraw();
+      return { ok: false, errors: { form: "payments:errors.refundFailed" } };
+    }
+    try {
+      await createRefund(payment.providerPaymentId, amount, `refund_${paymentId}_${total}`);
+    } catch (error) {
+      await withdraw();
+      throw error;
+    }
   }
   return { ok: true };
 }
