@@ -70,7 +70,7 @@ export async function action({ request, params }: Route.ActionArgs) {
   const language = await resolveLanguage(request, user.preferredLanguage);
   const limitMinor = parseMoneyInput(parsed.data.limit, summary.account.currency, formattingLocale(language));
   if (limitMinor === null) return data({ fieldErrors: { limit: "credit:errors.amountInvalid" } as FieldErrors, formError: null }, { status: 400 });
-  const result = await changeAccountTerms(user, params.accountId, { limitMinor, termsDays: parsed.data.termsDays, reason: parsed.data.reason });
+  const result = await changeAccountTerms(user, params.accountId, { limitMinor, termsDays: parsed.data.termsDays, reason: parsed.data.reason }, new URL(request.url).origin);
   if (!result.ok) return data({ fieldErrors: {} as FieldErrors, formError: `credit:limitChange.errors.${result.error}` as string | null }, { status: result.error === "not_found" ? 404 : 400 });
   if (result.outcome === "changed") throw redirect(`/rep/credit/accounts/${params.accountId}?done=changed`);
   throw redirect(`/rep/credit/accounts/${params.accountId}?done=escalated&level=${result.requiredLevel}&application=${result.applicationId}`);

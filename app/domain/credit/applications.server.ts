@@ -12,13 +12,18 @@ import { recordAudit } from "../audit/audit.server";
 import { checkAuthority, levelsAtOrAbove } from "../authority/authority.server";
 import type { SessionUser } from "../auth/session.server";
 import { hashPassword } from "../auth/password.server";
-import { requestPasswordReset } from "../auth/password-reset.server";
+import { LINK_LIFETIME_MS, requestPasswordReset } from "../auth/password-reset.server";
 import { convertWithRate, latestRate } from "../fx/fx-rates.server";
 import { queueEmail } from "../mail/outbox.server";
 import { formatMoney, toMinor } from "../money/money";
 import { isUniqueViolation } from "../payments/unique-violation";
 import type { Draft } from "./application-schema";
-import { scoreApplication, type CreditPolicy, type ScoreResult } from "./scorecard";
+import { scoreApplication, type CreditPolicy, type StoredScore } from "./scorecard";
+import { authorityCurrency, convertWithDisclosure } from "../fx/conversion.server";
+import { formattingLocale } from "../../i18n/config";
+import { applicationIdForToken, counterOfferExpiry, issueStatusLink, publicBase } from "./status-links.server";
+import type { StoredFile } from "../files/stored-files.server";
+import type { DocumentKind } from "../../generated/prisma/client";
 
 export async function loadCreditPolicy(): Promise<CreditPolicy> {
   const rows = await db().policySetting.findMany({ where: { key: { startsWith: "credit." } } });
@@ -131,11 +136,11 @@ export type SubmitInput = {
   signatureName: string;
 };
 
-async function toPolicyCurrency(amountMinor: number, currency: string, policyCurrency: string): Promise<number> {
-  if (currency === policyCurrency) return amountMinor;
+async function toPolicyCurrency(amountMinor: number, currency: string, policyCurrency: string) {
+  if (currency === policyCurrency) return { amountMinor, rate: null, effectiveOn: null };
   const rate = await latestRate(currency, policyCurrency, new Date());
   if (!rate) throw new Error(`No FX rate from ${currency} to ${policyCurrency}`);
-  return convertWithRate(amountMinor, rate);
+  return { amountMinor: convertWithRate(amountMinor, rate), rate: rate.rate, effectiveOn: rate.effectiveOn };
 }
 
 async function historyOf(accountId: string | null) {
@@ -147,21 +152,34 @@ async function historyOf(accountId: string | null) {
   return { openBalanceMinor: summary.openBalance.amountMinor, pastDueMinor: summary.pastDue.amountMinor, oldestPastDueDays };
 }
 
-export async function scoreFor(input: Pick<SubmitInput, "yearsInBusiness" | "annualRevenueMinor" | "requestedLimitMinor" | "requestedTermsDays" | "currency" | "references" | "bankName">, accountId: string | null): Promise<ScoreResult> {
+/** Scores an application and keeps, with the result, the thresholds and the FX conversion it was judged by. */
+export async function scoreFor(input: Pick<SubmitInput, "yearsInBusiness" | "annualRevenueMinor" | "requestedLimitMinor" | "requestedTermsDays" | "currency" | "references" | "bankName">, accountId: string | null): Promise<StoredScore> {
   const policy = await loadCreditPolicy();
-  return scoreApplication(
+  const inPolicy = await toPolicyCurrency(input.requestedLimitMinor, input.currency, policy.policyCurrency);
+  const result = scoreApplication(
     {
       yearsInBusiness: input.yearsInBusiness,
       annualRevenueMinor: input.annualRevenueMinor,
       requestedLimitMinor: input.requestedLimitMinor,
       requestedTermsDays: input.requestedTermsDays,
-      requestedLimitInPolicyMinor: await toPolicyCurrency(input.requestedLimitMinor, input.currency, policy.policyCurrency),
+      requestedLimitInPolicyMinor: inPolicy.amountMinor,
       tradeReferences: input.references.length,
       hasBankReference: Boolean(input.bankName),
       history: await historyOf(accountId),
     },
     policy,
   );
+  return {
+    ...result,
+    policyCheck: {
+      minScore: policy.autoApproveMinScore,
+      ceiling: { amountMinor: policy.autoApproveCeilingMinor, currency: policy.policyCurrency },
+      requested: { amountMinor: input.requestedLimitMinor, currency: input.currency },
+      requestedInPolicy: { amountMinor: inPolicy.amountMinor, currency: policy.policyCurrency },
+      rate: inPolicy.rate,
+      effectiveOn: inPolicy.effectiveOn,
+    },
+  };
 }
 
 /** Money for an account note, formatted (never divided by hand). */
@@ -174,8 +192,38 @@ function noteBody(kind: string, values: Record<string, unknown>) {
   return `${kind}: ${Object.entries(values).map(([k, v]) => `${k}=${String(v)}`).join(", ")}`;
 }
 
+// ───────────────────────────── emails to the applicant ─────────────────────────────
+
+function languageOf(application: Pick<CreditApplication, "language">): Language {
+  return isLanguage(application.language) ? application.language : "en";
+}
+
+/**
+ * Where an email sends the applicant to act, and how to get in: a customer signs in and
+ * opens Credit; a new company (no sign-in yet) gets a personal status link.
+ */
+async function applicantLink(application: Pick<CreditApplication, "id" | "accountId" | "language">, origin: string) {
+  const t = await translatorFor(languageOf(application));
+  const base = publicBase(origin);
+  if (application.accountId) return { link: `${base}/credit`, note: t("mail:credit_links.signIn") };
+  return { link: `${base}${await issueStatusLink(application.id)}`, note: t("mail:credit_links.personal") };
+}
+
+async function offerValues(application: Pick<CreditApplication, "language" | "currency">, offer: { limitMinor: number; termsDays: number; conditions?: string | null; reason?: string | null; expiresAt?: Date | null }) {
+  const language = languageOf(application);
+  const t = await translatorFor(language);
+  const locale = formattingLocale(language);
+  return {
+    limit: formatMoney({ amountMinor: offer.limitMinor, currency: application.currency ?? "USD" }, locale),
+    terms: t("credit:terms.net", { count: offer.termsDays }),
+    conditions: offer.conditions ? t("mail:credit_links.conditions", { conditions: offer.conditions }) : "",
+    reason: offer.reason ? t("mail:credit_links.reason", { reason: offer.reason }) : "",
+    expires: offer.expiresAt ? new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(offer.expiresAt) : "",
+  };
+}
+
 /** Submits a completed draft: scores it, then approves at once or queues it for review. */
-export async function submitApplication(application: CreditApplication, input: SubmitInput, actorId: string | null, origin: string): Promise<CreditApplication> {
+export async function submitApplication(application: CreditApplication, input: SubmitInput, actorId: string | null, origin: string): Promise<{ application: CreditApplication; statusPath: string | null }> {
   const result = await scoreFor(input, application.accountId);
   const now = new Date();
   const updated = await db().$transaction(async (tx) => {
@@ -216,6 +264,16 @@ export async function submitApplication(application: CreditApplication, input: S
     await recordAudit({ actorId, accountId: row.accountId, entity: "CreditApplication", entityId: row.id, action: "submitted", before: { status: "DRAFT" }, after: { status: "SUBMITTED", score: result.score } }, tx);
     return row;
   });
+  // The confirmation, in the applicant's language; a new company's carries its status link.
+  const base = publicBase(origin);
+  const statusPath = updated.accountId ? null : await issueStatusLink(updated.id);
+  const t = await translatorFor(languageOf(updated));
+  await queueEmail({
+    to: updated.applicantEmail,
+    language: languageOf(updated),
+    template: "credit_submitted",
+    values: { name: updated.applicantName, number: updated.number, link: `${base}${statusPath ?? "/credit"}`, note: t(statusPath ? "mail:credit_links.personal" : "mail:credit_links.signIn") },
+  });
   // An existing account is never lowered automatically: only an increase is auto-approved.
   const current = application.accountId ? await db().account.findUnique({ where: { id: application.accountId }, select: { creditLimitMinor: true } }) : null;
   const lowersLimit = current ? input.requestedLimitMinor < toMinor(current.creditLimitMinor) : false;
@@ -224,12 +282,14 @@ export async function submitApplication(application: CreditApplication, input: S
     // A new company whose applicant email already signs in elsewhere would get an account nobody can
     // reach: a rep reviews it and names the first user (see firstUserFor). Noted so the queue says why.
     await db().creditApplicationEvent.create({ data: { applicationId: updated.id, kind: "first_user_needed", actorId: null } });
-    return updated;
+    return { application: updated, statusPath };
   }
   if (result.autoApprove && !lowersLimit) {
-    return approveApplication(updated, { limitMinor: input.requestedLimitMinor, termsDays: input.requestedTermsDays, actorId: null, auto: true, origin });
+    return { application: await approveApplication(updated, { limitMinor: input.requestedLimitMinor, termsDays: input.requestedTermsDays, actorId: null, auto: true, origin }), statusPath };
   }
-  return updated;
+  // Not approved at once only because it would lower an existing limit: noted so the rep is told why.
+  if (result.autoApprove && lowersLimit) await db().creditApplicationEvent.create({ data: { applicationId: updated.id, kind: "lowers_limit", actorId: null } });
+  return { application: updated, statusPath };
 }
 
 type ApproveOptions = {
@@ -357,12 +417,29 @@ async function approveOnce(application: CreditApplication, options: ApproveOptio
     return row;
   });
   if (newUserEmail) await requestPasswordReset(newUserEmail, language, options.origin, "account_welcome");
-  if (updated.applicantEmail) await queueEmail({
-    to: updated.applicantEmail,
-    language,
-    template: "credit_decision",
-    values: { name: updated.applicantName, number: updated.number, status: await statusLabel(language, "APPROVED"), details: "" },
-  });
+  if (updated.applicantEmail) {
+    // What was approved, and how to get in: a new company's first user chooses a password
+    // from the separate welcome email; an existing customer signs in as always.
+    const t = await translatorFor(language);
+    const base = publicBase(options.origin);
+    const access = !newUserEmail
+      ? t("mail:credit_approved.accessExisting", { link: `${base}/credit` })
+      : newUserEmail === updated.applicantEmail.toLowerCase()
+        ? t("mail:credit_approved.accessNewApplicant", { email: newUserEmail, days: LINK_LIFETIME_MS.account_welcome / 86_400_000, link: `${base}/login` })
+        : t("mail:credit_approved.accessNewOther", { email: newUserEmail, link: `${base}/login` });
+    await queueEmail({
+      to: updated.applicantEmail,
+      language,
+      template: "credit_approved",
+      values: {
+        name: updated.applicantName,
+        number: updated.number,
+        ...(await offerValues(updated, { limitMinor: options.limitMinor, termsDays: options.termsDays, conditions: updated.conditions })),
+        currency: updated.currency ?? "USD",
+        access,
+      },
+    });
+  }
   return updated;
 }
 
@@ -382,7 +459,16 @@ export type DecisionResult =
   | { ok: true; outcome: "approved" | "counter_offered" | "escalated" | "declined" | "info_requested"; requiredLevel?: StaffLevel | null }
   | { ok: false; error: "not_found" | "not_open" | "not_your_level" | "first_user_email_taken"; email?: string };
 
-const OPEN_STATUSES = ["SUBMITTED", "IN_REVIEW", "ESCALATED"] as const;
+/**
+ * A rep can decide an application under review, one waiting for the applicant's answer
+ * (the rep need not wait for it), and a counter-offer the applicant let expire.
+ */
+const OPEN_STATUSES = ["SUBMITTED", "IN_REVIEW", "ESCALATED", "INFO_REQUESTED"] as const;
+
+function isOpenForDecision(application: Pick<CreditApplication, "status"> & { offerExpiresAt?: Date | null }): boolean {
+  if (application.status === "COUNTER_OFFERED") return Boolean(application.offerExpiresAt && application.offerExpiresAt.getTime() <= Date.now());
+  return (OPEN_STATUSES as readonly string[]).includes(application.status);
+}
 
 async function rankOf(level: StaffLevel | null | undefined): Promise<number> {
   if (!level) return 0;
@@ -391,8 +477,8 @@ async function rankOf(level: StaffLevel | null | undefined): Promise<number> {
 }
 
 /** Can this staff member act on this application (escalations only from the required level up)? */
-export async function canActOn(actor: SessionUser, application: Pick<CreditApplication, "status" | "escalatedToLevel">): Promise<boolean> {
-  if (!(OPEN_STATUSES as readonly string[]).includes(application.status)) return false;
+export async function canActOn(actor: SessionUser, application: Pick<CreditApplication, "status" | "escalatedToLevel"> & { offerExpiresAt?: Date | null }): Promise<boolean> {
+  if (!isOpenForDecision(application)) return false;
   if (application.status === "ESCALATED" && application.escalatedToLevel) {
     return (await rankOf(actor.staffLevel)) >= (await rankOf(application.escalatedToLevel));
   }
@@ -407,7 +493,7 @@ export async function canActOn(actor: SessionUser, application: Pick<CreditAppli
 export async function decideApplication(actor: SessionUser, applicationId: string, decision: Decision, origin: string): Promise<DecisionResult> {
   const application = await db().creditApplication.findUnique({ where: { id: applicationId } });
   if (!application) return { ok: false, error: "not_found" };
-  if (!(OPEN_STATUSES as readonly string[]).includes(application.status)) return { ok: false, error: "not_open" };
+  if (!isOpenForDecision(application)) return { ok: false, error: "not_open" };
   if (!(await canActOn(actor, application))) return { ok: false, error: "not_your_level" };
   const language: Language = isLanguage(application.language) ? application.language : "en";
 
@@ -430,22 +516,32 @@ export async function decideApplication(actor: SessionUser, applicationId: strin
         await recordAudit({ actorId: actor.id, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: "escalated", before: { status: application.status }, after: { status: "ESCALATED", requiredLevel, proposedLimitMinor: decision.limitMinor, proposedTermsDays: decision.termsDays } }, tx);
         if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Escalated", { application: application.number, to: requiredLevel, limit: noteMoney(decision.limitMinor, currency), terms: `Net ${decision.termsDays}` }) } });
       });
+      await notifyEscalation({ ...application, approvedLimitMinor: BigInt(decision.limitMinor), approvedTermsDays: decision.termsDays }, requiredLevel, actor, origin);
       return { ok: true, outcome: "escalated", requiredLevel };
     }
     const requested = toMinor(application.requestedLimitMinor);
     const isCounter = decision.limitMinor < requested || decision.termsDays < (application.requestedTermsDays ?? 0) || Boolean(decision.conditions);
     if (isCounter) {
+      const offerExpiresAt = await counterOfferExpiry();
       await db().$transaction(async (tx) => {
         const claimed = await tx.creditApplication.updateMany({
           where: { id: application.id, status: application.status, updatedAt: application.updatedAt },
-          data: { status: "COUNTER_OFFERED", approvedLimitMinor: BigInt(decision.limitMinor), approvedTermsDays: decision.termsDays, conditions: decision.conditions || null, decisionReason: decision.reason || null, decidedById: actor.id, reviewerId: actor.id, escalatedToLevel: null },
+          data: { status: "COUNTER_OFFERED", approvedLimitMinor: BigInt(decision.limitMinor), approvedTermsDays: decision.termsDays, conditions: decision.conditions || null, decisionReason: decision.reason || null, decidedById: actor.id, reviewerId: actor.id, escalatedToLevel: null, offerExpiresAt },
         });
         if (claimed.count !== 1) throw new Error("concurrent_change");
         await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "counter_offered", message: decision.reason || null, actorId: actor.id } });
         await recordAudit({ actorId: actor.id, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: "counter_offered", before: { status: application.status }, after: { status: "COUNTER_OFFERED", limitMinor: decision.limitMinor, termsDays: decision.termsDays, conditions: decision.conditions } }, tx);
         if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Counter-offer", { application: application.number, limit: noteMoney(decision.limitMinor, currency), terms: `Net ${decision.termsDays}` }) } });
       });
-      if (application.applicantEmail) await queueEmail({ to: application.applicantEmail, language, template: "credit_decision", values: { name: application.applicantName, number: application.number, status: await statusLabel(language, "COUNTER_OFFERED"), details: decision.reason ?? "" } });
+      // The offer itself, its expiry and where to accept or decline it.
+      if (application.applicantEmail) {
+        await queueEmail({
+          to: application.applicantEmail,
+          language,
+          template: "credit_counter_offer",
+          values: { name: application.applicantName, number: application.number, ...(await offerValues(application, { limitMinor: decision.limitMinor, termsDays: decision.termsDays, conditions: decision.conditions, reason: decision.reason, expiresAt: offerExpiresAt })), ...(await applicantLink(application, origin)) },
+        });
+      }
       return { ok: true, outcome: "counter_offered" };
     }
     // A new company needs a first user who can sign in: checked before anything is claimed or written.
@@ -476,36 +572,162 @@ export async function decideApplication(actor: SessionUser, applicationId: strin
     await recordAudit({ actorId: actor.id, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: decision.action === "decline" ? "declined" : "info_requested", before: { status: application.status }, after: { status: nextStatus, message } }, tx);
     if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actor.id, kind: "credit_decision", body: noteBody(decision.action === "decline" ? "Declined" : "Information requested", { application: application.number, message }) } });
   });
-  if (application.applicantEmail) await queueEmail({ to: application.applicantEmail, language, template: decision.action === "decline" ? "credit_decision" : "credit_info_requested", values: { name: application.applicantName, number: application.number, status: await statusLabel(language, nextStatus), message, details: message } });
+  if (application.applicantEmail) {
+    // A question carries the way to answer it: Credit for a customer, the status link for a new company.
+    const answerAt = decision.action === "request_info" ? await applicantLink(application, origin) : {};
+    await queueEmail({ to: application.applicantEmail, language, template: decision.action === "decline" ? "credit_decision" : "credit_info_requested", values: { name: application.applicantName, number: application.number, status: await statusLabel(language, nextStatus), message, details: message, ...answerAt } });
+  }
   return { ok: true, outcome: decision.action === "decline" ? "declined" : "info_requested" };
+}
+
+// ───────────────────────────── escalations ─────────────────────────────
+
+/**
+ * Tells the level an escalation waits for: every active rep or manager at that level or
+ * above gets an email in their language, with the proposal, the figure in the authority
+ * currency (rate and date) and a link to decide. The escalation itself was claimed once
+ * by a conditional update, so this runs once per escalation.
+ */
+async function notifyEscalation(application: CreditApplication, requiredLevel: StaffLevel, proposer: Pick<SessionUser, "name">, origin: string) {
+  const levels = await levelsAtOrAbove(requiredLevel);
+  const staff = await db().user.findMany({ where: { staffLevel: { in: levels }, active: true, role: { in: ["REP", "MANAGER"] } }, select: { email: true, name: true, preferredLanguage: true, languages: true } });
+  const amount = { amountMinor: toMinor(application.approvedLimitMinor), currency: application.currency ?? "USD" };
+  const conversion = await convertWithDisclosure(amount, await authorityCurrency());
+  const link = `${publicBase(origin)}/rep/credit/applications/${application.id}`;
+  for (const member of staff) {
+    const language: Language = isLanguage(member.preferredLanguage) ? member.preferredLanguage : (member.languages.find(isLanguage) ?? "en");
+    const t = await translatorFor(language);
+    const locale = formattingLocale(language);
+    await queueEmail({
+      to: member.email,
+      language,
+      template: "credit_escalated",
+      values: {
+        name: member.name,
+        number: application.number,
+        company: application.companyName ?? application.applicantName,
+        proposer: proposer.name,
+        level: t(`credit:levels.${requiredLevel}`),
+        limit: formatMoney(amount, locale),
+        terms: t("credit:terms.net", { count: application.approvedTermsDays ?? 0 }),
+        converted: conversion ? t("mail:credit_escalated.converted", { amount: formatMoney(conversion.to, locale), rate: conversion.rate, date: conversion.effectiveOn }) : "",
+        link,
+      },
+    });
+  }
 }
 
 // ───────────────────────────── customer answers ─────────────────────────────
 
-export async function acceptCounterOffer(accountId: string, applicationId: string, actorId: string, origin: string): Promise<boolean> {
-  const application = await db().creditApplication.findFirst({ where: { id: applicationId, accountId, status: "COUNTER_OFFERED" } });
-  if (!application) return false;
-  const claimed = await db().creditApplication.updateMany({ where: { id: application.id, status: "COUNTER_OFFERED" }, data: { status: "IN_REVIEW" } });
-  if (claimed.count !== 1) return false;
-  await db().creditApplicationEvent.create({ data: { applicationId: application.id, kind: "offer_accepted", actorId } });
-  await approveApplication({ ...application, status: "IN_REVIEW" }, {
-    limitMinor: toMinor(application.approvedLimitMinor),
-    termsDays: application.approvedTermsDays ?? 0,
-    actorId: application.decidedById,
-    origin,
-    conditions: application.conditions,
+export type OfferAnswer = { ok: true; outcome: "accepted" | "declined" | "first_user_needed" } | { ok: false; error: "not_available" | "offer_expired" };
+
+/** A new company's application, reached through a status link (see status-links.server.ts). */
+export async function applicationByStatusToken(token: string) {
+  const id = await applicationIdForToken(token);
+  if (!id) return null;
+  return db().creditApplication.findUnique({
+    where: { id },
+    include: { events: { orderBy: { createdAt: "asc" } }, documents: { orderBy: { createdAt: "asc" }, select: { id: true, fileName: true, kind: true } } },
   });
-  return true;
+}
+
+/**
+ * Accepts a counter-offer once: the application is claimed from COUNTER_OFFERED (and
+ * only while the offer is open) in a conditional update, so a double click or two tabs
+ * apply it once; then it is approved at the offered limit and terms.
+ */
+async function acceptOffer(application: CreditApplication, actorId: string | null, origin: string): Promise<OfferAnswer> {
+  const now = new Date();
+  const claimed = await db().$transaction(async (tx) => {
+    const claim = await tx.creditApplication.updateMany({
+      where: { id: application.id, status: "COUNTER_OFFERED", OR: [{ offerExpiresAt: null }, { offerExpiresAt: { gt: now } }] },
+      data: { status: "IN_REVIEW" },
+    });
+    if (claim.count !== 1) return false;
+    await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "offer_accepted", actorId } });
+    await recordAudit({ actorId, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: "offer_accepted", before: { status: "COUNTER_OFFERED" }, after: { status: "IN_REVIEW" } }, tx);
+    return true;
+  });
+  if (!claimed) {
+    const fresh = await db().creditApplication.findUnique({ where: { id: application.id }, select: { status: true, offerExpiresAt: true } });
+    const expired = fresh?.status === "COUNTER_OFFERED" && fresh.offerExpiresAt !== null && fresh.offerExpiresAt.getTime() <= now.getTime();
+    return { ok: false, error: expired ? "offer_expired" : "not_available" };
+  }
+  try {
+    await approveApplication({ ...application, status: "IN_REVIEW" }, {
+      limitMinor: toMinor(application.approvedLimitMinor),
+      termsDays: application.approvedTermsDays ?? 0,
+      actorId: application.decidedById,
+      origin,
+      conditions: application.conditions,
+    });
+  } catch (error) {
+    if (!(error instanceof FirstUserEmailTaken)) throw error;
+    // The applicant's email already signs in elsewhere: a rep names the first user and approves.
+    await db().creditApplicationEvent.create({ data: { applicationId: application.id, kind: "first_user_needed", actorId: null } });
+    return { ok: true, outcome: "first_user_needed" };
+  }
+  return { ok: true, outcome: "accepted" };
+}
+
+/** Declines a counter-offer: the application is closed as withdrawn by the applicant, once. */
+async function declineOffer(application: CreditApplication, actorId: string | null, reason: string): Promise<OfferAnswer> {
+  const done = await db().$transaction(async (tx) => {
+    const claim = await tx.creditApplication.updateMany({ where: { id: application.id, status: "COUNTER_OFFERED" }, data: { status: "WITHDRAWN", decidedAt: new Date() } });
+    if (claim.count !== 1) return false;
+    await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "offer_declined", message: reason || null, actorId } });
+    await recordAudit({ actorId, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: "offer_declined", before: { status: "COUNTER_OFFERED" }, after: { status: "WITHDRAWN", reason: reason || null } }, tx);
+    if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actorId, kind: "credit_decision", body: noteBody("Counter-offer declined by the customer", { application: application.number, reason: reason || "-" }) } });
+    return true;
+  });
+  return done ? { ok: true, outcome: "declined" } : { ok: false, error: "not_available" };
+}
+
+/**
+ * The applicant's answer to a question (and, optionally, a document stored by the same
+ * upload path as the application form): the application goes back to review, once.
+ */
+async function provideInformation(application: Pick<CreditApplication, "id" | "accountId">, actorId: string | null, message: string, document?: { file: StoredFile; kind: DocumentKind }): Promise<boolean> {
+  return db().$transaction(async (tx) => {
+    const claimed = await tx.creditApplication.updateMany({ where: { id: application.id, status: "INFO_REQUESTED" }, data: { status: "IN_REVIEW" } });
+    if (claimed.count !== 1) return false;
+    await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "info_provided", message, actorId } });
+    await recordAudit({ actorId, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: "info_provided", before: { status: "INFO_REQUESTED" }, after: { status: "IN_REVIEW" } }, tx);
+    if (document) {
+      const doc = await tx.applicationDocument.create({ data: { applicationId: application.id, kind: document.kind, uploadedById: actorId, ...document.file } });
+      await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "document_uploaded", message: document.file.fileName, actorId } });
+      await recordAudit({ actorId, accountId: application.accountId, entity: "ApplicationDocument", entityId: doc.id, action: "uploaded", after: { applicationId: application.id, kind: document.kind, fileName: document.file.fileName, sizeBytes: document.file.sizeBytes } }, tx);
+    }
+    return true;
+  });
+}
+
+/** A signed-in customer's answer to a counter-offer; the application must be their account's. */
+export async function answerCounterOffer(accountId: string, applicationId: string, actorId: string, answer: { accept: true } | { accept: false; reason: string }, origin: string): Promise<OfferAnswer> {
+  const application = await db().creditApplication.findFirst({ where: { id: applicationId, accountId } });
+  if (!application) return { ok: false, error: "not_available" };
+  return answer.accept ? acceptOffer(application, actorId, origin) : declineOffer(application, actorId, answer.reason);
+}
+
+export async function acceptCounterOffer(accountId: string, applicationId: string, actorId: string, origin: string): Promise<boolean> {
+  return (await answerCounterOffer(accountId, applicationId, actorId, { accept: true }, origin)).ok;
 }
 
 export async function answerInfoRequest(accountId: string, applicationId: string, actorId: string, message: string): Promise<boolean> {
-  return db().$transaction(async (tx) => {
-    const claimed = await tx.creditApplication.updateMany({ where: { id: applicationId, accountId, status: "INFO_REQUESTED" }, data: { status: "IN_REVIEW" } });
-    if (claimed.count !== 1) return false;
-    await tx.creditApplicationEvent.create({ data: { applicationId, kind: "info_provided", message, actorId } });
-    await recordAudit({ actorId, accountId, entity: "CreditApplication", entityId: applicationId, action: "info_provided", before: { status: "INFO_REQUESTED" }, after: { status: "IN_REVIEW" } }, tx);
-    return true;
-  });
+  const application = await db().creditApplication.findFirst({ where: { id: applicationId, accountId }, select: { id: true, accountId: true } });
+  return application ? provideInformation(application, actorId, message) : false;
+}
+
+/** A new company's answers, through its status link: the token is the only key. */
+export async function answerCounterOfferByToken(token: string, answer: { accept: true } | { accept: false; reason: string }, origin: string): Promise<OfferAnswer> {
+  const application = await applicationByStatusToken(token);
+  if (!application) return { ok: false, error: "not_available" };
+  return answer.accept ? acceptOffer(application, null, origin) : declineOffer(application, null, answer.reason);
+}
+
+export async function answerInfoRequestByToken(token: string, message: string, document?: { file: StoredFile; kind: DocumentKind }): Promise<boolean> {
+  const application = await applicationByStatusToken(token);
+  return application ? provideInformation(application, null, message, document) : false;
 }
 
 // ───────────────────────────── queue ─────────────────────────────
@@ -543,6 +765,8 @@ export async function reviewQueue(actor: SessionUser, filter: QueueFilter) {
         requested: { amountMinor: toMinor(r.requestedLimitMinor), currency: r.currency ?? "USD" },
         escalatedToLevel: r.escalatedToLevel,
         forMe: r.status !== "ESCALATED" || !r.escalatedToLevel || myRank >= (ranks.get(r.escalatedToLevel) ?? 99),
+        /** An escalation that needs this rep's level (or one below it): theirs to decide. */
+        waitingForMyLevel: r.status === "ESCALATED" && Boolean(r.escalatedToLevel) && myRank >= (ranks.get(r.escalatedToLevel ?? "") ?? 99),
       };
     }),
   };
@@ -560,7 +784,7 @@ export type LimitChangeResult =
  * (audit + account note); above it, it becomes an escalated request in the review
  * queue — the same path and the same approval rules as an application.
  */
-export async function changeAccountTerms(actor: SessionUser, accountId: string, change: { limitMinor: number; termsDays: number; reason: string }): Promise<LimitChangeResult> {
+export async function changeAccountTerms(actor: SessionUser, accountId: string, change: { limitMinor: number; termsDays: number; reason: string }, origin = ""): Promise<LimitChangeResult> {
   const account = await db().account.findUnique({ where: { id: accountId }, include: { users: { where: { role: "CUSTOMER", active: true }, take: 1, orderBy: { createdAt: "asc" } } } });
   if (!account) return { ok: false, error: "not_found" };
   if (toMinor(account.creditLimitMinor) === change.limitMinor && account.paymentTermsDays === change.termsDays) return { ok: false, error: "unchanged" };
@@ -608,5 +832,6 @@ export async function changeAccountTerms(actor: SessionUser, accountId: string, 
     await recordAudit({ actorId: actor.id, accountId, entity: "CreditApplication", entityId: application.id, action: "escalated", before: { creditLimitMinor: account.creditLimitMinor, paymentTermsDays: account.paymentTermsDays }, after: { status: "ESCALATED", requiredLevel, proposedLimitMinor: change.limitMinor, proposedTermsDays: change.termsDays } }, tx);
     await tx.accountNote.create({ data: { accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Limit/terms change escalated", { application: application.number, to: requiredLevel, limit: noteMoney(change.limitMinor, account.currency), terms: `Net ${change.termsDays}` }) } });
   });
+  await notifyEscalation(application, requiredLevel, actor, origin);
   return { ok: true, outcome: "escalated", requiredLevel, applicationId: application.id };
 }
