@@ -3,43 +3,23 @@
  * authority, counter-offers, information requests, and setting up the account.
  */
 import crypto from "node:crypto";
-import type { CreditApplication, Prisma, StaffLevel } from "../../generated/prisma/client";
-import { isLanguage, type Language } from "../../i18n/config";
+import type { CreditApplication, DocumentKind, Prisma, StaffLevel } from "../../generated/prisma/client";
+import { formattingLocale, isLanguage, type Language } from "../../i18n/config";
 import { translatorFor } from "../../i18n/i18n.server";
 import { db } from "../../utils/db.server";
-import { accountSummary } from "../accounts/account-summary.server";
 import { recordAudit } from "../audit/audit.server";
 import { checkAuthority, levelsAtOrAbove } from "../authority/authority.server";
 import type { SessionUser } from "../auth/session.server";
 import { hashPassword } from "../auth/password.server";
 import { LINK_LIFETIME_MS, requestPasswordReset } from "../auth/password-reset.server";
-import { convertWithRate, latestRate } from "../fx/fx-rates.server";
 import { queueEmail } from "../mail/outbox.server";
 import { formatMoney, toMinor } from "../money/money";
 import { isUniqueViolation } from "../payments/unique-violation";
 import type { Draft } from "./application-schema";
-import { scoreApplication, type CreditPolicy, type StoredScore } from "./scorecard";
+import { loadCreditPolicy, scoreFor } from "./scoring.server";
 import { authorityCurrency, convertWithDisclosure } from "../fx/conversion.server";
-import { formattingLocale } from "../../i18n/config";
 import { applicationIdForToken, counterOfferExpiry, issueStatusLink, publicBase } from "./status-links.server";
 import type { StoredFile } from "../files/stored-files.server";
-import type { DocumentKind } from "../../generated/prisma/client";
-
-export async function loadCreditPolicy(): Promise<CreditPolicy> {
-  const rows = await db().policySetting.findMany({ where: { key: { startsWith: "credit." } } });
-  const get = (key: string) => {
-    const row = rows.find((r) => r.key === `credit.${key}`);
-    if (!row) throw new Error(`Missing policy setting credit.${key}`);
-    return row.value;
-  };
-  return {
-    policyCurrency: String(get("policyCurrency")),
-    autoApproveCeilingMinor: Number(get("autoApproveCeilingMinor")),
-    autoApproveMinScore: Number(get("autoApproveMinScore")),
-    declineBelowScore: Number(get("declineBelowScore")),
-    reviewSlaHours: Number(get("reviewSlaHours")),
-  };
-}
 
 function digest(token: string) {
   return crypto.createHash("sha256").update(token).digest("hex");
@@ -136,52 +116,6 @@ export type SubmitInput = {
   signatureName: string;
 };
 
-async function toPolicyCurrency(amountMinor: number, currency: string, policyCurrency: string) {
-  if (currency === policyCurrency) return { amountMinor, rate: null, effectiveOn: null };
-  const rate = await latestRate(currency, policyCurrency, new Date());
-  if (!rate) throw new Error(`No FX rate from ${currency} to ${policyCurrency}`);
-  return { amountMinor: convertWithRate(amountMinor, rate), rate: rate.rate, effectiveOn: rate.effectiveOn };
-}
-
-async function historyOf(accountId: string | null) {
-  if (!accountId) return undefined;
-  const summary = await accountSummary(accountId);
-  if (!summary) return undefined;
-  const a = summary.aging;
-  const oldestPastDueDays = a.over90.amountMinor > 0 ? 91 : a.days61to90.amountMinor > 0 ? 61 : a.days31to60.amountMinor > 0 ? 31 : a.days1to30.amountMinor > 0 ? 1 : 0;
-  return { openBalanceMinor: summary.openBalance.amountMinor, pastDueMinor: summary.pastDue.amountMinor, oldestPastDueDays };
-}
-
-/** Scores an application and keeps, with the result, the thresholds and the FX conversion it was judged by. */
-export async function scoreFor(input: Pick<SubmitInput, "yearsInBusiness" | "annualRevenueMinor" | "requestedLimitMinor" | "requestedTermsDays" | "currency" | "references" | "bankName">, accountId: string | null): Promise<StoredScore> {
-  const policy = await loadCreditPolicy();
-  const inPolicy = await toPolicyCurrency(input.requestedLimitMinor, input.currency, policy.policyCurrency);
-  const result = scoreApplication(
-    {
-      yearsInBusiness: input.yearsInBusiness,
-      annualRevenueMinor: input.annualRevenueMinor,
-      requestedLimitMinor: input.requestedLimitMinor,
-      requestedTermsDays: input.requestedTermsDays,
-      requestedLimitInPolicyMinor: inPolicy.amountMinor,
-      tradeReferences: input.references.length,
-      hasBankReference: Boolean(input.bankName),
-      history: await historyOf(accountId),
-    },
-    policy,
-  );
-  return {
-    ...result,
-    policyCheck: {
-      minScore: policy.autoApproveMinScore,
-      ceiling: { amountMinor: policy.autoApproveCeilingMinor, currency: policy.policyCurrency },
-      requested: { amountMinor: input.requestedLimitMinor, currency: input.currency },
-      requestedInPolicy: { amountMinor: inPolicy.amountMinor, currency: policy.policyCurrency },
-      rate: inPolicy.rate,
-      effectiveOn: inPolicy.effectiveOn,
-    },
-  };
-}
-
 /** Money for an account note, formatted (never divided by hand). */
 function noteMoney(amountMinor: number, currency: string | null) {
   return formatMoney({ amountMinor, currency: currency ?? "USD" }, "en-US");
@@ -221,6 +155,8 @@ async function offerValues(application: Pick<CreditApplication, "language" | "cu
     expires: offer.expiresAt ? new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(offer.expiresAt) : "",
   };
 }
+
+export { loadCreditPolicy, scoreFor } from "./scoring.server";
 
 /** Submits a completed draft: scores it, then approves at once or queues it for review. */
 export async function submitApplication(application: CreditApplication, input: SubmitInput, actorId: string | null, origin: string): Promise<{ application: CreditApplication; statusPath: string | null }> {
