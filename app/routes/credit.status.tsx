@@ -7,7 +7,7 @@ import { SelectField, TextAreaField } from "../components/credit-fields";
 import { FormAlerts } from "../components/form-alerts";
 import { Facts } from "../components/facts";
 import { answerCounterOfferByToken, answerInfoRequestByToken, applicationByStatusToken } from "../domain/credit/applications.server";
-import { DOCUMENT_KINDS, documentKindOf, readUploadForm } from "../domain/credit/documents.server";
+import { documentKindOf, readUploadForm } from "../domain/credit/documents.server";
 import { toMinor } from "../domain/money/money";
 import { useFormat } from "../i18n/format";
 import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
@@ -25,6 +25,8 @@ export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: cred
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.creditStatus");
 
 export const headers: Route.HeadersFunction = () => ({ "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" });
+
+const DOCUMENT_KINDS = ["FINANCIAL_STATEMENT", "TAX_CERTIFICATE", "BANK_LETTER", "OTHER"] as const;
 
 const DONE = ["accepted", "declined", "answered", "first_user_needed"] as const;
 
@@ -94,6 +96,7 @@ export async function action({ request, params }: Route.ActionArgs) {
   const parsed = offerSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return data<ActionResult>({ fieldErrors: fieldErrorsOf(parsed.error), formError: null }, { status: 400 });
   const result = await answerCounterOfferByToken(token, parsed.data.intent === "accept_offer" ? { accept: true } : { accept: false, reason: parsed.data.reason }, new URL(request.url).origin);
+  if (!result.ok && result.error === "not_found") throw data({ reason: "not_found" }, { status: 404 });
   if (!result.ok) return data<ActionResult>({ fieldErrors: {}, formError: result.error === "offer_expired" ? "credit:statusPage.offerExpired" : "credit:errors.notAvailable" }, { status: 409 });
   throw redirect(`${here}?done=${result.outcome}`);
 }

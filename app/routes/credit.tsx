@@ -129,7 +129,7 @@ export async function action({ request }: Route.ActionArgs) {
   }
   const answer = parsed.data.intent === "accept_offer" ? ({ accept: true } as const) : ({ accept: false, reason: parsed.data.reason } as const);
   const result = await answerCounterOffer(user.accountId, parsed.data.applicationId, user.id, answer, new URL(request.url).origin);
-  if (!result.ok) return data({ fieldErrors: {} as Record<string, string>, formError: result.error === "offer_expired" ? "credit:page.offerExpired" : "credit:errors.notAvailable", uploadFor: null as string | null }, { status: 409 });
+  if (!result.ok) return data({ fieldErrors: {} as Record<string, string>, formError: result.error === "offer_expired" ? "credit:page.offerExpired" : "credit:errors.notAvailable", uploadFor: null as string | null }, { status: result.error === "not_found" ? 404 : 409 });
   throw redirect("/credit");
 }
 

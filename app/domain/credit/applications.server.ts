@@ -555,7 +555,7 @@ async function notifyEscalation(application: CreditApplication, requiredLevel: S
 
 // ───────────────────────────── customer answers ─────────────────────────────
 
-export type OfferAnswer = { ok: true; outcome: "accepted" | "declined" | "first_user_needed" } | { ok: false; error: "not_available" | "offer_expired" };
+export type OfferAnswer = { ok: true; outcome: "accepted" | "declined" | "first_user_needed" } | { ok: false; error: "not_found" | "not_available" | "offer_expired" };
 
 /** A new company's application, reached through a status link (see status-links.server.ts). */
 export async function applicationByStatusToken(token: string) {
@@ -641,7 +641,7 @@ async function provideInformation(application: Pick<CreditApplication, "id" | "a
 /** A signed-in customer's answer to a counter-offer; the application must be their account's. */
 export async function answerCounterOffer(accountId: string, applicationId: string, actorId: string, answer: { accept: true } | { accept: false; reason: string }, origin: string): Promise<OfferAnswer> {
   const application = await db().creditApplication.findFirst({ where: { id: applicationId, accountId } });
-  if (!application) return { ok: false, error: "not_available" };
+  if (!application) return { ok: false, error: "not_found" };
   return answer.accept ? acceptOffer(application, actorId, origin) : declineOffer(application, actorId, answer.reason);
 }
 
@@ -657,7 +657,7 @@ export async function answerInfoRequest(accountId: string, applicationId: string
 /** A new company's answers, through its status link: the token is the only key. */
 export async function answerCounterOfferByToken(token: string, answer: { accept: true } | { accept: false; reason: string }, origin: string): Promise<OfferAnswer> {
   const application = await applicationByStatusToken(token);
-  if (!application) return { ok: false, error: "not_available" };
+  if (!application) return { ok: false, error: "not_found" };
   return answer.accept ? acceptOffer(application, null, origin) : declineOffer(application, null, answer.reason);
 }
 
