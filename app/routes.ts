@@ -36,6 +36,7 @@ export default [
   route("webhooks/inbound-email", "routes/webhooks.inbound-email.tsx"),
   route("credit", "routes/credit.tsx"),
   route("credit/apply", "routes/credit.apply.tsx"),
+  route("credit/applications/status/:token", "routes/credit.status.tsx"),
   route("credit/documents/:documentId", "routes/credit.document.tsx"),
   route("rep/credit", "routes/rep.credit.tsx"),
   route("rep/credit/applications/:id", "routes/rep.credit.application.tsx"),

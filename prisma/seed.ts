@@ -7,7 +7,8 @@
  * when the account has none yet.
  */
 import { hashPassword } from "../app/domain/auth/password.server";
-import type { PrismaClient } from "../app/utils/db.server";
+import { scoreFor } from "../app/domain/credit/scoring.server";
+import { currentDatabase, setDatabase, type Database, type PrismaClient } from "../app/utils/db.server";
 import { DEMO_PASSWORD } from "./demo-users";
 
 const DAY = 86_400_000;
@@ -46,6 +47,9 @@ const POLICY: Record<string, unknown> = {
   "credit.reviewSlaHours": 48,
   // The period over which a level's cumulative credit-memo cap per account counts.
   "authority.creditPeriodDays": 30,
+  // A new applicant's status link works this long; a counter-offer can be accepted this long.
+  "credit.statusLinkDays": 90,
+  "credit.counterOfferValidDays": 14,
   "chat.unansweredReassignSeconds": 90,
   "chat.disconnectGraceSeconds": 30,
   // A queued customer's estimated wait: about five minutes per chat ahead of them for each rep who speaks their language.
@@ -357,13 +361,56 @@ async function seedCreditApplications(prisma: PrismaClient, today: Date) {
   ];
   for (const { references, ...application } of applications) {
     const existing = await prisma.creditApplication.findUnique({ where: { number: application.number } });
-    if (existing) continue;
-    await prisma.creditApplication.create({
-      data: {
-        ...application,
-        references: { create: references },
-        events: { create: [{ kind: "submitted", createdAt: application.submittedAt }] },
-      },
+    const row =
+      existing ??
+      (await prisma.creditApplication.create({
+        data: {
+          ...application,
+          references: { create: references },
+          events: { create: [{ kind: "submitted", createdAt: application.submittedAt }] },
+        },
+      }));
+    if (row.score !== null) continue;
+    // Scored as a real submission is, through the real scorecard (policy rows, FX table, the
+    // account's history), so a rep never decides a seeded application without a scorecard.
+    const result = await withPortalDatabase(prisma, () =>
+      scoreFor(
+        {
+          yearsInBusiness: application.yearsInBusiness,
+          annualRevenueMinor: Number(application.annualRevenueMinor),
+          requestedLimitMinor: Number(application.requestedLimitMinor),
+          requestedTermsDays: application.requestedTermsDays,
+          currency: application.currency,
+          references,
+          bankName: application.bankName,
+        },
+        row.accountId,
+      ),
+    );
+    await prisma.creditApplication.update({
+      where: { id: row.id },
+      data: { score: result.score, scoreBreakdown: JSON.parse(JSON.stringify(result)), recommendedLimitMinor: BigInt(result.recommendedLimitMinor), recommendedTermsDays: result.recommendedTermsDays },
     });
+  }
+}
+
+/**
+ * Runs domain code (which reads through `db()`) against the seed's client, then puts back
+ * whatever database the process had. The domain only uses the Prisma client here.
+ */
+async function withPortalDatabase<T>(prisma: PrismaClient, work: () => Promise<T>): Promise<T> {
+  let previous: Database | undefined;
+  try {
+    previous = currentDatabase();
+  } catch {
+    previous = undefined;
+  }
+  if (previous?.prisma === prisma) return work();
+  const unavailable = () => Promise.reject(new Error("Plain SQL is not available while seeding"));
+  setDatabase({ kind: "postgres", prisma, sql: { exec: unavailable, query: unavailable }, close: async () => {} });
+  try {
+    return await work();
+  } finally {
+    setDatabase(previous);
   }
 }

@@ -115,7 +115,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   application = await saveDraftValues(application, values);
   const complete = completeDraft(application.draft as Draft, { newCompany, locale });
   if (!complete.ok) throw redirect(`/credit/apply?step=${complete.step}`, { headers });
-  const submitted = await submitApplication(
+  const { application: submitted, statusPath } = await submitApplication(
     application,
     {
       ...complete.input,
@@ -126,7 +126,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   );
   if (!newCompany) throw redirect(`/credit?submitted=${submitted.number}`);
   headers.append("Set-Cookie", await draftCookie.serialize("", { maxAge: 0 }));
-  return data({ step, fieldErrors: {} as FieldErrors, values: {} as Draft, submitted: { number: submitted.number, status: submitted.status, email: submitted.applicantEmail } }, { headers });
+  return data({ step, fieldErrors: {} as FieldErrors, values: {} as Draft, submitted: { number: submitted.number, status: submitted.status, email: submitted.applicantEmail, statusPath } }, { headers });
 }
 
 export default function CreditApply({ loaderData, actionData }: Route.ComponentProps) {
@@ -147,6 +147,11 @@ export default function CreditApply({ loaderData, actionData }: Route.ComponentP
           <p>{t("apply.doneNumber", { number: s.number })}</p>
           <p>{s.status === "APPROVED" ? t("apply.doneApproved", { email: s.email }) : t("apply.doneReview", { email: s.email })}</p>
         </div>
+        {s.statusPath ? (
+          <p>
+            {t("apply.doneStatusLead")} <Link to={s.statusPath}>{t("apply.doneStatusLink")}</Link>
+          </p>
+        ) : null}
       </section>
     );
   }

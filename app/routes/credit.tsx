@@ -8,7 +8,7 @@ import { DocumentsPanel, TextAreaField } from "../components/credit-fields";
 import { Field } from "../components/field";
 import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireCustomer } from "../domain/auth/authorize.server";
-import { acceptCounterOffer, answerInfoRequest } from "../domain/credit/applications.server";
+import { answerCounterOffer, answerInfoRequest } from "../domain/credit/applications.server";
 import { attachDocument, documentKindOf, readUploadForm } from "../domain/credit/documents.server";
 import { headroomCheck, heldOrdersOf } from "../domain/credit/holds.server";
 import { parseMoneyInput, toMinor } from "../domain/money/money";
@@ -89,6 +89,8 @@ export async function loader({ request }: Route.LoaderArgs) {
         offered: a.approvedLimitMinor === null || a.status === "ESCALATED" ? null : { amountMinor: toMinor(a.approvedLimitMinor), currency },
         offeredTermsDays: a.status === "ESCALATED" ? null : a.approvedTermsDays,
         conditions: a.status === "ESCALATED" ? null : a.conditions,
+        offerExpiresAt: a.status === "COUNTER_OFFERED" ? (a.offerExpiresAt?.toISOString() ?? null) : null,
+        offerOpen: a.status === "COUNTER_OFFERED" && (!a.offerExpiresAt || a.offerExpiresAt.getTime() > Date.now()),
         decisionReason: a.decisionReason,
         reasons: a.status === "COUNTER_OFFERED" || a.status === "DECLINED" ? reasons : [],
         events: a.events
@@ -101,6 +103,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("accept_offer"), applicationId: z.string().min(1).max(40) }),
+  z.object({ intent: z.literal("decline_offer"), applicationId: z.string().min(1).max(40), reason: z.string().trim().max(500, "credit:errors.tooLong").optional().default("") }),
   z.object({ intent: z.literal("answer_info"), applicationId: z.string().min(1).max(40), message: z.string().trim().min(1, "credit:errors.required").max(2000, "credit:errors.tooLong") }),
 ]);
 
@@ -120,11 +123,14 @@ export async function action({ request }: Route.ActionArgs) {
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), formError: null as string | null, uploadFor: null as string | null }, { status: 400 });
   // The application must belong to the session's account: the domain filters by it.
-  const done =
-    parsed.data.intent === "accept_offer"
-      ? await acceptCounterOffer(user.accountId, parsed.data.applicationId, user.id)
-      : await answerInfoRequest(user.accountId, parsed.data.applicationId, user.id, parsed.data.message);
-  if (!done) return data({ fieldErrors: {} as Record<string, string>, formError: "credit:errors.notAvailable" as string | null, uploadFor: null as string | null }, { status: 404 });
+  if (parsed.data.intent === "answer_info") {
+    const done = await answerInfoRequest(user.accountId, parsed.data.applicationId, user.id, parsed.data.message);
+    if (!done) return data({ fieldErrors: {} as Record<string, string>, formError: "credit:errors.notAvailable" as string | null, uploadFor: null as string | null }, { status: 404 });
+    throw redirect("/credit");
+  }
+  const answer = parsed.data.intent === "accept_offer" ? ({ accept: true } as const) : ({ accept: false, reason: parsed.data.reason } as const);
+  const result = await answerCounterOffer(user.accountId, parsed.data.applicationId, user.id, answer);
+  if (!result.ok) return data({ fieldErrors: {} as Record<string, string>, formError: result.error === "offer_expired" ? "credit:page.offerExpired" : "credit:errors.notAvailable", uploadFor: null as string | null }, { status: result.error === "not_found" ? 404 : 409 });
   throw redirect("/credit");
 }
 
@@ -191,13 +197,28 @@ export default function CreditPage({ loaderData, actionData }: Route.ComponentPr
                     <li key={r.key}>{t(r.key, { ...r.values })}</li>
                   ))}
                 </ul>
-                <Form method="post">
-                  <input type="hidden" name="intent" value="accept_offer" />
-                  <input type="hidden" name="applicationId" value={a.id} />
-                  <button type="submit" className="button primary">
-                    {t("page.acceptOffer")}
-                  </button>
-                </Form>
+                {a.offerExpiresAt ? <p>{t("page.offerExpires", { date: f.date(a.offerExpiresAt) })}</p> : null}
+                {a.offerOpen ? (
+                  <>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="accept_offer" />
+                      <input type="hidden" name="applicationId" value={a.id} />
+                      <button type="submit" className="button primary">
+                        {t("page.acceptOffer")}
+                      </button>
+                    </Form>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="decline_offer" />
+                      <input type="hidden" name="applicationId" value={a.id} />
+                      <TextAreaField name="reason" label={t("page.declineReason")} error={actionData?.fieldErrors?.reason} />
+                      <button type="submit" className="button">
+                        {t("page.declineOffer")}
+                      </button>
+                    </Form>
+                  </>
+                ) : (
+                  <p>{t("page.offerExpired")}</p>
+                )}
               </div>
             ) : null}
             {a.status === "APPROVED" && a.offered ? <p>{t("page.approvedAt", { amount: f.money(a.offered), terms: t("terms.net", { count: a.offeredTermsDays ?? 0 }) })}</p> : null}

@@ -9,7 +9,8 @@ import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { canActOn, decideApplication, firstUserFor, type Decision } from "../domain/credit/applications.server";
 import { amountForInput } from "../domain/credit/amount-input";
-import type { ScoreResult } from "../domain/credit/scorecard";
+import { autoApprovalBlockers, type StoredScore } from "../domain/credit/scorecard";
+import { authorityCurrency, convertWithDisclosure } from "../domain/fx/conversion.server";
 import { parseMoneyInput, toMinor } from "../domain/money/money";
 import { formattingLocale } from "../i18n/config";
 import { resolveLanguage } from "../i18n/i18n.server";
@@ -41,6 +42,22 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     db().user.findMany({ where: { id: { in: application.events.map((e) => e.actorId).filter((id): id is string => Boolean(id)) } }, select: { id: true, name: true } }),
     firstUserFor(application),
   ]);
+  const breakdown = application.scoreBreakdown as StoredScore | null;
+  const requestedMinor = application.requestedLimitMinor === null ? 0 : toMinor(application.requestedLimitMinor);
+  // Why a rep is looking at it at all: the scorecard's failed tests, and what the events say.
+  const eventKinds = new Set(application.events.map((e) => e.kind));
+  const notAutomatic = {
+    blockers: breakdown ? autoApprovalBlockers(breakdown, requestedMinor, application.requestedTermsDays ?? 0) : [],
+    lowersLimit: eventKinds.has("lowers_limit"),
+    firstUserNeeded: eventKinds.has("first_user_needed"),
+    repRequest: eventKinds.has("limit_change_requested"),
+  };
+  // The figure an authority decision is taken on, in the authority currency, with its dated rate.
+  const decisionAmount = application.approvedLimitMinor ?? application.requestedLimitMinor;
+  const fx = decisionAmount === null ? null : await convertWithDisclosure({ amountMinor: toMinor(decisionAmount), currency }, await authorityCurrency());
+  const lastOf = (kind: string) => [...application.events].reverse().find((e) => e.kind === kind) ?? null;
+  const question = lastOf("info_requested");
+  const answer = lastOf("info_provided");
   const url = new URL(request.url);
   const done = url.searchParams.get("done");
   const level = url.searchParams.get("level");
@@ -51,6 +68,11 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     /** A new company's first portal user: the applicant's email, unless it already signs in elsewhere. */
     firstUser,
     me: { level: user.staffLevel },
+    notAutomatic,
+    fx,
+    questionAndAnswer: question
+      ? { question: question.message, answer: answer && answer.createdAt >= question.createdAt ? answer.message : null }
+      : null,
     application: {
       id: application.id,
       number: application.number,
@@ -77,7 +99,10 @@ export async function loader({ request, params }: Route.LoaderArgs) {
       bank: { name: application.bankName, last4: application.bankAccountLast4, contact: application.bankContact },
       signature: { name: application.signatureName, at: application.signedAt?.toISOString() ?? null },
       score: application.score,
-      breakdown: application.scoreBreakdown as ScoreResult | null,
+      breakdown,
+      offerExpiresAt: application.offerExpiresAt?.toISOString() ?? null,
+      offerExpired: Boolean(application.offerExpiresAt && application.offerExpiresAt.getTime() <= Date.now()),
+      autoApproved: eventKinds.has("auto_approved"),
       references: application.references.map((r) => ({ id: r.id, companyName: r.companyName, contactName: r.contactName, email: r.email, phone: r.phone })),
       documents: application.documents.map((d) => ({ id: d.id, fileName: d.fileName, kind: d.kind, sizeBytes: d.sizeBytes })),
       events: application.events.map((e) => ({ id: e.id, kind: e.kind, message: e.message, actor: actorNames.find((a) => a.id === e.actorId)?.name ?? null, at: e.createdAt.toISOString() })),
@@ -230,7 +255,54 @@ export default function RepCreditApplication({ loaderData, actionData }: Route.C
           ) : (
             <p>{t("review.notScored")}</p>
           )}
+          {a.autoApproved ? null : (
+            <div data-testid="not-automatic">
+              <h3>{t("review.autoTitle")}</h3>
+              <ul>
+                {loaderData.notAutomatic.blockers.map((b) => (
+                  <li key={b.kind}>
+                    {b.kind === "score"
+                      ? t("review.auto.score", { score: b.score, min: b.minScore })
+                      : b.kind === "ceiling"
+                        ? t("review.auto.ceiling", {
+                            requested: f.money(b.check.requested),
+                            converted: b.check.rate
+                              ? `${f.money(b.check.requestedInPolicy)}, ${t("review.auto.ceilingRate", { rate: b.check.rate, base: b.check.requested.currency, quote: b.check.requestedInPolicy.currency, date: b.check.effectiveOn })}`
+                              : f.money(b.check.requestedInPolicy),
+                            ceiling: f.money(b.check.ceiling),
+                          })
+                        : b.kind === "limitReduced"
+                          ? t("review.auto.limitReduced", { amount: f.money({ amountMinor: b.recommendedLimitMinor, currency: a.currency }) })
+                          : t("review.auto.termsShortened", { terms: t("terms.net", { count: b.recommendedTermsDays }) })}
+                  </li>
+                ))}
+                {loaderData.notAutomatic.lowersLimit ? <li>{t("review.auto.lowersLimit")}</li> : null}
+                {loaderData.notAutomatic.firstUserNeeded ? <li>{t("review.auto.firstUserNeeded")}</li> : null}
+                {loaderData.notAutomatic.repRequest ? <li>{t("review.auto.repRequest")}</li> : null}
+              </ul>
+              {loaderData.notAutomatic.blockers.length === 0 && !loaderData.notAutomatic.lowersLimit && !loaderData.notAutomatic.firstUserNeeded && !loaderData.notAutomatic.repRequest && a.breakdown ? <p>{t("review.autoQualified")}</p> : null}
+            </div>
+          )}
           {a.proposed && a.status === "ESCALATED" ? <p>{t("review.proposed", { amount: f.money(a.proposed), terms: t("terms.net", { count: a.proposedTermsDays ?? 0 }) })}</p> : null}
+          {loaderData.fx ? (
+            <p className="hint" data-testid="authority-fx">
+              {t("review.fx", { amount: f.money(loaderData.fx.from), converted: f.money(loaderData.fx.to), rate: loaderData.fx.rate, base: loaderData.fx.from.currency, quote: loaderData.fx.to.currency, date: loaderData.fx.effectiveOn })}
+            </p>
+          ) : null}
+          {a.status === "COUNTER_OFFERED" && a.proposed ? (
+            <div className="alert warn" data-testid="counter-offer">
+              <strong>{t("review.offer.title")}</strong> {t("review.offer.made", { amount: f.money(a.proposed), terms: t("terms.net", { count: a.proposedTermsDays ?? 0 }) })}
+              {a.conditions ? ` ${t("page.conditions", { conditions: a.conditions })}` : ""}
+              {a.offerExpiresAt ? ` ${t(a.offerExpired ? "review.offer.expired" : "review.offer.expires", { date: f.date(a.offerExpiresAt) })}` : ""}
+            </div>
+          ) : null}
+          {loaderData.questionAndAnswer ? (
+            <div data-testid="question-answer">
+              <h3>{t("review.answer.title")}</h3>
+              <p>{t("review.answer.question", { message: loaderData.questionAndAnswer.question ?? "" })}</p>
+              <p>{loaderData.questionAndAnswer.answer !== null ? t("review.answer.answer", { message: loaderData.questionAndAnswer.answer }) : a.status === "INFO_REQUESTED" ? t("review.answer.waiting") : null}</p>
+            </div>
+          ) : null}
           {summary ? (
             <>
               <h3>{t("review.accountHistory")}</h3>

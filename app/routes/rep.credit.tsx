@@ -89,6 +89,14 @@ export default function RepCreditQueue({ loaderData }: Route.ComponentProps) {
                   <td>
                     {t(`status.${i.status}`)}
                     {i.escalatedToLevel ? ` · ${t("queue.needs", { level: t(`levels.${i.escalatedToLevel}`) })}` : ""}
+                    {i.waitingForMyLevel ? (
+                      <>
+                        {" "}
+                        <span className="tag" data-testid={`waiting-${i.number}`}>
+                          {t("queue.waitingForYou")}
+                        </span>
+                      </>
+                    ) : null}
                   </td>
                   <td>{t(`languages.${i.language === "es" ? "es" : "en"}`)}</td>
                   <td className="num">{f.money(i.requested)}</td>

@@ -3,39 +3,26 @@
  * authority, counter-offers, information requests, and setting up the account.
  */
 import crypto from "node:crypto";
-import type { CreditApplication, Prisma, StaffLevel } from "../../generated/prisma/client";
-import { isLanguage, type Language } from "../../i18n/config";
+import type { CreditApplication, DocumentKind, Prisma, StaffLevel } from "../../generated/prisma/client";
+import { formattingLocale, isLanguage, type Language } from "../../i18n/config";
 import { translatorFor } from "../../i18n/i18n.server";
 import { db } from "../../utils/db.server";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
-import { accountSummary } from "../accounts/account-summary.server";
 import { recordAudit } from "../audit/audit.server";
+import { accountSummary } from "../accounts/account-summary.server";
 import { checkAuthority, checkLimitCut, levelsAtOrAbove } from "../authority/authority.server";
 import type { SessionUser } from "../auth/session.server";
 import { hashPassword } from "../auth/password.server";
-import { requestPasswordReset } from "../auth/password-reset.server";
-import { convertWithRate, latestRate } from "../fx/fx-rates.server";
+import { LINK_LIFETIME_MS, requestPasswordReset } from "../auth/password-reset.server";
 import { queueEmail } from "../mail/outbox.server";
 import { formatMoney, toMinor } from "../money/money";
 import { isUniqueViolation } from "../payments/unique-violation";
 import type { Draft } from "./application-schema";
-import { scoreApplication, type CreditPolicy, type ScoreResult } from "./scorecard";
-
-export async function loadCreditPolicy(): Promise<CreditPolicy> {
-  const rows = await db().policySetting.findMany({ where: { key: { startsWith: "credit." } } });
-  const get = (key: string) => {
-    const row = rows.find((r) => r.key === `credit.${key}`);
-    if (!row) throw new Error(`Missing policy setting credit.${key}`);
-    return row.value;
-  };
-  return {
-    policyCurrency: String(get("policyCurrency")),
-    autoApproveCeilingMinor: Number(get("autoApproveCeilingMinor")),
-    autoApproveMinScore: Number(get("autoApproveMinScore")),
-    declineBelowScore: Number(get("declineBelowScore")),
-    reviewSlaHours: Number(get("reviewSlaHours")),
-  };
-}
+import { loadCreditPolicy, scoreFor } from "./scoring.server";
+import { authorityCurrency, convertWithDisclosure } from "../fx/conversion.server";
+import { publicUrl } from "../../../server/env";
+import { applicationIdForToken, counterOfferExpiry, issueStatusLink } from "./status-links.server";
+import { storeUploadsFor, type CheckedUpload, type StoredFile } from "../files/stored-files.server";
 
 function digest(token: string) {
   return crypto.createHash("sha256").update(token).digest("hex");
@@ -132,39 +119,6 @@ export type SubmitInput = {
   signatureName: string;
 };
 
-async function toPolicyCurrency(amountMinor: number, currency: string, policyCurrency: string): Promise<number> {
-  if (currency === policyCurrency) return amountMinor;
-  const rate = await latestRate(currency, policyCurrency, new Date());
-  if (!rate) throw new Error(`No FX rate from ${currency} to ${policyCurrency}`);
-  return convertWithRate(amountMinor, rate);
-}
-
-async function historyOf(accountId: string | null) {
-  if (!accountId) return undefined;
-  const summary = await accountSummary(accountId);
-  if (!summary) return undefined;
-  const a = summary.aging;
-  const oldestPastDueDays = a.over90.amountMinor > 0 ? 91 : a.days61to90.amountMinor > 0 ? 61 : a.days31to60.amountMinor > 0 ? 31 : a.days1to30.amountMinor > 0 ? 1 : 0;
-  return { openBalanceMinor: summary.openBalance.amountMinor, pastDueMinor: summary.pastDue.amountMinor, oldestPastDueDays };
-}
-
-export async function scoreFor(input: Pick<SubmitInput, "yearsInBusiness" | "annualRevenueMinor" | "requestedLimitMinor" | "requestedTermsDays" | "currency" | "references" | "bankName">, accountId: string | null): Promise<ScoreResult> {
-  const policy = await loadCreditPolicy();
-  return scoreApplication(
-    {
-      yearsInBusiness: input.yearsInBusiness,
-      annualRevenueMinor: input.annualRevenueMinor,
-      requestedLimitMinor: input.requestedLimitMinor,
-      requestedTermsDays: input.requestedTermsDays,
-      requestedLimitInPolicyMinor: await toPolicyCurrency(input.requestedLimitMinor, input.currency, policy.policyCurrency),
-      tradeReferences: input.references.length,
-      hasBankReference: Boolean(input.bankName),
-      history: await historyOf(accountId),
-    },
-    policy,
-  );
-}
-
 /** Money for an account note, formatted (never divided by hand). */
 function noteMoney(amountMinor: number, currency: string | null) {
   return formatMoney({ amountMinor, currency: currency ?? "USD" }, "en-US");
@@ -175,8 +129,40 @@ function noteBody(kind: string, values: Record<string, unknown>) {
   return `${kind}: ${Object.entries(values).map(([k, v]) => `${k}=${String(v)}`).join(", ")}`;
 }
 
+// ───────────────────────────── emails to the applicant ─────────────────────────────
+
+function languageOf(application: Pick<CreditApplication, "language">): Language {
+  return isLanguage(application.language) ? application.language : "en";
+}
+
+/**
+ * Where an email sends the applicant to act, and how to get in: a customer signs in and
+ * opens Credit; a new company (no sign-in yet) gets a personal status link.
+ */
+async function applicantLink(application: Pick<CreditApplication, "id" | "accountId" | "language">) {
+  const t = await translatorFor(languageOf(application));
+  const base = publicUrl("");
+  if (application.accountId) return { link: `${base}/credit`, note: t("mail:credit_links.signIn") };
+  return { link: `${base}${await issueStatusLink(application.id)}`, note: t("mail:credit_links.personal") };
+}
+
+async function offerValues(application: Pick<CreditApplication, "language" | "currency">, offer: { limitMinor: number; termsDays: number; conditions?: string | null; reason?: string | null; expiresAt?: Date | null }) {
+  const language = languageOf(application);
+  const t = await translatorFor(language);
+  const locale = formattingLocale(language);
+  return {
+    limit: formatMoney({ amountMinor: offer.limitMinor, currency: application.currency ?? "USD" }, locale),
+    terms: t("credit:terms.net", { count: offer.termsDays }),
+    conditions: offer.conditions ? t("mail:credit_links.conditions", { conditions: offer.conditions }) : "",
+    reason: offer.reason ? t("mail:credit_links.reason", { reason: offer.reason }) : "",
+    expires: offer.expiresAt ? new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(offer.expiresAt) : "",
+  };
+}
+
+export { loadCreditPolicy, scoreFor } from "./scoring.server";
+
 /** Submits a completed draft: scores it, then approves at once or queues it for review. */
-export async function submitApplication(application: CreditApplication, input: SubmitInput, actorId: string | null): Promise<CreditApplication> {
+export async function submitApplication(application: CreditApplication, input: SubmitInput, actorId: string | null): Promise<{ application: CreditApplication; statusPath: string | null }> {
   const result = await scoreFor(input, application.accountId);
   const now = new Date();
   const updated = await db().$transaction(async (tx) => {
@@ -217,6 +203,16 @@ export async function submitApplication(application: CreditApplication, input: S
     await recordAudit({ actorId, accountId: row.accountId, entity: "CreditApplication", entityId: row.id, action: "submitted", before: { status: "DRAFT" }, after: { status: "SUBMITTED", score: result.score } }, tx);
     return row;
   });
+  // The confirmation, in the applicant's language; a new company's carries its status link.
+  const base = publicUrl("");
+  const statusPath = updated.accountId ? null : await issueStatusLink(updated.id);
+  const t = await translatorFor(languageOf(updated));
+  await queueEmail({
+    to: updated.applicantEmail,
+    language: languageOf(updated),
+    template: "credit_submitted",
+    values: { name: updated.applicantName, number: updated.number, link: `${base}${statusPath ?? "/credit"}`, note: t(statusPath ? "mail:credit_links.personal" : "mail:credit_links.signIn") },
+  });
   // An existing account is never lowered automatically: only an increase is auto-approved.
   const current = application.accountId ? await db().account.findUnique({ where: { id: application.accountId }, select: { creditLimitMinor: true } }) : null;
   const lowersLimit = current ? input.requestedLimitMinor < toMinor(current.creditLimitMinor) : false;
@@ -225,12 +221,14 @@ export async function submitApplication(application: CreditApplication, input: S
     // A new company whose applicant email already signs in elsewhere would get an account nobody can
     // reach: a rep reviews it and names the first user (see firstUserFor). Noted so the queue says why.
     await db().creditApplicationEvent.create({ data: { applicationId: updated.id, kind: "first_user_needed", actorId: null } });
-    return updated;
+    return { application: updated, statusPath };
   }
   if (result.autoApprove && !lowersLimit) {
-    return approveApplication(updated, { limitMinor: input.requestedLimitMinor, termsDays: input.requestedTermsDays, actorId: null, auto: true });
+    return { application: await approveApplication(updated, { limitMinor: input.requestedLimitMinor, termsDays: input.requestedTermsDays, actorId: null, auto: true }), statusPath };
   }
-  return updated;
+  // Not approved at once only because it would lower an existing limit: noted so the rep is told why.
+  if (result.autoApprove && lowersLimit) await db().creditApplicationEvent.create({ data: { applicationId: updated.id, kind: "lowers_limit", actorId: null } });
+  return { application: updated, statusPath };
 }
 
 type ApproveOptions = {
@@ -360,12 +358,29 @@ async function approveOnce(application: CreditApplication, options: ApproveOptio
     return row;
   }, CLAIM_TRANSACTION);
   if (newUserEmail) await requestPasswordReset(newUserEmail, language, "account_welcome");
-  if (updated.applicantEmail) await queueEmail({
-    to: updated.applicantEmail,
-    language,
-    template: "credit_decision",
-    values: { name: updated.applicantName, number: updated.number, status: await statusLabel(language, "APPROVED"), details: "" },
-  });
+  if (updated.applicantEmail) {
+    // What was approved, and how to get in: a new company's first user chooses a password
+    // from the separate welcome email; an existing customer signs in as always.
+    const t = await translatorFor(language);
+    const base = publicUrl("");
+    const access = !newUserEmail
+      ? t("mail:credit_approved.accessExisting", { link: `${base}/credit` })
+      : newUserEmail === updated.applicantEmail.toLowerCase()
+        ? t("mail:credit_approved.accessNewApplicant", { email: newUserEmail, days: LINK_LIFETIME_MS.account_welcome / 86_400_000, link: `${base}/login` })
+        : t("mail:credit_approved.accessNewOther", { email: newUserEmail, link: `${base}/login` });
+    await queueEmail({
+      to: updated.applicantEmail,
+      language,
+      template: "credit_approved",
+      values: {
+        name: updated.applicantName,
+        number: updated.number,
+        ...(await offerValues(updated, { limitMinor: options.limitMinor, termsDays: options.termsDays, conditions: updated.conditions })),
+        currency: updated.currency ?? "USD",
+        access,
+      },
+    });
+  }
   return updated;
 }
 
@@ -385,7 +400,16 @@ export type DecisionResult =
   | { ok: true; outcome: "approved" | "counter_offered" | "escalated" | "declined" | "info_requested"; requiredLevel?: StaffLevel | null }
   | { ok: false; error: "not_found" | "not_open" | "not_your_level" | "first_user_email_taken"; email?: string };
 
-const OPEN_STATUSES = ["SUBMITTED", "IN_REVIEW", "ESCALATED"] as const;
+/**
+ * A rep can decide an application under review, one waiting for the applicant's answer
+ * (the rep need not wait for it), and a counter-offer the applicant let expire.
+ */
+const OPEN_STATUSES = ["SUBMITTED", "IN_REVIEW", "ESCALATED", "INFO_REQUESTED"] as const;
+
+function isOpenForDecision(application: Pick<CreditApplication, "status"> & { offerExpiresAt?: Date | null }): boolean {
+  if (application.status === "COUNTER_OFFERED") return Boolean(application.offerExpiresAt && application.offerExpiresAt.getTime() <= Date.now());
+  return (OPEN_STATUSES as readonly string[]).includes(application.status);
+}
 
 async function rankOf(level: StaffLevel | null | undefined): Promise<number> {
   if (!level) return 0;
@@ -394,8 +418,8 @@ async function rankOf(level: StaffLevel | null | undefined): Promise<number> {
 }
 
 /** Can this staff member act on this application (escalations only from the required level up)? */
-export async function canActOn(actor: SessionUser, application: Pick<CreditApplication, "status" | "escalatedToLevel">): Promise<boolean> {
-  if (!(OPEN_STATUSES as readonly string[]).includes(application.status)) return false;
+export async function canActOn(actor: SessionUser, application: Pick<CreditApplication, "status" | "escalatedToLevel"> & { offerExpiresAt?: Date | null }): Promise<boolean> {
+  if (!isOpenForDecision(application)) return false;
   if (application.status === "ESCALATED" && application.escalatedToLevel) {
     return (await rankOf(actor.staffLevel)) >= (await rankOf(application.escalatedToLevel));
   }
@@ -423,7 +447,7 @@ class ConcurrentDecision extends Error {}
 async function decide(actor: SessionUser, applicationId: string, decision: Decision): Promise<DecisionResult> {
   const application = await db().creditApplication.findUnique({ where: { id: applicationId } });
   if (!application) return { ok: false, error: "not_found" };
-  if (!(OPEN_STATUSES as readonly string[]).includes(application.status)) return { ok: false, error: "not_open" };
+  if (!isOpenForDecision(application)) return { ok: false, error: "not_open" };
   if (!(await canActOn(actor, application))) return { ok: false, error: "not_your_level" };
   const language: Language = isLanguage(application.language) ? application.language : "en";
 
@@ -446,22 +470,32 @@ async function decide(actor: SessionUser, applicationId: string, decision: Decis
         await recordAudit({ actorId: actor.id, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: "escalated", before: { status: application.status }, after: { status: "ESCALATED", requiredLevel, proposedLimitMinor: decision.limitMinor, proposedTermsDays: decision.termsDays } }, tx);
         if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Escalated", { application: application.number, to: requiredLevel, limit: noteMoney(decision.limitMinor, currency), terms: `Net ${decision.termsDays}` }) } });
       }, CLAIM_TRANSACTION);
+      await notifyEscalation({ ...application, approvedLimitMinor: BigInt(decision.limitMinor), approvedTermsDays: decision.termsDays }, requiredLevel, actor);
       return { ok: true, outcome: "escalated", requiredLevel };
     }
     const requested = toMinor(application.requestedLimitMinor);
     const isCounter = decision.limitMinor < requested || decision.termsDays < (application.requestedTermsDays ?? 0) || Boolean(decision.conditions);
     if (isCounter) {
+      const offerExpiresAt = await counterOfferExpiry();
       await db().$transaction(async (tx) => {
         const claimed = await tx.creditApplication.updateMany({
           where: { id: application.id, status: application.status, updatedAt: application.updatedAt },
-          data: { status: "COUNTER_OFFERED", approvedLimitMinor: BigInt(decision.limitMinor), approvedTermsDays: decision.termsDays, conditions: decision.conditions || null, decisionReason: decision.reason || null, decidedById: actor.id, reviewerId: actor.id, escalatedToLevel: null },
+          data: { status: "COUNTER_OFFERED", approvedLimitMinor: BigInt(decision.limitMinor), approvedTermsDays: decision.termsDays, conditions: decision.conditions || null, decisionReason: decision.reason || null, decidedById: actor.id, reviewerId: actor.id, escalatedToLevel: null, offerExpiresAt },
         });
         if (claimed.count !== 1) throw new ConcurrentDecision();
         await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "counter_offered", message: decision.reason || null, actorId: actor.id } });
         await recordAudit({ actorId: actor.id, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: "counter_offered", before: { status: application.status }, after: { status: "COUNTER_OFFERED", limitMinor: decision.limitMinor, termsDays: decision.termsDays, conditions: decision.conditions } }, tx);
         if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Counter-offer", { application: application.number, limit: noteMoney(decision.limitMinor, currency), terms: `Net ${decision.termsDays}` }) } });
       }, CLAIM_TRANSACTION);
-      if (application.applicantEmail) await queueEmail({ to: application.applicantEmail, language, template: "credit_decision", values: { name: application.applicantName, number: application.number, status: await statusLabel(language, "COUNTER_OFFERED"), details: decision.reason ?? "" } });
+      // The offer itself, its expiry and where to accept or decline it.
+      if (application.applicantEmail) {
+        await queueEmail({
+          to: application.applicantEmail,
+          language,
+          template: "credit_counter_offer",
+          values: { name: application.applicantName, number: application.number, ...(await offerValues(application, { limitMinor: decision.limitMinor, termsDays: decision.termsDays, conditions: decision.conditions, reason: decision.reason, expiresAt: offerExpiresAt })), ...(await applicantLink(application)) },
+        });
+      }
       return { ok: true, outcome: "counter_offered" };
     }
     // A new company needs a first user who can sign in: checked before anything is claimed or written.
@@ -492,18 +526,87 @@ async function decide(actor: SessionUser, applicationId: string, decision: Decis
     await recordAudit({ actorId: actor.id, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: decision.action === "decline" ? "declined" : "info_requested", before: { status: application.status }, after: { status: nextStatus, message } }, tx);
     if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actor.id, kind: "credit_decision", body: noteBody(decision.action === "decline" ? "Declined" : "Information requested", { application: application.number, message }) } });
   }, CLAIM_TRANSACTION);
-  if (application.applicantEmail) await queueEmail({ to: application.applicantEmail, language, template: decision.action === "decline" ? "credit_decision" : "credit_info_requested", values: { name: application.applicantName, number: application.number, status: await statusLabel(language, nextStatus), message, details: message } });
+  if (application.applicantEmail) {
+    // A question carries the way to answer it: Credit for a customer, the status link for a new company.
+    const answerAt = decision.action === "request_info" ? await applicantLink(application) : {};
+    await queueEmail({ to: application.applicantEmail, language, template: decision.action === "decline" ? "credit_decision" : "credit_info_requested", values: { name: application.applicantName, number: application.number, status: await statusLabel(language, nextStatus), message, details: message, ...answerAt } });
+  }
   return { ok: true, outcome: decision.action === "decline" ? "declined" : "info_requested" };
+}
+
+// ───────────────────────────── escalations ─────────────────────────────
+
+/**
+ * Tells the level an escalation waits for: every active rep or manager at that level or
+ * above gets an email in their language, with the proposal, the figure in the authority
+ * currency (rate and date) and a link to decide. The escalation itself was claimed once
+ * by a conditional update, so this runs once per escalation.
+ */
+async function notifyEscalation(application: CreditApplication, requiredLevel: StaffLevel, proposer: Pick<SessionUser, "name">) {
+  const levels = await levelsAtOrAbove(requiredLevel);
+  const staff = await db().user.findMany({ where: { staffLevel: { in: levels }, active: true, role: { in: ["REP", "MANAGER"] } }, select: { email: true, name: true, preferredLanguage: true, languages: true } });
+  const amount = { amountMinor: toMinor(application.approvedLimitMinor), currency: application.currency ?? "USD" };
+  const conversion = await convertWithDisclosure(amount, await authorityCurrency());
+  const link = publicUrl(`/rep/credit/applications/${application.id}`);
+  for (const member of staff) {
+    const language: Language = isLanguage(member.preferredLanguage) ? member.preferredLanguage : (member.languages.find(isLanguage) ?? "en");
+    const t = await translatorFor(language);
+    const locale = formattingLocale(language);
+    await queueEmail({
+      to: member.email,
+      language,
+      template: "credit_escalated",
+      values: {
+        name: member.name,
+        number: application.number,
+        company: application.companyName ?? application.applicantName,
+        proposer: proposer.name,
+        level: t(`credit:levels.${requiredLevel}`),
+        limit: formatMoney(amount, locale),
+        terms: t("credit:terms.net", { count: application.approvedTermsDays ?? 0 }),
+        converted: conversion ? t("mail:credit_escalated.converted", { amount: formatMoney(conversion.to, locale), rate: conversion.rate, date: conversion.effectiveOn }) : "",
+        link,
+      },
+    });
+  }
 }
 
 // ───────────────────────────── customer answers ─────────────────────────────
 
-export async function acceptCounterOffer(accountId: string, applicationId: string, actorId: string): Promise<boolean> {
-  const application = await db().creditApplication.findFirst({ where: { id: applicationId, accountId, status: "COUNTER_OFFERED" } });
-  if (!application) return false;
-  const claimed = await db().creditApplication.updateMany({ where: { id: application.id, status: "COUNTER_OFFERED" }, data: { status: "IN_REVIEW" } });
-  if (claimed.count !== 1) return false;
-  await db().creditApplicationEvent.create({ data: { applicationId: application.id, kind: "offer_accepted", actorId } });
+export type OfferAnswer = { ok: true; outcome: "accepted" | "declined" | "first_user_needed" } | { ok: false; error: "not_found" | "not_available" | "offer_expired" };
+
+/** A new company's application, reached through a status link (see status-links.server.ts). */
+export async function applicationByStatusToken(token: string) {
+  const id = await applicationIdForToken(token);
+  if (!id) return null;
+  return db().creditApplication.findUnique({
+    where: { id },
+    include: { events: { orderBy: { createdAt: "asc" } }, documents: { orderBy: { createdAt: "asc" }, select: { id: true, fileName: true, kind: true } } },
+  });
+}
+
+/**
+ * Accepts a counter-offer once: the application is claimed from COUNTER_OFFERED (and
+ * only while the offer is open) in a conditional update, so a double click or two tabs
+ * apply it once; then it is approved at the offered limit and terms.
+ */
+async function acceptOffer(application: CreditApplication, actorId: string | null): Promise<OfferAnswer> {
+  const now = new Date();
+  const claimed = await db().$transaction(async (tx) => {
+    const claim = await tx.creditApplication.updateMany({
+      where: { id: application.id, status: "COUNTER_OFFERED", OR: [{ offerExpiresAt: null }, { offerExpiresAt: { gt: now } }] },
+      data: { status: "IN_REVIEW" },
+    });
+    if (claim.count !== 1) return false;
+    await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "offer_accepted", actorId } });
+    await recordAudit({ actorId, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: "offer_accepted", before: { status: "COUNTER_OFFERED" }, after: { status: "IN_REVIEW" } }, tx);
+    return true;
+  });
+  if (!claimed) {
+    const fresh = await db().creditApplication.findUnique({ where: { id: application.id }, select: { status: true, offerExpiresAt: true } });
+    const expired = fresh?.status === "COUNTER_OFFERED" && fresh.offerExpiresAt !== null && fresh.offerExpiresAt.getTime() <= now.getTime();
+    return { ok: false, error: expired ? "offer_expired" : "not_available" };
+  }
   try {
     await approveApplication({ ...application, status: "IN_REVIEW" }, {
       limitMinor: toMinor(application.approvedLimitMinor),
@@ -512,20 +615,78 @@ export async function acceptCounterOffer(accountId: string, applicationId: strin
       conditions: application.conditions,
     });
   } catch (error) {
-    if (error instanceof ConcurrentDecision) return false;
-    throw error;
+    // A rep's decision won the application meanwhile: the offer was taken by it, not by this answer.
+    if (error instanceof ConcurrentDecision) return { ok: false, error: "not_available" };
+    if (!(error instanceof FirstUserEmailTaken)) throw error;
+    // The applicant's email already signs in elsewhere: a rep names the first user and approves.
+    await db().creditApplicationEvent.create({ data: { applicationId: application.id, kind: "first_user_needed", actorId: null } });
+    return { ok: true, outcome: "first_user_needed" };
   }
-  return true;
+  return { ok: true, outcome: "accepted" };
+}
+
+/** Declines a counter-offer: the application is closed as withdrawn by the applicant, once. */
+async function declineOffer(application: CreditApplication, actorId: string | null, reason: string): Promise<OfferAnswer> {
+  const done = await db().$transaction(async (tx) => {
+    const claim = await tx.creditApplication.updateMany({ where: { id: application.id, status: "COUNTER_OFFERED" }, data: { status: "WITHDRAWN", decidedAt: new Date() } });
+    if (claim.count !== 1) return false;
+    await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "offer_declined", message: reason || null, actorId } });
+    await recordAudit({ actorId, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: "offer_declined", before: { status: "COUNTER_OFFERED" }, after: { status: "WITHDRAWN", reason: reason || null } }, tx);
+    if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actorId, kind: "credit_decision", body: noteBody("Counter-offer declined by the customer", { application: application.number, reason: reason || "-" }) } });
+    return true;
+  });
+  return done ? { ok: true, outcome: "declined" } : { ok: false, error: "not_available" };
+}
+
+/**
+ * The applicant's answer to a question (and, optionally, a document stored by the same
+ * upload path as the application form): the application goes back to review, once.
+ */
+async function provideInformation(application: Pick<CreditApplication, "id" | "accountId">, actorId: string | null, message: string, document?: { file: StoredFile; kind: DocumentKind }): Promise<boolean> {
+  return db().$transaction(async (tx) => {
+    const claimed = await tx.creditApplication.updateMany({ where: { id: application.id, status: "INFO_REQUESTED" }, data: { status: "IN_REVIEW" } });
+    if (claimed.count !== 1) return false;
+    await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "info_provided", message, actorId } });
+    await recordAudit({ actorId, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: "info_provided", before: { status: "INFO_REQUESTED" }, after: { status: "IN_REVIEW" } }, tx);
+    if (document) {
+      const doc = await tx.applicationDocument.create({ data: { applicationId: application.id, kind: document.kind, uploadedById: actorId, ...document.file } });
+      await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "document_uploaded", message: document.file.fileName, actorId } });
+      await recordAudit({ actorId, accountId: application.accountId, entity: "ApplicationDocument", entityId: doc.id, action: "uploaded", after: { applicationId: application.id, kind: document.kind, fileName: document.file.fileName, sizeBytes: document.file.sizeBytes } }, tx);
+    }
+    return true;
+  });
+}
+
+/** A signed-in customer's answer to a counter-offer; the application must be their account's. */
+export async function answerCounterOffer(accountId: string, applicationId: string, actorId: string, answer: { accept: true } | { accept: false; reason: string }): Promise<OfferAnswer> {
+  const application = await db().creditApplication.findFirst({ where: { id: applicationId, accountId } });
+  if (!application) return { ok: false, error: "not_found" };
+  return answer.accept ? acceptOffer(application, actorId) : declineOffer(application, actorId, answer.reason);
+}
+
+export async function acceptCounterOffer(accountId: string, applicationId: string, actorId: string): Promise<boolean> {
+  return (await answerCounterOffer(accountId, applicationId, actorId, { accept: true })).ok;
 }
 
 export async function answerInfoRequest(accountId: string, applicationId: string, actorId: string, message: string): Promise<boolean> {
-  return db().$transaction(async (tx) => {
-    const claimed = await tx.creditApplication.updateMany({ where: { id: applicationId, accountId, status: "INFO_REQUESTED" }, data: { status: "IN_REVIEW" } });
-    if (claimed.count !== 1) return false;
-    await tx.creditApplicationEvent.create({ data: { applicationId, kind: "info_provided", message, actorId } });
-    await recordAudit({ actorId, accountId, entity: "CreditApplication", entityId: applicationId, action: "info_provided", before: { status: "INFO_REQUESTED" }, after: { status: "IN_REVIEW" } }, tx);
-    return true;
-  });
+  const application = await db().creditApplication.findFirst({ where: { id: applicationId, accountId }, select: { id: true, accountId: true } });
+  return application ? provideInformation(application, actorId, message) : false;
+}
+
+/** A new company's answers, through its status link: the token is the only key. */
+export async function answerCounterOfferByToken(token: string, answer: { accept: true } | { accept: false; reason: string }): Promise<OfferAnswer> {
+  const application = await applicationByStatusToken(token);
+  if (!application) return { ok: false, error: "not_found" };
+  return answer.accept ? acceptOffer(application, null) : declineOffer(application, null, answer.reason);
+}
+
+export async function answerInfoRequestByToken(token: string, message: string, document?: { upload: CheckedUpload; kind: DocumentKind }): Promise<boolean> {
+  const application = await applicationByStatusToken(token);
+  if (!application) return false;
+  if (!document) return provideInformation(application, null, message);
+  // The file is written only once the answer is accepted, and removed again if it is not.
+  const done = await storeUploadsFor([document.upload], async ([file]) => ((await provideInformation(application, null, message, { file, kind: document.kind })) ? true : null));
+  return done === true;
 }
 
 // ───────────────────────────── queue ─────────────────────────────
@@ -563,6 +724,8 @@ export async function reviewQueue(actor: SessionUser, filter: QueueFilter) {
         requested: { amountMinor: toMinor(r.requestedLimitMinor), currency: r.currency ?? "USD" },
         escalatedToLevel: r.escalatedToLevel,
         forMe: r.status !== "ESCALATED" || !r.escalatedToLevel || myRank >= (ranks.get(r.escalatedToLevel) ?? 99),
+        /** An escalation that needs this rep's level (or one below it): theirs to decide. */
+        waitingForMyLevel: r.status === "ESCALATED" && Boolean(r.escalatedToLevel) && myRank >= (ranks.get(r.escalatedToLevel ?? "") ?? 99),
       };
     }),
   };
@@ -654,6 +817,8 @@ export async function changeAccountTerms(actor: SessionUser, accountId: string, 
         return application.id;
       }, CLAIM_TRANSACTION);
       if (outcome === "changed_meanwhile" || outcome === "already_requested") return { ok: false, error: outcome };
+      const application = await db().creditApplication.findUniqueOrThrow({ where: { id: outcome } });
+      await notifyEscalation(application, requiredLevel!, actor);
       return { ok: true, outcome: "escalated", requiredLevel: requiredLevel!, applicationId: outcome };
     } catch (error) {
       // An application number taken by another application meanwhile: nothing was written, so number again.

@@ -137,3 +137,41 @@ export function scoreApplication(input: ScorecardInput, policy: CreditPolicy): S
 
   return { score, factors, recommendation, recommendedLimitMinor, recommendedTermsDays, autoApprove, reasons };
 }
+
+/**
+ * What the automatic decision was measured against, kept with the score so the rep sees
+ * the same figures the applicant was judged by: the thresholds of the day and the
+ * requested limit in the policy currency, with the dated rate used to convert it.
+ */
+export type PolicyCheck = {
+  minScore: number;
+  ceiling: { amountMinor: number; currency: string };
+  requested: { amountMinor: number; currency: string };
+  requestedInPolicy: { amountMinor: number; currency: string };
+  rate: string | null;
+  effectiveOn: string | null;
+};
+
+export type StoredScore = ScoreResult & { policyCheck?: PolicyCheck };
+
+export type AutoApprovalBlocker =
+  | { kind: "score"; score: number; minScore: number }
+  | { kind: "ceiling"; check: PolicyCheck }
+  | { kind: "limitReduced"; recommendedLimitMinor: number }
+  | { kind: "termsShortened"; recommendedTermsDays: number };
+
+/**
+ * Why the scorecard did not approve an application at once — the same tests as
+ * `autoApprove` above, one entry per test that failed. Empty when it qualified (a rep
+ * still reviews it if, say, it would lower an existing limit; the events say so).
+ */
+export function autoApprovalBlockers(result: StoredScore, requestedLimitMinor: number, requestedTermsDays: number): AutoApprovalBlocker[] {
+  if (result.autoApprove) return [];
+  const blockers: AutoApprovalBlocker[] = [];
+  const check = result.policyCheck;
+  if (result.recommendation !== "approve" && check) blockers.push({ kind: "score", score: result.score, minScore: check.minScore });
+  if (check && check.requestedInPolicy.amountMinor > check.ceiling.amountMinor) blockers.push({ kind: "ceiling", check });
+  if (result.recommendation !== "decline" && result.recommendedLimitMinor < requestedLimitMinor) blockers.push({ kind: "limitReduced", recommendedLimitMinor: result.recommendedLimitMinor });
+  if (result.recommendation !== "decline" && result.recommendedTermsDays < requestedTermsDays) blockers.push({ kind: "termsShortened", recommendedTermsDays: result.recommendedTermsDays });
+  return blockers;
+}

@@ -15,7 +15,11 @@ export type EmailTemplate =
   | "chat_reply"
   | "chat_transcript"
   | "account_welcome"
+  | "credit_submitted"
   | "credit_decision"
+  | "credit_approved"
+  | "credit_counter_offer"
+  | "credit_escalated"
   | "credit_info_requested"
   | "credit_payment_requested";
 
