@@ -20,7 +20,8 @@ import { recordAudit } from "../audit/audit.server";
 import { actOnHeldOrder, heldOrdersOf } from "../credit/holds.server";
 import { openDisputeSchema } from "../disputes/dispute-schemas";
 import { openDispute } from "../disputes/disputes.server";
-import { formatMoney, parseMoneyInput, toMinor, type Money } from "../money/money";
+import { formatMoney, toMinor, type Money } from "../money/money";
+import { amountErrorKey, parseAmountInput } from "../money/amount-input";
 import { announce } from "./chat-events.server";
 import { conversationLanguage, storeMessage } from "./conversations.server";
 import { replyByEmail } from "./email-channel.server";
@@ -204,8 +205,10 @@ function longDate(date: string, language: string) {
 
 async function logPromise(rep: SessionUser, conversation: Actable, action: Extract<ConversationAction, { intent: "promise" }>, context: { locale: string }): Promise<Step> {
   const currency = conversation.account!.currency;
-  const amountMinor = parseMoneyInput(action.amount, currency, context.locale);
-  if (amountMinor === null || amountMinor <= 0) return refuse(400, "chat:actions.errors.amount", { fieldErrors: { amount: "chat:actions.errors.amount" } });
+  const read = parseAmountInput(action.amount, context.locale, currency);
+  if (!read.ok) return refuse(400, amountErrorKey(read.error, context.locale), { fieldErrors: { amount: amountErrorKey(read.error, context.locale) } });
+  const amountMinor = read.amountMinor;
+  if (amountMinor <= 0) return refuse(400, "chat:actions.errors.amount", { fieldErrors: { amount: "chat:actions.errors.amount" } });
   const summary = await accountSummary(conversation.accountId);
   // A promise larger than everything owed is a typo, not a promise.
   if (!summary || amountMinor > summary.openBalance.amountMinor) return refuse(400, "chat:actions.errors.promiseTooHigh", { fieldErrors: { amount: "chat:actions.errors.promiseTooHigh" } });

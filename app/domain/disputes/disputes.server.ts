@@ -12,7 +12,8 @@ import { recordAudit } from "../audit/audit.server";
 import { checkAuthority } from "../authority/authority.server";
 import type { StoredFile } from "../files/stored-files.server";
 import { queueEmail } from "../mail/outbox.server";
-import { formatMoney, parseMoneyInput, toMinor, type Money } from "../money/money";
+import { formatMoney, toMinor, type Money } from "../money/money";
+import { amountErrorKey, parseAmountInput } from "../money/amount-input";
 import { invoiceStatusFor } from "../payments/allocation";
 import { invalidateAccount } from "../invoices/ledger-cache.server";
 import { isOpen, OPEN_DISPUTE_STATUSES, openDisputeSchema } from "./dispute-schemas";
@@ -57,8 +58,10 @@ export async function openDispute(
   const undisputed = balance - (await openlyDisputedMinor(db(), invoice.id));
   if (undisputed <= 0) return { ok: false, errors: { form: "disputes:errors.alreadyDisputed" } };
   const ceiling = Math.min(undisputed, v.scope === "lines" ? lines.reduce((s, l) => s + toMinor(l.amountMinor), 0) : undisputed);
-  const amount = v.amount === "" ? ceiling : parseMoneyInput(v.amount, invoice.currency, input.locale);
-  if (amount === null || amount <= 0) return { ok: false, errors: { amount: "disputes:errors.amount" } };
+  const read = v.amount === "" ? { ok: true as const, amountMinor: ceiling } : parseAmountInput(v.amount, input.locale, invoice.currency);
+  if (!read.ok) return { ok: false, errors: { amount: amountErrorKey(read.error, input.locale) } };
+  const amount = read.amountMinor;
+  if (amount <= 0) return { ok: false, errors: { amount: "disputes:errors.amount" } };
   if (amount > ceiling) return { ok: false, errors: { amount: "disputes:errors.amountTooHigh" } };
 
   // Line shares: each chosen line up to its amount, in line order, summing to the disputed amount.
