@@ -65,3 +65,11 @@ export function formattingFor(language: Language, preferred: { locale?: string |
 export function preferredFormatting(user: { locale?: string | null; timeZone?: string | null; account?: { locale?: string | null; timeZone?: string | null } | null } | null | undefined) {
   return { locale: user?.locale ?? user?.account?.locale ?? null, timeZone: user?.timeZone ?? user?.account?.timeZone ?? null };
 }
+
+const COUNTRY_TIME_ZONE: Record<string, string> = { US: "America/Chicago", MX: "America/Mexico_City", ES: "Europe/Madrid" };
+
+/** A new account's locale and time zone, from where it is and the language it chose (the same rule as migration 20261201050600). */
+export function accountFormattingFor(country: string, language: Language): Formatting {
+  const locale: FormattingLocale = language === "es" ? (country === "ES" ? "es-ES" : "es-MX") : "en-US";
+  return { locale, timeZone: COUNTRY_TIME_ZONE[country] ?? LOCALE_DEFAULT_TIME_ZONE[locale] };
+}

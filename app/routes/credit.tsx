@@ -46,7 +46,7 @@ function customerStatus(status: string) {
 
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await requireCustomer(request);
-  const { language, locale } = await resolveReader(request, user);
+  const { locale } = await resolveReader(request, user);
   const [summary, held, applications] = await Promise.all([
     accountSummary(user.accountId),
     heldOrdersOf(user.accountId),

@@ -9,7 +9,7 @@ import { DISPUTE_REASONS } from "../domain/disputes/dispute-schemas";
 import { openDispute } from "../domain/disputes/disputes.server";
 import { invoiceForAccount } from "../domain/invoices/invoice-detail.server";
 import { useFormat } from "../i18n/format";
-import { resolveLanguage, resolveReader } from "../i18n/i18n.server";
+import { resolveReader } from "../i18n/i18n.server";
 import { FormAlerts } from "../components/form-alerts";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];

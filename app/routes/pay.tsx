@@ -6,7 +6,7 @@ import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { createPayment, readPayForm } from "../domain/payments/create-payment.server";
 import { minorUnitDigits, SUPPORTED_CURRENCIES, toMinor } from "../domain/money/money";
-import { resolveLanguage, resolveReader } from "../i18n/i18n.server";
+import { resolveReader } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
 import { FormAlerts } from "../components/form-alerts";

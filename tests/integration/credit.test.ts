@@ -232,7 +232,8 @@ describe("counter-offers and information requests on an existing account", () =>
     expect((await portal.db.creditApplication.findUniqueOrThrow({ where: { id: app.id } })).status).toBe("COUNTER_OFFERED");
     expect((await portal.db.account.findUniqueOrThrow({ where: { id: iberica.id } })).creditLimitMinor).toBe(120_000_00n);
     const offer = textOf((await customer.page("/credit")).html);
-    expect(offer).toContain("Podemos aprobarle EUR 100,000.00 con Crédito a 45 días.");
+    // Herramientas Ibéricas is in Spain (es-ES): Spanish figures, the euro sign after them.
+    expect(offer.replace(/\u00a0/g, " ")).toContain("Podemos aprobarle 100.000,00 € con Crédito a 45 días.");
 
     expect((await customer.post("/credit", { intent: "accept_offer", applicationId: app.id })).status).toBe(302);
     expect((await portal.db.account.findUniqueOrThrow({ where: { id: iberica.id } })).creditLimitMinor).toBe(100_000_00n);

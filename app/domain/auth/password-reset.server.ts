@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { getEnv } from "../../../server/env";
-import { formattingLocale, isLanguage, type Language } from "../../i18n/config";
+import { isLanguage, type Language } from "../../i18n/config";
+import { recipientFormatting } from "../mail/recipient-formatting.server";
 import { db } from "../../utils/db.server";
 import { queueEmail, type EmailTemplate } from "../mail/outbox.server";
 import { hashPassword } from "./password.server";
@@ -40,7 +41,9 @@ export async function requestPasswordReset(
   });
   const language = isLanguage(user.preferredLanguage) ? user.preferredLanguage : requestLanguage;
   const base = getEnv().APP_URL ?? origin;
-  const expires = `${new Intl.DateTimeFormat(formattingLocale(language), { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }).format(expiresAt)} UTC`;
+  // In the reader's own time zone, named, so "until 9:00" means their 9:00.
+  const { locale, timeZone } = await recipientFormatting(user, language);
+  const expires = new Intl.DateTimeFormat(locale, { year: "numeric", month: "long", day: "numeric", hour: "numeric", minute: "2-digit", timeZone, timeZoneName: "short" }).format(expiresAt);
   await queueEmail({
     to: user.email,
     language,

@@ -6,6 +6,7 @@ import crypto from "node:crypto";
 import type { CreditApplication, Prisma, StaffLevel } from "../../generated/prisma/client";
 import { isLanguage, type Language } from "../../i18n/config";
 import { translatorFor } from "../../i18n/i18n.server";
+import { accountFormattingFor } from "../../i18n/locale";
 import { db } from "../../utils/db.server";
 import { accountSummary } from "../accounts/account-summary.server";
 import { recordAudit } from "../audit/audit.server";
@@ -313,6 +314,7 @@ async function approveOnce(application: CreditApplication, options: ApproveOptio
           taxId: fresh.taxId ?? "",
           country: fresh.country ?? "US",
           preferredLanguage: language,
+          ...accountFormattingFor(fresh.country ?? "US", language),
           currency: fresh.currency ?? "USD",
           creditLimitMinor: BigInt(options.limitMinor),
           paymentTermsDays: options.termsDays,

@@ -7,7 +7,8 @@
 import crypto from "node:crypto";
 import type { Prisma, StaffLevel } from "../../generated/prisma/client";
 import { db } from "../../utils/db.server";
-import { isLanguage, formattingLocale, type Language } from "../../i18n/config";
+import { isLanguage, type Language } from "../../i18n/config";
+import { recipientFormatting } from "../mail/recipient-formatting.server";
 import { recordAudit } from "../audit/audit.server";
 import { checkAuthority } from "../authority/authority.server";
 import type { StoredFile } from "../files/stored-files.server";
@@ -233,7 +234,7 @@ async function notifyCustomer(disputeId: string, template: "dispute_reply" | "di
     (await db().user.findFirst({ where: { accountId: d.accountId, role: "CUSTOMER", active: true } }));
   if (!user) return;
   const language: Language = isLanguage(user.preferredLanguage) ? user.preferredLanguage : isLanguage(d.language) ? d.language : "en";
-  const locale = formattingLocale(language);
+  const { locale } = await recipientFormatting(user, language);
   await queueEmail({
     to: user.email,
     language,
