@@ -251,7 +251,7 @@ describe("held orders", () => {
     expect(text).toContain("Over the credit limit");
     const acme = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1001" } });
     const bad = await customer.page("/credit?amount=abc");
-    expect(textOf(bad.html)).toContain("Enter an amount greater than zero");
+    expect(textOf(bad.html)).toContain("Enter an amount in numbers");
     const check = textOf((await customer.page("/credit?amount=1,000,000.00")).html);
     expect(check).toContain("An order of $1,000,000.00 would go on credit hold");
     expect(check).toMatch(/Pay \$[\d,]+\.\d{2} now|payment alone will not avoid/);
