@@ -20,7 +20,7 @@ import { useNonce } from "./components/nonce";
 import { optionalUser } from "./domain/auth/authorize.server";
 import { outboxEnabled } from "./domain/mail/outbox.server";
 import { sandboxActive } from "./domain/payments/stripe-provider.server";
-import { resolveLanguage } from "./i18n/i18n.server";
+import { resolveReader } from "./i18n/i18n.server";
 import stylesheet from "./styles/app.css?url";
 
 export const links: Route.LinksFunction = () => [
@@ -32,10 +32,13 @@ export const headers: Route.HeadersFunction = ({ loaderHeaders }) => loaderHeade
 
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await optionalUser(request);
-  const language = await resolveLanguage(request, user?.preferredLanguage);
+  // Figures and times on every page follow `locale` and `timeZone` (useFormat reads them here).
+  const { language, locale, timeZone } = await resolveReader(request, user);
   return data(
     {
       language,
+      locale,
+      timeZone,
       outbox: outboxEnabled(),
       sandbox: sandboxActive(),
       user: user

@@ -59,11 +59,11 @@ const POLICY: Record<string, unknown> = {
 };
 
 const REPS = [
-  { email: "rep1@accounts.example", name: "Alice Turner", role: "REP", level: "REP_I", languages: ["en"], capacity: 3 },
-  { email: "rep2@accounts.example", name: "Beatriz Ramírez", role: "REP", level: "REP_II", languages: ["es"], capacity: 4 },
-  { email: "rep3@accounts.example", name: "Carlos Mendoza", role: "REP", level: "REP_III", languages: ["en", "es"], capacity: 4 },
-  { email: "senior@accounts.example", name: "Diana Brooks", role: "REP", level: "SENIOR", languages: ["en", "es"], capacity: 5 },
-  { email: "manager@accounts.example", name: "Elena Vargas", role: "MANAGER", level: "MANAGER", languages: ["en", "es"], capacity: 2 },
+  { email: "rep1@accounts.example", name: "Alice Turner", role: "REP", level: "REP_I", languages: ["en"], capacity: 3, locale: "en-US", timeZone: "America/Chicago" },
+  { email: "rep2@accounts.example", name: "Beatriz Ramírez", role: "REP", level: "REP_II", languages: ["es"], capacity: 4, locale: "es-MX", timeZone: "America/Monterrey" },
+  { email: "rep3@accounts.example", name: "Carlos Mendoza", role: "REP", level: "REP_III", languages: ["en", "es"], capacity: 4, locale: "es-MX", timeZone: "America/Monterrey" },
+  { email: "senior@accounts.example", name: "Diana Brooks", role: "REP", level: "SENIOR", languages: ["en", "es"], capacity: 5, locale: "en-US", timeZone: "America/Chicago" },
+  { email: "manager@accounts.example", name: "Elena Vargas", role: "MANAGER", level: "MANAGER", languages: ["en", "es"], capacity: 2, locale: "en-US", timeZone: "America/Chicago" },
 ] as const;
 
 type AccountSeed = {
@@ -72,6 +72,8 @@ type AccountSeed = {
   taxId: string;
   country: string;
   language: "en" | "es";
+  locale: "en-US" | "es-MX" | "es-ES";
+  timeZone: string;
   currency: string;
   limit: number;
   terms: number;
@@ -90,25 +92,25 @@ type AccountSeed = {
 
 const ACCOUNTS: AccountSeed[] = [
   {
-    number: "ACC-1001", legalName: "Acme Industrial Supply Inc.", taxId: "84-2917365", country: "US", language: "en", currency: "USD",
+    number: "ACC-1001", legalName: "Acme Industrial Supply Inc.", taxId: "84-2917365", country: "US", language: "en", locale: "en-US", timeZone: "America/Chicago", currency: "USD",
     limit: 400_000_00, terms: 30, status: "ACTIVE", city: "Houston", region: "TX", ownerEmail: "rep1@accounts.example",
     user: { email: "ap@acme-industrial.example", name: "Pat Morgan" }, invoices: 110, minInvoice: 800_00, maxInvoice: 8_000_00, paidBias: 0.7,
     held: [{ reason: "OVER_LIMIT", amount: 64_500_00 }],
   },
   {
-    number: "ACC-1002", legalName: "Distribuidora del Norte S.A. de C.V.", taxId: "DNO980312KT4", country: "MX", language: "es", currency: "MXN",
+    number: "ACC-1002", legalName: "Distribuidora del Norte S.A. de C.V.", taxId: "DNO980312KT4", country: "MX", language: "es", locale: "es-MX", timeZone: "America/Monterrey", currency: "MXN",
     limit: 1_500_000_00, terms: 30, status: "CREDIT_HOLD", statusReason: "past_due_over_60", city: "Monterrey", region: "NL", ownerEmail: "rep2@accounts.example",
     user: { email: "cxp@distnorte.example", name: "Lucía Hernández" }, invoices: 95, minInvoice: 8_000_00, maxInvoice: 60_000_00, paidBias: 0.45,
     held: [{ reason: "ACCOUNT_ON_HOLD", amount: 185_400_00 }, { reason: "ACCOUNT_ON_HOLD", amount: 92_750_00 }],
   },
   {
-    number: "ACC-1003", legalName: "Herramientas Ibéricas S.L.", taxId: "B86543217", country: "ES", language: "es", currency: "EUR",
+    number: "ACC-1003", legalName: "Herramientas Ibéricas S.L.", taxId: "B86543217", country: "ES", language: "es", locale: "es-ES", timeZone: "Europe/Madrid", currency: "EUR",
     limit: 120_000_00, terms: 45, status: "ACTIVE", city: "Madrid", region: "MD", ownerEmail: "rep3@accounts.example",
     user: { email: "admin@herramientas-ibericas.example", name: "Javier Ortega" }, invoices: 70, minInvoice: 600_00, maxInvoice: 6_000_00, paidBias: 0.75,
     held: [],
   },
   {
-    number: "ACC-1004", legalName: "Pacific Coast Builders LLC", taxId: "93-4418820", country: "US", language: "en", currency: "USD",
+    number: "ACC-1004", legalName: "Pacific Coast Builders LLC", taxId: "93-4418820", country: "US", language: "en", locale: "en-US", timeZone: "America/Los_Angeles", currency: "USD",
     limit: 40_000_00, terms: 30, status: "COLLECTIONS", statusReason: "over_90", city: "Portland", region: "OR", ownerEmail: "senior@accounts.example",
     user: { email: "billing@pacificcoast.example", name: "Sam Lee" }, invoices: 45, minInvoice: 400_00, maxInvoice: 3_000_00, paidBias: 0.3,
     held: [{ reason: "PAST_DUE", amount: 7_800_00 }, { reason: "PAST_DUE", amount: 3_150_00 }],
@@ -128,7 +130,7 @@ const PRODUCTS = [
 const CANNED = [
   { shortcut: "hello", en: ["Greeting", "Hi {{customerName}}, thanks for reaching Customer Accounts. How can I help you today?"], es: ["Saludo", "Hola, {{customerName}}, gracias por comunicarse con Cuentas de Clientes. ¿En qué le puedo ayudar hoy?"] },
   { shortcut: "balance", en: ["Invoice balance", "Invoice {{invoiceNumber}} has an open balance of {{amount}}."], es: ["Saldo de factura", "La factura {{invoiceNumber}} tiene un saldo pendiente de {{amount}}."] },
-  { shortcut: "paylink", en: ["Pay link", "I've sent you a secure link to pay {{amount}} for invoice {{invoiceNumber}}."], es: ["Liga de pago", "Le envié una liga segura para pagar {{amount}} de la factura {{invoiceNumber}}."] },
+  { shortcut: "paylink", en: ["Pay link", "I've sent you a secure link to pay {{amount}} for invoice {{invoiceNumber}}."], es: ["Enlace de pago", "Le envié un enlace seguro para pagar {{amount}} de la factura {{invoiceNumber}}."] },
   { shortcut: "hold", en: ["Order hold explained", "Your order is on credit hold because the account is past due. Paying {{amount}} releases it."], es: ["Explicación de retención", "Su pedido está retenido por crédito porque la cuenta tiene saldo vencido. Al pagar {{amount}} se libera."] },
 ];
 
@@ -177,7 +179,7 @@ export async function seedDemoData(prisma: PrismaClient, today = new Date()): Pr
   for (const r of REPS) {
     const rep = await prisma.user.upsert({
       where: { email: r.email },
-      create: { email: r.email, name: r.name, passwordHash, role: r.role, staffLevel: r.level, languages: [...r.languages], chatCapacity: r.capacity, preferredLanguage: r.languages.length === 1 ? r.languages[0] : null },
+      create: { email: r.email, name: r.name, passwordHash, role: r.role, staffLevel: r.level, languages: [...r.languages], chatCapacity: r.capacity, preferredLanguage: r.languages.length === 1 ? r.languages[0] : null, locale: r.locale, timeZone: r.timeZone },
       update: {},
     });
     repIds.set(r.email, rep.id);
@@ -188,7 +190,7 @@ export async function seedDemoData(prisma: PrismaClient, today = new Date()): Pr
     const account = await prisma.account.upsert({
       where: { number: a.number },
       create: {
-        number: a.number, legalName: a.legalName, taxId: a.taxId, country: a.country, preferredLanguage: a.language, currency: a.currency,
+        number: a.number, legalName: a.legalName, taxId: a.taxId, country: a.country, preferredLanguage: a.language, locale: a.locale, timeZone: a.timeZone, currency: a.currency,
         creditLimitMinor: BigInt(a.limit), paymentTermsDays: a.terms, status: a.status, statusReason: a.statusReason ?? null,
         city: a.city, region: a.region, ownerRepId: repIds.get(a.ownerEmail) ?? null,
       },

@@ -45,11 +45,3 @@ export const i18nOptions = {
 export function isLanguage(value: unknown): value is Language {
   return typeof value === "string" && (SUPPORTED_LANGUAGES as readonly string[]).includes(value);
 }
-
-/**
- * The Intl locale used for numbers, dates and money. Spanish is written for
- * customers in the Americas, so it formats as Mexico does (1,234.56; $ for pesos).
- */
-export function formattingLocale(language: string): string {
-  return language === "es" ? "es-MX" : "en-US";
-}

@@ -1,34 +1,51 @@
 import { useTranslation } from "react-i18next";
+import { useRouteLoaderData } from "react-router";
 import { formatMoney, type Money } from "../domain/money/money";
-import { formattingLocale } from "./config";
+import { isLanguage } from "./config";
+import { formattingFor, isFormattingLocale, type Formatting } from "./locale";
 
 type Formats = { date: Intl.DateTimeFormat; dateTime: Intl.DateTimeFormat; number: Intl.NumberFormat };
 
-// Intl formatters are expensive to build and cheap to use: one set per locale.
-const formatsByLocale = new Map<string, Formats>();
-function formatsFor(locale: string): Formats {
-  let formats = formatsByLocale.get(locale);
+// Intl formatters are expensive to build and cheap to use: one set per locale and zone.
+const formatsByKey = new Map<string, Formats>();
+function formatsFor({ locale, timeZone }: Formatting): Formats {
+  const key = `${locale}|${timeZone}`;
+  let formats = formatsByKey.get(key);
   if (!formats) {
     formats = {
+      // Dates are calendar days (due dates, statement days) stored as UTC midnight: no zone shift.
       date: new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }),
-      dateTime: new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }),
+      // Moments are shown in the reader's zone, the same on the server render and in the browser.
+      dateTime: new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }),
       number: new Intl.NumberFormat(locale),
     };
-    formatsByLocale.set(locale, formats);
+    formatsByKey.set(key, formats);
   }
   return formats;
 }
 
-/** Locale-aware formatting for components: money, dates, numbers, percentages. */
-export function useFormat() {
-  const { i18n } = useTranslation();
-  const locale = formattingLocale(i18n.language);
-  const formats = formatsFor(locale);
+/** Locale-aware formatting for plain code (emails, PDFs, server messages): the same rules as `useFormat`. */
+export function formatterFor(formatting: Formatting) {
+  const formats = formatsFor(formatting);
   return {
-    locale,
-    money: (value: Money) => formatMoney(value, locale),
+    ...formatting,
+    money: (value: Money) => formatMoney(value, formatting.locale),
     date: (value: string | Date) => formats.date.format(typeof value === "string" ? new Date(value) : value),
     dateTime: (value: string | Date) => formats.dateTime.format(typeof value === "string" ? new Date(value) : value),
     number: (value: number) => formats.number.format(value),
   };
+}
+
+/**
+ * Locale-aware formatting for components: money, dates, numbers. The locale and time
+ * zone are the reader's, resolved once by the root loader (account locale, else the
+ * language's default).
+ */
+export function useFormat() {
+  const { i18n } = useTranslation();
+  const root = useRouteLoaderData("root") as { language?: string; locale?: string; timeZone?: string } | undefined;
+  const language = isLanguage(root?.language) ? root.language : isLanguage(i18n.language) ? i18n.language : "en";
+  const formatting =
+    isFormattingLocale(root?.locale) && root.timeZone ? formattingFor(language, { locale: root.locale, timeZone: root.timeZone }) : formattingFor(language);
+  return formatterFor(formatting);
 }

@@ -3,6 +3,7 @@ import { initReactI18next } from "react-i18next";
 import { RemixI18Next } from "remix-i18next/server";
 import { portalCookie } from "../utils/cookies.server";
 import { FALLBACK_LANGUAGE, i18nOptions, isLanguage, SUPPORTED_LANGUAGES, type Language } from "./config";
+import { formattingFor, preferredFormatting, type Formatting } from "./locale";
 
 export const languageCookie = portalCookie("lng", {
   path: "/",
@@ -25,6 +26,18 @@ export async function resolveLanguage(request: Request, profileLanguage?: string
   if (isLanguage(profileLanguage)) return profileLanguage;
   const detected = await detector.getLocale(request);
   return isLanguage(detected) ? detected : FALLBACK_LANGUAGE;
+}
+
+type Reader = Parameters<typeof preferredFormatting>[0] & { preferredLanguage?: string | null };
+
+/**
+ * How this request's reader gets pages: the language (profile, cookie, header) and the
+ * formatting locale and time zone (their own or their account's, see `formattingFor`).
+ * Every loader and action that formats or parses an amount asks this.
+ */
+export async function resolveReader(request: Request, user: Reader | null | undefined): Promise<Formatting & { language: Language }> {
+  const language = await resolveLanguage(request, user?.preferredLanguage);
+  return { language, ...formattingFor(language, preferredFormatting(user)) };
 }
 
 // One initialised i18next per language for the whole process: page renders, emails and

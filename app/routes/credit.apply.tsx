@@ -7,7 +7,8 @@ import { DocumentsPanel, SelectField } from "../components/credit-fields";
 import { optionalUser } from "../domain/auth/authorize.server";
 import { APPLICATION_COUNTRIES, APPLICATION_CURRENCIES, completeDraft, STEP_FIELDS, STEPS, TERMS_OPTIONS, validateStep, type Draft, type StepId } from "../domain/credit/application-schema";
 import { draftForCustomer, newCompanyDraft, saveDraftValues, submitApplication } from "../domain/credit/applications.server";
-import { formattingLocale } from "../i18n/config";
+import { isLanguage } from "../i18n/config";
+import { formattingFor, preferredFormatting } from "../i18n/locale";
 import { resolveLanguage } from "../i18n/i18n.server";
 import type { FieldErrors } from "../utils/forms";
 import { draftCookie, draftFromCookie } from "../domain/credit/draft-cookie.server";
@@ -70,7 +71,8 @@ export async function action({ request, context }: Route.ActionArgs) {
   const step = stepOf(formData.get("step"));
   const intent = formData.get("intent") === "back" ? "back" : "next";
   const newCompany = !found.user;
-  const locale = formattingLocale(found.language);
+  // Amounts are read as the applicant writes them: their account's locale when signed in, else the application language's.
+  const { locale } = formattingFor(isLanguage(found.language) ? found.language : "en", preferredFormatting(found.user));
 
   const values: Draft = {};
   for (const field of STEP_FIELDS[step]) {

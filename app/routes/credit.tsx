@@ -11,9 +11,9 @@ import { requireCustomer } from "../domain/auth/authorize.server";
 import { answerCounterOffer, answerInfoRequest } from "../domain/credit/applications.server";
 import { attachDocument, documentKindOf, readUploadForm } from "../domain/credit/documents.server";
 import { headroomCheck, heldOrdersOf } from "../domain/credit/holds.server";
-import { parseMoneyInput, toMinor } from "../domain/money/money";
-import { formattingLocale } from "../i18n/config";
-import { resolveLanguage } from "../i18n/i18n.server";
+import { toMinor } from "../domain/money/money";
+import { amountErrorKey, parseAmountInput } from "../domain/money/amount-input";
+import { resolveReader } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
 import { fieldErrorsOf } from "../utils/forms";
@@ -46,7 +46,7 @@ function customerStatus(status: string) {
 
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await requireCustomer(request);
-  const language = await resolveLanguage(request, user.preferredLanguage);
+  const { locale } = await resolveReader(request, user);
   const [summary, held, applications] = await Promise.all([
     accountSummary(user.accountId),
     heldOrdersOf(user.accountId),
@@ -64,9 +64,10 @@ export async function loader({ request }: Route.LoaderArgs) {
   let headroom = null;
   let headroomError: string | null = null;
   if (amountText !== null) {
-    const minor = parseMoneyInput(amountText.slice(0, 30), summary.account.currency, formattingLocale(language));
-    if (minor === null || minor <= 0) headroomError = "credit:errors.amountInvalid";
-    else headroom = await headroomCheck(user.accountId, minor);
+    const read = parseAmountInput(amountText.slice(0, 40), locale, summary.account.currency);
+    if (!read.ok) headroomError = amountErrorKey(read.error, locale);
+    else if (read.amountMinor <= 0) headroomError = "credit:errors.amountInvalid";
+    else headroom = await headroomCheck(user.accountId, read.amountMinor);
   }
   return {
     summary,

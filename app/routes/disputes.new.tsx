@@ -8,9 +8,8 @@ import { readDisputeForm } from "../domain/disputes/dispute-form.server";
 import { DISPUTE_REASONS } from "../domain/disputes/dispute-schemas";
 import { openDispute } from "../domain/disputes/disputes.server";
 import { invoiceForAccount } from "../domain/invoices/invoice-detail.server";
-import { formattingLocale } from "../i18n/config";
 import { useFormat } from "../i18n/format";
-import { resolveLanguage } from "../i18n/i18n.server";
+import { resolveReader } from "../i18n/i18n.server";
 import { FormAlerts } from "../components/form-alerts";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
@@ -27,10 +26,10 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const user = await requireCustomer(request);
-  const language = await resolveLanguage(request, user.preferredLanguage);
+  const { language, locale } = await resolveReader(request, user);
   const read = await readDisputeForm(request);
   if (!read.ok) return data({ errors: { attachment: read.error } as Record<string, string> }, { status: 400 });
-  const result = await openDispute({ accountId: user.accountId, userId: user.id, language, locale: formattingLocale(language), form: read.form, files: read.files });
+  const result = await openDispute({ accountId: user.accountId, userId: user.id, language, locale, form: read.form, files: read.files });
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });
   return redirect(`/disputes/${result.value.id}`);
 }

@@ -3,16 +3,15 @@ import type { Route } from "./+types/invoices.pdf";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { invoicePdf } from "../domain/invoices/documents-pdf.server";
 import { invoiceForAccount } from "../domain/invoices/invoice-detail.server";
-import { formattingLocale } from "../i18n/config";
-import { resolveLanguage, translatorFor } from "../i18n/i18n.server";
+import { resolveReader, translatorFor } from "../i18n/i18n.server";
 
 /** The invoice as a PDF in the reader's language — only for the session's own account. */
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireCustomer(request);
   const invoice = await invoiceForAccount(user.accountId, params.invoiceId);
   if (!invoice) throw data({ reason: "not_found" }, { status: 404 });
-  const language = await resolveLanguage(request, user.preferredLanguage);
-  const pdf = await invoicePdf(invoice, await translatorFor(language), formattingLocale(language));
+  const { language, locale } = await resolveReader(request, user);
+  const pdf = await invoicePdf(invoice, await translatorFor(language), locale);
   return new Response(new Uint8Array(pdf), {
     headers: {
       "Content-Type": "application/pdf",

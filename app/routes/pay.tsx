@@ -7,8 +7,7 @@ import { requireCustomer } from "../domain/auth/authorize.server";
 import { createPayment, readPayForm } from "../domain/payments/create-payment.server";
 import { paymentsAvailable } from "../domain/payments/stripe-provider.server";
 import { minorUnitDigits, SUPPORTED_CURRENCIES, toMinor } from "../domain/money/money";
-import { formattingLocale } from "../i18n/config";
-import { resolveLanguage } from "../i18n/i18n.server";
+import { resolveReader } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
 import { FormAlerts } from "../components/form-alerts";
@@ -44,11 +43,11 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const user = await requireCustomer(request);
-  const language = await resolveLanguage(request, user.preferredLanguage);
+  const { language, locale } = await resolveReader(request, user);
   const form = await request.formData();
   // Neither Stripe keys nor the sandbox switched on: say so, and record nothing.
   if (!paymentsAvailable()) return data({ errors: { form: "payments:errors.noProvider" } as Record<string, string> }, { status: 503 });
-  const result = await readPayForm(user.accountId, form, formattingLocale(language));
+  const result = await readPayForm(user.accountId, form, locale);
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });
   const { url } = await createPayment({
     accountId: user.accountId,

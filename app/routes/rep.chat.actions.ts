@@ -2,8 +2,7 @@ import { data } from "react-router";
 import type { Route } from "./+types/rep.chat.actions";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { actionInput, actOnConversation, conversationActionChoices, conversationActionSchema } from "../domain/chat/conversation-actions.server";
-import { formattingLocale } from "../i18n/config";
-import { resolveLanguage } from "../i18n/i18n.server";
+import { resolveReader } from "../i18n/i18n.server";
 import { fieldErrorsOf } from "../utils/forms";
 
 /**
@@ -25,8 +24,8 @@ export async function action({ request, params }: Route.ActionArgs) {
     const fieldErrors = fieldErrorsOf(parsed.error);
     return data({ ok: false as const, error: fieldErrors.form ?? "chat:actions.errors.checkFields", fieldErrors, level: null }, { status: 400 });
   }
-  const language = await resolveLanguage(request, user.preferredLanguage);
-  const outcome = await actOnConversation(user, params.conversationId, parsed.data, { locale: formattingLocale(language) });
+  const { locale } = await resolveReader(request, user);
+  const outcome = await actOnConversation(user, params.conversationId, parsed.data, { locale });
   if (!outcome.ok) return data({ ok: false as const, error: outcome.error, fieldErrors: outcome.fieldErrors ?? {}, level: outcome.level ?? null }, { status: outcome.status });
   return data({ ok: true as const, intent: outcome.intent, done: outcome.done });
 }

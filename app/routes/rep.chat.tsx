@@ -31,7 +31,8 @@ import {
   type Thread,
 } from "../domain/chat/thread";
 import { formatMoney } from "../domain/money/money";
-import { formattingLocale } from "../i18n/config";
+import { isLanguage } from "../i18n/config";
+import { formattingFor } from "../i18n/locale";
 import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
 import type { ChatClientToServer, ChatServerToClient, Inbox, InboxItem, Presence } from "../../server/chat/events";
@@ -495,7 +496,7 @@ function Conversation({
         customerName: item.customerName,
         invoiceNumber: chosenInvoice?.number ?? item.invoiceRef ?? "",
         // The amount in the invoice's (the account's) currency, written the way the customer reads numbers.
-        amount: chosenInvoice ? formatMoney(chosenInvoice.balance, formattingLocale(item.language)) : "",
+        amount: chosenInvoice ? formatMoney(chosenInvoice.balance, formattingFor(isLanguage(item.language) ? item.language : "en", { locale: glance.data?.summary.account.locale }).locale) : "",
       }),
     );
   }

@@ -8,11 +8,9 @@ import { SelectField } from "../components/credit-fields";
 import { Field } from "../components/field";
 import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireStaff } from "../domain/auth/authorize.server";
-import { amountForInput } from "../domain/credit/amount-input";
 import { changeAccountTerms } from "../domain/credit/applications.server";
-import { parseMoneyInput } from "../domain/money/money";
-import { formattingLocale } from "../i18n/config";
-import { resolveLanguage } from "../i18n/i18n.server";
+import { amountErrorKey, amountForInput, parseAmountInput } from "../domain/money/amount-input";
+import { resolveReader } from "../i18n/i18n.server";
 import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
 import { db } from "../utils/db.server";
 import { useFormat } from "../i18n/format";
@@ -67,9 +65,10 @@ export async function action({ request, params }: Route.ActionArgs) {
   if (!summary) throw data({ reason: "not_found" }, { status: 404 });
   const parsed = schema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), formError: null as string | null }, { status: 400 });
-  const language = await resolveLanguage(request, user.preferredLanguage);
-  const limitMinor = parseMoneyInput(parsed.data.limit, summary.account.currency, formattingLocale(language));
-  if (limitMinor === null) return data({ fieldErrors: { limit: "credit:errors.amountInvalid" } as FieldErrors, formError: null }, { status: 400 });
+  const { locale } = await resolveReader(request, user);
+  const read = parseAmountInput(parsed.data.limit, locale, summary.account.currency);
+  if (!read.ok) return data({ fieldErrors: { limit: amountErrorKey(read.error, locale) } as FieldErrors, formError: null }, { status: 400 });
+  const limitMinor = read.amountMinor;
   const result = await changeAccountTerms(user, params.accountId, { limitMinor, termsDays: parsed.data.termsDays, reason: parsed.data.reason });
   if (!result.ok) return data({ fieldErrors: {} as FieldErrors, formError: `credit:limitChange.errors.${result.error}` as string | null }, { status: result.error === "not_found" ? 404 : result.error === "unchanged" ? 400 : 409 });
   if (result.outcome === "changed") throw redirect(`/rep/credit/accounts/${params.accountId}?done=changed`);
@@ -115,7 +114,7 @@ export default function RepCreditAccount({ loaderData, actionData }: Route.Compo
       <section className="panel" aria-labelledby="change-title">
         <h2 id="change-title">{t("limitChange.formTitle")}</h2>
         <Form method="post" noValidate>
-          <Field name="limit" label={t("review.limit", { currency: summary.account.currency })} inputMode="decimal" error={errors.limit} defaultValue={amountForInput(summary.creditLimit)} />
+          <Field name="limit" label={t("review.limit", { currency: summary.account.currency })} inputMode="decimal" error={errors.limit} defaultValue={amountForInput(summary.creditLimit, f.locale)} />
           <SelectField name="termsDays" label={t("review.terms")} error={errors.termsDays} defaultValue={String(summary.account.paymentTermsDays)} options={TERMS.map((d) => ({ value: String(d), label: t("terms.net", { count: d }) }))} />
           <Field name="reason" label={t("limitChange.reason")} error={errors.reason} />
           <button type="submit" className="button primary">

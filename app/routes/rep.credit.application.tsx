@@ -8,12 +8,11 @@ import { Field } from "../components/field";
 import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { canActOn, decideApplication, firstUserFor, type Decision } from "../domain/credit/applications.server";
-import { amountForInput } from "../domain/credit/amount-input";
 import { autoApprovalBlockers, type StoredScore } from "../domain/credit/scorecard";
 import { authorityCurrency, convertWithDisclosure } from "../domain/fx/conversion.server";
-import { parseMoneyInput, toMinor } from "../domain/money/money";
-import { formattingLocale } from "../i18n/config";
-import { resolveLanguage } from "../i18n/i18n.server";
+import { toMinor } from "../domain/money/money";
+import { amountErrorKey, amountForInput, parseAmountInput } from "../domain/money/amount-input";
+import { resolveReader } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
 import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
@@ -134,9 +133,11 @@ export async function action({ request, params }: Route.ActionArgs) {
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), outcome: null, formError: null as string | null }, { status: 400 });
   let decision: Decision;
   if (parsed.data.intent === "approve") {
-    const language = await resolveLanguage(request, user.preferredLanguage);
-    const limitMinor = parseMoneyInput(parsed.data.limit, application.currency ?? "USD", formattingLocale(language));
-    if (limitMinor === null || limitMinor <= 0) return data({ fieldErrors: { limit: "credit:errors.amountInvalid" } as FieldErrors, outcome: null, formError: null }, { status: 400 });
+    const { locale } = await resolveReader(request, user);
+    const read = parseAmountInput(parsed.data.limit, locale, application.currency ?? "USD");
+    if (!read.ok) return data({ fieldErrors: { limit: amountErrorKey(read.error, locale) } as FieldErrors, outcome: null, formError: null }, { status: 400 });
+    const limitMinor = read.amountMinor;
+    if (limitMinor <= 0) return data({ fieldErrors: { limit: "credit:errors.amountInvalid" } as FieldErrors, outcome: null, formError: null }, { status: 400 });
     decision = { action: "approve", limitMinor, termsDays: parsed.data.termsDays, conditions: parsed.data.conditions, reason: parsed.data.reason, firstUserEmail: parsed.data.firstUserEmail, firstUserName: parsed.data.firstUserName };
   } else if (parsed.data.intent === "decline") {
     decision = { action: "decline", reason: parsed.data.declineReason };
@@ -332,7 +333,7 @@ export default function RepCreditApplication({ loaderData, actionData }: Route.C
             <h2 id="approve-title">{t("review.approveTitle")}</h2>
             <Form method="post" noValidate>
               <input type="hidden" name="intent" value="approve" />
-              <Field name="limit" label={t("review.limit", { currency: a.currency })} inputMode="decimal" error={errors.limit} defaultValue={a.proposed ? amountForInput(a.proposed) : a.recommended ? amountForInput(a.recommended) : ""} />
+              <Field name="limit" label={t("review.limit", { currency: a.currency })} inputMode="decimal" error={errors.limit} defaultValue={a.proposed ? amountForInput(a.proposed, f.locale) : a.recommended ? amountForInput(a.recommended, f.locale) : ""} />
               <SelectField name="termsDays" label={t("review.terms")} error={errors.termsDays} defaultValue={String(a.proposedTermsDays ?? a.recommendedTermsDays ?? 30)} options={TERMS.map((d) => ({ value: String(d), label: t("terms.net", { count: d }) }))} />
               <Field name="conditions" label={t("review.conditions")} error={errors.conditions} defaultValue={a.conditions ?? ""} />
               <Field name="reason" label={t("review.reason")} error={errors.reason} />

@@ -9,9 +9,8 @@ import { requireStaff } from "../domain/auth/authorize.server";
 import { readDisputeForm } from "../domain/disputes/dispute-form.server";
 import { isOpen, messageSchema, rejectSchema, resolveSchema } from "../domain/disputes/dispute-schemas";
 import { addMessage, approveCreditMemo, assignDispute, disputeFor, rejectDispute, replyToCustomer, resolveWithCreditMemo } from "../domain/disputes/disputes.server";
-import { parseMoneyInput } from "../domain/money/money";
-import { formattingLocale } from "../i18n/config";
-import { resolveLanguage } from "../i18n/i18n.server";
+import { amountErrorKey, parseAmountInput } from "../domain/money/amount-input";
+import { resolveReader } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
 import { FormAlerts } from "../components/form-alerts";
 
@@ -62,9 +61,11 @@ export async function action({ request, params }: Route.ActionArgs) {
         for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
         return fail(errors);
       }
-      const language = await resolveLanguage(request, user.preferredLanguage);
-      const amountMinor = parseMoneyInput(parsed.data.amount, dispute.amount.currency, formattingLocale(language));
-      if (amountMinor === null || amountMinor <= 0) return fail({ amount: "disputes:errors.amount" });
+      const { locale } = await resolveReader(request, user);
+      const read = parseAmountInput(parsed.data.amount, locale, dispute.amount.currency);
+      if (!read.ok) return fail({ amount: amountErrorKey(read.error, locale) });
+      const amountMinor = read.amountMinor;
+      if (amountMinor <= 0) return fail({ amount: "disputes:errors.amount" });
       const result = await resolveWithCreditMemo({ disputeId: dispute.id, actor, amountMinor, resolution: parsed.data.resolution });
       if (!result.ok) return refused(result, result.conflict ? "form" : "amount");
       return (result.posted

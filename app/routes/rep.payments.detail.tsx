@@ -6,8 +6,7 @@ import type { Route } from "./+types/rep.payments.detail";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { applyUnapplied, paymentForStaff, refundPayment } from "../domain/payments/reconciliation.server";
-import { formattingLocale } from "../i18n/config";
-import { resolveLanguage } from "../i18n/i18n.server";
+import { resolveReader } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
 import { FormAlerts } from "../components/form-alerts";
 import { Facts } from "../components/facts";
@@ -31,7 +30,7 @@ export async function action({ request, params }: Route.ActionArgs) {
   const form = await request.formData();
   const intent = z.enum(["apply", "refund"]).safeParse(form.get("intent"));
   if (!intent.success) return data({ ok: false, errors: { form: "payments:errors.tryAgain" } as Record<string, string> }, { status: 400 });
-  const locale = formattingLocale(await resolveLanguage(request, user.preferredLanguage));
+  const { locale } = await resolveReader(request, user);
   const actor = { id: user.id, staffLevel: user.staffLevel };
   const result =
     intent.data === "apply"

@@ -2,8 +2,7 @@ import type { Route } from "./+types/statement.files";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { statementPdf } from "../domain/invoices/documents-pdf.server";
 import { statementCsv, statementFor, statementRange } from "../domain/invoices/statement.server";
-import { formattingLocale } from "../i18n/config";
-import { resolveLanguage, translatorFor } from "../i18n/i18n.server";
+import { resolveReader, translatorFor } from "../i18n/i18n.server";
 
 /** /statement.pdf and /statement.csv: the session's own account only; nothing in the URL names an account. */
 export async function loader({ request }: Route.LoaderArgs) {
@@ -12,11 +11,11 @@ export async function loader({ request }: Route.LoaderArgs) {
   const format = url.pathname.endsWith(".csv") ? "csv" : "pdf";
   const range = statementRange(url.searchParams);
   const statement = await statementFor(user.accountId, range);
-  const language = await resolveLanguage(request, user.preferredLanguage);
+  const { language, locale } = await resolveReader(request, user);
   const t = await translatorFor(language);
   const name = `statement-${statement.account.number}-${range.from}-${range.to}.${format}`;
   const headers = { "Content-Language": language, "Content-Disposition": `attachment; filename="${name}"`, "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff" };
-  if (format === "csv") return new Response(statementCsv(statement, t), { headers: { ...headers, "Content-Type": "text/csv; charset=utf-8" } });
-  const pdf = await statementPdf(statement, t, formattingLocale(language));
+  if (format === "csv") return new Response(statementCsv(statement, t, locale), { headers: { ...headers, "Content-Type": "text/csv; charset=utf-8" } });
+  const pdf = await statementPdf(statement, t, locale);
   return new Response(new Uint8Array(pdf), { headers: { ...headers, "Content-Type": "application/pdf" } });
 }

@@ -40,7 +40,7 @@ export default function StatementPage({ loaderData }: Route.ComponentProps) {
           {t("statement.pdf")}
         </a>
         <a className="button secondary" href={`/statement.csv?${qs}`} download>
-          {t("statement.csv")}
+          {t("statement.csvDownload")}
         </a>
       </p>
       <p>{t("statement.period", { from: f.date(range.from), to: f.date(range.to) })}</p>

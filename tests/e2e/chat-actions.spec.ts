@@ -36,7 +36,7 @@ test("the rep sends a pay link from the conversation; the Spanish customer gets 
   await firstInvoice.check();
   await act.getByRole("button", { name: "Send pay link" }).click();
   await expect(act.getByText("Pay link sent to the customer.")).toBeVisible();
-  await expect(conversation.getByText(`Le comparto una liga segura para pagar la factura ${invoiceNumber}`)).toBeVisible();
+  await expect(conversation.getByText(`Le comparto un enlace seguro para pagar la factura ${invoiceNumber}`)).toBeVisible();
 
   // A promise with an amount that is not one is refused at its field, and nothing is logged.
   await act.getByText("Log a promise to pay").click();
@@ -44,11 +44,11 @@ test("the rep sends a pay link from the conversation; the Spanish customer gets 
   await act.getByLabel("Promised for").fill(new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10));
   await act.getByRole("button", { name: "Log promise" }).click();
   await expect(act.getByLabel("Amount (MXN)")).toHaveAttribute("aria-invalid", "true");
-  await expect(act.getByText("Enter an amount greater than zero, like 1,250.00.").first()).toBeVisible();
+  await expect(act.getByText("Enter an amount in numbers, like 1,250.50.").first()).toBeVisible();
 
   // The customer reads it in Spanish, with the amount as they write it, and follows the link.
-  const message = customer.getByTestId("chat-message").filter({ hasText: "Le comparto una liga segura para pagar la factura" });
-  await expect(message).toContainText(`Le comparto una liga segura para pagar la factura ${invoiceNumber} ($`);
+  const message = customer.getByTestId("chat-message").filter({ hasText: "Le comparto un enlace seguro para pagar la factura" });
+  await expect(message).toContainText(`Le comparto un enlace seguro para pagar la factura ${invoiceNumber} ($`);
   await message.getByRole("link").click();
   await expect(customer).toHaveURL(/\/pay\?currency=MXN&invoice=/);
   await expect(customer.getByRole("heading", { name: "Pagar facturas" })).toBeVisible();

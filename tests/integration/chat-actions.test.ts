@@ -193,7 +193,7 @@ describe("pay link", () => {
     const atCustomer = next(customer, "conversation:message", (m: Any) => m.authorKind === "REP");
     expect((await act(rep.browser, conversationId, [["intent", "pay_link"], ["invoiceId", invoice.id]])).status).toBe(200);
     const body: string = (await atCustomer).body;
-    expect(body).toContain(`Le comparto una liga segura para pagar la factura ${invoice.number} ($`);
+    expect(body).toContain(`Le comparto un enlace seguro para pagar la factura ${invoice.number} ($`);
     expect(body).toContain("/pay?currency=MXN&invoice=");
   });
 
@@ -299,7 +299,9 @@ describe("promise to pay", () => {
       [[["amount", "100.00"], ["promisedFor", isoDay(-3)]], "chat:actions.errors.promisePast"],
       [[["amount", "100.00"], ["promisedFor", isoDay(400)]], "chat:actions.errors.promiseTooFar"],
       [[["amount", "100.00"], ["promisedFor", "next friday"]], "chat:actions.errors.promiseDate"],
-      [[["amount", "abc"], ["promisedFor", isoDay(3)]], "chat:actions.errors.amount"],
+      [[["amount", "abc"], ["promisedFor", isoDay(3)]], "common:amountInput.invalid_point"],
+      // A comma where English writes a point: refused as ambiguous, never read as 125.00.
+      [[["amount", "12,5"], ["promisedFor", isoDay(3)]], "common:amountInput.ambiguous_point"],
       [[["amount", "0"], ["promisedFor", isoDay(3)]], "chat:actions.errors.amount"],
       [[["amount", "999,999,999.00"], ["promisedFor", isoDay(3)]], "chat:actions.errors.promiseTooHigh"],
     ] as [[string, string][], string][]) {

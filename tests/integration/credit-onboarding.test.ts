@@ -69,7 +69,8 @@ describe("the welcome link", () => {
     expect(Math.round(lifetime / DAY_MS)).toBe(7);
     const mail = await portal.db.outboxEmail.findFirstOrThrow({ where: { to: user.email, template: "account_welcome" } });
     expect(mail.text).toContain("open this link within 7 days");
-    const expires = new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeZone: "UTC" }).format(token.expiresAt);
+    // A US account reads times in its own zone (America/Chicago), named in the mail.
+    const expires = new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeZone: "America/Chicago" }).format(token.expiresAt);
     expect(mail.text).toContain(`it works until ${expires}`);
 
     // Six days later the link still opens the choose-a-password page.
@@ -99,7 +100,7 @@ describe("the welcome link", () => {
     await apply(portal.browser({ acceptLanguage: "es-MX,es;q=0.9" }), company({ applicantEmail: "compras@ferre-sol.example", companyName: "Ferre Sol LLC", taxId: "23-4567890" }));
     const mail = await portal.db.outboxEmail.findFirstOrThrow({ where: { to: "compras@ferre-sol.example", template: "account_welcome" } });
     expect(mail.language).toBe("es");
-    expect(mail.text).toContain("abra esta liga en los próximos 7 días (sirve una sola vez, hasta el");
+    expect(mail.text).toContain("abra este enlace en los próximos 7 días (sirve una sola vez, hasta el");
   });
 });
 

@@ -135,12 +135,3 @@ describe("tax ids per country", () => {
     expect(errors).toEqual({ taxId: "credit:errors.taxIdInvalid.MX", addressLine1: "credit:errors.required" });
   });
 });
-
-describe("amounts for inputs", () => {
-  it("writes minor units as a plain decimal without floating point", async () => {
-    const { amountForInput } = await import("../../app/domain/credit/amount-input");
-    expect(amountForInput({ amountMinor: 250_000_000, currency: "MXN" })).toBe("2500000.00");
-    expect(amountForInput({ amountMinor: 5, currency: "USD" })).toBe("0.05");
-    expect(amountForInput({ amountMinor: 1200, currency: "JPY" })).toBe("1200");
-  });
-});

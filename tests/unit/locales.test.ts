@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { amountErrorKey, type AmountInputError } from "../../app/domain/money/amount-input";
 
 const LOCALES = path.resolve("locales");
 
@@ -63,5 +64,30 @@ describe("locales", () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it("has a sentence, in both languages, for every refusal of a typed amount in every locale", () => {
+    const errors: AmountInputError[] = ["required", "invalid", "ambiguous", "decimals", "too_large"];
+    for (const locale of ["en-US", "es-MX", "es-ES"]) {
+      for (const error of errors) {
+        const [ns, key] = amountErrorKey(error, locale).split(":");
+        for (const tree of [en, es]) {
+          const text = key.split(".").reduce<any>((node, part) => node?.[part], tree[`${ns}.json`]);
+          expect(typeof text, `${locale} ${error}`).toBe("string");
+        }
+      }
+    }
+  });
+
+  it("writes Spanish that reads the same in Mexico and Spain (enlace, not liga)", () => {
+    // Words a reader in Spain takes for something else or for slang; the neutral word is in brackets.
+    const mexicoOnly = /\b(ligas?|platicar|checar|ahorita|celular|computadora)\b/i; // enlace, hablar, revisar, ahora, móvil, equipo
+    const found = Object.entries(es).flatMap(([file, tree]) =>
+      keysOf(tree).flatMap((key) => {
+        const text = String(key.split(".").reduce<any>((node, part) => node?.[part], tree));
+        return mexicoOnly.test(text) ? [`${file}:${key}: ${text}`] : [];
+      }),
+    );
+    expect(found).toEqual([]);
   });
 });

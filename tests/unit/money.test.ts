@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney, parseMoneyInput, sumMoney, toMinor } from "../../app/domain/money/money";
+import { formatMoney, sumMoney, toMinor } from "../../app/domain/money/money";
 import { convertWithRate } from "../../app/domain/fx/fx-rates.server";
 
 describe("money", () => {
@@ -7,18 +7,27 @@ describe("money", () => {
     expect(formatMoney({ amountMinor: 123456789, currency: "USD" }, "en-US")).toBe("$1,234,567.89");
     expect(formatMoney({ amountMinor: 123456789, currency: "MXN" }, "es-MX")).toBe("$1,234,567.89");
     expect(formatMoney({ amountMinor: 123456789, currency: "MXN" }, "en-US")).toBe("MX$1,234,567.89");
-    expect(formatMoney({ amountMinor: 123456789, currency: "EUR" }, "es-MX")).toBe("EUR\u00a01,234,567.89");
+    expect(formatMoney({ amountMinor: 123456789, currency: "EUR" }, "es-MX")).toBe("€1,234,567.89");
+    expect(formatMoney({ amountMinor: 12000000, currency: "EUR" }, "es-ES")).toBe("120.000,00\u00a0€");
     expect(formatMoney({ amountMinor: -5, currency: "USD" }, "en-US")).toBe("-$0.05");
   });
 
-  it("parses what people type, in their locale, and rejects the rest", () => {
-    expect(parseMoneyInput("1,234.56", "USD", "en-US")).toBe(123456);
-    expect(parseMoneyInput("1234", "MXN", "es-MX")).toBe(123400);
-    expect(parseMoneyInput("0.5", "USD", "en-US")).toBe(50);
-    expect(parseMoneyInput("1.234", "USD", "en-US")).toBeNull();
-    expect(parseMoneyInput("-3", "USD", "en-US")).toBeNull();
-    expect(parseMoneyInput("abc", "USD", "en-US")).toBeNull();
-    expect(parseMoneyInput("", "USD", "en-US")).toBeNull();
+  it("never shows a bare $ for a currency that is not the reader's own", () => {
+    const cases: [string, string, string][] = [
+      ["en-US", "USD", "$1,250.00"],
+      ["en-US", "MXN", "MX$1,250.00"],
+      ["en-US", "CAD", "CA$1,250.00"],
+      ["en-US", "EUR", "€1,250.00"],
+      ["es-MX", "MXN", "$1,250.00"],
+      ["es-MX", "USD", "USD\u00a01,250.00"],
+      ["es-MX", "CAD", "CAD\u00a01,250.00"],
+      ["es-MX", "EUR", "€1,250.00"],
+      ["es-ES", "EUR", "1250,00\u00a0€"],
+      ["es-ES", "USD", "1250,00\u00a0US$"],
+      ["es-ES", "MXN", "1250,00\u00a0MXN"],
+      ["es-ES", "CAD", "1250,00\u00a0CAD"],
+    ];
+    for (const [locale, currency, shown] of cases) expect(formatMoney({ amountMinor: 125000, currency }, locale), `${locale} ${currency}`).toBe(shown);
   });
 
   it("refuses to add different currencies without a rate", () => {

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { publicUrl } from "../../../server/env";
-import { formattingLocale, isLanguage, type Language } from "../../i18n/config";
+import { isLanguage, type Language } from "../../i18n/config";
+import { recipientFormatting } from "../mail/recipient-formatting.server";
 import { db } from "../../utils/db.server";
 import { queueEmail, type EmailTemplate } from "../mail/outbox.server";
 import { hashPassword } from "./password.server";
@@ -36,15 +37,14 @@ export async function requestPasswordReset(
 ): Promise<void> {
   const user = await db().user.findUnique({ where: { email: email.trim().toLowerCase() } });
   if (!user || !user.active) return;
-  const sending = sendPasswordLink(user, requestLanguage, origin, template);
+  const sending = sendPasswordLink(user, requestLanguage, template);
   if (template === "account_welcome") return sending;
   sending.catch((error: unknown) => console.error("password reset mail failed", error));
 }
 
 async function sendPasswordLink(
-  user: { id: string; email: string; name: string; preferredLanguage: string | null },
+  user: { id: string; email: string; name: string; preferredLanguage: string | null; locale: string | null; timeZone: string | null; accountId: string | null },
   requestLanguage: Language,
-  origin: string,
   template: Extract<EmailTemplate, "password_reset" | "account_welcome">,
 ): Promise<void> {
   const token = crypto.randomBytes(32).toString("base64url");
@@ -54,7 +54,9 @@ async function sendPasswordLink(
     data: { userId: user.id, tokenHash: digest(token), expiresAt },
   });
   const language = isLanguage(user.preferredLanguage) ? user.preferredLanguage : requestLanguage;
-  const expires = `${new Intl.DateTimeFormat(formattingLocale(language), { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }).format(expiresAt)} UTC`;
+  // In the reader's own time zone, named, so "until 9:00" means their 9:00.
+  const { locale, timeZone } = await recipientFormatting(user, language);
+  const expires = new Intl.DateTimeFormat(locale, { year: "numeric", month: "long", day: "numeric", hour: "numeric", minute: "2-digit", timeZone, timeZoneName: "short" }).format(expiresAt);
   await queueEmail({
     to: user.email,
     language,

@@ -101,11 +101,12 @@ export async function signedInFromCookie(cookieHeader: string | null | undefined
   // driver: Prisma would compile the same query anew for each request.
   const [row] = await currentDatabase().sql.query<SessionUserRow>(
     `SELECT u.id, u.email, u.name, u."passwordHash", u.role::text AS role, u."staffLevel"::text AS "staffLevel", u."accountId",
-            u."preferredLanguage", u.languages, u."chatCapacity", u.presence::text AS presence,
+            u."preferredLanguage", u.locale, u."timeZone", u.languages, u."chatCapacity", u.presence::text AS presence,
             u."presenceChangedAt" AT TIME ZONE 'UTC' AS "presenceChangedAt", u."lastChatAssignedAt" AT TIME ZONE 'UTC' AS "lastChatAssignedAt",
             u.active, u."createdAt" AT TIME ZONE 'UTC' AS "createdAt", u."updatedAt" AT TIME ZONE 'UTC' AS "updatedAt",
             a.id AS "account_id", a.number AS "account_number", a."legalName" AS "account_legalName", a.currency AS "account_currency", a.status::text AS "account_status",
-            a."ledgerVersion"::text AS "account_ledgerVersion"
+            a."ledgerVersion"::text AS "account_ledgerVersion",
+            a.locale AS "account_locale", a."timeZone" AS "account_timeZone"
        FROM "Session" s
        JOIN "User" u ON u.id = s."userId"
        LEFT JOIN "Account" a ON a.id = u."accountId"
@@ -115,13 +116,13 @@ export async function signedInFromCookie(cookieHeader: string | null | undefined
     "session-user",
   );
   if (!row) return null;
-  const { account_id, account_number, account_legalName, account_currency, account_status, account_ledgerVersion, ...user } = row;
+  const { account_id, account_number, account_legalName, account_currency, account_status, account_ledgerVersion, account_locale, account_timeZone, ...user } = row;
   return {
     sessionId,
     user: {
       ...user,
       account: account_id
-        ? { id: account_id, number: account_number!, legalName: account_legalName!, currency: account_currency!, status: account_status!, ledgerVersion: account_ledgerVersion! }
+        ? { id: account_id, number: account_number!, legalName: account_legalName!, currency: account_currency!, status: account_status!, ledgerVersion: account_ledgerVersion!, locale: account_locale!, timeZone: account_timeZone! }
         : null,
     } as SessionUser,
   };
@@ -147,10 +148,12 @@ type SessionUserRow = Omit<User, "account"> & {
   account_currency: string | null;
   account_status: string | null;
   account_ledgerVersion: string | null;
+  account_locale: string | null;
+  account_timeZone: string | null;
 };
 
 /** The account's `ledgerVersion` (as text) moves with every change to its ledger: the page cache keys on it. */
-export type SessionUser = User & { account: (Pick<Account, "id" | "number" | "legalName" | "currency" | "status"> & { ledgerVersion: string }) | null };
+export type SessionUser = User & { account: (Pick<Account, "id" | "number" | "legalName" | "currency" | "status" | "locale" | "timeZone"> & { ledgerVersion: string }) | null };
 
 export async function startSession(userId: string, userAgent: string | null): Promise<string> {
   // Expired sessions are swept per user at sign-in, so the table does not grow forever.

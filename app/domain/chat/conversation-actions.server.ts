@@ -12,7 +12,8 @@ import crypto from "node:crypto";
 import { z } from "zod";
 import { publicUrl } from "../../../server/env";
 import type { Prisma } from "../../generated/prisma/client";
-import { formattingLocale, type Language } from "../../i18n/config";
+import type { Language } from "../../i18n/config";
+import { accountFormatting } from "../mail/recipient-formatting.server";
 import { translatorFor } from "../../i18n/i18n.server";
 import { db } from "../../utils/db.server";
 import { accountSummary } from "../accounts/account-summary.server";
@@ -21,7 +22,8 @@ import { recordAudit } from "../audit/audit.server";
 import { actOnHeldOrder, heldOrdersOf } from "../credit/holds.server";
 import { openDisputeSchema } from "../disputes/dispute-schemas";
 import { openDispute } from "../disputes/disputes.server";
-import { formatMoney, parseMoneyInput, toMinor, type Money } from "../money/money";
+import { formatMoney, toMinor, type Money } from "../money/money";
+import { amountErrorKey, parseAmountInput } from "../money/amount-input";
 import { announce } from "./chat-events.server";
 import { conversationLanguage, storeMessage } from "./conversations.server";
 import { replyByEmail } from "./email-channel.server";
@@ -171,7 +173,8 @@ export async function actOnConversation(rep: SessionUser, conversationId: string
   return done;
 }
 
-type Step = { ok: true; message: (t: Awaited<ReturnType<typeof translatorFor>>, language: Language) => string } | Refusal;
+/** `message` is written for the customer: their conversation's language, their account's locale. */
+type Step = { ok: true; message: (t: Awaited<ReturnType<typeof translatorFor>>, language: Language, locale: string) => string } | Refusal;
 
 async function sendPayLink(rep: SessionUser, conversation: Actable, action: Extract<ConversationAction, { intent: "pay_link" }>): Promise<Step> {
   const invoices = await db().invoice.findMany({
@@ -190,7 +193,7 @@ async function sendPayLink(rep: SessionUser, conversation: Actable, action: Extr
   await recordAudit({ actorId: rep.id, accountId: conversation.accountId, entity: "Conversation", entityId: conversation.id, action: "chat.pay_link_sent", after: { invoiceIds: invoices.map((i) => i.id), totalMinor: total.amountMinor, currency } });
   return {
     ok: true,
-    message: (t, language) => t("chat:actions.messages.payLink", { count: invoices.length, invoices: invoices.map((i) => i.number).join(", "), total: formatMoney(total, formattingLocale(language)), url }),
+    message: (t, _language, locale) => t("chat:actions.messages.payLink", { count: invoices.length, invoices: invoices.map((i) => i.number).join(", "), total: formatMoney(total, locale), url }),
   };
 }
 
@@ -199,14 +202,16 @@ function earliestToday(): string {
   return new Date(Date.now() - 12 * 3600_000).toISOString().slice(0, 10);
 }
 
-function longDate(date: string, language: string) {
-  return new Intl.DateTimeFormat(formattingLocale(language), { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${date}T00:00:00Z`));
+function longDate(date: string, locale: string) {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${date}T00:00:00Z`));
 }
 
 async function logPromise(rep: SessionUser, conversation: Actable, action: Extract<ConversationAction, { intent: "promise" }>, context: { locale: string }): Promise<Step> {
   const currency = conversation.account!.currency;
-  const amountMinor = parseMoneyInput(action.amount, currency, context.locale);
-  if (amountMinor === null || amountMinor <= 0) return refuse(400, "chat:actions.errors.amount", { fieldErrors: { amount: "chat:actions.errors.amount" } });
+  const read = parseAmountInput(action.amount, context.locale, currency);
+  if (!read.ok) return refuse(400, amountErrorKey(read.error, context.locale), { fieldErrors: { amount: amountErrorKey(read.error, context.locale) } });
+  const amountMinor = read.amountMinor;
+  if (amountMinor <= 0) return refuse(400, "chat:actions.errors.amount", { fieldErrors: { amount: "chat:actions.errors.amount" } });
   const summary = await accountSummary(conversation.accountId);
   // A promise larger than everything owed is a typo, not a promise.
   if (!summary || amountMinor > summary.openBalance.amountMinor) return refuse(400, "chat:actions.errors.promiseTooHigh", { fieldErrors: { amount: "chat:actions.errors.promiseTooHigh" } });
@@ -234,7 +239,7 @@ async function logPromise(rep: SessionUser, conversation: Actable, action: Extra
       tx,
     );
   });
-  return { ok: true, message: (t, language) => t("chat:actions.messages.promise", { amount: formatMoney(amount, formattingLocale(language)), date: longDate(action.promisedFor, language) }) };
+  return { ok: true, message: (t, _language, locale) => t("chat:actions.messages.promise", { amount: formatMoney(amount, locale), date: longDate(action.promisedFor, locale) }) };
 }
 
 async function disputeForCustomer(rep: SessionUser, conversation: Actable, action: Extract<ConversationAction, { intent: "dispute" }>, context: { locale: string }): Promise<Step> {
@@ -251,11 +256,11 @@ async function disputeForCustomer(rep: SessionUser, conversation: Actable, actio
   const dispute = await db().dispute.findUniqueOrThrow({ where: { id: result.value.id }, select: { id: true, number: true, amountMinor: true, currency: true, invoice: { select: { number: true } } } });
   return {
     ok: true,
-    message: (t, language) =>
+    message: (t, _language, locale) =>
       t("chat:actions.messages.dispute", {
         number: dispute.number,
         invoice: dispute.invoice.number,
-        amount: formatMoney({ amountMinor: toMinor(dispute.amountMinor), currency: dispute.currency }, formattingLocale(language)),
+        amount: formatMoney({ amountMinor: toMinor(dispute.amountMinor), currency: dispute.currency }, locale),
         url: publicUrl(`/disputes/${dispute.id}`),
       }),
   };
@@ -275,9 +280,10 @@ async function releaseOrder(rep: SessionUser, conversation: Actable, action: Ext
  * announces it so the socket layer delivers it live (email conversations are mailed, as
  * every rep reply there is).
  */
-async function tellCustomer(rep: SessionUser, conversation: Actable, compose: (t: Awaited<ReturnType<typeof translatorFor>>, language: Language) => string, clientMessageId: string) {
+async function tellCustomer(rep: SessionUser, conversation: Actable, compose: Extract<Step, { ok: true }>["message"], clientMessageId: string) {
   const language = conversationLanguage(conversation.language);
-  const body = compose(await translatorFor(language), language);
+  const { locale } = await accountFormatting(conversation.accountId!, language);
+  const body = compose(await translatorFor(language), language, locale);
   const message =
     conversation.channel === "EMAIL"
       ? await replyByEmail(conversation.id, { id: rep.id, name: rep.name }, body, clientMessageId)

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { fieldErrorsOf, type FieldErrors } from "../../utils/forms";
-import { parseMoneyInput } from "../money/money";
+import { amountErrorKey, parseAmountInput } from "../money/amount-input";
 import type { SubmitInput } from "./applications.server";
 
 export const APPLICATION_COUNTRIES = ["US", "MX", "ES"] as const;
@@ -119,10 +119,18 @@ export function validateStep(step: StepId, values: Draft, options: { newCompany:
   const currency = step === "company" ? values.currency : options.currency;
   const amountField = step === "company" ? "annualRevenue" : step === "request" ? "requestedLimit" : null;
   if (amountField && !errors[amountField] && currency && (APPLICATION_CURRENCIES as readonly string[]).includes(currency)) {
-    const minor = parseMoneyInput(values[amountField] ?? "", currency, options.locale);
-    if (minor === null || minor <= 0) errors[amountField] = "credit:errors.amountInvalid";
+    const read = parseAmountInput(values[amountField] ?? "", options.locale, currency);
+    if (!read.ok) errors[amountField] = amountErrorKey(read.error, options.locale);
+    else if (read.amountMinor <= 0) errors[amountField] = "credit:errors.amountInvalid";
   }
   return errors;
+}
+
+/** An amount `validateStep` already accepted. */
+function amountOf(text: string, currency: string, locale: string): number {
+  const read = parseAmountInput(text, locale, currency);
+  if (!read.ok) throw new Error(`amount checked by validateStep is unreadable: ${read.error}`);
+  return read.amountMinor;
 }
 
 /** The whole draft, checked step by step: the first step with errors, or the submission. */
@@ -150,8 +158,8 @@ export function completeDraft(draft: Draft, options: { newCompany: boolean; loca
       region: company.region,
       postalCode: company.postalCode,
       yearsInBusiness: company.yearsInBusiness,
-      annualRevenueMinor: parseMoneyInput(company.annualRevenue, company.currency, options.locale)!,
-      requestedLimitMinor: parseMoneyInput(req.requestedLimit, company.currency, options.locale)!,
+      annualRevenueMinor: amountOf(company.annualRevenue, company.currency, options.locale),
+      requestedLimitMinor: amountOf(req.requestedLimit, company.currency, options.locale),
       requestedTermsDays: req.requestedTermsDays,
       references: [
         { companyName: refs.ref1Company, contactName: refs.ref1Contact, email: refs.ref1Email },

@@ -4,7 +4,8 @@
  */
 import crypto from "node:crypto";
 import type { CreditApplication, DocumentKind, Prisma, StaffLevel } from "../../generated/prisma/client";
-import { formattingLocale, isLanguage, type Language } from "../../i18n/config";
+import { isLanguage, type Language } from "../../i18n/config";
+import { accountFormattingFor, formattingFor } from "../../i18n/locale";
 import { translatorFor } from "../../i18n/i18n.server";
 import { db } from "../../utils/db.server";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
@@ -146,16 +147,17 @@ async function applicantLink(application: Pick<CreditApplication, "id" | "accoun
   return { link: `${base}${await issueStatusLink(application.id)}`, note: t("mail:credit_links.personal") };
 }
 
-async function offerValues(application: Pick<CreditApplication, "language" | "currency">, offer: { limitMinor: number; termsDays: number; conditions?: string | null; reason?: string | null; expiresAt?: Date | null }) {
+async function offerValues(application: Pick<CreditApplication, "language" | "currency" | "country">, offer: { limitMinor: number; termsDays: number; conditions?: string | null; reason?: string | null; expiresAt?: Date | null }) {
   const language = languageOf(application);
   const t = await translatorFor(language);
-  const locale = formattingLocale(language);
+  // A new company has no account yet: its country says how it writes numbers and which clock it reads.
+  const { locale, timeZone } = application.country ? accountFormattingFor(application.country, language) : formattingFor(language);
   return {
     limit: formatMoney({ amountMinor: offer.limitMinor, currency: application.currency ?? "USD" }, locale),
     terms: t("credit:terms.net", { count: offer.termsDays }),
     conditions: offer.conditions ? t("mail:credit_links.conditions", { conditions: offer.conditions }) : "",
     reason: offer.reason ? t("mail:credit_links.reason", { reason: offer.reason }) : "",
-    expires: offer.expiresAt ? new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(offer.expiresAt) : "",
+    expires: offer.expiresAt ? new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone }).format(offer.expiresAt) : "",
   };
 }
 
@@ -314,6 +316,7 @@ async function approveOnce(application: CreditApplication, options: ApproveOptio
           taxId: fresh.taxId ?? "",
           country: fresh.country ?? "US",
           preferredLanguage: language,
+          ...accountFormattingFor(fresh.country ?? "US", language),
           currency: fresh.currency ?? "USD",
           creditLimitMinor: BigInt(options.limitMinor),
           paymentTermsDays: options.termsDays,
@@ -551,7 +554,7 @@ async function notifyEscalation(application: CreditApplication, requiredLevel: S
   for (const member of staff) {
     const language: Language = isLanguage(member.preferredLanguage) ? member.preferredLanguage : (member.languages.find(isLanguage) ?? "en");
     const t = await translatorFor(language);
-    const locale = formattingLocale(language);
+    const { locale } = formattingFor(language);
     await queueEmail({
       to: member.email,
       language,

@@ -6,7 +6,8 @@
  * counting in exposure until it ships and is invoiced.
  */
 import type { HoldReason } from "../../generated/prisma/client";
-import { formattingLocale, isLanguage } from "../../i18n/config";
+import { isLanguage } from "../../i18n/config";
+import { recipientFormatting } from "../mail/recipient-formatting.server";
 import { db } from "../../utils/db.server";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { accountSummary } from "../accounts/account-summary.server";
@@ -132,7 +133,7 @@ export async function actOnHeldOrder(actor: SessionUser, orderId: string, action
     for (const user of users) {
       const language = isLanguage(user.preferredLanguage) ? user.preferredLanguage : "en";
       const pay = headroom?.payNow ?? summary.pastDue;
-      await queueEmail({ to: user.email, language, template: "credit_payment_requested", values: { name: user.name, order: order.number, amount: formatMoney(pay, formattingLocale(language)) } });
+      await queueEmail({ to: user.email, language, template: "credit_payment_requested", values: { name: user.name, order: order.number, amount: formatMoney(pay, (await recipientFormatting(user, language)).locale) } });
     }
   }
   return { ok: true, action: action === "keep" ? "kept" : "payment_requested" };

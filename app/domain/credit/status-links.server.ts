@@ -29,11 +29,6 @@ export async function counterOfferExpiry(from = new Date()): Promise<Date> {
   return new Date(from.getTime() + (await policyDays("credit.counterOfferValidDays", DEFAULT_OFFER_DAYS)) * DAY_MS);
 }
 
-/** The public address emails point at: APP_URL when set, else the request's origin. */
-export function publicBase(origin: string): string {
-  return getEnv().APP_URL ?? origin;
-}
-
 /** Mints a new link for the application; returns its path (the token lives only there and in the email). */
 export async function issueStatusLink(applicationId: string): Promise<string> {
   const token = crypto.randomBytes(32).toString("base64url");

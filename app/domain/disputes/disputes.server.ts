@@ -8,12 +8,14 @@ import crypto from "node:crypto";
 import type { Prisma, StaffLevel } from "../../generated/prisma/client";
 import { db } from "../../utils/db.server";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
-import { isLanguage, formattingLocale, type Language } from "../../i18n/config";
+import { isLanguage, type Language } from "../../i18n/config";
+import { recipientFormatting } from "../mail/recipient-formatting.server";
 import { recordAudit } from "../audit/audit.server";
 import { checkCreditMemoAuthority, mayActOnEscalation } from "../authority/authority.server";
 import { storeUploadsFor, type CheckedUpload } from "../files/stored-files.server";
 import { queueEmail } from "../mail/outbox.server";
-import { formatMoney, parseMoneyInput, toMinor, type Money } from "../money/money";
+import { formatMoney, toMinor, type Money } from "../money/money";
+import { amountErrorKey, parseAmountInput } from "../money/amount-input";
 import { invoiceStatusFor } from "../payments/allocation";
 import { isUniqueViolation } from "../payments/unique-violation";
 import { invalidateAccount } from "../invoices/ledger-cache.server";
@@ -59,8 +61,10 @@ export async function openDispute(
   const undisputed = balance - (await openlyDisputedMinor(db(), invoice.id));
   if (undisputed <= 0) return { ok: false, errors: { form: "disputes:errors.alreadyDisputed" } };
   const ceiling = Math.min(undisputed, v.scope === "lines" ? lines.reduce((s, l) => s + toMinor(l.amountMinor), 0) : undisputed);
-  const amount = v.amount === "" ? ceiling : parseMoneyInput(v.amount, invoice.currency, input.locale);
-  if (amount === null || amount <= 0) return { ok: false, errors: { amount: "disputes:errors.amount" } };
+  const read = v.amount === "" ? { ok: true as const, amountMinor: ceiling } : parseAmountInput(v.amount, input.locale, invoice.currency);
+  if (!read.ok) return { ok: false, errors: { amount: amountErrorKey(read.error, input.locale) } };
+  const amount = read.amountMinor;
+  if (amount <= 0) return { ok: false, errors: { amount: "disputes:errors.amount" } };
   if (amount > ceiling) return { ok: false, errors: { amount: "disputes:errors.amountTooHigh" } };
 
   // Line shares: each chosen line up to its amount, in line order, summing to the disputed amount.
@@ -236,7 +240,7 @@ async function notifyCustomer(disputeId: string, template: "dispute_reply" | "di
     (await db().user.findFirst({ where: { accountId: d.accountId, role: "CUSTOMER", active: true } }));
   if (!user) return;
   const language: Language = isLanguage(user.preferredLanguage) ? user.preferredLanguage : isLanguage(d.language) ? d.language : "en";
-  const locale = formattingLocale(language);
+  const { locale } = await recipientFormatting(user, language);
   await queueEmail({
     to: user.email,
     language,

@@ -14,7 +14,7 @@
  */
 import { z } from "zod";
 import { db } from "../../utils/db.server";
-import { toMinor } from "../money/money";
+import { minorUnitDigits, toMinor } from "../money/money";
 
 export type StatementLine = { date: string; kind: "invoice" | "payment" | "unapplied" | "unappliedUsed" | "credit" | "debit"; reference: string; po: string | null; debitMinor: number; creditMinor: number; balanceMinor: number };
 /** `unappliedMinor`: payments received by the end of the range and still not applied, already inside the closing balance. */
@@ -126,17 +126,36 @@ export async function statementFor(accountId: string, range: { from: string; to:
 }
 
 /** CSV for spreadsheets: plain decimal amounts (no grouping), one header row in the customer's language. */
-export function statementCsv(statement: Statement, t: (key: string) => string): string {
+/**
+ * CSV separators per locale, as each locale's spreadsheet opens a CSV by double-click:
+ * Excel set up for Spain uses ";" between fields and "," for decimals (a "." decimal is
+ * read as a date or a thousands mark there); Mexico's and the US's Excel use "," and ".".
+ * Dates stay ISO (2026-12-01), which every Excel reads as a date.
+ */
+const CSV_MARKS: Record<string, { field: string; decimal: string }> = {
+  "es-ES": { field: ";", decimal: "," },
+};
+
+export function statementCsv(statement: Statement, t: (key: string) => string, locale = "en-US"): string {
+  const { field, decimal } = CSV_MARKS[locale] ?? { field: ",", decimal: "." };
+  const needsQuotes = new RegExp(`["${field}\n\r]`);
   const cell = (v: string | number | null) => {
     const s = v === null ? "" : String(v);
-    return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    return needsQuotes.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  const amount = (minor: number) => (minor / 100).toFixed(2);
+  // No grouping marks, the locale's decimal mark, digits from minor units (no float).
+  const amountIn = (currency: string) => (minor: number) => {
+    const places = minorUnitDigits(currency);
+    const abs = String(Math.abs(minor)).padStart(places + 1, "0");
+    const text = places ? `${abs.slice(0, -places)}${decimal}${abs.slice(-places)}` : abs;
+    return minor < 0 ? `-${text}` : text;
+  };
   const rows: (string | number | null)[][] = [[t("invoices:statement.csv.currency"), t("invoices:statement.csv.date"), t("invoices:statement.csv.type"), t("invoices:statement.csv.reference"), t("invoices:statement.csv.po"), t("invoices:statement.csv.debit"), t("invoices:statement.csv.credit"), t("invoices:statement.csv.balance")]];
   for (const s of statement.sections) {
+    const amount = amountIn(s.currency);
     rows.push([s.currency, statement.from, t("invoices:statement.opening"), "", "", "", "", amount(s.openingMinor)]);
     for (const l of s.lines) rows.push([s.currency, l.date, t(`invoices:statement.kinds.${l.kind}`), l.reference, l.po, l.debitMinor ? amount(l.debitMinor) : "", l.creditMinor ? amount(l.creditMinor) : "", amount(l.balanceMinor)]);
     rows.push([s.currency, statement.to, t("invoices:statement.closing"), "", "", "", "", amount(s.closingMinor)]);
   }
-  return "\uFEFF" + rows.map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";
+  return "\uFEFF" + rows.map((r) => r.map(cell).join(field)).join("\r\n") + "\r\n";
 }

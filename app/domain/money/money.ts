@@ -1,3 +1,5 @@
+import { LOCALE_HOME_CURRENCY } from "../../i18n/locale";
+
 /**
  * The one money type: an integer count of minor units and an ISO 4217 code.
  * Amounts are never floats; only formatting divides.
@@ -20,14 +22,39 @@ export function money(amountMinor: bigint | number, currency: string): Money {
 }
 
 // Building an Intl formatter costs far more than using one (a page of 50 invoices
-// formats hundreds of amounts), so each locale/currency pair is built once.
+// formats hundreds of amounts), so each locale/currency/display is built once.
 const currencyFormats = new Map<string, Intl.NumberFormat>();
-function currencyFormat(locale: string, currency: string): Intl.NumberFormat {
-  const key = `${locale}|${currency}`;
+function currencyFormat(locale: string, currency: string, display: "narrowSymbol" | "symbol" | "code" = "symbol"): Intl.NumberFormat {
+  const key = `${locale}|${currency}|${display}`;
   let format = currencyFormats.get(key);
   if (!format) {
-    format = new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay: "symbol" });
+    format = new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay: display });
     currencyFormats.set(key, format);
+  }
+  return format;
+}
+
+
+const displayByLocaleCurrency = new Map<string, Intl.NumberFormat>();
+/**
+ * The one rule for currency symbols, so no amount is ambiguous on a portal that bills in
+ * several dollar-like currencies: the short symbol (€, $) where it can only mean one
+ * currency to this reader; a bare "$" only for the locale's own currency (USD in en-US,
+ * MXN in es-MX); any other "$" currency is marked (MX$, CA$, US$) or, where the locale
+ * has no marked symbol, written as its code (USD 1,250.00 in es-MX).
+ */
+function displayFormat(locale: string, currency: string): Intl.NumberFormat {
+  const key = `${locale}|${currency}`;
+  let format = displayByLocaleCurrency.get(key);
+  if (!format) {
+    const symbolOf = (f: Intl.NumberFormat) => f.formatToParts(1).find((p) => p.type === "currency")?.value ?? "";
+    const home = (LOCALE_HOME_CURRENCY as Record<string, string>)[locale];
+    format = currencyFormat(locale, currency, "narrowSymbol");
+    if (symbolOf(format).includes("$") && currency !== home) {
+      format = currencyFormat(locale, currency, "symbol");
+      if (symbolOf(format) === "$") format = currencyFormat(locale, currency, "code");
+    }
+    displayByLocaleCurrency.set(key, format);
   }
   return format;
 }
@@ -45,24 +72,7 @@ export function minorUnitDigits(currency: string): number {
 }
 
 export function formatMoney(value: Money, locale: string): string {
-  return currencyFormat(locale, value.currency).format(value.amountMinor / 10 ** minorUnitDigits(value.currency));
-}
-
-/**
- * Parses what a person typed ("1,234.56", "1.234,56", "1234") into minor units for
- * the given locale. Returns null for anything that is not an amount.
- */
-export function parseMoneyInput(input: string, currency: string, locale: string): number | null {
-  const digits = minorUnitDigits(currency);
-  const parts = new Intl.NumberFormat(locale).formatToParts(12345.6);
-  const group = parts.find((p) => p.type === "group")?.value ?? ",";
-  const decimal = parts.find((p) => p.type === "decimal")?.value ?? ".";
-  const cleaned = input.trim().replace(/\s/g, "").split(group).join("").replace(decimal, ".");
-  if (!/^\d+(\.\d+)?$/.test(cleaned)) return null;
-  const [whole, fraction = ""] = cleaned.split(".");
-  if (fraction.length > digits) return null;
-  const minor = Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, "0") || "0");
-  return Number.isSafeInteger(minor) ? minor : null;
+  return displayFormat(locale, value.currency).format(value.amountMinor / 10 ** minorUnitDigits(value.currency));
 }
 
 export function sumMoney(values: Money[], currency: string): Money {

@@ -2,19 +2,20 @@
 import { db } from "../../utils/db.server";
 import { accountSummary } from "../accounts/account-summary.server";
 import { recordAudit } from "../audit/audit.server";
-import { isLanguage, formattingLocale, type Language } from "../../i18n/config";
+import { isLanguage, type Language } from "../../i18n/config";
+import { formattingFor, preferredFormatting } from "../../i18n/locale";
 import { queueEmail } from "../mail/outbox.server";
 import { formatMoney, toMinor } from "../money/money";
 
 async function recipientFor(accountId: string, userId: string | null) {
-  const account = await db().account.findUniqueOrThrow({ where: { id: accountId }, select: { preferredLanguage: true, legalName: true } });
+  const account = await db().account.findUniqueOrThrow({ where: { id: accountId }, select: { preferredLanguage: true, legalName: true, locale: true, timeZone: true } });
   const user =
     (userId ? await db().user.findFirst({ where: { id: userId, accountId } }) : null) ??
     (await db().user.findFirst({ where: { accountId, role: "CUSTOMER", active: true }, orderBy: { createdAt: "asc" } }));
   if (!user) return null;
   const preferred = user.preferredLanguage ?? account.preferredLanguage;
   const language: Language = isLanguage(preferred) ? preferred : "en";
-  return { email: user.email, name: user.name, language, locale: formattingLocale(language), legalName: account.legalName };
+  return { email: user.email, name: user.name, language, locale: formattingFor(language, preferredFormatting({ ...user, account })).locale, legalName: account.legalName };
 }
 
 /** The receipt, in the customer's language, listing what was applied to which invoice. */

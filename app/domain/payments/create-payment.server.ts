@@ -3,7 +3,8 @@ import { z } from "zod";
 import { db } from "../../utils/db.server";
 import { isUniqueViolation } from "./unique-violation";
 import { recordAudit } from "../audit/audit.server";
-import { parseMoneyInput, SUPPORTED_CURRENCIES, toMinor } from "../money/money";
+import { SUPPORTED_CURRENCIES, toMinor } from "../money/money";
+import { amountErrorKey, parseAmountInput } from "../money/amount-input";
 import { checkoutUrl, createCheckout, SANDBOX_PROVIDER, sandboxActive } from "./stripe-provider.server";
 
 export const payFormSchema = z.object({
@@ -51,8 +52,10 @@ export async function readPayForm(accountId: string, form: FormData, locale: str
       continue;
     }
     const typed = form.get(`amount-${inv.id}`);
-    const amount = typeof typed === "string" && typed.trim() !== "" ? parseMoneyInput(typed, currency, locale) : balance;
-    if (amount === null || amount <= 0) errors[`amount-${inv.id}`] = "payments:errors.amountInvalid";
+    const read = typeof typed === "string" && typed.trim() !== "" ? parseAmountInput(typed, locale, currency) : { ok: true as const, amountMinor: balance };
+    const amount = read.ok ? read.amountMinor : null;
+    if (!read.ok) errors[`amount-${inv.id}`] = amountErrorKey(read.error, locale);
+    else if (amount === null || amount <= 0) errors[`amount-${inv.id}`] = "payments:errors.amountInvalid";
     else if (amount > balance) errors[`amount-${inv.id}`] = "payments:errors.amountTooHigh";
     else items.push({ invoiceId: inv.id, amountMinor: amount });
   }

@@ -10,7 +10,8 @@ import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { recordAudit } from "../audit/audit.server";
 import { checkAuthority } from "../authority/authority.server";
 import { invalidateAccount } from "../invoices/ledger-cache.server";
-import { parseMoneyInput, toMinor, type Money } from "../money/money";
+import { toMinor, type Money } from "../money/money";
+import { amountErrorKey, parseAmountInput } from "../money/amount-input";
 import { releaseOrdersIfUnderLimit } from "./after-payment.server";
 import { deliverToWebhook, sandboxRefundEvent } from "./sandbox.server";
 import { createRefund, isSandboxPayment, sandboxActive } from "./stripe-provider.server";
@@ -82,8 +83,10 @@ export async function applyUnapplied(paymentId: string, actor: Actor, form: Form
   const items: { invoiceId: string; amountMinor: number }[] = [];
   for (const [key, value] of form) {
     if (!key.startsWith("amount-") || typeof value !== "string" || value.trim() === "") continue;
-    const amount = parseMoneyInput(value, payment.currency, locale);
-    if (amount === null || amount <= 0) return { ok: false, errors: { [key]: "payments:errors.amountInvalid" } };
+    const read = parseAmountInput(value, locale, payment.currency);
+    if (!read.ok) return { ok: false, errors: { [key]: amountErrorKey(read.error, locale) } };
+    const amount = read.amountMinor;
+    if (amount <= 0) return { ok: false, errors: { [key]: "payments:errors.amountInvalid" } };
     items.push({ invoiceId: key.slice("amount-".length), amountMinor: amount });
   }
   if (!items.length) return { ok: false, errors: { form: "payments:errors.chooseInvoice" } };
@@ -130,8 +133,10 @@ export async function refundPayment(paymentId: string, actor: Actor, form: FormD
   if (note.length < 3 || note.length > 1000) return { ok: false, errors: { refundNote: "payments:errors.note" } };
   const payment = await db().payment.findUnique({ where: { id: paymentId } });
   if (!payment || (payment.status !== "SUCCEEDED" && payment.status !== "PARTIALLY_REFUNDED")) return { ok: false, errors: { form: "payments:errors.notApplicable" } };
-  const amount = parseMoneyInput(String(form.get("refundAmount") ?? ""), payment.currency, locale);
-  if (amount === null || amount <= 0) return { ok: false, errors: { refundAmount: "payments:errors.amountInvalid" } };
+  const read = parseAmountInput(String(form.get("refundAmount") ?? ""), locale, payment.currency);
+  if (!read.ok) return { ok: false, errors: { refundAmount: amountErrorKey(read.error, locale) } };
+  const amount = read.amountMinor;
+  if (amount <= 0) return { ok: false, errors: { refundAmount: "payments:errors.amountInvalid" } };
   if (amount > toMinor(payment.amountMinor) - toMinor(payment.refundedMinor)) return { ok: false, errors: { refundAmount: "payments:errors.moreThanPaid" } };
   const decision = await checkAuthority(actor.staffLevel, "refund", { amount: { amountMinor: amount, currency: payment.currency } });
   if (!decision.allowed) return { ok: false, errors: { refundAmount: "payments:errors.refundAboveAuthority" }, status: 403, requiredLevel: decision.requiredLevel };
