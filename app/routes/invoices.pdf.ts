@@ -2,6 +2,7 @@ import { data } from "react-router";
 import type { Route } from "./+types/invoices.pdf";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { invoicePdf } from "../domain/invoices/documents-pdf.server";
+import { sellerProfile } from "../domain/invoices/seller.server";
 import { invoiceForAccount } from "../domain/invoices/invoice-detail.server";
 import { formattingLocale } from "../i18n/config";
 import { resolveLanguage, translatorFor } from "../i18n/i18n.server";
@@ -12,7 +13,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const invoice = await invoiceForAccount(user.accountId, params.invoiceId);
   if (!invoice) throw data({ reason: "not_found" }, { status: 404 });
   const language = await resolveLanguage(request, user.preferredLanguage);
-  const pdf = await invoicePdf(invoice, await translatorFor(language), formattingLocale(language));
+  const pdf = await invoicePdf(invoice, await translatorFor(language), formattingLocale(language), await sellerProfile());
   return new Response(new Uint8Array(pdf), {
     headers: {
       "Content-Type": "application/pdf",

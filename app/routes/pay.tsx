@@ -47,7 +47,7 @@ export async function action({ request }: Route.ActionArgs) {
   const form = await request.formData();
   const result = await readPayForm(user.accountId, form, formattingLocale(language));
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });
-  const { url } = await createPayment({
+  const created = await createPayment({
     accountId: user.accountId,
     userId: user.id,
     email: user.email,
@@ -58,7 +58,8 @@ export async function action({ request }: Route.ActionArgs) {
     items: result.items,
     description: `Customer Accounts · ${user.account?.number ?? ""}`,
   });
-  return redirect(url);
+  if (!created.ok) return data({ errors: created.errors }, { status: 409 });
+  return redirect(created.url);
 }
 
 export default function Pay({ loaderData, actionData }: Route.ComponentProps) {

@@ -14,7 +14,7 @@ import { Facts } from "../components/facts";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
-export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "payments:rep.queueTitle");
+export const meta: Route.MetaFunction = ({ matches, data }) => pageTitle(matches, "payments:rep.queueTitle", data?.payment.number);
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   await requireStaff(request);
@@ -60,7 +60,7 @@ export default function RepPaymentDetail({ loaderData, actionData }: Route.Compo
       <p className="eyebrow">
         <Link to={`/rep/accounts/${payment.account.id}`}>{payment.account.legalName}</Link>
       </p>
-      <h1>{t("rep.detailTitle", { reference: payment.id })}</h1>
+      <h1>{t("rep.detailTitle", { reference: payment.number })}</h1>
       <FormAlerts success={actionData?.ok && t("rep.done")} error={errors.form && t(errors.form)} testIds={{ success: "reconcile-result" }} />
       <section className="panel">
         <Facts

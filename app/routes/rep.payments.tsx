@@ -42,7 +42,7 @@ export default function RepPayments({ loaderData }: Route.ComponentProps) {
               {loaderData.rows.map((p) => (
                 <tr key={p.id}>
                   <th scope="row">
-                    <Link to={`/rep/payments/${p.id}`}>{p.id}</Link>
+                    <Link to={`/rep/payments/${p.id}`}>{p.number}</Link>
                   </th>
                   <td>{p.account.legalName}</td>
                   <td>{p.receivedAt ? f.dateTime(p.receivedAt) : ""}</td>

@@ -17,13 +17,15 @@ export type Actor = { id: string; staffLevel?: StaffLevel | null };
 
 export async function reconciliationQueue() {
   const rows = await db().payment.findMany({
-    where: { status: { in: ["SUCCEEDED", "PARTIALLY_REFUNDED"] }, OR: [{ flaggedReason: { not: null } }, { unappliedMinor: { gt: 0n } }] },
+    // Needs attention = money still to place: unapplied cash, or a currency mismatch (nothing applied yet) not refunded in full.
+    where: { status: { in: ["SUCCEEDED", "PARTIALLY_REFUNDED"] }, OR: [{ unappliedMinor: { gt: 0n } }, { flaggedReason: "currency_mismatch" }] },
     orderBy: { receivedAt: "asc" },
     take: 200,
     include: { account: { select: { id: true, legalName: true, number: true } } },
   });
   return rows.map((p) => ({
     id: p.id,
+    number: p.number,
     account: p.account,
     amount: { amountMinor: toMinor(p.amountMinor), currency: p.currency },
     unapplied: { amountMinor: toMinor(p.unappliedMinor), currency: p.currency },
@@ -51,6 +53,7 @@ export async function paymentForStaff(paymentId: string) {
   const audit = await db().auditLog.findMany({ where: { entity: "Payment", entityId: p.id }, orderBy: { createdAt: "asc" } });
   return {
     id: p.id,
+    number: p.number,
     status: p.status,
     account: p.account,
     amount: m(p.amountMinor),
