@@ -11,6 +11,7 @@ import { resolveLanguage } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
 import { FormAlerts } from "../components/form-alerts";
 import { Facts } from "../components/facts";
+import { HistoryList } from "../components/history-list";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -149,14 +150,7 @@ export default function RepPaymentDetail({ loaderData, actionData }: Route.Compo
       ) : null}
       <section className="panel" aria-labelledby="history-title">
         <h2 id="history-title">{t("rep.history")}</h2>
-        <ul data-testid="payment-history">
-          {payment.history.map((h, i) => (
-            <li key={i}>
-              {f.dateTime(h.at)} · {h.action}
-              {h.after && typeof h.after.note === "string" ? ` · ${h.after.note}` : ""}
-            </li>
-          ))}
-        </ul>
+        <HistoryList entries={payment.history} testId="payment-history" />
       </section>
     </div>
   );

@@ -116,7 +116,7 @@ describe.each([
     const paid = await portal.db.invoice.findUniqueOrThrow({ where: { id: invoice.id } });
     expect(paid.status).toBe("PAID");
     expect(await portal.db.paymentAllocation.count({ where: { invoiceId: invoice.id, amountMinor: { gt: 0 } } })).toBe(1);
-  });
+  }, 90_000);
 
   it("a checkout for an invoice with nothing left to pay is refused", async () => {
     const form = await customer.page("/pay");
@@ -146,17 +146,26 @@ describe.each([
 });
 
 describe("the reconciliation queue empties when nothing is left to place", () => {
-  it("a payment whose unapplied cash was refunded leaves the queue; a resolved currency mismatch does too", async () => {
-    const customer = await portal.signedIn("ap@acme-industrial.example");
-    const invoice = await oneOpenInvoice("ACC-1001", 6);
+  let customer: Browser;
+  let rep: Browser;
+  beforeAll(async () => {
+    customer = await portal.signedIn("ap@acme-industrial.example");
+    rep = await portal.signedIn("rep3@accounts.example");
+  });
+
+  /** A payment that arrived for an invoice another checkout had already paid: all of it unapplied. */
+  async function paidTwice(skip: number) {
+    const invoice = await oneOpenInvoice("ACC-1001", skip);
     const first = await openCheckout(customer, invoice);
     const second = await openCheckout(customer, invoice);
     await customer.post(second.url, { outcome: "pay" });
     await postEvent(completed(first.payment));
-    const payment = await portal.db.payment.findUniqueOrThrow({ where: { id: first.payment.id } });
-    expect(payment.unappliedMinor).toBe(payment.amountMinor);
+    return portal.db.payment.findUniqueOrThrow({ where: { id: first.payment.id } });
+  }
 
-    const rep = await portal.signedIn("rep3@accounts.example");
+  it("a payment whose unapplied cash was refunded leaves the queue", async () => {
+    const payment = await paidTwice(6);
+    expect(payment.unappliedMinor).toBe(payment.amountMinor);
     expect(textOf((await rep.page("/rep/payments")).html)).toContain(payment.number);
     const refund = await rep.post(`/rep/payments/${payment.id}`, { intent: "refund", refundAmount: plain(payment.amountMinor), note: "Paid twice from two tabs" });
     expect(refund.status).toBe(200);
@@ -164,30 +173,29 @@ describe("the reconciliation queue empties when nothing is left to place", () =>
     expect(refunded.unappliedMinor).toBe(0n);
     expect(refunded.flaggedReason).toBeNull();
     expect(textOf((await rep.page("/rep/payments")).html)).not.toContain(payment.number);
+  }, 90_000);
 
-    // Partly refunded unapplied cash stays in the queue until all of it is placed.
-    const other = await oneOpenInvoice("ACC-1001", 7);
-    const a = await openCheckout(customer, other);
-    const b = await openCheckout(customer, other);
-    await customer.post(b.url, { outcome: "pay" });
-    await postEvent(completed(a.payment));
-    await rep.post(`/rep/payments/${a.payment.id}`, { intent: "refund", refundAmount: "1.00", note: "Part back" });
-    const partly = await portal.db.payment.findUniqueOrThrow({ where: { id: a.payment.id } });
+  it("partly refunded unapplied cash stays in the queue until all of it is placed", async () => {
+    const payment = await paidTwice(7);
+    await rep.post(`/rep/payments/${payment.id}`, { intent: "refund", refundAmount: "1.00", note: "Part back" });
+    const partly = await portal.db.payment.findUniqueOrThrow({ where: { id: payment.id } });
     expect(partly.status).toBe("PARTIALLY_REFUNDED");
     expect(textOf((await rep.page("/rep/payments")).html)).toContain(partly.number);
-    await rep.post(`/rep/payments/${a.payment.id}`, { intent: "refund", refundAmount: plain(partly.unappliedMinor), note: "The rest back" });
+    await rep.post(`/rep/payments/${payment.id}`, { intent: "refund", refundAmount: plain(partly.unappliedMinor), note: "The rest back" });
     expect(textOf((await rep.page("/rep/payments")).html)).not.toContain(partly.number);
+  }, 90_000);
 
-    // A currency mismatch: flagged with nothing applied; refunded in full it is resolved.
-    const third = await oneOpenInvoice("ACC-1001", 8);
-    const c = await openCheckout(customer, third);
-    await postEvent({ ...completed(c.payment), id: `evt_eur_${c.payment.id}`, data: { object: { ...completed(c.payment).data.object, currency: "eur" } } });
+  it("a currency mismatch is flagged with nothing applied; refunded in full it leaves the queue", async () => {
+    const invoice = await oneOpenInvoice("ACC-1001", 8);
+    const c = await openCheckout(customer, invoice);
+    const event = completed(c.payment);
+    await postEvent({ ...event, id: `evt_eur_${c.payment.id}`, data: { object: { ...event.data.object, currency: "eur" } } });
     const mismatch = await portal.db.payment.findUniqueOrThrow({ where: { id: c.payment.id } });
     expect(mismatch.flaggedReason).toBe("currency_mismatch");
     expect(textOf((await rep.page("/rep/payments")).html)).toContain(mismatch.number);
     expect((await rep.post(`/rep/payments/${c.payment.id}`, { intent: "refund", refundAmount: plain(mismatch.amountMinor), note: "Paid in the wrong currency" })).status).toBe(200);
     expect(textOf((await rep.page("/rep/payments")).html)).not.toContain(mismatch.number);
-  });
+  }, 90_000);
 });
 
 describe("readable payment numbers and the receipt PDF", () => {
@@ -208,7 +216,7 @@ describe("readable payment numbers and the receipt PDF", () => {
     const detail = (await rep.page(`/rep/payments/${payment.id}`)).html;
     expect(/<title>([^<]*)<\/title>/.exec(detail)![1]).toContain(payment.number);
     expect(textOf(detail)).toContain(payment.number);
-  });
+  }, 90_000);
 
   it("gives the receipt as a PDF in the reader's language, with the seller, to its own account only", async () => {
     const customer = await portal.signedIn("cxp@distnorte.example");
@@ -247,4 +255,34 @@ describe("readable payment numbers and the receipt PDF", () => {
       expect(text).toContain("Lockbox 771203");
     }
   });
+});
+
+describe("history lines are sentences with who did it, in the reader's language", () => {
+  it("a payment's history on the rep page, in Spanish and in English, with no raw codes", async () => {
+    const customer = await portal.signedIn("cxp@distnorte.example");
+    const invoice = await oneOpenInvoice("ACC-1002", 12);
+    const { url, payment } = await openCheckout(customer, invoice);
+    await customer.post(url, { outcome: "pay" });
+    const spanishRep = await portal.signedIn("rep2@accounts.example");
+    expect((await spanishRep.post(`/rep/payments/${payment.id}`, { intent: "refund", refundAmount: "1.00", note: "Descuento acordado" })).status).toBe(200);
+    const payer = await portal.db.user.findUniqueOrThrow({ where: { email: "cxp@distnorte.example" } });
+    const codes = ["payment_created", "payment_succeeded", "refund_requested", "payment_refunded", "payment_applied", "SUCCEEDED", "PARTIALLY_REFUNDED", "REP_II"];
+
+    const es = textOf((await spanishRep.page(`/rep/payments/${payment.id}`)).html);
+    expect(es).toContain(`${payer.name} inició el pago ${payment.number} por`);
+    expect(es).toContain(`Cuentas de Clientes (automático) aplicó`);
+    expect(es).toContain(`del pago ${payment.number} a la factura ${invoice.number}`);
+    expect(es).toMatch(new RegExp(`Beatriz Ramírez \\(Ejecutivo II\\) solicitó un reembolso de \\$1\\.00 del pago ${payment.number}`));
+    expect(es).toContain("Nota: Descuento acordado");
+    expect(es).toMatch(/reembolsó el pago PMT-\d{6}: \$1\.00 reembolsados en total: recibido → reembolsado en parte/);
+    for (const code of codes) expect(es).not.toContain(code);
+
+    const englishRep = await portal.signedIn("rep1@accounts.example");
+    const en = textOf((await englishRep.page(`/rep/payments/${payment.id}`)).html);
+    expect(en).toContain(`${payer.name} started payment ${payment.number} of`);
+    expect(en).toMatch(new RegExp(`Beatriz Ramírez \\(Rep II\\) asked for a refund of MX\\$1\\.00 on payment ${payment.number}`));
+    expect(en).toContain("Note: Descuento acordado");
+    expect(en).toContain("Customer Accounts (automatic) applied");
+    for (const code of codes) expect(en).not.toContain(code);
+  }, 90_000);
 });

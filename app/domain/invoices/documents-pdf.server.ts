@@ -2,7 +2,8 @@
 import PDFDocument from "pdfkit";
 import { formatMoney } from "../money/money";
 import type { InvoiceDetail } from "./invoice-detail.server";
-import type { Statement } from "./statement.server";
+import { statementKind, type Statement } from "./statement.server";
+import { AGING_BUCKETS } from "../accounts/aging";
 import type { SellerProfile } from "./seller.server";
 import type { Receipt } from "../payments/receipt.server";
 
@@ -147,12 +148,19 @@ export function statementPdf(statement: Statement, t: T, locale: string): Promis
       const money = (minor: number) => formatMoney({ amountMinor: minor, currency: s.currency }, locale);
       doc.moveDown();
       doc.font("Helvetica-Bold").fontSize(12).text(s.currency, 50);
+      row(doc, [{ text: t("invoices:statement.dueNow"), x: 50, width: 300 }, { text: money(s.dueNowMinor), x: 403, width: 160, align: "right" }], true);
+      doc.font("Helvetica").fontSize(9).text(t("invoices:statement.aging.title", { date: date(statement.to) }), 50);
+      const buckets = [...AGING_BUCKETS.map((b) => ({ label: t(`invoices:statement.aging.${b}`), minor: s.aging[b] })), ...(s.inDisputeMinor > 0 ? [{ label: t("invoices:statement.aging.inDispute"), minor: s.inDisputeMinor }] : [])];
+      const width = Math.floor(513 / buckets.length);
+      row(doc, buckets.map((b, i) => ({ text: b.label, x: 50 + i * width, width: width - 4, align: "right" as const })), true);
+      row(doc, buckets.map((b, i) => ({ text: money(b.minor), x: 50 + i * width, width: width - 4, align: "right" as const })));
+      doc.moveDown(0.5);
       row(doc, cols.map((c) => ({ ...c, text: t(`invoices:statement.csv.${c.key}`) })), true);
       row(doc, [{ ...cols[0], text: date(statement.from) }, { ...cols[1], text: t("invoices:statement.opening"), width: 200 }, { ...cols[5], text: money(s.openingMinor) }]);
       for (const l of s.lines) {
         row(doc, [
           { ...cols[0], text: date(l.date) },
-          { ...cols[1], text: t(`invoices:statement.kinds.${l.kind}`) },
+          { ...cols[1], text: statementKind(l, t, money) },
           { ...cols[2], text: l.reference },
           { ...cols[3], text: l.debitMinor ? money(l.debitMinor) : "" },
           { ...cols[4], text: l.creditMinor ? money(l.creditMinor) : "" },

@@ -6,6 +6,7 @@
 import type { StaffLevel } from "../../generated/prisma/client";
 import { db } from "../../utils/db.server";
 import { recordAudit } from "../audit/audit.server";
+import { loadHistory } from "../audit/history.server";
 import { invalidateAccount } from "../invoices/ledger-cache.server";
 import { parseMoneyInput, toMinor, type Money } from "../money/money";
 import { releaseOrdersIfUnderLimit } from "./after-payment.server";
@@ -50,7 +51,8 @@ export async function paymentForStaff(paymentId: string) {
     take: 100,
     select: { id: true, number: true, dueOn: true, balanceMinor: true },
   });
-  const audit = await db().auditLog.findMany({ where: { entity: "Payment", entityId: p.id }, orderBy: { createdAt: "asc" } });
+  // The payment's own events and what it did to invoices (applied, reversed), oldest first.
+  const history = await loadHistory({ OR: [{ entity: "Payment", entityId: p.id }, { entity: "Invoice", after: { path: ["paymentId"], equals: p.id } }] });
   return {
     id: p.id,
     number: p.number,
@@ -63,7 +65,7 @@ export async function paymentForStaff(paymentId: string) {
     receivedAt: p.receivedAt?.toISOString() ?? null,
     allocations: p.allocations.map((a) => ({ invoiceId: a.invoice.id, number: a.invoice.number, amount: m(a.amountMinor) })),
     openInvoices: openInvoices.map((i) => ({ id: i.id, number: i.number, dueOn: i.dueOn.toISOString().slice(0, 10), balance: m(i.balanceMinor) })),
-    history: audit.map((a) => ({ action: a.action, at: a.createdAt.toISOString(), after: a.after as Record<string, unknown> | null })),
+    history,
   };
 }
 
