@@ -47,7 +47,7 @@ describe("seed data is consistent with today", () => {
       const closing = rows.filter((r) => r[0] === currency).at(-1)!;
       expect(cents(closing[7]), number).toBe(await accountBalance(account.id, currency));
     }
-  });
+  }, 90_000);
 });
 
 describe("statement aging and amount due now", () => {
@@ -83,7 +83,7 @@ describe("statement aging and amount due now", () => {
     expect(enRows.some((r) => r[2] === "Over 90 days")).toBe(true);
     const pdf = await english.get("/statement.pdf");
     expect(pdf.headers.get("content-type")).toBe("application/pdf");
-  });
+  }, 90_000);
 
   it("unapplied cash a rep applies later is a memo line, never a charge, and the balance still closes at the account's", async () => {
     const customer = await portal.signedIn("ap@acme-industrial.example");

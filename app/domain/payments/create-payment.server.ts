@@ -131,7 +131,8 @@ export async function createPayment(input: {
         await tx.checkoutClaim.createMany({ data: input.items.map((i) => ({ invoiceId: i.invoiceId, paymentId: created.id, amountMinor: BigInt(i.amountMinor) })) });
         await recordAudit({ actorId: input.userId, accountId: input.accountId, entity: "Payment", entityId: created.id, action: "payment_created", after: { amountMinor, currency: input.currency, items: input.items } }, tx);
         return { payment: created, superseded: closed };
-      });
+        // A double click's twin waits here for the first to commit (the invoice lock, or PGlite's one connection), then finds its payment.
+      }, { maxWait: 15_000, timeout: 20_000 });
       payment = made.payment;
       superseded = made.superseded;
     } catch (error) {
