@@ -19,6 +19,7 @@ export default [
   route("statement.csv", "routes/statement.files.ts", { id: "statement-csv" }),
   route("pay", "routes/pay.tsx"),
   route("payments/:paymentId", "routes/payments.detail.tsx"),
+  route("payments/:paymentId/pdf", "routes/payments.pdf.ts"),
   route("sandbox/stripe/checkout/:sessionId", "routes/sandbox.stripe.checkout.tsx"),
   route("webhooks/stripe", "routes/webhooks.stripe.ts"),
   route("disputes", "routes/disputes.tsx"),

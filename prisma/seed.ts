@@ -56,6 +56,15 @@ const POLICY: Record<string, unknown> = {
   "chat.averageHandleSeconds": 300,
   "hours.en": { timezone: "America/Chicago", days: [1, 2, 3, 4, 5], open: "07:00", close: "19:00", holidays: ["2026-12-25", "2027-01-01"] },
   "hours.es": { timezone: "America/Mexico_City", days: [1, 2, 3, 4, 5], open: "08:00", close: "18:00", holidays: ["2026-12-12", "2026-12-25", "2027-01-01"] },
+  // Who issues the invoices and where the money goes: printed on invoice and receipt PDFs.
+  "seller.profile": {
+    name: "Northfield Industrial Distribution, Inc.",
+    address: ["1200 Commerce Park Drive", "Chicago, IL 60607", "United States"],
+    taxId: "EIN 36-4821907",
+    email: "accounts@northfield.example",
+    phone: "+1 312 555 0148",
+    remitTo: ["Northfield Industrial Distribution, Inc.", "Lockbox 771203", "P.O. Box 71203, Chicago, IL 60694-1203", "ACH: First Midwest Bank · routing 071000013 · account ••••4821"],
+  },
 };
 
 const REPS = [
@@ -216,6 +225,13 @@ export async function seedDemoData(prisma: PrismaClient, today = new Date()): Pr
   };
 }
 
+/** A payment date that has happened: not before the invoice was issued and never after today. */
+function paidOn(wanted: Date, issuedOn: Date, today: Date): Date {
+  const latest = utcDay(today);
+  const day = wanted > latest ? latest : wanted;
+  return day < issuedOn ? issuedOn : day;
+}
+
 async function seedLedger(prisma: PrismaClient, accountId: string, a: AccountSeed, index: number, today: Date, repIds: Map<string, string>) {
   const random = prng(1000 + index);
   const invoices: { id: string; number: string; accountId: string; poNumber: string; currency: string; issuedOn: Date; dueOn: Date; totalMinor: bigint; balanceMinor: bigint; status: "OPEN" | "PARTIALLY_PAID" | "PAID" }[] = [];
@@ -252,12 +268,12 @@ async function seedLedger(prisma: PrismaClient, accountId: string, a: AccountSee
     if (ageDays > 5 && roll < paidChance) {
       balance = 0;
       status = "PAID";
-      fullPayments.push({ invoiceId: id, amount: total, on: utcDay(dueOn, -Math.floor(random() * 5)) });
+      fullPayments.push({ invoiceId: id, amount: total, on: paidOn(utcDay(dueOn, -Math.floor(random() * 5)), issuedOn, today) });
     } else if (ageDays > 10 && roll < paidChance + 0.12) {
       const paid = Math.round((total * (0.25 + random() * 0.5)) / 100) * 100;
       balance = total - paid;
       status = "PARTIALLY_PAID";
-      partials.push({ invoiceId: id, amount: paid, on: utcDay(issuedOn, 15) });
+      partials.push({ invoiceId: id, amount: paid, on: paidOn(utcDay(issuedOn, 15), issuedOn, today) });
     }
     if (balance > 0 && daysPast > 0 && random() < 0.07) {
       const firstLine = lines.find((l) => l.invoiceId === id && l.lineNo === 1)!;
@@ -276,7 +292,8 @@ async function seedLedger(prisma: PrismaClient, accountId: string, a: AccountSee
   for (let i = 0; i < fullPayments.length; i += 3) {
     const batch = fullPayments.slice(i, i + 3);
     const id = `pay_${a.number}_f${i}`;
-    const on = batch[batch.length - 1].on;
+    // One remittance pays the batch when its last invoice is paid, never before any of them was issued.
+    const on = new Date(Math.max(...batch.map((p) => p.on.getTime())));
     payments.push({ id, accountId, currency: a.currency, amountMinor: BigInt(batch.reduce((s, p) => s + p.amount, 0)), status: "SUCCEEDED", method: "ach", provider: "bank_transfer", idempotencyKey: `seed-${id}`, receivedAt: on, createdAt: on });
     for (const p of batch) allocations.push({ paymentId: id, invoiceId: p.invoiceId, amountMinor: BigInt(p.amount), createdAt: on });
   }

@@ -2,6 +2,7 @@ import { data } from "react-router";
 import type { Route } from "./+types/invoices.pdf";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { invoicePdf } from "../domain/invoices/documents-pdf.server";
+import { sellerProfile } from "../domain/invoices/seller.server";
 import { invoiceForAccount } from "../domain/invoices/invoice-detail.server";
 import { resolveReader, translatorFor } from "../i18n/i18n.server";
 
@@ -11,7 +12,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const invoice = await invoiceForAccount(user.accountId, params.invoiceId);
   if (!invoice) throw data({ reason: "not_found" }, { status: 404 });
   const { language, locale } = await resolveReader(request, user);
-  const pdf = await invoicePdf(invoice, await translatorFor(language), locale);
+  const pdf = await invoicePdf(invoice, await translatorFor(language), locale, await sellerProfile());
   return new Response(new Uint8Array(pdf), {
     headers: {
       "Content-Type": "application/pdf",

@@ -177,6 +177,11 @@ export default function Invoices({ loaderData }: Route.ComponentProps) {
                 <th scope="col" className="num">{t("totals.count")}</th>
                 <th scope="col" className="num">{t("totals.total")}</th>
                 <th scope="col" className="num">{t("totals.balance")}</th>
+                {query.status === "pastDue" ? (
+                  <th scope="col" className="num">
+                    {t("totals.pastDue")}
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
@@ -186,6 +191,11 @@ export default function Invoices({ loaderData }: Route.ComponentProps) {
                   <td className="num">{f.number(row.count)}</td>
                   <td className="num">{f.money(row.total)}</td>
                   <td className="num">{f.money(row.balance)}</td>
+                  {row.pastDue ? (
+                    <td className="num" data-testid={`past-due-${row.currency}`}>
+                      {f.money(row.pastDue)}
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>

@@ -49,7 +49,7 @@ export async function action({ request }: Route.ActionArgs) {
   if (!paymentsAvailable()) return data({ errors: { form: "payments:errors.noProvider" } as Record<string, string> }, { status: 503 });
   const result = await readPayForm(user.accountId, form, locale);
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });
-  const { url } = await createPayment({
+  const created = await createPayment({
     accountId: user.accountId,
     userId: user.id,
     email: user.email,
@@ -59,7 +59,8 @@ export async function action({ request }: Route.ActionArgs) {
     items: result.items,
     description: `Customer Accounts · ${user.account?.number ?? ""}`,
   });
-  return redirect(url);
+  if (!created.ok) return data({ errors: created.errors }, { status: 409 });
+  return redirect(created.url);
 }
 
 export default function Pay({ loaderData, actionData }: Route.ComponentProps) {

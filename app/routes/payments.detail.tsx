@@ -4,38 +4,21 @@ import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/payments.detail";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
-import { toMinor } from "../domain/money/money";
+import { receiptForAccount } from "../domain/payments/receipt.server";
 import { useFormat } from "../i18n/format";
-import { db } from "../utils/db.server";
 import { Facts } from "../components/facts";
 import { SandboxBadge } from "../components/sandbox-badge";
 import { isSandboxPayment } from "../domain/payments/stripe-provider.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
-export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "payments:receipt.title");
+export const meta: Route.MetaFunction = ({ matches, data }) => pageTitle(matches, "payments:receipt.title", data?.payment.number);
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireCustomer(request);
-  const payment = await db().payment.findFirst({
-    where: { id: params.paymentId, accountId: user.accountId },
-    include: { allocations: { include: { invoice: { select: { id: true, number: true } } }, orderBy: { createdAt: "asc" } } },
-  });
+  const payment = await receiptForAccount(user.accountId, params.paymentId);
   if (!payment) throw data({ reason: "not_found" }, { status: 404 });
-  const m = (v: bigint) => ({ amountMinor: toMinor(v), currency: payment.currency });
-  return {
-    payment: {
-      id: payment.id,
-      status: payment.status,
-      amount: m(payment.amountMinor),
-      unapplied: m(payment.unappliedMinor),
-      refunded: m(payment.refundedMinor),
-      flagged: Boolean(payment.flaggedReason),
-      sandbox: isSandboxPayment(payment),
-      receivedAt: payment.receivedAt?.toISOString() ?? null,
-      allocations: payment.allocations.map((a) => ({ invoiceId: a.invoice.id, number: a.invoice.number, amount: m(a.amountMinor) })),
-    },
-  };
+  return { payment };
 }
 
 export default function PaymentReceipt({ loaderData }: Route.ComponentProps) {
@@ -48,15 +31,27 @@ export default function PaymentReceipt({ loaderData }: Route.ComponentProps) {
         <Link to="/invoices">← {t("receipt.back")}</Link>
       </p>
       <div className="page-head">
-        <h1>{t("receipt.title", { reference: payment.id })}</h1>
+        <h1>{t("receipt.title", { reference: payment.number })}</h1>
         <span className={`status-pill status-${payment.status.toLowerCase()}`} data-testid="payment-status">
           {t(`status.${payment.status}`)}
         </span>
         <SandboxBadge sandbox={payment.sandbox} />
       </div>
       <div className={payment.status === "FAILED" ? "alert error" : "alert"} role="status" data-testid="payment-message">
-        {payment.flagged && payment.status === "SUCCEEDED" ? t("receipt.flagged") : t(`receipt.${payment.status}`)}
+        {payment.underReview && payment.status === "SUCCEEDED" ? t("receipt.flagged") : t(`receipt.${payment.status}`)}
       </div>
+      {payment.heldAsCredit ? (
+        <p className="alert" role="note" data-testid="payment-credit">
+          {t(payment.allocations.length ? "receipt.creditPart" : "receipt.creditAll", { amount: f.money(payment.unapplied) })}
+        </p>
+      ) : null}
+      {payment.status !== "PENDING" && payment.status !== "FAILED" && payment.status !== "EXPIRED" ? (
+        <p>
+          <a className="button secondary" href={`/payments/${payment.id}/pdf`} download>
+            {t("receipt.pdf")}
+          </a>
+        </p>
+      ) : null}
       {payment.status === "FAILED" ? (
         <p>
           <Link className="button" to="/pay">

@@ -12,10 +12,11 @@ import { changeAccountTerms } from "../domain/credit/applications.server";
 import { amountErrorKey, amountForInput, parseAmountInput } from "../domain/money/amount-input";
 import { resolveReader } from "../i18n/i18n.server";
 import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
-import { db } from "../utils/db.server";
 import { useFormat } from "../i18n/format";
 import creditStyles from "../styles/credit.css?url";
 import { FormAlerts } from "../components/form-alerts";
+import { HistoryList } from "../components/history-list";
+import { loadHistory } from "../domain/audit/history.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
@@ -27,26 +28,13 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   await requireStaff(request);
   const summary = await accountSummary(params.accountId);
   if (!summary) throw data({ reason: "not_found" }, { status: 404 });
-  const audit = await db().auditLog.findMany({
-    where: { accountId: params.accountId, entity: { in: ["Account", "Order", "CreditApplication", "ApplicationDocument"] } },
-    orderBy: { createdAt: "desc" },
-    take: 50,
-    include: { actor: { select: { name: true } } },
-  });
+  const audit = await loadHistory({ accountId: params.accountId, entity: { in: ["Account", "Order", "CreditApplication", "ApplicationDocument"] } }, { newestFirst: true, take: 50 });
   const url = new URL(request.url);
   const done = url.searchParams.get("done");
   const level = url.searchParams.get("level");
   return {
     summary,
-    audit: audit.map((a) => ({
-      id: a.id,
-      at: a.createdAt.toISOString(),
-      actor: a.actor?.name ?? null,
-      entity: a.entity,
-      action: a.action,
-      before: (a.before ?? {}) as Record<string, unknown>,
-      after: (a.after ?? {}) as Record<string, unknown>,
-    })),
+    audit,
     done: done === "changed" || done === "escalated" ? done : null,
     level: level && ["REP_I", "REP_II", "REP_III", "SENIOR", "MANAGER"].includes(level) ? level : null,
     applicationId: url.searchParams.get("application")?.slice(0, 40) ?? null,
@@ -79,12 +67,6 @@ export default function RepCreditAccount({ loaderData, actionData }: Route.Compo
   const { t } = useTranslation("credit");
   const f = useFormat();
   const { summary } = loaderData;
-  const show = (key: string, value: unknown) => {
-    if (value === undefined || value === null || value === "") return "—";
-    if (key.endsWith("Minor") && typeof value === "number") return f.money({ amountMinor: value, currency: summary.account.currency });
-    if (key.endsWith("Days") && typeof value === "number") return t("terms.net", { count: value });
-    return String(value);
-  };
   const errors: FieldErrors = actionData?.fieldErrors ?? {};
   return (
     <div className="page">
@@ -124,40 +106,7 @@ export default function RepCreditAccount({ loaderData, actionData }: Route.Compo
       </section>
       <section className="panel" aria-labelledby="audit-title">
         <h2 id="audit-title">{t("audit.title")}</h2>
-        <div className="table-wrap">
-          <table className="data" data-testid="credit-audit">
-            <thead>
-              <tr>
-                <th scope="col">{t("audit.when")}</th>
-                <th scope="col">{t("audit.who")}</th>
-                <th scope="col">{t("audit.what")}</th>
-                <th scope="col">{t("audit.change")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {loaderData.audit.map((a) => {
-                const keys = [...new Set([...Object.keys(a.before), ...Object.keys(a.after)])];
-                return (
-                  <tr key={a.id}>
-                    <td>{f.dateTime(a.at)}</td>
-                    <td>{a.actor ?? t("audit.system")}</td>
-                    <td>{t(`audit.actions.${a.action}`, { defaultValue: a.action })}</td>
-                    <td>
-                      <ul className="changes">
-                        {keys.map((k) => (
-                          <li key={k}>
-                            {t(`audit.fields.${k}`, { defaultValue: k })}: {k in a.before ? `${show(k, a.before[k])} → ` : ""}
-                            {show(k, a.after[k])}
-                          </li>
-                        ))}
-                      </ul>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <HistoryList entries={loaderData.audit} testId="credit-audit" />
       </section>
     </div>
   );

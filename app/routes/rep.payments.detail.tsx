@@ -11,10 +11,11 @@ import { useFormat } from "../i18n/format";
 import { FormAlerts } from "../components/form-alerts";
 import { Facts } from "../components/facts";
 import { SandboxBadge } from "../components/sandbox-badge";
+import { HistoryList } from "../components/history-list";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
-export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "payments:rep.queueTitle");
+export const meta: Route.MetaFunction = ({ matches, data }) => pageTitle(matches, "payments:rep.queueTitle", data?.payment.number);
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   await requireStaff(request);
@@ -62,7 +63,7 @@ export default function RepPaymentDetail({ loaderData, actionData }: Route.Compo
         <Link to={`/rep/accounts/${payment.account.id}`}>{payment.account.legalName}</Link>
       </p>
       <h1>
-        {t("rep.detailTitle", { reference: payment.id })} <SandboxBadge sandbox={payment.sandbox} />
+        {t("rep.detailTitle", { reference: payment.number })} <SandboxBadge sandbox={payment.sandbox} />
       </h1>
       <FormAlerts success={actionData?.ok && t("rep.done")} error={errors.form && t(errors.form)} testIds={{ success: "reconcile-result" }} />
       <section className="panel">
@@ -153,14 +154,7 @@ export default function RepPaymentDetail({ loaderData, actionData }: Route.Compo
       ) : null}
       <section className="panel" aria-labelledby="history-title">
         <h2 id="history-title">{t("rep.history")}</h2>
-        <ul data-testid="payment-history">
-          {payment.history.map((h, i) => (
-            <li key={i}>
-              {f.dateTime(h.at)} · {h.action}
-              {h.after && typeof h.after.note === "string" ? ` · ${h.after.note}` : ""}
-            </li>
-          ))}
-        </ul>
+        <HistoryList entries={payment.history} testId="payment-history" />
       </section>
     </div>
   );

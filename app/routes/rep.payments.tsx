@@ -43,7 +43,7 @@ export default function RepPayments({ loaderData }: Route.ComponentProps) {
               {loaderData.rows.map((p) => (
                 <tr key={p.id}>
                   <th scope="row">
-                    <Link to={`/rep/payments/${p.id}`}>{p.id}</Link> <SandboxBadge sandbox={p.sandbox} />
+                    <Link to={`/rep/payments/${p.id}`}>{p.number}</Link> <SandboxBadge sandbox={p.sandbox} />
                   </th>
                   <td>{p.account.legalName}</td>
                   <td>{p.receivedAt ? f.dateTime(p.receivedAt) : ""}</td>

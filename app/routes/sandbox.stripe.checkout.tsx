@@ -27,7 +27,7 @@ async function sandboxPayment(request: Request, sessionId: string) {
 export async function loader({ request, params }: Route.LoaderArgs) {
   const payment = await sandboxPayment(request, params.sessionId);
   return {
-    reference: payment.id,
+    reference: payment.number,
     amount: { amountMinor: toMinor(payment.amountMinor), currency: payment.currency },
     open: payment.status === "PENDING" || payment.status === "FAILED",
   };

@@ -6,6 +6,7 @@ import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { statementFor, statementRange } from "../domain/invoices/statement.server";
 import { useFormat } from "../i18n/format";
+import { AGING_BUCKETS } from "../domain/accounts/aging";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -47,6 +48,38 @@ export default function StatementPage({ loaderData }: Route.ComponentProps) {
       {statement.sections.map((s) => (
         <section key={s.currency} className="panel" aria-labelledby={`st-${s.currency}`}>
           <h2 id={`st-${s.currency}`}>{s.currency}</h2>
+          <div className="statement-summary">
+            <p className="due-now">
+              {t("statement.dueNow")}: <strong data-testid={`due-now-${s.currency}`}>{f.money({ amountMinor: s.dueNowMinor, currency: s.currency })}</strong>
+            </p>
+            <table className="data" data-testid={`statement-aging-${s.currency}`}>
+              <caption>{t("statement.aging.title", { date: f.date(range.to) })}</caption>
+              <thead>
+                <tr>
+                  {AGING_BUCKETS.map((b) => (
+                    <th key={b} scope="col" className="num">
+                      {t(`statement.aging.${b}`)}
+                    </th>
+                  ))}
+                  {s.inDisputeMinor > 0 ? (
+                    <th scope="col" className="num">
+                      {t("statement.aging.inDispute")}
+                    </th>
+                  ) : null}
+                </tr>
+              </thead>
+              <tbody>
+                <tr>
+                  {AGING_BUCKETS.map((b) => (
+                    <td key={b} className="num">
+                      {f.money({ amountMinor: s.aging[b], currency: s.currency })}
+                    </td>
+                  ))}
+                  {s.inDisputeMinor > 0 ? <td className="num">{f.money({ amountMinor: s.inDisputeMinor, currency: s.currency })}</td> : null}
+                </tr>
+              </tbody>
+            </table>
+          </div>
           <div className="table-wrap">
             <table className="data" data-testid={`statement-${s.currency}`}>
               <thead>
@@ -68,7 +101,7 @@ export default function StatementPage({ loaderData }: Route.ComponentProps) {
                 {s.lines.map((l, i) => (
                   <tr key={i}>
                     <td>{f.date(l.date)}</td>
-                    <td>{t(`statement.kinds.${l.kind}`)}</td>
+                    <td>{l.memoMinor !== undefined ? t(`statement.kinds.${l.kind}`, { amount: f.money({ amountMinor: l.memoMinor, currency: s.currency }) }) : t(`statement.kinds.${l.kind}`)}</td>
                     <td>{l.reference}</td>
                     <td className="num">{l.debitMinor ? f.money({ amountMinor: l.debitMinor, currency: s.currency }) : ""}</td>
                     <td className="num">{l.creditMinor ? f.money({ amountMinor: l.creditMinor, currency: s.currency }) : ""}</td>

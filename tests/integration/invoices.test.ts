@@ -39,9 +39,13 @@ describe("the invoice list", () => {
     expect(textOf((await acmeCustomer.page("/invoices?status=disputed")).html)).toContain(`${disputed} invoice`);
     expect(textOf((await acmeCustomer.page("/invoices?currency=EUR")).html)).toContain("No invoices match these filters.");
     const today = new Date(new Date().toISOString().slice(0, 10));
-    const pastDue = await portal.db.invoice.count({
-      where: { accountId: acme.id, status: { in: ["OPEN", "PARTIALLY_PAID"] }, dueOn: { lt: today }, balanceMinor: { gt: 0 }, disputes: { none: { status: { in: ["OPEN", "IN_REVIEW", "ESCALATED"] } } } },
-    });
+    // Past due: some of the balance is not under an open dispute (a partly disputed invoice still counts).
+    const pastDue = (
+      await portal.db.invoice.findMany({
+        where: { accountId: acme.id, status: { in: ["OPEN", "PARTIALLY_PAID"] }, dueOn: { lt: today }, balanceMinor: { gt: 0 } },
+        select: { balanceMinor: true, disputes: { where: { status: { in: ["OPEN", "IN_REVIEW", "ESCALATED"] } }, select: { amountMinor: true } } },
+      })
+    ).filter((i) => i.balanceMinor > i.disputes.reduce((sum, d) => sum + d.amountMinor, 0n)).length;
     expect(pastDue).toBeGreaterThan(0);
     expect(textOf((await acmeCustomer.page("/invoices?status=pastDue")).html)).toContain(`${pastDue} invoice`);
     // Search text is matched literally: SQL wildcards typed by the customer match nothing special.

@@ -260,7 +260,7 @@ describe("rep reconciliation", () => {
     expect(flagged.amountMinor).toBe(100n);
     expect(flagged.unappliedMinor).toBe(100n);
     const queue = textOf((await rep.page("/rep/payments")).html);
-    expect(queue).toContain(flagged.id);
+    expect(queue).toContain(flagged.number);
     const [a, b] = await openInvoices(norte.id, 2, 20);
     const tooMuch = await rep.post(`/rep/payments/${flagged.id}`, { intent: "apply", note: "Depósito corto", [`amount-${a.id}`]: "5.00" });
     expect(tooMuch.status).toBe(400);
@@ -275,7 +275,7 @@ describe("rep reconciliation", () => {
     expect((await portal.db.invoice.findUniqueOrThrow({ where: { id: b.id } })).balanceMinor).toBe(b.balanceMinor - 60n);
     const audit = await portal.db.auditLog.findFirstOrThrow({ where: { entityId: flagged.id, action: "payment_applied_by_rep" } });
     expect(audit.after).toMatchObject({ note: "Split per remittance advice" });
-    expect(textOf((await rep.page("/rep/payments")).html)).not.toContain(flagged.id);
+    expect(textOf((await rep.page("/rep/payments")).html)).not.toContain(flagged.number);
   });
 
   it("a rep refunds part of a payment with a note; the signed refund event reopens the invoice", async () => {

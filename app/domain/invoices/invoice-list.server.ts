@@ -27,7 +27,8 @@ export type InvoiceList = {
   total: number;
   page: number;
   pageCount: number;
-  totals: { currency: string; count: number; total: Money; balance: Money }[];
+  /** `pastDue`, with the past-due filter: the undisputed part of those balances — what the account's past-due tile counts. */
+  totals: { currency: string; count: number; total: Money; balance: Money; pastDue?: Money }[];
 };
 
 function startOfToday(asOf: Date) {
@@ -37,6 +38,11 @@ function startOfToday(asOf: Date) {
 /** `contains`, case-insensitive: the user's text matched literally, wildcards and all. */
 function containsPattern(text: string) {
   return `%${text.replace(/[\\%_]/g, "\\$&")}%`;
+}
+
+/** What open disputes claim on invoice `i` (may exceed its balance; callers compare or cap). */
+function disputedPart(param: (value: unknown) => string) {
+  return `COALESCE((SELECT SUM(d."amountMinor") FROM "Dispute" d WHERE d."invoiceId" = i.id AND d.status::text = ANY(${param([...OPEN_DISPUTE_STATUSES])})), 0)`;
 }
 
 /**
@@ -56,8 +62,9 @@ export function invoiceFilterSql(accountId: string, query: InvoiceListQuery, asO
       clauses.push(`i.status IN ('OPEN', 'PARTIALLY_PAID')`);
       break;
     case "pastDue":
-      // An invoice under an open dispute is not past-due pressure while the dispute runs.
-      clauses.push(`i.status IN ('OPEN', 'PARTIALLY_PAID')`, `i."dueOn" < ${param(startOfToday(asOf).toISOString().slice(0, 10))}::date`, `i."balanceMinor" > 0`, `NOT ${openDispute()}`);
+      // Money under an open dispute is not past-due pressure while the dispute runs, but the rest
+      // of a partly disputed invoice is: listed when some of its balance is undisputed (as the tiles count it).
+      clauses.push(`i.status IN ('OPEN', 'PARTIALLY_PAID')`, `i."dueOn" < ${param(startOfToday(asOf).toISOString().slice(0, 10))}::date`, `i."balanceMinor" > ${disputedPart(param)}`);
       break;
     case "paid":
       clauses.push(`i.status = 'PAID'`);
@@ -80,7 +87,7 @@ const ORDER_COLUMN: Record<(typeof INVOICE_SORTS)[number], string> = {
   balance: `i."balanceMinor"`,
 };
 
-type GroupRow = { currency: string; count: number; total: string; balance: string };
+type GroupRow = { currency: string; count: number; total: string; balance: string; pastDue?: string };
 type PageRow = { id: string; number: string; poNumber: string | null; issuedOn: string; dueOn: string; currency: string; total: string; balance: string; status: string; disputed: boolean };
 
 /**
@@ -95,11 +102,15 @@ export async function listInvoices(accountId: string, query: InvoiceListQuery, a
   const { where, params } = invoiceFilterSql(accountId, query, asOf);
   // One grouped query gives both the count and the totals per currency (cached briefly, see ledger-cache).
   const { page: _page, sort: _sort, dir: _dir, ...filters } = query;
+  // With the past-due filter, the undisputed part too: the figure the past-due tile shows.
+  const groupParams = [...params];
+  const undisputed =
+    query.status === "pastDue" ? `, sum(i."balanceMinor" - LEAST(i."balanceMinor", ${disputedPart((v) => `$${groupParams.push(v)}`)}))::text AS "pastDue"` : "";
   const grouped = await cachedForAccount(accountId, `totals:${JSON.stringify(filters)}:${asOf.toISOString().slice(0, 10)}`, () =>
     sql.query<GroupRow>(
-      `SELECT i.currency, count(*)::int AS count, sum(i."totalMinor")::text AS total, sum(i."balanceMinor")::text AS balance
+      `SELECT i.currency, count(*)::int AS count, sum(i."totalMinor")::text AS total, sum(i."balanceMinor")::text AS balance${undisputed}
          FROM "Invoice" i WHERE ${where} GROUP BY i.currency`,
-      params,
+      groupParams,
     ),
   );
   const count = grouped.reduce((n, g) => n + Number(g.count), 0);
@@ -138,6 +149,7 @@ export async function listInvoices(accountId: string, query: InvoiceListQuery, a
         count: Number(g.count),
         total: { amountMinor: toMinor(BigInt(g.total ?? "0")), currency: g.currency },
         balance: { amountMinor: toMinor(BigInt(g.balance ?? "0")), currency: g.currency },
+        ...(g.pastDue !== undefined ? { pastDue: { amountMinor: toMinor(BigInt(g.pastDue ?? "0")), currency: g.currency } } : {}),
       }))
       .sort((a, b) => a.currency.localeCompare(b.currency)),
   };

@@ -7,18 +7,37 @@
  *
  * Unapplied cash is credited on the day the payment arrived. When a rep applies it to
  * an invoice later (an allocation a person made, rather than the payment itself), the
- * statement shows the invoice credited and the unapplied cash used by the same amount
- * on that day: the balance does not move, and a statement for an earlier period reads
- * the same after the fact. (Money refunded out of unapplied cash is left out of both
- * the receipt and the refund.)
+ * statement says so on that day as a memo line with neither a charge nor a credit: the
+ * money was credited once, when it arrived, so the balance does not move, nothing is
+ * shown as a charge, and a statement for an earlier period reads the same after the fact.
+ * (Money refunded out of unapplied cash is left out of both the receipt and the refund.)
+ *
+ * Each currency also gets its aging as of the statement's last day (the same buckets and
+ * dispute rule as the account page, aging.ts) and the amount due now: undisputed balances
+ * due by that day, less unapplied cash.
  */
 import { z } from "zod";
 import { db } from "../../utils/db.server";
 import { minorUnitDigits, toMinor } from "../money/money";
+import { AGING_BUCKETS, agingWithDisputes, inDisputeOf, type AgingBucket } from "../accounts/aging";
+import { OPEN_DISPUTE_STATUSES } from "../disputes/dispute-schemas";
 
-export type StatementLine = { date: string; kind: "invoice" | "payment" | "unapplied" | "unappliedUsed" | "credit" | "debit"; reference: string; po: string | null; debitMinor: number; creditMinor: number; balanceMinor: number };
-/** `unappliedMinor`: payments received by the end of the range and still not applied, already inside the closing balance. */
-export type StatementSection = { currency: string; openingMinor: number; closingMinor: number; unappliedMinor: number; lines: StatementLine[] };
+/** `memoMinor`: an amount the line tells of without moving the balance (unapplied cash applied to an invoice). */
+export type StatementLine = { date: string; kind: "invoice" | "payment" | "unapplied" | "unappliedApplied" | "credit" | "debit"; reference: string; po: string | null; debitMinor: number; creditMinor: number; memoMinor?: number; balanceMinor: number };
+/**
+ * `unappliedMinor`: payments received by the end of the range and still not applied, already inside the closing balance.
+ * `aging`: undisputed open balances by bucket as of the last day; `inDisputeMinor` apart; `dueNowMinor`: what to pay now.
+ */
+export type StatementSection = {
+  currency: string;
+  openingMinor: number;
+  closingMinor: number;
+  unappliedMinor: number;
+  aging: Record<AgingBucket, number>;
+  inDisputeMinor: number;
+  dueNowMinor: number;
+  lines: StatementLine[];
+};
 export type Statement = { account: { number: string; legalName: string }; from: string; to: string; sections: StatementSection[] };
 
 /** A rep applying a payment's unapplied cash: positive, and made by a person (the payment's own allocations have no actor). */
@@ -47,7 +66,7 @@ export async function statementFor(accountId: string, range: { from: string; to:
       WHERE i."accountId" = ${accountId} AND a."createdAt" < ${from} GROUP BY i.currency`,
     db().adjustment.groupBy({ by: ["currency", "kind"], where: { accountId, status: "POSTED", postedAt: { lt: from } }, _sum: { amountMinor: true } }),
     db().invoice.findMany({ where: { accountId, issuedOn: { gte: from, lt: end }, status: { not: "VOID" } }, orderBy: [{ issuedOn: "asc" }, { number: "asc" }], select: { number: true, poNumber: true, issuedOn: true, currency: true, totalMinor: true } }),
-    db().paymentAllocation.findMany({ where: { invoice: { accountId }, createdAt: { gte: from, lt: end } }, orderBy: { createdAt: "asc" }, select: { paymentId: true, amountMinor: true, createdAt: true, createdById: true, invoice: { select: { number: true, currency: true } } } }),
+    db().paymentAllocation.findMany({ where: { invoice: { accountId }, createdAt: { gte: from, lt: end } }, orderBy: { createdAt: "asc" }, select: { paymentId: true, amountMinor: true, createdAt: true, createdById: true, payment: { select: { number: true } }, invoice: { select: { number: true, currency: true } } } }),
     db().adjustment.findMany({ where: { accountId, status: "POSTED", postedAt: { gte: from, lt: end } }, orderBy: { postedAt: "asc" }, select: { number: true, kind: true, amountMinor: true, currency: true, postedAt: true, invoice: { select: { number: true } } } }),
     // Payments that arrived with money not applied at once: still unapplied, or applied later by a rep.
     db().payment.findMany({
@@ -58,12 +77,13 @@ export async function statementFor(accountId: string, range: { from: string; to:
           { OR: [{ receivedAt: { lt: end } }, { receivedAt: null, createdAt: { lt: end } }] },
         ],
       },
-      select: { id: true, currency: true, unappliedMinor: true, receivedAt: true, createdAt: true, allocations: { select: { amountMinor: true, createdAt: true, createdById: true } } },
+      select: { id: true, number: true, currency: true, unappliedMinor: true, receivedAt: true, createdAt: true, allocations: { select: { amountMinor: true, createdAt: true, createdById: true } } },
     }).then((rows) =>
       rows.map((p) => {
         const later = p.allocations.filter(fromUnappliedCash);
         return {
           id: p.id,
+          number: p.number,
           currency: p.currency,
           on: p.receivedAt ?? p.createdAt,
           // What arrived unapplied: what is still unapplied plus what reps have applied since.
@@ -89,12 +109,12 @@ export async function statementFor(accountId: string, range: { from: string; to:
   type Raw = Omit<StatementLine, "balanceMinor"> & { currency: string; at: number };
   const raw: Raw[] = [
     ...invoices.map((i) => ({ currency: i.currency, at: i.issuedOn.getTime(), date: i.issuedOn.toISOString().slice(0, 10), kind: "invoice" as const, reference: i.number, po: i.poNumber, debitMinor: toMinor(i.totalMinor), creditMinor: 0 })),
-    ...allocations.flatMap((a) => {
+    ...allocations.map((a): Raw => {
       const amount = toMinor(a.amountMinor);
       const base = { currency: a.invoice.currency, at: a.createdAt.getTime(), date: a.createdAt.toISOString().slice(0, 10), po: null };
-      const applied = { ...base, kind: "payment" as const, reference: a.invoice.number, debitMinor: amount < 0 ? -amount : 0, creditMinor: amount > 0 ? amount : 0 };
-      // Cash already credited when it arrived: the invoice's credit is matched by the unapplied cash it used.
-      return fromUnappliedCash(a) ? [applied, { ...base, kind: "unappliedUsed" as const, reference: a.paymentId, debitMinor: amount, creditMinor: 0 }] : [applied];
+      // Cash already credited when it arrived: applying it to an invoice is a memo, not a charge and a credit.
+      if (fromUnappliedCash(a)) return { ...base, kind: "unappliedApplied", reference: `${a.invoice.number} · ${a.payment.number}`, debitMinor: 0, creditMinor: 0, memoMinor: amount };
+      return { ...base, kind: "payment", reference: a.invoice.number, debitMinor: amount < 0 ? -amount : 0, creditMinor: amount > 0 ? amount : 0 };
     }),
     ...adjustments.map((a) => ({
       currency: a.currency, at: a.postedAt!.getTime(), date: a.postedAt!.toISOString().slice(0, 10), kind: a.kind === "DEBIT_MEMO" ? ("debit" as const) : ("credit" as const),
@@ -103,10 +123,12 @@ export async function statementFor(accountId: string, range: { from: string; to:
     })),
     ...unapplied
       .filter((p) => p.on >= from)
-      .map((p) => ({ currency: p.currency, at: p.on.getTime(), date: p.on.toISOString().slice(0, 10), kind: "unapplied" as const, reference: p.id, po: null, debitMinor: 0, creditMinor: p.receivedUnappliedMinor })),
+      .map((p) => ({ currency: p.currency, at: p.on.getTime(), date: p.on.toISOString().slice(0, 10), kind: "unapplied" as const, reference: p.number, po: null, debitMinor: 0, creditMinor: p.receivedUnappliedMinor })),
   ].sort((a, b) => a.at - b.at || (a.kind === "invoice" ? -1 : 1));
 
-  const currencies = [...new Set([...opening.keys(), ...raw.map((r) => r.currency)])].sort();
+  const owed = await balancesAt(accountId, end);
+  const asOf = new Date(`${range.to}T00:00:00Z`);
+  const currencies = [...new Set([...opening.keys(), ...raw.map((r) => r.currency), ...owed.map((i) => i.currency)])].sort();
   return {
     account,
     from: range.from,
@@ -120,9 +142,47 @@ export async function statementFor(accountId: string, range: { from: string; to:
           balance += r.debitMinor - r.creditMinor;
           return { ...r, balanceMinor: balance };
         });
-      return { currency, openingMinor, closingMinor: balance, unappliedMinor: unappliedBy.get(currency) ?? 0, lines };
+      const mine = owed.filter((i) => i.currency === currency);
+      const { buckets, inDispute } = agingWithDisputes(mine, asOf);
+      const unappliedMinor = unappliedBy.get(currency) ?? 0;
+      const dueByNow = mine.filter((i) => i.dueOn.getTime() <= asOf.getTime()).reduce((sum, i) => sum + i.balanceMinor - inDisputeOf(i), 0);
+      return { currency, openingMinor, closingMinor: balance, unappliedMinor, aging: buckets, inDisputeMinor: inDispute, dueNowMinor: Math.max(0, dueByNow - unappliedMinor), lines };
     }),
   };
+}
+
+/**
+ * What each invoice issued before `end` still owed at `end`: today's balance with what
+ * was applied or adjusted since put back, so a statement for a past period ages what was
+ * owed then. Disputes are those open now.
+ */
+async function balancesAt(accountId: string, end: Date) {
+  const since = { gte: end };
+  const rows = await db().invoice.findMany({
+    where: {
+      accountId,
+      issuedOn: { lt: end },
+      status: { not: "VOID" },
+      OR: [{ balanceMinor: { gt: 0 } }, { allocations: { some: { createdAt: since } } }, { adjustments: { some: { status: "POSTED", postedAt: since } } }],
+    },
+    select: {
+      currency: true,
+      dueOn: true,
+      balanceMinor: true,
+      allocations: { where: { createdAt: since }, select: { amountMinor: true } },
+      adjustments: { where: { status: "POSTED", postedAt: since }, select: { kind: true, amountMinor: true } },
+      disputes: { where: { status: { in: [...OPEN_DISPUTE_STATUSES] } }, select: { amountMinor: true } },
+    },
+  });
+  return rows.map((i) => ({
+    currency: i.currency,
+    dueOn: i.dueOn,
+    balanceMinor:
+      toMinor(i.balanceMinor) +
+      i.allocations.reduce((sum, a) => sum + toMinor(a.amountMinor), 0) +
+      i.adjustments.reduce((sum, a) => sum + (a.kind === "DEBIT_MEMO" ? -1 : 1) * toMinor(a.amountMinor), 0),
+    disputedMinor: i.disputes.reduce((sum, d) => sum + toMinor(d.amountMinor), 0),
+  }));
 }
 
 /** CSV for spreadsheets: plain decimal amounts (no grouping), one header row in the customer's language. */
@@ -136,7 +196,7 @@ const CSV_MARKS: Record<string, { field: string; decimal: string }> = {
   "es-ES": { field: ";", decimal: "," },
 };
 
-export function statementCsv(statement: Statement, t: (key: string) => string, locale = "en-US"): string {
+export function statementCsv(statement: Statement, t: (key: string, values?: Record<string, unknown>) => string, locale = "en-US"): string {
   const { field, decimal } = CSV_MARKS[locale] ?? { field: ",", decimal: "." };
   const needsQuotes = new RegExp(`["${field}\n\r]`);
   const cell = (v: string | number | null) => {
@@ -153,9 +213,18 @@ export function statementCsv(statement: Statement, t: (key: string) => string, l
   const rows: (string | number | null)[][] = [[t("invoices:statement.csv.currency"), t("invoices:statement.csv.date"), t("invoices:statement.csv.type"), t("invoices:statement.csv.reference"), t("invoices:statement.csv.po"), t("invoices:statement.csv.debit"), t("invoices:statement.csv.credit"), t("invoices:statement.csv.balance")]];
   for (const s of statement.sections) {
     const amount = amountIn(s.currency);
+    // The summary first (amount due now, then aging as of the last day), so the closing balance stays the last row.
+    rows.push([s.currency, statement.to, t("invoices:statement.dueNow"), "", "", "", "", amount(s.dueNowMinor)]);
+    for (const bucket of AGING_BUCKETS) rows.push([s.currency, statement.to, t(`invoices:statement.aging.${bucket}`), "", "", "", "", amount(s.aging[bucket])]);
+    if (s.inDisputeMinor > 0) rows.push([s.currency, statement.to, t("invoices:statement.aging.inDispute"), "", "", "", "", amount(s.inDisputeMinor)]);
     rows.push([s.currency, statement.from, t("invoices:statement.opening"), "", "", "", "", amount(s.openingMinor)]);
-    for (const l of s.lines) rows.push([s.currency, l.date, t(`invoices:statement.kinds.${l.kind}`), l.reference, l.po, l.debitMinor ? amount(l.debitMinor) : "", l.creditMinor ? amount(l.creditMinor) : "", amount(l.balanceMinor)]);
+    for (const l of s.lines) rows.push([s.currency, l.date, statementKind(l, t, amount), l.reference, l.po, l.debitMinor ? amount(l.debitMinor) : "", l.creditMinor ? amount(l.creditMinor) : "", amount(l.balanceMinor)]);
     rows.push([s.currency, statement.to, t("invoices:statement.closing"), "", "", "", "", amount(s.closingMinor)]);
   }
   return "\uFEFF" + rows.map((r) => r.map(cell).join(field)).join("\r\n") + "\r\n";
+}
+
+/** A line's type in words; a memo line says the amount it tells of. */
+export function statementKind(line: StatementLine, t: (key: string, values?: Record<string, unknown>) => string, money: (minor: number) => string): string {
+  return t(`invoices:statement.kinds.${line.kind}`, line.memoMinor !== undefined ? { amount: money(line.memoMinor) } : undefined);
 }

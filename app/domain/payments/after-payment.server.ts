@@ -4,6 +4,7 @@ import { accountSummary } from "../accounts/account-summary.server";
 import { recordAudit } from "../audit/audit.server";
 import { isLanguage, type Language } from "../../i18n/config";
 import { formattingFor, preferredFormatting } from "../../i18n/locale";
+import { translatorFor } from "../../i18n/i18n.server";
 import { queueEmail } from "../mail/outbox.server";
 import { formatMoney, toMinor } from "../money/money";
 
@@ -18,7 +19,11 @@ async function recipientFor(accountId: string, userId: string | null) {
   return { email: user.email, name: user.name, language, locale: formattingFor(language, preferredFormatting({ ...user, account })).locale, legalName: account.legalName };
 }
 
-/** The receipt, in the customer's language, listing what was applied to which invoice. */
+/**
+ * The receipt, in the customer's language: what was applied to which invoice and, in
+ * plain words, any money that found nothing left to pay (it arrived after the invoice was
+ * paid) and is held as a credit on the account.
+ */
 export async function sendReceipt(paymentId: string) {
   const payment = await db().payment.findUniqueOrThrow({
     where: { id: paymentId },
@@ -26,7 +31,22 @@ export async function sendReceipt(paymentId: string) {
   });
   const to = await recipientFor(payment.accountId, payment.createdById);
   if (!to) return;
+  const t = await translatorFor(to.language);
   const fmt = (minor: bigint | number) => formatMoney({ amountMinor: toMinor(minor), currency: payment.currency }, to.locale);
+  const lines = payment.allocations.map((a) => `• ${a.invoice.number}: ${fmt(a.amountMinor)}`).join("\n");
+  const intended = ((payment.intendedAllocations as { invoiceId: string }[]) ?? []).map((i) => i.invoiceId);
+  const meant = intended.length ? await db().invoice.findMany({ where: { id: { in: intended } }, select: { number: true }, orderBy: { number: "asc" } }) : [];
+  const details: string[] = [];
+  if (lines) details.push(t("mail:payment_receipt.applied", { lines }));
+  if (payment.unappliedMinor > 0n) {
+    details.push(
+      t(lines ? "mail:payment_receipt.creditPart" : "mail:payment_receipt.creditAll", {
+        amount: fmt(payment.unappliedMinor),
+        invoices: meant.map((i) => i.number).join(", "),
+        count: meant.length,
+      }),
+    );
+  }
   await queueEmail({
     to: to.email,
     language: to.language,
@@ -34,9 +54,9 @@ export async function sendReceipt(paymentId: string) {
     values: {
       name: to.name,
       amount: fmt(payment.amountMinor),
-      reference: payment.id,
+      reference: payment.number,
       date: new Intl.DateTimeFormat(to.locale, { dateStyle: "long", timeZone: "UTC" }).format(payment.receivedAt ?? new Date()),
-      lines: payment.allocations.map((a) => `• ${a.invoice.number}: ${fmt(a.amountMinor)}`).join("\n"),
+      details: details.join("\n\n"),
     },
   });
 }

@@ -1,11 +1,13 @@
 import { z } from "zod";
 
+import { Prisma } from "../../generated/prisma/client";
 import { db } from "../../utils/db.server";
 import { isUniqueViolation } from "./unique-violation";
 import { recordAudit } from "../audit/audit.server";
 import { SUPPORTED_CURRENCIES, toMinor } from "../money/money";
 import { amountErrorKey, parseAmountInput } from "../money/amount-input";
-import { checkoutUrl, createCheckout, SANDBOX_PROVIDER, sandboxActive } from "./stripe-provider.server";
+import { invalidateAccount } from "../invoices/ledger-cache.server";
+import { checkoutUrl, createCheckout, expireCheckout, SANDBOX_PROVIDER, sandboxActive } from "./stripe-provider.server";
 
 export const payFormSchema = z.object({
   idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{16,100}$/, "payments:errors.tryAgain"),
@@ -63,9 +65,18 @@ export async function readPayForm(accountId: string, form: FormData, locale: str
   return { ok: true, items, currency, idempotencyKey };
 }
 
+export type CreatePaymentResult = { ok: true; paymentId: string; url: string } | { ok: false; errors: Record<string, string> };
+
+class NotPayable extends Error {}
+
 /**
  * Creates a payment and its checkout once per idempotency key: a double click, a
  * resubmitted form or two racing requests all end at the same payment.
+ *
+ * The payment claims its invoices' open amounts (one CheckoutClaim per invoice, the
+ * invoice rows locked meanwhile): a checkout opened earlier for the same invoices — in
+ * another tab, say — is closed, at the provider too, so the customer cannot pay the same
+ * balance twice. An invoice with nothing left to pay is refused here, under the lock.
  */
 export async function createPayment(input: {
   accountId: string;
@@ -76,13 +87,37 @@ export async function createPayment(input: {
   idempotencyKey: string;
   items: PayItem[];
   description: string;
-}): Promise<{ paymentId: string; url: string }> {
+}): Promise<CreatePaymentResult> {
   const key = `pay_${input.accountId}_${input.idempotencyKey}`;
   const amountMinor = input.items.reduce((s, i) => s + i.amountMinor, 0);
   let payment = await db().payment.findUnique({ where: { idempotencyKey: key } });
+  let superseded: { id: string; checkoutSessionId: string | null }[] = [];
   if (!payment) {
     try {
-      payment = await db().$transaction(async (tx) => {
+      const made = await db().$transaction(async (tx) => {
+        const ids = input.items.map((i) => i.invoiceId);
+        const locked = await tx.$queryRaw<{ id: string; status: string; balanceMinor: bigint; currency: string }[]>`
+          SELECT id, status::text AS status, "balanceMinor", currency FROM "Invoice"
+          WHERE id IN (${Prisma.join(ids)}) AND "accountId" = ${input.accountId} ORDER BY id FOR UPDATE`;
+        // A racing request with the same key got here first: its payment is ours.
+        const same = await tx.payment.findUnique({ where: { idempotencyKey: key } });
+        if (same) return { payment: same, superseded: [] };
+        for (const item of input.items) {
+          const inv = locked.find((i) => i.id === item.invoiceId);
+          const payable = inv && inv.currency === input.currency && (inv.status === "OPEN" || inv.status === "PARTIALLY_PAID") && toMinor(inv.balanceMinor) > 0;
+          if (!payable) throw new NotPayable("payments:errors.invoiceNotPayable");
+          if (item.amountMinor > toMinor(inv.balanceMinor)) throw new NotPayable("payments:errors.amountTooHigh");
+        }
+        const claims = await tx.checkoutClaim.findMany({ where: { invoiceId: { in: ids } }, select: { paymentId: true } });
+        const older = await tx.payment.findMany({ where: { id: { in: [...new Set(claims.map((c) => c.paymentId))] } }, select: { id: true, status: true, checkoutSessionId: true } });
+        const closed: { id: string; checkoutSessionId: string | null }[] = [];
+        for (const old of older) {
+          await tx.checkoutClaim.deleteMany({ where: { paymentId: old.id } });
+          const expired = await tx.payment.updateMany({ where: { id: old.id, status: { in: ["PENDING", "FAILED"] } }, data: { status: "EXPIRED" } });
+          if (expired.count === 0) continue;
+          closed.push({ id: old.id, checkoutSessionId: old.checkoutSessionId });
+          await recordAudit({ actorId: input.userId, accountId: input.accountId, entity: "Payment", entityId: old.id, action: "payment_superseded", before: { status: old.status }, after: { status: "EXPIRED" } }, tx);
+        }
         const created = await tx.payment.create({
           data: {
             accountId: input.accountId,
@@ -95,19 +130,28 @@ export async function createPayment(input: {
             createdById: input.userId,
           },
         });
+        await tx.checkoutClaim.createMany({ data: input.items.map((i) => ({ invoiceId: i.invoiceId, paymentId: created.id, amountMinor: BigInt(i.amountMinor) })) });
         await recordAudit({ actorId: input.userId, accountId: input.accountId, entity: "Payment", entityId: created.id, action: "payment_created", after: { amountMinor, currency: input.currency, items: input.items } }, tx);
-        return created;
-      });
+        return { payment: created, superseded: closed };
+        // A double click's twin waits here for the first to commit (the invoice lock, or PGlite's one connection), then finds its payment.
+      }, { maxWait: 15_000, timeout: 20_000 });
+      payment = made.payment;
+      superseded = made.superseded;
     } catch (error) {
+      if (error instanceof NotPayable) return { ok: false, errors: { form: error.message } };
       if (!isUniqueViolation(error)) throw error;
       payment = await db().payment.findUniqueOrThrow({ where: { idempotencyKey: key } });
     }
   }
   if (payment.accountId !== input.accountId) throw new Error("idempotency key belongs to another account");
+  // Closed here already; the provider is told after the commit (money that still arrives becomes unapplied cash).
+  for (const old of superseded) if (old.checkoutSessionId) await expireCheckout(old.checkoutSessionId);
+  if (superseded.length) invalidateAccount(input.accountId);
   if (payment.checkoutSessionId) {
     const url = payment.status === "PENDING" ? await checkoutUrl(payment.checkoutSessionId) : null;
-    return { paymentId: payment.id, url: url ?? `/payments/${payment.id}` };
+    return { ok: true, paymentId: payment.id, url: url ?? `/payments/${payment.id}` };
   }
+  if (payment.status !== "PENDING") return { ok: true, paymentId: payment.id, url: `/payments/${payment.id}` };
   const session = await createCheckout({
     paymentId: payment.id,
     idempotencyKey: key,
@@ -118,5 +162,5 @@ export async function createPayment(input: {
     language: input.language,
   });
   await db().payment.updateMany({ where: { id: payment.id, checkoutSessionId: null }, data: { checkoutSessionId: session.sessionId } });
-  return { paymentId: payment.id, url: session.url };
+  return { ok: true, paymentId: payment.id, url: session.url };
 }

@@ -9,6 +9,7 @@ import { db } from "../../utils/db.server";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { recordAudit } from "../audit/audit.server";
 import { checkAuthority } from "../authority/authority.server";
+import { loadHistory } from "../audit/history.server";
 import { invalidateAccount } from "../invoices/ledger-cache.server";
 import { toMinor, type Money } from "../money/money";
 import { amountErrorKey, parseAmountInput } from "../money/amount-input";
@@ -22,13 +23,15 @@ export type Actor = { id: string; staffLevel?: StaffLevel | null };
 
 export async function reconciliationQueue() {
   const rows = await db().payment.findMany({
-    where: { status: { in: ["SUCCEEDED", "PARTIALLY_REFUNDED"] }, OR: [{ flaggedReason: { not: null } }, { unappliedMinor: { gt: 0n } }] },
+    // Needs attention = money still to place: unapplied cash, or a currency mismatch (nothing applied yet) not refunded in full.
+    where: { status: { in: ["SUCCEEDED", "PARTIALLY_REFUNDED"] }, OR: [{ unappliedMinor: { gt: 0n } }, { flaggedReason: "currency_mismatch" }] },
     orderBy: { receivedAt: "asc" },
     take: 200,
     include: { account: { select: { id: true, legalName: true, number: true } } },
   });
   return rows.map((p) => ({
     id: p.id,
+    number: p.number,
     account: p.account,
     amount: { amountMinor: toMinor(p.amountMinor), currency: p.currency },
     unapplied: { amountMinor: toMinor(p.unappliedMinor), currency: p.currency },
@@ -54,9 +57,11 @@ export async function paymentForStaff(paymentId: string) {
     take: 100,
     select: { id: true, number: true, dueOn: true, balanceMinor: true },
   });
-  const audit = await db().auditLog.findMany({ where: { entity: "Payment", entityId: p.id }, orderBy: { createdAt: "asc" } });
+  // The payment's own events and what it did to invoices (applied, reversed), oldest first.
+  const history = await loadHistory({ OR: [{ entity: "Payment", entityId: p.id }, { entity: "Invoice", after: { path: ["paymentId"], equals: p.id } }] });
   return {
     id: p.id,
+    number: p.number,
     status: p.status,
     account: p.account,
     amount: m(p.amountMinor),
@@ -67,7 +72,7 @@ export async function paymentForStaff(paymentId: string) {
     sandbox: isSandboxPayment(p),
     allocations: p.allocations.map((a) => ({ invoiceId: a.invoice.id, number: a.invoice.number, amount: m(a.amountMinor) })),
     openInvoices: openInvoices.map((i) => ({ id: i.id, number: i.number, dueOn: i.dueOn.toISOString().slice(0, 10), balance: m(i.balanceMinor) })),
-    history: audit.map((a) => ({ action: a.action, at: a.createdAt.toISOString(), after: a.after as Record<string, unknown> | null })),
+    history,
   };
 }
 

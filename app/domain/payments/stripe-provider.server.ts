@@ -135,6 +135,22 @@ export async function checkoutUrl(sessionId: string): Promise<string | null> {
 }
 
 /**
+ * Closes an open checkout so it can no longer take money (a newer checkout took its
+ * invoices over). The sandbox's checkout page reads our payment's status, already
+ * EXPIRED, so it has nothing to do. Real Stripe refuses once the session is complete:
+ * that money arrives anyway and becomes unapplied cash, so the refusal is not an error.
+ */
+export async function expireCheckout(sessionId: string): Promise<boolean> {
+  if (sandboxActive()) return true;
+  try {
+    await stripe().checkout.sessions.expire(sessionId);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Current truth about a session named in an event. Real Stripe is asked again (so a
  * stale or replayed event cannot decide); the sandbox's signed event is its own truth.
  */

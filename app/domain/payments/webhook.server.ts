@@ -63,8 +63,13 @@ async function applyEvent(event: Stripe.Event): Promise<string | null> {
       }
       return result === "applied" ? null : result;
     }
-    case "checkout.session.async_payment_failed":
     case "checkout.session.expired": {
+      const object = event.data.object;
+      const payment = await findPayment(object.metadata?.paymentId ?? null, object.id, null);
+      if (!payment) return "unknown_object";
+      return markExpired(payment.id, event.id);
+    }
+    case "checkout.session.async_payment_failed": {
       const object = event.data.object;
       const payment = await findPayment(object.metadata?.paymentId ?? null, object.id, null);
       if (!payment) return "unknown_object";
@@ -111,12 +116,13 @@ export async function applySucceeded(
 ): Promise<"applied" | "already_applied" | "flagged"> {
   return db().$transaction(async (tx) => {
     const payment = await tx.payment.findUniqueOrThrow({ where: { id: paymentId } });
-    if (payment.status !== "PENDING" && payment.status !== "FAILED") return "already_applied";
+    // EXPIRED: a checkout we closed that the customer still completed; the money is real and is recorded.
+    if (payment.status !== "PENDING" && payment.status !== "FAILED" && payment.status !== "EXPIRED") return "already_applied";
     const expected = toMinor(payment.amountMinor);
     const mismatch = truth.currency !== payment.currency ? "currency_mismatch" : truth.amountMinor !== expected ? "amount_mismatch" : null;
     const received = mismatch === "currency_mismatch" ? 0 : truth.amountMinor;
     const claimed = await tx.payment.updateMany({
-      where: { id: paymentId, status: { in: ["PENDING", "FAILED"] } },
+      where: { id: paymentId, status: { in: ["PENDING", "FAILED", "EXPIRED"] } },
       data: {
         status: "SUCCEEDED",
         receivedAt: new Date(),
@@ -127,6 +133,8 @@ export async function applySucceeded(
       },
     });
     if (claimed.count === 0) return "already_applied";
+    // The checkout is finished: its invoices are free for another checkout (or already paid).
+    await tx.checkoutClaim.deleteMany({ where: { paymentId } });
     if (mismatch) {
       await recordAudit({
         actorId: null, accountId: payment.accountId, entity: "Payment", entityId: paymentId, action: "payment_flagged",
@@ -192,6 +200,18 @@ async function markFailed(paymentId: string, reason: string, source: string): Pr
   });
 }
 
+/** A closed checkout can take no money: its invoices' claims are let go. */
+async function markExpired(paymentId: string, source: string): Promise<string | null> {
+  return db().$transaction(async (tx) => {
+    const payment = await tx.payment.findUniqueOrThrow({ where: { id: paymentId } });
+    const updated = await tx.payment.updateMany({ where: { id: paymentId, status: { in: ["PENDING", "FAILED"] } }, data: { status: "EXPIRED" } });
+    if (updated.count === 0) return "stale_expiry";
+    await tx.checkoutClaim.deleteMany({ where: { paymentId } });
+    await recordAudit({ actorId: null, accountId: payment.accountId, entity: "Payment", entityId: paymentId, action: "payment_expired", before: { status: payment.status }, after: { status: "EXPIRED", source } }, tx);
+    return null;
+  });
+}
+
 /**
  * Brings a payment's refunds up to `refundedTotal` (Stripe reports the running total,
  * so a repeated or late event is a no-op). Unapplied money is refunded first; then
@@ -223,7 +243,10 @@ export async function applyRefundTotal(paymentId: string, refundedTotal: number,
       delta -= back;
     }
     const status = total >= toMinor(payment.amountMinor) ? "REFUNDED" : "PARTIALLY_REFUNDED";
-    await tx.payment.update({ where: { id: paymentId }, data: { refundedMinor: BigInt(total), status, unappliedMinor: payment.unappliedMinor - BigInt(fromUnapplied) } });
+    const unappliedLeft = payment.unappliedMinor - BigInt(fromUnapplied);
+    // Nothing left to place (the money went back): the flag is resolved; a currency mismatch only once all of it went back.
+    const resolved = unappliedLeft === 0n && (payment.flaggedReason !== "currency_mismatch" || status === "REFUNDED");
+    await tx.payment.update({ where: { id: paymentId }, data: { refundedMinor: BigInt(total), status, unappliedMinor: unappliedLeft, ...(resolved ? { flaggedReason: null } : {}) } });
     await recordAudit({ actorId, accountId: payment.accountId, entity: "Payment", entityId: paymentId, action: "payment_refunded", before: { status: payment.status, refundedMinor: already }, after: { status, refundedMinor: total, note } }, tx);
     return null;
   });
