@@ -15,6 +15,7 @@ import { attachDocument, documentKindOf, readUploadForm } from "../domain/credit
 import { db } from "../utils/db.server";
 
 import creditStyles from "../styles/credit.css?url";
+import { readForm } from "../utils/form-body.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
@@ -64,7 +65,7 @@ export async function action({ request }: Route.ActionArgs) {
     await attachDocument(found.application.id, upload.file, documentKindOf(form.get("kind")), found.user?.id ?? null);
     throw redirect(`/credit/apply?step=${step}&uploaded=1`);
   }
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const step = stepOf(formData.get("step"));
   const intent = formData.get("intent") === "back" ? "back" : "next";
   const newCompany = !found.user;

@@ -21,6 +21,7 @@ import { fieldErrorsOf } from "../utils/forms";
 import creditStyles from "../styles/credit.css?url";
 import { FormAlerts } from "../components/form-alerts";
 import { Facts } from "../components/facts";
+import { readForm } from "../utils/form-body.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
@@ -116,7 +117,7 @@ export async function action({ request }: Route.ActionArgs) {
     await attachDocument(application.id, upload.file, documentKindOf(form.get("kind")), user.id);
     throw redirect(`/credit?uploaded=${application.number}`);
   }
-  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = actionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), formError: null as string | null, uploadFor: null as string | null }, { status: 400 });
   // The application must belong to the session's account: the domain filters by it.
   const done =

@@ -8,6 +8,7 @@ import { forgotPasswordSchema } from "../domain/auth/schemas";
 import { outboxEnabled } from "../domain/mail/outbox.server";
 import { resolveLanguage } from "../i18n/i18n.server";
 import { fieldErrorsOf } from "../utils/forms";
+import { readForm } from "../utils/form-body.server";
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.forgotPassword");
 
@@ -16,7 +17,7 @@ export function loader() {
 }
 
 export async function action({ request }: Route.ActionArgs) {
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const parsed = forgotPasswordSchema.safeParse(Object.fromEntries(formData));
   if (!parsed.success) {
     return data({ sent: false, fieldErrors: fieldErrorsOf(parsed.error), email: String(formData.get("email") ?? "").slice(0, 254) }, { status: 400 });

@@ -9,6 +9,7 @@ import { guestChatCookie, guestConversationFromCookie, openGuestConversation } f
 import { guestChatSchema, TOPICS } from "../domain/chat/schemas";
 import { resolveLanguage } from "../i18n/i18n.server";
 import { fieldErrorsOf, formValues } from "../utils/forms";
+import { readForm } from "../utils/form-body.server";
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.help");
 
@@ -22,7 +23,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 export async function action({ request }: Route.ActionArgs) {
   const user = await optionalUser(request);
   if (user) throw redirect("/help");
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const values = formValues(formData);
   const parsed = guestChatSchema.safeParse(values);
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), values }, { status: 400 });

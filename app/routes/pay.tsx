@@ -11,6 +11,7 @@ import { resolveLanguage } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
 import { FormAlerts } from "../components/form-alerts";
+import { readForm } from "../utils/form-body.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -44,7 +45,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 export async function action({ request }: Route.ActionArgs) {
   const user = await requireCustomer(request);
   const language = await resolveLanguage(request, user.preferredLanguage);
-  const form = await request.formData();
+  const form = await readForm(request);
   const result = await readPayForm(user.accountId, form, formattingLocale(language));
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });
   const { url } = await createPayment({

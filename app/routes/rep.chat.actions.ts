@@ -6,6 +6,7 @@ import { formattingLocale } from "../i18n/config";
 import { resolveLanguage } from "../i18n/i18n.server";
 import { getEnv } from "../../server/env";
 import { fieldErrorsOf } from "../utils/forms";
+import { readForm } from "../utils/form-body.server";
 
 /**
  * The rep console's "Act" panel: GET lists what can be acted on in this conversation,
@@ -21,7 +22,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 
 export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireStaff(request);
-  const parsed = conversationActionSchema.safeParse(actionInput(await request.formData()));
+  const parsed = conversationActionSchema.safeParse(actionInput(await readForm(request)));
   if (!parsed.success) {
     const fieldErrors = fieldErrorsOf(parsed.error);
     return data({ ok: false as const, error: fieldErrors.form ?? "chat:actions.errors.checkFields", fieldErrors, level: null }, { status: 400 });

@@ -18,6 +18,7 @@ import { db } from "../utils/db.server";
 import { useFormat } from "../i18n/format";
 import creditStyles from "../styles/credit.css?url";
 import { FormAlerts } from "../components/form-alerts";
+import { readForm } from "../utils/form-body.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
@@ -65,7 +66,7 @@ export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireStaff(request);
   const summary = await accountSummary(params.accountId);
   if (!summary) throw data({ reason: "not_found" }, { status: 404 });
-  const parsed = schema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = schema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), formError: null as string | null }, { status: 400 });
   const language = await resolveLanguage(request, user.preferredLanguage);
   const limitMinor = parseMoneyInput(parsed.data.limit, summary.account.currency, formattingLocale(language));

@@ -20,6 +20,7 @@ import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
 import creditStyles from "../styles/credit.css?url";
 import { FormAlerts } from "../components/form-alerts";
 import { Facts } from "../components/facts";
+import { readForm } from "../utils/form-body.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
@@ -105,7 +106,7 @@ export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireStaff(request);
   const application = await db().creditApplication.findUnique({ where: { id: params.id }, select: { id: true, currency: true } });
   if (!application) throw data({ reason: "not_found" }, { status: 404 });
-  const parsed = decisionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = decisionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), outcome: null, formError: null as string | null }, { status: 400 });
   let decision: Decision;
   if (parsed.data.intent === "approve") {

@@ -10,6 +10,7 @@ import { fieldErrorsOf } from "../utils/forms";
 
 import creditStyles from "../styles/credit.css?url";
 import { FormAlerts } from "../components/form-alerts";
+import { readForm } from "../utils/form-body.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
@@ -30,7 +31,7 @@ const schema = z.object({
 
 export async function action({ request }: Route.ActionArgs) {
   const user = await requireStaff(request);
-  const parsed = schema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = schema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), formError: null as string | null, level: null as string | null, orderId: null as string | null }, { status: 400 });
   const result = await actOnHeldOrder(user, parsed.data.orderId, parsed.data.intent, parsed.data.note);
   if (!result.ok) {

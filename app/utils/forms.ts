@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 
 /**
  * zod messages in this app are translation keys ("auth:errors.emailInvalid"),
@@ -19,4 +19,18 @@ export function formValues(formData: FormData): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, value] of formData) if (typeof value === "string") values[key] = value;
   return values;
+}
+
+/**
+ * Free text typed by a person (names, messages, notes, reasons). PostgreSQL refuses a
+ * NUL in text, and other control characters only hide what a reader is shown, so they
+ * get a field error instead of reaching the database; tab and line breaks stay allowed.
+ * Every free-text schema starts from this, then adds its own trim/min/max.
+ */
+// eslint-disable-next-line no-control-regex
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+export const CONTROL_CHARACTERS_MESSAGE = "common:errors.controlCharacters";
+
+export function freeText() {
+  return z.string().refine((value) => !CONTROL_CHARACTERS.test(value), CONTROL_CHARACTERS_MESSAGE);
 }
