@@ -11,7 +11,7 @@ import type { ServerBuild } from "react-router";
 import { openDatabase, setDatabase, type Database } from "../app/utils/db.server";
 import { setEnv, type Env } from "./env";
 import { createPageCache } from "./page-cache";
-import { createFormBodyGuard, createOriginGuard } from "./request-guard";
+import { createFormBodyGuard, createOriginGuard, createUrlGuard } from "./request-guard";
 import { attachSockets, type PortalSocketServer } from "./socket";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -146,6 +146,7 @@ export async function createPortalServer(options: { env: Env; mode: "production"
       Promise.resolve(requestHandler(req, res, next)).catch(next);
     };
 
+  app.use(createUrlGuard({ refuse: renderError(400) }));
   app.use(createOriginGuard({ appUrl: env.APP_URL, refuse: renderError(403) }));
   app.use(createFormBodyGuard({ refuse: renderError }));
   if (pageCache) app.use(pageCache.middleware);

@@ -71,3 +71,14 @@ function originOf(url: string | undefined): string | null {
     return null;
   }
 }
+
+/**
+ * No address the portal serves has a control character in it (raw or percent-encoded),
+ * and PostgreSQL refuses a NUL in any text it is asked to compare: such a URL is a 400
+ * page before any loader turns it into a query.
+ */
+export function createUrlGuard(options: { refuse: express.RequestHandler }): express.RequestHandler {
+  // eslint-disable-next-line no-control-regex
+  const control = /%[01][0-9a-f]|%7f|[\u0000-\u001f\u007f]/i;
+  return (req, res, next) => (control.test(req.originalUrl) ? options.refuse(req, res, next) : next());
+}

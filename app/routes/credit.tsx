@@ -16,7 +16,7 @@ import { formattingLocale } from "../i18n/config";
 import { resolveLanguage } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
-import { fieldErrorsOf } from "../utils/forms";
+import { fieldErrorsOf, freeText } from "../utils/forms";
 
 import creditStyles from "../styles/credit.css?url";
 import { FormAlerts } from "../components/form-alerts";
@@ -102,7 +102,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("accept_offer"), applicationId: z.string().min(1).max(40) }),
-  z.object({ intent: z.literal("answer_info"), applicationId: z.string().min(1).max(40), message: z.string().trim().min(1, "credit:errors.required").max(2000, "credit:errors.tooLong") }),
+  z.object({ intent: z.literal("answer_info"), applicationId: z.string().min(1).max(40), message: freeText().trim().min(1, "credit:errors.required").max(2000, "credit:errors.tooLong") }),
 ]);
 
 export async function action({ request }: Route.ActionArgs) {

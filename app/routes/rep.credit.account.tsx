@@ -13,7 +13,7 @@ import { changeAccountTerms } from "../domain/credit/applications.server";
 import { parseMoneyInput } from "../domain/money/money";
 import { formattingLocale } from "../i18n/config";
 import { resolveLanguage } from "../i18n/i18n.server";
-import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
+import { fieldErrorsOf, freeText, type FieldErrors } from "../utils/forms";
 import { db } from "../utils/db.server";
 import { useFormat } from "../i18n/format";
 import creditStyles from "../styles/credit.css?url";
@@ -57,9 +57,9 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 }
 
 const schema = z.object({
-  limit: z.string().trim().min(1, "credit:errors.required").max(30, "credit:errors.amountInvalid"),
+  limit: freeText().trim().min(1, "credit:errors.required").max(30, "credit:errors.amountInvalid"),
   termsDays: z.enum(TERMS.map(String) as [string, ...string[]], "credit:errors.termsInvalid").transform(Number),
-  reason: z.string().trim().min(1, "credit:errors.required").max(500, "credit:errors.tooLong"),
+  reason: freeText().trim().min(1, "credit:errors.required").max(500, "credit:errors.tooLong"),
 });
 
 export async function action({ request, params }: Route.ActionArgs) {

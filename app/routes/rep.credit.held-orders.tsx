@@ -6,7 +6,7 @@ import { pageTitle } from "../i18n/meta";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { actOnHeldOrder, heldOrderWorklist } from "../domain/credit/holds.server";
 import { useFormat } from "../i18n/format";
-import { fieldErrorsOf } from "../utils/forms";
+import { fieldErrorsOf, freeText } from "../utils/forms";
 
 import creditStyles from "../styles/credit.css?url";
 import { FormAlerts } from "../components/form-alerts";
@@ -26,7 +26,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 const schema = z.object({
   orderId: z.string().min(1).max(40),
   intent: z.enum(["release", "keep", "request_payment"]),
-  note: z.string().trim().max(500, "credit:errors.tooLong").optional().default(""),
+  note: freeText().trim().max(500, "credit:errors.tooLong").optional().default(""),
 });
 
 export async function action({ request }: Route.ActionArgs) {

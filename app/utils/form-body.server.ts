@@ -3,6 +3,8 @@ import { data } from "react-router";
 /** A form without files is small; anything larger is not one of ours. Uploads have their own limit. */
 export const MAX_FORM_BYTES = 256 * 1024;
 
+const DRAIN_BYTES = 8 * 1024 * 1024;
+
 const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
 
 export function formTypeOf(request: Request): string {
@@ -19,7 +21,7 @@ export async function readForm(request: Request): Promise<FormData> {
   if (!request.body) return new FormData();
   if (!FORM_TYPES.includes(type)) throw data({ reason: "unsupported_media_type" }, { status: 415 });
   const declared = Number(request.headers.get("Content-Length") ?? "0");
-  if (declared > MAX_FORM_BYTES) throw data({ reason: "too_large" }, { status: 413 });
+  if (declared > DRAIN_BYTES) throw data({ reason: "too_large" }, { status: 413 });
   const bytes = await readLimited(request.body, MAX_FORM_BYTES);
   if (!bytes) throw data({ reason: "too_large" }, { status: 413 });
   try {
@@ -38,6 +40,12 @@ async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Pro
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
+      // Read on (up to a bound) so the sender gets the 413 page instead of a reset connection.
+      while (size < DRAIN_BYTES) {
+        const more = await reader.read();
+        if (more.done) return null;
+        size += more.value.byteLength;
+      }
       await reader.cancel().catch(() => {});
       return null;
     }

@@ -34,3 +34,24 @@ export const CONTROL_CHARACTERS_MESSAGE = "common:errors.controlCharacters";
 export function freeText() {
   return z.string().refine((value) => !CONTROL_CHARACTERS.test(value), CONTROL_CHARACTERS_MESSAGE);
 }
+
+/**
+ * A real calendar day (`YYYY-MM-DD`) in the years a ledger can hold. `Date.parse` alone
+ * takes `2026-02-30` (as March 2) and `9999-12-31` (a range ending in year 10000), which
+ * the database then refuses.
+ */
+export function calendarDay() {
+  return z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .refine((v) => {
+      const parsed = new Date(`${v}T00:00:00Z`);
+      return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === v && v >= "1900-01-01" && v <= "2999-12-31";
+    });
+}
+
+/** Text as it may be kept in a draft: control characters dropped (the field error still shows them refused). */
+export function withoutControlCharacters(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "");
+}
