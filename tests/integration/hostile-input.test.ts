@@ -146,7 +146,12 @@ function encode(form: FormSpec, fields: [string, string][]): RequestInit {
 async function send(browser: Browser, label: string, path: string, init: RequestInit, expectStatus?: number[], options: { resetAllowed?: boolean } = {}) {
   let res: Response;
   try {
-    res = await browser.request(path, init);
+    res = await browser.request(path, init).catch((error: unknown) => {
+      // A kept-alive connection the server closed under an earlier oversized body: that
+      // request never reached the server, so it is sent once more on a new connection.
+      if ((error as { cause?: { code?: string } }).cause?.code !== "ECONNRESET") throw error;
+      return browser.request(path, init);
+    });
     await res.arrayBuffer();
   } catch (error) {
     // Refusing an oversized upload before reading it may close the connection under the sender.
