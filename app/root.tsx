@@ -132,21 +132,23 @@ export default function App() {
   return <Outlet />;
 }
 
+/** Statuses with a page of their own; anything else reads as "something went wrong". */
+const ERROR_PAGES: Record<number, string> = {
+  400: "badRequest",
+  403: "forbidden",
+  404: "notFound",
+  405: "badRequest",
+  409: "conflict",
+  413: "tooLarge",
+  415: "unsupported",
+};
+
 export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
   const { t } = useTranslation();
-  let title = t("errors.unexpected.title");
-  let message = t("errors.unexpected.message");
-  if (isRouteErrorResponse(error)) {
-    if (error.status === 403) {
-      title = t("errors.forbidden.title");
-      message = t("errors.forbidden.message");
-    } else if (error.status === 404) {
-      title = t("errors.notFound.title");
-      message = t("errors.notFound.message");
-    }
-  } else if (import.meta.env.DEV && error instanceof Error) {
-    message = error.message;
-  }
+  const page = isRouteErrorResponse(error) ? ERROR_PAGES[error.status] : undefined;
+  const title = t(`errors.${page ?? "unexpected"}.title`);
+  let message = t(`errors.${page ?? "unexpected"}.message`);
+  if (!page && import.meta.env.DEV && error instanceof Error) message = error.message;
   return (
     <section className="panel error-panel" aria-labelledby="error-title">
       <h1 id="error-title">{title}</h1>

@@ -12,6 +12,7 @@ import { openDatabase, setDatabase, type Database } from "../app/utils/db.server
 import { startOrphanSweep } from "../app/domain/files/orphan-sweep.server";
 import { servedOverHttps, setEnv, type Env } from "./env";
 import { createPageCache } from "./page-cache";
+import { createFormBodyGuard, createOriginGuard, createUrlGuard } from "./request-guard";
 import { attachSockets, type PortalSocketServer } from "./socket";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -82,6 +83,9 @@ export async function createPortalServer(options: { env: Env; mode: "production"
               },
             },
       strictTransportSecurity: servedOverHttps(env),
+      // Helmet's default, no-referrer, makes Chromium send `Origin: null` with every form
+      // post, which no origin check can tell from a sandboxed attacker's frame.
+      referrerPolicy: { policy: "strict-origin-when-cross-origin" },
     }),
   );
   app.use(compression());
@@ -114,18 +118,45 @@ export async function createPortalServer(options: { env: Env; mode: "production"
   }
   app.use(filesOnly(express.static(path.join(ROOT, "public"), { maxAge: "1h" })));
 
-  if (pageCache) app.use(pageCache.middleware);
-  app.all(
-    "/{*splat}",
-    createRequestHandler({
-      build,
-      mode: options.mode,
-      getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce as string, clientIp: req.ip ?? "unknown" }),
+  const requestHandler = createRequestHandler({
+    build,
+    mode: options.mode,
+    getLoadContext: (req, res) => ({
+      cspNonce: res.locals.cspNonce as string,
+      clientIp: req.ip ?? "unknown",
+      errorStatus: res.locals.errorStatus as number | undefined,
     }),
-  );
-  app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+  });
+  /**
+   * An error page in the portal's layout and the reader's language, rendered by the app
+   * itself: the request becomes a GET of a path only the catch-all route matches, whose
+   * loader throws the status it is handed. Script requests (`.data`) and clients that
+   * do not take HTML get the status line as text.
+   */
+  const renderError =
+    (status: number): express.RequestHandler =>
+    (req, res, next) => {
+      if (res.headersSent) return;
+      const wantsPage = !req.path.endsWith(".data") && req.accepts(["text/html", "text/plain"]) === "text/html";
+      if (res.locals.errorStatus !== undefined || !wantsPage) {
+        res.status(status).type("text/plain").send(http.STATUS_CODES[status] ?? "Error");
+        return;
+      }
+      res.locals.errorStatus = status;
+      req.method = "GET";
+      req.url = req.originalUrl = "/_error";
+      for (const header of ["content-type", "content-length", "transfer-encoding", "origin"]) delete req.headers[header];
+      Promise.resolve(requestHandler(req, res, next)).catch(next);
+    };
+
+  app.use(createUrlGuard({ refuse: renderError(400) }));
+  app.use(createOriginGuard({ appUrl: env.APP_URL, refuse: renderError(403) }));
+  app.use(createFormBodyGuard({ refuse: renderError }));
+  if (pageCache) app.use(pageCache.middleware);
+  app.all("/{*splat}", requestHandler);
+  app.use((error: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
     logger.error({ err: error }, "unhandled request error");
-    if (!res.headersSent) res.status(500).type("text/plain").send("Internal Server Error");
+    if (!res.headersSent) renderError(500)(req, res, next);
   });
 
   const sockets = await attachSockets(httpServer, env);

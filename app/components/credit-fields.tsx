@@ -8,9 +8,11 @@ export function SelectField({
   error,
   options,
   defaultValue,
+  form,
 }: {
   name: string;
   id?: string;
+  form?: string;
   label: string;
   error?: string;
   options: { value: string; label: string }[];
@@ -21,7 +23,7 @@ export function SelectField({
   return (
     <div className={error ? "field has-error" : "field"}>
       <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} defaultValue={defaultValue ?? ""} aria-invalid={error ? true : undefined} aria-describedby={error ? errorId : undefined}>
+      <select id={id} name={name} form={form} defaultValue={defaultValue ?? ""} aria-invalid={error ? true : undefined} aria-describedby={error ? errorId : undefined}>
         <option value="">{t("credit:fields.choose")}</option>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
@@ -65,6 +67,7 @@ export function DocumentsPanel({
   error,
   uploaded,
   idPrefix = "doc",
+  formId,
 }: {
   documents: { id: string; fileName: string; kind: string }[];
   action: string;
@@ -72,8 +75,27 @@ export function DocumentsPanel({
   error?: string;
   uploaded?: boolean;
   idPrefix?: string;
+  /** The id of a form on the page that the picker joins (so the upload carries that form's fields); without it, a form of its own. */
+  formId?: string;
 }) {
   const { t } = useTranslation("credit");
+  const picker = (
+    <>
+      <SelectField name="kind" id={`${idPrefix}-kind`} form={formId} label={t("documents.kind")} defaultValue="FINANCIAL_STATEMENT" options={KINDS.map((k) => ({ value: k, label: t(`documentKinds.${k}`) }))} />
+      <div className={error ? "field has-error" : "field"}>
+        <label htmlFor={`${idPrefix}-file`}>{t("documents.file")}</label>
+        <input id={`${idPrefix}-file`} type="file" name="document" form={formId} accept="application/pdf,image/png,image/jpeg" aria-describedby={error ? `${idPrefix}-file-error` : undefined} aria-invalid={error ? true : undefined} />
+        {error ? (
+          <p id={`${idPrefix}-file-error`} className="field-error" role="alert">
+            {t(error)}
+          </p>
+        ) : null}
+      </div>
+      <button type="submit" className="button" form={formId} name={formId ? "intent" : undefined} value={formId ? "upload" : undefined}>
+        {t("documents.upload")}
+      </button>
+    </>
+  );
   return (
     <section className="panel" aria-labelledby={`${idPrefix}-title`}>
       <h2 id={`${idPrefix}-title`}>{t("documents.title")}</h2>
@@ -94,24 +116,16 @@ export function DocumentsPanel({
       ) : (
         <p>{t("review.noDocuments")}</p>
       )}
-      <form method="post" action={action} encType="multipart/form-data">
-        {Object.entries(hidden).map(([name, value]) => (
-          <input key={name} type="hidden" name={name} value={value} />
-        ))}
-        <SelectField name="kind" id={`${idPrefix}-kind`} label={t("documents.kind")} defaultValue="FINANCIAL_STATEMENT" options={KINDS.map((k) => ({ value: k, label: t(`documentKinds.${k}`) }))} />
-        <div className={error ? "field has-error" : "field"}>
-          <label htmlFor={`${idPrefix}-file`}>{t("documents.file")}</label>
-          <input id={`${idPrefix}-file`} type="file" name="document" accept="application/pdf,image/png,image/jpeg" aria-describedby={error ? `${idPrefix}-file-error` : undefined} aria-invalid={error ? true : undefined} />
-          {error ? (
-            <p id={`${idPrefix}-file-error`} className="field-error" role="alert">
-              {t(error)}
-            </p>
-          ) : null}
-        </div>
-        <button type="submit" className="button">
-          {t("documents.upload")}
-        </button>
-      </form>
+      {formId ? (
+        picker
+      ) : (
+        <form method="post" action={action} encType="multipart/form-data">
+          {Object.entries(hidden).map(([name, value]) => (
+            <input key={name} type="hidden" name={name} value={value} />
+          ))}
+          {picker}
+        </form>
+      )}
     </section>
   );
 }

@@ -10,13 +10,14 @@ import { draftForCustomer, newCompanyDraft, saveDraftValues, submitApplication }
 import { isLanguage } from "../i18n/config";
 import { formattingFor, preferredFormatting } from "../i18n/locale";
 import { resolveLanguage } from "../i18n/i18n.server";
-import type { FieldErrors } from "../utils/forms";
+import { withoutControlCharacters, type FieldErrors } from "../utils/forms";
 import { draftCookie, draftFromCookie } from "../domain/credit/draft-cookie.server";
-import { attachDocument, documentKindOf, readUploadForm } from "../domain/credit/documents.server";
+import { attachDocument, documentKindOf, readUploadForm, type UploadOutcome } from "../domain/credit/documents.server";
 import { db } from "../utils/db.server";
 import { consumeThrottles } from "../domain/security/throttles.server";
 
 import creditStyles from "../styles/credit.css?url";
+import { formTypeOf, readForm } from "../utils/form-body.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
@@ -57,19 +58,18 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request, context }: Route.ActionArgs) {
   const found = await findDraft(request);
-  if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
-    // A document for the draft: only its holder (the session's account, or the draft cookie) gets here.
+  let formData: FormData;
+  let upload: UploadOutcome | null = null;
+  if (formTypeOf(request) === "multipart/form-data") {
+    // The step form carries the document picker once a draft exists: a document for the
+    // draft, and the step's typed values with it. Only the draft's holder gets here.
     if (!found.application) throw data({ reason: "not_found" }, { status: 404 });
-    const { form, upload } = await readUploadForm(request);
-    const step = stepOf(form.get("step"));
-    if (!upload.ok) return data({ step, fieldErrors: { document: upload.error } as FieldErrors, values: {} as Draft, submitted: null }, { status: 400 });
-    const attached = await attachDocument(found.application.id, upload.file, documentKindOf(form.get("kind")), found.user?.id ?? null);
-    if (!attached.ok) return data({ step, fieldErrors: { document: attached.error } as FieldErrors, values: {} as Draft, submitted: null }, { status: 400 });
-    throw redirect(`/credit/apply?step=${step}&uploaded=1`);
+    ({ form: formData, upload } = await readUploadForm(request));
+  } else {
+    formData = await readForm(request);
   }
-  const formData = await request.formData();
   const step = stepOf(formData.get("step"));
-  const intent = formData.get("intent") === "back" ? "back" : "next";
+  const intent = formData.get("intent") === "back" ? "back" : formData.get("intent") === "upload" ? "upload" : "next";
   const newCompany = !found.user;
   // Amounts are read as the applicant writes them: their account's locale when signed in, else the application language's.
   const { locale } = formattingFor(isLanguage(found.language) ? found.language : "en", preferredFormatting(found.user));
@@ -98,23 +98,35 @@ export async function action({ request, context }: Route.ActionArgs) {
   const index = STEPS.indexOf(step);
   if (index + 1 > application.currentStep) throw redirect(`/credit/apply?step=${STEPS[application.currentStep - 1]}`, { headers });
   const draft = { ...(application.draft as Draft), ...values };
+  // Validated as typed; kept without control characters (the database refuses a NUL).
+  const kept: Draft = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, withoutControlCharacters(v)]));
+
+  // Within the draft's document budget, or refused (and then nothing is written).
+  const attached = upload?.ok ? await attachDocument(application.id, upload.file, documentKindOf(formData.get("kind")), found.user?.id ?? null) : null;
+  if (intent === "upload") {
+    // Whatever was typed on this step stays, uploaded or not.
+    application = await saveDraftValues(application, kept);
+    const uploadError = !upload?.ok ? (upload?.error ?? "files:errors.empty") : attached && !attached.ok ? attached.error : null;
+    if (uploadError) return data({ step, fieldErrors: { document: uploadError } as FieldErrors, values: publicDraft(application.draft as Draft), submitted: null }, { status: 400, headers });
+    throw redirect(`/credit/apply?step=${step}&uploaded=1`, { headers });
+  }
   const errors: FieldErrors = intent === "back" ? {} : validateStep(step, draft, { newCompany, locale, currency: draft.currency });
 
   if (intent === "back") {
-    await saveDraftValues(application, values);
+    await saveDraftValues(application, kept);
     throw redirect(`/credit/apply?step=${STEPS[Math.max(0, index - 1)]}`, { headers });
   }
   if (Object.keys(errors).length) {
     // What was typed is kept, errors and all: nothing is lost on a validation error or a reload.
-    await saveDraftValues(application, values);
+    await saveDraftValues(application, kept);
     return data({ step, fieldErrors: errors, values: publicDraft(draft), submitted: null }, { status: 400, headers });
   }
   if (step !== "sign") {
-    application = await saveDraftValues(application, values, Math.max(application.currentStep, index + 2));
+    application = await saveDraftValues(application, kept, Math.max(application.currentStep, index + 2));
     throw redirect(`/credit/apply?step=${STEPS[index + 1]}`, { headers });
   }
 
-  application = await saveDraftValues(application, values);
+  application = await saveDraftValues(application, kept);
   const complete = completeDraft(application.draft as Draft, { newCompany, locale });
   if (!complete.ok) throw redirect(`/credit/apply?step=${complete.step}`, { headers });
   const { application: submitted, statusPath } = await submitApplication(
@@ -189,7 +201,8 @@ export default function CreditApply({ loaderData, actionData }: Route.ComponentP
             {t("apply.fixErrors")}
           </div>
         ) : null}
-        <Form method="post" noValidate key={step}>
+        {/* With a draft, the document picker below belongs to this form too, so an upload keeps what was typed. */}
+        <Form method="post" noValidate key={step} id="apply-step" encType={loaderData.number ? "multipart/form-data" : undefined}>
           <input type="hidden" name="step" value={step} />
           {step === "company" ? (
             <>
@@ -270,7 +283,7 @@ export default function CreditApply({ loaderData, actionData }: Route.ComponentP
           </div>
         </Form>
       </section>
-      {loaderData.number ? <DocumentsPanel documents={loaderData.documents} action="/credit/apply" hidden={{ step }} error={errors.document} uploaded={loaderData.uploaded} /> : null}
+      {loaderData.number ? <DocumentsPanel documents={loaderData.documents} action="/credit/apply" hidden={{ step }} error={errors.document} uploaded={loaderData.uploaded} formId="apply-step" /> : null}
       {!newCompany ? (
         <p>
           <Link to="/credit">{t("apply.backToCredit")}</Link>

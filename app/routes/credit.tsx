@@ -16,11 +16,12 @@ import { amountErrorKey, parseAmountInput } from "../domain/money/amount-input";
 import { resolveReader } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
-import { fieldErrorsOf } from "../utils/forms";
+import { fieldErrorsOf, freeText } from "../utils/forms";
 
 import creditStyles from "../styles/credit.css?url";
 import { FormAlerts } from "../components/form-alerts";
 import { Facts } from "../components/facts";
+import { readForm } from "../utils/form-body.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
@@ -104,8 +105,8 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("accept_offer"), applicationId: z.string().min(1).max(40) }),
-  z.object({ intent: z.literal("decline_offer"), applicationId: z.string().min(1).max(40), reason: z.string().trim().max(500, "credit:errors.tooLong").optional().default("") }),
-  z.object({ intent: z.literal("answer_info"), applicationId: z.string().min(1).max(40), message: z.string().trim().min(1, "credit:errors.required").max(2000, "credit:errors.tooLong") }),
+  z.object({ intent: z.literal("decline_offer"), applicationId: z.string().min(1).max(40), reason: freeText().trim().max(500, "credit:errors.tooLong").optional().default("") }),
+  z.object({ intent: z.literal("answer_info"), applicationId: z.string().min(1).max(40), message: freeText().trim().min(1, "credit:errors.required").max(2000, "credit:errors.tooLong") }),
 ]);
 
 export async function action({ request }: Route.ActionArgs) {
@@ -121,7 +122,7 @@ export async function action({ request }: Route.ActionArgs) {
     if (!attached.ok) return data({ fieldErrors: { document: attached.error } as Record<string, string>, formError: null, uploadFor: application.id }, { status: 400 });
     throw redirect(`/credit?uploaded=${application.number}`);
   }
-  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = actionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), formError: null as string | null, uploadFor: null as string | null }, { status: 400 });
   // The application must belong to the session's account: the domain filters by it.
   if (parsed.data.intent === "answer_info") {

@@ -10,6 +10,7 @@ import { guestChatSchema, TOPICS } from "../domain/chat/schemas";
 import { consumeThrottles } from "../domain/security/throttles.server";
 import { resolveLanguage } from "../i18n/i18n.server";
 import { fieldErrorsOf, formValues } from "../utils/forms";
+import { readForm } from "../utils/form-body.server";
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.help");
 
@@ -23,7 +24,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 export async function action({ request, context }: Route.ActionArgs) {
   const user = await optionalUser(request);
   if (user) throw redirect("/help");
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const values = formValues(formData);
   const parsed = guestChatSchema.safeParse(values);
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), values, retryAfterMinutes: 0 }, { status: 400 });

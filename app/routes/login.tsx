@@ -8,6 +8,7 @@ import { signInSchema } from "../domain/auth/schemas";
 import { signIn } from "../domain/auth/sign-in.server";
 import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
 import { FormAlerts } from "../components/form-alerts";
+import { readForm } from "../utils/form-body.server";
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.login");
 
@@ -22,7 +23,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const parsed = signInSchema.safeParse(Object.fromEntries(formData));
   const email = String(formData.get("email") ?? "").slice(0, 254);
   if (!parsed.success) {

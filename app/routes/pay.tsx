@@ -11,6 +11,7 @@ import { resolveReader } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
 import { FormAlerts } from "../components/form-alerts";
+import { readForm } from "../utils/form-body.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -44,7 +45,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 export async function action({ request }: Route.ActionArgs) {
   const user = await requireCustomer(request);
   const { language, locale } = await resolveReader(request, user);
-  const form = await request.formData();
+  const form = await readForm(request);
   // Neither Stripe keys nor the sandbox switched on: say so, and record nothing.
   if (!paymentsAvailable()) return data({ errors: { form: "payments:errors.noProvider" } as Record<string, string> }, { status: 503 });
   const result = await readPayForm(user.accountId, form, locale);

@@ -4,6 +4,7 @@ import { requireStaff } from "../domain/auth/authorize.server";
 import { actionInput, actOnConversation, conversationActionChoices, conversationActionSchema } from "../domain/chat/conversation-actions.server";
 import { resolveReader } from "../i18n/i18n.server";
 import { fieldErrorsOf } from "../utils/forms";
+import { readForm } from "../utils/form-body.server";
 
 /**
  * The rep console's "Act" panel: GET lists what can be acted on in this conversation,
@@ -19,7 +20,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 
 export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireStaff(request);
-  const parsed = conversationActionSchema.safeParse(actionInput(await request.formData()));
+  const parsed = conversationActionSchema.safeParse(actionInput(await readForm(request)));
   if (!parsed.success) {
     const fieldErrors = fieldErrorsOf(parsed.error);
     return data({ ok: false as const, error: fieldErrors.form ?? "chat:actions.errors.checkFields", fieldErrors, level: null }, { status: 400 });

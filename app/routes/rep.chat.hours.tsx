@@ -8,6 +8,7 @@ import { businessHours } from "../domain/chat/assignment.server";
 import { hoursFormSchema } from "../domain/chat/hours";
 import { db } from "../utils/db.server";
 import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
+import { readForm } from "../utils/form-body.server";
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.chatHours");
 
@@ -26,7 +27,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 export async function action({ request }: Route.ActionArgs) {
   const user = await requireManager(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const parsed = hoursFormSchema.safeParse({
     language: form.get("language"),
     timezone: form.get("timezone"),

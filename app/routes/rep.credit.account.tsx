@@ -11,12 +11,13 @@ import { requireStaff } from "../domain/auth/authorize.server";
 import { changeAccountTerms } from "../domain/credit/applications.server";
 import { amountErrorKey, amountForInput, parseAmountInput } from "../domain/money/amount-input";
 import { resolveReader } from "../i18n/i18n.server";
-import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
+import { fieldErrorsOf, freeText, type FieldErrors } from "../utils/forms";
 import { useFormat } from "../i18n/format";
 import creditStyles from "../styles/credit.css?url";
 import { FormAlerts } from "../components/form-alerts";
 import { HistoryList } from "../components/history-list";
 import { loadHistory } from "../domain/audit/history.server";
+import { readForm } from "../utils/form-body.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
@@ -42,16 +43,16 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 }
 
 const schema = z.object({
-  limit: z.string().trim().min(1, "credit:errors.required").max(30, "credit:errors.amountInvalid"),
+  limit: freeText().trim().min(1, "credit:errors.required").max(30, "credit:errors.amountInvalid"),
   termsDays: z.enum(TERMS.map(String) as [string, ...string[]], "credit:errors.termsInvalid").transform(Number),
-  reason: z.string().trim().min(1, "credit:errors.required").max(500, "credit:errors.tooLong"),
+  reason: freeText().trim().min(1, "credit:errors.required").max(500, "credit:errors.tooLong"),
 });
 
 export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireStaff(request);
   const summary = await accountSummary(params.accountId);
   if (!summary) throw data({ reason: "not_found" }, { status: 404 });
-  const parsed = schema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = schema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), formError: null as string | null }, { status: 400 });
   const { locale } = await resolveReader(request, user);
   const read = parseAmountInput(parsed.data.limit, locale, summary.account.currency);

@@ -15,11 +15,12 @@ import { amountErrorKey, amountForInput, parseAmountInput } from "../domain/mone
 import { resolveReader } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
-import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
+import { fieldErrorsOf, freeText, type FieldErrors } from "../utils/forms";
 
 import creditStyles from "../styles/credit.css?url";
 import { FormAlerts } from "../components/form-alerts";
 import { Facts } from "../components/facts";
+import { readForm } from "../utils/form-body.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
@@ -113,23 +114,23 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 const decisionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("approve"),
-    limit: z.string().trim().min(1, "credit:errors.required").max(30, "credit:errors.amountInvalid"),
+    limit: freeText().trim().min(1, "credit:errors.required").max(30, "credit:errors.amountInvalid"),
     termsDays: z.enum(TERMS.map(String) as [string, ...string[]], "credit:errors.termsInvalid").transform(Number),
-    conditions: z.string().trim().max(300, "credit:errors.tooLong").optional().default(""),
-    reason: z.string().trim().max(500, "credit:errors.tooLong").optional().default(""),
+    conditions: freeText().trim().max(300, "credit:errors.tooLong").optional().default(""),
+    reason: freeText().trim().max(500, "credit:errors.tooLong").optional().default(""),
     // Blank keeps the applicant's email; only asked for when a new company's account is set up.
     firstUserEmail: z.string().trim().toLowerCase().max(254, "credit:errors.emailInvalid").refine((v) => v === "" || z.email().safeParse(v).success, "credit:errors.emailInvalid").optional().default(""),
-    firstUserName: z.string().trim().max(200, "credit:errors.tooLong").optional().default(""),
+    firstUserName: freeText().trim().max(200, "credit:errors.tooLong").optional().default(""),
   }),
-  z.object({ intent: z.literal("decline"), declineReason: z.string().trim().min(1, "credit:errors.required").max(500, "credit:errors.tooLong") }),
-  z.object({ intent: z.literal("request_info"), infoMessage: z.string().trim().min(1, "credit:errors.required").max(1000, "credit:errors.tooLong") }),
+  z.object({ intent: z.literal("decline"), declineReason: freeText().trim().min(1, "credit:errors.required").max(500, "credit:errors.tooLong") }),
+  z.object({ intent: z.literal("request_info"), infoMessage: freeText().trim().min(1, "credit:errors.required").max(1000, "credit:errors.tooLong") }),
 ]);
 
 export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireStaff(request);
   const application = await db().creditApplication.findUnique({ where: { id: params.id }, select: { id: true, currency: true } });
   if (!application) throw data({ reason: "not_found" }, { status: 404 });
-  const parsed = decisionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = decisionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), outcome: null, formError: null as string | null }, { status: 400 });
   let decision: Decision;
   if (parsed.data.intent === "approve") {

@@ -6,10 +6,11 @@ import { pageTitle } from "../i18n/meta";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { actOnHeldOrder, heldOrderWorklist } from "../domain/credit/holds.server";
 import { useFormat } from "../i18n/format";
-import { fieldErrorsOf } from "../utils/forms";
+import { fieldErrorsOf, freeText } from "../utils/forms";
 
 import creditStyles from "../styles/credit.css?url";
 import { FormAlerts } from "../components/form-alerts";
+import { readForm } from "../utils/form-body.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
@@ -25,12 +26,12 @@ export async function loader({ request }: Route.LoaderArgs) {
 const schema = z.object({
   orderId: z.string().min(1).max(40),
   intent: z.enum(["release", "keep", "request_payment"]),
-  note: z.string().trim().max(500, "credit:errors.tooLong").optional().default(""),
+  note: freeText().trim().max(500, "credit:errors.tooLong").optional().default(""),
 });
 
 export async function action({ request }: Route.ActionArgs) {
   const user = await requireStaff(request);
-  const parsed = schema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = schema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), formError: null as string | null, level: null as string | null, orderId: null as string | null }, { status: 400 });
   const result = await actOnHeldOrder(user, parsed.data.orderId, parsed.data.intent, parsed.data.note);
   if (!result.ok) {

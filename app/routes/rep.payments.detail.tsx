@@ -12,6 +12,7 @@ import { FormAlerts } from "../components/form-alerts";
 import { Facts } from "../components/facts";
 import { SandboxBadge } from "../components/sandbox-badge";
 import { HistoryList } from "../components/history-list";
+import { readForm } from "../utils/form-body.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -28,7 +29,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireStaff(request);
   if (!(await paymentForStaff(params.paymentId))) throw data({ reason: "not_found" }, { status: 404 });
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = z.enum(["apply", "refund"]).safeParse(form.get("intent"));
   if (!intent.success) return data({ ok: false, errors: { form: "payments:errors.tryAgain" } as Record<string, string> }, { status: 400 });
   const { locale } = await resolveReader(request, user);

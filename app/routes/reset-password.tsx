@@ -7,6 +7,7 @@ import { isResetTokenUsable, resetPassword } from "../domain/auth/password-reset
 import { MIN_PASSWORD_LENGTH } from "../domain/auth/password-rules";
 import { resetPasswordSchema } from "../domain/auth/schemas";
 import { fieldErrorsOf } from "../utils/forms";
+import { readForm } from "../utils/form-body.server";
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.resetPassword");
 
@@ -19,7 +20,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 }
 
 export async function action({ request }: Route.ActionArgs) {
-  const parsed = resetPasswordSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = resetPasswordSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), formError: null }, { status: 400 });
   const result = await resetPassword(parsed.data.token, parsed.data.password);
   if (!result.ok) return data({ fieldErrors: {} as Record<string, string>, formError: "auth:errors.invalidToken" }, { status: 400 });

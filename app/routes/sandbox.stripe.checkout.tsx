@@ -11,6 +11,7 @@ import { sandboxActive } from "../domain/payments/stripe-provider.server";
 import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
 import { Facts } from "../components/facts";
+import { readForm } from "../utils/form-body.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -35,7 +36,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 
 export async function action({ request, params }: Route.ActionArgs) {
   const payment = await sandboxPayment(request, params.sessionId);
-  const outcome = z.enum(["pay", "decline"]).safeParse((await request.formData()).get("outcome"));
+  const outcome = z.enum(["pay", "decline"]).safeParse((await readForm(request)).get("outcome"));
   if (!outcome.success) throw data({ reason: "bad_request" }, { status: 400 });
   if (payment.status === "PENDING" || payment.status === "FAILED") {
     await deliverToWebhook(sandboxEvent(payment, outcome.data));

@@ -4,9 +4,10 @@ import { optionalUser, safeRedirectPath } from "../domain/auth/authorize.server"
 import { isLanguage } from "../i18n/config";
 import { languageCookie } from "../i18n/i18n.server";
 import { db } from "../utils/db.server";
+import { readForm } from "../utils/form-body.server";
 
 export async function action({ request }: Route.ActionArgs) {
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const language = formData.get("language");
   const back = safeRedirectPath(formData.get("redirectTo"), "/");
   if (!isLanguage(language)) return data({ error: "common:language.unsupported" }, { status: 400 });

@@ -106,6 +106,11 @@ export class Browser {
     const headers = new Headers(init.headers);
     if (this.cookies.size) headers.set("Cookie", this.cookieHeader());
     if (this.acceptLanguage) headers.set("Accept-Language", this.acceptLanguage);
+    // Browsers send Origin with every POST; the portal refuses a foreign one. A test that
+    // means to be cross-origin (or origin-less, like curl) sets or removes it itself.
+    const method = (init.method ?? "GET").toUpperCase();
+    if (method !== "GET" && method !== "HEAD" && !headers.has("Origin")) headers.set("Origin", new URL(this.baseUrl).origin);
+    if (headers.get("Origin") === "") headers.delete("Origin");
     const res = await fetch(new URL(pathname, this.baseUrl), { ...init, headers, redirect: "manual" });
     this.remember(res);
     return res;

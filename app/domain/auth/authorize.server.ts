@@ -51,8 +51,25 @@ export function homePathFor(user: Pick<SessionUser, "role">): string {
   return user.role === "CUSTOMER" ? "/account" : "/rep";
 }
 
-/** Only same-site relative paths are followed after sign-in or a language switch. */
+/**
+ * Only same-site relative paths are followed after sign-in or a language switch.
+ * Browsers drop tab and newline characters from URLs, so `/\t/evil.example` becomes
+ * `//evil.example` (another site); a control character anywhere (raw or percent-encoded
+ * before the path is decoded, as in `/%09/evil.example`) refuses the path, and a CR/LF
+ * could not go into a Location header anyway.
+ */
 export function safeRedirectPath(value: unknown, fallback: string): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return fallback;
+  if (typeof value !== "string" || !value.startsWith("/") || value.length > 2048) return fallback;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    return fallback;
+  }
+  for (const candidate of [value, decoded]) {
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(candidate)) return fallback;
+    if (candidate.startsWith("//") || candidate.startsWith("/\\")) return fallback;
+  }
   return value;
 }

@@ -11,6 +11,7 @@
 import crypto from "node:crypto";
 import { z } from "zod";
 import { publicUrl } from "../../../server/env";
+import { freeText } from "../../utils/forms";
 import type { Prisma } from "../../generated/prisma/client";
 import type { Language } from "../../i18n/config";
 import { accountFormatting } from "../mail/recipient-formatting.server";
@@ -28,8 +29,8 @@ import { announce } from "./chat-events.server";
 import { conversationLanguage, storeMessage } from "./conversations.server";
 import { replyByEmail } from "./email-channel.server";
 
-const id = z.string().min(1).max(64);
-const optionalNote = z.string().trim().max(500, "chat:errors.tooLong").optional().default("");
+const id = freeText().min(1).max(64);
+const optionalNote = freeText().trim().max(500, "chat:errors.tooLong").optional().default("");
 /** One id per submitted form: a resent form (a retry, a double click) is done once. */
 const actionId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "chat:actions.errors.unknown").optional();
 
@@ -44,7 +45,7 @@ export const conversationActionSchema = z.discriminatedUnion(
     z.object({
       intent: z.literal("promise"),
       actionId,
-      amount: z.string().trim().min(1, "chat:actions.errors.amount").max(30, "chat:actions.errors.amount"),
+      amount: freeText().trim().min(1, "chat:actions.errors.amount").max(30, "chat:actions.errors.amount"),
       promisedFor: z.iso.date({ error: "chat:actions.errors.promiseDate" }),
       note: optionalNote,
     }),

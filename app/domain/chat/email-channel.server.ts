@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { z } from "zod";
+import { freeText } from "../../utils/forms";
 import { translatorFor } from "../../i18n/i18n.server";
 import { queueEmail } from "../mail/outbox.server";
 import { recordAudit } from "../audit/audit.server";
@@ -17,7 +18,7 @@ import { conversationLanguage, customerNameOf, storeMessage } from "./conversati
 export const leaveMessageSchema = z.object({
   conversationId: z.string().min(1).max(64),
   clientMessageId: z.string().min(1).max(64),
-  body: z.string().trim().min(1, "chat:errors.messageRequired").max(4000, "chat:errors.tooLong"),
+  body: freeText().trim().min(1, "chat:errors.messageRequired").max(4000, "chat:errors.tooLong"),
 });
 
 /** The JSON an inbound-mail provider posts (documented in README). */

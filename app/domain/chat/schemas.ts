@@ -1,12 +1,12 @@
 import { z } from "zod";
+import { freeText } from "../../utils/forms";
 
 /** Chat input schemas and wire types, shared by the server, the socket handlers and the browser. */
 
 export const TOPICS = ["CREDIT", "INVOICE", "PAYMENT", "DISPUTE", "OTHER"] as const;
 
 const optionalText = (max: number) =>
-  z
-    .string()
+  freeText()
     .trim()
     .max(max, "chat:errors.tooLong")
     .optional()
@@ -18,7 +18,7 @@ export const openChatSchema = z.object({
 });
 
 export const guestChatSchema = openChatSchema.extend({
-  name: z.string({ error: "chat:errors.nameRequired" }).trim().min(1, "chat:errors.nameRequired").max(120, "chat:errors.tooLong"),
+  name: freeText().trim().min(1, "chat:errors.nameRequired").max(120, "chat:errors.tooLong"),
   email: z.email({ error: "chat:errors.emailInvalid" }).max(200, "chat:errors.tooLong"),
   accountNumber: optionalText(40),
 });
@@ -26,7 +26,7 @@ export const guestChatSchema = openChatSchema.extend({
 export const sendSchema = z.object({
   conversationId: z.string().min(1).max(64),
   clientMessageId: z.string().min(1).max(64),
-  body: z.string().trim().min(1).max(4000),
+  body: freeText().trim().min(1).max(4000),
   internal: z.boolean().optional(),
 });
 

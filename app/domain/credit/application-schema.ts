@@ -3,6 +3,7 @@
  * server and the browser. Messages are translation keys in the `credit` namespace.
  */
 import { z } from "zod";
+import { freeText } from "../../utils/forms";
 import { fieldErrorsOf, type FieldErrors } from "../../utils/forms";
 import { amountErrorKey, parseAmountInput } from "../money/amount-input";
 import type { SubmitInput } from "./applications.server";
@@ -36,8 +37,8 @@ export function isValidTaxId(country: string, raw: string): boolean {
   return false;
 }
 
-const text = (max: number, requiredKey = "credit:errors.required") => z.string().trim().min(1, requiredKey).max(max, "credit:errors.tooLong");
-const optionalText = (max: number) => z.string().trim().max(max, "credit:errors.tooLong").optional().default("");
+const text = (max: number, requiredKey = "credit:errors.required") => freeText().trim().min(1, requiredKey).max(max, "credit:errors.tooLong");
+const optionalText = (max: number) => freeText().trim().max(max, "credit:errors.tooLong").optional().default("");
 const wholeNumber = (min: number, max: number) =>
   z
     .string()
@@ -48,7 +49,7 @@ const wholeNumber = (min: number, max: number) =>
     .pipe(z.number().min(min, "credit:errors.outOfRange").max(max, "credit:errors.outOfRange"));
 
 /** Amounts are parsed by the caller (locale-aware) — here they must be present. */
-const amountText = z.string().trim().min(1, "credit:errors.required").max(30, "credit:errors.amountInvalid");
+const amountText = freeText().trim().min(1, "credit:errors.required").max(30, "credit:errors.amountInvalid");
 
 export const applicantSchema = z.object({
   applicantName: text(120),

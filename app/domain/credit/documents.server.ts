@@ -4,6 +4,7 @@
  * under a random key outside the web root only once the sender is authorized and the
  * application has room for it, and served only through the authorized download route.
  */
+import { data } from "react-router";
 import { MaxFileSizeExceededError, MaxFilesExceededError, parseFormData } from "@remix-run/form-data-parser";
 import type { DocumentKind, Prisma } from "../../generated/prisma/client";
 import { db } from "../../utils/db.server";
@@ -29,7 +30,8 @@ export async function readUploadForm(request: Request): Promise<{ form: FormData
   } catch (error) {
     if (error instanceof MaxFileSizeExceededError) return { form: new FormData(), upload: { ok: false, error: "files:errors.tooLarge" } };
     if (error instanceof MaxFilesExceededError) return { form: new FormData(), upload: { ok: false, error: "files:errors.badType" } };
-    throw error;
+    // A body that is not the multipart it says it is: the sender's fault, not ours.
+    throw data({ reason: "bad_request" }, { status: 400 });
   }
 }
 

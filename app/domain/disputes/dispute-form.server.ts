@@ -1,5 +1,6 @@
 import { MaxFileSizeExceededError, MaxFilesExceededError, parseFormData } from "@remix-run/form-data-parser";
 import { checkUpload, MAX_UPLOAD_BYTES, type CheckedUpload, type UploadError } from "../files/stored-files.server";
+import { readForm } from "../../utils/form-body.server";
 
 /**
  * Reads a dispute form (multipart with optional `attachment` files). Files are checked
@@ -8,7 +9,7 @@ import { checkUpload, MAX_UPLOAD_BYTES, type CheckedUpload, type UploadError } f
  */
 export async function readDisputeForm(request: Request): Promise<{ ok: true; form: FormData; files: CheckedUpload[] } | { ok: false; error: string }> {
   if (!(request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
-    return { ok: true, form: await request.formData(), files: [] };
+    return { ok: true, form: await readForm(request), files: [] };
   }
   const files: CheckedUpload[] = [];
   let uploadError: UploadError | null = null;

@@ -17,6 +17,7 @@
  * due by that day, less unapplied cash.
  */
 import { z } from "zod";
+import { calendarDay } from "../../utils/forms";
 import { db } from "../../utils/db.server";
 import { minorUnitDigits, toMinor } from "../money/money";
 import { AGING_BUCKETS, agingWithDisputes, inDisputeOf, type AgingBucket } from "../accounts/aging";
@@ -45,7 +46,7 @@ function fromUnappliedCash(allocation: { createdById: string | null; amountMinor
   return allocation.createdById !== null && allocation.amountMinor > 0n;
 }
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((v) => !Number.isNaN(Date.parse(v)));
+const day = calendarDay();
 
 export function statementRange(params: URLSearchParams, today = new Date()): { from: string; to: string } {
   const to = day.safeParse(params.get("to")).data ?? today.toISOString().slice(0, 10);
