@@ -8,7 +8,6 @@ import { receiptForAccount } from "../domain/payments/receipt.server";
 import { useFormat } from "../i18n/format";
 import { Facts } from "../components/facts";
 import { SandboxBadge } from "../components/sandbox-badge";
-import { isSandboxPayment } from "../domain/payments/stripe-provider.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
