@@ -69,7 +69,9 @@ export async function action({ request, context }: Route.ActionArgs) {
     formData = await readForm(request);
   }
   const step = stepOf(formData.get("step"));
-  const intent = formData.get("intent") === "back" ? "back" : formData.get("intent") === "upload" ? "upload" : "next";
+  // A document sent without a button's intent (a script, or a form of its own) is an upload too.
+  const intentField = formData.get("intent") ?? (upload ? "upload" : "next");
+  const intent = intentField === "back" ? "back" : intentField === "upload" ? "upload" : "next";
   const newCompany = !found.user;
   // Amounts are read as the applicant writes them: their account's locale when signed in, else the application language's.
   const { locale } = formattingFor(isLanguage(found.language) ? found.language : "en", preferredFormatting(found.user));

@@ -62,6 +62,10 @@ const COVERED = [
   "rep/credit/held-orders",
   "rep/credit/accounts/:accountId",
   "rep/chat/conversations/:conversationId/actions",
+  // Its own account only: payments-ledger.test.ts asks for another account's receipt PDF.
+  "payments/:paymentId/pdf",
+  // No session at all: the token is the key (credit-followup.test.ts: wrong and expired tokens are 404).
+  "credit/applications/status/:token",
 ];
 
 it("every route is covered by this file", () => {

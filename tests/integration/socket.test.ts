@@ -4,16 +4,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../prisma/demo-users";
 import { startPortal, type Browser, type TestPortal } from "../support/portal";
 import { connected } from "../support/sockets";
+import { resetPathIn, startMailCatcher, type MailCatcher } from "../support/mail-catcher";
 
 let portal: TestPortal;
+let mailbox: MailCatcher;
 const sockets: Socket[] = [];
 beforeAll(async () => {
   // Sessions changed behind the portal's back are found within a second.
-  portal = await startPortal({ SESSION_RECHECK_SECONDS: "1" });
+  // Reset links go only to the delivered mail, so it is delivered to a catcher.
+  mailbox = await startMailCatcher();
+  portal = await startPortal({ SESSION_RECHECK_SECONDS: "1", SMTP_URL: mailbox.url });
 });
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
   await portal?.close();
+  await mailbox?.close();
 });
 
 function open(cookie?: string) {
@@ -97,8 +102,8 @@ describe("a socket lives only as long as its session", () => {
     const [socketA, socketB] = [await socketOf(a), await socketOf(b)];
     const [endedA, endedB] = [ended(socketA), ended(socketB)];
     expect((await portal.browser().post("/forgot-password", { email })).status).toBe(200);
-    const mail = await eventually(() => portal.db.outboxEmail.findFirst({ where: { to: email, template: "password_reset" } }));
-    const token = mail.text.match(/\/reset-password\?token=([\w-]+)/)![1];
+    const mail = await mailbox.waitFor(email, /reset-password/);
+    const token = new URLSearchParams(resetPathIn(mail.text).split("?")[1]).get("token")!;
     expect((await portal.browser().post("/reset-password", { token, password: "Fresh-Password-2026", confirm: "Fresh-Password-2026" })).status).toBe(302);
     expect(await endedA).toBe("io server disconnect");
     expect(await endedB).toBe("io server disconnect");

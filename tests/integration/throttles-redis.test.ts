@@ -68,7 +68,7 @@ async function freePort(): Promise<number> {
 async function startProcess(env: Record<string, string>): Promise<string> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "server/index.ts"], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" },
+    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", APP_URL: `http://127.0.0.1:${port}`, PAYMENTS_SANDBOX: "on", MAIL_OUTBOX: "on", TRUST_PROXY: "loopback" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);

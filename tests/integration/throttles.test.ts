@@ -33,7 +33,8 @@ beforeAll(async () => {
     fs.writeFileSync(path.join(uploadDir, name), "x");
     fs.utimesSync(path.join(uploadDir, name), TWO_HOURS_AGO, TWO_HOURS_AGO);
   }
-  portal = await startPortal({ UPLOAD_DIR: uploadDir });
+  // The test stands behind a local proxy that names each client in X-Forwarded-For.
+  portal = await startPortal({ UPLOAD_DIR: uploadDir, TRUST_PROXY: "loopback" });
   await keepChatOpenAllDay(portal.db);
 });
 
