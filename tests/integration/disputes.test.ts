@@ -140,7 +140,8 @@ describe("a dispute on one line", () => {
     expect((await portal.db.dispute.findUniqueOrThrow({ where: { id: disputeId } })).status).toBe("ESCALATED");
     // Approving it themselves, or resolving again, does not post it either.
     expect((await rep1.post(`/rep/disputes/${disputeId}`, { intent: "approve" })).status).toBe(403);
-    expect((await rep1.post(`/rep/disputes/${disputeId}`, { intent: "resolve", amount: "1.00", resolution: "Otra vez, más pequeño" })).status).toBe(400);
+    // A memo is already waiting for approval: someone else's move, a conflict.
+    expect((await rep1.post(`/rep/disputes/${disputeId}`, { intent: "resolve", amount: "1.00", resolution: "Otra vez, más pequeño" })).status).toBe(409);
     expect((await portal.db.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).balanceMinor).toBe(before.balanceMinor);
     expect((await portal.db.adjustment.findUniqueOrThrow({ where: { id: memo.id } })).status).toBe("PENDING_APPROVAL");
 
