@@ -17,7 +17,7 @@ test("a rep dismisses several waiting guest chats as spam in one action", async 
   // Waiting in the queue, or already handed to this rep on opening the console: either may be dismissed.
 
   const panel = rep.getByTestId("spam-dismissal");
-  await panel.getByText("Dismiss spam").click();
+  await panel.getByText("Dismiss spam", { exact: true }).click();
   await panel.getByLabel("Dismiss Spam Bot 1 (EN)").check();
   await panel.getByLabel("Dismiss Spam Bot 2 (EN)").check();
   await expectAccessible(rep);
