@@ -158,6 +158,7 @@ export function servedOverHttps(env: Env = getEnv()): boolean {
  * whoever sends the request controls.
  */
 export function publicUrl(pathAndQuery: string): string {
+  if (!pathAndQuery) return getEnv().APP_URL;
   return `${getEnv().APP_URL}${pathAndQuery.startsWith("/") ? "" : "/"}${pathAndQuery}`;
 }
 

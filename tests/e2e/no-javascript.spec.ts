@@ -70,4 +70,10 @@ test("signed in without JavaScript: language switch, a credit step with a docume
   await page.getByRole("button", { name: "Continuar al pago" }).click();
   await expectNoBareError(page);
   await expect(page.getByTestId("sandbox-banner")).toBeVisible();
+
+  // Back to English, the language this customer keeps in the other specs (the switch is saved to the profile).
+  await page.goto("/account");
+  await page.getByRole("button", { name: "English" }).click();
+  await page.waitForURL((url) => url.pathname === "/account");
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
 });

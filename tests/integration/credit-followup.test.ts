@@ -268,7 +268,7 @@ describe("a seeded application on the rep's page", () => {
     const mail = await portal.db.outboxEmail.findFirstOrThrow({ where: { to: "admin@herramientas-ibericas.example", template: "credit_approved" } });
     expect(mail.language).toBe("es");
     expect(mail.subject).toBe(`Solicitud de crédito ${app.number}: aprobada`);
-    expect(plain(mail.text)).toContain("Límite de crédito: EUR 200,000.00 (EUR)");
+    expect(plain(mail.text)).toContain("Límite de crédito: 200.000,00 € (EUR)");
     expect(mail.text).toContain("Plazo de pago: Crédito a 60 días");
     expect(mail.text).toContain("El nuevo límite y el plazo ya están vigentes");
     expect(mail.text).not.toContain("Si ya tiene cuenta");

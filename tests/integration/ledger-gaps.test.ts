@@ -156,12 +156,12 @@ describe("unapplied cash on the statement", () => {
     const range = "from=2020-01-01&to=2099-12-31";
     const page = await acmeCustomer.page(`/statement?${range}`);
     const text = textOf(page.html);
-    expect(text).toContain(`Unapplied payment ${payment.id} ${usd(received)}`);
+    expect(text).toContain(`Unapplied payment ${payment.number} ${usd(received)}`);
     expect(text).toContain(`Includes ${usd(Number(unapplied._sum.unappliedMinor))} in payments received and not yet applied to an invoice`);
     expect(textOf(page.html.match(/data-testid="closing-USD"[^>]*>[^<]*</)![0])).toContain(usd(accountBalance));
 
     const csv = (await (await acmeCustomer.get(`/statement.csv?${range}`)).text()).replace(/^\uFEFF/, "").trim().split("\r\n");
-    const line = csv.find((r) => r.includes(payment.id))!.split(",");
+    const line = csv.find((r) => r.includes(payment.number))!.split(",");
     expect(line[2]).toBe("Unapplied payment");
     expect(line[6]).toBe("123.45");
     const closing = csv.at(-1)!.split(",");
@@ -177,8 +177,9 @@ describe("unapplied cash on the statement", () => {
     const before = (await (await acmeCustomer.get(`/statement.csv?from=2020-01-01&to=${day}`)).text()).trim().split("\r\n").at(-1)!.split(",")[7];
     const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
     const after = (await (await acmeCustomer.get(`/statement.csv?from=${next}&to=2099-12-31`)).text()).replace(/^\uFEFF/, "").trim().split("\r\n");
-    expect(after[1].split(",")[7]).toBe(before);
-    expect(after.some((r) => r.includes(payment.id))).toBe(false);
+    // The summary (amount due now, aging) comes first; the chain is the opening balance.
+    expect(after.find((r) => r.split(",")[2] === "Opening balance")!.split(",")[7]).toBe(before);
+    expect(after.some((r) => r.includes(payment.number))).toBe(false);
 
     // The payment arrived ten days ago; today a rep applies most of it. A statement for the period
     // up to its arrival reads the same afterwards, and today's still closes at the account's balance.
@@ -194,14 +195,17 @@ describe("unapplied cash on the statement", () => {
     expect(await closingOn(arrivedDay)).toBe(thenClosing);
     const now = (await (await acmeCustomer.get(`/statement.csv?${range}`)).text()).trim().split("\r\n");
     expect(Math.round(Number(now.at(-1)!.split(",")[7]) * 100)).toBe(accountBalance);
-    const used = now.find((r) => r.includes("Unapplied payment used"))!.split(",");
-    expect([used[3], used[5]]).toEqual([payment.id, "100.00"]);
-    expect(now.find((r) => r.split(",")[3] === payment.id && r.includes("Unapplied payment,"))!.split(",")[6]).toBe("123.45");
+    // Cash credited when it arrived: applying it is a memo line, neither a charge nor a credit.
+    const used = now.find((r) => r.includes("Credit applied to an invoice"))!.split(",");
+    expect(used[2]).toBe("Credit applied to an invoice (100.00)");
+    expect(used[3]).toBe(`${inv.number} · ${payment.number}`);
+    expect([used[5], used[6]]).toEqual(["", ""]);
+    expect(now.find((r) => r.split(",")[3] === payment.number && r.includes("Unapplied payment,"))!.split(",")[6]).toBe("123.45");
     expect(textOf((await acmeCustomer.page(`/statement?${range}`)).html)).toContain(`Includes ${usd(Number(unapplied._sum.unappliedMinor) - 100_00)} in payments received`);
 
     // In Spanish, the same line is named for a Spanish reader.
     await acmeCustomer.post("/set-language", { language: "es", redirectTo: "/statement" });
-    expect(textOf((await acmeCustomer.page(`/statement?${range}`)).html)).toContain(`Pago sin aplicar ${payment.id}`);
+    expect(textOf((await acmeCustomer.page(`/statement?${range}`)).html)).toContain(`Pago sin aplicar ${payment.number}`);
     await acmeCustomer.post("/set-language", { language: "en", redirectTo: "/statement" });
   });
 });

@@ -144,7 +144,7 @@ describe("five identical requests at once apply once", () => {
     expect((await portal.db.creditApplication.findUniqueOrThrow({ where: { id: iberica.id } })).status).toBe("APPROVED");
     expect(await portal.db.creditApplicationEvent.count({ where: { applicationId: iberica.id, kind: "approved" } })).toBe(1);
     expect(await audits("credit_limit_changed", iberica.accountId!)).toBe(1);
-    expect(await emails("credit_decision", iberica.applicantEmail)).toBe(1);
+    expect(await emails("credit_approved", iberica.applicantEmail)).toBe(1);
   });
 });
 

@@ -55,5 +55,5 @@ describe("schema and migrations", () => {
       await migrated.close();
       await direct.close();
     }
-  }, 90_000); // two databases built from scratch: slow on a busy 2-core machine
+  }, 240_000); // two databases built from scratch: slow on a busy 2-core machine
 });
