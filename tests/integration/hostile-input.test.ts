@@ -189,7 +189,8 @@ describe("every action", () => {
         // The empty form to /logout is a valid request (the sign-out button sends no fields) and
         // ends the session that sent it. It is sent from a session of its own: with the shared
         // one, every later customer probe would go out signed out (and an empty /credit/apply
-        // form from a visitor rightly starts a new company's draft).
+        // form from a visitor starts a new company's draft, kept with its errors by design:
+        // see the draft throttle in throttles.test.ts).
         const browser = route.path === "logout" && role === "customer" ? leaving : browsers[role];
         for (const [name, type, body] of NOT_FORMS) {
           const headers: Record<string, string> = type ? { "Content-Type": type } : {};
