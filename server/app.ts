@@ -180,7 +180,13 @@ export async function createPortalServer(options: { env: Env; mode: "production"
     async close() {
       await orphanSweep.stop();
       await sockets.close();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeIdleConnections();
+        // A request refused before its body was read (an upload to a page that says not
+        // found) keeps its connection busy; after a grace period it is cut so closing ends.
+        setTimeout(() => httpServer.closeAllConnections(), 2_000).unref();
+      });
       await closeVite?.();
       if (!options.database) {
         setDatabase(undefined);
