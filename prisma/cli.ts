@@ -6,7 +6,7 @@
  * The database is DATABASE_URL (default pglite:.data/pglite).
  */
 import { openDatabase } from "../app/utils/db.server";
-import { EnvError, parseDatabaseEnv } from "../server/env";
+import { EnvError, parseDatabaseEnv } from "../app/utils/config.server";
 import { DEMO_USERS_TEXT } from "./demo-users";
 import { applyMigrations } from "./migrate";
 import { seedDemoData } from "./seed";

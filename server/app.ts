@@ -10,7 +10,7 @@ import { pino } from "pino";
 import type { ServerBuild } from "react-router";
 import { openDatabase, setDatabase, type Database } from "../app/utils/db.server";
 import { startOrphanSweep } from "../app/domain/files/orphan-sweep.server";
-import { servedOverHttps, setEnv, type Env } from "./env";
+import { servedOverHttps, setEnv, type Env } from "../app/utils/config.server";
 import { createPageCache } from "./page-cache";
 import { createFormBodyGuard, createOriginGuard, createUrlGuard } from "./request-guard";
 import { attachSockets, type PortalSocketServer } from "./socket";

@@ -1,6 +1,6 @@
 import type http from "node:http";
 import proxyaddr from "proxy-addr";
-import type { Env } from "./env";
+import type { Env } from "../app/utils/config.server";
 
 /**
  * The client's address exactly as Express's `req.ip` gives it under the configured

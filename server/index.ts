@@ -2,7 +2,7 @@
  * Starts the portal: `tsx server/index.ts` (production build) or with `--dev`
  * (Vite middleware, hot reload). A bad setting stops it with one readable line.
  */
-import { EnvError, parseEnv } from "./env";
+import { EnvError, parseEnv } from "../app/utils/config.server";
 
 async function main() {
   let env;

@@ -9,7 +9,7 @@ import { flushConversationTouches, guestConversationFromCookie } from "../app/do
 import { resolveLanguage } from "../app/i18n/i18n.server";
 import { createChat } from "./chat/handlers";
 import type { ChatClientToServer, ChatServerToClient } from "./chat/events";
-import type { Env } from "./env";
+import type { Env } from "../app/utils/config.server";
 
 /** Who is on the other end of a socket; the only per-connection state we keep. */
 export type SocketUser = { id: string; role: "CUSTOMER" | "REP" | "MANAGER"; accountId: string | null; name: string };

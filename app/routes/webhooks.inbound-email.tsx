@@ -3,7 +3,7 @@ import { data } from "react-router";
 import type { Route } from "./+types/webhooks.inbound-email";
 import { announce } from "../domain/chat/chat-events.server";
 import { inboundEmailSchema, receiveInboundEmail } from "../domain/chat/email-channel.server";
-import { getEnv } from "../../server/env";
+import { getEnv } from "../utils/config.server";
 
 /**
  * Inbound mail from the provider, as JSON: { from, subject, text, messageId, inReplyTo? }

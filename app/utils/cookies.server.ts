@@ -1,5 +1,5 @@
 import { createCookie, type Cookie, type CookieOptions } from "react-router";
-import { servedOverHttps } from "../../server/env";
+import { servedOverHttps } from "./config.server";
 
 /**
  * A cookie of the portal's: `Secure` whenever APP_URL is https. Decided when the cookie

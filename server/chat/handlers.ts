@@ -42,7 +42,7 @@ import { TYPING_TIMEOUT_MS } from "../../app/domain/chat/thread";
 import { isLanguage, type Language } from "../../app/i18n/config";
 import { db } from "../../app/utils/db.server";
 import { clientAddressOf } from "../client-address";
-import type { Env } from "../env";
+import type { Env } from "../../app/utils/config.server";
 import type { PortalSocket, PortalSocketServer } from "../socket";
 import type { Ack, ChatStatus, ConversationView } from "./events";
 

@@ -163,7 +163,7 @@ async function preparePortal(opts: Options, kind: "pglite" | "postgres") {
 /** The load's reps (with room for everyone) and customers, signed in. */
 async function addLoadUsers(opts: Options, prepared: PreparedDatabase): Promise<{ reps: string[]; customers: string[] }> {
   const { openDatabase, setDatabase } = await import("../../app/utils/db.server");
-  const { parseEnv, setEnv } = await import("../../server/env");
+  const { parseEnv, setEnv } = await import("../../app/utils/config.server");
   const { startSession } = await import("../../app/domain/auth/session.server");
   setEnv(portalEnv(prepared, parseEnv));
   const database = await openDatabase(prepared.databaseUrl);
@@ -196,7 +196,7 @@ async function addLoadUsers(opts: Options, prepared: PreparedDatabase): Promise<
   }
 }
 
-function portalEnv(prepared: PreparedDatabase, parseEnv: typeof import("../../server/env").parseEnv) {
+function portalEnv(prepared: PreparedDatabase, parseEnv: typeof import("../../app/utils/config.server").parseEnv) {
   // Production mode, with the demo conveniences switched on as the README's demo start does.
   return parseEnv({ NODE_ENV: "production", APP_URL: "http://127.0.0.1", PAYMENTS_SANDBOX: "on", MAIL_OUTBOX: "on", DATABASE_URL: prepared.databaseUrl, UPLOAD_DIR: path.join(prepared.dir, "uploads"), SESSION_SECRET: prepared.sessionSecret, LOG_LEVEL: "silent" });
 }
@@ -211,7 +211,7 @@ async function discardDatabase({ databaseUrl, dir }: PreparedDatabase) {
 async function servePortal(prepared: PreparedDatabase) {
   const { openDatabase } = await import("../../app/utils/db.server");
   const { createPortalServer } = await import("../../server/app");
-  const { parseEnv } = await import("../../server/env");
+  const { parseEnv } = await import("../../app/utils/config.server");
   const env = portalEnv(prepared, parseEnv);
   const database = await openDatabase(env.DATABASE_URL);
   const server = await createPortalServer({ env, mode: "production", database });

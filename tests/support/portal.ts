@@ -12,7 +12,7 @@ import { inject } from "vitest";
 import { openDatabase, type PrismaClient } from "../../app/utils/db.server";
 import { DEMO_PASSWORD } from "../../prisma/demo-users";
 import { createPortalServer } from "../../server/app";
-import { parseEnv } from "../../server/env";
+import { parseEnv } from "../../app/utils/config.server";
 import { copyTemplate } from "./databases";
 
 export type TestPortal = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "../../server/env";
+import { EnvError, parseEnv } from "../../app/utils/config.server";
 
 describe("environment", () => {
   it("boots with nothing set: embedded database, sandbox, outbox", () => {

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readStoredFile, sniffContentType, storeUpload } from "../../app/domain/files/stored-files.server";
-import { parseEnv, setEnv } from "../../server/env";
+import { parseEnv, setEnv } from "../../app/utils/config.server";
 
 const pdf = new TextEncoder().encode("%PDF-1.7\n%âãÏÓ\n1 0 obj<<>>endobj\n");
 const asFile = (name: string, bytes: Uint8Array) => ({ name, arrayBuffer: async () => bytes.slice().buffer });

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { publicUrl } from "../../../server/env";
+import { publicUrl } from "../../utils/config.server";
 import { isLanguage, type Language } from "../../i18n/config";
 import { recipientFormatting } from "../mail/recipient-formatting.server";
 import { db } from "../../utils/db.server";

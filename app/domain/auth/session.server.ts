@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { createCookieSessionStorage, type Session } from "react-router";
-import { getEnv, servedOverHttps } from "../../../server/env";
+import { getEnv, servedOverHttps } from "../../utils/config.server";
 import type { Account, User } from "../../generated/prisma/client";
 import { currentDatabase, db } from "../../utils/db.server";
 import { announceSessionsEnded } from "./session-events.server";

@@ -10,7 +10,7 @@
  */
 import crypto from "node:crypto";
 import { z } from "zod";
-import { publicUrl } from "../../../server/env";
+import { publicUrl } from "../../utils/config.server";
 import { freeText } from "../../utils/forms";
 import type { Prisma } from "../../generated/prisma/client";
 import type { Language } from "../../i18n/config";

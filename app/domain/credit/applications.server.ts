@@ -21,7 +21,7 @@ import { isUniqueViolation } from "../payments/unique-violation";
 import type { Draft } from "./application-schema";
 import { loadCreditPolicy, scoreFor } from "./scoring.server";
 import { authorityCurrency, convertWithDisclosure } from "../fx/conversion.server";
-import { publicUrl } from "../../../server/env";
+import { publicUrl } from "../../utils/config.server";
 import { applicationIdForToken, counterOfferExpiry, issueStatusLink } from "./status-links.server";
 import { storeUploadsFor, type CheckedUpload, type StoredFile } from "../files/stored-files.server";
 

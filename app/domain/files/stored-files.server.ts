@@ -7,7 +7,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { getEnv } from "../../../server/env";
+import { getEnv } from "../../utils/config.server";
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 

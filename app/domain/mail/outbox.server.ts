@@ -1,5 +1,5 @@
 import nodemailer, { type Transporter } from "nodemailer";
-import { getEnv } from "../../../server/env";
+import { getEnv } from "../../utils/config.server";
 import type { Language } from "../../i18n/config";
 import { translatorFor } from "../../i18n/i18n.server";
 import { db } from "../../utils/db.server";

@@ -7,7 +7,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Stripe from "stripe";
-import { getEnv, publicUrl } from "../../../server/env";
+import { getEnv, publicUrl } from "../../utils/config.server";
 
 export type CheckoutRequest = {
   paymentId: string;
@@ -30,7 +30,7 @@ export type SessionTruth = {
   method: string | null;
 };
 
-/** The in-process sandbox takes payments: only where PAYMENTS_SANDBOX says so (server/env.ts). */
+/** The in-process sandbox takes payments: only where PAYMENTS_SANDBOX says so (app/utils/config.server.ts). */
 export function sandboxActive(): boolean {
   return getEnv().PAYMENTS_SANDBOX;
 }

@@ -7,7 +7,7 @@
  */
 import { createClient } from "redis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type IRateLimiterOptions, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { getEnv } from "../../../server/env";
+import { getEnv } from "../../utils/config.server";
 
 const HOUR = 60 * 60;
 
