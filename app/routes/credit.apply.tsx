@@ -11,8 +11,10 @@ import { isLanguage } from "../i18n/config";
 import { formattingFor, preferredFormatting } from "../i18n/locale";
 import { resolveLanguage } from "../i18n/i18n.server";
 import { withoutControlCharacters, type FieldErrors } from "../utils/forms";
-import { draftCookie, draftFromCookie } from "../domain/credit/draft-cookie.server";
-import { attachDocument, documentKindOf, readUploadForm, type UploadOutcome } from "../domain/credit/documents.server";
+import { draftCookie, draftFromCookie } from "../utils/credit-draft-cookie.server";
+import { attachDocument, documentKindOf } from "../domain/credit/documents.server";
+import type { CheckedUpload, UploadError } from "../domain/files/stored-files.server";
+import { readFormWithFiles } from "../utils/uploads.server";
 import { db } from "../utils/db.server";
 import { consumeThrottles } from "../domain/security/throttles.server";
 
@@ -59,12 +61,18 @@ export async function loader({ request }: Route.LoaderArgs) {
 export async function action({ request, context }: Route.ActionArgs) {
   const found = await findDraft(request);
   let formData: FormData;
-  let upload: UploadOutcome | null = null;
+  let upload: { ok: true; file: CheckedUpload } | { ok: false; error: UploadError } | null = null;
   if (formTypeOf(request) === "multipart/form-data") {
     // The step form carries the document picker once a draft exists: a document for the
     // draft, and the step's typed values with it. Only the draft's holder gets here.
     if (!found.application) throw data({ reason: "not_found" }, { status: 404 });
-    ({ form: formData, upload } = await readUploadForm(request));
+    const read = await readFormWithFiles(request, { field: "document", maxFiles: 1 });
+    if (!read.ok) {
+      const step = stepOf(new URL(request.url).searchParams.get("step"));
+      return data({ step, fieldErrors: { document: read.error } as FieldErrors, values: publicDraft(found.application.draft as Draft), submitted: null }, { status: 400 });
+    }
+    formData = read.form;
+    upload = read.files[0] ? { ok: true, file: read.files[0] } : { ok: false, error: read.fileError ?? "files:errors.empty" };
   } else {
     formData = await readForm(request);
   }

@@ -2,7 +2,7 @@ import { data } from "react-router";
 import type { Route } from "./+types/credit.document";
 import { optionalUser } from "../domain/auth/authorize.server";
 import { readableDocument } from "../domain/credit/documents.server";
-import { draftFromCookie } from "../domain/credit/draft-cookie.server";
+import { draftFromCookie } from "../utils/credit-draft-cookie.server";
 import { downloadHeaders, readStoredFile } from "../domain/files/stored-files.server";
 
 /**

@@ -7,7 +7,8 @@ import { SelectField, TextAreaField } from "../components/credit-fields";
 import { FormAlerts } from "../components/form-alerts";
 import { Facts } from "../components/facts";
 import { answerCounterOfferByToken, answerInfoRequestByToken, applicationByStatusToken } from "../domain/credit/applications.server";
-import { documentKindOf, readUploadForm } from "../domain/credit/documents.server";
+import { documentKindOf } from "../domain/credit/documents.server";
+import { readFormWithFiles } from "../utils/uploads.server";
 import { toMinor } from "../domain/money/money";
 import { useFormat } from "../i18n/format";
 import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
@@ -82,13 +83,14 @@ export async function action({ request, params }: Route.ActionArgs) {
   if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
     // The answer to a question, with an optional document through the same upload path as the application form.
     if (!(await applicationByStatusToken(token))) throw data({ reason: "not_found" }, { status: 404 });
-    const { form, upload } = await readUploadForm(request);
-    const parsed = answerSchema.safeParse({ message: form.get("message") ?? "" });
+    const read = await readFormWithFiles(request, { field: "document", maxFiles: 1 });
+    if (!read.ok) return data<ActionResult>({ fieldErrors: { document: read.error }, formError: null }, { status: 400 });
+    const parsed = answerSchema.safeParse({ message: read.form.get("message") ?? "" });
     const fieldErrors: FieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error);
     // No file chosen is fine; a file that is too big or of the wrong type is not.
-    if (!upload.ok && upload.error !== "files:errors.empty") fieldErrors.document = upload.error;
+    if (read.fileError) fieldErrors.document = read.fileError;
     if (!parsed.success || Object.keys(fieldErrors).length) return data<ActionResult>({ fieldErrors, formError: null }, { status: 400 });
-    const document = upload.ok ? { upload: upload.file, kind: documentKindOf(form.get("kind")) } : undefined;
+    const document = read.files[0] ? { upload: read.files[0], kind: documentKindOf(read.form.get("kind")) } : undefined;
     const done = await answerInfoRequestByToken(token, parsed.data.message, document);
     if (!done) return data<ActionResult>({ fieldErrors: {}, formError: "credit:errors.notAvailable" }, { status: 409 });
     throw redirect(`${here}?done=answered`);

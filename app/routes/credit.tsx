@@ -9,7 +9,8 @@ import { Field } from "../components/field";
 import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { answerCounterOffer, answerInfoRequest } from "../domain/credit/applications.server";
-import { attachDocument, documentKindOf, readUploadForm } from "../domain/credit/documents.server";
+import { attachDocument, documentKindOf } from "../domain/credit/documents.server";
+import { readFormWithFiles } from "../utils/uploads.server";
 import { headroomCheck, heldOrdersOf } from "../domain/credit/holds.server";
 import { toMinor } from "../domain/money/money";
 import { amountErrorKey, parseAmountInput } from "../domain/money/amount-input";
@@ -112,7 +113,10 @@ const actionSchema = z.discriminatedUnion("intent", [
 export async function action({ request }: Route.ActionArgs) {
   const user = await requireCustomer(request);
   if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
-    const { form, upload } = await readUploadForm(request);
+    const read = await readFormWithFiles(request, { field: "document", maxFiles: 1 });
+    if (!read.ok) return data({ fieldErrors: {} as Record<string, string>, formError: read.error as string | null, uploadFor: null as string | null }, { status: 400 });
+    const form = read.form;
+    const upload = read.files[0] ? { ok: true as const, file: read.files[0] } : { ok: false as const, error: read.fileError ?? "files:errors.empty" };
     const applicationId = String(form.get("applicationId") ?? "").slice(0, 40);
     // Only an open application of the session's own account takes documents.
     const application = await db().creditApplication.findFirst({ where: { id: applicationId, accountId: user.accountId, status: { notIn: ["APPROVED", "DECLINED", "WITHDRAWN"] } } });

@@ -5,7 +5,7 @@ import type { Route } from "./+types/disputes.detail";
 import invoicesStyles from "../styles/invoices.css?url";
 import { DisputeFacts, DisputeThread } from "../components/dispute-thread";
 import { requireCustomer } from "../domain/auth/authorize.server";
-import { readDisputeForm } from "../domain/disputes/dispute-form.server";
+import { readFormWithFiles } from "../utils/uploads.server";
 import { isOpen, messageSchema } from "../domain/disputes/dispute-schemas";
 import { addMessage, disputeFor } from "../domain/disputes/disputes.server";
 
@@ -25,8 +25,9 @@ export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireCustomer(request);
   const dispute = await disputeFor({ role: user.role, accountId: user.accountId }, params.disputeId);
   if (!dispute) throw data({ reason: "not_found" }, { status: 404 });
-  const read = await readDisputeForm(request);
+  const read = await readFormWithFiles(request, { field: "attachment", maxFiles: 5 });
   if (!read.ok) return data({ errors: { body: read.error }, sent: false }, { status: 400 });
+  if (read.fileError) return data({ errors: { body: read.fileError }, sent: false }, { status: 400 });
   const parsed = messageSchema.safeParse({ body: read.form.get("body") });
   if (!parsed.success) return data({ errors: { body: parsed.error.issues[0].message }, sent: false }, { status: 400 });
   await addMessage({ disputeId: dispute.id, authorId: user.id, body: parsed.data.body, internal: false, files: read.files, accountId: user.accountId });

@@ -4,9 +4,9 @@ import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/disputes.new";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
-import { readDisputeForm } from "../domain/disputes/dispute-form.server";
-import { DISPUTE_REASONS } from "../domain/disputes/dispute-schemas";
-import { openDispute } from "../domain/disputes/disputes.server";
+import { readFormWithFiles } from "../utils/uploads.server";
+import { DISPUTE_REASONS, openDisputeSchema } from "../domain/disputes/dispute-schemas";
+import { disputeRequestFrom, openDispute } from "../domain/disputes/disputes.server";
 import { invoiceForAccount } from "../domain/invoices/invoice-detail.server";
 import { useFormat } from "../i18n/format";
 import { resolveReader } from "../i18n/i18n.server";
@@ -27,9 +27,26 @@ export async function loader({ request }: Route.LoaderArgs) {
 export async function action({ request }: Route.ActionArgs) {
   const user = await requireCustomer(request);
   const { language, locale } = await resolveReader(request, user);
-  const read = await readDisputeForm(request);
+  const read = await readFormWithFiles(request, { field: "attachment", maxFiles: 5 });
   if (!read.ok) return data({ errors: { attachment: read.error } as Record<string, string> }, { status: 400 });
-  const result = await openDispute({ accountId: user.accountId, userId: user.id, language, locale, form: read.form, files: read.files });
+  if (read.fileError) return data({ errors: { attachment: read.fileError } as Record<string, string> }, { status: 400 });
+  const { form } = read;
+  const parsed = openDisputeSchema.safeParse({
+    invoiceId: form.get("invoiceId"),
+    reason: form.get("reason"),
+    scope: form.get("scope"),
+    lineIds: form.getAll("lineId").filter((v) => typeof v === "string"),
+    amount: form.get("amount") ?? "",
+    message: form.get("message"),
+  });
+  if (!parsed.success) {
+    const errors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
+    return data({ errors }, { status: 400 });
+  }
+  const asked = await disputeRequestFrom(user.accountId, parsed.data, locale);
+  if (!asked.ok) return data({ errors: asked.errors }, { status: 400 });
+  const result = await openDispute({ ...asked.value, accountId: user.accountId, userId: user.id, language, files: read.files });
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });
   return redirect(`/disputes/${result.value.id}`);
 }

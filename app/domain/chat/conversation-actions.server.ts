@@ -22,7 +22,7 @@ import type { SessionUser } from "../auth/session.server";
 import { recordAudit } from "../audit/audit.server";
 import { actOnHeldOrder, heldOrdersOf } from "../credit/holds.server";
 import { openDisputeSchema } from "../disputes/dispute-schemas";
-import { openDispute } from "../disputes/disputes.server";
+import { disputeRequestFrom, openDispute } from "../disputes/disputes.server";
 import { formatMoney, toMinor, type Money } from "../money/money";
 import { amountErrorKey, parseAmountInput } from "../money/amount-input";
 import { announce } from "./chat-events.server";
@@ -244,15 +244,8 @@ async function logPromise(rep: SessionUser, conversation: Actable, action: Extra
 }
 
 async function disputeForCustomer(rep: SessionUser, conversation: Actable, action: Extract<ConversationAction, { intent: "dispute" }>, context: { locale: string }): Promise<Step> {
-  // openDispute reads a form (the customer's page posts one); hand it the same fields.
-  const form = new FormData();
-  form.set("invoiceId", action.invoiceId);
-  form.set("reason", action.reason);
-  form.set("scope", action.scope);
-  for (const line of action.lineIds) form.append("lineId", line);
-  form.set("amount", action.amount);
-  form.set("message", action.message);
-  const result = await openDispute({ accountId: conversation.accountId, userId: rep.id, language: conversation.language, locale: context.locale, form, files: [] });
+  const asked = await disputeRequestFrom(conversation.accountId, action, context.locale);
+  const result = asked.ok ? await openDispute({ ...asked.value, accountId: conversation.accountId, userId: rep.id, language: conversation.language, files: [] }) : asked;
   if (!result.ok) return refuse(400, result.errors.form ?? "chat:actions.errors.checkFields", { fieldErrors: result.errors });
   const dispute = await db().dispute.findUniqueOrThrow({ where: { id: result.value.id }, select: { id: true, number: true, amountMinor: true, currency: true, invoice: { select: { number: true } } } });
   return {

@@ -4,38 +4,17 @@
  * under a random key outside the web root only once the sender is authorized and the
  * application has room for it, and served only through the authorized download route.
  */
-import { data } from "react-router";
-import { MaxFileSizeExceededError, MaxFilesExceededError, parseFormData } from "@remix-run/form-data-parser";
 import type { DocumentKind, Prisma } from "../../generated/prisma/client";
 import { db } from "../../utils/db.server";
 import { recordAudit } from "../audit/audit.server";
 import type { SessionUser } from "../auth/session.server";
-import { checkUpload, MAX_UPLOAD_BYTES, storeUploadsFor, type CheckedUpload, type UploadError } from "../files/stored-files.server";
+import { storeUploadsFor, type CheckedUpload } from "../files/stored-files.server";
 import { UPLOAD_BUDGET_PER_CREDIT_APPLICATION } from "../security/throttles.server";
 
 export const DOCUMENT_KINDS = ["FINANCIAL_STATEMENT", "TAX_CERTIFICATE", "BANK_LETTER", "OTHER"] as const satisfies readonly DocumentKind[];
 
-export type UploadOutcome = { ok: true; file: CheckedUpload } | { ok: false; error: UploadError };
-
-/** Parses a multipart form with one file in the `document` field, checked in memory: nothing is written here. */
-export async function readUploadForm(request: Request): Promise<{ form: FormData; upload: UploadOutcome }> {
-  let upload: UploadOutcome = { ok: false, error: "files:errors.empty" };
-  try {
-    const form = await parseFormData(request, { maxFileSize: MAX_UPLOAD_BYTES, maxFiles: 1 }, async (file) => {
-      if (file.fieldName !== "document") return;
-      const checked = checkUpload({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
-      upload = checked.ok ? { ok: true, file: checked.upload } : checked;
-    });
-    return { form, upload };
-  } catch (error) {
-    if (error instanceof MaxFileSizeExceededError) return { form: new FormData(), upload: { ok: false, error: "files:errors.tooLarge" } };
-    if (error instanceof MaxFilesExceededError) return { form: new FormData(), upload: { ok: false, error: "files:errors.badType" } };
-    // A body that is not the multipart it says it is: the sender's fault, not ours.
-    throw data({ reason: "bad_request" }, { status: 400 });
-  }
-}
-
-export function documentKindOf(value: FormDataEntryValue | null): DocumentKind {
+/** The kind a sender chose, or OTHER for anything that is not one. */
+export function documentKindOf(value: unknown): DocumentKind {
   return (DOCUMENT_KINDS as readonly string[]).includes(String(value)) ? (value as DocumentKind) : "OTHER";
 }
 

@@ -5,7 +5,8 @@
  * or rejects it with an explanation. Every change is audited in its own transaction.
  */
 import crypto from "node:crypto";
-import type { Prisma, StaffLevel } from "../../generated/prisma/client";
+import type { z } from "zod";
+import type { DisputeReason, Prisma, StaffLevel } from "../../generated/prisma/client";
 import { db } from "../../utils/db.server";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { isLanguage, type Language } from "../../i18n/config";
@@ -23,47 +24,64 @@ import { isOpen, OPEN_DISPUTE_STATUSES, openDisputeSchema } from "./dispute-sche
 export { isOpen };
 
 export type Actor = { id: string; staffLevel?: StaffLevel | null };
-type Result<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string> };
+/** Refused: a translation key per form field (`form` for the whole request). */
+type Refused = { ok: false; errors: Record<string, string> };
+type Result<T> = { ok: true; value: T } | Refused;
 
 function newNumber(prefix: string, accountNumber: string) {
   return `${prefix}-${accountNumber.replace("ACC-", "")}-${crypto.randomBytes(3).toString("hex").toUpperCase()}`;
 }
 
 
-/** Opens a dispute on one invoice of the session's account. */
+export type OpenDisputeFields = z.infer<typeof openDisputeSchema>;
+
+/** What a customer (or a rep for them) asks to dispute, read and typed. */
+export type DisputeRequest = {
+  invoiceId: string;
+  reason: DisputeReason;
+  /** The invoice lines questioned; null for the whole invoice. */
+  lineIds: string[] | null;
+  /** null: everything not yet disputed (of the chosen lines). */
+  amountMinor: number | null;
+  message: string;
+};
+
+/**
+ * The dispute form's fields as a request: the amount typed the way the sender writes
+ * numbers (`locale`), in the currency of the account's invoice it names.
+ */
+export async function disputeRequestFrom(accountId: string, fields: OpenDisputeFields, locale: string): Promise<{ ok: true; value: DisputeRequest } | Refused> {
+  const request = { invoiceId: fields.invoiceId, reason: fields.reason, lineIds: fields.scope === "lines" ? fields.lineIds : null, message: fields.message };
+  if (fields.amount === "") return { ok: true, value: { ...request, amountMinor: null } };
+  const invoice = await db().invoice.findFirst({ where: { id: fields.invoiceId, accountId }, select: { currency: true } });
+  if (!invoice) return { ok: false, errors: { form: "disputes:errors.invoice" } };
+  const read = parseAmountInput(fields.amount, locale, invoice.currency);
+  if (!read.ok) return { ok: false, errors: { amount: amountErrorKey(read.error, locale) } };
+  return { ok: true, value: { ...request, amountMinor: read.amountMinor } };
+}
+
+/**
+ * Opens a dispute on one invoice of the account. `files` are checked in memory and
+ * written only with the dispute that references them.
+ */
 export async function openDispute(
-  input: { accountId: string; userId: string; language: string; locale: string; form: FormData; files: CheckedUpload[] },
+  input: DisputeRequest & { accountId: string; userId: string; language: string; files: CheckedUpload[] },
 ): Promise<Result<{ id: string }>> {
-  const parsed = openDisputeSchema.safeParse({
-    invoiceId: input.form.get("invoiceId"),
-    reason: input.form.get("reason"),
-    scope: input.form.get("scope"),
-    lineIds: input.form.getAll("lineId").filter((v) => typeof v === "string"),
-    amount: input.form.get("amount") ?? "",
-    message: input.form.get("message"),
-  });
-  if (!parsed.success) {
-    const errors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
-    return { ok: false, errors };
-  }
-  const v = parsed.data;
   const invoice = await db().invoice.findFirst({
-    where: { id: v.invoiceId, accountId: input.accountId },
+    where: { id: input.invoiceId, accountId: input.accountId },
     include: { lines: true, account: { select: { number: true } } },
   });
   if (!invoice) return { ok: false, errors: { form: "disputes:errors.invoice" } };
   const balance = toMinor(invoice.balanceMinor);
   if (balance <= 0 || (invoice.status !== "OPEN" && invoice.status !== "PARTIALLY_PAID")) return { ok: false, errors: { form: "disputes:errors.invoiceClosed" } };
-  const lines = v.scope === "lines" ? invoice.lines.filter((l) => v.lineIds.includes(l.id)) : [];
-  if (v.scope === "lines" && (lines.length === 0 || lines.length !== new Set(v.lineIds).size)) return { ok: false, errors: { lineId: "disputes:errors.lines" } };
+  const chosen = input.lineIds;
+  const lines = chosen ? invoice.lines.filter((l) => chosen.includes(l.id)) : [];
+  if (chosen && (lines.length === 0 || lines.length !== new Set(chosen).size)) return { ok: false, errors: { lineId: "disputes:errors.lines" } };
   // Open disputes on one invoice never claim more than it owes.
   const undisputed = balance - (await openlyDisputedMinor(db(), invoice.id));
   if (undisputed <= 0) return { ok: false, errors: { form: "disputes:errors.alreadyDisputed" } };
-  const ceiling = Math.min(undisputed, v.scope === "lines" ? lines.reduce((s, l) => s + toMinor(l.amountMinor), 0) : undisputed);
-  const read = v.amount === "" ? { ok: true as const, amountMinor: ceiling } : parseAmountInput(v.amount, input.locale, invoice.currency);
-  if (!read.ok) return { ok: false, errors: { amount: amountErrorKey(read.error, input.locale) } };
-  const amount = read.amountMinor;
+  const ceiling = Math.min(undisputed, chosen ? lines.reduce((s, l) => s + toMinor(l.amountMinor), 0) : undisputed);
+  const amount = input.amountMinor ?? ceiling;
   if (amount <= 0) return { ok: false, errors: { amount: "disputes:errors.amount" } };
   if (amount > ceiling) return { ok: false, errors: { amount: "disputes:errors.amountTooHigh" } };
 
@@ -88,7 +106,7 @@ export async function openDispute(
         number: newNumber("DSP", invoice.account.number),
         accountId: input.accountId,
         invoiceId: invoice.id,
-        reason: v.reason,
+        reason: input.reason,
         amountMinor: BigInt(amount),
         currency: invoice.currency,
         language: isLanguage(input.language) ? input.language : "en",
@@ -96,9 +114,9 @@ export async function openDispute(
         lines: { create: lineShares },
       },
     });
-    const message = await tx.disputeMessage.create({ data: { disputeId: created.id, authorId: input.userId, body: v.message } });
+    const message = await tx.disputeMessage.create({ data: { disputeId: created.id, authorId: input.userId, body: input.message } });
     for (const f of files) await tx.disputeAttachment.create({ data: { disputeId: created.id, messageId: message.id, ...f } });
-    await recordAudit({ actorId: input.userId, accountId: input.accountId, entity: "Dispute", entityId: created.id, action: "dispute_opened", after: { invoiceId: invoice.id, reason: v.reason, amountMinor: amount, lines: lineShares.length } }, tx);
+    await recordAudit({ actorId: input.userId, accountId: input.accountId, entity: "Dispute", entityId: created.id, action: "dispute_opened", after: { invoiceId: invoice.id, reason: input.reason, amountMinor: amount, lines: lineShares.length } }, tx);
     return created;
   }));
   if (!dispute) return { ok: false, errors: { amount: "disputes:errors.alreadyDisputed" } };
