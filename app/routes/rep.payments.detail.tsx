@@ -5,7 +5,8 @@ import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/rep.payments.detail";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireStaff } from "../domain/auth/authorize.server";
-import { applyUnapplied, paymentForStaff, refundPayment } from "../domain/payments/reconciliation.server";
+import { applyUnapplied, paymentForStaff, refundPayment, type Outcome } from "../domain/payments/reconciliation.server";
+import { amountErrorKey, parseAmountInput } from "../domain/money/amount-input";
 import { resolveReader } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
 import { FormAlerts } from "../components/form-alerts";
@@ -28,17 +29,35 @@ export async function loader({ request, params }: Route.LoaderArgs) {
 
 export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireStaff(request);
-  if (!(await paymentForStaff(params.paymentId))) throw data({ reason: "not_found" }, { status: 404 });
+  const payment = await paymentForStaff(params.paymentId);
+  if (!payment) throw data({ reason: "not_found" }, { status: 404 });
   const form = await readForm(request);
   const intent = z.enum(["apply", "refund"]).safeParse(form.get("intent"));
-  if (!intent.success) return data({ ok: false, errors: { form: "payments:errors.tryAgain" } as Record<string, string> }, { status: 400 });
+  const fail = (errors: Record<string, string>, status = 400) => data({ ok: false, errors }, { status });
+  if (!intent.success) return fail({ form: "payments:errors.tryAgain" });
+  // Amounts are read the way the rep writes numbers, in the payment's currency.
   const { locale } = await resolveReader(request, user);
+  const readAmount = (text: string) => parseAmountInput(text, locale, payment.amount.currency);
   const actor = { id: user.id, staffLevel: user.staffLevel };
-  const result =
-    intent.data === "apply"
-      ? await applyUnapplied(params.paymentId, actor, form, locale)
-      : await refundPayment(params.paymentId, actor, form, locale);
-  if (!result.ok) return data({ ok: false, errors: result.errors }, { status: result.status ?? 400 });
+  const note = String(form.get("note") ?? "");
+  let result: Outcome;
+  if (intent.data === "apply") {
+    // One `amount-<invoiceId>` field per invoice; the ones left blank are not applied to.
+    const amounts: { invoiceId: string; amountMinor: number }[] = [];
+    for (const [key, value] of form) {
+      if (!key.startsWith("amount-") || typeof value !== "string" || value.trim() === "") continue;
+      const read = readAmount(value);
+      if (!read.ok) return fail({ [key]: amountErrorKey(read.error, locale) });
+      amounts.push({ invoiceId: key.slice("amount-".length), amountMinor: read.amountMinor });
+    }
+    result = await applyUnapplied(params.paymentId, actor, { note, amounts });
+  } else {
+    const read = readAmount(String(form.get("refundAmount") ?? ""));
+    if (!read.ok) return fail({ refundAmount: amountErrorKey(read.error, locale) });
+    result = await refundPayment(params.paymentId, actor, { note, amountMinor: read.amountMinor, requestKey: String(form.get("refundKey") ?? "") });
+  }
+  // Above the rep's authority: 403; someone else (or a resent form) did it first: 409.
+  if (!result.ok) return fail(result.errors, result.refusal === "over_authority" ? 403 : result.refusal === "done_meanwhile" ? 409 : 400);
   return { ok: true, errors: {} as Record<string, string> };
 }
 

@@ -12,7 +12,6 @@ import { checkAuthority } from "../authority/authority.server";
 import { loadHistory } from "../audit/history.server";
 import { invalidateAccount } from "../invoices/ledger-cache.server";
 import { toMinor, type Money } from "../money/money";
-import { amountErrorKey, parseAmountInput } from "../money/amount-input";
 import { releaseOrdersIfUnderLimit } from "./after-payment.server";
 import { deliverToWebhook, sandboxRefundEvent } from "./sandbox.server";
 import { createRefund, isSandboxPayment, sandboxActive } from "./stripe-provider.server";
@@ -76,23 +75,23 @@ export async function paymentForStaff(paymentId: string) {
   };
 }
 
-/** `status` when the answer is not a 400: 403 above the rep's authority, 409 when a concurrent request already did it. */
-type Outcome = { ok: true } | { ok: false; errors: Record<string, string>; status?: 403 | 409; requiredLevel?: StaffLevel | null };
+/**
+ * Refused: a translation key per form field (`amount-<invoiceId>` for one invoice's
+ * amount), and why when it is not the input: `over_authority` (with the level that may
+ * do it) or `done_meanwhile` (a concurrent request already did it, or the payment moved).
+ */
+export type Outcome = { ok: true } | { ok: false; errors: Record<string, string>; refusal?: "over_authority" | "done_meanwhile"; requiredLevel?: StaffLevel | null };
 
-/** Applies unapplied money to the chosen invoices (`amount-<invoiceId>` fields): one or a split. */
-export async function applyUnapplied(paymentId: string, actor: Actor, form: FormData, locale: string): Promise<Outcome> {
-  const note = String(form.get("note") ?? "").trim();
+/** Applies unapplied money to the chosen invoices: one or a split. */
+export async function applyUnapplied(paymentId: string, actor: Actor, input: { note: string; amounts: { invoiceId: string; amountMinor: number }[] }): Promise<Outcome> {
+  const note = input.note.trim();
   if (note.length < 3 || note.length > 1000) return { ok: false, errors: { note: "payments:errors.note" } };
   const payment = await db().payment.findUnique({ where: { id: paymentId } });
   if (!payment || (payment.status !== "SUCCEEDED" && payment.status !== "PARTIALLY_REFUNDED")) return { ok: false, errors: { form: "payments:errors.notApplicable" } };
   const items: { invoiceId: string; amountMinor: number }[] = [];
-  for (const [key, value] of form) {
-    if (!key.startsWith("amount-") || typeof value !== "string" || value.trim() === "") continue;
-    const read = parseAmountInput(value, locale, payment.currency);
-    if (!read.ok) return { ok: false, errors: { [key]: amountErrorKey(read.error, locale) } };
-    const amount = read.amountMinor;
-    if (amount <= 0) return { ok: false, errors: { [key]: "payments:errors.amountInvalid" } };
-    items.push({ invoiceId: key.slice("amount-".length), amountMinor: amount });
+  for (const { invoiceId, amountMinor } of input.amounts) {
+    if (amountMinor <= 0) return { ok: false, errors: { [`amount-${invoiceId}`]: "payments:errors.amountInvalid" } };
+    items.push({ invoiceId, amountMinor });
   }
   if (!items.length) return { ok: false, errors: { form: "payments:errors.chooseInvoice" } };
   const total = items.reduce((s, i) => s + i.amountMinor, 0);
@@ -119,7 +118,7 @@ export async function applyUnapplied(paymentId: string, actor: Actor, form: Form
     if (error instanceof Error && /changed while applying/.test(error.message)) return false;
     throw error;
   });
-  if (!applied) return { ok: false, errors: { form: "payments:errors.changedMeanwhile" }, status: 409 };
+  if (!applied) return { ok: false, errors: { form: "payments:errors.changedMeanwhile" }, refusal: "done_meanwhile" };
   invalidateAccount(payment.accountId);
   await releaseOrdersIfUnderLimit(payment.accountId, paymentId);
   return { ok: true };
@@ -133,21 +132,19 @@ export async function applyUnapplied(paymentId: string, actor: Actor, form: Form
  * either way. The request is claimed first: one PaymentRefund row per payment and
  * refunded-so-far and one per form (unique keys), so concurrent or repeated requests make one refund.
  */
-export async function refundPayment(paymentId: string, actor: Actor, form: FormData, locale: string): Promise<Outcome> {
-  const note = String(form.get("note") ?? "").trim();
+export async function refundPayment(paymentId: string, actor: Actor, input: { note: string; amountMinor: number; requestKey: string }): Promise<Outcome> {
+  const note = input.note.trim();
   if (note.length < 3 || note.length > 1000) return { ok: false, errors: { refundNote: "payments:errors.note" } };
   const payment = await db().payment.findUnique({ where: { id: paymentId } });
   if (!payment || (payment.status !== "SUCCEEDED" && payment.status !== "PARTIALLY_REFUNDED")) return { ok: false, errors: { form: "payments:errors.notApplicable" } };
-  const read = parseAmountInput(String(form.get("refundAmount") ?? ""), locale, payment.currency);
-  if (!read.ok) return { ok: false, errors: { refundAmount: amountErrorKey(read.error, locale) } };
-  const amount = read.amountMinor;
+  const amount = input.amountMinor;
   if (amount <= 0) return { ok: false, errors: { refundAmount: "payments:errors.amountInvalid" } };
   if (amount > toMinor(payment.amountMinor) - toMinor(payment.refundedMinor)) return { ok: false, errors: { refundAmount: "payments:errors.moreThanPaid" } };
   const decision = await checkAuthority(actor.staffLevel, "refund", { amount: { amountMinor: amount, currency: payment.currency } });
-  if (!decision.allowed) return { ok: false, errors: { refundAmount: "payments:errors.refundAboveAuthority" }, status: 403, requiredLevel: decision.requiredLevel };
+  if (!decision.allowed) return { ok: false, errors: { refundAmount: "payments:errors.refundAboveAuthority" }, refusal: "over_authority", requiredLevel: decision.requiredLevel };
   const total = toMinor(payment.refundedMinor) + amount;
   // The form's own key: the same form sent twice (a double click, a retry) is one request, even after the first is done.
-  const formKey = String(form.get("refundKey") ?? "").trim();
+  const formKey = input.requestKey.trim();
   const requestKey = /^[A-Za-z0-9-]{16,64}$/.test(formKey) ? `${paymentId}:${formKey}` : `${paymentId}:${crypto.randomUUID()}`;
   let refundId: string;
   try {
@@ -159,7 +156,7 @@ export async function refundPayment(paymentId: string, actor: Actor, form: FormD
       return refund.id;
     }, CLAIM_TRANSACTION);
   } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, errors: { form: "payments:errors.refundAlreadyRequested" }, status: 409 };
+    if (isUniqueViolation(error)) return { ok: false, errors: { form: "payments:errors.refundAlreadyRequested" }, refusal: "done_meanwhile" };
     throw error;
   }
   // A refund that never reached the provider frees its key, so the rep can try again.
@@ -168,8 +165,8 @@ export async function refundPayment(paymentId: string, actor: Actor, form: FormD
   // on there is no real provider at all (the two are refused together), so the demo's
   // other payments are refunded through it too.
   if (isSandboxPayment(payment) || sandboxActive()) {
-    const status = sandboxActive() ? await deliverToWebhook(sandboxRefundEvent(payment, total)) : 0;
-    if (status !== 200) {
+    const applied = sandboxActive() && (await deliverToWebhook(sandboxRefundEvent(payment, total)));
+    if (!applied) {
       await withdraw();
       return { ok: false, errors: { form: "payments:errors.refundFailed" } };
     }

@@ -56,9 +56,12 @@ export function sandboxRefundEvent(payment: SandboxPayment & { providerPaymentId
   };
 }
 
-/** Delivers an event to this server's webhook handler, signed as Stripe signs and verified as a real one is. */
-export async function deliverToWebhook(event: object): Promise<number> {
+/**
+ * Delivers an event to this server's webhook handler, signed as Stripe signs and
+ * verified as a real one is; true once the event is applied (now or before).
+ */
+export async function deliverToWebhook(event: object): Promise<boolean> {
   const payload = JSON.stringify(event);
   const outcome = await handleStripeWebhook(payload, signPayload(payload));
-  return outcome.status;
+  return outcome === "applied" || outcome === "duplicate";
 }

@@ -15,14 +15,18 @@ import { allocatePayment, invoiceStatusFor } from "./allocation";
 import { sendReceipt, releaseOrdersIfUnderLimit } from "./after-payment.server";
 import { refundedTruth, sessionTruth, verifyEvent } from "./stripe-provider.server";
 
-export type WebhookOutcome = { status: number; body: { received: boolean; duplicate?: boolean; error?: string } };
+/**
+ * What became of one delivery: applied now, applied before (a resend), refused (the
+ * signature does not verify), or stored but not applied (the provider should retry).
+ */
+export type WebhookOutcome = "applied" | "duplicate" | "bad_signature" | "not_applied";
 
 export async function handleStripeWebhook(rawBody: string, signature: string | null): Promise<WebhookOutcome> {
   let event: Stripe.Event;
   try {
     event = verifyEvent(rawBody, signature);
   } catch {
-    return { status: 400, body: { received: false, error: "bad_signature" } };
+    return "bad_signature";
   }
   let stored;
   try {
@@ -32,18 +36,18 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     stored = await db().webhookEvent.findUniqueOrThrow({ where: { provider_eventId: { provider: "stripe", eventId: event.id } } });
-    if (stored.processedAt) return { status: 200, body: { received: true, duplicate: true } };
+    if (stored.processedAt) return "duplicate";
   }
   let note: string | null = null;
   try {
     note = await applyEvent(event);
   } catch (error) {
     await db().webhookEvent.update({ where: { id: stored.id }, data: { error: String(error).slice(0, 500) } });
-    // Stripe retries a 5xx; the stored event is applied on the retry.
-    return { status: 500, body: { received: false, error: "not_applied" } };
+    // The stored event is applied when the provider sends it again.
+    return "not_applied";
   }
   await db().webhookEvent.update({ where: { id: stored.id }, data: { processedAt: new Date(), error: note } });
-  return { status: 200, body: { received: true } };
+  return "applied";
 }
 
 /** Returns a note for events that changed nothing (unknown object, ignored type). */
