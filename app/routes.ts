@@ -31,8 +31,8 @@ export default [
   route("rep/disputes", "routes/rep.disputes.tsx"),
   route("rep/disputes/:disputeId", "routes/rep.disputes.detail.tsx"),
   route("help", "routes/help.tsx"),
-  route("rep/chat", "routes/rep.chat.tsx"),
-  route("rep/chat/accounts/:accountId", "routes/rep.chat.account.tsx"),
+  route("rep/chat", "routes/rep.chat._index.tsx"),
+  route("rep/chat/accounts/:accountId", "routes/rep.chat.accounts.$accountId.tsx"),
   route("rep/chat/hours", "routes/rep.chat.hours.tsx"),
   route("webhooks/inbound-email", "routes/webhooks.inbound-email.tsx"),
   route("credit", "routes/credit.tsx"),
@@ -43,6 +43,6 @@ export default [
   route("rep/credit/applications/:id", "routes/rep.credit.application.tsx"),
   route("rep/credit/held-orders", "routes/rep.credit.held-orders.tsx"),
   route("rep/credit/accounts/:accountId", "routes/rep.credit.account.tsx"),
-  route("rep/chat/conversations/:conversationId/actions", "routes/rep.chat.actions.ts"),
+  route("rep/chat/conversations/:conversationId/actions", "routes/rep.chat.conversations.$conversationId.actions.ts"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

@@ -159,7 +159,7 @@ export async function createPortalServer(options: { env: Env; mode: "production"
     if (!res.headersSent) renderError(500)(req, res, next);
   });
 
-  const sockets = await attachSockets(httpServer, env);
+  const sockets = await attachSockets(httpServer, env, logger);
   // Files a request stored but never recorded (a crash between the two): removed after an hour.
   const orphanSweep = startOrphanSweep((error) => logger.warn({ err: error }, "orphan upload sweep failed"));
 

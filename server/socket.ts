@@ -1,14 +1,15 @@
 import crypto from "node:crypto";
 import type http from "node:http";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
+import type { Logger } from "pino";
 import { createClient } from "redis";
 import { Server, type Socket } from "socket.io";
 import { sessionEvents, type SessionsEnded } from "../app/domain/auth/session-events.server";
 import { liveSessionIds, signedInFromCookie } from "../app/domain/auth/session.server";
 import { flushConversationTouches, guestConversationFromCookie } from "../app/domain/chat/conversations.server";
-import { resolveLanguage } from "../app/i18n/i18n.server";
-import { createChat } from "./chat/handlers";
-import type { ChatClientToServer, ChatServerToClient } from "./chat/events";
+import { languageFor } from "../app/i18n/i18n.server";
+import { createChat } from "./chat/chat-server";
+import type { ChatClientToServer, ChatServerToClient } from "../app/domain/chat/events";
 import type { Env } from "../app/utils/config.server";
 
 /** Who is on the other end of a socket; the only per-connection state we keep. */
@@ -25,7 +26,7 @@ export type SocketData = { user?: SocketUser; guest?: SocketGuest; language: str
 export type PortalSocketServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type PortalSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-export async function attachSockets(httpServer: http.Server, env: Env): Promise<{ io: PortalSocketServer; close: () => Promise<void> }> {
+export async function attachSockets(httpServer: http.Server, env: Env, logger: Logger): Promise<{ io: PortalSocketServer; close: () => Promise<void> }> {
   const io: PortalSocketServer = new Server(httpServer, {
     // Missed events are replayed to a client that reconnects within two minutes.
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
@@ -41,10 +42,11 @@ export async function attachSockets(httpServer: http.Server, env: Env): Promise<
     io.adapter(createAdapter(redis));
     // Chat rate limits are counted in Redis, so every process spends one budget per person.
     limiterRedis = redis.duplicate();
-    limiterRedis.on("error", () => undefined);
+    // While Redis is down the limiter counts in memory; the client retries every few seconds, so quietly.
+    limiterRedis.on("error", (error: unknown) => logger.debug({ err: error }, "chat rate-limit redis unavailable"));
     await limiterRedis.connect();
   }
-  const sessions = sessionGuard(io, env.SESSION_RECHECK_SECONDS * 1000);
+  const sessions = sessionGuard(io, env.SESSION_RECHECK_SECONDS * 1000, logger);
 
   // The session cookie is the credential; without one, only a guest chat token
   // (httpOnly cookie issued on /help) lets a socket in, for its one conversation.
@@ -52,8 +54,7 @@ export async function attachSockets(httpServer: http.Server, env: Env): Promise<
     try {
       const cookie = socket.handshake.headers.cookie;
       const signedIn = await signedInFromCookie(cookie);
-      const languageOf = (profile?: string | null) =>
-        resolveLanguage(new Request("http://socket.local/", { headers: { cookie: cookie ?? "", "accept-language": socket.handshake.headers["accept-language"] ?? "" } }), profile);
+      const languageOf = (profile?: string | null) => languageFor({ cookie, acceptLanguage: socket.handshake.headers["accept-language"] }, profile);
       if (signedIn) {
         const { user } = signedIn;
         socket.data.user = { id: user.id, role: user.role, accountId: user.accountId, name: user.name };
@@ -66,12 +67,13 @@ export async function attachSockets(httpServer: http.Server, env: Env): Promise<
       socket.data.guest = { conversationId: guest.id, name: guest.guestName ?? "" };
       socket.data.language = guest.language;
       next();
-    } catch {
+    } catch (error) {
+      logger.error({ err: error, socketId: socket.id }, "socket handshake could not be checked");
       next(new Error("unavailable"));
     }
   });
 
-  const chat = createChat(io, { redis: limiterRedis, keyPrefix: env.REDIS_KEY_PREFIX, trustProxy: env.TRUST_PROXY });
+  const chat = createChat(io, { logger, redis: limiterRedis, keyPrefix: env.REDIS_KEY_PREFIX, trustProxy: env.TRUST_PROXY });
   io.on("connection", (socket: PortalSocket) => {
     const { user } = socket.data;
     if (user) {
@@ -95,8 +97,9 @@ export async function attachSockets(httpServer: http.Server, env: Env): Promise<
       await new Promise<void>((resolve) => io.close(() => resolve()));
       // Before the database closes: the last messages' conversation touches.
       await flushConversationTouches();
-      if (limiterRedis) await limiterRedis.quit().catch(() => undefined);
-      if (redis) await redis.quit().catch(() => undefined);
+      const quitFailed = (error: unknown) => logger.warn({ err: error }, "redis connection did not close cleanly");
+      if (limiterRedis) await limiterRedis.quit().catch(quitFailed);
+      if (redis) await redis.quit().catch(quitFailed);
     },
   };
 }
@@ -118,7 +121,7 @@ const HOT_EVENTS = new Set(["conversation:send", "conversation:typing", "convers
  * hot, on a hot one once the proof is older than `recheckMs`, and for every socket on
  * this process every `recheckMs`, so an idle socket stops receiving too.
  */
-function sessionGuard(io: PortalSocketServer, recheckMs: number) {
+function sessionGuard(io: PortalSocketServer, recheckMs: number, logger: Logger) {
   type Proof = { sessionId: string; checkedAt: number; checking?: Promise<boolean> };
   const proofs = new Map<string, Proof>();
 
@@ -135,7 +138,8 @@ function sessionGuard(io: PortalSocketServer, recheckMs: number) {
         return live.has(proof.sessionId);
       },
       // The database did not answer: the event's own handler will fail as it would have; nobody is signed out for it.
-      () => {
+      (error: unknown) => {
+        logger.warn({ err: error, socketId: [...proofs].find(([, p]) => p === proof)?.[0] }, "socket session re-check failed; event let through");
         proof.checking = undefined;
         return true;
       },
@@ -161,7 +165,8 @@ function sessionGuard(io: PortalSocketServer, recheckMs: number) {
           else end(socket);
         }
       })
-      .catch(() => undefined);
+      // The next sweep checks again; nobody is signed out for a database that did not answer.
+      .catch((error: unknown) => logger.warn({ err: error }, "socket session sweep could not check sessions"));
   }, recheckMs);
   sweep.unref();
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { io, type Socket } from "socket.io-client";
-import type { WireMessage } from "../domain/chat/schemas";
+import { TOPICS, type WireMessage } from "../domain/chat/schemas";
 import {
   emptyThread,
   has,
@@ -19,11 +19,10 @@ import {
   type OutgoingMessage,
   type Thread,
 } from "../domain/chat/thread";
-import type { ChatClientToServer, ChatServerToClient, ChatStatus, ConversationView, Topic } from "../../server/chat/events";
+import type { ChatClientToServer, ChatServerToClient, ChatStatus, ConversationView, Topic } from "../domain/chat/events";
 
 type ChatSocket = Socket<ChatServerToClient, ChatClientToServer>;
 
-const TOPICS: Topic[] = ["CREDIT", "INVOICE", "PAYMENT", "DISPUTE", "OTHER"];
 const STORAGE_KEY = "portal.chat.conversation";
 
 /** How long a send waits for the server's ack before it counts as a failed try. */

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Socket } from "socket.io-client";
-import type { ChatClientToServer, ChatServerToClient, InboxItem } from "../../server/chat/events";
+import type { ChatClientToServer, ChatServerToClient, InboxItem } from "../domain/chat/events";
 
 /**
  * The rep console's bulk "dismiss as spam": tick waiting conversations (a flood of

@@ -1,8 +1,7 @@
 import { createInstance, type i18n, type TFunction } from "i18next";
 import { initReactI18next } from "react-i18next";
-import { RemixI18Next } from "remix-i18next/server";
 import { portalCookie } from "../utils/cookies.server";
-import { FALLBACK_LANGUAGE, i18nOptions, isLanguage, SUPPORTED_LANGUAGES, type Language } from "./config";
+import { FALLBACK_LANGUAGE, i18nOptions, isLanguage, type Language } from "./config";
 import { formattingFor, preferredFormatting, type Formatting } from "./locale";
 
 export const languageCookie = portalCookie("lng", {
@@ -12,20 +11,35 @@ export const languageCookie = portalCookie("lng", {
   maxAge: 60 * 60 * 24 * 365,
 });
 
-const detector = new RemixI18Next({
-  detection: {
-    supportedLanguages: [...SUPPORTED_LANGUAGES],
-    fallbackLanguage: FALLBACK_LANGUAGE,
-    cookie: languageCookie,
-    order: ["cookie", "header"],
-  },
-});
+/** The language an Accept-Language header asks for first, if it is one we speak. */
+function fromAcceptLanguage(header: string | null | undefined): Language | null {
+  const ranked = (header ?? "")
+    .split(",")
+    .map((part, order) => {
+      const [tag = "", ...params] = part.split(";").map((p) => p.trim());
+      const q = params.find((p) => p.startsWith("q="));
+      return { tag, order, quality: q ? Number.parseFloat(q.slice(2)) : 1 };
+    })
+    .filter(({ tag }) => tag && tag !== "*" && Intl.DateTimeFormat.supportedLocalesOf([tag]).length > 0)
+    .sort((a, b) => b.quality - a.quality || a.order - b.order);
+  // Only the reader's first choice counts: a Portuguese reader who also reads Spanish gets the fallback, as before.
+  const first = ranked[0]?.tag.split("-")[0]?.toLowerCase();
+  return isLanguage(first) ? first : null;
+}
 
-/** Language rule: the user's profile, else the cookie, else Accept-Language. */
-export async function resolveLanguage(request: Request, profileLanguage?: string | null): Promise<Language> {
+/**
+ * Language rule: the user's profile, else the language cookie, else Accept-Language.
+ * Takes the raw headers, so a socket handshake resolves a language the same way a page does.
+ */
+export async function languageFor(headers: { cookie?: string | null; acceptLanguage?: string | null }, profileLanguage?: string | null): Promise<Language> {
   if (isLanguage(profileLanguage)) return profileLanguage;
-  const detected = await detector.getLocale(request);
-  return isLanguage(detected) ? detected : FALLBACK_LANGUAGE;
+  const chosen: unknown = await languageCookie.parse(headers.cookie ?? null);
+  if (isLanguage(chosen)) return chosen;
+  return fromAcceptLanguage(headers.acceptLanguage) ?? FALLBACK_LANGUAGE;
+}
+
+export function resolveLanguage(request: Request, profileLanguage?: string | null): Promise<Language> {
+  return languageFor({ cookie: request.headers.get("Cookie"), acceptLanguage: request.headers.get("Accept-Language") }, profileLanguage);
 }
 
 type Reader = Parameters<typeof preferredFormatting>[0] & { preferredLanguage?: string | null };

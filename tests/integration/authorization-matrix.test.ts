@@ -368,7 +368,7 @@ describe("every role × every route (GET)", () => {
 describe("the socket contract", () => {
   it("has exactly one entry per event the client may send", () => {
     const events = [
-      ...eventNames("server/chat/events.ts", "ChatClientToServer"),
+      ...eventNames("app/domain/chat/events.ts", "ChatClientToServer"),
       ...eventNames("server/socket.ts", "ClientToServerEvents"),
     ];
     expect(events).toContain("system:health");

@@ -82,6 +82,16 @@ export async function claimConversation(conversationId: string, repId: string, a
   });
 }
 
+/** A rep picks a chat from the queue: only one in a language they serve, with room left, and still waiting. */
+export async function acceptConversation(conversationId: string, repId: string): Promise<{ ok: true } | { ok: false; reason: "language" | "capacity" | "already_taken" }> {
+  const conversation = await db().conversation.findUnique({ where: { id: conversationId }, select: { language: true } });
+  const mine = (await loadRepFacts()).find((r) => r.id === repId);
+  if (!conversation || !mine || !mine.languages.includes(conversation.language)) return { ok: false, reason: "language" };
+  if (mine.activeChats >= mine.capacity) return { ok: false, reason: "capacity" };
+  if (!(await claimConversation(conversationId, repId, repId, "picked"))) return { ok: false, reason: "already_taken" };
+  return { ok: true };
+}
+
 /** Routes one QUEUED chat: assign it, leave it in line (with position/wait), or say it must go offline. */
 export async function routeConversation(conversationId: string, now = new Date()): Promise<RouteDecision> {
   const conversation = await db().conversation.findUniqueOrThrow({

@@ -1,5 +1,8 @@
 import { db } from "../../utils/db.server";
+import type { z } from "zod";
 import { recordAudit } from "../audit/audit.server";
+import type { Presence } from "./routing";
+import type { repSettingsSchema } from "./schemas";
 
 /**
  * Opening the console is how a rep starts their shift: a rep stored as OFFLINE (the
@@ -14,4 +17,35 @@ export async function comeOnlineOnConnect(repId: string): Promise<boolean> {
     await recordAudit({ actorId: repId, entity: "User", entityId: repId, action: "chat.rep_online", before: { presence: "OFFLINE" }, after: { presence: "ONLINE", reason: "console_opened" } }, tx);
     return true;
   });
+}
+
+export type RepChatSettings = { id: string; presence: Presence; capacity: number; languages: string[] };
+
+/** A rep's own chat settings, as the console shows them. */
+export async function repChatSettings(repId: string): Promise<RepChatSettings> {
+  const row = await db().user.findUniqueOrThrow({ where: { id: repId }, select: { id: true, presence: true, chatCapacity: true, languages: true } });
+  return { id: row.id, presence: row.presence, capacity: row.chatCapacity, languages: row.languages };
+}
+
+/** A rep changes their presence, capacity or languages; audited with what it was before. */
+export async function changeRepChatSettings(repId: string, change: z.infer<typeof repSettingsSchema>): Promise<RepChatSettings> {
+  const before = await repChatSettings(repId);
+  await db().$transaction(async (tx) => {
+    await tx.user.update({
+      where: { id: repId },
+      data: {
+        presence: change.presence,
+        chatCapacity: change.capacity,
+        languages: change.languages,
+        presenceChangedAt: change.presence && change.presence !== before.presence ? new Date() : undefined,
+      },
+    });
+    await recordAudit({ actorId: repId, entity: "User", entityId: repId, action: "chat.rep_settings", before, after: change }, tx);
+  });
+  return repChatSettings(repId);
+}
+
+/** The disconnect grace period ran out with no console open: the rep goes OFFLINE. */
+export async function goOfflineAfterGrace(repId: string): Promise<void> {
+  await db().user.update({ where: { id: repId }, data: { presence: "OFFLINE", presenceChangedAt: new Date() } });
 }

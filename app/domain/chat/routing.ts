@@ -14,7 +14,9 @@
  * who speaks the language and has capacity, or back to the queue.
  */
 
-export type Presence = "ONLINE" | "AWAY" | "OFFLINE";
+/** A rep's chat presence; the database enum has the same values. */
+export const PRESENCES = ["ONLINE", "AWAY", "OFFLINE"] as const;
+export type Presence = (typeof PRESENCES)[number];
 
 export type RepFacts = {
   id: string;

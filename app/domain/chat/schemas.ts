@@ -1,9 +1,15 @@
 import { z } from "zod";
+import { SUPPORTED_LANGUAGES } from "../../i18n/config";
 import { freeText } from "../../utils/forms";
+import { PRESENCES } from "./routing";
 
 /** Chat input schemas and wire types, shared by the server, the socket handlers and the browser. */
 
 export const TOPICS = ["CREDIT", "INVOICE", "PAYMENT", "DISPUTE", "OTHER"] as const;
+export type Topic = (typeof TOPICS)[number];
+
+export const CONVERSATION_STATUSES = ["QUEUED", "ASSIGNED", "WAITING_EMAIL", "CLOSED"] as const;
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 
 const optionalText = (max: number) =>
   freeText()
@@ -57,3 +63,10 @@ export const DISPOSITIONS = ["resolved", "follow_up", "payment_promised", "dispu
 export const closeSchema = z.object({ conversationId: z.string().min(1).max(64), disposition: z.enum(DISPOSITIONS) });
 export const dismissSpamSchema = z.object({ conversationIds: z.array(z.string().min(1).max(64)).min(1, "chat:errors.chooseSpam").max(50, "chat:errors.tooManySpam") });
 
+
+/** A rep's own settings from the console: presence, how many chats at once, languages served. */
+export const repSettingsSchema = z.object({
+  presence: z.enum(PRESENCES).optional(),
+  capacity: z.number().int().min(1).max(20).optional(),
+  languages: z.array(z.enum(SUPPORTED_LANGUAGES)).min(1).max(2).optional(),
+});

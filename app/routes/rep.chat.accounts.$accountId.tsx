@@ -1,5 +1,5 @@
 import { data } from "react-router";
-import type { Route } from "./+types/rep.chat.account";
+import type { Route } from "./+types/rep.chat.accounts.$accountId";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { accountGlance } from "../domain/chat/account-glance.server";
 

@@ -1,14 +1,15 @@
 /**
- * The chat's typed event contract, shared by server handlers and browser clients.
+ * The chat's typed event contract, shared by the socket server (`server/chat/`) and the
+ * browser clients. It lives in the domain because both sides may import from here.
  * Acks are `{ data } | { error }`; `error` is a translation key in the `chat` namespace.
  * Over the rate limit, the error carries `retryAfterMs`: when the same event will be taken.
  */
-import type { IncomingMessage, WireMessage } from "../../app/domain/chat/schemas";
+import type { Presence } from "./routing";
+import type { ConversationStatus, IncomingMessage, Topic, WireMessage } from "./schemas";
+
+export type { ConversationStatus, Presence, Topic };
 
 export type Ack<T> = (reply: { data: T } | { error: string; retryAfterMs?: number }) => void;
-
-export type Topic = "CREDIT" | "INVOICE" | "PAYMENT" | "DISPUTE" | "OTHER";
-export type Presence = "ONLINE" | "AWAY" | "OFFLINE";
 
 /** Where a chat stands, as the customer sees it. The client words it in its own language. */
 export type ChatStatus =
@@ -22,7 +23,7 @@ export type ConversationView = {
   id: string;
   topic: Topic;
   language: string;
-  status: "QUEUED" | "ASSIGNED" | "WAITING_EMAIL" | "CLOSED";
+  status: ConversationStatus;
   invoiceRef: string | null;
 };
 

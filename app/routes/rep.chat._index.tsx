@@ -2,7 +2,7 @@ import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useFetcher } from "react-router";
 import { io, type Socket } from "socket.io-client";
-import type { Route } from "./+types/rep.chat";
+import type { Route } from "./+types/rep.chat._index";
 import { pageTitle } from "../i18n/meta";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { Facts } from "../components/facts";
@@ -35,7 +35,7 @@ import { isLanguage } from "../i18n/config";
 import { formattingFor } from "../i18n/locale";
 import { useFormat } from "../i18n/format";
 import { db } from "../utils/db.server";
-import type { ChatClientToServer, ChatServerToClient, Inbox, InboxItem, Presence } from "../../server/chat/events";
+import type { ChatClientToServer, ChatServerToClient, Inbox, InboxItem, Presence } from "../domain/chat/events";
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.liveChat");
 

@@ -1,5 +1,5 @@
 import { data } from "react-router";
-import type { Route } from "./+types/rep.chat.actions";
+import type { Route } from "./+types/rep.chat.conversations.$conversationId.actions";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { actionInput, actOnConversation, conversationActionChoices, conversationActionSchema } from "../domain/chat/conversation-actions.server";
 import { resolveReader } from "../i18n/i18n.server";
