@@ -1,0 +1,63 @@
+import { useTranslation } from "react-i18next";
+import { data } from "react-router";
+import type { Route } from "./+types/_customer.account";
+import { pageTitle } from "../i18n/meta";
+import { AgingBars, ConversionNote, CreditFigures } from "../components/account-figures";
+import { accountSummary } from "../domain/accounts/account-summary.server";
+import { requireCustomer } from "../domain/auth/authorize.server";
+import { useFormat } from "../i18n/format";
+import { FormAlerts } from "../components/form-alerts";
+import { Facts } from "../components/facts";
+
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.account");
+
+export async function loader({ request }: Route.LoaderArgs) {
+  // The account is always the session's: nothing in the URL can point elsewhere.
+  const user = await requireCustomer(request);
+  const summary = await accountSummary(user.accountId);
+  if (!summary) throw data({ reason: "not_found" }, { status: 404 });
+  return { summary, firstName: user.name.split(" ")[0] };
+}
+
+export default function AccountHome({ loaderData }: Route.ComponentProps) {
+  const { t } = useTranslation("account");
+  const f = useFormat();
+  const { summary } = loaderData;
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <p className="eyebrow">
+            {summary.account.legalName} · {t("accountNumber", { number: summary.account.number })}
+          </p>
+          <h1>{t("home.title", { name: loaderData.firstName })}</h1>
+        </div>
+        <span className={`status-pill status-${summary.account.status.toLowerCase()}`}>{t(`status.${summary.account.status}`)}</span>
+      </div>
+      <FormAlerts warning={summary.account.status === "CREDIT_HOLD" && t("home.onHold")} />
+      <CreditFigures summary={summary} />
+      <ConversionNote summary={summary} />
+      <div className="grid-2">
+        <section className="panel" aria-labelledby="aging-title">
+          <h2 id="aging-title">{t("aging.title")}</h2>
+          <AgingBars summary={summary} />
+        </section>
+        <section className="panel" aria-labelledby="terms-title">
+          <h2 id="terms-title">{t("terms.title")}</h2>
+          <Facts
+            items={[
+              { term: t("terms.paymentTerms"), value: t("terms.netDays", { count: summary.account.paymentTermsDays }) },
+              { term: t("terms.currency"), value: summary.account.currency },
+              { term: t("figures.exposure"), value: f.money(summary.exposure) },
+              { term: t("figures.openOrders"), value: f.money(summary.openOrders) },
+              { term: t("figures.heldOrders"), value: f.number(summary.heldOrderCount) },
+              { term: t("figures.openInvoices"), value: f.number(summary.openInvoiceCount) },
+              { term: t("figures.unapplied"), value: f.money(summary.unapplied), testId: "fact-unapplied" },
+              { term: t("figures.balance"), value: f.money(summary.balance), testId: "fact-balance" },
+            ]}
+          />
+        </section>
+      </div>
+    </div>
+  );
+}

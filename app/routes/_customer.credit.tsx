@@ -1,0 +1,322 @@
+import { useTranslation } from "react-i18next";
+import { data, Form, Link, redirect } from "react-router";
+import { z } from "zod";
+import type { Route } from "./+types/_customer.credit";
+import { pageTitle } from "../i18n/meta";
+import { ConversionNote, CreditFigures } from "../components/account-figures";
+import { DocumentsPanel, TextAreaField } from "../components/credit-fields";
+import { Field } from "../components/field";
+import { accountSummary } from "../domain/accounts/account-summary.server";
+import { requireCustomer } from "../domain/auth/authorize.server";
+import { answerCounterOffer, answerInfoRequest } from "../domain/credit/applications.server";
+import { attachDocument, documentKindOf, readUploadForm } from "../domain/credit/documents.server";
+import { headroomCheck, heldOrdersOf } from "../domain/credit/holds.server";
+import { toMinor } from "../domain/money/money";
+import { amountErrorKey, parseAmountInput } from "../domain/money/amount-input";
+import { resolveReader } from "../i18n/i18n.server";
+import { useFormat } from "../i18n/format";
+import { db } from "../utils/db.server";
+import { fieldErrorsOf, freeText } from "../utils/forms";
+
+import creditStyles from "../styles/credit.css?url";
+import { FormAlerts } from "../components/form-alerts";
+import { Facts } from "../components/facts";
+import { readForm } from "../utils/form-body.server";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
+
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.credit");
+
+/** What the customer should do next, per status. */
+const NEXT_STEP: Record<string, string> = {
+  DRAFT: "credit:next.DRAFT",
+  SUBMITTED: "credit:next.SUBMITTED",
+  IN_REVIEW: "credit:next.IN_REVIEW",
+  ESCALATED: "credit:next.IN_REVIEW",
+  INFO_REQUESTED: "credit:next.INFO_REQUESTED",
+  COUNTER_OFFERED: "credit:next.COUNTER_OFFERED",
+  APPROVED: "credit:next.APPROVED",
+  DECLINED: "credit:next.DECLINED",
+  WITHDRAWN: "credit:next.DECLINED",
+};
+
+/** What the customer sees of a status: an escalation is still "in review" to them. */
+function customerStatus(status: string) {
+  return status === "ESCALATED" ? "IN_REVIEW" : status;
+}
+
+export async function loader({ request }: Route.LoaderArgs) {
+  const user = await requireCustomer(request);
+  const { locale } = await resolveReader(request, user);
+  const [summary, held, applications] = await Promise.all([
+    accountSummary(user.accountId),
+    heldOrdersOf(user.accountId),
+    db().creditApplication.findMany({
+      // The customer's own applications (a rep's internal limit-change request is not one of them).
+      where: { accountId: user.accountId, OR: [{ status: "DRAFT" }, { signatureName: { not: null } }] },
+      orderBy: { createdAt: "desc" },
+      take: 10,
+      include: { events: { orderBy: { createdAt: "asc" } }, documents: { orderBy: { createdAt: "asc" }, select: { id: true, fileName: true, kind: true } } },
+    }),
+  ]);
+  if (!summary) throw data({ reason: "not_found" }, { status: 404 });
+  const url = new URL(request.url);
+  const amountText = url.searchParams.get("amount");
+  let headroom = null;
+  let headroomError: string | null = null;
+  if (amountText !== null) {
+    const read = parseAmountInput(amountText.slice(0, 40), locale, summary.account.currency);
+    if (!read.ok) headroomError = amountErrorKey(read.error, locale);
+    else if (read.amountMinor <= 0) headroomError = "credit:errors.amountInvalid";
+    else headroom = await headroomCheck(user.accountId, read.amountMinor);
+  }
+  return {
+    summary,
+    held,
+    headroom,
+    headroomError,
+    amountText: amountText ?? "",
+    submitted: url.searchParams.get("submitted"),
+    uploaded: url.searchParams.get("uploaded"),
+    applications: applications.map((a) => {
+      const currency = a.currency ?? summary.account.currency;
+      const reasons = (a.scoreBreakdown as { reasons?: { key: string; values?: Record<string, string | number> }[] } | null)?.reasons ?? [];
+      return {
+        id: a.id,
+        number: a.number,
+        status: customerStatus(a.status),
+        documents: a.documents,
+        requested: a.requestedLimitMinor === null ? null : { amountMinor: toMinor(a.requestedLimitMinor), currency },
+        requestedTermsDays: a.requestedTermsDays,
+        offered: a.approvedLimitMinor === null || a.status === "ESCALATED" ? null : { amountMinor: toMinor(a.approvedLimitMinor), currency },
+        offeredTermsDays: a.status === "ESCALATED" ? null : a.approvedTermsDays,
+        conditions: a.status === "ESCALATED" ? null : a.conditions,
+        offerExpiresAt: a.status === "COUNTER_OFFERED" ? (a.offerExpiresAt?.toISOString() ?? null) : null,
+        offerOpen: a.status === "COUNTER_OFFERED" && (!a.offerExpiresAt || a.offerExpiresAt.getTime() > Date.now()),
+        decisionReason: a.decisionReason,
+        reasons: a.status === "COUNTER_OFFERED" || a.status === "DECLINED" ? reasons : [],
+        events: a.events
+          .filter((e) => e.kind !== "escalated")
+          .map((e) => ({ id: e.id, kind: e.kind, message: e.kind === "info_requested" || e.kind === "declined" || e.kind === "counter_offered" || e.kind === "info_provided" ? e.message : null, at: e.createdAt.toISOString() })),
+      };
+    }),
+  };
+}
+
+const actionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("accept_offer"), applicationId: z.string().min(1).max(40) }),
+  z.object({ intent: z.literal("decline_offer"), applicationId: z.string().min(1).max(40), reason: freeText().trim().max(500, "credit:errors.tooLong").optional().default("") }),
+  z.object({ intent: z.literal("answer_info"), applicationId: z.string().min(1).max(40), message: freeText().trim().min(1, "credit:errors.required").max(2000, "credit:errors.tooLong") }),
+]);
+
+export async function action({ request }: Route.ActionArgs) {
+  const user = await requireCustomer(request);
+  if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
+    const { form, upload } = await readUploadForm(request);
+    const applicationId = String(form.get("applicationId") ?? "").slice(0, 40);
+    // Only an open application of the session's own account takes documents.
+    const application = await db().creditApplication.findFirst({ where: { id: applicationId, accountId: user.accountId, status: { notIn: ["APPROVED", "DECLINED", "WITHDRAWN"] } } });
+    if (!application) return data({ fieldErrors: {} as Record<string, string>, formError: "credit:errors.notAvailable" as string | null, uploadFor: null as string | null }, { status: 404 });
+    if (!upload.ok) return data({ fieldErrors: { document: upload.error } as Record<string, string>, formError: null, uploadFor: application.id }, { status: 400 });
+    const attached = await attachDocument(application.id, upload.file, documentKindOf(form.get("kind")), user.id);
+    if (!attached.ok) return data({ fieldErrors: { document: attached.error } as Record<string, string>, formError: null, uploadFor: application.id }, { status: 400 });
+    throw redirect(`/credit?uploaded=${application.number}`);
+  }
+  const parsed = actionSchema.safeParse(Object.fromEntries(await readForm(request)));
+  if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), formError: null as string | null, uploadFor: null as string | null }, { status: 400 });
+  // The application must belong to the session's account: the domain filters by it.
+  if (parsed.data.intent === "answer_info") {
+    const done = await answerInfoRequest(user.accountId, parsed.data.applicationId, user.id, parsed.data.message);
+    if (!done) return data({ fieldErrors: {} as Record<string, string>, formError: "credit:errors.notAvailable" as string | null, uploadFor: null as string | null }, { status: 404 });
+    throw redirect("/credit");
+  }
+  const answer = parsed.data.intent === "accept_offer" ? ({ accept: true } as const) : ({ accept: false, reason: parsed.data.reason } as const);
+  const result = await answerCounterOffer(user.accountId, parsed.data.applicationId, user.id, answer);
+  if (!result.ok) return data({ fieldErrors: {} as Record<string, string>, formError: result.error === "offer_expired" ? "credit:page.offerExpired" : "credit:errors.notAvailable", uploadFor: null as string | null }, { status: result.error === "not_found" ? 404 : 409 });
+  throw redirect("/credit");
+}
+
+export default function CreditPage({ loaderData, actionData }: Route.ComponentProps) {
+  const { t } = useTranslation("credit");
+  const f = useFormat();
+  const { summary, held, headroom, applications } = loaderData;
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <p className="eyebrow">{summary.account.legalName}</p>
+          <h1>{t("page.title")}</h1>
+        </div>
+        <Link to="/credit/apply" className="button primary">
+          {t("page.apply")}
+        </Link>
+      </div>
+      <FormAlerts success={loaderData.submitted && t("page.submitted", { number: loaderData.submitted })} error={actionData?.formError && t(actionData.formError)} />
+
+      <section aria-labelledby="line-title">
+        <h2 id="line-title">{t("line.title")}</h2>
+        <CreditFigures summary={summary} />
+        <Facts
+          items={[
+            { term: t("line.exposure"), value: f.money(summary.exposure), testId: "credit-exposure" },
+            { term: t("line.openInvoices"), value: f.money(summary.openBalance) },
+            { term: t("line.openOrders"), value: f.money(summary.openOrders) },
+            { term: t("line.terms"), value: t("terms.net", { count: summary.account.paymentTermsDays }), testId: "credit-terms" },
+          ]}
+        />
+        <ConversionNote summary={summary} />
+      </section>
+
+      <section className="panel" aria-labelledby="apps-title">
+        <h2 id="apps-title">{t("page.applications")}</h2>
+        {applications.length === 0 ? <p>{t("page.noApplications")}</p> : null}
+        {applications.map((a) => (
+          <article key={a.id} className="application" aria-labelledby={`app-${a.id}`} data-testid={`application-${a.number}`}>
+            <h3 id={`app-${a.id}`}>
+              {a.number} · <span className="tag">{t(`status.${a.status}`)}</span>
+            </h3>
+            <p>
+              {t(NEXT_STEP[a.status] ?? "credit:next.IN_REVIEW")}
+              {a.status === "DRAFT" ? (
+                <>
+                  {" "}
+                  <Link to="/credit/apply">{t("page.continueDraft")}</Link>
+                </>
+              ) : null}
+            </p>
+            {a.requested ? (
+              <p>
+                {t("page.requested", { amount: f.money(a.requested), terms: t("terms.net", { count: a.requestedTermsDays ?? 0 }) })}
+              </p>
+            ) : null}
+            {a.status === "COUNTER_OFFERED" && a.offered ? (
+              <div className="alert warn">
+                <p>{t("page.counterOffer", { amount: f.money(a.offered), terms: t("terms.net", { count: a.offeredTermsDays ?? 0 }) })}</p>
+                {a.conditions ? <p>{t("page.conditions", { conditions: a.conditions })}</p> : null}
+                {a.decisionReason ? <p>{a.decisionReason}</p> : null}
+                <ul>
+                  {a.reasons.map((r) => (
+                    <li key={r.key}>{t(r.key, { ...r.values })}</li>
+                  ))}
+                </ul>
+                {a.offerExpiresAt ? <p>{t("page.offerExpires", { date: f.date(a.offerExpiresAt) })}</p> : null}
+                {a.offerOpen ? (
+                  <>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="accept_offer" />
+                      <input type="hidden" name="applicationId" value={a.id} />
+                      <button type="submit" className="button primary">
+                        {t("page.acceptOffer")}
+                      </button>
+                    </Form>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="decline_offer" />
+                      <input type="hidden" name="applicationId" value={a.id} />
+                      <TextAreaField name="reason" label={t("page.declineReason")} error={actionData?.fieldErrors?.reason} />
+                      <button type="submit" className="button">
+                        {t("page.declineOffer")}
+                      </button>
+                    </Form>
+                  </>
+                ) : (
+                  <p>{t("page.offerExpired")}</p>
+                )}
+              </div>
+            ) : null}
+            {a.status === "APPROVED" && a.offered ? <p>{t("page.approvedAt", { amount: f.money(a.offered), terms: t("terms.net", { count: a.offeredTermsDays ?? 0 }) })}</p> : null}
+            {a.status === "DECLINED" && a.decisionReason ? <p>{t("page.declinedBecause", { reason: a.decisionReason })}</p> : null}
+            {a.status === "INFO_REQUESTED" ? (
+              <Form method="post">
+                <input type="hidden" name="intent" value="answer_info" />
+                <input type="hidden" name="applicationId" value={a.id} />
+                <TextAreaField name="message" label={t("page.answerLabel")} error={actionData?.fieldErrors?.message} required />
+                <button type="submit" className="button primary">
+                  {t("page.sendAnswer")}
+                </button>
+              </Form>
+            ) : null}
+            {a.status !== "APPROVED" && a.status !== "DECLINED" && a.status !== "WITHDRAWN" && a.status !== "DRAFT" ? (
+              <DocumentsPanel
+                documents={a.documents}
+                action="/credit"
+                hidden={{ applicationId: a.id }}
+                idPrefix={`doc-${a.id}`}
+                error={actionData?.uploadFor === a.id ? actionData.fieldErrors?.document : undefined}
+                uploaded={loaderData.uploaded === a.number}
+              />
+            ) : null}
+            <h4>{t("page.history")}</h4>
+            <ol className="history">
+              {a.events.map((e) => (
+                <li key={e.id}>
+                  <time dateTime={e.at}>{f.dateTime(e.at)}</time> — {t(`events.${e.kind}`)}
+                  {e.message ? `: ${e.message}` : ""}
+                </li>
+              ))}
+            </ol>
+          </article>
+        ))}
+      </section>
+
+      <section className="panel" aria-labelledby="held-title">
+        <h2 id="held-title">{t("held.title")}</h2>
+        {held.length === 0 ? (
+          <p>{t("held.none")}</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">{t("held.order")}</th>
+                  <th scope="col" className="num">
+                    {t("held.amount")}
+                  </th>
+                  <th scope="col">{t("held.reason")}</th>
+                  <th scope="col">{t("held.clears")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {held.map((o) => (
+                  <tr key={o.id} data-testid={`held-${o.number}`}>
+                    <td>{o.number}</td>
+                    <td className="num">{f.money(o.amount)}</td>
+                    <td>{t(`holdReason.${o.reason ?? "OVER_LIMIT"}`)}</td>
+                    <td>{t(`clears.${o.reason ?? "OVER_LIMIT"}`, { pastDue: f.money(summary.pastDue), over: f.money({ amountMinor: Math.max(0, -summary.availableCredit.amountMinor), currency: summary.account.currency }) })}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section className="panel" aria-labelledby="headroom-title">
+        <h2 id="headroom-title">{t("headroom.title")}</h2>
+        <p>{t("headroom.lead", { currency: summary.account.currency })}</p>
+        <Form method="get">
+          <Field name="amount" label={t("headroom.amount", { currency: summary.account.currency })} inputMode="decimal" defaultValue={loaderData.amountText} error={loaderData.headroomError ?? undefined} />
+          <button type="submit" className="button">
+            {t("headroom.check")}
+          </button>
+        </Form>
+        {headroom ? (
+          <div className={headroom.wouldHold ? "alert warn" : "alert success"} role="status" data-testid="headroom-result">
+            {headroom.wouldHold ? (
+              <>
+                <p>{t("headroom.wouldHold", { amount: f.money(headroom.amount) })}</p>
+                <ul>
+                  {headroom.reasons.map((r) => (
+                    <li key={r}>{t(`holdReason.${r}`)}</li>
+                  ))}
+                </ul>
+                <p>{headroom.payNow ? t("headroom.payNow", { amount: f.money(headroom.payNow) }) : t("headroom.contactRep")}</p>
+              </>
+            ) : (
+              <p>{t("headroom.fits", { amount: f.money(headroom.amount), available: f.money(headroom.available) })}</p>
+            )}
+          </div>
+        ) : null}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,85 @@
+import { useTranslation } from "react-i18next";
+import { data, Form, Link, useNavigation } from "react-router";
+import { pageTitle } from "../i18n/meta";
+import type { Route } from "./+types/_customer.disputes.$disputeId";
+import invoicesStyles from "../styles/invoices.css?url";
+import { DisputeFacts, DisputeThread } from "../components/dispute-thread";
+import { requireCustomer } from "../domain/auth/authorize.server";
+import { readDisputeForm } from "../domain/disputes/dispute-form.server";
+import { isOpen, messageSchema } from "../domain/disputes/dispute-schemas";
+import { addMessage, disputeFor } from "../domain/disputes/disputes.server";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
+
+export const meta: Route.MetaFunction = ({ matches, data }) => pageTitle(matches, "disputes:list.title", data?.dispute.number);
+
+export async function loader({ request, params }: Route.LoaderArgs) {
+  const user = await requireCustomer(request);
+  // Scoped by the session's account; internal notes are never loaded for a customer.
+  const dispute = await disputeFor({ role: user.role, accountId: user.accountId }, params.disputeId);
+  if (!dispute) throw data({ reason: "not_found" }, { status: 404 });
+  return { dispute };
+}
+
+export async function action({ request, params }: Route.ActionArgs) {
+  const user = await requireCustomer(request);
+  const dispute = await disputeFor({ role: user.role, accountId: user.accountId }, params.disputeId);
+  if (!dispute) throw data({ reason: "not_found" }, { status: 404 });
+  const read = await readDisputeForm(request);
+  if (!read.ok) return data({ errors: { body: read.error }, sent: false }, { status: 400 });
+  const parsed = messageSchema.safeParse({ body: read.form.get("body") });
+  if (!parsed.success) return data({ errors: { body: parsed.error.issues[0].message }, sent: false }, { status: 400 });
+  await addMessage({ disputeId: dispute.id, authorId: user.id, body: parsed.data.body, internal: false, files: read.files, accountId: user.accountId });
+  return { errors: {} as Record<string, string>, sent: true };
+}
+
+export default function DisputeDetail({ loaderData, actionData }: Route.ComponentProps) {
+  const { t } = useTranslation("disputes");
+  const navigation = useNavigation();
+  const { dispute } = loaderData;
+  const errors: Record<string, string> = actionData?.errors ?? {};
+  return (
+    <div className="page">
+      <p>
+        <Link to="/disputes">← {t("detail.back")}</Link>
+      </p>
+      <div className="page-head">
+        <div>
+          <p className="eyebrow">
+            {t("detail.invoice")} <Link to={`/invoices/${dispute.invoice.id}`}>{dispute.invoice.number}</Link>
+          </p>
+          <h1>{t("detail.title", { number: dispute.number })}</h1>
+        </div>
+      </div>
+      <section className="panel">
+        <DisputeFacts dispute={dispute} />
+      </section>
+      <section className="panel" aria-labelledby="thread-title">
+        <h2 id="thread-title">{t("detail.thread")}</h2>
+        <DisputeThread dispute={dispute} viewer="customer" />
+        {actionData?.sent ? <p role="status">{t("detail.sent")}</p> : null}
+        {isOpen(dispute.status) ? (
+          <Form method="post" encType="multipart/form-data" key={actionData?.sent ? "sent" : "draft"}>
+            <h3>{t("detail.reply")}</h3>
+            <div className={errors.body ? "field has-error" : "field"}>
+              <label htmlFor="body">{t("detail.replyLabel")}</label>
+              <textarea id="body" name="body" rows={4} aria-describedby={errors.body ? "body-error" : undefined} />
+              {errors.body ? (
+                <p id="body-error" className="field-error" role="alert">
+                  {t(errors.body)}
+                </p>
+              ) : null}
+            </div>
+            <div className="field">
+              <label htmlFor="attachment">{t("detail.attach")}</label>
+              <input id="attachment" name="attachment" type="file" multiple accept="application/pdf,image/png,image/jpeg" />
+            </div>
+            <button type="submit" className="button" disabled={navigation.state !== "idle"}>
+              {t("detail.send")}
+            </button>
+          </Form>
+        ) : null}
+      </section>
+    </div>
+  );
+}

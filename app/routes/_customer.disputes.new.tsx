@@ -1,0 +1,133 @@
+import { useTranslation } from "react-i18next";
+import { data, Form, redirect, useNavigation } from "react-router";
+import { pageTitle } from "../i18n/meta";
+import type { Route } from "./+types/_customer.disputes.new";
+import invoicesStyles from "../styles/invoices.css?url";
+import { requireCustomer } from "../domain/auth/authorize.server";
+import { readDisputeForm } from "../domain/disputes/dispute-form.server";
+import { DISPUTE_REASONS } from "../domain/disputes/dispute-schemas";
+import { openDispute } from "../domain/disputes/disputes.server";
+import { invoiceForAccount } from "../domain/invoices/invoice-detail.server";
+import { useFormat } from "../i18n/format";
+import { resolveReader } from "../i18n/i18n.server";
+import { FormAlerts } from "../components/form-alerts";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
+
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "disputes:new.submit");
+
+export async function loader({ request }: Route.LoaderArgs) {
+  const user = await requireCustomer(request);
+  const invoiceId = new URL(request.url).searchParams.get("invoice") ?? "";
+  const invoice = invoiceId ? await invoiceForAccount(user.accountId, invoiceId) : null;
+  if (!invoice) throw data({ reason: "not_found" }, { status: 404 });
+  return { invoice: { id: invoice.id, number: invoice.number, balance: invoice.balance, lines: invoice.lines } };
+}
+
+export async function action({ request }: Route.ActionArgs) {
+  const user = await requireCustomer(request);
+  const { language, locale } = await resolveReader(request, user);
+  const read = await readDisputeForm(request);
+  if (!read.ok) return data({ errors: { attachment: read.error } as Record<string, string> }, { status: 400 });
+  const result = await openDispute({ accountId: user.accountId, userId: user.id, language, locale, form: read.form, files: read.files });
+  if (!result.ok) return data({ errors: result.errors }, { status: 400 });
+  return redirect(`/disputes/${result.value.id}`);
+}
+
+export default function NewDispute({ loaderData, actionData }: Route.ComponentProps) {
+  const { t } = useTranslation("disputes");
+  const f = useFormat();
+  const navigation = useNavigation();
+  const errors: Record<string, string> = actionData?.errors ?? {};
+  const { invoice } = loaderData;
+  const err = (name: string) =>
+    errors[name] ? (
+      <p id={`${name}-error`} className="field-error" role="alert">
+        {t(errors[name])}
+      </p>
+    ) : null;
+  return (
+    <div className="page">
+      <h1>{t("new.title", { number: invoice.number })}</h1>
+      <p className="lead">{t("new.lead")}</p>
+      <FormAlerts error={errors.form && t(errors.form)} />
+      <Form method="post" encType="multipart/form-data" className="panel">
+        <input type="hidden" name="invoiceId" value={invoice.id} />
+        <div className={errors.reason ? "field has-error" : "field"}>
+          <label htmlFor="reason">{t("new.reason")}</label>
+          <select id="reason" name="reason" defaultValue="" aria-describedby={errors.reason ? "reason-error" : undefined}>
+            <option value="" disabled>
+              {t("new.chooseReason")}
+            </option>
+            {DISPUTE_REASONS.map((r) => (
+              <option key={r} value={r}>
+                {t(`reasons.${r}`)}
+              </option>
+            ))}
+          </select>
+          {err("reason")}
+        </div>
+        <fieldset className={errors.scope || errors.lineId ? "field has-error" : "field"}>
+          <legend>{t("new.scope")}</legend>
+          <label>
+            <input type="radio" name="scope" value="invoice" defaultChecked /> {t("new.wholeInvoice")}
+          </label>
+          <label>
+            <input type="radio" name="scope" value="lines" /> {t("new.someLines")}
+          </label>
+          {err("scope")}
+          <table className="data">
+            <caption>{t("new.lines")}</caption>
+            <tbody>
+              {invoice.lines.map((line) => (
+                <tr key={line.id}>
+                  <td>
+                    <input type="checkbox" id={`line-${line.lineNo}`} name="lineId" value={line.id} />
+                  </td>
+                  <td>
+                    <label htmlFor={`line-${line.lineNo}`}>
+                      {line.lineNo}. {line.description}
+                    </label>
+                  </td>
+                  <td className="num">{f.money(line.amount)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {err("lineId")}
+        </fieldset>
+        <div className={errors.amount ? "field has-error" : "field"}>
+          <label htmlFor="amount">{t("new.amount")}</label>
+          <p id="amount-hint" className="hint">
+            {t("new.amountHint", { balance: f.money(invoice.balance) })}
+          </p>
+          <input id="amount" name="amount" inputMode="decimal" aria-describedby={errors.amount ? "amount-hint amount-error" : "amount-hint"} />
+          {err("amount")}
+        </div>
+        <div className={errors.message ? "field has-error" : "field"}>
+          <label htmlFor="message">{t("new.message")}</label>
+          <p id="message-hint" className="hint">
+            {t("new.messageHint")}
+          </p>
+          <textarea id="message" name="message" rows={5} required aria-describedby={errors.message ? "message-hint message-error" : "message-hint"} />
+          {err("message")}
+        </div>
+        <div className={errors.attachment ? "field has-error" : "field"}>
+          <label htmlFor="attachment">{t("new.attachments")}</label>
+          <p id="attachment-hint" className="hint">
+            {t("new.attachmentsHint")}
+          </p>
+          <input id="attachment" name="attachment" type="file" multiple accept="application/pdf,image/png,image/jpeg" aria-describedby="attachment-hint" />
+          {errors.attachment ? (
+            <p className="field-error" role="alert">
+              {t(errors.attachment)}
+            </p>
+          ) : null}
+        </div>
+        <button type="submit" className="button" disabled={navigation.state !== "idle"}>
+          {t("new.submit")}
+        </button>
+      </Form>
+    </div>
+  );
+}

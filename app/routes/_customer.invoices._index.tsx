@@ -1,0 +1,211 @@
+import { useTranslation } from "react-i18next";
+import { data, Form, Link, useSearchParams } from "react-router";
+import { pageTitle } from "../i18n/meta";
+import type { Route } from "./+types/_customer.invoices._index";
+import invoicesStyles from "../styles/invoices.css?url";
+import { AgingBars } from "../components/account-figures";
+import { accountSummary } from "../domain/accounts/account-summary.server";
+import { requireCustomer } from "../domain/auth/authorize.server";
+import { listInvoices, parseInvoiceListQuery } from "../domain/invoices/invoice-list.server";
+import { cachedForAccount } from "../domain/invoices/ledger-cache.server";
+import { INVOICE_FILTER_STATUSES, INVOICE_SORTS } from "../domain/invoices/invoice-query";
+import { SUPPORTED_CURRENCIES } from "../domain/money/money";
+import { useFormat } from "../i18n/format";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
+
+export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "invoices:title");
+
+export async function loader({ request }: Route.LoaderArgs) {
+  // The account is the session's; filters come from the query string and are validated.
+  const user = await requireCustomer(request);
+  const query = parseInvoiceListQuery(new URL(request.url).searchParams);
+  const [list, summary] = await Promise.all([
+    listInvoices(user.accountId, query),
+    cachedForAccount(user.accountId, "summary", () => accountSummary(user.accountId)),
+  ]);
+  if (!summary) throw data({ reason: "not_found" }, { status: 404 });
+  return { list, query, summary };
+}
+
+export default function Invoices({ loaderData }: Route.ComponentProps) {
+  const { t } = useTranslation(["invoices", "account"]);
+  const f = useFormat();
+  const { list, query, summary } = loaderData;
+  const [params] = useSearchParams();
+  const pageLink = (page: number) => {
+    const next = new URLSearchParams(params);
+    next.set("page", String(page));
+    return `?${next.toString()}`;
+  };
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <p className="eyebrow">{summary.account.legalName}</p>
+          <h1>{t("title")}</h1>
+          <p className="lead">{t("lead")}</p>
+        </div>
+        <p className="actions">
+          <Link className="button" to="/pay">
+            {t("pay")}
+          </Link>{" "}
+          <Link to="/disputes">{t("disputesLink")}</Link> <Link to="/statement">{t("statement.link")}</Link>
+        </p>
+      </div>
+
+      <section className="panel" aria-labelledby="filters-title">
+        <h2 id="filters-title" className="visually-hidden">
+          {t("filters.label")}
+        </h2>
+        <Form method="get" className="filters" role="search">
+          <div className="field">
+            <label htmlFor="q">{t("filters.q")}</label>
+            <input id="q" name="q" type="search" defaultValue={query.q ?? ""} />
+          </div>
+          <div className="field">
+            <label htmlFor="status">{t("filters.status")}</label>
+            <select id="status" name="status" defaultValue={query.status ?? ""}>
+              <option value="">{t("filters.any")}</option>
+              {INVOICE_FILTER_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`statusFilter.${s}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="currency">{t("filters.currency")}</label>
+            <select id="currency" name="currency" defaultValue={query.currency ?? ""}>
+              <option value="">{t("filters.any")}</option>
+              {SUPPORTED_CURRENCIES.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="from">{t("filters.from")}</label>
+            <input id="from" name="from" type="date" defaultValue={query.from ?? ""} />
+          </div>
+          <div className="field">
+            <label htmlFor="to">{t("filters.to")}</label>
+            <input id="to" name="to" type="date" defaultValue={query.to ?? ""} />
+          </div>
+          <div className="field">
+            <label htmlFor="sort">{t("filters.sort")}</label>
+            <select id="sort" name="sort" defaultValue={query.sort}>
+              {INVOICE_SORTS.map((s) => (
+                <option key={s} value={s}>
+                  {t(`sorts.${s}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="dir">{t("filters.dir")}</label>
+            <select id="dir" name="dir" defaultValue={query.dir}>
+              <option value="desc">{t("filters.desc")}</option>
+              <option value="asc">{t("filters.asc")}</option>
+            </select>
+          </div>
+          <div className="actions">
+            <button type="submit" className="button">
+              {t("filters.apply")}
+            </button>
+            <Link to="/invoices">{t("filters.clear")}</Link>
+          </div>
+        </Form>
+      </section>
+
+      <p role="status" data-testid="invoice-count">
+        {t("count", { count: list.total, formattedCount: f.number(list.total) })}
+      </p>
+      {list.rows.length === 0 ? (
+        <p className="note">{t("empty")}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data" data-testid="invoice-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("columns.number")}</th>
+                <th scope="col">{t("columns.po")}</th>
+                <th scope="col">{t("columns.issued")}</th>
+                <th scope="col">{t("columns.due")}</th>
+                <th scope="col" className="num">{t("columns.total")}</th>
+                <th scope="col" className="num">{t("columns.balance")}</th>
+                <th scope="col">{t("columns.status")}</th>
+                <th scope="col" className="num">{t("columns.daysPastDue")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.rows.map((row) => (
+                <tr key={row.id} data-testid={`invoice-row-${row.number}`}>
+                  <th scope="row">
+                    <Link to={`/invoices/${row.id}`}>{row.number}</Link>
+                  </th>
+                  <td>{row.poNumber}</td>
+                  <td>{f.date(row.issuedOn)}</td>
+                  <td>{f.date(row.dueOn)}</td>
+                  <td className="num">{f.money(row.total)}</td>
+                  <td className="num">{f.money(row.balance)}</td>
+                  <td>
+                    {t(`status.${row.status}`)}
+                    {row.disputed ? <span className="tag"> {t("disputedTag")}</span> : null}
+                  </td>
+                  <td className="num">{row.daysPastDue > 0 ? f.number(row.daysPastDue) : ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav aria-label={t("pagination")} className="pagination">
+        {list.page > 1 ? <Link to={pageLink(list.page - 1)}>← {t("previous")}</Link> : null}
+        <span>{t("page", { page: f.number(list.page), pages: f.number(list.pageCount) })}</span>
+        {list.page < list.pageCount ? <Link to={pageLink(list.page + 1)}>{t("next")} →</Link> : null}
+      </nav>
+
+      <div className="grid-2">
+        <section className="panel" aria-labelledby="totals-title">
+          <h2 id="totals-title">{t("totals.title")}</h2>
+          <table className="data" data-testid="invoice-totals">
+            <thead>
+              <tr>
+                <th scope="col">{t("totals.currency")}</th>
+                <th scope="col" className="num">{t("totals.count")}</th>
+                <th scope="col" className="num">{t("totals.total")}</th>
+                <th scope="col" className="num">{t("totals.balance")}</th>
+                {query.status === "pastDue" ? (
+                  <th scope="col" className="num">
+                    {t("totals.pastDue")}
+                  </th>
+                ) : null}
+              </tr>
+            </thead>
+            <tbody>
+              {list.totals.map((row) => (
+                <tr key={row.currency}>
+                  <th scope="row">{row.currency}</th>
+                  <td className="num">{f.number(row.count)}</td>
+                  <td className="num">{f.money(row.total)}</td>
+                  <td className="num">{f.money(row.balance)}</td>
+                  {row.pastDue ? (
+                    <td className="num" data-testid={`past-due-${row.currency}`}>
+                      {f.money(row.pastDue)}
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <section className="panel" aria-labelledby="aging-title">
+          <h2 id="aging-title">{t("agingTitle")}</h2>
+          <AgingBars summary={summary} />
+        </section>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,234 @@
+import { useTranslation } from "react-i18next";
+import { data, Form, Link, useNavigation } from "react-router";
+import { z } from "zod";
+import { pageTitle } from "../i18n/meta";
+import type { Route } from "./+types/rep.disputes.$disputeId";
+import invoicesStyles from "../styles/invoices.css?url";
+import { DisputeFacts, DisputeThread } from "../components/dispute-thread";
+import { requireStaff } from "../domain/auth/authorize.server";
+import { readDisputeForm } from "../domain/disputes/dispute-form.server";
+import { isOpen, messageSchema, rejectSchema, resolveSchema } from "../domain/disputes/dispute-schemas";
+import { addMessage, approveCreditMemo, assignDispute, disputeFor, rejectDispute, replyToCustomer, resolveWithCreditMemo } from "../domain/disputes/disputes.server";
+import { amountErrorKey, parseAmountInput } from "../domain/money/amount-input";
+import { resolveReader } from "../i18n/i18n.server";
+import { useFormat } from "../i18n/format";
+import { FormAlerts } from "../components/form-alerts";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
+
+export const meta: Route.MetaFunction = ({ matches, data }) => pageTitle(matches, "disputes:rep.queueTitle", data?.dispute.number);
+
+export async function loader({ request, params }: Route.LoaderArgs) {
+  const user = await requireStaff(request);
+  const dispute = await disputeFor({ role: user.role, accountId: null }, params.disputeId);
+  if (!dispute) throw data({ reason: "not_found" }, { status: 404 });
+  return { dispute, me: user.id };
+}
+
+type ActionResult = { ok: boolean; message?: string; level?: string | null; errors: Record<string, string> };
+
+export async function action({ request, params }: Route.ActionArgs) {
+  const user = await requireStaff(request);
+  const dispute = await disputeFor({ role: user.role, accountId: null }, params.disputeId);
+  if (!dispute) throw data({ reason: "not_found" }, { status: 404 });
+  const actor = { id: user.id, staffLevel: user.staffLevel };
+  const read = await readDisputeForm(request);
+  if (!read.ok) return data<ActionResult>({ ok: false, errors: { body: read.error } }, { status: 400 });
+  const form = read.form;
+  const intent = z.enum(["assign", "reply", "note", "resolve", "reject", "approve"]).safeParse(form.get("intent"));
+  if (!intent.success) return data<ActionResult>({ ok: false, errors: { form: "disputes:errors.badForm" } }, { status: 400 });
+  const fail = (errors: Record<string, string>) => data<ActionResult>({ ok: false, errors }, { status: 400 });
+  // Someone else acted first: 409; above the rep's level: 403; otherwise the input was wrong: 400.
+  const refused = (result: { error: string; conflict?: boolean; forbidden?: boolean }, field: string) =>
+    data<ActionResult>({ ok: false, errors: { [field]: result.error } }, { status: result.conflict ? 409 : result.forbidden ? 403 : 400 });
+  switch (intent.data) {
+    case "assign":
+      if (!(await assignDispute(dispute.id, actor, user.id))) return fail({ form: "disputes:errors.closed" });
+      return { ok: true, message: "disputes:rep.assignedOk", errors: {} } satisfies ActionResult;
+    case "reply":
+    case "note": {
+      const parsed = messageSchema.safeParse({ body: form.get("body") });
+      const field = intent.data === "note" ? "note" : "body";
+      if (!parsed.success) return fail({ [field]: parsed.error.issues[0].message });
+      if (intent.data === "reply") await replyToCustomer({ disputeId: dispute.id, actor, body: parsed.data.body, files: read.files });
+      else await addMessage({ disputeId: dispute.id, authorId: user.id, body: parsed.data.body, internal: true, files: read.files, accountId: dispute.account.id });
+      return { ok: true, message: "disputes:rep.noted", errors: {} } satisfies ActionResult;
+    }
+    case "resolve": {
+      const parsed = resolveSchema.safeParse({ amount: form.get("amount"), resolution: form.get("resolution") });
+      if (!parsed.success) {
+        const errors: Record<string, string> = {};
+        for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
+        return fail(errors);
+      }
+      const { locale } = await resolveReader(request, user);
+      const read = parseAmountInput(parsed.data.amount, locale, dispute.amount.currency);
+      if (!read.ok) return fail({ amount: amountErrorKey(read.error, locale) });
+      const amountMinor = read.amountMinor;
+      if (amountMinor <= 0) return fail({ amount: "disputes:errors.amount" });
+      const result = await resolveWithCreditMemo({ disputeId: dispute.id, actor, amountMinor, resolution: parsed.data.resolution });
+      if (!result.ok) return refused(result, result.conflict ? "form" : "amount");
+      return (result.posted
+        ? { ok: true, message: "disputes:rep.posted", errors: {} }
+        : { ok: true, message: "disputes:rep.escalated", level: result.requiredLevel ?? null, errors: {} }) satisfies ActionResult;
+    }
+    case "reject": {
+      const parsed = rejectSchema.safeParse({ resolution: form.get("resolution") });
+      if (!parsed.success) return fail({ rejectResolution: parsed.error.issues[0].message });
+      const result = await rejectDispute({ disputeId: dispute.id, actor, resolution: parsed.data.resolution });
+      if (!result.ok) return refused(result, "form");
+      return { ok: true, message: "disputes:rep.rejected", errors: {} } satisfies ActionResult;
+    }
+    case "approve": {
+      const result = await approveCreditMemo({ disputeId: dispute.id, actor });
+      if (!result.ok) return refused(result, "form");
+      return { ok: true, message: "disputes:rep.posted", errors: {} } satisfies ActionResult;
+    }
+  }
+}
+
+function Err({ id, error }: { id: string; error?: string }) {
+  const { t } = useTranslation("disputes");
+  return error ? (
+    <p id={id} className="field-error" role="alert">
+      {t(error)}
+    </p>
+  ) : null;
+}
+
+export default function RepDisputeDetail({ loaderData, actionData }: Route.ComponentProps) {
+  const { t } = useTranslation("disputes");
+  const f = useFormat();
+  const navigation = useNavigation();
+  const { dispute } = loaderData;
+  const result = actionData as ActionResult | undefined;
+  const errors = result?.errors ?? {};
+  const open = isOpen(dispute.status);
+  const busy = navigation.state !== "idle";
+  return (
+    <div className="page">
+      <p>
+        <Link to="/rep/disputes">← {t("rep.back")}</Link>
+      </p>
+      <div className="page-head">
+        <div>
+          <p className="eyebrow">
+            <Link to={`/rep/accounts/${dispute.account.id}`}>{dispute.account.legalName}</Link> · {t("detail.invoice")} {dispute.invoice.number} ·{" "}
+            {dispute.language.toUpperCase()}
+          </p>
+          <h1>{t("detail.title", { number: dispute.number })}</h1>
+        </div>
+      </div>
+      <FormAlerts
+        status={result?.ok && result.message && t(result.message, { level: result.level ? t(`levels.${result.level}`) : "" })}
+        error={errors.form && t(errors.form)}
+        testIds={{ status: "rep-dispute-result" }}
+      />
+      <section className="panel">
+        <DisputeFacts dispute={dispute} />
+        <p>
+          {t("rep.assigned")}: {dispute.assignedTo?.name ?? t("rep.nobody")}
+        </p>
+        {open && dispute.assignedTo?.id !== loaderData.me ? (
+          <Form method="post">
+            <button type="submit" name="intent" value="assign" className="button" disabled={busy}>
+              {t("rep.assignMe")}
+            </button>
+          </Form>
+        ) : null}
+      </section>
+      {dispute.pendingMemo ? (
+        <section className="panel" aria-labelledby="approve-title">
+          <h2 id="approve-title">{t("rep.approveTitle")}</h2>
+          <p>
+            {t("rep.approveText", {
+              number: dispute.pendingMemo.number,
+              amount: f.money(dispute.pendingMemo.amount),
+              level: dispute.pendingMemo.requiredLevel ? t(`levels.${dispute.pendingMemo.requiredLevel}`) : "",
+            })}
+          </p>
+          <Form method="post">
+            <button type="submit" name="intent" value="approve" className="button" disabled={busy}>
+              {t("rep.approve")}
+            </button>
+          </Form>
+        </section>
+      ) : null}
+      <section className="panel" aria-labelledby="thread-title">
+        <h2 id="thread-title">{t("detail.thread")}</h2>
+        <DisputeThread dispute={dispute} viewer="staff" />
+      </section>
+      {open ? (
+        <div className="grid-2">
+          <section className="panel" aria-labelledby="reply-title">
+            <h2 id="reply-title">{t("rep.replyTitle")}</h2>
+            <Form method="post" encType="multipart/form-data">
+              <div className="field">
+                <label htmlFor="body">{t("detail.replyLabel")}</label>
+                <textarea id="body" name="body" rows={4} />
+                <Err id="body-error" error={errors.body} />
+              </div>
+              <div className="field">
+                <label htmlFor="reply-attachment">{t("detail.attach")}</label>
+                <input id="reply-attachment" name="attachment" type="file" multiple accept="application/pdf,image/png,image/jpeg" />
+              </div>
+              <button type="submit" name="intent" value="reply" className="button" disabled={busy}>
+                {t("detail.send")}
+              </button>
+            </Form>
+            <h2 id="note-title">{t("rep.noteTitle")}</h2>
+            <Form method="post">
+              <div className="field">
+                <label htmlFor="note">{t("rep.internal")}</label>
+                <p className="hint">{t("rep.noteHint")}</p>
+                <textarea id="note" name="body" rows={3} />
+                <Err id="note-error" error={errors.note} />
+              </div>
+              <button type="submit" name="intent" value="note" className="button secondary" disabled={busy}>
+                {t("rep.internal")}
+              </button>
+            </Form>
+          </section>
+          <section className="panel" aria-labelledby="resolve-title">
+            {!dispute.pendingMemo ? (
+              <>
+                <h2 id="resolve-title">{t("rep.resolveTitle")}</h2>
+                <Form method="post">
+                  <div className="field">
+                    <label htmlFor="amount">{t("rep.memoAmount")}</label>
+                    <p className="hint">
+                      {t("rep.invoiceBalance")}: {f.money(dispute.invoice.balance)}
+                    </p>
+                    <input id="amount" name="amount" inputMode="decimal" />
+                    <Err id="amount-error" error={errors.amount} />
+                  </div>
+                  <div className="field">
+                    <label htmlFor="resolution">{t("rep.resolution")}</label>
+                    <textarea id="resolution" name="resolution" rows={3} />
+                    <Err id="resolution-error" error={errors.resolution} />
+                  </div>
+                  <button type="submit" name="intent" value="resolve" className="button" disabled={busy}>
+                    {t("rep.resolve")}
+                  </button>
+                </Form>
+              </>
+            ) : (
+              <h2 id="resolve-title">{t("rep.rejectTitle")}</h2>
+            )}
+            {!dispute.pendingMemo ? <h2>{t("rep.rejectTitle")}</h2> : null}
+            <Form method="post">
+              <div className="field">
+                <label htmlFor="reject-resolution">{t("rep.resolution")}</label>
+                <textarea id="reject-resolution" name="resolution" rows={3} />
+                <Err id="reject-error" error={errors.rejectResolution} />
+              </div>
+              <button type="submit" name="intent" value="reject" className="button secondary" disabled={busy}>
+                {t("rep.reject")}
+              </button>
+            </Form>
+          </section>
+        </div>
+      ) : null}
+    </div>
+  );
+}

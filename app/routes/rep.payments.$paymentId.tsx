@@ -1,0 +1,162 @@
+import { useTranslation } from "react-i18next";
+import { data, Form, Link, useNavigation } from "react-router";
+import { z } from "zod";
+import { pageTitle } from "../i18n/meta";
+import type { Route } from "./+types/rep.payments.$paymentId";
+import invoicesStyles from "../styles/invoices.css?url";
+import { requireStaff } from "../domain/auth/authorize.server";
+import { applyUnapplied, paymentForStaff, refundPayment } from "../domain/payments/reconciliation.server";
+import { resolveReader } from "../i18n/i18n.server";
+import { useFormat } from "../i18n/format";
+import { FormAlerts } from "../components/form-alerts";
+import { Facts } from "../components/facts";
+import { SandboxBadge } from "../components/sandbox-badge";
+import { HistoryList } from "../components/history-list";
+import { readForm } from "../utils/form-body.server";
+
+export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
+
+export const meta: Route.MetaFunction = ({ matches, data }) => pageTitle(matches, "payments:rep.queueTitle", data?.payment.number);
+
+export async function loader({ request, params }: Route.LoaderArgs) {
+  await requireStaff(request);
+  const payment = await paymentForStaff(params.paymentId);
+  if (!payment) throw data({ reason: "not_found" }, { status: 404 });
+  // A fresh key per rendered refund form: sending the same form twice makes one refund.
+  return { payment, refundKey: crypto.randomUUID() };
+}
+
+export async function action({ request, params }: Route.ActionArgs) {
+  const user = await requireStaff(request);
+  if (!(await paymentForStaff(params.paymentId))) throw data({ reason: "not_found" }, { status: 404 });
+  const form = await readForm(request);
+  const intent = z.enum(["apply", "refund"]).safeParse(form.get("intent"));
+  if (!intent.success) return data({ ok: false, errors: { form: "payments:errors.tryAgain" } as Record<string, string> }, { status: 400 });
+  const { locale } = await resolveReader(request, user);
+  const actor = { id: user.id, staffLevel: user.staffLevel };
+  const result =
+    intent.data === "apply"
+      ? await applyUnapplied(params.paymentId, actor, form, locale)
+      : await refundPayment(params.paymentId, actor, form, locale);
+  if (!result.ok) return data({ ok: false, errors: result.errors }, { status: result.status ?? 400 });
+  return { ok: true, errors: {} as Record<string, string> };
+}
+
+export default function RepPaymentDetail({ loaderData, actionData }: Route.ComponentProps) {
+  const { t } = useTranslation("payments");
+  const f = useFormat();
+  const navigation = useNavigation();
+  const { payment } = loaderData;
+  const errors: Record<string, string> = actionData?.errors ?? {};
+  const err = (key: string) =>
+    errors[key] ? (
+      <p className="field-error" role="alert">
+        {t(errors[key])}
+      </p>
+    ) : null;
+  const canChange = payment.status === "SUCCEEDED" || payment.status === "PARTIALLY_REFUNDED";
+  return (
+    <div className="page">
+      <p>
+        <Link to="/rep/payments">← {t("rep.back")}</Link>
+      </p>
+      <p className="eyebrow">
+        <Link to={`/rep/accounts/${payment.account.id}`}>{payment.account.legalName}</Link>
+      </p>
+      <h1>
+        {t("rep.detailTitle", { reference: payment.number })} <SandboxBadge sandbox={payment.sandbox} />
+      </h1>
+      <FormAlerts success={actionData?.ok && t("rep.done")} error={errors.form && t(errors.form)} testIds={{ success: "reconcile-result" }} />
+      <section className="panel">
+        <Facts
+          items={[
+            { term: t("receipt.status"), value: t(`status.${payment.status}`), testId: "rep-payment-status" },
+            { term: t("rep.amount"), value: f.money(payment.amount) },
+            { term: t("rep.unapplied"), value: f.money(payment.unapplied), testId: "rep-payment-unapplied" },
+            { term: t("receipt.refunded"), value: f.money(payment.refunded) },
+            payment.flaggedReason && { term: t("rep.flag"), value: t(`rep.flags.${payment.flaggedReason}`, { defaultValue: payment.flaggedReason }) },
+          ]}
+        />
+        {payment.allocations.length ? (
+          <table className="data">
+            <caption>{t("rep.applied")}</caption>
+            <tbody>
+              {payment.allocations.map((a, i) => (
+                <tr key={i}>
+                  <td>{a.number}</td>
+                  <td className="num">{f.money(a.amount)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </section>
+      {canChange ? (
+        <div className="grid-2">
+          {payment.unapplied.amountMinor > 0 ? (
+            <section className="panel" aria-labelledby="apply-title">
+              <h2 id="apply-title">{t("rep.applyTitle")}</h2>
+              <p className="hint">{t("rep.applyLead")}</p>
+              <Form method="post">
+                <table className="data">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("rep.invoice")}</th>
+                      <th scope="col">{t("rep.due")}</th>
+                      <th scope="col" className="num">{t("rep.balance")}</th>
+                      <th scope="col">{t("pay.amount")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {payment.openInvoices.map((inv) => (
+                      <tr key={inv.id}>
+                        <th scope="row">{inv.number}</th>
+                        <td>{f.date(inv.dueOn)}</td>
+                        <td className="num">{f.money(inv.balance)}</td>
+                        <td>
+                          <input name={`amount-${inv.id}`} inputMode="decimal" aria-label={t("rep.amountFor", { number: inv.number })} />
+                          {err(`amount-${inv.id}`)}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                <div className="field">
+                  <label htmlFor="note">{t("rep.note")}</label>
+                  <input id="note" name="note" />
+                  {err("note")}
+                </div>
+                <button type="submit" name="intent" value="apply" className="button" disabled={navigation.state !== "idle"}>
+                  {t("rep.apply")}
+                </button>
+              </Form>
+            </section>
+          ) : null}
+          <section className="panel" aria-labelledby="refund-title">
+            <h2 id="refund-title">{t("rep.refundTitle")}</h2>
+            <Form method="post">
+              <div className="field">
+                <label htmlFor="refundAmount">{t("rep.refundAmount")}</label>
+                <input type="hidden" name="refundKey" value={loaderData.refundKey} />
+                <input id="refundAmount" name="refundAmount" inputMode="decimal" />
+                {err("refundAmount")}
+              </div>
+              <div className="field">
+                <label htmlFor="refund-note">{t("rep.note")}</label>
+                <input id="refund-note" name="note" />
+                {err("refundNote")}
+              </div>
+              <button type="submit" name="intent" value="refund" className="button secondary" disabled={navigation.state !== "idle"}>
+                {t("rep.refund")}
+              </button>
+            </Form>
+          </section>
+        </div>
+      ) : null}
+      <section className="panel" aria-labelledby="history-title">
+        <h2 id="history-title">{t("rep.history")}</h2>
+        <HistoryList entries={payment.history} testId="payment-history" />
+      </section>
+    </div>
+  );
+}
