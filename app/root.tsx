@@ -14,11 +14,9 @@ import {
   useRouteLoaderData,
 } from "react-router";
 import type { Route } from "./+types/root";
-import { ChatWidget } from "./components/chat-widget";
 import { LanguageSwitcher } from "./components/language-switcher";
 import { useNonce } from "./components/nonce";
-import { optionalUser } from "./domain/auth/authorize.server";
-import { outboxEnabled } from "./domain/mail/outbox.server";
+import { homePathFor, optionalUser } from "./domain/auth/authorize.server";
 import { sandboxActive } from "./domain/payments/stripe-provider.server";
 import { resolveReader } from "./i18n/i18n.server";
 import stylesheet from "./styles/app.css?url";
@@ -39,10 +37,11 @@ export async function loader({ request }: Route.LoaderArgs) {
       language,
       locale,
       timeZone,
-      outbox: outboxEnabled(),
+      // Where the brand mark leads: the signed-in person's home, else the public one.
+      home: user ? homePathFor(user) : "/",
       sandbox: sandboxActive(),
       user: user
-        ? { name: user.name, role: user.role, accountName: user.account?.legalName ?? null, accountNumber: user.account?.number ?? null }
+        ? { name: user.name, accountName: user.account?.legalName ?? null, accountNumber: user.account?.number ?? null }
         : null,
     },
     { headers: { Vary: "Cookie, Accept-Language" } },
@@ -76,23 +75,18 @@ export function Layout({ children }: { children: React.ReactNode }) {
           {t("nav.skip")}
         </a>
         <header className="site-header">
-          <Link to={user ? (user.role === "CUSTOMER" ? "/account" : "/rep") : "/"} className="brand">
+          <Link to={rootData?.home ?? "/"} className="brand">
             <span className="brand-mark" aria-hidden="true">
               CA
             </span>
             <span>{t("app.name")}</span>
           </Link>
-          <nav aria-label={t("nav.label")} className="site-nav">
-            {user?.role === "CUSTOMER" ? <NavLink to="/account">{t("nav.accountHome")}</NavLink> : null}
-            {user?.role === "CUSTOMER" ? <NavLink to="/invoices">{t("nav.invoices")}</NavLink> : null}
-            {user?.role === "CUSTOMER" ? <NavLink to="/credit">{t("nav.credit")}</NavLink> : null}
-            {user && user.role !== "CUSTOMER" ? <NavLink to="/rep" end>{t("nav.repHome")}</NavLink> : null}
-            {user && user.role !== "CUSTOMER" ? <NavLink to="/rep/credit">{t("nav.creditReview")}</NavLink> : null}
-            {user && user.role !== "CUSTOMER" ? <NavLink to="/rep/disputes">{t("nav.disputes")}</NavLink> : null}
-            {user && user.role !== "CUSTOMER" ? <NavLink to="/rep/chat">{t("nav.liveChat")}</NavLink> : null}
-            {!user || user.role === "CUSTOMER" ? <NavLink to="/help">{t("nav.help")}</NavLink> : null}
-            {rootData?.outbox && user && user.role !== "CUSTOMER" ? <NavLink to="/outbox">{t("nav.outbox")}</NavLink> : null}
-          </nav>
+          {/* Signed-in people get their navigation from their layout route (_customer.tsx, rep.tsx). */}
+          {user ? null : (
+            <nav aria-label={t("nav.label")} className="site-nav">
+              <NavLink to="/help">{t("nav.help")}</NavLink>
+            </nav>
+          )}
           <div className="header-tools">
             <LanguageSwitcher />
             {user ? (
@@ -117,7 +111,6 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <main id="main" tabIndex={-1}>
           {children}
         </main>
-        {user?.role === "CUSTOMER" ? <ChatWidget /> : null}
         <footer className="site-footer">
           <p>{t("app.footer")}</p>
         </footer>

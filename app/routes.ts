@@ -1,48 +1,12 @@
-import { type RouteConfig, index, route } from "@react-router/dev/routes";
+import type { RouteConfig } from "@react-router/dev/routes";
+import { flatRoutes } from "@react-router/fs-routes";
 
-export default [
-  index("routes/home.tsx"),
-  route("login", "routes/login.tsx"),
-  route("logout", "routes/logout.tsx"),
-  route("forgot-password", "routes/forgot-password.tsx"),
-  route("reset-password", "routes/reset-password.tsx"),
-  route("set-language", "routes/set-language.tsx"),
-  route("account", "routes/account.tsx"),
-  route("rep", "routes/rep.tsx"),
-  route("rep/accounts/:accountId", "routes/rep.account.tsx"),
-  route("outbox", "routes/outbox.tsx"),
-  route("invoices", "routes/invoices.tsx"),
-  route("invoices/:invoiceId", "routes/invoices.detail.tsx"),
-  route("invoices/:invoiceId/pdf", "routes/invoices.pdf.ts"),
-  route("statement", "routes/statement.tsx"),
-  route("statement.pdf", "routes/statement.files.ts", { id: "statement-pdf" }),
-  route("statement.csv", "routes/statement.files.ts", { id: "statement-csv" }),
-  route("pay", "routes/pay.tsx"),
-  route("payments/:paymentId", "routes/payments.detail.tsx"),
-  route("payments/:paymentId/pdf", "routes/payments.pdf.ts"),
-  route("sandbox/stripe/checkout/:sessionId", "routes/sandbox.stripe.checkout.tsx"),
-  route("webhooks/stripe", "routes/webhooks.stripe.ts"),
-  route("disputes", "routes/disputes.tsx"),
-  route("disputes/new", "routes/disputes.new.tsx"),
-  route("disputes/:disputeId", "routes/disputes.detail.tsx"),
-  route("disputes/:disputeId/attachments/:attachmentId", "routes/disputes.attachment.ts"),
-  route("rep/payments", "routes/rep.payments.tsx"),
-  route("rep/payments/:paymentId", "routes/rep.payments.detail.tsx"),
-  route("rep/disputes", "routes/rep.disputes.tsx"),
-  route("rep/disputes/:disputeId", "routes/rep.disputes.detail.tsx"),
-  route("help", "routes/help.tsx"),
-  route("rep/chat", "routes/rep.chat._index.tsx"),
-  route("rep/chat/accounts/:accountId", "routes/rep.chat.accounts.$accountId.tsx"),
-  route("rep/chat/hours", "routes/rep.chat.hours.tsx"),
-  route("webhooks/inbound-email", "routes/webhooks.inbound-email.tsx"),
-  route("credit", "routes/credit.tsx"),
-  route("credit/apply", "routes/credit.apply.tsx"),
-  route("credit/applications/status/:token", "routes/credit.status.tsx"),
-  route("credit/documents/:documentId", "routes/credit.document.tsx"),
-  route("rep/credit", "routes/rep.credit.tsx"),
-  route("rep/credit/applications/:id", "routes/rep.credit.application.tsx"),
-  route("rep/credit/held-orders", "routes/rep.credit.held-orders.tsx"),
-  route("rep/credit/accounts/:accountId", "routes/rep.credit.account.tsx"),
-  route("rep/chat/conversations/:conversationId/actions", "routes/rep.chat.conversations.$conversationId.actions.ts"),
-  route("*", "routes/not-found.tsx"),
-] satisfies RouteConfig;
+/**
+ * Every file in app/routes/ is a route named by its URL (React Router's flat-routes
+ * convention): dots are slashes, `$name` a parameter, `_index` the page at its parent's
+ * URL, `[.]` a literal dot, a leading `_` a layout that adds nothing to the URL, and a
+ * trailing `_` leaves a parent layout. `_customer.*` pages sit in the customer layout,
+ * `rep.*` pages in the staff one; everything else (sign-in, help, applying for credit,
+ * webhooks) stands alone. Only route modules live in that folder.
+ */
+export default flatRoutes() satisfies Promise<RouteConfig>;

@@ -1,94 +1,32 @@
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router";
+import { NavLink, Outlet } from "react-router";
 import type { Route } from "./+types/rep";
-import { pageTitle } from "../i18n/meta";
 import { requireStaff } from "../domain/auth/authorize.server";
-import { repWorkCounts } from "../domain/staff/work-counts.server";
-import { db } from "../utils/db.server";
-import { toMinor } from "../domain/money/money";
-import { useFormat } from "../i18n/format";
+import { outboxEnabled } from "../domain/mail/outbox.server";
 
-export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.rep");
-
+/**
+ * Staff pages under /rep: their navigation. This loader runs beside the pages' loaders,
+ * not before them, so every page below still checks for staff itself.
+ */
 export async function loader({ request }: Route.LoaderArgs) {
-  const user = await requireStaff(request);
-  const [counts, accounts] = await Promise.all([
-    repWorkCounts(),
-    db().account.findMany({
-      orderBy: { legalName: "asc" },
-      take: 50,
-      select: { id: true, number: true, legalName: true, currency: true, status: true, creditLimitMinor: true, preferredLanguage: true, ownerRepId: true },
-    }),
-  ]);
-  return {
-    counts,
-    me: { name: user.name, level: user.staffLevel, languages: user.languages },
-    accounts: accounts.map((a) => ({ ...a, creditLimit: { amountMinor: toMinor(a.creditLimitMinor), currency: a.currency }, creditLimitMinor: undefined, mine: a.ownerRepId === user.id })),
-  };
+  await requireStaff(request);
+  return { outbox: outboxEnabled() };
 }
 
-export default function RepHome({ loaderData }: Route.ComponentProps) {
-  const { t } = useTranslation("rep");
-  const f = useFormat();
-  const { counts, me } = loaderData;
-  const tiles = [
-    { id: "applicationsToReview", value: counts.applicationsToReview },
-    { id: "heldOrders", value: counts.heldOrders },
-    { id: "openDisputes", value: counts.openDisputes },
-    { id: "pastDueAccounts", value: counts.pastDueAccounts },
-    { id: "queuedChats", value: counts.queuedChats },
-  ] as const;
+export default function RepLayout({ loaderData }: Route.ComponentProps) {
+  const { t } = useTranslation();
   return (
-    <div className="page">
-      <div className="page-head">
-        <div>
-          <p className="eyebrow">
-            {t(`levels.${me.level ?? "REP_I"}`)} · {me.languages.map((l) => t(`languages.${l}`)).join(", ")}
-          </p>
-          <h1>{t("home.title", { name: me.name.split(" ")[0] })}</h1>
-        </div>
-      </div>
-      <section aria-labelledby="work-title">
-        <h2 id="work-title">{t("home.openWork")}</h2>
-        <div className="figures" role="list">
-          {tiles.map((tile) => (
-            <div key={tile.id} className="figure" role="listitem" data-testid={`count-${tile.id}`}>
-              <span className="figure-label">{t(`counts.${tile.id}`)}</span>
-              <span className="figure-value">{f.number(tile.value)}</span>
-            </div>
-          ))}
-        </div>
-      </section>
-      <section className="panel" aria-labelledby="accounts-title">
-        <h2 id="accounts-title">{t("home.accounts")}</h2>
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">{t("accounts.number")}</th>
-                <th scope="col">{t("accounts.name")}</th>
-                <th scope="col">{t("accounts.status")}</th>
-                <th scope="col" className="num">
-                  {t("accounts.limit")}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {loaderData.accounts.map((account) => (
-                <tr key={account.id}>
-                  <td>{account.number}</td>
-                  <td>
-                    <Link to={`/rep/accounts/${account.id}`}>{account.legalName}</Link>
-                    {account.mine ? <span className="tag">{t("accounts.mine")}</span> : null}
-                  </td>
-                  <td>{t(`account:status.${account.status}`)}</td>
-                  <td className="num">{f.money(account.creditLimit)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
-    </div>
+    <>
+      <nav aria-label={t("nav.label")} className="site-nav area-nav">
+        <NavLink to="/rep" end>
+          {t("nav.repHome")}
+        </NavLink>
+        <NavLink to="/rep/credit">{t("nav.creditReview")}</NavLink>
+        <NavLink to="/rep/disputes">{t("nav.disputes")}</NavLink>
+        <NavLink to="/rep/chat">{t("nav.liveChat")}</NavLink>
+        {loaderData.outbox ? <NavLink to="/outbox">{t("nav.outbox")}</NavLink> : null}
+      </nav>
+      <Outlet />
+    </>
   );
 }

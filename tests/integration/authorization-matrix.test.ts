@@ -77,7 +77,7 @@ const ROUTES: Record<string, Access> = {
   "credit/applications/status/:token": "token",
   "credit/documents/:documentId": "owner-or-staff",
   "rep/credit": "staff-only",
-  "rep/credit/applications/:id": "staff-only",
+  "rep/credit/applications/:applicationId": "staff-only",
   "rep/credit/held-orders": "staff-only",
   "rep/credit/accounts/:accountId": "staff-only",
   "rep/chat/conversations/:conversationId/actions": "staff-only",

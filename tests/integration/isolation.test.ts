@@ -4,8 +4,8 @@
  * a route added without a line here fails the first test.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import routes from "../../app/routes";
 import { startPortal, textOf, type TestPortal, type Browser } from "../support/portal";
+import { routeTable } from "../support/route-table";
 
 let portal: TestPortal;
 let acme: { id: string };
@@ -58,7 +58,7 @@ const COVERED = [
   "credit/apply",
   "credit/documents/:documentId",
   "rep/credit",
-  "rep/credit/applications/:id",
+  "rep/credit/applications/:applicationId",
   "rep/credit/held-orders",
   "rep/credit/accounts/:accountId",
   "rep/chat/conversations/:conversationId/actions",
@@ -69,7 +69,7 @@ const COVERED = [
 ];
 
 it("every route is covered by this file", () => {
-  const paths = routes.map((r) => r.path ?? "");
+  const paths = routeTable.map((r) => r.path);
   expect(paths.sort()).toEqual([...COVERED].sort());
 });
 

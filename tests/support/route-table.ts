@@ -5,16 +5,36 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import routes from "../../app/routes";
+import type { RouteConfigEntry } from "@react-router/dev/routes";
 import type { PrismaClient } from "../../app/utils/db.server";
 
 export type PortalRoute = { path: string; file: string; hasAction: boolean; hasLoader: boolean; hasPage: boolean };
 
+// app/routes.ts builds its table from the files in app/routes/ (flatRoutes), which asks
+// the React Router build where the app lives; outside a build the test says so.
+(globalThis as { __reactRouterAppDirectory?: string }).__reactRouterAppDirectory = path.resolve("app");
+const config: RouteConfigEntry[] = await (await import("../../app/routes")).default;
+
+/**
+ * Every route that answers a URL, with its full path ("rep/credit/accounts/:accountId"):
+ * the leaves of the table. Layout routes answer no URL of their own; their loaders run
+ * with every page below them, which is where the probes reach them.
+ */
+export const routeTable: { path: string; file: string }[] = leaves(config, "");
+
+function leaves(entries: RouteConfigEntry[], parent: string): { path: string; file: string }[] {
+  return entries.flatMap((entry) => {
+    const full = [parent, entry.path ?? ""].filter(Boolean).join("/");
+    if (entry.children?.length) return leaves(entry.children, full);
+    return [{ path: full, file: entry.file }];
+  });
+}
+
 export function portalRoutes(): PortalRoute[] {
-  return routes.map((r) => {
+  return routeTable.map((r) => {
     const source = fs.readFileSync(path.resolve("app", r.file), "utf8");
     return {
-      path: r.path ?? "",
+      path: r.path,
       file: r.file,
       hasAction: /export (async )?function action\b/.test(source),
       hasLoader: /export (async )?function loader\b/.test(source),
@@ -43,7 +63,7 @@ export async function idsOf(db: PrismaClient, accountNumber: string): Promise<Id
     paymentId: payment?.id ?? missing,
     disputeId: dispute?.id ?? missing,
     attachmentId: attachment?.id ?? missing,
-    id: application?.id ?? missing,
+    applicationId: application?.id ?? missing,
     documentId: document?.id ?? missing,
     conversationId: conversation?.id ?? missing,
     sessionId: payment?.checkoutSessionId ?? missing,

@@ -1,5 +1,5 @@
 import { data } from "react-router";
-import type { Route } from "./+types/not-found";
+import type { Route } from "./+types/$";
 
 /** The catch-all route; it also renders the server's own refusals (see `renderError` in server/app.ts). */
 export function loader({ context }: Route.LoaderArgs) {

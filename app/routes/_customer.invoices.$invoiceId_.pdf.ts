@@ -1,22 +1,22 @@
 import { data } from "react-router";
-import type { Route } from "./+types/payments.pdf";
+import type { Route } from "./+types/_customer.invoices.$invoiceId_.pdf";
 import { requireCustomer } from "../domain/auth/authorize.server";
-import { receiptPdf } from "../domain/invoices/documents-pdf.server";
+import { invoicePdf } from "../domain/invoices/documents-pdf.server";
 import { sellerProfile } from "../domain/invoices/seller.server";
-import { receiptForAccount } from "../domain/payments/receipt.server";
+import { invoiceForAccount } from "../domain/invoices/invoice-detail.server";
 import { resolveReader, translatorFor } from "../i18n/i18n.server";
 
-/** The receipt as a PDF in the reader's language — authorized as the receipt page is: the session's own account only. */
+/** The invoice as a PDF in the reader's language — only for the session's own account. */
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireCustomer(request);
-  const receipt = await receiptForAccount(user.accountId, params.paymentId);
-  if (!receipt) throw data({ reason: "not_found" }, { status: 404 });
+  const invoice = await invoiceForAccount(user.accountId, params.invoiceId);
+  if (!invoice) throw data({ reason: "not_found" }, { status: 404 });
   const { language, locale } = await resolveReader(request, user);
-  const pdf = await receiptPdf(receipt, await sellerProfile(), await translatorFor(language), locale);
+  const pdf = await invoicePdf(invoice, await translatorFor(language), locale, await sellerProfile());
   return new Response(new Uint8Array(pdf), {
     headers: {
       "Content-Type": "application/pdf",
-      "Content-Disposition": `attachment; filename="receipt-${receipt.number}.pdf"`,
+      "Content-Disposition": `attachment; filename="invoice-${invoice.number}.pdf"`,
       "Cache-Control": "private, no-store",
       "Content-Language": language,
       "X-Content-Type-Options": "nosniff",

@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { Link, redirect } from "react-router";
-import type { Route } from "./+types/home";
+import type { Route } from "./+types/_index";
 import { pageTitle } from "../i18n/meta";
 import { homePathFor, optionalUser } from "../domain/auth/authorize.server";
 

@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import { data, Form, redirect, useNavigation } from "react-router";
 import { z } from "zod";
 import { pageTitle } from "../i18n/meta";
-import type { Route } from "./+types/sandbox.stripe.checkout";
+import type { Route } from "./+types/sandbox.stripe.checkout.$sessionId";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { toMinor } from "../domain/money/money";

@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { pageTitle } from "../i18n/meta";
-import type { Route } from "./+types/disputes";
+import type { Route } from "./+types/_customer.disputes._index";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { disputesOfAccount } from "../domain/disputes/disputes.server";

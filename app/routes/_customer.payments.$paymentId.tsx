@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { data, Link } from "react-router";
 import { pageTitle } from "../i18n/meta";
-import type { Route } from "./+types/payments.detail";
+import type { Route } from "./+types/_customer.payments.$paymentId";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { receiptForAccount } from "../domain/payments/receipt.server";

@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
-import type { Route } from "./+types/credit";
+import type { Route } from "./+types/_customer.credit";
 import { pageTitle } from "../i18n/meta";
 import { ConversionNote, CreditFigures } from "../components/account-figures";
 import { DocumentsPanel, TextAreaField } from "../components/credit-fields";

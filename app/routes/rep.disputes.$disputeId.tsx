@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import { data, Form, Link, useNavigation } from "react-router";
 import { z } from "zod";
 import { pageTitle } from "../i18n/meta";
-import type { Route } from "./+types/rep.disputes.detail";
+import type { Route } from "./+types/rep.disputes.$disputeId";
 import invoicesStyles from "../styles/invoices.css?url";
 import { DisputeFacts, DisputeThread } from "../components/dispute-thread";
 import { requireStaff } from "../domain/auth/authorize.server";

@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { pageTitle } from "../i18n/meta";
-import type { Route } from "./+types/rep.payments";
+import type { Route } from "./+types/rep.payments._index";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { reconciliationQueue } from "../domain/payments/reconciliation.server";

@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
-import type { Route } from "./+types/rep.credit.application";
+import type { Route } from "./+types/rep.credit.applications.$applicationId";
 import { pageTitle } from "../i18n/meta";
 import { SelectField, TextAreaField } from "../components/credit-fields";
 import { Field } from "../components/field";
@@ -31,7 +31,7 @@ const TERMS = [0, 15, 30, 45, 60, 90, 120] as const;
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireStaff(request);
   const application = await db().creditApplication.findUnique({
-    where: { id: params.id },
+    where: { id: params.applicationId },
     include: { references: true, documents: { orderBy: { createdAt: "asc" } }, events: { orderBy: { createdAt: "asc" } } },
   });
   if (!application) throw data({ reason: "not_found" }, { status: 404 });
@@ -128,7 +128,7 @@ const decisionSchema = z.discriminatedUnion("intent", [
 
 export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireStaff(request);
-  const application = await db().creditApplication.findUnique({ where: { id: params.id }, select: { id: true, currency: true } });
+  const application = await db().creditApplication.findUnique({ where: { id: params.applicationId }, select: { id: true, currency: true } });
   if (!application) throw data({ reason: "not_found" }, { status: 404 });
   const parsed = decisionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), outcome: null, formError: null as string | null }, { status: 400 });

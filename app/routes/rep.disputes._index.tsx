@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import { Form, Link } from "react-router";
 import { z } from "zod";
 import { pageTitle } from "../i18n/meta";
-import type { Route } from "./+types/rep.disputes";
+import type { Route } from "./+types/rep.disputes._index";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { disputeQueue } from "../domain/disputes/disputes.server";

@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, Link, useNavigation } from "react-router";
 import { pageTitle } from "../i18n/meta";
-import type { Route } from "./+types/disputes.detail";
+import type { Route } from "./+types/_customer.disputes.$disputeId";
 import invoicesStyles from "../styles/invoices.css?url";
 import { DisputeFacts, DisputeThread } from "../components/dispute-thread";
 import { requireCustomer } from "../domain/auth/authorize.server";

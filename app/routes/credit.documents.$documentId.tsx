@@ -1,5 +1,5 @@
 import { data } from "react-router";
-import type { Route } from "./+types/credit.document";
+import type { Route } from "./+types/credit.documents.$documentId";
 import { optionalUser } from "../domain/auth/authorize.server";
 import { readableDocument } from "../domain/credit/documents.server";
 import { draftFromCookie } from "../utils/credit-draft-cookie.server";

@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import { data, Form, Link, useNavigation } from "react-router";
 import { z } from "zod";
 import { pageTitle } from "../i18n/meta";
-import type { Route } from "./+types/rep.payments.detail";
+import type { Route } from "./+types/rep.payments.$paymentId";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { applyUnapplied, paymentForStaff, refundPayment, type Outcome } from "../domain/payments/reconciliation.server";

@@ -1,5 +1,5 @@
 import { data } from "react-router";
-import type { Route } from "./+types/disputes.attachment";
+import type { Route } from "./+types/disputes.$disputeId.attachments.$attachmentId";
 import { requireUser } from "../domain/auth/authorize.server";
 import { downloadHeaders, readStoredFile } from "../domain/files/stored-files.server";
 import { db } from "../utils/db.server";

@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, Link, useSearchParams } from "react-router";
 import { pageTitle } from "../i18n/meta";
-import type { Route } from "./+types/invoices";
+import type { Route } from "./+types/_customer.invoices._index";
 import invoicesStyles from "../styles/invoices.css?url";
 import { AgingBars } from "../components/account-figures";
 import { accountSummary } from "../domain/accounts/account-summary.server";

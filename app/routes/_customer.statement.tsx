@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Form } from "react-router";
 import { pageTitle } from "../i18n/meta";
-import type { Route } from "./+types/statement";
+import type { Route } from "./+types/_customer.statement";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { statementFor, statementRange } from "../domain/invoices/statement.server";

@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { Form, Link } from "react-router";
-import type { Route } from "./+types/rep.credit";
+import type { Route } from "./+types/rep.credit._index";
 import { pageTitle } from "../i18n/meta";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { reviewQueue } from "../domain/credit/applications.server";

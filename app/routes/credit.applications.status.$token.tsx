@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, redirect } from "react-router";
 import { z } from "zod";
-import type { Route } from "./+types/credit.status";
+import type { Route } from "./+types/credit.applications.status.$token";
 import { pageTitle } from "../i18n/meta";
 import { SelectField, TextAreaField } from "../components/credit-fields";
 import { FormAlerts } from "../components/form-alerts";

@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, redirect, useNavigation } from "react-router";
 import { pageTitle } from "../i18n/meta";
-import type { Route } from "./+types/pay";
+import type { Route } from "./+types/_customer.pay";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { createPayment, readPayForm } from "../domain/payments/create-payment.server";

@@ -1,0 +1,22 @@
+import type { Route } from "./+types/_customer.statement[.]pdf";
+import { requireCustomer } from "../domain/auth/authorize.server";
+import { statementFile } from "../domain/invoices/statement-file.server";
+import { statementRange } from "../domain/invoices/statement.server";
+import { resolveReader, translatorFor } from "../i18n/i18n.server";
+
+/** /statement.pdf: the session's own account only; nothing in the URL names an account. */
+export async function loader({ request }: Route.LoaderArgs) {
+  const user = await requireCustomer(request);
+  const range = statementRange(new URL(request.url).searchParams);
+  const { language, locale } = await resolveReader(request, user);
+  const file = await statementFile(user.accountId, range, "pdf", { t: await translatorFor(language), locale });
+  return new Response(file.body, {
+    headers: {
+      "Content-Type": file.contentType,
+      "Content-Language": language,
+      "Content-Disposition": `attachment; filename="${file.fileName}"`,
+      "Cache-Control": "private, no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}
