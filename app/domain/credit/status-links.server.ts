@@ -6,7 +6,6 @@
  * (`credit.statusLinkDays`), for that one application only.
  */
 import crypto from "node:crypto";
-import { getEnv } from "../../../server/env";
 import { db } from "../../utils/db.server";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
