@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite, as `npm test` runs it: build once, then
+# The whole test suite, as `npm test` runs it: lint (an error or a warning fails it), build once, then
 #   1. unit + integration tests (vitest) on the embedded database (PGlite),
 #   2. the same vitest suite on PostgreSQL at 127.0.0.1:5432 (skipped, with the
 #      reason printed, only when no server answers there),
@@ -17,6 +17,9 @@ reports=$(mktemp -d)
 trap 'rm -rf "$reports"' EXIT
 summary() { node tests/support/print-summary.mjs "$reports"/*.json; }
 trap 'summary; rm -rf "$reports"' EXIT
+
+echo "== lint"
+npm run --silent lint
 
 echo "== typecheck and build"
 npx react-router typegen

@@ -69,23 +69,22 @@ export class PGliteThread {
 
   /** Prisma's driver adapter, its calls answered by the adapter on the database's thread. */
   prismaAdapter(): SqlDriverAdapterFactory {
-    const thread = this;
     const info = { provider: "postgres" as const, adapterName: "pglite-prisma-adapter" };
     const queryable = (transaction?: number) => ({
       ...info,
-      queryRaw: (query: SqlQuery) => thread.request<SqlResultSet>("queryRaw", { query, transaction }),
-      executeRaw: (query: SqlQuery) => thread.request<number>("executeRaw", { query, transaction }),
+      queryRaw: (query: SqlQuery) => this.request<SqlResultSet>("queryRaw", { query, transaction }),
+      executeRaw: (query: SqlQuery) => this.request<number>("executeRaw", { query, transaction }),
     });
     const adapter: SqlDriverAdapter = {
       ...queryable(),
-      executeScript: (script: string) => thread.request<void>("executeScript", { script }),
+      executeScript: (script: string) => this.request<void>("executeScript", { script }),
       startTransaction: async (isolationLevel?: IsolationLevel): Promise<Transaction> => {
-        const started = await thread.request<{ transaction: number; options: Transaction["options"] }>("startTransaction", { isolationLevel });
+        const started = await this.request<{ transaction: number; options: Transaction["options"] }>("startTransaction", { isolationLevel });
         return {
           ...queryable(started.transaction),
           options: started.options,
-          commit: () => thread.request<void>("commit", { transaction: started.transaction }),
-          rollback: () => thread.request<void>("rollback", { transaction: started.transaction }),
+          commit: () => this.request<void>("commit", { transaction: started.transaction }),
+          rollback: () => this.request<void>("rollback", { transaction: started.transaction }),
         };
       },
       getConnectionInfo: () => ({ supportsRelationJoins: true }),

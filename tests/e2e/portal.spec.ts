@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { deliveredMail, expectAccessible, resetLinkIn, signIn } from "./support";
 
 test("a customer sees their figures in English, switches to Spanish and sees the same page in Spanish", async ({ page }) => {

@@ -133,12 +133,3 @@ describe("a socket lives only as long as its session", () => {
     expect(await portal.db.conversation.count({ where: { customerUserId: user.id } })).toBe(0);
   });
 });
-
-async function eventually<T>(read: () => Promise<T | null>): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const value = await read();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("not there in time");
-}

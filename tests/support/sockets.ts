@@ -2,7 +2,6 @@ import type { Socket } from "socket.io-client";
 import type { PrismaClient } from "../../app/utils/db.server";
 
 // Event payloads differ per event; the tests read the fields they assert on.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 
 /** Resolves once the socket is connected; rejects with the server's refusal. */

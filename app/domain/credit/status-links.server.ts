@@ -6,7 +6,6 @@
  * (`credit.statusLinkDays`), for that one application only.
  */
 import crypto from "node:crypto";
-import { getEnv } from "../../utils/config.server";
 import { db } from "../../utils/db.server";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

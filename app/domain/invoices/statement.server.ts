@@ -16,7 +16,6 @@
  * dispute rule as the account page, aging.ts) and the amount due now: undisputed balances
  * due by that day, less unapplied cash.
  */
-import { z } from "zod";
 import { calendarDay } from "../../utils/forms";
 import { db } from "../../utils/db.server";
 import { minorUnitDigits, toMinor } from "../money/money";
