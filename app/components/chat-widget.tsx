@@ -1,16 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { io, type Socket } from "socket.io-client";
 import { TOPICS, type WireMessage } from "../domain/chat/schemas";
 import {
   emptyThread,
   has,
   lastSeq,
   newClientMessageId,
-  Outbox,
   shownMessages,
   typingIndicator,
-  typingSignal,
   withIncoming,
   withMarks,
   withoutIncoming,
@@ -19,14 +16,10 @@ import {
   type OutgoingMessage,
   type Thread,
 } from "../domain/chat/thread";
-import type { ChatClientToServer, ChatServerToClient, ChatStatus, ConversationView, Topic } from "../domain/chat/events";
-
-type ChatSocket = Socket<ChatServerToClient, ChatClientToServer>;
+import type { ChatStatus, ConversationView, Topic } from "../domain/chat/events";
+import { chatOutbox, connectChat, typingOut as typingOutOf, watchConnection, type ChatSocket } from "./chat/socket-client";
 
 const STORAGE_KEY = "portal.chat.conversation";
-
-/** How long a send waits for the server's ack before it counts as a failed try. */
-const ACK_TIMEOUT_MS = 20_000;
 
 /**
  * One customer-side conversation over the socket: join + catch-up by seq on every
@@ -56,27 +49,11 @@ function useCustomerChat(mode: "customer" | "guest", guestConversationId?: strin
     });
   }, []);
 
-  const [outbox] = useState(
-    () =>
-      new Outbox({
-        transmit: (m) =>
-          new Promise((resolve, reject) => {
-            const s = socketRef.current;
-            if (!s?.connected || !conversationId.current) return reject(new Error("offline"));
-            s.timeout(ACK_TIMEOUT_MS).emit("conversation:send", { conversationId: conversationId.current, clientMessageId: m.clientMessageId, body: m.body }, (err, reply) =>
-              err ? reject(err) : resolve(reply),
-            );
-          }),
-        onChange: setPending,
-        onStored: (m) => accept([m]),
-      }),
+  const [outbox] = useState(() =>
+    chatOutbox({ sender: "customer", socket: () => socketRef.current, conversationId: () => conversationId.current, onChange: setPending, onStored: (m) => accept([m]) }),
   );
   useEffect(() => () => outbox.dispose(), [outbox]);
-  const [typingOut] = useState(() =>
-    typingSignal((isTyping) => {
-      if (conversationId.current) socketRef.current?.emit("conversation:typing", { conversationId: conversationId.current, typing: isTyping });
-    }),
-  );
+  const [typingOut] = useState(() => typingOutOf("customer", () => socketRef.current, () => conversationId.current));
   const [typingIn] = useState(() => typingIndicator(setRepTyping));
   useEffect(() => () => typingIn.dispose(), [typingIn]);
 
@@ -100,22 +77,24 @@ function useCustomerChat(mode: "customer" | "guest", guestConversationId?: strin
 
   const connect = useCallback(() => {
     if (socket) return socket;
-    const s: ChatSocket = io({ withCredentials: true });
+    const s = connectChat();
     socketRef.current = s;
-    s.on("connect", () => {
-      setConnected(true);
-      if (conversationId.current) join(s, conversationId.current);
-    });
-    s.on("disconnect", (reason) => {
-      setConnected(false);
-      outbox.setOnline(false);
-      typingIn.heard(false);
-      setThread(withoutUnconfirmed);
-      // The server ended the socket: the session is over (signed out, here or elsewhere), and no reconnect follows.
-      if (reason === "io server disconnect") {
+    watchConnection(s, {
+      online(connected) {
+        setConnected(connected);
+        // Back online, the outbox resumes once the conversation is joined again.
+        if (connected) {
+          if (conversationId.current) join(s, conversationId.current);
+          return;
+        }
+        outbox.setOnline(false);
+        typingIn.heard(false);
+        setThread(withoutUnconfirmed);
+      },
+      signedOut() {
         outbox.failAll("chat:errors.signedOut");
         setError("chat:errors.signedOut");
-      }
+      },
     });
     s.on("conversation:message", (m) => {
       if (m.conversationId !== conversationId.current) return;

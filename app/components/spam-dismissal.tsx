@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { Socket } from "socket.io-client";
-import type { ChatClientToServer, ChatServerToClient, InboxItem } from "../domain/chat/events";
+import type { InboxItem } from "../domain/chat/events";
+import type { ChatSocket } from "./chat/socket-client";
 
 /**
  * The rep console's bulk "dismiss as spam": tick waiting conversations (a flood of
@@ -15,7 +15,7 @@ export function SpamDismissal({
   onError,
 }: {
   items: InboxItem[];
-  socket: Socket<ChatServerToClient, ChatClientToServer> | null;
+  socket: ChatSocket | null;
   onDone: (closed: string[]) => void;
   onError: (error: string) => void;
 }) {
