@@ -11,12 +11,12 @@ import { requireCustomer } from "../domain/auth/authorize.server";
 import { answerCounterOffer, answerInfoRequest } from "../domain/credit/applications.server";
 import { attachDocument, documentKindOf } from "../domain/credit/documents.server";
 import { readFormWithFiles } from "../utils/uploads.server";
+import { customerApplications, openApplicationOf } from "../domain/credit/application-records.server";
 import { headroomCheck, heldOrdersOf } from "../domain/credit/holds.server";
 import { toMinor } from "../domain/money/money";
 import { amountErrorKey, parseAmountInput } from "../domain/money/amount-input";
 import { resolveReader } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
-import { db } from "../utils/db.server";
 import { fieldErrorsOf, freeText } from "../utils/forms";
 
 import creditStyles from "../styles/credit.css?url";
@@ -52,13 +52,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   const [summary, held, applications] = await Promise.all([
     accountSummary(user.accountId),
     heldOrdersOf(user.accountId),
-    db().creditApplication.findMany({
-      // The customer's own applications (a rep's internal limit-change request is not one of them).
-      where: { accountId: user.accountId, OR: [{ status: "DRAFT" }, { signatureName: { not: null } }] },
-      orderBy: { createdAt: "desc" },
-      take: 10,
-      include: { events: { orderBy: { createdAt: "asc" } }, documents: { orderBy: { createdAt: "asc" }, select: { id: true, fileName: true, kind: true } } },
-    }),
+    customerApplications(user.accountId),
   ]);
   if (!summary) throw data({ reason: "not_found" }, { status: 404 });
   const url = new URL(request.url);
@@ -119,7 +113,7 @@ export async function action({ request }: Route.ActionArgs) {
     const upload = read.files[0] ? { ok: true as const, file: read.files[0] } : { ok: false as const, error: read.fileError ?? "files:errors.empty" };
     const applicationId = String(form.get("applicationId") ?? "").slice(0, 40);
     // Only an open application of the session's own account takes documents.
-    const application = await db().creditApplication.findFirst({ where: { id: applicationId, accountId: user.accountId, status: { notIn: ["APPROVED", "DECLINED", "WITHDRAWN"] } } });
+    const application = await openApplicationOf(user.accountId, applicationId);
     if (!application) return data({ fieldErrors: {} as Record<string, string>, formError: "credit:errors.notAvailable" as string | null, uploadFor: null as string | null }, { status: 404 });
     if (!upload.ok) return data({ fieldErrors: { document: upload.error } as Record<string, string>, formError: null, uploadFor: application.id }, { status: 400 });
     const attached = await attachDocument(application.id, upload.file, documentKindOf(form.get("kind")), user.id);

@@ -6,10 +6,10 @@ import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { createPayment, readPayForm } from "../domain/payments/create-payment.server";
 import { paymentsAvailable } from "../domain/payments/stripe-provider.server";
-import { minorUnitDigits, SUPPORTED_CURRENCIES, toMinor } from "../domain/money/money";
+import { minorUnitDigits, SUPPORTED_CURRENCIES } from "../domain/money/money";
 import { resolveReader } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
-import { db } from "../utils/db.server";
+import { payableInvoices } from "../domain/payments/payable-invoices.server";
 import { FormAlerts } from "../components/form-alerts";
 import { readForm } from "../utils/form-body.server";
 
@@ -22,24 +22,8 @@ const SHOWN = 100;
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await requireCustomer(request);
   const url = new URL(request.url);
-  const account = await db().account.findUniqueOrThrow({ where: { id: user.accountId }, select: { currency: true } });
-  const asked = url.searchParams.get("currency");
-  const currency = (SUPPORTED_CURRENCIES as readonly string[]).includes(asked ?? "") ? asked! : account.currency;
-  const chosen = url.searchParams.getAll("invoice");
-  const where = { accountId: user.accountId, currency, status: { in: ["OPEN" as const, "PARTIALLY_PAID" as const] }, balanceMinor: { gt: 0n } };
-  const select = { id: true, number: true, dueOn: true, balanceMinor: true, currency: true };
-  const [oldest, picked] = await Promise.all([
-    db().invoice.findMany({ where, orderBy: [{ dueOn: "asc" }, { id: "asc" }], take: SHOWN, select }),
-    chosen.length ? db().invoice.findMany({ where: { ...where, id: { in: chosen } }, select }) : Promise.resolve([]),
-  ]);
-  const all = [...picked, ...oldest.filter((o) => !picked.some((p) => p.id === o.id))];
-  return {
-    currency,
-    idempotencyKey: crypto.randomUUID(),
-    truncated: oldest.length === SHOWN,
-    chosen: picked.map((p) => p.id),
-    invoices: all.map((i) => ({ id: i.id, number: i.number, dueOn: i.dueOn.toISOString().slice(0, 10), balance: { amountMinor: toMinor(i.balanceMinor), currency: i.currency } })),
-  };
+  const payable = await payableInvoices(user.accountId, { currency: url.searchParams.get("currency"), chosen: url.searchParams.getAll("invoice"), shown: SHOWN });
+  return { ...payable, idempotencyKey: crypto.randomUUID() };
 }
 
 export async function action({ request }: Route.ActionArgs) {

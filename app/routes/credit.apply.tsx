@@ -6,6 +6,7 @@ import { Field } from "../components/field";
 import { DocumentsPanel, SelectField } from "../components/credit-fields";
 import { optionalUser } from "../domain/auth/authorize.server";
 import { APPLICATION_COUNTRIES, APPLICATION_CURRENCIES, completeDraft, STEP_FIELDS, STEPS, TERMS_OPTIONS, validateStep, type Draft, type StepId } from "../domain/credit/application-schema";
+import { applicationDocuments } from "../domain/credit/application-records.server";
 import { draftForCustomer, newCompanyDraft, saveDraftValues, submitApplication } from "../domain/credit/applications.server";
 import { isLanguage } from "../i18n/config";
 import { formattingFor, preferredFormatting } from "../i18n/locale";
@@ -15,7 +16,6 @@ import { draftCookie, draftFromCookie } from "../utils/credit-draft-cookie.serve
 import { attachDocument, documentKindOf } from "../domain/credit/documents.server";
 import type { CheckedUpload, UploadError } from "../domain/files/stored-files.server";
 import { readFormWithFiles } from "../utils/uploads.server";
-import { db } from "../utils/db.server";
 import { consumeThrottles } from "../domain/security/throttles.server";
 
 import creditStyles from "../styles/credit.css?url";
@@ -52,7 +52,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   const reached = application?.currentStep ?? 1;
   const index = Math.min(STEPS.indexOf(step), reached - 1);
   const documents = application
-    ? await db().applicationDocument.findMany({ where: { applicationId: application.id }, orderBy: { createdAt: "asc" }, select: { id: true, fileName: true, kind: true } })
+    ? await applicationDocuments(application.id)
     : [];
   const uploaded = new URL(request.url).searchParams.get("uploaded") === "1";
   return { step: STEPS[Math.max(0, index)], values: draft, newCompany: !user, number: application?.number ?? null, documents, uploaded };

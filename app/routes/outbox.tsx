@@ -6,7 +6,7 @@ import { pageTitle } from "../i18n/meta";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { outboxEnabled } from "../domain/mail/outbox.server";
 import { useFormat } from "../i18n/format";
-import { db } from "../utils/db.server";
+import { recentOutboxEmails } from "../domain/mail/outbox-view.server";
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.outbox");
 
@@ -24,12 +24,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   await requireStaff(request);
   const parsed = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   const to = parsed.success ? parsed.data.to || undefined : undefined;
-  const emails = await db().outboxEmail.findMany({
-    where: to ? { to } : undefined,
-    orderBy: { createdAt: "desc" },
-    take: 50,
-    select: { id: true, to: true, subject: true, text: true, language: true, createdAt: true, status: true },
-  });
+  const emails = await recentOutboxEmails(to);
   return { emails, to: to ?? "" };
 }
 

@@ -4,8 +4,7 @@ import type { Route } from "./+types/rep._index";
 import { pageTitle } from "../i18n/meta";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { repWorkCounts } from "../domain/staff/work-counts.server";
-import { db } from "../utils/db.server";
-import { toMinor } from "../domain/money/money";
+import { accountDirectory } from "../domain/accounts/account-directory.server";
 import { useFormat } from "../i18n/format";
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.rep");
@@ -14,16 +13,12 @@ export async function loader({ request }: Route.LoaderArgs) {
   const user = await requireStaff(request);
   const [counts, accounts] = await Promise.all([
     repWorkCounts(),
-    db().account.findMany({
-      orderBy: { legalName: "asc" },
-      take: 50,
-      select: { id: true, number: true, legalName: true, currency: true, status: true, creditLimitMinor: true, preferredLanguage: true, ownerRepId: true },
-    }),
+    accountDirectory(user.id),
   ]);
   return {
     counts,
     me: { name: user.name, level: user.staffLevel, languages: user.languages },
-    accounts: accounts.map((a) => ({ ...a, creditLimit: { amountMinor: toMinor(a.creditLimitMinor), currency: a.currency }, creditLimitMinor: undefined, mine: a.ownerRepId === user.id })),
+    accounts,
   };
 }
 

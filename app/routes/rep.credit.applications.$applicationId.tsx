@@ -8,13 +8,13 @@ import { Field } from "../components/field";
 import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { canActOn, decideApplication, firstUserFor, type Decision } from "../domain/credit/applications.server";
+import { applicationToDecide, applicationUnderReview } from "../domain/credit/application-records.server";
 import { autoApprovalBlockers, type StoredScore } from "../domain/credit/scorecard";
 import { authorityCurrency, convertWithDisclosure } from "../domain/fx/conversion.server";
 import { toMinor } from "../domain/money/money";
 import { amountErrorKey, amountForInput, parseAmountInput } from "../domain/money/amount-input";
 import { resolveReader } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
-import { db } from "../utils/db.server";
 import { fieldErrorsOf, freeText, type FieldErrors } from "../utils/forms";
 
 import creditStyles from "../styles/credit.css?url";
@@ -30,18 +30,12 @@ const TERMS = [0, 15, 30, 45, 60, 90, 120] as const;
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireStaff(request);
-  const application = await db().creditApplication.findUnique({
-    where: { id: params.applicationId },
-    include: { references: true, documents: { orderBy: { createdAt: "asc" } }, events: { orderBy: { createdAt: "asc" } } },
-  });
-  if (!application) throw data({ reason: "not_found" }, { status: 404 });
+  const found = await applicationUnderReview(params.applicationId);
+  if (!found) throw data({ reason: "not_found" }, { status: 404 });
+  const { application, actorNameOf } = found;
   const currency = application.currency ?? "USD";
   const m = (v: bigint | null) => (v === null ? null : { amountMinor: toMinor(v), currency });
-  const [summary, actorNames, firstUser] = await Promise.all([
-    application.accountId ? accountSummary(application.accountId) : null,
-    db().user.findMany({ where: { id: { in: application.events.map((e) => e.actorId).filter((id): id is string => Boolean(id)) } }, select: { id: true, name: true } }),
-    firstUserFor(application),
-  ]);
+  const [summary, firstUser] = await Promise.all([application.accountId ? accountSummary(application.accountId) : null, firstUserFor(application)]);
   const breakdown = application.scoreBreakdown as StoredScore | null;
   const requestedMinor = application.requestedLimitMinor === null ? 0 : toMinor(application.requestedLimitMinor);
   // Why a rep is looking at it at all: the scorecard's failed tests, and what the events say.
@@ -105,7 +99,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
       autoApproved: eventKinds.has("auto_approved"),
       references: application.references.map((r) => ({ id: r.id, companyName: r.companyName, contactName: r.contactName, email: r.email, phone: r.phone })),
       documents: application.documents.map((d) => ({ id: d.id, fileName: d.fileName, kind: d.kind, sizeBytes: d.sizeBytes })),
-      events: application.events.map((e) => ({ id: e.id, kind: e.kind, message: e.message, actor: actorNames.find((a) => a.id === e.actorId)?.name ?? null, at: e.createdAt.toISOString() })),
+      events: application.events.map((e) => ({ id: e.id, kind: e.kind, message: e.message, actor: actorNameOf(e.actorId), at: e.createdAt.toISOString() })),
     },
     summary,
   };
@@ -128,7 +122,7 @@ const decisionSchema = z.discriminatedUnion("intent", [
 
 export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireStaff(request);
-  const application = await db().creditApplication.findUnique({ where: { id: params.applicationId }, select: { id: true, currency: true } });
+  const application = await applicationToDecide(params.applicationId);
   if (!application) throw data({ reason: "not_found" }, { status: 404 });
   const parsed = decisionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), outcome: null, formError: null as string | null }, { status: 400 });

@@ -9,7 +9,7 @@ import { toMinor } from "../domain/money/money";
 import { deliverToWebhook, sandboxEvent } from "../domain/payments/sandbox.server";
 import { sandboxActive } from "../domain/payments/stripe-provider.server";
 import { useFormat } from "../i18n/format";
-import { db } from "../utils/db.server";
+import { paymentOfCheckoutSession } from "../domain/payments/checkout-payment.server";
 import { Facts } from "../components/facts";
 import { readForm } from "../utils/form-body.server";
 
@@ -20,7 +20,7 @@ export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "pay
 async function sandboxPayment(request: Request, sessionId: string) {
   if (!sandboxActive()) throw data({ reason: "not_found" }, { status: 404 });
   const user = await requireCustomer(request);
-  const payment = await db().payment.findFirst({ where: { checkoutSessionId: sessionId, accountId: user.accountId } });
+  const payment = await paymentOfCheckoutSession(user.accountId, sessionId);
   if (!payment) throw data({ reason: "not_found" }, { status: 404 });
   return payment;
 }

@@ -3,7 +3,7 @@ import type { Route } from "./+types/set-language";
 import { optionalUser, safeRedirectPath } from "../domain/auth/authorize.server";
 import { isLanguage } from "../i18n/config";
 import { languageCookie } from "../i18n/i18n.server";
-import { db } from "../utils/db.server";
+import { setPreferredLanguage } from "../domain/auth/preferred-language.server";
 import { readForm } from "../utils/form-body.server";
 
 export async function action({ request }: Route.ActionArgs) {
@@ -13,7 +13,7 @@ export async function action({ request }: Route.ActionArgs) {
   if (!isLanguage(language)) return data({ error: "common:language.unsupported" }, { status: 400 });
   const user = await optionalUser(request);
   // Signed in: the profile is the source of truth; the cookie covers the signed-out pages.
-  if (user) await db().user.update({ where: { id: user.id }, data: { preferredLanguage: language } });
+  if (user) await setPreferredLanguage(user.id, language);
   throw redirect(back, { headers: { "Set-Cookie": await languageCookie.serialize(language) } });
 }
 
