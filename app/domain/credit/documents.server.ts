@@ -13,7 +13,7 @@ import type { SessionUser } from "../auth/session.server";
 import { checkUpload, MAX_UPLOAD_BYTES, storeUploadsFor, type CheckedUpload, type UploadError } from "../files/stored-files.server";
 import { UPLOAD_BUDGET_PER_CREDIT_APPLICATION } from "../security/throttles.server";
 
-export const DOCUMENT_KINDS = ["FINANCIAL_STATEMENT", "TAX_CERTIFICATE", "BANK_LETTER", "OTHER"] as const satisfies readonly DocumentKind[];
+import { DOCUMENT_KINDS } from "./application-schema";
 
 export type UploadOutcome = { ok: true; file: CheckedUpload } | { ok: false; error: UploadError };
 
