@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type http from "node:http";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { createClient } from "redis";
+import { limitsRedis, releaseLimitsRedis, type RedisClient } from "../app/utils/redis.server";
 import { Server, type Socket } from "socket.io";
 import { sessionEvents, type SessionsEnded } from "../app/domain/auth/session-events.server";
 import { liveSessionIds, signedInFromCookie } from "../app/domain/auth/session.server";
@@ -33,16 +34,14 @@ export async function attachSockets(httpServer: http.Server, env: Env): Promise<
   });
 
   let redis: ReturnType<typeof createClient> | undefined;
-  let limiterRedis: ReturnType<typeof createClient> | undefined;
+  let limiterRedis: RedisClient | undefined;
   if (env.REDIS_URL) {
     // The streams adapter (unlike the classic one) keeps connection state recovery.
     redis = createClient({ url: env.REDIS_URL });
     await redis.connect();
     io.adapter(createAdapter(redis));
     // Chat rate limits are counted in Redis, so every process spends one budget per person.
-    limiterRedis = redis.duplicate();
-    limiterRedis.on("error", () => undefined);
-    await limiterRedis.connect();
+    limiterRedis = await limitsRedis(env.REDIS_URL);
   }
   const sessions = sessionGuard(io, env.SESSION_RECHECK_SECONDS * 1000);
 
@@ -95,7 +94,7 @@ export async function attachSockets(httpServer: http.Server, env: Env): Promise<
       await new Promise<void>((resolve) => io.close(() => resolve()));
       // Before the database closes: the last messages' conversation touches.
       await flushConversationTouches();
-      if (limiterRedis) await limiterRedis.quit().catch(() => undefined);
+      if (env.REDIS_URL) await releaseLimitsRedis(env.REDIS_URL);
       if (redis) await redis.quit().catch(() => undefined);
     },
   };
