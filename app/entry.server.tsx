@@ -3,13 +3,20 @@ import { createReadableStreamFromReadable } from "@react-router/node";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
-import { ServerRouter, type EntryContext, type HandleDataRequestFunction } from "react-router";
+import { ServerRouter, type EntryContext, type HandleDataRequestFunction, type HandleErrorFunction } from "react-router";
 import { carriesSessionCookie } from "./domain/auth/session.server";
 import { NonceContext } from "./components/nonce";
 import { FALLBACK_LANGUAGE, isLanguage } from "./i18n/config";
 import { i18nFor } from "./i18n/i18n.server";
+import { log } from "./utils/logger.server";
 
 export const streamTimeout = 5_000;
+
+/** A loader or action that failed (not a response thrown on purpose): logged with the request's id. */
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (request.signal.aborted) return;
+  log().error({ err: error, method: request.method, url: request.url }, "loader or action failed");
+};
 
 /**
  * A signed-in user's page or data is theirs alone: no shared cache keeps it and the
@@ -62,7 +69,7 @@ export default async function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) log().error({ err: error }, "page failed while streaming");
         },
       },
     );

@@ -7,6 +7,7 @@
  * when the account has none yet.
  */
 import { hashPassword } from "../app/domain/auth/password.server";
+import { DEFAULT_APPROVAL_LIMITS } from "../app/domain/authority/approval-limits";
 import { scoreFor } from "../app/domain/credit/scoring.server";
 import { currentDatabase, setDatabase, type Database, type PrismaClient } from "../app/utils/db.server";
 import { DEMO_PASSWORD } from "./demo-users";
@@ -29,15 +30,8 @@ function prng(seed: number) {
   };
 }
 
-const AUTHORITY = [
-  // refund: one refund at once; invoiceCredit: all memos on one invoice; accountCredit: memos on one account per authority.creditPeriodDays;
-  // cut: deepest limit cut in percent; belowExposure: may cut a limit below what the account owes and has on order.
-  { level: "REP_I", rank: 1, credit: 10_000, writeOff: 500, memo: 1_000, overLimit: 0, terms: 30, refund: 1_000, invoiceCredit: 1_000, accountCredit: 2_500, cut: 25, belowExposure: false },
-  { level: "REP_II", rank: 2, credit: 50_000, writeOff: 2_500, memo: 5_000, overLimit: 5_000, terms: 45, refund: 5_000, invoiceCredit: 5_000, accountCredit: 10_000, cut: 50, belowExposure: false },
-  { level: "REP_III", rank: 3, credit: 150_000, writeOff: 10_000, memo: 20_000, overLimit: 25_000, terms: 60, refund: 20_000, invoiceCredit: 20_000, accountCredit: 40_000, cut: 100, belowExposure: false },
-  { level: "SENIOR", rank: 4, credit: 500_000, writeOff: 50_000, memo: 75_000, overLimit: 100_000, terms: 90, refund: 100_000, invoiceCredit: 75_000, accountCredit: 150_000, cut: 100, belowExposure: true },
-  { level: "MANAGER", rank: 5, credit: 2_000_000, writeOff: 250_000, memo: 250_000, overLimit: 500_000, terms: 120, refund: 500_000, invoiceCredit: 250_000, accountCredit: 500_000, cut: 100, belowExposure: true },
-] as const;
+// The per-level approval limits live with the authority rules that read them.
+const AUTHORITY = DEFAULT_APPROVAL_LIMITS;
 
 const POLICY: Record<string, unknown> = {
   "credit.policyCurrency": "USD",

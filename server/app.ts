@@ -6,9 +6,9 @@ import { createRequestHandler } from "@react-router/express";
 import compression from "compression";
 import express from "express";
 import helmet from "helmet";
-import { pino } from "pino";
 import type { ServerBuild } from "react-router";
 import { openDatabase, setDatabase, type Database } from "../app/utils/db.server";
+import { configureLogger, log, requestIdFrom, withRequestLogger } from "../app/utils/logger.server";
 import { startOrphanSweep } from "../app/domain/files/orphan-sweep.server";
 import { servedOverHttps, setEnv, type Env } from "../app/utils/config.server";
 import { createPageCache } from "./page-cache";
@@ -40,7 +40,7 @@ export type PortalServer = {
  */
 export async function createPortalServer(options: { env: Env; mode: "production" | "development"; database?: Database }): Promise<PortalServer> {
   const env = setEnv(options.env);
-  const logger = pino({ level: env.LOG_LEVEL });
+  configureLogger({ level: env.LOG_LEVEL });
   const database = options.database ?? (await openDatabase(env.DATABASE_URL));
   setDatabase(database);
 
@@ -53,15 +53,26 @@ export async function createPortalServer(options: { env: Env; mode: "production"
   const pageCache = options.mode === "production" ? createPageCache() : null;
   // A kept page is answered before Express: its headers were kept with it, and a
   // replay is the hottest request the portal serves.
+  // Every request gets an id (a client's own, if it is a plain token): it is sent back in
+  // X-Request-Id and carried by every log line written while the request is served.
   const httpServer = http.createServer((req, res) => {
-    if (!pageCache) return void app(req, res);
-    pageCache.serveFromCache(req, res).then(
-      (served) => served || app(req, res),
-      (error) => {
-        logger.error({ err: error }, "page cache lookup failed");
+    const requestId = requestIdFrom(req.headers["x-request-id"]?.toString());
+    withRequestLogger(requestId, (requestLog) => {
+      const started = performance.now();
+      res.once("finish", () => requestLog.debug({ method: req.method, url: req.url, status: res.statusCode, ms: Math.round(performance.now() - started) }, "request served"));
+      const toApp = () => {
+        res.setHeader("X-Request-Id", requestId);
         app(req, res);
-      },
-    );
+      };
+      if (!pageCache) return toApp();
+      pageCache.serveFromCache(req, res, ["X-Request-Id", requestId]).then(
+        (served) => served || toApp(),
+        (error) => {
+          requestLog.error({ err: error }, "page cache lookup failed");
+          toApp();
+        },
+      );
+    });
   });
 
   app.use((_req, res, next) => {
@@ -155,13 +166,13 @@ export async function createPortalServer(options: { env: Env; mode: "production"
   if (pageCache) app.use(pageCache.middleware);
   app.all("/{*splat}", requestHandler);
   app.use((error: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
-    logger.error({ err: error }, "unhandled request error");
+    log().error({ err: error }, "unhandled request error");
     if (!res.headersSent) renderError(500)(req, res, next);
   });
 
-  const sockets = await attachSockets(httpServer, env, logger);
+  const sockets = await attachSockets(httpServer, env, log());
   // Files a request stored but never recorded (a crash between the two): removed after an hour.
-  const orphanSweep = startOrphanSweep((error) => logger.warn({ err: error }, "orphan upload sweep failed"));
+  const orphanSweep = startOrphanSweep((error) => log().warn({ err: error }, "orphan upload sweep failed"));
 
   return {
     httpServer,

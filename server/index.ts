@@ -1,7 +1,10 @@
 /**
  * Starts the portal: `tsx server/index.ts` (production build) or with `--dev`
- * (Vite middleware, hot reload). A bad setting stops it with one readable line.
+ * (Vite middleware, hot reload). A bad setting stops it with one readable line on
+ * stderr (plain text, before the logger is configured); everything after goes through
+ * the logger.
  */
+import { log } from "../app/utils/logger.server";
 import { EnvError, parseEnv } from "../app/utils/config.server";
 
 async function main() {
@@ -19,14 +22,17 @@ async function main() {
   const { createPortalServer } = await import("./app");
   const server = await createPortalServer({ env, mode: dev ? "development" : "production" });
   const { url } = await server.listen();
-  console.log(`Customer Accounts Portal listening on ${url} (${dev ? "development" : "production"}, database: ${server.database.kind})`);
-  console.log(`Public address (emailed links): ${env.APP_URL}`);
-  if (env.PAYMENTS_SANDBOX) console.log("Payments: Stripe SANDBOX in-process — no real money moves (PAYMENTS_SANDBOX).");
-  else if (!env.STRIPE_SECRET_KEY) console.log("Payments: off — set STRIPE_SECRET_KEY, or PAYMENTS_SANDBOX=on for the demo sandbox.");
-  if (!env.SMTP_URL) console.log(env.MAIL_OUTBOX ? `Mail: not delivered — staff read it at ${url}/outbox (no SMTP_URL set).` : "Mail: not delivered (no SMTP_URL, MAIL_OUTBOX off).");
-  else if (env.MAIL_OUTBOX) console.log(`Mail: delivered by SMTP; staff also see it at ${url}/outbox.`);
-  const { DEMO_USERS_TEXT } = await import("../prisma/demo-users");
-  console.log(DEMO_USERS_TEXT);
+  const logger = log();
+  logger.info({ url, mode: dev ? "development" : "production", database: server.database.kind, publicUrl: env.APP_URL }, "Customer Accounts Portal listening");
+  if (env.PAYMENTS_SANDBOX) logger.info("Payments: Stripe SANDBOX in-process — no real money moves (PAYMENTS_SANDBOX).");
+  else if (!env.STRIPE_SECRET_KEY) logger.warn("Payments: off — set STRIPE_SECRET_KEY, or PAYMENTS_SANDBOX=on for the demo sandbox.");
+  if (!env.SMTP_URL) logger.info(env.MAIL_OUTBOX ? `Mail: not delivered — staff read it at ${url}/outbox (no SMTP_URL set).` : "Mail: not delivered (no SMTP_URL, MAIL_OUTBOX off).");
+  else if (env.MAIL_OUTBOX) logger.info(`Mail: delivered by SMTP; staff also see it at ${url}/outbox.`);
+  // The demo sign-ins are for a demo (`start:demo`, development): a real deployment never prints them.
+  if (env.PAYMENTS_SANDBOX && env.MAIL_OUTBOX) {
+    const { DEMO_USERS_TEXT } = await import("../prisma/demo-users");
+    console.log(DEMO_USERS_TEXT);
+  }
 
   const stop = async () => {
     await server.close();

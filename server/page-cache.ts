@@ -31,7 +31,7 @@ const CACHEABLE_PATHS = new Set(["/account", "/account.data", "/invoices", "/inv
 const MAX_BYTES = 64 * 1024 * 1024;
 const MAX_PAGE_BYTES = 1024 * 1024;
 // Set per response (compression, the transport), or rewritten for the replay (CSP).
-const PER_RESPONSE_HEADERS = new Set(["content-security-policy", "content-encoding", "content-length", "date", "connection", "keep-alive", "transfer-encoding", "x-page-cache"]);
+const PER_RESPONSE_HEADERS = new Set(["content-security-policy", "content-encoding", "content-length", "date", "connection", "keep-alive", "transfer-encoding", "x-page-cache", "x-request-id"]);
 
 type Encoding = "br" | "gzip" | "identity";
 /** One stored page: for each encoding, the full header list and the body, ready to write. */
@@ -103,7 +103,7 @@ export function createPageCache() {
    * In front of Express: answers a request with a kept page and returns true, or returns
    * false and leaves the request to the app (which renders, and `middleware` keeps it).
    */
-  async function serveFromCache(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+  async function serveFromCache(req: http.IncomingMessage, res: http.ServerResponse, extraHeaders: string[] = []): Promise<boolean> {
     if (!cacheable(req)) return false;
     const key = await keyFor(req);
     const hit = key === null ? undefined : entries.get(key);
@@ -111,7 +111,7 @@ export function createPageCache() {
     entries.delete(key!);
     entries.set(key!, hit);
     const variant = hit.variants[preferredEncoding(req.headers["accept-encoding"])];
-    res.writeHead(200, variant.headers);
+    res.writeHead(200, [...variant.headers, ...extraHeaders]);
     res.end(variant.body);
     return true;
   }

@@ -3,6 +3,7 @@ import type http from "node:http";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import type { Logger } from "pino";
 import { createClient } from "redis";
+import { limitsRedis, releaseLimitsRedis, type RedisClient } from "../app/utils/redis.server";
 import { Server, type Socket } from "socket.io";
 import { sessionEvents, type SessionsEnded } from "../app/domain/auth/session-events.server";
 import { liveSessionIds, signedInFromCookie } from "../app/domain/auth/session.server";
@@ -34,17 +35,14 @@ export async function attachSockets(httpServer: http.Server, env: Env, logger: L
   });
 
   let redis: ReturnType<typeof createClient> | undefined;
-  let limiterRedis: ReturnType<typeof createClient> | undefined;
+  let limiterRedis: RedisClient | undefined;
   if (env.REDIS_URL) {
     // The streams adapter (unlike the classic one) keeps connection state recovery.
     redis = createClient({ url: env.REDIS_URL });
     await redis.connect();
     io.adapter(createAdapter(redis));
     // Chat rate limits are counted in Redis, so every process spends one budget per person.
-    limiterRedis = redis.duplicate();
-    // While Redis is down the limiter counts in memory; the client retries every few seconds, so quietly.
-    limiterRedis.on("error", (error: unknown) => logger.debug({ err: error }, "chat rate-limit redis unavailable"));
-    await limiterRedis.connect();
+    limiterRedis = await limitsRedis(env.REDIS_URL);
   }
   const sessions = sessionGuard(io, env.SESSION_RECHECK_SECONDS * 1000, logger);
 
@@ -98,7 +96,7 @@ export async function attachSockets(httpServer: http.Server, env: Env, logger: L
       // Before the database closes: the last messages' conversation touches.
       await flushConversationTouches();
       const quitFailed = (error: unknown) => logger.warn({ err: error }, "redis connection did not close cleanly");
-      if (limiterRedis) await limiterRedis.quit().catch(quitFailed);
+      if (env.REDIS_URL) await releaseLimitsRedis(env.REDIS_URL).catch(quitFailed);
       if (redis) await redis.quit().catch(quitFailed);
     },
   };

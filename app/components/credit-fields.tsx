@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+import { DOCUMENT_KINDS } from "../domain/credit/application-schema";
 
 /** A labelled select whose error (a translation key) is announced and linked, like <Field>. */
 export function SelectField({
@@ -57,8 +58,6 @@ export function TextAreaField({ name, label, error, defaultValue, required }: { 
   );
 }
 
-const KINDS = ["FINANCIAL_STATEMENT", "TAX_CERTIFICATE", "BANK_LETTER", "OTHER"] as const;
-
 /** Uploaded documents with their download links, and a form to add one (works without JavaScript). */
 export function DocumentsPanel({
   documents,
@@ -81,7 +80,7 @@ export function DocumentsPanel({
   const { t } = useTranslation("credit");
   const picker = (
     <>
-      <SelectField name="kind" id={`${idPrefix}-kind`} form={formId} label={t("documents.kind")} defaultValue="FINANCIAL_STATEMENT" options={KINDS.map((k) => ({ value: k, label: t(`documentKinds.${k}`) }))} />
+      <SelectField name="kind" id={`${idPrefix}-kind`} form={formId} label={t("documents.kind")} defaultValue="FINANCIAL_STATEMENT" options={DOCUMENT_KINDS.map((k) => ({ value: k, label: t(`documentKinds.${k}`) }))} />
       <div className={error ? "field has-error" : "field"}>
         <label htmlFor={`${idPrefix}-file`}>{t("documents.file")}</label>
         <input id={`${idPrefix}-file`} type="file" name="document" form={formId} accept="application/pdf,image/png,image/jpeg" aria-describedby={error ? `${idPrefix}-file-error` : undefined} aria-invalid={error ? true : undefined} />

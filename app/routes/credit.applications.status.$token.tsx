@@ -6,7 +6,10 @@ import { pageTitle } from "../i18n/meta";
 import { SelectField, TextAreaField } from "../components/credit-fields";
 import { FormAlerts } from "../components/form-alerts";
 import { Facts } from "../components/facts";
-import { answerCounterOfferByToken, answerInfoRequestByToken, applicationByStatusToken } from "../domain/credit/applications.server";
+import { DOCUMENT_KINDS } from "../domain/credit/application-schema";
+import { answerCounterOfferByToken } from "../domain/credit/counter-offers.server";
+import { answerInfoRequestByToken } from "../domain/credit/information-requests.server";
+import { applicationByStatusToken } from "../domain/credit/status-links.server";
 import { documentKindOf } from "../domain/credit/documents.server";
 import { readFormWithFiles } from "../utils/uploads.server";
 import { toMinor } from "../domain/money/money";
@@ -26,8 +29,6 @@ export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: cred
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.creditStatus");
 
 export const headers: Route.HeadersFunction = () => ({ "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" });
-
-const DOCUMENT_KINDS = ["FINANCIAL_STATEMENT", "TAX_CERTIFICATE", "BANK_LETTER", "OTHER"] as const;
 
 const DONE = ["accepted", "declined", "answered", "first_user_needed"] as const;
 

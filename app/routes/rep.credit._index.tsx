@@ -3,7 +3,7 @@ import { Form, Link } from "react-router";
 import type { Route } from "./+types/rep.credit._index";
 import { pageTitle } from "../i18n/meta";
 import { requireStaff } from "../domain/auth/authorize.server";
-import { reviewQueue } from "../domain/credit/applications.server";
+import { reviewQueue } from "../domain/credit/review-queue.server";
 import { useFormat } from "../i18n/format";
 
 import creditStyles from "../styles/credit.css?url";

@@ -1,4 +1,6 @@
 import { useTranslation } from "react-i18next";
+import { GRANTABLE_TERMS_DAYS, grantableTermsDays } from "../domain/credit/application-schema";
+import { isStaffLevel } from "../domain/authority/approval-limits";
 import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/rep.credit.accounts.$accountId";
@@ -8,7 +10,7 @@ import { SelectField } from "../components/credit-fields";
 import { Field } from "../components/field";
 import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireStaff } from "../domain/auth/authorize.server";
-import { changeAccountTerms } from "../domain/credit/applications.server";
+import { changeAccountTerms } from "../domain/credit/change-account-terms.server";
 import { amountErrorKey, amountForInput, parseAmountInput } from "../domain/money/amount-input";
 import { resolveReader } from "../i18n/i18n.server";
 import { fieldErrorsOf, freeText, type FieldErrors } from "../utils/forms";
@@ -23,8 +25,6 @@ export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: cred
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.creditTerms");
 
-const TERMS = [0, 15, 30, 45, 60, 90, 120] as const;
-
 export async function loader({ request, params }: Route.LoaderArgs) {
   await requireStaff(request);
   const summary = await accountSummary(params.accountId);
@@ -37,14 +37,14 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     summary,
     audit,
     done: done === "changed" || done === "escalated" ? done : null,
-    level: level && ["REP_I", "REP_II", "REP_III", "SENIOR", "MANAGER"].includes(level) ? level : null,
+    level: isStaffLevel(level) ? level : null,
     applicationId: url.searchParams.get("application")?.slice(0, 40) ?? null,
   };
 }
 
 const schema = z.object({
   limit: freeText().trim().min(1, "credit:errors.required").max(30, "credit:errors.amountInvalid"),
-  termsDays: z.enum(TERMS.map(String) as [string, ...string[]], "credit:errors.termsInvalid").transform(Number),
+  termsDays: grantableTermsDays,
   reason: freeText().trim().min(1, "credit:errors.required").max(500, "credit:errors.tooLong"),
 });
 
@@ -98,7 +98,7 @@ export default function RepCreditAccount({ loaderData, actionData }: Route.Compo
         <h2 id="change-title">{t("limitChange.formTitle")}</h2>
         <Form method="post" noValidate>
           <Field name="limit" label={t("review.limit", { currency: summary.account.currency })} inputMode="decimal" error={errors.limit} defaultValue={amountForInput(summary.creditLimit, f.locale)} />
-          <SelectField name="termsDays" label={t("review.terms")} error={errors.termsDays} defaultValue={String(summary.account.paymentTermsDays)} options={TERMS.map((d) => ({ value: String(d), label: t("terms.net", { count: d }) }))} />
+          <SelectField name="termsDays" label={t("review.terms")} error={errors.termsDays} defaultValue={String(summary.account.paymentTermsDays)} options={GRANTABLE_TERMS_DAYS.map((d) => ({ value: String(d), label: t("terms.net", { count: d }) }))} />
           <Field name="reason" label={t("limitChange.reason")} error={errors.reason} />
           <button type="submit" className="button primary">
             {t("limitChange.submit")}

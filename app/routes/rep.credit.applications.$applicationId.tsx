@@ -1,4 +1,6 @@
 import { useTranslation } from "react-i18next";
+import { GRANTABLE_TERMS_DAYS, grantableTermsDays } from "../domain/credit/application-schema";
+import { isStaffLevel } from "../domain/authority/approval-limits";
 import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/rep.credit.applications.$applicationId";
@@ -7,7 +9,8 @@ import { SelectField, TextAreaField } from "../components/credit-fields";
 import { Field } from "../components/field";
 import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireStaff } from "../domain/auth/authorize.server";
-import { canActOn, decideApplication, firstUserFor, type Decision } from "../domain/credit/applications.server";
+import { canActOn, decideApplication, type Decision } from "../domain/credit/decide-application.server";
+import { firstUserFor } from "../domain/credit/approve-application.server";
 import { applicationToDecide, applicationUnderReview } from "../domain/credit/application-records.server";
 import { autoApprovalBlockers, type StoredScore } from "../domain/credit/scorecard";
 import { authorityCurrency, convertWithDisclosure } from "../domain/fx/conversion.server";
@@ -25,8 +28,6 @@ import { readForm } from "../utils/form-body.server";
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.creditApplication");
-
-const TERMS = [0, 15, 30, 45, 60, 90, 120] as const;
 
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireStaff(request);
@@ -57,7 +58,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const level = url.searchParams.get("level");
   return {
     done: done && ["approved", "counter_offered", "escalated", "declined", "info_requested"].includes(done) ? done : null,
-    doneLevel: level && ["REP_I", "REP_II", "REP_III", "SENIOR", "MANAGER"].includes(level) ? level : null,
+    doneLevel: isStaffLevel(level) ? level : null,
     canAct: await canActOn(user, application),
     /** A new company's first portal user: the applicant's email, unless it already signs in elsewhere. */
     firstUser,
@@ -109,7 +110,7 @@ const decisionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("approve"),
     limit: freeText().trim().min(1, "credit:errors.required").max(30, "credit:errors.amountInvalid"),
-    termsDays: z.enum(TERMS.map(String) as [string, ...string[]], "credit:errors.termsInvalid").transform(Number),
+    termsDays: grantableTermsDays,
     conditions: freeText().trim().max(300, "credit:errors.tooLong").optional().default(""),
     reason: freeText().trim().max(500, "credit:errors.tooLong").optional().default(""),
     // Blank keeps the applicant's email; only asked for when a new company's account is set up.
@@ -329,7 +330,7 @@ export default function RepCreditApplication({ loaderData, actionData }: Route.C
             <Form method="post" noValidate>
               <input type="hidden" name="intent" value="approve" />
               <Field name="limit" label={t("review.limit", { currency: a.currency })} inputMode="decimal" error={errors.limit} defaultValue={a.proposed ? amountForInput(a.proposed, f.locale) : a.recommended ? amountForInput(a.recommended, f.locale) : ""} />
-              <SelectField name="termsDays" label={t("review.terms")} error={errors.termsDays} defaultValue={String(a.proposedTermsDays ?? a.recommendedTermsDays ?? 30)} options={TERMS.map((d) => ({ value: String(d), label: t("terms.net", { count: d }) }))} />
+              <SelectField name="termsDays" label={t("review.terms")} error={errors.termsDays} defaultValue={String(a.proposedTermsDays ?? a.recommendedTermsDays ?? 30)} options={GRANTABLE_TERMS_DAYS.map((d) => ({ value: String(d), label: t("terms.net", { count: d }) }))} />
               <Field name="conditions" label={t("review.conditions")} error={errors.conditions} defaultValue={a.conditions ?? ""} />
               <Field name="reason" label={t("review.reason")} error={errors.reason} />
               {loaderData.firstUser ? (

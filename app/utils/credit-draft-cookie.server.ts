@@ -1,5 +1,5 @@
 import { portalCookie } from "./cookies.server";
-import { draftByToken } from "../domain/credit/applications.server";
+import { draftByToken } from "../domain/credit/application-drafts.server";
 
 /** A new company's draft is found again only through this cookie: its id and a secret token (hashed in the draft). */
 export const draftCookie = portalCookie("credit_draft", { path: "/credit", sameSite: "lax", httpOnly: true, maxAge: 60 * 60 * 24 * 30 });

@@ -4,6 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client";
 import { PGliteThread } from "./pglite-thread.server";
+import { log } from "./logger.server";
 
 export type { PrismaClient };
 
@@ -74,7 +75,7 @@ export async function openDatabase(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   // An idle connection the server closes (restart, failover, a dropped database) must not
   // crash the process: the pool discards it and opens a new one on the next query.
-  pool.on("error", (error) => console.warn(`[db] idle connection closed: ${error.message}`));
+  pool.on("error", (error) => log().warn({ err: error }, "idle database connection closed"));
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
   return {
     kind: "postgres",

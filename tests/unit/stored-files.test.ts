@@ -2,11 +2,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readStoredFile, sniffContentType, storeUpload } from "../../app/domain/files/stored-files.server";
+import { checkUpload, readStoredFile, sniffContentType, storeUploadsFor } from "../../app/domain/files/stored-files.server";
 import { parseEnv, setEnv } from "../../app/utils/config.server";
 
 const pdf = new TextEncoder().encode("%PDF-1.7\n%âãÏÓ\n1 0 obj<<>>endobj\n");
-const asFile = (name: string, bytes: Uint8Array) => ({ name, arrayBuffer: async () => bytes.slice().buffer });
+const asFile = (name: string, bytes: Uint8Array) => ({ name, bytes });
 
 beforeAll(() => {
   setEnv(parseEnv({ UPLOAD_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "uploads-")) }));
@@ -20,17 +20,19 @@ describe("stored files", () => {
   });
 
   it("stores an accepted file under a random key and reads it back", async () => {
-    const result = await storeUpload(asFile("../../etc/Estados financieros 2025.pdf", pdf));
-    if (!result.ok) throw new Error(result.error);
-    expect(result.file.fileName).toBe("Estados financieros 2025.pdf");
-    expect(result.file.contentType).toBe("application/pdf");
-    expect(new Uint8Array(await readStoredFile(result.file.storageKey))).toEqual(pdf);
+    const checked = checkUpload(asFile("../../etc/Estados financieros 2025.pdf", pdf));
+    if (!checked.ok) throw new Error(checked.error);
+    const file = await storeUploadsFor([checked.upload], async ([stored]) => stored);
+    if (!file) throw new Error("not stored");
+    expect(file.fileName).toBe("Estados financieros 2025.pdf");
+    expect(file.contentType).toBe("application/pdf");
+    expect(new Uint8Array(await readStoredFile(file.storageKey))).toEqual(pdf);
   });
 
   it("refuses empty, oversized and disguised files", async () => {
-    expect(await storeUpload(asFile("a.pdf", new Uint8Array()))).toEqual({ ok: false, error: "files:errors.empty" });
-    expect(await storeUpload(asFile("a.pdf", pdf), { maxBytes: 10 })).toEqual({ ok: false, error: "files:errors.tooLarge" });
-    expect(await storeUpload(asFile("invoice.pdf", new TextEncoder().encode("MZ executable")))).toEqual({ ok: false, error: "files:errors.badType" });
+    expect(checkUpload(asFile("a.pdf", new Uint8Array()))).toEqual({ ok: false, error: "files:errors.empty" });
+    expect(checkUpload(asFile("a.pdf", pdf), { maxBytes: 10 })).toEqual({ ok: false, error: "files:errors.tooLarge" });
+    expect(checkUpload(asFile("invoice.pdf", new TextEncoder().encode("MZ executable")))).toEqual({ ok: false, error: "files:errors.badType" });
   });
 
   it("never reads outside the upload folder", async () => {

@@ -6,6 +6,7 @@ import { db } from "../../utils/db.server";
 import { queueEmail, type EmailTemplate } from "../mail/outbox.server";
 import { hashPassword } from "./password.server";
 import { announceSessionsEnded } from "./session-events.server";
+import { log } from "../../utils/logger.server";
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -39,7 +40,7 @@ export async function requestPasswordReset(
   if (!user || !user.active) return;
   const sending = sendPasswordLink(user, requestLanguage, template);
   if (template === "account_welcome") return sending;
-  sending.catch((error: unknown) => console.error("password reset mail failed", error));
+  sending.catch((error: unknown) => log().error({ err: error, template }, "password reset mail failed"));
 }
 
 async function sendPasswordLink(

@@ -1,10 +1,10 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
 import { createCookieSessionStorage, type Session } from "react-router";
 import { getEnv, servedOverHttps } from "../../utils/config.server";
 import type { Account, User } from "../../generated/prisma/client";
 import { currentDatabase, db } from "../../utils/db.server";
+import { persistentSecret } from "../../utils/persistent-secret.server";
 import { announceSessionsEnded } from "./session-events.server";
 
 export const SESSION_TTL_MS = 1000 * 60 * 60 * 12;
@@ -19,21 +19,8 @@ const sessionCookieValue = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([^;]*)`);
 function sessionSecret(): string {
   const env = getEnv();
   if (env.SESSION_SECRET) return env.SESSION_SECRET;
-  const file = path.resolve(path.dirname(env.UPLOAD_DIR), "session-secret");
-  let secret = secretsByFile.get(file);
-  if (!secret) {
-    try {
-      secret = fs.readFileSync(file, "utf8").trim();
-    } catch {
-      secret = crypto.randomBytes(32).toString("hex");
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, secret, { mode: 0o600 });
-    }
-    secretsByFile.set(file, secret);
-  }
-  return secret;
+  return persistentSecret(path.resolve(path.dirname(env.UPLOAD_DIR), "session-secret"), () => crypto.randomBytes(32).toString("hex"));
 }
-const secretsByFile = new Map<string, string>();
 
 type SessionData = { sessionId: string };
 let storage: { secret: string; secure: boolean; instance: ReturnType<typeof createCookieSessionStorage<SessionData>> } | undefined;

@@ -1,7 +1,7 @@
 /**
- * What each staff level may do without asking a higher level — the one place that
- * answers "can a Rep II approve this?". Limits are rows in AuthorityLimit (seeded
- * data), in the policy currency; amounts in other currencies are converted with the
+ * Applies what each staff level may do without asking a higher level — "can a Rep II
+ * approve this?". Limits are rows in AuthorityLimit (seeded from the table in
+ * approval-limits.ts), in the policy currency; amounts in other currencies are converted with the
  * dated FX table first. Above the limit the answer names the lowest level that may
  * act, so the caller turns the action into an escalation, never a silent approval.
  */
@@ -166,4 +166,11 @@ export async function mayActOnEscalation(level: StaffLevel | null | undefined, e
   if (own === undefined) return false;
   const needed = escalatedTo ? limits.find((row) => row.level === escalatedTo)?.rank : limits.at(-1)?.rank;
   return needed !== undefined && own >= needed;
+}
+
+/** A level's rank (higher decides more); no level, or one without limits, ranks 0. */
+export async function rankOf(level: StaffLevel | null | undefined): Promise<number> {
+  if (!level) return 0;
+  const row = await db().authorityLimit.findUnique({ where: { level } });
+  return row?.rank ?? 0;
 }

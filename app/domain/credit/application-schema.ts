@@ -6,11 +6,18 @@ import { z } from "zod";
 import { freeText } from "../../utils/forms";
 import { fieldErrorsOf, type FieldErrors } from "../../utils/forms";
 import { amountErrorKey, parseAmountInput } from "../money/amount-input";
-import type { SubmitInput } from "./applications.server";
+import type { DocumentKind } from "../../generated/prisma/client";
+import type { SubmitInput } from "./submit-application.server";
 
 export const APPLICATION_COUNTRIES = ["US", "MX", "ES"] as const;
 export const APPLICATION_CURRENCIES = ["USD", "MXN", "EUR"] as const;
+/** The payment terms an applicant may ask for. */
 export const TERMS_OPTIONS = [15, 30, 45, 60] as const;
+/** The payment terms a rep may set (whether their level may is the authority rules' answer). */
+export const GRANTABLE_TERMS_DAYS = [0, 15, 30, 45, 60, 90, 120] as const;
+export const grantableTermsDays = z.enum(GRANTABLE_TERMS_DAYS.map(String) as [string, ...string[]], "credit:errors.termsInvalid").transform(Number);
+/** What a document attached to an application may be. */
+export const DOCUMENT_KINDS = ["FINANCIAL_STATEMENT", "TAX_CERTIFICATE", "BANK_LETTER", "OTHER"] as const satisfies readonly DocumentKind[];
 export const STEPS = ["company", "references", "request", "sign"] as const;
 export type StepId = (typeof STEPS)[number];
 

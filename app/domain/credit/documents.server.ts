@@ -11,7 +11,7 @@ import type { SessionUser } from "../auth/session.server";
 import { storeUploadsFor, type CheckedUpload } from "../files/stored-files.server";
 import { UPLOAD_BUDGET_PER_CREDIT_APPLICATION } from "../security/throttles.server";
 
-export const DOCUMENT_KINDS = ["FINANCIAL_STATEMENT", "TAX_CERTIFICATE", "BANK_LETTER", "OTHER"] as const satisfies readonly DocumentKind[];
+import { DOCUMENT_KINDS } from "./application-schema";
 
 /** The kind a sender chose, or OTHER for anything that is not one. */
 export function documentKindOf(value: unknown): DocumentKind {

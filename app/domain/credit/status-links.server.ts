@@ -47,3 +47,13 @@ export async function applicationIdForToken(token: string): Promise<string | nul
   if (!link || link.expiresAt.getTime() <= Date.now()) return null;
   return link.applicationId;
 }
+
+/** A new company's application, reached through its status link, with its events and documents. */
+export async function applicationByStatusToken(token: string) {
+  const id = await applicationIdForToken(token);
+  if (!id) return null;
+  return db().creditApplication.findUnique({
+    where: { id },
+    include: { events: { orderBy: { createdAt: "asc" } }, documents: { orderBy: { createdAt: "asc" }, select: { id: true, fileName: true, kind: true } } },
+  });
+}

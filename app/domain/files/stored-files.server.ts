@@ -82,16 +82,6 @@ export async function storeUploadsFor<T>(uploads: CheckedUpload[], record: (file
   }
 }
 
-/** Checks and stores one file at once: for callers with nothing left to validate. */
-export async function storeUpload(
-  file: { name: string; arrayBuffer(): Promise<ArrayBuffer> },
-  options: { maxBytes?: number } = {},
-): Promise<{ ok: true; file: StoredFile } | { ok: false; error: UploadError }> {
-  const checked = checkUpload({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }, options);
-  if (!checked.ok) return checked;
-  return { ok: true, file: await writeUpload(checked.upload) };
-}
-
 /**
  * Removes files under UPLOAD_DIR that no row references and that are older than
  * `olderThanMs` (young ones may belong to a request still recording its row). Only

@@ -4,10 +4,10 @@
  * same path (a checkout session, a pay page, a signed event to /webhooks/stripe).
  */
 import crypto from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
 import Stripe from "stripe";
 import { getEnv, publicUrl } from "../../utils/config.server";
+import { persistentSecret } from "../../utils/persistent-secret.server";
 
 export type CheckoutRequest = {
   paymentId: string;
@@ -59,8 +59,6 @@ function stripe(): Stripe {
   return client;
 }
 
-const secretsByFile = new Map<string, string>();
-
 /**
  * The webhook signing secret: STRIPE_WEBHOOK_SECRET when set; otherwise, only while the
  * sandbox runs, a random per-install secret kept beside the embedded data, made once.
@@ -70,19 +68,7 @@ export function webhookSecret(): string {
   const env = getEnv();
   if (env.STRIPE_WEBHOOK_SECRET) return env.STRIPE_WEBHOOK_SECRET;
   if (!sandboxActive()) throw new Error("no webhook signing secret configured");
-  const file = path.resolve(path.dirname(env.UPLOAD_DIR), "stripe-sandbox-webhook-secret");
-  let secret = secretsByFile.get(file);
-  if (!secret) {
-    try {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, `whsec_sandbox_${crypto.randomBytes(24).toString("hex")}`, { mode: 0o600, flag: "wx" });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-    secret = fs.readFileSync(file, "utf8").trim();
-    secretsByFile.set(file, secret);
-  }
-  return secret;
+  return persistentSecret(path.resolve(path.dirname(env.UPLOAD_DIR), "stripe-sandbox-webhook-secret"), () => `whsec_sandbox_${crypto.randomBytes(24).toString("hex")}`);
 }
 
 /** Verifies the raw body against the Stripe-Signature header; throws on a bad signature. */

@@ -5,9 +5,9 @@
  * (a memory limiter stands in while Redis is unreachable, so a Redis outage never turns
  * into refused or failed requests).
  */
-import { createClient } from "redis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type IRateLimiterOptions, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { getEnv } from "../../utils/config.server";
+import { limitsRedis, type RedisClient } from "../../utils/redis.server";
 
 const HOUR = 60 * 60;
 
@@ -41,42 +41,30 @@ export type ThrottleName = keyof typeof THROTTLES;
 
 export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-type RedisClient = ReturnType<typeof createClient>;
-let redis: Promise<RedisClient | null> | undefined;
-
-/** The one Redis connection of the throttles, or null without REDIS_URL. */
-function sharedRedis(): Promise<RedisClient | null> {
-  redis ??= (async () => {
-    const { REDIS_URL } = getEnv();
-    if (!REDIS_URL) return null;
-    // Commands fail at once while disconnected (no offline queue), so the insurance
-    // limiter answers instead of a request waiting on Redis.
-    const client: RedisClient = createClient({ url: REDIS_URL, disableOfflineQueue: true });
-    client.on("error", () => undefined);
-    await client.connect().catch(() => undefined);
-    return client;
-  })();
-  return redis;
-}
-
-const limiters = new Map<string, Promise<RateLimiterAbstract>>();
+const memoryLimiters = new Map<string, RateLimiterAbstract>();
+/** Per connection: a limiter made on a connection that has since closed is not reused. */
+const redisLimiters = new WeakMap<RedisClient, Map<string, RateLimiterAbstract>>();
+/** The throttles hold the limits connection for the life of the process. */
+const held = new Map<string, Promise<RedisClient>>();
 
 /** A limiter for a rule: Redis-backed (shared by every process) when REDIS_URL is set. */
-export function limiterFor(rule: ThrottleRule): Promise<RateLimiterAbstract> {
-  let limiter = limiters.get(rule.keyPrefix);
+export async function limiterFor(rule: ThrottleRule): Promise<RateLimiterAbstract> {
+  const { REDIS_URL, REDIS_KEY_PREFIX } = getEnv();
+  if (!REDIS_URL) {
+    let limiter = memoryLimiters.get(rule.keyPrefix);
+    if (!limiter) memoryLimiters.set(rule.keyPrefix, (limiter = new RateLimiterMemory(rule)));
+    return limiter;
+  }
+  let pending = held.get(REDIS_URL);
+  if (!pending) held.set(REDIS_URL, (pending = limitsRedis(REDIS_URL)));
+  const client = await pending;
+  let byRule = redisLimiters.get(client);
+  if (!byRule) redisLimiters.set(client, (byRule = new Map()));
+  const key = `${REDIS_KEY_PREFIX}${rule.keyPrefix}`;
+  let limiter = byRule.get(key);
   if (!limiter) {
-    limiter = (async () => {
-      const client = await sharedRedis();
-      if (!client) return new RateLimiterMemory(rule);
-      return new RateLimiterRedis({
-        ...rule,
-        keyPrefix: `${getEnv().REDIS_KEY_PREFIX}${rule.keyPrefix}`,
-        storeClient: client,
-        useRedisPackage: true,
-        insuranceLimiter: new RateLimiterMemory(rule),
-      });
-    })();
-    limiters.set(rule.keyPrefix, limiter);
+    limiter = new RateLimiterRedis({ ...rule, keyPrefix: key, storeClient: client, useRedisPackage: true, insuranceLimiter: new RateLimiterMemory(rule) });
+    byRule.set(key, limiter);
   }
   return limiter;
 }
