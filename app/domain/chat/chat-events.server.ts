@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 
 /**
  * Domain code (routes, webhooks) never touches sockets: it announces what changed
- * here, and the socket layer (server/chat/handlers.ts) turns it into broadcasts.
+ * here, and the socket layer (server/chat/broadcast.ts) turns it into broadcasts.
  * Kept on globalThis so the app bundle and the server share one emitter.
  */
 export type ChatDomainEvent = { type: "inbox-changed"; conversationId: string; reason: string } | { type: "message"; conversationId: string; seq: string };
