@@ -1,62 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { DOCUMENT_KINDS } from "../domain/credit/application-schema";
-
-/** A labelled select whose error (a translation key) is announced and linked, like <Field>. */
-export function SelectField({
-  name,
-  id = name,
-  label,
-  error,
-  options,
-  defaultValue,
-  form,
-}: {
-  name: string;
-  id?: string;
-  form?: string;
-  label: string;
-  error?: string;
-  options: { value: string; label: string }[];
-  defaultValue?: string;
-}) {
-  const { t } = useTranslation();
-  const errorId = `${id}-error`;
-  return (
-    <div className={error ? "field has-error" : "field"}>
-      <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} form={form} defaultValue={defaultValue ?? ""} aria-invalid={error ? true : undefined} aria-describedby={error ? errorId : undefined}>
-        <option value="">{t("credit:fields.choose")}</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      {error ? (
-        <p id={errorId} className="field-error" role="alert">
-          {t(error)}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-/** A labelled multi-line input. */
-export function TextAreaField({ name, label, error, defaultValue, required }: { name: string; label: string; error?: string; defaultValue?: string; required?: boolean }) {
-  const { t } = useTranslation();
-  const errorId = `${name}-error`;
-  return (
-    <div className={error ? "field has-error" : "field"}>
-      <label htmlFor={name}>{label}</label>
-      <textarea id={name} name={name} rows={3} defaultValue={defaultValue} required={required} aria-invalid={error ? true : undefined} aria-describedby={error ? errorId : undefined} />
-      {error ? (
-        <p id={errorId} className="field-error" role="alert">
-          {t(error)}
-        </p>
-      ) : null}
-    </div>
-  );
-}
+import { SelectField } from "./field";
 
 /** Uploaded documents with their download links, and a form to add one (works without JavaScript). */
 export function DocumentsPanel({

@@ -1,34 +1,92 @@
+/**
+ * The form fields: each renders its label, an optional hint and its error (a
+ * translation key), linked to the control with aria-describedby and marked with
+ * aria-invalid, so every form announces the same way.
+ */
 import { useTranslation } from "react-i18next";
 
-type FieldProps = {
+type Common = {
   name: string;
   /** Defaults to `name`; needed where the same form appears more than once on a page. */
   id?: string;
   label: string;
   error?: string;
-  hint?: string;
-} & React.InputHTMLAttributes<HTMLInputElement>;
+  hint?: React.ReactNode;
+};
 
-/** A labelled input whose error (a translation key) is announced and linked. */
-export function Field({ name, id = name, label, error, hint, ...input }: FieldProps) {
+function useFieldParts({ id, error, hint }: { id: string; error?: string; hint?: React.ReactNode }) {
   const { t } = useTranslation();
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;
   const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
+  return {
+    control: { "aria-invalid": error ? true : undefined, "aria-describedby": describedBy } as const,
+    hint: hint ? (
+      <p id={hintId} className="hint">
+        {hint}
+      </p>
+    ) : null,
+    error: error ? (
+      <p id={errorId} className="field-error" role="alert">
+        {t(error)}
+      </p>
+    ) : null,
+  };
+}
+
+/** A labelled input. */
+export function Field({ name, id = name, label, error, hint, ...input }: Common & Omit<React.InputHTMLAttributes<HTMLInputElement>, "name" | "id">) {
+  const parts = useFieldParts({ id, error, hint });
   return (
     <div className={error ? "field has-error" : "field"}>
       <label htmlFor={id}>{label}</label>
-      {hint ? (
-        <p id={hintId} className="hint">
-          {hint}
-        </p>
-      ) : null}
-      <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
-      {error ? (
-        <p id={errorId} className="field-error" role="alert">
-          {t(error)}
-        </p>
-      ) : null}
+      {parts.hint}
+      <input id={id} name={name} {...parts.control} {...input} />
+      {parts.error}
+    </div>
+  );
+}
+
+/** A labelled select; `choose` is the empty first option's text (the default says "Choose…"). */
+export function SelectField({
+  name,
+  id = name,
+  label,
+  error,
+  hint,
+  options,
+  defaultValue,
+  form,
+  choose,
+}: Common & { form?: string; options: { value: string; label: string }[]; defaultValue?: string; choose?: string }) {
+  const { t } = useTranslation();
+  const parts = useFieldParts({ id, error, hint });
+  return (
+    <div className={error ? "field has-error" : "field"}>
+      <label htmlFor={id}>{label}</label>
+      {parts.hint}
+      <select id={id} name={name} form={form} defaultValue={defaultValue ?? ""} {...parts.control}>
+        <option value="">{choose ?? t("credit:fields.choose")}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {parts.error}
+    </div>
+  );
+}
+
+/** A labelled multi-line input. */
+export function TextAreaField({ name, id = name, label, error, hint, rows = 3, ...textarea }: Common & Omit<React.TextareaHTMLAttributes<HTMLTextAreaElement>, "name" | "id">) {
+  const parts = useFieldParts({ id, error, hint });
+  return (
+    <div className={error ? "field has-error" : "field"}>
+      <label htmlFor={id}>{label}</label>
+      {parts.hint}
+      <textarea id={id} name={name} rows={rows} {...parts.control} {...textarea} />
+      {parts.error}
     </div>
   );
 }

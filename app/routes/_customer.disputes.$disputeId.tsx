@@ -4,6 +4,7 @@ import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/_customer.disputes.$disputeId";
 import invoicesStyles from "../styles/invoices.css?url";
 import { DisputeFacts, DisputeThread } from "../components/dispute-thread";
+import { Field, TextAreaField } from "../components/field";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { readFormWithFiles } from "../utils/uploads.server";
 import { isOpen, messageSchema } from "../domain/disputes/dispute-schemas";
@@ -62,19 +63,8 @@ export default function DisputeDetail({ loaderData, actionData }: Route.Componen
         {isOpen(dispute.status) ? (
           <Form method="post" encType="multipart/form-data" key={actionData?.sent ? "sent" : "draft"}>
             <h3>{t("detail.reply")}</h3>
-            <div className={errors.body ? "field has-error" : "field"}>
-              <label htmlFor="body">{t("detail.replyLabel")}</label>
-              <textarea id="body" name="body" rows={4} aria-describedby={errors.body ? "body-error" : undefined} />
-              {errors.body ? (
-                <p id="body-error" className="field-error" role="alert">
-                  {t(errors.body)}
-                </p>
-              ) : null}
-            </div>
-            <div className="field">
-              <label htmlFor="attachment">{t("detail.attach")}</label>
-              <input id="attachment" name="attachment" type="file" multiple accept="application/pdf,image/png,image/jpeg" />
-            </div>
+            <TextAreaField name="body" label={t("detail.replyLabel")} error={errors.body} rows={4} />
+            <Field name="attachment" label={t("detail.attach")} type="file" multiple accept="application/pdf,image/png,image/jpeg" />
             <button type="submit" className="button" disabled={navigation.state !== "idle"}>
               {t("detail.send")}
             </button>

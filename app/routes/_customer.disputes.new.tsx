@@ -11,6 +11,7 @@ import { invoiceForAccount } from "../domain/invoices/invoice-detail.server";
 import { useFormat } from "../i18n/format";
 import { resolveReader } from "../i18n/i18n.server";
 import { FormAlerts } from "../components/form-alerts";
+import { Field, TextAreaField } from "../components/field";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -113,34 +114,9 @@ export default function NewDispute({ loaderData, actionData }: Route.ComponentPr
           </table>
           {err("lineId")}
         </fieldset>
-        <div className={errors.amount ? "field has-error" : "field"}>
-          <label htmlFor="amount">{t("new.amount")}</label>
-          <p id="amount-hint" className="hint">
-            {t("new.amountHint", { balance: f.money(invoice.balance) })}
-          </p>
-          <input id="amount" name="amount" inputMode="decimal" aria-describedby={errors.amount ? "amount-hint amount-error" : "amount-hint"} />
-          {err("amount")}
-        </div>
-        <div className={errors.message ? "field has-error" : "field"}>
-          <label htmlFor="message">{t("new.message")}</label>
-          <p id="message-hint" className="hint">
-            {t("new.messageHint")}
-          </p>
-          <textarea id="message" name="message" rows={5} required aria-describedby={errors.message ? "message-hint message-error" : "message-hint"} />
-          {err("message")}
-        </div>
-        <div className={errors.attachment ? "field has-error" : "field"}>
-          <label htmlFor="attachment">{t("new.attachments")}</label>
-          <p id="attachment-hint" className="hint">
-            {t("new.attachmentsHint")}
-          </p>
-          <input id="attachment" name="attachment" type="file" multiple accept="application/pdf,image/png,image/jpeg" aria-describedby="attachment-hint" />
-          {errors.attachment ? (
-            <p className="field-error" role="alert">
-              {t(errors.attachment)}
-            </p>
-          ) : null}
-        </div>
+        <Field name="amount" label={t("new.amount")} hint={t("new.amountHint", { balance: f.money(invoice.balance) })} error={errors.amount} inputMode="decimal" />
+        <TextAreaField name="message" label={t("new.message")} hint={t("new.messageHint")} error={errors.message} rows={5} required />
+        <Field name="attachment" label={t("new.attachments")} hint={t("new.attachmentsHint")} error={errors.attachment} type="file" multiple accept="application/pdf,image/png,image/jpeg" />
         <button type="submit" className="button" disabled={navigation.state !== "idle"}>
           {t("new.submit")}
         </button>

@@ -3,7 +3,7 @@ import { data, Form, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/credit.applications.status.$token";
 import { pageTitle } from "../i18n/meta";
-import { SelectField, TextAreaField } from "../components/credit-fields";
+import { SelectField, TextAreaField } from "../components/field";
 import { FormAlerts } from "../components/form-alerts";
 import { Facts } from "../components/facts";
 import { DOCUMENT_KINDS } from "../domain/credit/application-schema";
