@@ -6,6 +6,7 @@ import { Field } from "../components/field";
 import { DocumentsPanel, SelectField } from "../components/credit-fields";
 import { optionalUser } from "../domain/auth/authorize.server";
 import { APPLICATION_COUNTRIES, APPLICATION_CURRENCIES, completeDraft, STEP_FIELDS, STEPS, TERMS_OPTIONS, validateStep, type Draft, type StepId } from "../domain/credit/application-schema";
+import { loadRequestCeiling } from "../domain/credit/request-ceiling.server";
 import { draftForCustomer, newCompanyDraft, saveDraftValues, submitApplication } from "../domain/credit/applications.server";
 import { isLanguage } from "../i18n/config";
 import { formattingFor, preferredFormatting } from "../i18n/locale";
@@ -112,7 +113,8 @@ export async function action({ request, context }: Route.ActionArgs) {
     if (uploadError) return data({ step, fieldErrors: { document: uploadError } as FieldErrors, values: publicDraft(application.draft as Draft), submitted: null }, { status: 400, headers });
     throw redirect(`/credit/apply?step=${step}&uploaded=1`, { headers });
   }
-  const errors: FieldErrors = intent === "back" ? {} : validateStep(step, draft, { newCompany, locale, currency: draft.currency });
+  const ceiling = await loadRequestCeiling();
+  const errors: FieldErrors = intent === "back" ? {} : validateStep(step, draft, { newCompany, locale, currency: draft.currency, ceiling });
 
   if (intent === "back") {
     await saveDraftValues(application, kept);
@@ -129,7 +131,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   }
 
   application = await saveDraftValues(application, kept);
-  const complete = completeDraft(application.draft as Draft, { newCompany, locale });
+  const complete = completeDraft(application.draft as Draft, { newCompany, locale, ceiling });
   if (!complete.ok) throw redirect(`/credit/apply?step=${complete.step}`, { headers });
   const { application: submitted, statusPath } = await submitApplication(
     application,
