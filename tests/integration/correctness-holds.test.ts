@@ -74,7 +74,7 @@ describe("a released order stays in exposure, whoever releases it", () => {
     const audit = await portal.db.auditLog.findFirstOrThrow({ where: { entity: "Order", entityId: order.id, action: "hold_released" } });
     expect(audit.actorId).toBeNull();
     expect(audit.after).toMatchObject({ status: "OPEN" });
-  });
+  }, 120_000);
 
   it("a rep's release and an automatic one leave the order in the same state", async () => {
     const acme = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1001" } });
