@@ -114,7 +114,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
             {t("sandbox.banner")}
           </p>
         ) : null}
-        <main id="main" tabIndex={-1}>
+        <main id="main" tabIndex={-1} className={user?.role === "CUSTOMER" ? "with-chat" : undefined}>
           {children}
         </main>
         {user?.role === "CUSTOMER" ? <ChatWidget /> : null}
