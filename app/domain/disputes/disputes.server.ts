@@ -53,8 +53,9 @@ export async function openDispute(
     include: { lines: true, account: { select: { number: true } } },
   });
   if (!invoice) return { ok: false, errors: { form: "disputes:errors.invoice" } };
-  const balance = toMinor(invoice.balanceMinor);
-  if (balance <= 0 || (invoice.status !== "OPEN" && invoice.status !== "PARTIALLY_PAID")) return { ok: false, errors: { form: "disputes:errors.invoiceClosed" } };
+  // A paid invoice may still be disputed: that is a claim for a credit or refund of up to what was invoiced.
+  const balance = invoice.status === "PAID" ? toMinor(invoice.totalMinor) : toMinor(invoice.balanceMinor);
+  if (balance <= 0 || (invoice.status !== "OPEN" && invoice.status !== "PARTIALLY_PAID" && invoice.status !== "PAID")) return { ok: false, errors: { form: "disputes:errors.invoiceClosed" } };
   const lines = v.scope === "lines" ? invoice.lines.filter((l) => v.lineIds.includes(l.id)) : [];
   if (v.scope === "lines" && (lines.length === 0 || lines.length !== new Set(v.lineIds).size)) return { ok: false, errors: { lineId: "disputes:errors.lines" } };
   // Open disputes on one invoice never claim more than it owes.
