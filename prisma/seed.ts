@@ -107,7 +107,7 @@ const ACCOUNTS: AccountSeed[] = [
     held: [{ reason: "ACCOUNT_ON_HOLD", amount: 185_400_00 }, { reason: "ACCOUNT_ON_HOLD", amount: 92_750_00 }],
   },
   {
-    number: "ACC-1003", legalName: "Herramientas Ibéricas S.L.", taxId: "B86543217", country: "ES", language: "es", locale: "es-ES", timeZone: "Europe/Madrid", currency: "EUR",
+    number: "ACC-1003", legalName: "Herramientas Ibéricas S.L.", taxId: "B86543212", country: "ES", language: "es", locale: "es-ES", timeZone: "Europe/Madrid", currency: "EUR",
     limit: 120_000_00, terms: 45, status: "ACTIVE", city: "Madrid", region: "MD", ownerEmail: "rep3@accounts.example",
     user: { email: "admin@herramientas-ibericas.example", name: "Javier Ortega" }, invoices: 70, minInvoice: 600_00, maxInvoice: 6_000_00, paidBias: 0.75,
     held: [],
@@ -353,7 +353,7 @@ async function seedCreditApplications(prisma: PrismaClient, today: Date) {
   const applications = [
     {
       number: "CA-2026-0001", accountId: iberica?.id ?? null, applicantUserId: javier?.id ?? null, applicantName: "Javier Ortega", applicantEmail: "admin@herramientas-ibericas.example",
-      language: "es", status: "SUBMITTED" as const, companyName: "Herramientas Ibéricas S.L.", taxId: "B86543217", country: "ES", city: "Madrid", region: "MD",
+      language: "es", status: "SUBMITTED" as const, companyName: "Herramientas Ibéricas S.L.", taxId: "B86543212", country: "ES", city: "Madrid", region: "MD",
       yearsInBusiness: 14, annualRevenueMinor: BigInt(8_400_000_00), currency: "EUR", requestedLimitMinor: BigInt(200_000_00), requestedTermsDays: 60,
       bankName: "Banco Santander", bankAccountLast4: "4421", signatureName: "Javier Ortega", signedAt: utcDay(today, -3), submittedAt: utcDay(today, -3),
       references: [

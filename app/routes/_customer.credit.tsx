@@ -23,6 +23,7 @@ import { fieldErrorsOf, freeText } from "../utils/forms";
 import creditStyles from "../styles/credit.css?url";
 import { FormAlerts } from "../components/form-alerts";
 import { Facts } from "../components/facts";
+import { ReleaseConditionText } from "../components/release-condition";
 import { readForm } from "../utils/form-body.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
@@ -280,7 +281,17 @@ export default function CreditPage({ loaderData, actionData }: Route.ComponentPr
                     <td>{o.number}</td>
                     <td className="num">{f.money(o.amount)}</td>
                     <td>{t(`holdReason.${o.reason ?? "OVER_LIMIT"}`)}</td>
-                    <td>{t(`clears.${o.reason ?? "OVER_LIMIT"}`, { pastDue: f.money(summary.pastDue), over: f.money({ amountMinor: Math.max(0, -summary.availableCredit.amountMinor), currency: summary.account.currency }) })}</td>
+                    <td>
+                      <ReleaseConditionText condition={o.clears} />
+                      {o.clears.kind === "pay_past_due" || o.clears.kind === "pay_to_fit" || o.clears.kind === "rep_lifts_hold" && o.clears.pastDue ? (
+                        <>
+                          {" "}
+                          <Link to={o.clears.kind === "pay_to_fit" ? "/pay" : "/pay?select=past_due"} className="button small-dark">
+                            {t("held.pay")}
+                          </Link>
+                        </>
+                      ) : null}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -62,6 +62,12 @@ export default function InvoiceDetailPage({ loaderData }: Route.ComponentProps) 
               {t("detail.disputeThis")}
             </Link>
           </p>
+        ) : invoice.status === "PAID" ? (
+          <p>
+            <Link className="button secondary" to={`/disputes/new?invoice=${invoice.id}`}>
+              {t("detail.disputeThis")}
+            </Link>
+          </p>
         ) : null}
         <p>
           <a href={`/invoices/${invoice.id}/pdf`} download>

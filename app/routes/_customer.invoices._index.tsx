@@ -77,7 +77,7 @@ export default function Invoices({ loaderData }: Route.ComponentProps) {
           <div className="field">
             <label htmlFor="currency">{t("filters.currency")}</label>
             <select id="currency" name="currency" defaultValue={query.currency ?? ""}>
-              <option value="">{t("filters.any")}</option>
+              <option value="">{t("filters.anyCurrency")}</option>
               {SUPPORTED_CURRENCIES.map((c) => (
                 <option key={c} value={c}>
                   {c}

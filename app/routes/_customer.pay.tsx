@@ -1,5 +1,6 @@
 import { useTranslation } from "react-i18next";
-import { data, Form, redirect, useNavigation } from "react-router";
+import { useState } from "react";
+import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/_customer.pay";
 import invoicesStyles from "../styles/invoices.css?url";
@@ -12,6 +13,8 @@ import { useFormat } from "../i18n/format";
 import { payableInvoices } from "../domain/payments/payable-invoices.server";
 import { FormAlerts } from "../components/form-alerts";
 import { readForm } from "../utils/form-body.server";
+import { OPEN_DISPUTE_STATUSES } from "../domain/disputes/dispute-schemas";
+import { parseAmountInput } from "../domain/money/amount-input";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -22,7 +25,13 @@ const SHOWN = 100;
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await requireCustomer(request);
   const url = new URL(request.url);
-  const payable = await payableInvoices(user.accountId, { currency: url.searchParams.get("currency"), chosen: url.searchParams.getAll("invoice"), shown: SHOWN });
+  const payable = await payableInvoices(user.accountId, {
+    currency: url.searchParams.get("currency"),
+    chosen: url.searchParams.getAll("invoice"),
+    shown: SHOWN,
+    // "Select past due" is a plain link (?select=past_due): it works without JavaScript.
+    pickPastDue: url.searchParams.get("select") === "past_due",
+  });
   return { ...payable, idempotencyKey: crypto.randomUUID() };
 }
 
@@ -54,6 +63,9 @@ export default function Pay({ loaderData, actionData }: Route.ComponentProps) {
   const navigation = useNavigation();
   const errors: Record<string, string> = actionData?.errors ?? {};
   const { invoices, currency } = loaderData;
+  // The running total of what is ticked; the server render shows the preselected total.
+  const [picked, setPicked] = useState<Set<string>>(() => new Set(loaderData.chosen));
+  const [typed, setTyped] = useState<Record<string, string>>({});
   const plain = (minor: number) => {
     const digits = minorUnitDigits(currency);
     return new Intl.NumberFormat(f.locale, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }).format(minor / 10 ** digits);
@@ -80,6 +92,13 @@ export default function Pay({ loaderData, actionData }: Route.ComponentProps) {
         </button>
       </Form>
       <FormAlerts error={errors.form && t(errors.form)} testIds={{ error: "pay-error" }} />
+      {invoices.some((i) => i.pastDue) ? (
+        <p>
+          <Link to={`/pay?currency=${currency}&select=past_due`} className="button" data-testid="select-past-due">
+            {t("pay.selectPastDue")}
+          </Link>
+        </p>
+      ) : null}
       {invoices.length === 0 ? (
         <p className="note">{t("pay.none")}</p>
       ) : (
@@ -110,6 +129,12 @@ export default function Pay({ loaderData, actionData }: Route.ComponentProps) {
                           name="invoiceId"
                           value={inv.id}
                           defaultChecked={loaderData.chosen.includes(inv.id)}
+                          onChange={(e) => {
+                            const next = new Set(picked);
+                            if (e.target.checked) next.add(inv.id);
+                            else next.delete(inv.id);
+                            setPicked(next);
+                          }}
                           aria-label={`${t("pay.choose")} ${inv.number}`}
                         />
                       </td>
@@ -117,12 +142,16 @@ export default function Pay({ loaderData, actionData }: Route.ComponentProps) {
                         <label htmlFor={`pick-${inv.id}`}>{inv.number}</label>
                       </th>
                       <td>{f.date(inv.dueOn)}</td>
-                      <td className="num">{f.money(inv.balance)}</td>
+                      <td className="num">
+                        {f.money(inv.balance)}
+                        {inv.disputed.amountMinor > 0 ? <span className="figure-note"> · {t("pay.inDispute", { amount: f.money(inv.disputed) })}</span> : null}
+                      </td>
                       <td>
                         <input
                           name={`amount-${inv.id}`}
                           inputMode="decimal"
-                          defaultValue={plain(inv.balance.amountMinor)}
+                          defaultValue={plain(inv.payable.amountMinor)}
+                          onChange={(e) => setTyped({ ...typed, [inv.id]: e.target.value })}
                           aria-label={t("pay.amountFor", { number: inv.number })}
                           aria-invalid={amountError ? true : undefined}
                           aria-describedby={amountError ? `amount-${inv.id}-error` : undefined}
@@ -139,6 +168,20 @@ export default function Pay({ loaderData, actionData }: Route.ComponentProps) {
               </tbody>
             </table>
           </div>
+          <p data-testid="pay-total">
+            {t("pay.total")}{" "}
+            <output>
+              {f.money({
+                currency,
+                amountMinor: invoices
+                  .filter((i) => picked.has(i.id))
+                  .reduce((sum, i) => {
+                    const read = typed[i.id] === undefined ? null : parseAmountInput(typed[i.id], f.locale, currency);
+                    return sum + (read === null ? i.payable.amountMinor : read.ok ? read.amountMinor : 0);
+                  }, 0),
+              })}
+            </output>
+          </p>
           <p className="note">{t("pay.secure")}</p>
           <button type="submit" className="button" disabled={navigation.state !== "idle"}>
             {t("pay.submit")}

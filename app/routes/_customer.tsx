@@ -24,7 +24,10 @@ export default function CustomerLayout() {
         <NavLink to="/credit">{t("nav.credit")}</NavLink>
         <NavLink to="/help">{t("nav.help")}</NavLink>
       </nav>
-      <Outlet />
+      {/* Room below the page so the floating chat button never covers a table's last rows. */}
+      <div className="with-chat">
+        <Outlet />
+      </div>
       <ChatWidget />
     </>
   );

@@ -23,6 +23,10 @@ export default function Home() {
         <p>
           <Link to="/login" className="button primary">
             {t("nav.signIn")}
+          </Link>{" "}
+          {/* A company that is not a customer yet starts here: the application needs no account. */}
+          <Link to="/credit/apply" className="button" data-testid="home-apply">
+            {t("landing.applyForCredit")}
           </Link>
         </p>
       </section>

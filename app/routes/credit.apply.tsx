@@ -9,6 +9,7 @@ import { APPLICATION_COUNTRIES, APPLICATION_CURRENCIES, completeDraft, STEP_FIEL
 import { applicationDocuments } from "../domain/credit/application-records.server";
 import { draftForCustomer, newCompanyDraft, saveDraftValues } from "../domain/credit/application-drafts.server";
 import { submitApplication } from "../domain/credit/submit-application.server";
+import { loadRequestCeiling } from "../domain/credit/request-ceiling.server";
 import { isLanguage } from "../i18n/config";
 import { formattingFor, preferredFormatting } from "../i18n/locale";
 import { resolveLanguage } from "../i18n/i18n.server";
@@ -121,7 +122,8 @@ export async function action({ request, context }: Route.ActionArgs) {
     if (uploadError) return data({ step, fieldErrors: { document: uploadError } as FieldErrors, values: publicDraft(application.draft as Draft), submitted: null }, { status: 400, headers });
     throw redirect(`/credit/apply?step=${step}&uploaded=1`, { headers });
   }
-  const errors: FieldErrors = intent === "back" ? {} : validateStep(step, draft, { newCompany, locale, currency: draft.currency });
+  const ceiling = await loadRequestCeiling();
+  const errors: FieldErrors = intent === "back" ? {} : validateStep(step, draft, { newCompany, locale, currency: draft.currency, ceiling });
 
   if (intent === "back") {
     await saveDraftValues(application, kept);
@@ -138,7 +140,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   }
 
   application = await saveDraftValues(application, kept);
-  const complete = completeDraft(application.draft as Draft, { newCompany, locale });
+  const complete = completeDraft(application.draft as Draft, { newCompany, locale, ceiling });
   if (!complete.ok) throw redirect(`/credit/apply?step=${complete.step}`, { headers });
   const { application: submitted, statusPath } = await submitApplication(
     application,

@@ -10,6 +10,7 @@ import { Field, SelectField } from "../components/field";
 import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { changeAccountTerms } from "../domain/credit/change-account-terms.server";
+import { cutsBelowExposure } from "../domain/credit/limit-cut";
 import { amountErrorKey, amountForInput, parseAmountInput } from "../domain/money/amount-input";
 import { resolveReader } from "../i18n/i18n.server";
 import { fieldErrorsOf, freeText, type FieldErrors } from "../utils/forms";
@@ -45,6 +46,7 @@ const schema = z.object({
   limit: freeText().trim().min(1, "credit:errors.required").max(30, "credit:errors.amountInvalid"),
   termsDays: grantableTermsDays,
   reason: freeText().trim().min(1, "credit:errors.required").max(500, "credit:errors.tooLong"),
+  confirmBelowExposure: z.literal("yes").optional().catch(undefined),
 });
 
 export async function action({ request, params }: Route.ActionArgs) {
@@ -57,6 +59,10 @@ export async function action({ request, params }: Route.ActionArgs) {
   const read = parseAmountInput(parsed.data.limit, locale, summary.account.currency);
   if (!read.ok) return data({ fieldErrors: { limit: amountErrorKey(read.error, locale) } as FieldErrors, formError: null }, { status: 400 });
   const limitMinor = read.amountMinor;
+  if (!parsed.data.confirmBelowExposure && cutsBelowExposure({ currentMinor: summary.creditLimit.amountMinor, proposedMinor: limitMinor, exposureMinor: summary.exposure.amountMinor })) {
+    const typed = { limit: parsed.data.limit, termsDays: String(parsed.data.termsDays), reason: parsed.data.reason };
+    return data({ fieldErrors: { confirmBelowExposure: "credit:limitChange.confirmRequired" } as FieldErrors, formError: null, belowExposure: typed }, { status: 400 });
+  }
   const result = await changeAccountTerms(user, params.accountId, { limitMinor, termsDays: parsed.data.termsDays, reason: parsed.data.reason });
   if (!result.ok) return data({ fieldErrors: {} as FieldErrors, formError: `credit:limitChange.errors.${result.error}` as string | null }, { status: result.error === "not_found" ? 404 : result.error === "unchanged" ? 400 : 409 });
   if (result.outcome === "changed") throw redirect(`/rep/credit/accounts/${params.accountId}?done=changed`);
@@ -68,6 +74,7 @@ export default function RepCreditAccount({ loaderData, actionData }: Route.Compo
   const f = useFormat();
   const { summary } = loaderData;
   const errors: FieldErrors = actionData?.fieldErrors ?? {};
+  const typed = actionData && "belowExposure" in actionData ? (actionData.belowExposure as { limit: string; termsDays: string; reason: string }) : null;
   return (
     <div className="page">
       <div className="page-head">
@@ -96,9 +103,20 @@ export default function RepCreditAccount({ loaderData, actionData }: Route.Compo
       <section className="panel" aria-labelledby="change-title">
         <h2 id="change-title">{t("limitChange.formTitle")}</h2>
         <Form method="post" noValidate>
-          <Field name="limit" label={t("review.limit", { currency: summary.account.currency })} inputMode="decimal" error={errors.limit} defaultValue={amountForInput(summary.creditLimit, f.locale)} />
-          <SelectField name="termsDays" label={t("review.terms")} error={errors.termsDays} defaultValue={String(summary.account.paymentTermsDays)} options={GRANTABLE_TERMS_DAYS.map((d) => ({ value: String(d), label: t("terms.net", { count: d }) }))} />
-          <Field name="reason" label={t("limitChange.reason")} error={errors.reason} />
+          <Field name="limit" label={t("review.limit", { currency: summary.account.currency })} inputMode="decimal" error={errors.limit} defaultValue={typed?.limit ?? amountForInput(summary.creditLimit, f.locale)} />
+          <SelectField name="termsDays" label={t("review.terms")} error={errors.termsDays} defaultValue={typed?.termsDays ?? String(summary.account.paymentTermsDays)} options={GRANTABLE_TERMS_DAYS.map((d) => ({ value: String(d), label: t("terms.net", { count: d }) }))} />
+          <Field name="reason" label={t("limitChange.reason")} error={errors.reason} defaultValue={typed?.reason} />
+          {typed ? (
+            <div className="alert warn" role="alert" data-testid="below-exposure">
+              <p>{t("limitChange.belowExposure", { exposure: f.money(summary.exposure) })}</p>
+              <label className="checkbox">
+                <input type="checkbox" name="confirmBelowExposure" value="yes" aria-describedby="confirm-below-error" /> {t("limitChange.confirmBelowExposure")}
+              </label>
+              <p id="confirm-below-error" className="field-error">
+                {t("limitChange.confirmRequired")}
+              </p>
+            </div>
+          ) : null}
           <button type="submit" className="button primary">
             {t("limitChange.submit")}
           </button>

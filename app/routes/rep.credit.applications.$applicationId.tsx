@@ -167,14 +167,19 @@ export default function RepCreditApplication({ loaderData, actionData }: Route.C
           {a.escalatedToLevel ? ` · ${t("queue.needs", { level: t(`levels.${a.escalatedToLevel}`) })}` : ""}
         </span>
       </div>
-      <FormAlerts success={done && t(`review.done.${done}`, { level: level ? t(`levels.${level}`) : "" })} error={actionData?.formError && t(actionData.formError)} />
+      {/* An escalation is not a success: the decision is still to be made, by someone else. */}
+      <FormAlerts
+        success={done && done !== "escalated" && t(`review.done.${done}`, { level: level ? t(`levels.${level}`) : "" })}
+        warning={done === "escalated" && t("review.done.escalated", { level: level ? t(`levels.${level}`) : "" })}
+        error={actionData?.formError && t(actionData.formError)}
+      />
       <div className="grid-2">
         <section className="panel" aria-labelledby="submitted-title">
           <h2 id="submitted-title">{t("review.submitted")}</h2>
           <dl className="facts">
-            <dt>{t("fields.applicantName")}</dt>
+            <dt>{t("review.applicantName")}</dt>
             <dd>{a.applicantName}</dd>
-            <dt>{t("fields.applicantEmail")}</dt>
+            <dt>{t("review.applicantEmail")}</dt>
             <dd>{a.applicantEmail}</dd>
             <dt>{t("fields.taxId")}</dt>
             <dd>{a.taxId}</dd>

@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/rep.credit.held-orders";
+import { ReleaseConditionText } from "../components/release-condition";
 import { pageTitle } from "../i18n/meta";
 import { requireStaff } from "../domain/auth/authorize.server";
 import { actOnHeldOrder, heldOrderWorklist } from "../domain/credit/holds.server";
@@ -72,6 +73,7 @@ export default function RepHeldOrders({ loaderData, actionData }: Route.Componen
                   {t("held.amount")}
                 </th>
                 <th scope="col">{t("held.reason")}</th>
+                <th scope="col">{t("held.clears")}</th>
                 <th scope="col">{t("heldWork.actions")}</th>
               </tr>
             </thead>
@@ -88,6 +90,9 @@ export default function RepHeldOrders({ loaderData, actionData }: Route.Componen
                   </td>
                   <td className="num">{f.money(o.amount)}</td>
                   <td>{t(`holdReason.${o.reason ?? "OVER_LIMIT"}`)}</td>
+                  <td>
+                    <ReleaseConditionText condition={o.clears} />
+                  </td>
                   <td>
                     <Form method="post" className="inline-form">
                       <input type="hidden" name="orderId" value={o.id} />

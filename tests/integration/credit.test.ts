@@ -426,11 +426,11 @@ describe("changing an existing account's limit or terms", () => {
     expect(textOf(await empty.text())).toContain("This field is required.");
 
     // A cut of 80%, below what the account owes: beyond a Rep I's cut authority, within a Senior's.
-    const cut = await rep1.post(`/rep/credit/accounts/${pacific.id}`, { limit: "8,000.00", termsDays: "30", reason: "In collections" });
+    const cut = await rep1.post(`/rep/credit/accounts/${pacific.id}`, { limit: "8,000.00", termsDays: "30", reason: "In collections", confirmBelowExposure: "yes" });
     expect(new URL(cut.headers.get("location")!, portal.url).searchParams.get("level")).toBe("SENIOR");
     expect((await portal.db.account.findUniqueOrThrow({ where: { id: pacific.id } })).creditLimitMinor).toBe(40_000_00n);
     const senior = await portal.signedIn("senior@accounts.example");
-    expect((await senior.post(`/rep/credit/accounts/${pacific.id}`, { limit: "8,000.00", termsDays: "30", reason: "In collections" })).status).toBe(302);
+    expect((await senior.post(`/rep/credit/accounts/${pacific.id}`, { limit: "8,000.00", termsDays: "30", reason: "In collections", confirmBelowExposure: "yes" })).status).toBe(302);
     expect(await portal.db.account.findUniqueOrThrow({ where: { id: pacific.id } })).toMatchObject({ creditLimitMinor: 8_000_00n, paymentTermsDays: 30 });
     const audit = await portal.db.auditLog.findFirstOrThrow({ where: { entity: "Account", entityId: pacific.id, action: "credit_limit_changed" }, orderBy: { createdAt: "desc" } });
     expect(audit.before).toMatchObject({ creditLimitMinor: 40_000_00 });

@@ -210,7 +210,7 @@ describe("authority", () => {
   it("a Rep I cutting a limit to zero needs a higher level; five copies make one request", async () => {
     const before = await portal.db.account.findUniqueOrThrow({ where: { id: pacific.id } });
     const rep1 = await portal.signedIn("rep1@accounts.example");
-    const statuses = await together(rep1, `/rep/credit/accounts/${pacific.id}`, { limit: "0.00", termsDays: String(before.paymentTermsDays), reason: "Stop all credit" });
+    const statuses = await together(rep1, `/rep/credit/accounts/${pacific.id}`, { limit: "0.00", termsDays: String(before.paymentTermsDays), reason: "Stop all credit", confirmBelowExposure: "yes" });
     expect(statuses).toEqual([302, 409, 409, 409, 409]);
     const after = await portal.db.account.findUniqueOrThrow({ where: { id: pacific.id } });
     expect(after.creditLimitMinor).toBe(before.creditLimitMinor);

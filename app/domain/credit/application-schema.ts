@@ -8,6 +8,8 @@ import { fieldErrorsOf, type FieldErrors } from "../../utils/forms";
 import { amountErrorKey, parseAmountInput } from "../money/amount-input";
 import type { DocumentKind } from "../../generated/prisma/client";
 import type { SubmitInput } from "./submit-application.server";
+import { isValidSpanishTaxId } from "../accounts/tax-id";
+import { requestCeilingError, type RequestCeilingPolicy } from "./request-ceiling";
 
 export const APPLICATION_COUNTRIES = ["US", "MX", "ES"] as const;
 export const APPLICATION_CURRENCIES = ["USD", "MXN", "EUR"] as const;
@@ -21,8 +23,6 @@ export const DOCUMENT_KINDS = ["FINANCIAL_STATEMENT", "TAX_CERTIFICATE", "BANK_L
 export const STEPS = ["company", "references", "request", "sign"] as const;
 export type StepId = (typeof STEPS)[number];
 
-const NIF_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE";
-
 /** Tax id rules per country: US EIN (NN-NNNNNNN), MX RFC, ES NIF/NIE/CIF. */
 export function isValidTaxId(country: string, raw: string): boolean {
   const value = raw.trim().toUpperCase();
@@ -34,13 +34,7 @@ export function isValidTaxId(country: string, raw: string): boolean {
     const day = Number(m[4]);
     return month >= 1 && month <= 12 && day >= 1 && day <= 31;
   }
-  if (country === "ES") {
-    const dni = /^(\d{8})([A-Z])$/.exec(value);
-    if (dni) return NIF_LETTERS[Number(dni[1]) % 23] === dni[2];
-    const nie = /^([XYZ])(\d{7})([A-Z])$/.exec(value);
-    if (nie) return NIF_LETTERS[Number(`${"XYZ".indexOf(nie[1])}${nie[2]}`) % 23] === nie[3];
-    return /^[ABCDEFGHJNPQRSUVW]\d{7}[\dA-J]$/.test(value);
-  }
+  if (country === "ES") return isValidSpanishTaxId(value);
   return false;
 }
 
@@ -116,7 +110,7 @@ export type Draft = Record<string, string>;
 
 
 /** Validates one step's raw values; amounts are read in the applicant's locale and the draft's currency. */
-export function validateStep(step: StepId, values: Draft, options: { newCompany: boolean; locale: string; currency?: string }): FieldErrors {
+export function validateStep(step: StepId, values: Draft, options: { newCompany: boolean; locale: string; currency?: string; ceiling?: RequestCeilingPolicy }): FieldErrors {
   const errors: FieldErrors = {};
   if (step === "company" && options.newCompany) {
     const applicant = applicantSchema.safeParse(values);
@@ -130,6 +124,11 @@ export function validateStep(step: StepId, values: Draft, options: { newCompany:
     const read = parseAmountInput(values[amountField] ?? "", options.locale, currency);
     if (!read.ok) errors[amountField] = amountErrorKey(read.error, options.locale);
     else if (read.amountMinor <= 0) errors[amountField] = "credit:errors.amountInvalid";
+    else if (amountField === "requestedLimit" && options.ceiling) {
+      const revenue = parseAmountInput(values.annualRevenue ?? "", options.locale, currency);
+      const refused = requestCeilingError(options.ceiling, read.amountMinor, revenue.ok ? revenue.amountMinor : null, currency);
+      if (refused) errors[amountField] = refused;
+    }
   }
   return errors;
 }
@@ -142,7 +141,7 @@ function amountOf(text: string, currency: string, locale: string): number {
 }
 
 /** The whole draft, checked step by step: the first step with errors, or the submission. */
-export function completeDraft(draft: Draft, options: { newCompany: boolean; locale: string }): { ok: false; step: StepId } | { ok: true; input: Omit<SubmitInput, "applicantName" | "applicantEmail"> & { applicantName?: string; applicantEmail?: string } } {
+export function completeDraft(draft: Draft, options: { newCompany: boolean; locale: string; ceiling?: RequestCeilingPolicy }): { ok: false; step: StepId } | { ok: true; input: Omit<SubmitInput, "applicantName" | "applicantEmail"> & { applicantName?: string; applicantEmail?: string } } {
   for (const step of STEPS) {
     const errors = validateStep(step, draft, { ...options, currency: draft.currency });
     if (Object.keys(errors).length) return { ok: false, step };

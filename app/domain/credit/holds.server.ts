@@ -5,7 +5,7 @@
  * A released order goes back to OPEN (with releasedAt/releasedById set) so it keeps
  * counting in exposure until it ships and is invoiced.
  */
-import type { HoldReason } from "../../generated/prisma/client";
+import type { HoldReason, Order, Prisma } from "../../generated/prisma/client";
 import { isLanguage } from "../../i18n/config";
 import { recipientFormatting } from "../mail/recipient-formatting.server";
 import { db } from "../../utils/db.server";
@@ -16,12 +16,96 @@ import { checkAuthority } from "../authority/authority.server";
 import type { SessionUser } from "../auth/session.server";
 import { queueEmail } from "../mail/outbox.server";
 import { formatMoney, toMinor, type Money } from "../money/money";
+import { releaseConditionFor, type HoldAccountState, type ReleaseCondition } from "./hold-release";
 
-export type HeldOrder = { id: string; number: string; poNumber: string | null; amount: Money; reason: HoldReason | null; heldAt: string | null };
+export type HeldOrder = { id: string; number: string; poNumber: string | null; amount: Money; reason: HoldReason | null; heldAt: string | null; clears: ReleaseCondition };
+
+/** Past due at or under this does not keep an order held: `holds.pastDueToleranceMinor` policy, per currency. */
+async function pastDueToleranceMinor(currency: string): Promise<number> {
+  const row = await db().policySetting.findUnique({ where: { key: "holds.pastDueToleranceMinor" } });
+  const value = (row?.value as Record<string, unknown> | null)?.[currency];
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+}
+
+/** The account's state as the release rule reads it. */
+export async function holdStateOf(accountId: string): Promise<HoldAccountState | null> {
+  const summary = await accountSummary(accountId);
+  if (!summary) return null;
+  return {
+    status: summary.account.status,
+    currency: summary.account.currency,
+    availableMinor: summary.availableCredit.amountMinor,
+    pastDueMinor: summary.pastDue.amountMinor,
+    pastDueToleranceMinor: await pastDueToleranceMinor(summary.account.currency),
+  };
+}
 
 export async function heldOrdersOf(accountId: string): Promise<HeldOrder[]> {
-  const rows = await db().order.findMany({ where: { accountId, status: "ON_HOLD" }, orderBy: { heldAt: "asc" } });
-  return rows.map((o) => ({ id: o.id, number: o.number, poNumber: o.poNumber, amount: { amountMinor: toMinor(o.amountMinor), currency: o.currency }, reason: o.holdReason, heldAt: o.heldAt?.toISOString() ?? null }));
+  const [rows, state] = await Promise.all([db().order.findMany({ where: { accountId, status: "ON_HOLD" }, orderBy: { heldAt: "asc" } }), holdStateOf(accountId)]);
+  return rows.map((o) => ({
+    id: o.id,
+    number: o.number,
+    poNumber: o.poNumber,
+    amount: { amountMinor: toMinor(o.amountMinor), currency: o.currency },
+    reason: o.holdReason,
+    heldAt: o.heldAt?.toISOString() ?? null,
+    clears: state ? releaseConditionFor(o.holdReason, state) : { kind: "rep_lifts_hold", pastDue: null },
+  }));
+}
+
+/**
+ * The one way an order leaves a hold, whoever releases it: back to OPEN, so it keeps
+ * counting in exposure until it ships. Claims the row; false when it was no longer held.
+ */
+export async function releaseHeldOrder(
+  tx: Prisma.TransactionClient,
+  order: Pick<Order, "id" | "accountId" | "number" | "holdReason">,
+  by: { actorId: string | null; note: string; paymentId?: string },
+  figures: { exposureMinor: number; availableMinor: number; overLimitMinor: number },
+): Promise<boolean> {
+  const claimed = await tx.order.updateMany({
+    where: { id: order.id, status: "ON_HOLD" },
+    data: { status: "OPEN", releasedAt: new Date(), releasedById: by.actorId, releaseNote: by.note || null },
+  });
+  if (claimed.count !== 1) return false;
+  await recordAudit(
+    {
+      actorId: by.actorId,
+      accountId: order.accountId,
+      entity: "Order",
+      entityId: order.id,
+      action: "hold_released",
+      before: { status: "ON_HOLD", holdReason: order.holdReason, exposureMinor: figures.exposureMinor, availableMinor: figures.availableMinor },
+      // The order stays in exposure as an open order until it ships, so exposure is unchanged by the release.
+      after: { status: "OPEN", note: by.note, paymentId: by.paymentId, exposureMinor: figures.exposureMinor, availableMinor: figures.availableMinor, overLimitMinor: figures.overLimitMinor },
+    },
+    tx,
+  );
+  if (by.actorId) await tx.accountNote.create({ data: { accountId: order.accountId, authorId: by.actorId, kind: "order_hold", body: `Released ${order.number}${by.note ? `: ${by.note}` : ""}` } });
+  return true;
+}
+
+/**
+ * After money arrives: releases each held order whose release condition is now met
+ * (over-limit holds that fit in available credit, past-due holds once past due is within
+ * tolerance; never an account on hold). Returns what was released, with each hold's reason.
+ */
+export async function releaseOrdersThatClear(accountId: string, paymentId: string): Promise<{ number: string; reason: HoldReason | null }[]> {
+  const summary = await accountSummary(accountId);
+  const state = await holdStateOf(accountId);
+  if (!summary || !state) return [];
+  const held = await db().order.findMany({ where: { accountId, status: "ON_HOLD" }, orderBy: { placedAt: "asc" } });
+  const released: { number: string; reason: HoldReason | null }[] = [];
+  for (const order of held) {
+    if (releaseConditionFor(order.holdReason, state).kind !== "met") continue;
+    const done = await db().$transaction(
+      (tx) =>
+        releaseHeldOrder(tx, order, { actorId: null, note: "", paymentId }, { exposureMinor: summary.exposure.amountMinor, availableMinor: summary.availableCredit.amountMinor, overLimitMinor: 0 }),
+      CLAIM_TRANSACTION,
+    );
+    if (done) released.push({ number: order.number, reason: order.holdReason });
+  }
+  return released;
 }
 
 export type Headroom = {
@@ -72,14 +156,20 @@ export async function heldOrderWorklist() {
     take: 200,
     include: { account: { select: { id: true, number: true, legalName: true, preferredLanguage: true } } },
   });
-  return rows.map((o) => ({
-    id: o.id,
-    number: o.number,
-    account: o.account,
-    amount: { amountMinor: toMinor(o.amountMinor), currency: o.currency },
-    reason: o.holdReason,
-    heldAt: o.heldAt?.toISOString() ?? null,
-  }));
+  const states = new Map<string, HoldAccountState | null>();
+  for (const accountId of new Set(rows.map((o) => o.accountId))) states.set(accountId, await holdStateOf(accountId));
+  return rows.map((o) => {
+    const state = states.get(o.accountId);
+    return {
+      id: o.id,
+      number: o.number,
+      account: o.account,
+      amount: { amountMinor: toMinor(o.amountMinor), currency: o.currency },
+      reason: o.holdReason,
+      heldAt: o.heldAt?.toISOString() ?? null,
+      clears: state ? releaseConditionFor(o.holdReason, state) : ({ kind: "rep_lifts_hold", pastDue: null } as ReleaseCondition),
+    };
+  });
 }
 
 /**
@@ -98,28 +188,10 @@ export async function actOnHeldOrder(actor: SessionUser, orderId: string, action
     const overLimit = Math.max(0, summary.exposure.amountMinor - summary.creditLimit.amountMinor);
     const decision = await checkAuthority(actor.staffLevel, "over_limit_release", { amount: { amountMinor: overLimit, currency: summary.account.currency } });
     if (!decision.allowed) return { ok: false, error: "over_authority", requiredLevel: decision.requiredLevel };
-    const ok = await db().$transaction(async (tx) => {
-      const claimed = await tx.order.updateMany({
-        where: { id: order.id, status: "ON_HOLD" },
-        data: { status: "OPEN", releasedAt: new Date(), releasedById: actor.id, releaseNote: note || null },
-      });
-      if (claimed.count !== 1) return false;
-      await recordAudit(
-        {
-          actorId: actor.id,
-          accountId: order.accountId,
-          entity: "Order",
-          entityId: order.id,
-          action: "hold_released",
-          before: { status: "ON_HOLD", holdReason: order.holdReason, exposureMinor: summary.exposure.amountMinor, availableMinor: summary.availableCredit.amountMinor },
-          // The order stays in exposure as an open order until it ships, so exposure is unchanged by the release.
-          after: { status: "OPEN", note, exposureMinor: summary.exposure.amountMinor, availableMinor: summary.availableCredit.amountMinor, overLimitMinor: overLimit },
-        },
-        tx,
-      );
-      await tx.accountNote.create({ data: { accountId: order.accountId, authorId: actor.id, kind: "order_hold", body: `Released ${order.number}${note ? `: ${note}` : ""}` } });
-      return true;
-    }, CLAIM_TRANSACTION);
+    const ok = await db().$transaction(
+      (tx) => releaseHeldOrder(tx, order, { actorId: actor.id, note }, { exposureMinor: summary.exposure.amountMinor, availableMinor: summary.availableCredit.amountMinor, overLimitMinor: overLimit }),
+      CLAIM_TRANSACTION,
+    );
     return ok ? { ok: true, action: "released" } : { ok: false, error: "not_held" };
   }
 

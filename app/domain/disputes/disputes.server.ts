@@ -72,8 +72,9 @@ export async function openDispute(
     include: { lines: true, account: { select: { number: true } } },
   });
   if (!invoice) return { ok: false, errors: { form: "disputes:errors.invoice" } };
-  const balance = toMinor(invoice.balanceMinor);
-  if (balance <= 0 || (invoice.status !== "OPEN" && invoice.status !== "PARTIALLY_PAID")) return { ok: false, errors: { form: "disputes:errors.invoiceClosed" } };
+  // A paid invoice may still be disputed: that is a claim for a credit or refund of up to what was invoiced.
+  const balance = invoice.status === "PAID" ? toMinor(invoice.totalMinor) : toMinor(invoice.balanceMinor);
+  if (balance <= 0 || (invoice.status !== "OPEN" && invoice.status !== "PARTIALLY_PAID" && invoice.status !== "PAID")) return { ok: false, errors: { form: "disputes:errors.invoiceClosed" } };
   const chosen = input.lineIds;
   const lines = chosen ? invoice.lines.filter((l) => chosen.includes(l.id)) : [];
   if (chosen && (lines.length === 0 || lines.length !== new Set(chosen).size)) return { ok: false, errors: { lineId: "disputes:errors.lines" } };

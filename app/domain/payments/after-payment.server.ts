@@ -1,7 +1,6 @@
 /** What follows a received payment: the receipt, and orders it frees from a credit hold. */
 import { db } from "../../utils/db.server";
-import { accountSummary } from "../accounts/account-summary.server";
-import { recordAudit } from "../audit/audit.server";
+import { releaseOrdersThatClear } from "../credit/holds.server";
 import { isLanguage, type Language } from "../../i18n/config";
 import { formattingFor, preferredFormatting } from "../../i18n/locale";
 import { translatorFor } from "../../i18n/i18n.server";
@@ -62,36 +61,22 @@ export async function sendReceipt(paymentId: string) {
 }
 
 /**
- * Re-runs the credit check after a payment: when exposure is back within the limit,
- * orders held as over-limit are released (and, with nothing past due, those held for
- * past-due balances), each with an audit row; the customer is told by email.
+ * Re-runs the release rule after a payment (see releaseOrdersThatClear) and tells the
+ * customer which orders were released and why, by each hold's reason.
  */
 export async function releaseOrdersIfUnderLimit(accountId: string, paymentId: string) {
-  const summary = await accountSummary(accountId);
-  if (!summary || summary.account.status !== "ACTIVE") return [];
-  const reasons: ("OVER_LIMIT" | "PAST_DUE")[] = [];
-  if (summary.availableCredit.amountMinor >= 0) reasons.push("OVER_LIMIT");
-  // pastDue already leaves out money under open dispute.
-  if (summary.pastDue.amountMinor <= 0) reasons.push("PAST_DUE");
-  if (!reasons.length) return [];
-  const held = await db().order.findMany({ where: { accountId, status: "ON_HOLD", holdReason: { in: reasons } }, orderBy: { placedAt: "asc" } });
-  const released: string[] = [];
-  for (const order of held) {
-    const done = await db().$transaction(async (tx) => {
-      const updated = await tx.order.updateMany({
-        where: { id: order.id, status: "ON_HOLD" },
-        data: { status: "RELEASED", releasedAt: new Date(), releaseNote: `payment ${paymentId}` },
-      });
-      if (updated.count === 0) return false;
-      await recordAudit({ actorId: null, accountId, entity: "Order", entityId: order.id, action: "order_released", before: { status: "ON_HOLD", holdReason: order.holdReason }, after: { status: "RELEASED", paymentId } }, tx);
-      return true;
-    });
-    if (done) released.push(order.number);
-  }
+  const released = await releaseOrdersThatClear(accountId, paymentId);
   if (released.length) {
     const payment = await db().payment.findUniqueOrThrow({ where: { id: paymentId }, select: { createdById: true } });
     const to = await recipientFor(accountId, payment.createdById);
-    if (to) await queueEmail({ to: to.email, language: to.language, template: "orders_released", values: { name: to.name, orders: released.join(", ") } });
+    if (to) {
+      const t = await translatorFor(to.language);
+      const why = [
+        released.some((o) => o.reason === "PAST_DUE") ? t("mail:orders_released.whyPastDue") : null,
+        released.some((o) => o.reason !== "PAST_DUE") ? t("mail:orders_released.whyOverLimit") : null,
+      ].filter(Boolean);
+      await queueEmail({ to: to.email, language: to.language, template: "orders_released", values: { name: to.name, orders: released.map((o) => o.number).join(", "), why: why.join(" ") } });
+    }
   }
-  return released;
+  return released.map((o) => o.number);
 }
