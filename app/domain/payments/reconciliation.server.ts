@@ -14,6 +14,7 @@ import { invalidateAccount } from "../invoices/ledger-cache.server";
 import { toMinor, type Money } from "../money/money";
 import { amountErrorKey, parseAmountInput } from "../money/amount-input";
 import { releaseOrdersIfUnderLimit } from "./after-payment.server";
+import { markPromisesKeptOrBroken } from "../collections/promises.server";
 import { deliverToWebhook, sandboxRefundEvent } from "./sandbox.server";
 import { createRefund, isSandboxPayment, sandboxActive } from "./stripe-provider.server";
 import { isUniqueViolation } from "./unique-violation";
@@ -122,6 +123,7 @@ export async function applyUnapplied(paymentId: string, actor: Actor, form: Form
   if (!applied) return { ok: false, errors: { form: "payments:errors.changedMeanwhile" }, status: 409 };
   invalidateAccount(payment.accountId);
   await releaseOrdersIfUnderLimit(payment.accountId, paymentId);
+  await markPromisesKeptOrBroken({ now: new Date(), accountId: payment.accountId });
   return { ok: true };
 }
 
