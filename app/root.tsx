@@ -89,6 +89,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
             {user && user.role !== "CUSTOMER" ? <NavLink to="/rep" end>{t("nav.repHome")}</NavLink> : null}
             {user && user.role !== "CUSTOMER" ? <NavLink to="/rep/credit">{t("nav.creditReview")}</NavLink> : null}
             {user && user.role !== "CUSTOMER" ? <NavLink to="/rep/disputes">{t("nav.disputes")}</NavLink> : null}
+            {user && user.role !== "CUSTOMER" ? <NavLink to="/rep/collections">{t("collections:nav")}</NavLink> : null}
             {user && user.role !== "CUSTOMER" ? <NavLink to="/rep/chat">{t("nav.liveChat")}</NavLink> : null}
             {!user || user.role === "CUSTOMER" ? <NavLink to="/help">{t("nav.help")}</NavLink> : null}
             {rootData?.outbox && user && user.role !== "CUSTOMER" ? <NavLink to="/outbox">{t("nav.outbox")}</NavLink> : null}

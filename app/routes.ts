@@ -44,5 +44,12 @@ export default [
   route("rep/credit/held-orders", "routes/rep.credit.held-orders.tsx"),
   route("rep/credit/accounts/:accountId", "routes/rep.credit.account.tsx"),
   route("rep/chat/conversations/:conversationId/actions", "routes/rep.chat.actions.ts"),
+  route("rep/collections", "routes/rep.collections._index.tsx"),
+  route("rep/collections/next", "routes/rep.collections.next.ts"),
+  route("rep/notes", "routes/rep.notes.tsx"),
+  route("rep/accounts/:accountId/log", "routes/rep.account.log.ts"),
+  route("rep/accounts/:accountId/timeline.csv", "routes/rep.account.timeline.ts", { id: "rep-timeline-csv" }),
+  route("rep/accounts/:accountId/timeline.pdf", "routes/rep.account.timeline.ts", { id: "rep-timeline-pdf" }),
+  route("promises", "routes/promises.tsx"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

@@ -35,7 +35,7 @@ async function header(accountId: string, now: Date) {
     convertWithDisclosure(summary.pastDue, policy.policyCurrency, now),
     convertWithDisclosure(summary.balance, policy.policyCurrency, now),
   ]);
-  return { summary, details: { ...account, ownerRep: account.ownerRep }, policyCurrency: policy.policyCurrency, pastDueInPolicy, balanceInPolicy };
+  return { summary, details: account, policyCurrency: policy.policyCurrency, promiseMaxDaysAhead: policy.promiseMaxDaysAhead, pastDueInPolicy, balanceInPolicy };
 }
 
 async function tabData(accountId: string, tab: AccountTab, params: URLSearchParams, now: Date) {

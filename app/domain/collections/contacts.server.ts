@@ -1,22 +1,16 @@
 /** The contact log and account notes: what a collector records, in a few keystrokes. */
 import { z } from "zod";
 import { db } from "../../utils/db.server";
+import { calendarDay, freeText } from "../../utils/forms";
 import { isoDay } from "./policy.server";
 
-export const CONTACT_CHANNELS = ["PHONE", "EMAIL", "CHAT", "LETTER", "FAX"] as const;
-export const CONTACT_OUTCOMES = ["PROMISE", "DISPUTE", "LEFT_MESSAGE", "WRONG_CONTACT", "REFUSED", "PAID"] as const;
+import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from "./contact-codes";
 
 const contactSchema = z.object({
   channel: z.enum(CONTACT_CHANNELS, { error: "collections:contacts.errors.channel" }),
   outcome: z.enum(CONTACT_OUTCOMES, { error: "collections:contacts.errors.outcome" }),
-  followUpOn: z
-    .string()
-    .trim()
-    .regex(/^(\d{4}-\d{2}-\d{2})?$/, { error: "collections:contacts.errors.followUpOn" })
-    .refine((v) => v === "" || !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), { error: "collections:contacts.errors.followUpOn" })
-    .optional()
-    .default(""),
-  note: z.string().trim().max(2000, { error: "collections:contacts.errors.noteTooLong" }).optional().default(""),
+  followUpOn: z.union([z.literal(""), calendarDay()], { error: "collections:contacts.errors.followUpOn" }).optional().default(""),
+  note: freeText().trim().max(2000, { error: "collections:contacts.errors.noteTooLong" }).optional().default(""),
 });
 
 export type ContactResult = { ok: true; id: string } | { ok: false; errors: Record<string, string> };
@@ -50,7 +44,7 @@ export async function repNames(ids: (string | null)[]): Promise<Map<string, stri
   return new Map(users.map((u) => [u.id, u.name]));
 }
 
-const noteSchema = z.object({ body: z.string().trim().min(1, { error: "collections:notes.errors.empty" }).max(4000, { error: "collections:notes.errors.tooLong" }) });
+const noteSchema = z.object({ body: freeText().trim().min(1, { error: "collections:notes.errors.empty" }).max(4000, { error: "collections:notes.errors.tooLong" }) });
 
 export async function addNote(input: { accountId: string; authorId: string; form: FormData }): Promise<ContactResult> {
   const parsed = noteSchema.safeParse({ body: input.form.get("body") ?? "" });

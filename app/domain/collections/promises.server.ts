@@ -7,6 +7,7 @@ import { getEnv } from "../../../server/env";
 import { Prisma } from "../../generated/prisma/client";
 import { isLanguage } from "../../i18n/config";
 import { db } from "../../utils/db.server";
+import { calendarDay, CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE } from "../../utils/forms";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { recordAudit } from "../audit/audit.server";
 import { queueEmail } from "../mail/outbox.server";
@@ -55,12 +56,13 @@ export async function createPromise(input: PromiseInput): Promise<PromiseResult>
   const policy = await collectionsPolicy();
   const invoiceIds = [...new Set(input.invoiceIds)].slice(0, 100);
   if (invoiceIds.length === 0) return refuse("invoiceIds", "collections:promises.errors.noInvoices");
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.promisedFor) || Number.isNaN(Date.parse(`${input.promisedFor}T00:00:00Z`))) return refuse("promisedFor", "collections:promises.errors.date");
+  if (!calendarDay().safeParse(input.promisedFor).success) return refuse("promisedFor", "collections:promises.errors.date");
   // Today anywhere on Earth (UTC-12) is not in the past.
   if (input.promisedFor < isoDay(new Date(now.getTime() - 12 * 3600_000))) return refuse("promisedFor", "collections:promises.errors.datePast");
   if (input.promisedFor > isoDay(now, policy.promiseMaxDaysAhead)) return refuse("promisedFor", "collections:promises.errors.dateTooFar");
   const note = (input.note ?? "").trim();
   if (note.length > 1000) return refuse("note", "collections:promises.errors.noteTooLong");
+  if (CONTROL_CHARACTERS.test(note)) return refuse("note", CONTROL_CHARACTERS_MESSAGE);
 
   const invoices = await db().invoice.findMany({ where: { id: { in: invoiceIds }, accountId: input.accountId }, select: { id: true, currency: true, balanceMinor: true, dueOn: true, status: true } });
   const today = new Date(`${isoDay(now)}T00:00:00Z`);

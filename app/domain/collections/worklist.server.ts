@@ -169,3 +169,8 @@ export async function nextAccount(afterId: string | null, filters: WorklistFilte
 export async function worklistOwners() {
   return db().user.findMany({ where: { role: { in: ["REP", "MANAGER"] }, active: true }, select: { id: true, name: true }, orderBy: { name: "asc" } });
 }
+
+export async function worklistCurrencies(): Promise<string[]> {
+  const rows = await db().account.findMany({ distinct: ["currency"], select: { currency: true }, orderBy: { currency: "asc" } });
+  return rows.map((r) => r.currency);
+}
