@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { ACCOUNT_TABS, type Account360 as View } from "../../domain/collections/account-360.server";
+import type { Account360 as View } from "../../domain/collections/account-360.server";
+import { ACCOUNT_TABS } from "../../domain/collections/codes";
 import { FormAlerts } from "../form-alerts";
 import { AccountHeader } from "./account-header";
 import { TabPanel, type PanelContext } from "./tab-panels";

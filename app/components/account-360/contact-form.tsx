@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { Form } from "react-router";
-import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from "../../domain/collections/contact-codes";
+import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from "../../domain/collections/codes";
 
 /**
  * The contact log in a few keystrokes: the note has the focus, the usual channel (phone)

@@ -12,8 +12,7 @@ import { collectionsPolicy, isoDay } from "./policy.server";
 import { promisableInvoices, promisesOf } from "./promises.server";
 import { accountTimeline, TIMELINE_SOURCES } from "./timeline.server";
 
-export const ACCOUNT_TABS = ["overview", "invoices", "payments", "disputes", "orders", "credit", "conversations", "notes", "promises", "contacts", "audit", "timeline"] as const;
-export type AccountTab = (typeof ACCOUNT_TABS)[number];
+import { ACCOUNT_TABS, type AccountTab } from "./codes";
 export const INVOICE_PAGE_SIZE = 50;
 
 export function tabFrom(value: string | null): AccountTab {

@@ -4,7 +4,7 @@ import { db } from "../../utils/db.server";
 import { calendarDay, freeText } from "../../utils/forms";
 import { isoDay } from "./policy.server";
 
-import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from "./contact-codes";
+import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from "./codes";
 
 const contactSchema = z.object({
   channel: z.enum(CONTACT_CHANNELS, { error: "collections:contacts.errors.channel" }),

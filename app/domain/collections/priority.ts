@@ -47,12 +47,15 @@ export type NextAction =
 
 export type Priority = { score: number; reasons: RankReason[]; nextAction: NextAction };
 
+const BROKEN_PROMISE_TIER = 1_000_000_000;
+
 export function priorityOf(facts: PriorityFacts, policy: PriorityPolicy, today: string): Priority {
   // Per unit of currency and day: 100 000 minor-unit-days is 1 000 of currency for 1 day.
   let score = facts.dollarDaysPolicyMinor / 100_000;
   const reasons: RankReason[] = [];
   if (facts.brokenPromises > 0) {
-    score = score * 3 + 1_000;
+    // Above every account without one: the customer went back on their word, and the issue asks for it on top.
+    score = score * 3 + BROKEN_PROMISE_TIER;
     reasons.push({ code: "brokenPromise", count: facts.brokenPromises });
   }
   const followUpDue = facts.followUpOn !== null && facts.followUpOn <= today;

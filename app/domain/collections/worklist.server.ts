@@ -13,7 +13,7 @@ import { toMinor, type Money } from "../money/money";
 import { rankAccounts, type Priority, type PriorityFacts } from "./priority";
 import { collectionsPolicy, isoDay } from "./policy.server";
 
-export const PAST_DUE_BUCKETS = ["days1to30", "days31to60", "days61to90", "over90"] as const satisfies readonly AgingBucket[];
+import { PAST_DUE_BUCKETS } from "./codes";
 
 export const worklistFilterSchema = z.object({
   owner: z.string().max(64).optional().catch(undefined),
