@@ -9,7 +9,12 @@ import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from "./codes";
 const contactSchema = z.object({
   channel: z.enum(CONTACT_CHANNELS, { error: "collections:contacts.errors.channel" }),
   outcome: z.enum(CONTACT_OUTCOMES, { error: "collections:contacts.errors.outcome" }),
-  followUpOn: z.union([z.literal(""), calendarDay()], { error: "collections:contacts.errors.followUpOn" }).optional().default(""),
+  followUpOn: z
+    .string()
+    .trim()
+    .refine((v) => v === "" || calendarDay().safeParse(v).success, { error: "collections:contacts.errors.followUpOn" })
+    .optional()
+    .default(""),
   note: freeText().trim().max(2000, { error: "collections:contacts.errors.noteTooLong" }).optional().default(""),
 });
 
