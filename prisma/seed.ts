@@ -44,6 +44,12 @@ const POLICY: Record<string, unknown> = {
   // A new applicant's status link works this long; a counter-offer can be accepted this long.
   "credit.statusLinkDays": 90,
   "credit.counterOfferValidDays": 14,
+  // Collections: how far ahead a customer may promise, the grace after the promised date,
+  // when silence raises an account, how long a broken promise keeps it at the top.
+  "collections.promiseMaxDaysAhead": 30,
+  "collections.promiseGraceDays": 3,
+  "collections.noContactDays": 14,
+  "collections.brokenPromiseLookbackDays": 30,
   "chat.unansweredReassignSeconds": 90,
   "chat.disconnectGraceSeconds": 30,
   // A queued customer's estimated wait: about five minutes per chat ahead of them for each rep who speaks their language.
@@ -210,6 +216,7 @@ export async function seedDemoData(prisma: PrismaClient, today = new Date()): Pr
   }
 
   await seedCreditApplications(prisma, today);
+  await seedCollections(prisma, today, repIds);
 
   return {
     accounts: await prisma.account.count(),
@@ -345,6 +352,36 @@ async function seedLedger(prisma: PrismaClient, accountId: string, a: AccountSee
     },
   });
   return invoices.length;
+}
+
+/**
+ * A collector's recent history: Pacific Coast promised to pay its oldest invoices ten days
+ * ago and did not (the promise is broken, so it is the first call of the day); Acme was
+ * called last week and has a follow-up set. Added once, when no contact exists yet.
+ */
+async function seedCollections(prisma: PrismaClient, today: Date, repIds: Map<string, string>) {
+  if ((await prisma.collectionContact.count()) > 0) return;
+  const pacific = await prisma.account.findUnique({ where: { number: "ACC-1004" } });
+  const acme = await prisma.account.findUnique({ where: { number: "ACC-1001" } });
+  const senior = repIds.get("senior@accounts.example") ?? null;
+  const rep1 = repIds.get("rep1@accounts.example") ?? null;
+  if (pacific) {
+    const oldest = await prisma.invoice.findMany({ where: { accountId: pacific.id, status: { in: ["OPEN", "PARTIALLY_PAID"] }, balanceMinor: { gt: 0 }, dueOn: { lt: utcDay(today, -60) } }, orderBy: { dueOn: "asc" }, take: 2 });
+    const promisedMinor = oldest.reduce((sum, i) => sum + i.balanceMinor, 0n);
+    const madeAt = utcDay(today, -20);
+    await prisma.collectionContact.create({ data: { accountId: pacific.id, repId: senior, channel: "PHONE", outcome: "PROMISE", note: "AP manager promised the two oldest invoices by wire.", createdAt: madeAt } });
+    if (oldest.length > 0) {
+      await prisma.promiseToPay.create({
+        data: {
+          accountId: pacific.id, amountMinor: promisedMinor, currency: pacific.currency, promisedFor: utcDay(today, -10), status: "BROKEN", resolvedAt: utcDay(today, -6),
+          createdById: senior, createdAt: madeAt, invoices: { create: oldest.map((i) => ({ invoiceId: i.id })) },
+        },
+      });
+    }
+  }
+  if (acme) {
+    await prisma.collectionContact.create({ data: { accountId: acme.id, repId: rep1, channel: "EMAIL", outcome: "LEFT_MESSAGE", followUpOn: utcDay(today, 2), note: "Sent the past-due list to AP.", createdAt: utcDay(today, -5) } });
+  }
 }
 
 async function seedCreditApplications(prisma: PrismaClient, today: Date) {

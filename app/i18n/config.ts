@@ -1,6 +1,7 @@
 import enAccount from "../../locales/en/account.json";
 import enAuth from "../../locales/en/auth.json";
 import enChat from "../../locales/en/chat.json";
+import enCollections from "../../locales/en/collections.json";
 import enCommon from "../../locales/en/common.json";
 import enDisputes from "../../locales/en/disputes.json";
 import enCredit from "../../locales/en/credit.json";
@@ -12,6 +13,7 @@ import enRep from "../../locales/en/rep.json";
 import esAccount from "../../locales/es/account.json";
 import esAuth from "../../locales/es/auth.json";
 import esChat from "../../locales/es/chat.json";
+import esCollections from "../../locales/es/collections.json";
 import esCommon from "../../locales/es/common.json";
 import esDisputes from "../../locales/es/disputes.json";
 import esCredit from "../../locales/es/credit.json";
@@ -27,8 +29,8 @@ export type Language = (typeof SUPPORTED_LANGUAGES)[number];
 export const FALLBACK_LANGUAGE: Language = "en";
 
 export const resources = {
-  en: { common: enCommon, auth: enAuth, account: enAccount, rep: enRep, mail: enMail, files: enFiles, invoices: enInvoices, payments: enPayments, disputes: enDisputes, chat: enChat, credit: enCredit },
-  es: { common: esCommon, auth: esAuth, account: esAccount, rep: esRep, mail: esMail, files: esFiles, invoices: esInvoices, payments: esPayments, disputes: esDisputes, chat: esChat, credit: esCredit },
+  en: { common: enCommon, auth: enAuth, account: enAccount, rep: enRep, mail: enMail, files: enFiles, invoices: enInvoices, payments: enPayments, disputes: enDisputes, chat: enChat, credit: enCredit, collections: enCollections },
+  es: { common: esCommon, auth: esAuth, account: esAccount, rep: esRep, mail: esMail, files: esFiles, invoices: esInvoices, payments: esPayments, disputes: esDisputes, chat: esChat, credit: esCredit, collections: esCollections },
 } as const;
 
 export const NAMESPACES = Object.keys(resources.en) as (keyof (typeof resources)["en"])[];

@@ -22,6 +22,7 @@ export default function CustomerLayout() {
         <NavLink to="/account">{t("nav.accountHome")}</NavLink>
         <NavLink to="/invoices">{t("nav.invoices")}</NavLink>
         <NavLink to="/credit">{t("nav.credit")}</NavLink>
+        <NavLink to="/promises">{t("nav.promises")}</NavLink>
         <NavLink to="/help">{t("nav.help")}</NavLink>
       </nav>
       {/* Room below the page so the floating chat button never covers a table's last rows. */}

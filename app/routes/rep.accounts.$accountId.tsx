@@ -1,41 +1,34 @@
-import { useTranslation } from "react-i18next";
-import { data, Link } from "react-router";
+import { data } from "react-router";
 import type { Route } from "./+types/rep.accounts.$accountId";
 import { pageTitle } from "../i18n/meta";
-import { AgingBars, ConversionNote, CreditFigures } from "../components/account-figures";
-import { accountSummary } from "../domain/accounts/account-summary.server";
+import { Account360 } from "../components/account-360/account-360";
 import { requireStaff } from "../domain/auth/authorize.server";
+import { account360, tabFrom } from "../domain/collections/account-360.server";
+import { noticeFrom } from "../domain/collections/notices";
+import { filterQuery, filtersFrom } from "../domain/collections/worklist.server";
+import { amountExample } from "../domain/money/amount-input";
+import { resolveReader } from "../i18n/i18n.server";
 
-export const meta: Route.MetaFunction = ({ matches, data }) => pageTitle(matches, "common:titles.repAccount", data?.summary.account.legalName);
+export const meta: Route.MetaFunction = ({ matches, data }) => pageTitle(matches, "common:titles.repAccount", data?.view.summary.account.legalName);
 
 export async function loader({ request, params }: Route.LoaderArgs) {
-  await requireStaff(request);
-  const summary = await accountSummary(params.accountId);
-  if (!summary) throw data({ reason: "not_found" }, { status: 404 });
-  return { summary };
+  const user = await requireStaff(request);
+  const url = new URL(request.url);
+  const view = await account360(params.accountId, tabFrom(url.searchParams.get("tab")), url.searchParams);
+  if (!view) throw data({ reason: "not_found" }, { status: 404 });
+  const { locale } = await resolveReader(request, user);
+  const filters = filterQuery(filtersFrom(url.searchParams));
+  const nextHref = url.searchParams.get("from") === "worklist" ? `/rep/collections/next?after=${encodeURIComponent(params.accountId)}${filters ? `&${filters}` : ""}` : null;
+  return { view, requestKey: crypto.randomUUID(), amountExample: amountExample(locale), notice: noticeFrom(url.searchParams), nextHref };
 }
 
-export default function RepAccount({ loaderData }: Route.ComponentProps) {
-  const { t } = useTranslation(["rep", "account"]);
-  const { summary } = loaderData;
+export default function RepAccount({ loaderData, params }: Route.ComponentProps) {
   return (
-    <div className="page">
-      <p>
-        <Link to="/rep">← {t("rep:account.back")}</Link>
-      </p>
-      <div className="page-head">
-        <div>
-          <p className="eyebrow">{t("account:accountNumber", { number: summary.account.number })}</p>
-          <h1>{summary.account.legalName}</h1>
-        </div>
-        <span className={`status-pill status-${summary.account.status.toLowerCase()}`}>{t(`account:status.${summary.account.status}`)}</span>
-      </div>
-      <CreditFigures summary={summary} />
-      <ConversionNote summary={summary} />
-      <section className="panel" aria-labelledby="aging-title">
-        <h2 id="aging-title">{t("account:aging.title")}</h2>
-        <AgingBars summary={summary} />
-      </section>
-    </div>
+    <Account360
+      view={loaderData.view}
+      context={{ accountId: params.accountId, requestKey: loaderData.requestKey, amountExample: loaderData.amountExample, errors: loaderData.notice.field && loaderData.notice.error ? { [loaderData.notice.field]: loaderData.notice.error } : null }}
+      notice={loaderData.notice}
+      nextHref={loaderData.nextHref}
+    />
   );
 }

@@ -23,6 +23,7 @@ export default function RepLayout({ loaderData }: Route.ComponentProps) {
         </NavLink>
         <NavLink to="/rep/credit">{t("nav.creditReview")}</NavLink>
         <NavLink to="/rep/disputes">{t("nav.disputes")}</NavLink>
+        <NavLink to="/rep/collections">{t("nav.collections")}</NavLink>
         <NavLink to="/rep/chat">{t("nav.liveChat")}</NavLink>
         {loaderData.outbox ? <NavLink to="/outbox">{t("nav.outbox")}</NavLink> : null}
       </nav>

@@ -62,6 +62,14 @@ const COVERED = [
   "rep/credit/held-orders",
   "rep/credit/accounts/:accountId",
   "rep/chat/conversations/:conversationId/actions",
+  // Collections (issue 16): staff only; a customer reaches only their own promises (collections-promises.test.ts).
+  "rep/collections",
+  "rep/collections/next",
+  "rep/notes",
+  "rep/accounts/:accountId/log",
+  "rep/accounts/:accountId/timeline.csv",
+  "rep/accounts/:accountId/timeline.pdf",
+  "promises",
   // Its own account only: payments-ledger.test.ts asks for another account's receipt PDF.
   "payments/:paymentId/pdf",
   // No session at all: the token is the key (credit-followup.test.ts: wrong and expired tokens are 404).

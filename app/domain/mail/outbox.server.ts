@@ -11,6 +11,7 @@ export type EmailTemplate =
   | "dispute_reply"
   | "dispute_resolved"
   | "dispute_rejected"
+  | "promise_broken"
   | "chat_offline_received"
   | "chat_reply"
   | "chat_transcript"

@@ -13,6 +13,7 @@ import { loadHistory } from "../audit/history.server";
 import { invalidateAccount } from "../invoices/ledger-cache.server";
 import { toMinor, type Money } from "../money/money";
 import { releaseOrdersIfUnderLimit } from "./after-payment.server";
+import { markPromisesKeptOrBroken } from "../collections/promises.server";
 import { deliverToWebhook, sandboxRefundEvent } from "./sandbox.server";
 import { createRefund, isSandboxPayment, sandboxActive } from "./stripe-provider.server";
 import { isUniqueViolation } from "./unique-violation";
@@ -121,6 +122,7 @@ export async function applyUnapplied(paymentId: string, actor: Actor, input: { n
   if (!applied) return { ok: false, errors: { form: "payments:errors.changedMeanwhile" }, refusal: "done_meanwhile" };
   invalidateAccount(payment.accountId);
   await releaseOrdersIfUnderLimit(payment.accountId, paymentId);
+  await markPromisesKeptOrBroken({ now: new Date(), accountId: payment.accountId });
   return { ok: true };
 }
 

@@ -13,6 +13,7 @@ import { toMinor } from "../money/money";
 import { invalidateAccount } from "../invoices/ledger-cache.server";
 import { allocatePayment, invoiceStatusFor } from "./allocation";
 import { sendReceipt, releaseOrdersIfUnderLimit } from "./after-payment.server";
+import { markPromisesKeptOrBroken } from "../collections/promises.server";
 import { refundedTruth, sessionTruth, verifyEvent } from "./stripe-provider.server";
 
 /**
@@ -64,6 +65,7 @@ async function applyEvent(event: Stripe.Event): Promise<string | null> {
       if (result === "applied") {
         await sendReceipt(payment.id);
         await releaseOrdersIfUnderLimit(payment.accountId, payment.id);
+        await markPromisesKeptOrBroken({ now: new Date(), accountId: payment.accountId });
       }
       return result === "applied" ? null : result;
     }
