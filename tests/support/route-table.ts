@@ -20,13 +20,16 @@ const config: RouteConfigEntry[] = await (await import("../../app/routes")).defa
  * the leaves of the table. Layout routes answer no URL of their own; their loaders run
  * with every page below them, which is where the probes reach them.
  */
-export const routeTable: { path: string; file: string }[] = leaves(config, "");
+export const routeTable: RouteEntry[] = leaves(config, "", []);
 
-function leaves(entries: RouteConfigEntry[], parent: string): { path: string; file: string }[] {
+/** A route that answers a URL: its full path, route id, file, and the layout files around it (outermost first). */
+export type RouteEntry = { path: string; id: string; file: string; layouts: string[] };
+
+function leaves(entries: RouteConfigEntry[], parent: string, layouts: string[]): RouteEntry[] {
   return entries.flatMap((entry) => {
     const full = [parent, entry.path ?? ""].filter(Boolean).join("/");
-    if (entry.children?.length) return leaves(entry.children, full);
-    return [{ path: full, file: entry.file }];
+    if (entry.children?.length) return leaves(entry.children, full, [...layouts, entry.file]);
+    return [{ path: full, id: entry.id ?? entry.file.replace(/\.[jt]sx?$/, ""), file: entry.file, layouts }];
   });
 }
 
