@@ -27,8 +27,12 @@ async function main() {
   else if (env.MAIL_OUTBOX) console.log(`Mail: delivered by SMTP; staff also see it at ${url}/outbox.`);
   const { DEMO_USERS_TEXT } = await import("../prisma/demo-users");
   console.log(DEMO_USERS_TEXT);
+  const { startJobs } = await import("./jobs");
+  const jobs = startJobs();
+
 
   const stop = async () => {
+    await jobs?.stop();
     await server.close();
     process.exit(0);
   };

@@ -1,6 +1,7 @@
 /** What follows a received payment: the receipt, and orders it frees from a credit hold. */
 import { db } from "../../utils/db.server";
 import { accountSummary } from "../accounts/account-summary.server";
+import { liftCreditHoldIfCurrent } from "../collections/credit-hold.server";
 import { recordAudit } from "../audit/audit.server";
 import { isLanguage, type Language } from "../../i18n/config";
 import { formattingFor, preferredFormatting } from "../../i18n/locale";
@@ -67,6 +68,8 @@ export async function sendReceipt(paymentId: string) {
  * past-due balances), each with an audit row; the customer is told by email.
  */
 export async function releaseOrdersIfUnderLimit(accountId: string, paymentId: string) {
+  // A payment that brings the account current lifts an automatic credit hold at once, not at the next job run.
+  await liftCreditHoldIfCurrent(accountId);
   const summary = await accountSummary(accountId);
   if (!summary || summary.account.status !== "ACTIVE") return [];
   const reasons: ("OVER_LIMIT" | "PAST_DUE")[] = [];
