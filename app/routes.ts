@@ -44,5 +44,8 @@ export default [
   route("rep/credit/held-orders", "routes/rep.credit.held-orders.tsx"),
   route("rep/credit/accounts/:accountId", "routes/rep.credit.account.tsx"),
   route("rep/chat/conversations/:conversationId/actions", "routes/rep.chat.actions.ts"),
+  route("rep/collections/write-offs", "routes/rep.collections.write-offs.tsx"),
+  route("rep/collections/final-demands", "routes/rep.collections.final-demands.tsx"),
+  route("collections/letters/:letterId", "routes/collections.letters.ts"),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

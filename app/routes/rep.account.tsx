@@ -1,5 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { data, Link } from "react-router";
+import { CreditHoldNotice } from "../components/collections/credit-hold-notice";
+import { WriteOffForm } from "../components/collections/write-off-form";
 import type { Route } from "./+types/rep.account";
 import { pageTitle } from "../i18n/meta";
 import { AgingBars, ConversionNote, CreditFigures } from "../components/account-figures";
@@ -30,12 +32,14 @@ export default function RepAccount({ loaderData }: Route.ComponentProps) {
         </div>
         <span className={`status-pill status-${summary.account.status.toLowerCase()}`}>{t(`account:status.${summary.account.status}`)}</span>
       </div>
+      <CreditHoldNotice account={summary.account} audience="rep" />
       <CreditFigures summary={summary} />
       <ConversionNote summary={summary} />
       <section className="panel" aria-labelledby="aging-title">
         <h2 id="aging-title">{t("account:aging.title")}</h2>
         <AgingBars summary={summary} />
       </section>
+      <WriteOffForm accountId={summary.account.id} returnTo={`/rep/accounts/${summary.account.id}`} />
     </div>
   );
 }

@@ -106,7 +106,7 @@ export async function runDunning({ now }: { now: Date }): Promise<JobResult> {
       continue;
     }
     const contact = await db().user.findFirst({ where: { accountId, role: "CUSTOMER", active: true }, orderBy: { createdAt: "asc" }, select: { email: true, name: true } });
-    const outcome = await sendAccountNotices(account, language, contact, due);
+    const outcome = await sendAccountNotices(account, language, contact, due, now);
     result.sent += outcome.sent;
     result.emails += outcome.email ? 1 : 0;
     result.no_contact += contact ? 0 : outcome.sent;
@@ -125,6 +125,7 @@ async function sendAccountNotices(
   language: Language,
   contact: { email: string; name: string } | null,
   due: { invoice: Candidate; step: DunningStep; undisputedMinor: number }[],
+  now: Date,
 ): Promise<{ sent: number; email: boolean }> {
   const t = await translatorFor(language);
   const { locale } = formattingFor(language, { locale: account.locale, timeZone: account.timeZone });
@@ -133,6 +134,8 @@ async function sendAccountNotices(
       data: due.map((d) => ({
         invoiceId: d.invoice.id, accountId: account.id, step: d.step.step, outcome: contact ? ("SENT" as const) : ("NO_CONTACT" as const),
         amountMinor: BigInt(d.undisputedMinor), currency: d.invoice.currency,
+        // The job's clock, so the history reads as the schedule ran (and tests can advance it).
+        createdAt: now,
       })),
       skipDuplicates: true,
       select: { id: true, invoiceId: true, step: true },
