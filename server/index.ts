@@ -28,7 +28,7 @@ async function main() {
   const { DEMO_USERS_TEXT } = await import("../prisma/demo-users");
   console.log(DEMO_USERS_TEXT);
   const { startJobs } = await import("./jobs");
-  const jobs = startJobs();
+  const jobs = startJobs(env);
 
 
   const stop = async () => {

@@ -4,10 +4,11 @@
  */
 import { JOBS } from "../app/domain/jobs/registry.server";
 import { startJobRunner, type JobRunner } from "../app/domain/jobs/runner.server";
+import type { Env } from "./env";
 
-export function startJobs(env: NodeJS.ProcessEnv = process.env): JobRunner | null {
-  const seconds = Number(env.JOBS_INTERVAL_SECONDS ?? 300);
-  if (!Number.isFinite(seconds) || seconds <= 0) return null;
+export function startJobs(env: Pick<Env, "JOBS_INTERVAL_SECONDS">): JobRunner | null {
+  const seconds = env.JOBS_INTERVAL_SECONDS;
+  if (seconds <= 0) return null;
   return startJobRunner(JOBS, {
     intervalMs: seconds * 1000,
     onRun: (runs) => {

@@ -13,6 +13,7 @@ import { formattingFor, isFormattingLocale, languageOfLocale } from "../../i18n/
 import { db } from "../../utils/db.server";
 import { publicUrl } from "../../../server/env";
 import { recordAudit } from "../audit/audit.server";
+import { readStoredFile, storeUploadsFor } from "../files/stored-files.server";
 import type { SessionUser } from "../auth/session.server";
 import { policyValue } from "../chat/assignment.server";
 import { OPEN_DISPUTE_STATUSES } from "../disputes/dispute-schemas";
@@ -100,14 +101,17 @@ export async function generateFinalDemand(actor: SessionUser, accountId: string,
   const { locale } = formattingFor(language, { locale: account.locale, timeZone: account.timeZone });
   const t = await translatorFor(language);
   const pdf = await letterPdf(recommendation, t, locale, now);
-  const letter = await db().$transaction(async (tx) => {
-    const row = await tx.finalDemandLetter.create({
-      data: { accountId, language, pastDueMinor: BigInt(recommendation.pastDue.amountMinor), currency: recommendation.pastDue.currency, pdf: new Uint8Array(pdf), createdById: actor.id, createdAt: now },
-    });
-    await recordAudit({ actorId: actor.id, accountId, entity: "FinalDemandLetter", entityId: row.id, action: "final_demand_issued", after: { language, pastDueMinor: recommendation.pastDue.amountMinor, currency: recommendation.pastDue.currency } }, tx);
-    return row;
-  });
-  return { ok: true, letterId: letter.id };
+  const upload = { fileName: `final-demand-${account.number}.pdf`, contentType: "application/pdf", sizeBytes: pdf.length, bytes: new Uint8Array(pdf) };
+  const letter = await storeUploadsFor([upload], ([file]) =>
+    db().$transaction(async (tx) => {
+      const row = await tx.finalDemandLetter.create({
+        data: { accountId, language, pastDueMinor: BigInt(recommendation.pastDue.amountMinor), currency: recommendation.pastDue.currency, storageKey: file.storageKey, createdById: actor.id, createdAt: now },
+      });
+      await recordAudit({ actorId: actor.id, accountId, entity: "FinalDemandLetter", entityId: row.id, action: "final_demand_issued", after: { language, pastDueMinor: recommendation.pastDue.amountMinor, currency: recommendation.pastDue.currency } }, tx);
+      return row;
+    }),
+  );
+  return { ok: true, letterId: letter!.id };
 }
 
 function letterPdf(r: Recommendation, t: (key: string, values?: Record<string, unknown>) => string, locale: string, now: Date): Promise<Buffer> {
@@ -169,5 +173,5 @@ export async function letterForReader(user: SessionUser, letterId: string) {
   const letter = await db().finalDemandLetter.findUnique({ where: { id: letterId } });
   if (!letter) return null;
   if (user.role === "CUSTOMER" && user.accountId !== letter.accountId) return null;
-  return letter;
+  return { ...letter, pdf: await readStoredFile(letter.storageKey) };
 }

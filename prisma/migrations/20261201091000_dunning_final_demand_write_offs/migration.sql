@@ -26,7 +26,7 @@ CREATE TABLE "FinalDemandLetter" (
     "language" TEXT NOT NULL,
     "pastDueMinor" BIGINT NOT NULL,
     "currency" CHAR(3) NOT NULL,
-    "pdf" BYTEA NOT NULL,
+    "storageKey" TEXT NOT NULL,
     "createdById" TEXT NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
@@ -73,6 +73,9 @@ CREATE INDEX "DunningNotice_accountId_createdAt_idx" ON "DunningNotice"("account
 
 -- CreateIndex
 CREATE INDEX "DunningNotice_outcome_createdAt_idx" ON "DunningNotice"("outcome", "createdAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "FinalDemandLetter_storageKey_key" ON "FinalDemandLetter"("storageKey");
 
 -- CreateIndex
 CREATE INDEX "FinalDemandLetter_accountId_createdAt_idx" ON "FinalDemandLetter"("accountId", "createdAt");
