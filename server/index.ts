@@ -33,8 +33,12 @@ async function main() {
     const { DEMO_USERS_TEXT } = await import("../prisma/demo-users");
     console.log(DEMO_USERS_TEXT);
   }
+  const { startJobs } = await import("./jobs");
+  const jobs = startJobs(env);
+
 
   const stop = async () => {
+    await jobs?.stop();
     await server.close();
     process.exit(0);
   };

@@ -4,6 +4,7 @@ import enChat from "../../locales/en/chat.json";
 import enCollections from "../../locales/en/collections.json";
 import enCommon from "../../locales/en/common.json";
 import enDisputes from "../../locales/en/disputes.json";
+import enDunning from "../../locales/en/dunning.json";
 import enCredit from "../../locales/en/credit.json";
 import enFiles from "../../locales/en/files.json";
 import enInvoices from "../../locales/en/invoices.json";
@@ -16,6 +17,7 @@ import esChat from "../../locales/es/chat.json";
 import esCollections from "../../locales/es/collections.json";
 import esCommon from "../../locales/es/common.json";
 import esDisputes from "../../locales/es/disputes.json";
+import esDunning from "../../locales/es/dunning.json";
 import esCredit from "../../locales/es/credit.json";
 import esFiles from "../../locales/es/files.json";
 import esInvoices from "../../locales/es/invoices.json";
@@ -29,8 +31,8 @@ export type Language = (typeof SUPPORTED_LANGUAGES)[number];
 export const FALLBACK_LANGUAGE: Language = "en";
 
 export const resources = {
-  en: { common: enCommon, auth: enAuth, account: enAccount, rep: enRep, mail: enMail, files: enFiles, invoices: enInvoices, payments: enPayments, disputes: enDisputes, chat: enChat, credit: enCredit, collections: enCollections },
-  es: { common: esCommon, auth: esAuth, account: esAccount, rep: esRep, mail: esMail, files: esFiles, invoices: esInvoices, payments: esPayments, disputes: esDisputes, chat: esChat, credit: esCredit, collections: esCollections },
+  en: { common: enCommon, auth: enAuth, account: enAccount, rep: enRep, mail: enMail, files: enFiles, invoices: enInvoices, payments: enPayments, disputes: enDisputes, chat: enChat, credit: enCredit, collections: enCollections, dunning: enDunning },
+  es: { common: esCommon, auth: esAuth, account: esAccount, rep: esRep, mail: esMail, files: esFiles, invoices: esInvoices, payments: esPayments, disputes: esDisputes, chat: esChat, credit: esCredit, collections: esCollections, dunning: esDunning },
 } as const;
 
 export const NAMESPACES = Object.keys(resources.en) as (keyof (typeof resources)["en"])[];

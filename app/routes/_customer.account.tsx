@@ -1,12 +1,12 @@
 import { useTranslation } from "react-i18next";
 import { data } from "react-router";
+import { CreditHoldNotice } from "../components/collections/credit-hold-notice";
 import type { Route } from "./+types/_customer.account";
 import { pageTitle } from "../i18n/meta";
 import { AgingBars, ConversionNote, CreditFigures } from "../components/account-figures";
 import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireCustomer } from "../domain/auth/authorize.server";
 import { useFormat } from "../i18n/format";
-import { FormAlerts } from "../components/form-alerts";
 import { Facts } from "../components/facts";
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.account");
@@ -34,7 +34,7 @@ export default function AccountHome({ loaderData }: Route.ComponentProps) {
         </div>
         <span className={`status-pill status-${summary.account.status.toLowerCase()}`}>{t(`status.${summary.account.status}`)}</span>
       </div>
-      <FormAlerts warning={summary.account.status === "CREDIT_HOLD" && t("home.onHold")} />
+      <CreditHoldNotice account={summary.account} audience="customer" />
       <CreditFigures summary={summary} />
       <ConversionNote summary={summary} />
       <div className="grid-2">

@@ -70,6 +70,8 @@ const baseSchema = z.object({
   INBOUND_EMAIL_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   /** Namespace for the portal's own keys in a shared Redis (login throttling). */
   REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, "may use letters, digits, _ : . - (up to 64)").default("portal:"),
+  // How often this process runs the background jobs (dunning, credit holds); 0 runs none here.
+  JOBS_INTERVAL_SECONDS: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(0, "must be between 0 and 86400").max(86400, "must be between 0 and 86400").default(300),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -72,6 +72,11 @@ const COVERED = [
   "promises",
   // Its own account only: payments-ledger.test.ts asks for another account's receipt PDF.
   "payments/:paymentId/pdf",
+  // Staff only (requireStaff); collections-write-offs.test.ts and final-demand.test.ts check a customer is refused.
+  "rep/collections/write-offs",
+  "rep/collections/final-demands",
+  // Staff, or a customer of the letter's own account: final-demand.test.ts asks for another account's letter.
+  "collections/letters/:letterId",
   // No session at all: the token is the key (credit-followup.test.ts: wrong and expired tokens are 404).
   "credit/applications/status/:token",
 ];

@@ -57,7 +57,7 @@ describe("locales", () => {
     for (const file of files) {
       const source = fs.readFileSync(file, "utf8");
       // Fully qualified literal keys ("ns:path.to.key") — the form zod messages use.
-      for (const match of source.matchAll(/["'`]((common|auth|account|rep|mail|files|credit|invoices|payments|disputes|chat):[\w.]+)["'`]/g)) {
+      for (const match of source.matchAll(/["'`]((common|auth|account|rep|mail|files|credit|invoices|payments|disputes|chat|dunning):[\w.]+)["'`]/g)) {
         const key = match[1];
         const plural = [...flat].some((k) => k === key || k.startsWith(`${key}_`));
         if (!plural) missing.push(`${path.relative(process.cwd(), file)}: ${key}`);

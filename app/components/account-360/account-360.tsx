@@ -1,3 +1,5 @@
+import { CreditHoldNotice } from "../collections/credit-hold-notice";
+import { WriteOffForm } from "../collections/write-off-form";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { Account360 as View } from "../../domain/collections/account-360.server";
@@ -35,6 +37,7 @@ export function Account360({ view, context, notice, nextHref }: { view: View; co
         </div>
         <span className={`status-pill status-${summary.account.status.toLowerCase()}`}>{t(`account:status.${summary.account.status}`)}</span>
       </div>
+      <CreditHoldNotice account={summary.account} audience="rep" />
       <AccountHeader view={view} />
       <nav className="tabs" aria-label={t("collections:account.tabsLabel")}>
         {ACCOUNT_TABS.map((tab) => (
@@ -48,6 +51,7 @@ export function Account360({ view, context, notice, nextHref }: { view: View; co
         <FormAlerts success={notice.saved ? t(notice.saved) : null} error={notice.error ? t(notice.error) : null} testIds={{ success: "saved", error: "form-error" }} />
         <TabPanel data={view.data} context={{ ...context, today: view.today, maxDaysAhead: view.promiseMaxDaysAhead }} />
       </section>
+      <WriteOffForm accountId={summary.account.id} returnTo={`/rep/accounts/${summary.account.id}`} />
     </div>
   );
 }

@@ -117,6 +117,13 @@ export function withinBusinessHours(hours: BusinessHours | null | undefined, now
   return clock.minutes >= minutesOf(hours.open) && clock.minutes < minutesOf(hours.close);
 }
 
+/** Whether `now` falls on a working day (not a holiday, an open weekday) of this calendar. Missing hours = every day. */
+export function isBusinessDay(hours: BusinessHours | null | undefined, now: Date): boolean {
+  if (!hours) return true;
+  const clock = localClock(now, hours.timezone);
+  return !hours.holidays.includes(clock.date) && hours.days.includes(clock.weekday);
+}
+
 /**
  * Estimated wait for the `position`-th chat in line: chats ahead are served by the
  * reps who speak the language, each handling one chat per `averageHandleSeconds`.

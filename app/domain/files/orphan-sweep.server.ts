@@ -4,11 +4,12 @@ import { sweepOrphanUploads } from "./stored-files.server";
 /** Every table whose rows point at a stored file. A new one belongs here too. */
 async function referencedKeys(storageKeys: string[]): Promise<Set<string>> {
   const where = { storageKey: { in: storageKeys } };
-  const [documents, attachments] = await Promise.all([
+  const [documents, attachments, letters] = await Promise.all([
     db().applicationDocument.findMany({ where, select: { storageKey: true } }),
     db().disputeAttachment.findMany({ where, select: { storageKey: true } }),
+    db().finalDemandLetter.findMany({ where, select: { storageKey: true } }),
   ]);
-  return new Set([...documents, ...attachments].map((row) => row.storageKey));
+  return new Set([...documents, ...attachments, ...letters].map((row) => row.storageKey));
 }
 
 /** Removes uploaded files that no row references and that are more than an hour old. */

@@ -1,4 +1,5 @@
 import nodemailer, { type Transporter } from "nodemailer";
+import type { Prisma } from "../../generated/prisma/client";
 import { getEnv } from "../../utils/config.server";
 import type { Language } from "../../i18n/config";
 import { translatorFor } from "../../i18n/i18n.server";
@@ -22,9 +23,18 @@ export type EmailTemplate =
   | "credit_counter_offer"
   | "credit_escalated"
   | "credit_info_requested"
-  | "credit_payment_requested";
+  | "credit_payment_requested"
+  | "dunning_notice";
 
 let transport: { url: string; instance: Transporter } | undefined;
+
+export type EmailInput = {
+  to: string;
+  language: Language;
+  template: EmailTemplate;
+  values: Record<string, unknown>;
+  secretValues?: Record<string, string>;
+};
 
 /**
  * Every email is written to the outbox table first, in the recipient's language.
@@ -36,23 +46,32 @@ let transport: { url: string; instance: Transporter } | undefined;
  * (`mail:<template>.hidden<Name>`), so neither the outbox page nor a database reader
  * ever learns a working link.
  */
-export async function queueEmail(input: {
-  to: string;
-  language: Language;
-  template: EmailTemplate;
-  values: Record<string, unknown>;
-  secretValues?: Record<string, string>;
-}) {
+export async function queueEmail(input: EmailInput) {
+  const { row, deliver } = await storeEmail(input, db());
+  await deliver();
+  return row;
+}
+
+/**
+ * The same, for mail that must exist exactly when a change commits (a dunning step and
+ * its notice): the outbox row is written through `tx`; call `deliver` after the commit.
+ */
+export async function queueEmailInTransaction(tx: Pick<Prisma.TransactionClient, "outboxEmail">, input: EmailInput) {
+  return storeEmail(input, tx);
+}
+
+async function storeEmail(input: EmailInput, client: Pick<Prisma.TransactionClient, "outboxEmail">) {
   const t = await translatorFor(input.language);
   const secrets = Object.entries(input.secretValues ?? {});
   const hidden = Object.fromEntries(secrets.map(([name]) => [name, t(`mail:${input.template}.hidden${name[0].toUpperCase()}${name.slice(1)}`)]));
   const subject = t(`mail:${input.template}.subject`, input.values);
   const storedText = t(`mail:${input.template}.text`, { ...input.values, ...hidden });
-  const row = await db().outboxEmail.create({
+  const row = await client.outboxEmail.create({
     data: { to: input.to, subject, text: storedText, language: input.language, template: input.template },
   });
-  const { SMTP_URL, MAIL_FROM } = getEnv();
-  if (SMTP_URL) {
+  const deliver = async () => {
+    const { SMTP_URL, MAIL_FROM } = getEnv();
+    if (!SMTP_URL) return;
     const text = secrets.length ? t(`mail:${input.template}.text`, { ...input.values, ...input.secretValues }) : storedText;
     if (transport?.url !== SMTP_URL) transport = { url: SMTP_URL, instance: nodemailer.createTransport(SMTP_URL) };
     try {
@@ -61,8 +80,8 @@ export async function queueEmail(input: {
     } catch (error) {
       await db().outboxEmail.update({ where: { id: row.id }, data: { status: "FAILED", error: String(error).slice(0, 500) } });
     }
-  }
-  return row;
+  };
+  return { row, deliver };
 }
 
 /** The staff outbox page exists: MAIL_OUTBOX (on by default in development without SMTP_URL). */

@@ -1,6 +1,7 @@
 /** What follows a received payment: the receipt, and orders it frees from a credit hold. */
 import { db } from "../../utils/db.server";
 import { releaseOrdersThatClear } from "../credit/holds.server";
+import { liftCreditHoldIfCurrent } from "../collections/credit-hold.server";
 import { isLanguage, type Language } from "../../i18n/config";
 import { formattingFor, preferredFormatting } from "../../i18n/locale";
 import { translatorFor } from "../../i18n/i18n.server";
@@ -65,6 +66,8 @@ export async function sendReceipt(paymentId: string) {
  * customer which orders were released and why, by each hold's reason.
  */
 export async function releaseOrdersIfUnderLimit(accountId: string, paymentId: string) {
+  // A payment that brings the account current lifts an automatic credit hold at once, not at the next job run.
+  await liftCreditHoldIfCurrent(accountId);
   const released = await releaseOrdersThatClear(accountId, paymentId);
   if (released.length) {
     const payment = await db().payment.findUniqueOrThrow({ where: { id: paymentId }, select: { createdById: true } });
