@@ -17,7 +17,7 @@ import type { Route } from "./+types/root";
 import { ChatWidget } from "./components/chat-widget";
 import { LanguageSwitcher } from "./components/language-switcher";
 import { useNonce } from "./components/nonce";
-import { optionalUser } from "./domain/auth/authorize.server";
+import { optionalUser } from "./utils/authorize.server";
 import { outboxEnabled } from "./domain/mail/outbox.server";
 import { sandboxActive } from "./domain/payments/stripe-provider.server";
 import { resolveReader } from "./i18n/i18n.server";

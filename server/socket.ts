@@ -4,7 +4,7 @@ import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { createClient } from "redis";
 import { Server, type Socket } from "socket.io";
 import { sessionEvents, type SessionsEnded } from "../app/domain/auth/session-events.server";
-import { liveSessionIds, signedInFromCookie } from "../app/domain/auth/session.server";
+import { liveSessionIds, signedInFromCookie } from "../app/utils/session.server";
 import { flushConversationTouches, guestConversationFromCookie } from "../app/domain/chat/conversations.server";
 import { resolveLanguage } from "../app/i18n/i18n.server";
 import { createChat } from "./chat/handlers";

@@ -4,7 +4,7 @@ import type { Route } from "./+types/account";
 import { pageTitle } from "../i18n/meta";
 import { AgingBars, ConversionNote, CreditFigures } from "../components/account-figures";
 import { accountSummary } from "../domain/accounts/account-summary.server";
-import { requireCustomer } from "../domain/auth/authorize.server";
+import { requireCustomer } from "../utils/authorize.server";
 import { useFormat } from "../i18n/format";
 import { FormAlerts } from "../components/form-alerts";
 import { Facts } from "../components/facts";

@@ -4,7 +4,7 @@ import type { Route } from "./+types/credit.apply";
 import { pageTitle } from "../i18n/meta";
 import { Field } from "../components/field";
 import { DocumentsPanel, SelectField } from "../components/credit-fields";
-import { optionalUser } from "../domain/auth/authorize.server";
+import { optionalUser } from "../utils/authorize.server";
 import { APPLICATION_COUNTRIES, APPLICATION_CURRENCIES, completeDraft, STEP_FIELDS, STEPS, TERMS_OPTIONS, validateStep, type Draft, type StepId } from "../domain/credit/application-schema";
 import { draftForCustomer, newCompanyDraft, saveDraftValues, submitApplication } from "../domain/credit/applications.server";
 import { isLanguage } from "../i18n/config";

@@ -7,7 +7,7 @@ import { ConversionNote, CreditFigures } from "../components/account-figures";
 import { DocumentsPanel, TextAreaField } from "../components/credit-fields";
 import { Field } from "../components/field";
 import { accountSummary } from "../domain/accounts/account-summary.server";
-import { requireCustomer } from "../domain/auth/authorize.server";
+import { requireCustomer } from "../utils/authorize.server";
 import { answerCounterOffer, answerInfoRequest } from "../domain/credit/applications.server";
 import { attachDocument, documentKindOf } from "../domain/credit/documents.server";
 import { readFormWithFiles } from "../utils/uploads.server";

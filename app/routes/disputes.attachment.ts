@@ -1,6 +1,6 @@
 import { data } from "react-router";
 import type { Route } from "./+types/disputes.attachment";
-import { requireUser } from "../domain/auth/authorize.server";
+import { requireUser } from "../utils/authorize.server";
 import { downloadHeaders, readStoredFile } from "../domain/files/stored-files.server";
 import { db } from "../utils/db.server";
 

@@ -4,7 +4,7 @@ import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/disputes.detail";
 import invoicesStyles from "../styles/invoices.css?url";
 import { DisputeFacts, DisputeThread } from "../components/dispute-thread";
-import { requireCustomer } from "../domain/auth/authorize.server";
+import { requireCustomer } from "../utils/authorize.server";
 import { readFormWithFiles } from "../utils/uploads.server";
 import { isOpen, messageSchema } from "../domain/disputes/dispute-schemas";
 import { addMessage, disputeFor } from "../domain/disputes/disputes.server";

@@ -3,7 +3,7 @@ import { data, Form, redirect, useNavigation } from "react-router";
 import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/pay";
 import invoicesStyles from "../styles/invoices.css?url";
-import { requireCustomer } from "../domain/auth/authorize.server";
+import { requireCustomer } from "../utils/authorize.server";
 import { checkPayRequest, createPayment } from "../domain/payments/create-payment.server";
 import { paymentsAvailable } from "../domain/payments/stripe-provider.server";
 import { minorUnitDigits, SUPPORTED_CURRENCIES, toMinor } from "../domain/money/money";

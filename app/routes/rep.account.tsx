@@ -4,7 +4,7 @@ import type { Route } from "./+types/rep.account";
 import { pageTitle } from "../i18n/meta";
 import { AgingBars, ConversionNote, CreditFigures } from "../components/account-figures";
 import { accountSummary } from "../domain/accounts/account-summary.server";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 
 export const meta: Route.MetaFunction = ({ matches, data }) => pageTitle(matches, "common:titles.repAccount", data?.summary.account.legalName);
 

@@ -1,6 +1,6 @@
 import { data } from "react-router";
 import type { Route } from "./+types/rep.chat.actions";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { actOnConversation, conversationActionChoices, conversationActionSchema, type RefusalReason } from "../domain/chat/conversation-actions.server";
 import { resolveReader } from "../i18n/i18n.server";
 import { fieldErrorsOf } from "../utils/forms";

@@ -4,7 +4,7 @@ import { Link, useFetcher } from "react-router";
 import { io, type Socket } from "socket.io-client";
 import type { Route } from "./+types/rep.chat";
 import { pageTitle } from "../i18n/meta";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { Facts } from "../components/facts";
 import { Field } from "../components/field";
 import { SpamDismissal } from "../components/spam-dismissal";

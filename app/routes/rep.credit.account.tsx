@@ -7,7 +7,7 @@ import { ConversionNote, CreditFigures } from "../components/account-figures";
 import { SelectField } from "../components/credit-fields";
 import { Field } from "../components/field";
 import { accountSummary } from "../domain/accounts/account-summary.server";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { changeAccountTerms } from "../domain/credit/applications.server";
 import { amountErrorKey, amountForInput, parseAmountInput } from "../domain/money/amount-input";
 import { resolveReader } from "../i18n/i18n.server";

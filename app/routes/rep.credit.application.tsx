@@ -6,7 +6,7 @@ import { pageTitle } from "../i18n/meta";
 import { SelectField, TextAreaField } from "../components/credit-fields";
 import { Field } from "../components/field";
 import { accountSummary } from "../domain/accounts/account-summary.server";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { canActOn, decideApplication, firstUserFor, type Decision } from "../domain/credit/applications.server";
 import { autoApprovalBlockers, type StoredScore } from "../domain/credit/scorecard";
 import { authorityCurrency, convertWithDisclosure } from "../domain/fx/conversion.server";

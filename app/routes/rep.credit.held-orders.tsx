@@ -3,7 +3,7 @@ import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/rep.credit.held-orders";
 import { pageTitle } from "../i18n/meta";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { actOnHeldOrder, heldOrderWorklist } from "../domain/credit/holds.server";
 import { useFormat } from "../i18n/format";
 import { fieldErrorsOf, freeText } from "../utils/forms";

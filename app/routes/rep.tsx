@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { Route } from "./+types/rep";
 import { pageTitle } from "../i18n/meta";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { repWorkCounts } from "../domain/staff/work-counts.server";
 import { db } from "../utils/db.server";
 import { toMinor } from "../domain/money/money";

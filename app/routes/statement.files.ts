@@ -1,5 +1,5 @@
 import type { Route } from "./+types/statement.files";
-import { requireCustomer } from "../domain/auth/authorize.server";
+import { requireCustomer } from "../utils/authorize.server";
 import { statementPdf } from "../domain/invoices/documents-pdf.server";
 import { statementCsv, statementFor, statementRange } from "../domain/invoices/statement.server";
 import { resolveReader, translatorFor } from "../i18n/i18n.server";

@@ -18,7 +18,7 @@ import { accountFormatting } from "../mail/recipient-formatting.server";
 import { translatorFor } from "../../i18n/i18n.server";
 import { db } from "../../utils/db.server";
 import { accountSummary } from "../accounts/account-summary.server";
-import type { SessionUser } from "../auth/session.server";
+import type { SessionUser } from "../auth/session-user";
 import { recordAudit } from "../audit/audit.server";
 import { actOnHeldOrder, heldOrdersOf } from "../credit/holds.server";
 import { openDisputeSchema } from "../disputes/dispute-schemas";

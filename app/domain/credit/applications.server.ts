@@ -12,7 +12,7 @@ import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { recordAudit } from "../audit/audit.server";
 import { accountSummary } from "../accounts/account-summary.server";
 import { checkAuthority, checkLimitCut, levelsAtOrAbove } from "../authority/authority.server";
-import type { SessionUser } from "../auth/session.server";
+import type { SessionUser } from "../auth/session-user";
 import { hashPassword } from "../auth/password.server";
 import { LINK_LIFETIME_MS, requestPasswordReset } from "../auth/password-reset.server";
 import { queueEmail } from "../mail/outbox.server";
