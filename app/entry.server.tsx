@@ -4,7 +4,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
 import { ServerRouter, type EntryContext, type HandleDataRequestFunction, type HandleErrorFunction } from "react-router";
-import { carriesSessionCookie } from "./domain/auth/session.server";
+import { carriesSessionCookie } from "./utils/session.server";
 import { NonceContext } from "./components/nonce";
 import { FALLBACK_LANGUAGE, isLanguage } from "./i18n/config";
 import { i18nFor } from "./i18n/i18n.server";

@@ -16,7 +16,7 @@ import {
 import type { Route } from "./+types/root";
 import { LanguageSwitcher } from "./components/language-switcher";
 import { useNonce } from "./components/nonce";
-import { homePathFor, optionalUser } from "./domain/auth/authorize.server";
+import { homePathFor, optionalUser } from "./utils/authorize.server";
 import { sandboxActive } from "./domain/payments/stripe-provider.server";
 import { resolveReader } from "./i18n/i18n.server";
 import stylesheet from "./styles/app.css?url";

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import type http from "node:http";
 import zlib from "node:zlib";
 import type express from "express";
-import { userFromCookie } from "../app/domain/auth/session.server";
+import { userFromCookie } from "../app/utils/session.server";
 
 /**
  * Rendered ledger pages for signed-in customers, kept by what they show.

@@ -6,7 +6,7 @@ import { createClient } from "redis";
 import { limitsRedis, releaseLimitsRedis, type RedisClient } from "../app/utils/redis.server";
 import { Server, type Socket } from "socket.io";
 import { sessionEvents, type SessionsEnded } from "../app/domain/auth/session-events.server";
-import { liveSessionIds, signedInFromCookie } from "../app/domain/auth/session.server";
+import { liveSessionIds, signedInFromCookie } from "../app/utils/session.server";
 import { flushConversationTouches, guestConversationFromCookie } from "../app/domain/chat/conversations.server";
 import { languageFor } from "../app/i18n/i18n.server";
 import { createChat } from "./chat/chat-server";

@@ -5,7 +5,7 @@ import type { Route } from "./+types/_customer.account";
 import { pageTitle } from "../i18n/meta";
 import { AgingBars, ConversionNote, CreditFigures } from "../components/account-figures";
 import { accountSummary } from "../domain/accounts/account-summary.server";
-import { requireCustomer } from "../domain/auth/authorize.server";
+import { requireCustomer } from "../utils/authorize.server";
 import { useFormat } from "../i18n/format";
 import { Facts } from "../components/facts";
 

@@ -7,7 +7,7 @@ import { ConversionNote, CreditFigures } from "../components/account-figures";
 import { DocumentsPanel } from "../components/credit-fields";
 import { Field, TextAreaField } from "../components/field";
 import { accountSummary } from "../domain/accounts/account-summary.server";
-import { requireCustomer } from "../domain/auth/authorize.server";
+import { requireCustomer } from "../utils/authorize.server";
 import { answerCounterOffer } from "../domain/credit/counter-offers.server";
 import { answerInfoRequest } from "../domain/credit/information-requests.server";
 import { attachDocument, documentKindOf } from "../domain/credit/documents.server";

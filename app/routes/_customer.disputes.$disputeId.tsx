@@ -5,7 +5,7 @@ import type { Route } from "./+types/_customer.disputes.$disputeId";
 import invoicesStyles from "../styles/invoices.css?url";
 import { DisputeFacts, DisputeThread } from "../components/dispute-thread";
 import { Field, TextAreaField } from "../components/field";
-import { requireCustomer } from "../domain/auth/authorize.server";
+import { requireCustomer } from "../utils/authorize.server";
 import { readFormWithFiles } from "../utils/uploads.server";
 import { isOpen, messageSchema } from "../domain/disputes/dispute-schemas";
 import { addMessage, disputeFor } from "../domain/disputes/disputes.server";

@@ -3,7 +3,7 @@ import { Link } from "react-router";
 import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/_customer.disputes._index";
 import invoicesStyles from "../styles/invoices.css?url";
-import { requireCustomer } from "../domain/auth/authorize.server";
+import { requireCustomer } from "../utils/authorize.server";
 import { disputesOfAccount } from "../domain/disputes/disputes.server";
 import { useFormat } from "../i18n/format";
 

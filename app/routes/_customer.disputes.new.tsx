@@ -3,7 +3,7 @@ import { data, Form, redirect, useNavigation } from "react-router";
 import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/_customer.disputes.new";
 import invoicesStyles from "../styles/invoices.css?url";
-import { requireCustomer } from "../domain/auth/authorize.server";
+import { requireCustomer } from "../utils/authorize.server";
 import { readFormWithFiles } from "../utils/uploads.server";
 import { DISPUTE_REASONS, openDisputeSchema } from "../domain/disputes/dispute-schemas";
 import { disputeRequestFrom, openDispute } from "../domain/disputes/disputes.server";

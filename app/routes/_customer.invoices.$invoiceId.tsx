@@ -3,7 +3,7 @@ import { data, Link } from "react-router";
 import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/_customer.invoices.$invoiceId";
 import invoicesStyles from "../styles/invoices.css?url";
-import { requireCustomer } from "../domain/auth/authorize.server";
+import { requireCustomer } from "../utils/authorize.server";
 import { invoiceForAccount } from "../domain/invoices/invoice-detail.server";
 import { useFormat } from "../i18n/format";
 import { Facts } from "../components/facts";

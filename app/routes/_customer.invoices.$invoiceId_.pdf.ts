@@ -1,6 +1,6 @@
 import { data } from "react-router";
 import type { Route } from "./+types/_customer.invoices.$invoiceId_.pdf";
-import { requireCustomer } from "../domain/auth/authorize.server";
+import { requireCustomer } from "../utils/authorize.server";
 import { invoicePdf } from "../domain/invoices/documents-pdf.server";
 import { sellerProfile } from "../domain/invoices/seller.server";
 import { invoiceForAccount } from "../domain/invoices/invoice-detail.server";

@@ -5,7 +5,7 @@ import type { Route } from "./+types/_customer.invoices._index";
 import invoicesStyles from "../styles/invoices.css?url";
 import { AgingBars } from "../components/account-figures";
 import { accountSummary } from "../domain/accounts/account-summary.server";
-import { requireCustomer } from "../domain/auth/authorize.server";
+import { requireCustomer } from "../utils/authorize.server";
 import { listInvoices, parseInvoiceListQuery } from "../domain/invoices/invoice-list.server";
 import { cachedForAccount } from "../domain/invoices/ledger-cache.server";
 import { INVOICE_FILTER_STATUSES, INVOICE_SORTS } from "../domain/invoices/invoice-query";

@@ -4,8 +4,8 @@ import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/_customer.pay";
 import invoicesStyles from "../styles/invoices.css?url";
-import { requireCustomer } from "../domain/auth/authorize.server";
-import { createPayment, readPayForm } from "../domain/payments/create-payment.server";
+import { requireCustomer } from "../utils/authorize.server";
+import { checkPayRequest, createPayment } from "../domain/payments/create-payment.server";
 import { paymentsAvailable } from "../domain/payments/stripe-provider.server";
 import { minorUnitDigits, SUPPORTED_CURRENCIES } from "../domain/money/money";
 import { resolveReader } from "../i18n/i18n.server";
@@ -41,7 +41,11 @@ export async function action({ request }: Route.ActionArgs) {
   const form = await readForm(request);
   // Neither Stripe keys nor the sandbox switched on: say so, and record nothing.
   if (!paymentsAvailable()) return data({ errors: { form: "payments:errors.noProvider" } as Record<string, string> }, { status: 503 });
-  const result = await readPayForm(user.accountId, form, locale);
+  // `amount-<invoiceId>` per chosen invoice, as typed (the first of repeated fields counts).
+  const amounts: Record<string, string> = Object.create(null);
+  for (const [key, value] of form) if (key.startsWith("amount-") && typeof value === "string") amounts[key.slice("amount-".length)] ??= value;
+  const invoiceIds = form.getAll("invoiceId").filter((v): v is string => typeof v === "string");
+  const result = await checkPayRequest(user.accountId, { idempotencyKey: form.get("idempotencyKey"), currency: form.get("currency"), invoiceIds, amounts }, locale);
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });
   const created = await createPayment({
     accountId: user.accountId,

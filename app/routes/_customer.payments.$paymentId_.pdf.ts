@@ -1,6 +1,6 @@
 import { data } from "react-router";
 import type { Route } from "./+types/_customer.payments.$paymentId_.pdf";
-import { requireCustomer } from "../domain/auth/authorize.server";
+import { requireCustomer } from "../utils/authorize.server";
 import { receiptPdf } from "../domain/invoices/documents-pdf.server";
 import { sellerProfile } from "../domain/invoices/seller.server";
 import { receiptForAccount } from "../domain/payments/receipt.server";

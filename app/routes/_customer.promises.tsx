@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import { data, redirect } from "react-router";
 import type { Route } from "./+types/_customer.promises";
 import { pageTitle } from "../i18n/meta";
-import { requireCustomer } from "../domain/auth/authorize.server";
+import { requireCustomer } from "../utils/authorize.server";
 import { collectionsPolicy, isoDay } from "../domain/collections/policy.server";
 import { createPromise, promisableInvoices, promisesOf } from "../domain/collections/promises.server";
 import { amountExample } from "../domain/money/amount-input";

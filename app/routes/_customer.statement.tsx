@@ -3,7 +3,7 @@ import { Form } from "react-router";
 import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/_customer.statement";
 import invoicesStyles from "../styles/invoices.css?url";
-import { requireCustomer } from "../domain/auth/authorize.server";
+import { requireCustomer } from "../utils/authorize.server";
 import { statementFor, statementRange } from "../domain/invoices/statement.server";
 import { useFormat } from "../i18n/format";
 import { AGING_BUCKETS } from "../domain/accounts/aging";

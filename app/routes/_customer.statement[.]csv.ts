@@ -1,5 +1,5 @@
 import type { Route } from "./+types/_customer.statement[.]csv";
-import { requireCustomer } from "../domain/auth/authorize.server";
+import { requireCustomer } from "../utils/authorize.server";
 import { statementFile } from "../domain/invoices/statement-file.server";
 import { statementRange } from "../domain/invoices/statement.server";
 import { resolveReader, translatorFor } from "../i18n/i18n.server";

@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import { NavLink, Outlet } from "react-router";
 import type { Route } from "./+types/_customer";
 import { ChatWidget } from "../components/chat-widget";
-import { requireCustomer } from "../domain/auth/authorize.server";
+import { requireCustomer } from "../utils/authorize.server";
 
 /**
  * The signed-in customer's pages (no URL segment of its own): their navigation and the

@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import { Link, redirect } from "react-router";
 import type { Route } from "./+types/_index";
 import { pageTitle } from "../i18n/meta";
-import { homePathFor, optionalUser } from "../domain/auth/authorize.server";
+import { homePathFor, optionalUser } from "../utils/authorize.server";
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.home");
 

@@ -1,6 +1,6 @@
 import { data } from "react-router";
 import type { Route } from "./+types/collections.letters.$letterId";
-import { requireUser } from "../domain/auth/authorize.server";
+import { requireUser } from "../utils/authorize.server";
 import { letterForReader } from "../domain/collections/final-demand.server";
 
 /** A final demand letter's PDF: staff, or a customer of that letter's own account (others get 404). */

@@ -4,7 +4,7 @@ import type { Route } from "./+types/credit.apply";
 import { pageTitle } from "../i18n/meta";
 import { Field, SelectField } from "../components/field";
 import { DocumentsPanel } from "../components/credit-fields";
-import { optionalUser } from "../domain/auth/authorize.server";
+import { optionalUser } from "../utils/authorize.server";
 import { APPLICATION_COUNTRIES, APPLICATION_CURRENCIES, completeDraft, STEP_FIELDS, STEPS, TERMS_OPTIONS, validateStep, type Draft, type StepId } from "../domain/credit/application-schema";
 import { applicationDocuments } from "../domain/credit/application-records.server";
 import { draftForCustomer, newCompanyDraft, saveDraftValues } from "../domain/credit/application-drafts.server";

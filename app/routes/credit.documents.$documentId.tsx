@@ -1,6 +1,6 @@
 import { data } from "react-router";
 import type { Route } from "./+types/credit.documents.$documentId";
-import { optionalUser } from "../domain/auth/authorize.server";
+import { optionalUser } from "../utils/authorize.server";
 import { readableDocument } from "../domain/credit/documents.server";
 import { draftFromCookie } from "../utils/credit-draft-cookie.server";
 import { downloadHeaders, readStoredFile } from "../domain/files/stored-files.server";

@@ -1,6 +1,6 @@
 import { data } from "react-router";
 import type { Route } from "./+types/disputes.$disputeId.attachments.$attachmentId";
-import { requireUser } from "../domain/auth/authorize.server";
+import { requireUser } from "../utils/authorize.server";
 import { downloadHeaders, readStoredFile } from "../domain/files/stored-files.server";
 import { readableAttachment } from "../domain/disputes/attachments.server";
 

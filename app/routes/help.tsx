@@ -4,7 +4,7 @@ import type { Route } from "./+types/help";
 import { pageTitle } from "../i18n/meta";
 import { ChatThread } from "../components/chat-widget";
 import { Field } from "../components/field";
-import { optionalUser } from "../domain/auth/authorize.server";
+import { optionalUser } from "../utils/authorize.server";
 import { guestChatCookie, guestConversationFromCookie, openGuestConversation } from "../domain/chat/conversations.server";
 import { guestChatSchema, TOPICS } from "../domain/chat/schemas";
 import { consumeThrottles } from "../domain/security/throttles.server";

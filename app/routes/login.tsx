@@ -3,9 +3,10 @@ import { data, Form, Link, redirect, useNavigation } from "react-router";
 import type { Route } from "./+types/login";
 import { pageTitle } from "../i18n/meta";
 import { Field } from "../components/field";
-import { homePathFor, optionalUser, safeRedirectPath } from "../domain/auth/authorize.server";
+import { homePathFor, optionalUser, safeRedirectPath } from "../utils/authorize.server";
 import { signInSchema } from "../domain/auth/schemas";
 import { signIn } from "../domain/auth/sign-in.server";
+import { startSession } from "../utils/session.server";
 import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
 import { FormAlerts } from "../components/form-alerts";
 import { readForm } from "../utils/form-body.server";
@@ -33,7 +34,6 @@ export async function action({ request, context }: Route.ActionArgs) {
     email: parsed.data.email,
     password: parsed.data.password,
     ip: context?.clientIp ?? "unknown",
-    userAgent: request.headers.get("user-agent"),
   });
   if (!result.ok) {
     const tooMany = result.error === "too_many_attempts";
@@ -51,7 +51,8 @@ export async function action({ request, context }: Route.ActionArgs) {
   const target = safeRedirectPath(parsed.data.redirectTo, home);
   // A customer sent to a rep page (or the reverse) lands on their own home instead.
   const fits = result.role === "CUSTOMER" ? !target.startsWith("/rep") : !target.startsWith("/account");
-  throw redirect(fits ? target : home, { headers: { "Set-Cookie": result.setCookie } });
+  const cookie = await startSession(result.userId, request.headers.get("user-agent"));
+  throw redirect(fits ? target : home, { headers: { "Set-Cookie": cookie } });
 }
 
 export default function Login({ loaderData, actionData }: Route.ComponentProps) {

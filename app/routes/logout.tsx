@@ -1,6 +1,6 @@
 import { redirect } from "react-router";
 import type { Route } from "./+types/logout";
-import { endSession } from "../domain/auth/session.server";
+import { endSession } from "../utils/session.server";
 
 export async function action({ request }: Route.ActionArgs) {
   throw redirect("/", { headers: { "Set-Cookie": await endSession(request.headers.get("Cookie")) } });

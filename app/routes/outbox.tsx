@@ -3,7 +3,7 @@ import { data, Form } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/outbox";
 import { pageTitle } from "../i18n/meta";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { outboxEnabled } from "../domain/mail/outbox.server";
 import { useFormat } from "../i18n/format";
 import { recentOutboxEmails } from "../domain/mail/outbox-view.server";

@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { Route } from "./+types/rep._index";
 import { pageTitle } from "../i18n/meta";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { repWorkCounts } from "../domain/staff/work-counts.server";
 import { accountDirectory } from "../domain/accounts/account-directory.server";
 import { useFormat } from "../i18n/format";

@@ -2,7 +2,7 @@ import { data } from "react-router";
 import type { Route } from "./+types/rep.accounts.$accountId";
 import { pageTitle } from "../i18n/meta";
 import { Account360 } from "../components/account-360/account-360";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { account360, tabFrom } from "../domain/collections/account-360.server";
 import { noticeFrom } from "../domain/collections/notices";
 import { filterQuery, filtersFrom } from "../domain/collections/worklist.server";

@@ -1,6 +1,6 @@
 import { redirect } from "react-router";
 import type { Route } from "./+types/rep.accounts.$accountId_.log";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { addNote, logContact } from "../domain/collections/contacts.server";
 import { noticeQuery } from "../domain/collections/notices";
 import { createPromise } from "../domain/collections/promises.server";

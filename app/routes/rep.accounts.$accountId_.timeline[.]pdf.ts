@@ -1,6 +1,6 @@
 import { data } from "react-router";
 import type { Route } from "./+types/rep.accounts.$accountId_.timeline[.]pdf";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { timelineForExport, timelinePdf } from "../domain/collections/timeline-export.server";
 import { resolveReader, translatorFor } from "../i18n/i18n.server";
 

@@ -1,6 +1,6 @@
 import type { Route } from "./+types/rep.chat._index";
 import { ChatConsole } from "../components/chat/console/chat-console";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { consoleData } from "../domain/chat/console.server";
 import { pageTitle } from "../i18n/meta";
 

@@ -1,6 +1,6 @@
 import { data } from "react-router";
 import type { Route } from "./+types/rep.chat.accounts.$accountId";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { accountGlance } from "../domain/chat/account-glance.server";
 
 /** JSON for the rep console's "account at a glance" panel. Staff only. */

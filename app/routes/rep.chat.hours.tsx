@@ -3,7 +3,7 @@ import { data, Form } from "react-router";
 import type { Route } from "./+types/rep.chat.hours";
 import { pageTitle } from "../i18n/meta";
 import { recordAudit } from "../domain/audit/audit.server";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { businessHours } from "../domain/chat/assignment.server";
 import { hoursFormSchema } from "../domain/chat/hours";
 import { db } from "../utils/db.server";

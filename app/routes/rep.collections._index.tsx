@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect } from "react-router";
 import type { Route } from "./+types/rep.collections._index";
 import { pageTitle } from "../i18n/meta";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { logContact } from "../domain/collections/contacts.server";
 import { isoDay } from "../domain/collections/policy.server";
 import { PAST_DUE_BUCKETS } from "../domain/collections/codes";

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Route } from "./+types/rep.collections.final-demands";
 import { CollectionsNav } from "../components/collections/collections-nav";
 import { FormAlerts } from "../components/form-alerts";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { dunningExceptions } from "../domain/collections/dunning.server";
 import { finalDemandHistory, finalDemandRule, generateFinalDemand, recommendedFinalDemands, referToAgency } from "../domain/collections/final-demand.server";
 import { useFormat } from "../i18n/format";

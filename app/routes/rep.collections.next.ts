@@ -1,6 +1,6 @@
 import { redirect } from "react-router";
 import type { Route } from "./+types/rep.collections.next";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { filterQuery, filtersFrom, nextAccount } from "../domain/collections/worklist.server";
 
 /** "Next account": the account after `after` in the same filtered worklist, opened on its 360 with the way on kept. */

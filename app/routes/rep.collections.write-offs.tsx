@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Route } from "./+types/rep.collections.write-offs";
 import { CollectionsNav } from "../components/collections/collections-nav";
 import { FormAlerts } from "../components/form-alerts";
-import { requireStaff, safeRedirectPath } from "../domain/auth/authorize.server";
+import { requireStaff, safeRedirectPath } from "../utils/authorize.server";
 import { decideWriteOff, proposeWriteOff, writeOffQueue } from "../domain/collections/write-offs.server";
 import { amountErrorKey, parseAmountInput } from "../domain/money/amount-input";
 import { useFormat } from "../i18n/format";

@@ -8,7 +8,7 @@ import { pageTitle } from "../i18n/meta";
 import { ConversionNote, CreditFigures } from "../components/account-figures";
 import { Field, SelectField } from "../components/field";
 import { accountSummary } from "../domain/accounts/account-summary.server";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { changeAccountTerms } from "../domain/credit/change-account-terms.server";
 import { cutsBelowExposure } from "../domain/credit/limit-cut";
 import { amountErrorKey, amountForInput, parseAmountInput } from "../domain/money/amount-input";

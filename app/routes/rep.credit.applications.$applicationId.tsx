@@ -7,7 +7,7 @@ import type { Route } from "./+types/rep.credit.applications.$applicationId";
 import { pageTitle } from "../i18n/meta";
 import { Field, SelectField, TextAreaField } from "../components/field";
 import { accountSummary } from "../domain/accounts/account-summary.server";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { canActOn, decideApplication, type Decision } from "../domain/credit/decide-application.server";
 import { firstUserFor } from "../domain/credit/approve-application.server";
 import { applicationToDecide, applicationUnderReview } from "../domain/credit/application-records.server";

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Route } from "./+types/rep.credit.held-orders";
 import { ReleaseConditionText } from "../components/release-condition";
 import { pageTitle } from "../i18n/meta";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { actOnHeldOrder, heldOrderWorklist } from "../domain/credit/holds.server";
 import { useFormat } from "../i18n/format";
 import { fieldErrorsOf, freeText } from "../utils/forms";

@@ -5,7 +5,7 @@ import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/rep.disputes.$disputeId";
 import invoicesStyles from "../styles/invoices.css?url";
 import { DisputeFacts, DisputeThread } from "../components/dispute-thread";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { readFormWithFiles } from "../utils/uploads.server";
 import { isOpen, messageSchema, rejectSchema, resolveSchema } from "../domain/disputes/dispute-schemas";
 import { addMessage, approveCreditMemo, assignDispute, disputeFor, rejectDispute, replyToCustomer, resolveWithCreditMemo } from "../domain/disputes/disputes.server";

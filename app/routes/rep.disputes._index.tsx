@@ -4,7 +4,7 @@ import { z } from "zod";
 import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/rep.disputes._index";
 import invoicesStyles from "../styles/invoices.css?url";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { disputeQueue } from "../domain/disputes/disputes.server";
 import { useFormat } from "../i18n/format";
 

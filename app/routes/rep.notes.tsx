@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import { Form, Link } from "react-router";
 import type { Route } from "./+types/rep.notes";
 import { pageTitle } from "../i18n/meta";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { searchNotes } from "../domain/collections/contacts.server";
 import { useFormat } from "../i18n/format";
 

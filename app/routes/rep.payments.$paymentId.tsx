@@ -4,7 +4,7 @@ import { z } from "zod";
 import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/rep.payments.$paymentId";
 import invoicesStyles from "../styles/invoices.css?url";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { applyUnapplied, paymentForStaff, refundPayment, type Outcome } from "../domain/payments/reconciliation.server";
 import { amountErrorKey, parseAmountInput } from "../domain/money/amount-input";
 import { resolveReader } from "../i18n/i18n.server";

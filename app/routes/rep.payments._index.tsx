@@ -3,7 +3,7 @@ import { Link } from "react-router";
 import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/rep.payments._index";
 import invoicesStyles from "../styles/invoices.css?url";
-import { requireStaff } from "../domain/auth/authorize.server";
+import { requireStaff } from "../utils/authorize.server";
 import { reconciliationQueue } from "../domain/payments/reconciliation.server";
 import { useFormat } from "../i18n/format";
 import { SandboxBadge } from "../components/sandbox-badge";

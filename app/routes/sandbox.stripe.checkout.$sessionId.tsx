@@ -4,7 +4,7 @@ import { z } from "zod";
 import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/sandbox.stripe.checkout.$sessionId";
 import invoicesStyles from "../styles/invoices.css?url";
-import { requireCustomer } from "../domain/auth/authorize.server";
+import { requireCustomer } from "../utils/authorize.server";
 import { toMinor } from "../domain/money/money";
 import { deliverToWebhook, sandboxEvent } from "../domain/payments/sandbox.server";
 import { sandboxActive } from "../domain/payments/stripe-provider.server";

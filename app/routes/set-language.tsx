@@ -1,6 +1,6 @@
 import { data, redirect } from "react-router";
 import type { Route } from "./+types/set-language";
-import { optionalUser, safeRedirectPath } from "../domain/auth/authorize.server";
+import { optionalUser, safeRedirectPath } from "../utils/authorize.server";
 import { isLanguage } from "../i18n/config";
 import { languageCookie } from "../i18n/i18n.server";
 import { setPreferredLanguage } from "../domain/auth/preferred-language.server";

@@ -164,7 +164,7 @@ async function preparePortal(opts: Options, kind: "pglite" | "postgres") {
 async function addLoadUsers(opts: Options, prepared: PreparedDatabase): Promise<{ reps: string[]; customers: string[] }> {
   const { openDatabase, setDatabase } = await import("../../app/utils/db.server");
   const { parseEnv, setEnv } = await import("../../app/utils/config.server");
-  const { startSession } = await import("../../app/domain/auth/session.server");
+  const { startSession } = await import("../../app/utils/session.server");
   setEnv(portalEnv(prepared, parseEnv));
   const database = await openDatabase(prepared.databaseUrl);
   setDatabase(database);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeRedirectPath } from "../../app/domain/auth/authorize.server";
+import { safeRedirectPath } from "../../app/utils/authorize.server";
 
 describe("safeRedirectPath", () => {
   it("follows same-site paths", () => {

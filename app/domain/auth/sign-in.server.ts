@@ -1,14 +1,14 @@
 import { db } from "../../utils/db.server";
 import { checkLoginAllowed, recordFailedLogin, recordSuccessfulLogin } from "./login-throttle.server";
 import { verifyPassword } from "./password.server";
-import { startSession } from "./session.server";
 
 export type SignInResult =
-  | { ok: true; setCookie: string; role: "CUSTOMER" | "REP" | "MANAGER" }
+  | { ok: true; userId: string; role: "CUSTOMER" | "REP" | "MANAGER" }
   | { ok: false; error: "invalid_credentials" }
   | { ok: false; error: "too_many_attempts"; retryAfterSeconds: number };
 
-export async function signIn(input: { email: string; password: string; ip: string; userAgent: string | null }): Promise<SignInResult> {
+/** Checks a sign-in (throttled per email and client address); the caller starts the session. */
+export async function signIn(input: { email: string; password: string; ip: string }): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase();
   const verdict = await checkLoginAllowed(email, input.ip);
   if (!verdict.allowed) return { ok: false, error: "too_many_attempts", retryAfterSeconds: verdict.retryAfterSeconds };
@@ -20,5 +20,5 @@ export async function signIn(input: { email: string; password: string; ip: strin
     return { ok: false, error: "invalid_credentials" };
   }
   await recordSuccessfulLogin(email, input.ip);
-  return { ok: true, role: user.role, setCookie: await startSession(user.id, input.userAgent) };
+  return { ok: true, role: user.role, userId: user.id };
 }

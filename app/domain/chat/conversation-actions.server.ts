@@ -18,7 +18,7 @@ import { accountFormatting } from "../mail/recipient-formatting.server";
 import { translatorFor } from "../../i18n/i18n.server";
 import { db } from "../../utils/db.server";
 import { accountSummary } from "../accounts/account-summary.server";
-import type { SessionUser } from "../auth/session.server";
+import type { SessionUser } from "../auth/session-user";
 import { recordAudit } from "../audit/audit.server";
 import { actOnHeldOrder, heldOrdersOf } from "../credit/holds.server";
 import { openDisputeSchema } from "../disputes/dispute-schemas";
@@ -58,46 +58,28 @@ export const conversationActionSchema = z.discriminatedUnion(
 export type ConversationAction = z.infer<typeof conversationActionSchema>;
 export type ActionIntent = ConversationAction["intent"];
 
-/** Form fields (repeated `invoiceId` / `lineId`) into the shape the schema reads. */
-export function actionInput(form: FormData) {
-  const one = (name: string) => {
-    const v = form.get(name);
-    return typeof v === "string" ? v : undefined;
-  };
-  const many = (name: string) => form.getAll(name).filter((v): v is string => typeof v === "string");
-  return {
-    intent: one("intent"),
-    actionId: one("actionId") || undefined,
-    invoiceIds: [...new Set(many("invoiceId"))],
-    amount: one("amount") ?? "",
-    promisedFor: one("promisedFor"),
-    note: one("note"),
-    invoiceId: one("invoiceId"),
-    reason: one("reason"),
-    scope: one("scope") ?? "invoice",
-    lineIds: many("lineId"),
-    message: one("message"),
-    orderId: one("orderId"),
-  };
-}
-
-export type Refusal = { ok: false; status: 400 | 403 | 404 | 409; error: string; level?: string | null; fieldErrors?: Record<string, string> };
+/**
+ * Why an action was not done: `invalid` input (with `fieldErrors`), `not_found`, `not_yours`
+ * (someone else's chat), `over_authority` (`level` names who may), or `conflict` (the chat
+ * is closed or has no account, the order moved on, the form is still being done).
+ */
+export type RefusalReason = "invalid" | "not_found" | "not_yours" | "over_authority" | "conflict";
+export type Refusal = { ok: false; reason: RefusalReason; error: string; level?: string | null; fieldErrors?: Record<string, string> };
 export type ActionOutcome = { ok: true; intent: ActionIntent; done: string } | Refusal;
 
 type Actable = Prisma.ConversationGetPayload<{ include: { account: { select: { id: true; number: true; currency: true } } } }> & { accountId: string };
 
-const refuse = (status: Refusal["status"], error: string, extra: Partial<Refusal> = {}): Refusal => ({ ok: false, status, error, ...extra });
+const refuse = (reason: RefusalReason, error: string, extra: Partial<Refusal> = {}): Refusal => ({ ok: false, reason, error, ...extra });
 
 /**
- * The conversation, if this rep may act on it. Someone else's chat is "not yours" (403),
- * a missing one 404, a closed one or one without an account 409.
+ * The conversation, if this rep may act on it: not someone else's, open, and linked to an account.
  */
 async function actable(rep: SessionUser, conversationId: string): Promise<{ ok: true; conversation: Actable } | Refusal> {
   const conversation = await db().conversation.findUnique({ where: { id: conversationId }, include: { account: { select: { id: true, number: true, currency: true } } } });
-  if (!conversation) return refuse(404, "chat:errors.notFound");
-  if (rep.role !== "MANAGER" && conversation.assignedRepId !== rep.id) return refuse(403, "chat:errors.notYours");
-  if (conversation.status === "CLOSED") return refuse(409, "chat:errors.closed");
-  if (!conversation.accountId || !conversation.account) return refuse(409, "chat:actions.errors.noAccount");
+  if (!conversation) return refuse("not_found", "chat:errors.notFound");
+  if (rep.role !== "MANAGER" && conversation.assignedRepId !== rep.id) return refuse("not_yours", "chat:errors.notYours");
+  if (conversation.status === "CLOSED") return refuse("conflict", "chat:errors.closed");
+  if (!conversation.accountId || !conversation.account) return refuse("conflict", "chat:actions.errors.noAccount");
   return { ok: true, conversation: conversation as Actable };
 }
 
@@ -148,7 +130,7 @@ export async function actOnConversation(rep: SessionUser, conversationId: string
     const claimed = await db().conversationActionClaim.createMany({ data: [{ conversationId, actionId: action.actionId }], skipDuplicates: true });
     if (claimed.count === 0) {
       const receipt = await db().message.findUnique({ where: { conversationId_clientMessageId: { conversationId, clientMessageId } }, select: { seq: true } });
-      return receipt ? done : refuse(409, "chat:actions.errors.inProgress");
+      return receipt ? done : refuse("conflict", "chat:actions.errors.inProgress");
     }
   }
   const release = () => (action.actionId ? db().conversationActionClaim.deleteMany({ where: { conversationId, actionId: action.actionId } }) : null);
@@ -184,10 +166,10 @@ async function sendPayLink(rep: SessionUser, conversation: Actable, action: Extr
     select: { id: true, number: true, currency: true, status: true, balanceMinor: true },
   });
   // Another account's invoice looks exactly like one that cannot be paid.
-  if (invoices.length !== action.invoiceIds.length) return refuse(400, "chat:actions.errors.invoiceNotPayable");
-  if (invoices.some((i) => (i.status !== "OPEN" && i.status !== "PARTIALLY_PAID") || i.balanceMinor <= 0n)) return refuse(400, "chat:actions.errors.invoiceNotPayable");
+  if (invoices.length !== action.invoiceIds.length) return refuse("invalid", "chat:actions.errors.invoiceNotPayable");
+  if (invoices.some((i) => (i.status !== "OPEN" && i.status !== "PARTIALLY_PAID") || i.balanceMinor <= 0n)) return refuse("invalid", "chat:actions.errors.invoiceNotPayable");
   const currency = invoices[0].currency;
-  if (invoices.some((i) => i.currency !== currency)) return refuse(400, "chat:actions.errors.oneCurrency");
+  if (invoices.some((i) => i.currency !== currency)) return refuse("invalid", "chat:actions.errors.oneCurrency");
   const total: Money = { amountMinor: invoices.reduce((s, i) => s + toMinor(i.balanceMinor), 0), currency };
   const query = new URLSearchParams([["currency", currency], ...invoices.map((i) => ["invoice", i.id])]);
   const url = publicUrl(`/pay?${query}`);
@@ -210,15 +192,15 @@ function longDate(date: string, locale: string) {
 async function logPromise(rep: SessionUser, conversation: Actable, action: Extract<ConversationAction, { intent: "promise" }>, context: { locale: string }): Promise<Step> {
   const currency = conversation.account!.currency;
   const read = parseAmountInput(action.amount, context.locale, currency);
-  if (!read.ok) return refuse(400, amountErrorKey(read.error, context.locale), { fieldErrors: { amount: amountErrorKey(read.error, context.locale) } });
+  if (!read.ok) return refuse("invalid", amountErrorKey(read.error, context.locale), { fieldErrors: { amount: amountErrorKey(read.error, context.locale) } });
   const amountMinor = read.amountMinor;
-  if (amountMinor <= 0) return refuse(400, "chat:actions.errors.amount", { fieldErrors: { amount: "chat:actions.errors.amount" } });
+  if (amountMinor <= 0) return refuse("invalid", "chat:actions.errors.amount", { fieldErrors: { amount: "chat:actions.errors.amount" } });
   const summary = await accountSummary(conversation.accountId);
   // A promise larger than everything owed is a typo, not a promise.
-  if (!summary || amountMinor > summary.openBalance.amountMinor) return refuse(400, "chat:actions.errors.promiseTooHigh", { fieldErrors: { amount: "chat:actions.errors.promiseTooHigh" } });
-  if (action.promisedFor < earliestToday()) return refuse(400, "chat:actions.errors.promisePast", { fieldErrors: { promisedFor: "chat:actions.errors.promisePast" } });
+  if (!summary || amountMinor > summary.openBalance.amountMinor) return refuse("invalid", "chat:actions.errors.promiseTooHigh", { fieldErrors: { amount: "chat:actions.errors.promiseTooHigh" } });
+  if (action.promisedFor < earliestToday()) return refuse("invalid", "chat:actions.errors.promisePast", { fieldErrors: { promisedFor: "chat:actions.errors.promisePast" } });
   const latest = new Date(Date.now() + 366 * 86400_000).toISOString().slice(0, 10);
-  if (action.promisedFor > latest) return refuse(400, "chat:actions.errors.promiseTooFar", { fieldErrors: { promisedFor: "chat:actions.errors.promiseTooFar" } });
+  if (action.promisedFor > latest) return refuse("invalid", "chat:actions.errors.promiseTooFar", { fieldErrors: { promisedFor: "chat:actions.errors.promiseTooFar" } });
 
   const amount: Money = { amountMinor, currency };
   // Account notes are the team's record and are written in English, like the other notes.
@@ -246,7 +228,7 @@ async function logPromise(rep: SessionUser, conversation: Actable, action: Extra
 async function disputeForCustomer(rep: SessionUser, conversation: Actable, action: Extract<ConversationAction, { intent: "dispute" }>, context: { locale: string }): Promise<Step> {
   const asked = await disputeRequestFrom(conversation.accountId, action, context.locale);
   const result = asked.ok ? await openDispute({ ...asked.value, accountId: conversation.accountId, userId: rep.id, language: conversation.language, files: [] }) : asked;
-  if (!result.ok) return refuse(400, result.errors.form ?? "chat:actions.errors.checkFields", { fieldErrors: result.errors });
+  if (!result.ok) return refuse("invalid", result.errors.form ?? "chat:actions.errors.checkFields", { fieldErrors: result.errors });
   const dispute = await db().dispute.findUniqueOrThrow({ where: { id: result.value.id }, select: { id: true, number: true, amountMinor: true, currency: true, invoice: { select: { number: true } } } });
   return {
     ok: true,
@@ -263,9 +245,9 @@ async function disputeForCustomer(rep: SessionUser, conversation: Actable, actio
 async function releaseOrder(rep: SessionUser, conversation: Actable, action: Extract<ConversationAction, { intent: "release" }>): Promise<Step> {
   const order = await db().order.findUnique({ where: { id: action.orderId }, select: { accountId: true, number: true } });
   // An order of another account is not reachable from this conversation.
-  if (!order || order.accountId !== conversation.accountId) return refuse(404, "credit:heldWork.errors.not_found");
+  if (!order || order.accountId !== conversation.accountId) return refuse("not_found", "credit:heldWork.errors.not_found");
   const result = await actOnHeldOrder(rep, action.orderId, "release", action.note);
-  if (!result.ok) return refuse(result.error === "not_found" ? 404 : result.error === "over_authority" ? 403 : 409, `credit:heldWork.errors.${result.error}`, { level: result.requiredLevel ?? null });
+  if (!result.ok) return refuse(result.error === "not_found" ? "not_found" : result.error === "over_authority" ? "over_authority" : "conflict", `credit:heldWork.errors.${result.error}`, { level: result.requiredLevel ?? null });
   return { ok: true, message: (t) => t("chat:actions.messages.released", { order: order.number }) };
 }
 

@@ -14,7 +14,7 @@ import { db } from "../../utils/db.server";
 import { publicUrl } from "../../utils/config.server";
 import { recordAudit } from "../audit/audit.server";
 import { readStoredFile, storeUploadsFor } from "../files/stored-files.server";
-import type { SessionUser } from "../auth/session.server";
+import type { SessionUser } from "../auth/session-user";
 import { policyValue } from "../chat/assignment.server";
 import { OPEN_DISPUTE_STATUSES } from "../disputes/dispute-schemas";
 import { convertWithRate, latestRate } from "../fx/fx-rates.server";

@@ -6,7 +6,7 @@ import crypto from "node:crypto";
 import type { CreditApplication } from "../../generated/prisma/client";
 import { type Language } from "../../i18n/config";
 import { db } from "../../utils/db.server";
-import type { SessionUser } from "../auth/session.server";
+import type { SessionUser } from "../auth/session-user";
 import type { Draft } from "./application-schema";
 import { createWithNumber } from "./application-numbers.server";
 

@@ -5,7 +5,7 @@ import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { recordAudit } from "../audit/audit.server";
 import { accountSummary } from "../accounts/account-summary.server";
 import { checkAuthority, checkLimitCut, rankOf } from "../authority/authority.server";
-import type { SessionUser } from "../auth/session.server";
+import type { SessionUser } from "../auth/session-user";
 import { toMinor } from "../money/money";
 import { isUniqueViolation } from "../payments/unique-violation";
 import { nextApplicationNumber } from "./application-numbers.server";

@@ -9,7 +9,7 @@ import { db } from "../../utils/db.server";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { recordAudit } from "../audit/audit.server";
 import { checkAuthority, rankOf } from "../authority/authority.server";
-import type { SessionUser } from "../auth/session.server";
+import type { SessionUser } from "../auth/session-user";
 import { queueEmail } from "../mail/outbox.server";
 import { toMinor } from "../money/money";
 import { counterOfferExpiry } from "./status-links.server";

@@ -7,7 +7,7 @@
 import type { DocumentKind, Prisma } from "../../generated/prisma/client";
 import { db } from "../../utils/db.server";
 import { recordAudit } from "../audit/audit.server";
-import type { SessionUser } from "../auth/session.server";
+import type { SessionUser } from "../auth/session-user";
 import { storeUploadsFor, type CheckedUpload } from "../files/stored-files.server";
 import { UPLOAD_BUDGET_PER_CREDIT_APPLICATION } from "../security/throttles.server";
 

@@ -13,7 +13,7 @@ import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { accountSummary } from "../accounts/account-summary.server";
 import { recordAudit } from "../audit/audit.server";
 import { checkAuthority } from "../authority/authority.server";
-import type { SessionUser } from "../auth/session.server";
+import type { SessionUser } from "../auth/session-user";
 import { queueEmail } from "../mail/outbox.server";
 import { formatMoney, toMinor, type Money } from "../money/money";
 import { releaseConditionFor, type HoldAccountState, type ReleaseCondition } from "./hold-release";

@@ -5,7 +5,7 @@ import { formattingFor } from "../../i18n/locale";
 import { translatorFor } from "../../i18n/i18n.server";
 import { db } from "../../utils/db.server";
 import { levelsAtOrAbove } from "../authority/authority.server";
-import type { SessionUser } from "../auth/session.server";
+import type { SessionUser } from "../auth/session-user";
 import { queueEmail } from "../mail/outbox.server";
 import { formatMoney, toMinor } from "../money/money";
 import { authorityCurrency, convertWithDisclosure } from "../fx/conversion.server";

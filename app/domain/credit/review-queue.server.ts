@@ -1,7 +1,7 @@
 /** The credit review queue: open applications oldest first, with their age against the review SLA and whose level they wait for. */
 import { db } from "../../utils/db.server";
 import { levelsAtOrAbove, rankOf } from "../authority/authority.server";
-import type { SessionUser } from "../auth/session.server";
+import type { SessionUser } from "../auth/session-user";
 import { toMinor } from "../money/money";
 import { loadCreditPolicy } from "./scoring.server";
 

@@ -20,18 +20,17 @@ export type PayFormResult =
   | { ok: true; items: PayItem[]; currency: string; idempotencyKey: string }
   | { ok: false; errors: Record<string, string> };
 
+/** The pay form's fields: amounts as typed (by invoice id; blank = the whole balance). */
+export type PayRequest = { idempotencyKey: unknown; currency: unknown; invoiceIds: string[]; amounts: Record<string, string> };
+
 /**
- * Reads the pay form: which invoices (checkboxes `invoiceId`) and how much of each
- * (`amount-<invoiceId>`, typed in the customer's locale). Checks the invoices belong
- * to the session's account, are open, share one currency, and that no amount is
- * more than the balance — anything else is an error and nothing is created.
+ * Checks what the customer chose to pay: which invoices and how much of each (typed in
+ * the customer's locale). The invoices must belong to the session's account, be open and
+ * share one currency, and no amount may be more than the balance — anything else is an
+ * error (keyed `amount-<invoiceId>` for one invoice's amount) and nothing is created.
  */
-export async function readPayForm(accountId: string, form: FormData, locale: string): Promise<PayFormResult> {
-  const parsed = payFormSchema.safeParse({
-    idempotencyKey: form.get("idempotencyKey"),
-    currency: form.get("currency"),
-    invoiceIds: [...new Set(form.getAll("invoiceId").filter((v): v is string => typeof v === "string"))],
-  });
+export async function checkPayRequest(accountId: string, request: PayRequest, locale: string): Promise<PayFormResult> {
+  const parsed = payFormSchema.safeParse({ idempotencyKey: request.idempotencyKey, currency: request.currency, invoiceIds: [...new Set(request.invoiceIds)] });
   if (!parsed.success) {
     const errors: Record<string, string> = {};
     for (const issue of parsed.error.issues) errors[issue.path[0] === "invoiceIds" ? "form" : String(issue.path[0] ?? "form")] ??= issue.message;
@@ -53,7 +52,7 @@ export async function readPayForm(accountId: string, form: FormData, locale: str
       errors.form = "payments:errors.invoiceNotPayable";
       continue;
     }
-    const typed = form.get(`amount-${inv.id}`);
+    const typed = request.amounts[inv.id];
     const read = typeof typed === "string" && typed.trim() !== "" ? parseAmountInput(typed, locale, currency) : { ok: true as const, amountMinor: balance };
     const amount = read.ok ? read.amountMinor : null;
     if (!read.ok) errors[`amount-${inv.id}`] = amountErrorKey(read.error, locale);

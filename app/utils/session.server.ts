@@ -1,11 +1,12 @@
 import crypto from "node:crypto";
 import path from "node:path";
 import { createCookieSessionStorage, type Session } from "react-router";
-import { getEnv, servedOverHttps } from "../../utils/config.server";
-import type { Account, User } from "../../generated/prisma/client";
-import { currentDatabase, db } from "../../utils/db.server";
-import { persistentSecret } from "../../utils/persistent-secret.server";
-import { announceSessionsEnded } from "./session-events.server";
+import { getEnv, servedOverHttps } from "./config.server";
+import type { User } from "../generated/prisma/client";
+import type { SessionUser } from "../domain/auth/session-user";
+import { currentDatabase, db } from "./db.server";
+import { announceSessionsEnded } from "../domain/auth/session-events.server";
+import { persistentSecret } from "./persistent-secret.server";
 
 export const SESSION_TTL_MS = 1000 * 60 * 60 * 12;
 const SESSION_COOKIE = "__session";
@@ -139,8 +140,6 @@ type SessionUserRow = Omit<User, "account"> & {
   account_timeZone: string | null;
 };
 
-/** The account's `ledgerVersion` (as text) moves with every change to its ledger: the page cache keys on it. */
-export type SessionUser = User & { account: (Pick<Account, "id" | "number" | "legalName" | "currency" | "status" | "locale" | "timeZone"> & { ledgerVersion: string }) | null };
 
 export async function startSession(userId: string, userAgent: string | null): Promise<string> {
   // Expired sessions are swept per user at sign-in, so the table does not grow forever.

@@ -1,5 +1,6 @@
 import { data, redirect } from "react-router";
-import { userFromCookie, type SessionUser } from "./session.server";
+import type { SessionUser } from "../domain/auth/session-user";
+import { userFromCookie } from "./session.server";
 
 /**
  * The one authorization helper. Every loader and action starts with one of these;
