@@ -13,7 +13,6 @@ import { useFormat } from "../i18n/format";
 import { payableInvoices } from "../domain/payments/payable-invoices.server";
 import { FormAlerts } from "../components/form-alerts";
 import { readForm } from "../utils/form-body.server";
-import { OPEN_DISPUTE_STATUSES } from "../domain/disputes/dispute-schemas";
 import { parseAmountInput } from "../domain/money/amount-input";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];

@@ -91,7 +91,8 @@ export async function runDunning({ now }: { now: Date }): Promise<JobResult> {
   }
 
   const calendars = await policyValue<Record<string, string>>("dunning.calendarByCountry", {});
-  for (const [accountId, due] of byAccount) {
+  for (const [accountId, dueNow] of byAccount) {
+    let due = dueNow;
     const account = await db().account.findUniqueOrThrow({ where: { id: accountId }, select: { id: true, number: true, legalName: true, country: true, preferredLanguage: true, locale: true, timeZone: true } });
     const language = accountLanguage(account);
     const calendarKey = calendars[account.country] ?? `hours.${language}`;
@@ -99,12 +100,15 @@ export async function runDunning({ now }: { now: Date }): Promise<JobResult> {
       result.skipped_holiday += due.length;
       continue;
     }
-    // A live promise (open, its date not passed) holds the account's reminders until it is kept or broken.
-    const promised = await db().promiseToPay.count({ where: { accountId, status: "OPEN", promisedFor: { gte: today } } });
-    if (promised) {
-      result.skipped_promise += due.length;
-      continue;
-    }
+    // A live promise (open, its date not passed) holds the reminders of the invoices it names until
+    // it is kept or broken; a promise that names no invoice (logged from a call or a chat) holds them all.
+    const live = await db().promiseToPay.findMany({ where: { accountId, status: "OPEN", promisedFor: { gte: today } }, select: { invoices: { select: { invoiceId: true } } } });
+    const wholeAccount = live.some((p) => p.invoices.length === 0);
+    const promisedInvoices = new Set(live.flatMap((p) => p.invoices.map((i) => i.invoiceId)));
+    const unpromised = wholeAccount ? [] : due.filter((d) => !promisedInvoices.has(d.invoice.id));
+    result.skipped_promise += due.length - unpromised.length;
+    if (!unpromised.length) continue;
+    due = unpromised;
     const contact = await db().user.findFirst({ where: { accountId, role: "CUSTOMER", active: true }, orderBy: { createdAt: "asc" }, select: { email: true, name: true } });
     const outcome = await sendAccountNotices(account, language, contact, due, now);
     result.sent += outcome.sent;

@@ -1,5 +1,5 @@
 /** A rep changes an existing account's credit limit or payment terms, within authority or as an escalated request. */
-import type { CreditApplication, StaffLevel } from "../../generated/prisma/client";
+import type { StaffLevel } from "../../generated/prisma/client";
 import { db } from "../../utils/db.server";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { recordAudit } from "../audit/audit.server";
