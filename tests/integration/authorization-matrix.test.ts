@@ -20,6 +20,7 @@ import { connected, record } from "../support/sockets";
  * - applicant: customers and new companies (a guest with a draft cookie); staff refused
  * - owner-or-staff: a file; the customer whose account it is, or staff
  * - staff-only: reps and managers; guests sign in first; customers refused
+ * - staff-redirect: like staff-only, but staff are sent on to another page (a form target or "next account")
  * - manager-only: managers; reps and customers refused
  * - token: whoever holds the link's token (a missing or made-up token finds nothing)
  * - webhook: machines posting with a signature or secret; a GET is refused
@@ -32,6 +33,7 @@ type Access =
   | "applicant"
   | "owner-or-staff"
   | "staff-only"
+  | "staff-redirect"
   | "manager-only"
   | "token"
   | "webhook"
@@ -81,6 +83,16 @@ const ROUTES: Record<string, Access> = {
   "rep/credit/held-orders": "staff-only",
   "rep/credit/accounts/:accountId": "staff-only",
   "rep/chat/conversations/:conversationId/actions": "staff-only",
+  "rep/collections": "staff-only",
+  "rep/collections/next": "staff-redirect",
+  "rep/collections/write-offs": "staff-only",
+  "rep/collections/final-demands": "staff-only",
+  "rep/notes": "staff-only",
+  "rep/accounts/:accountId/log": "staff-redirect",
+  "rep/accounts/:accountId/timeline.csv": "staff-only",
+  "rep/accounts/:accountId/timeline.pdf": "staff-only",
+  promises: "customer-own",
+  "collections/letters/:letterId": "owner-or-staff",
   "*": "not-found",
 };
 
@@ -136,6 +148,8 @@ function expected(access: Access, role: Role, ownIdMissing: boolean): Outcome {
       return role.kind === "guest" ? { statuses: [302, 404] } : own;
     case "staff-only":
       return role.kind === "guest" ? LOGIN : staff ? own : FORBIDDEN;
+    case "staff-redirect":
+      return role.kind === "guest" ? LOGIN : staff ? { statuses: [302] } : FORBIDDEN;
     case "manager-only":
       return role.kind === "guest"
         ? LOGIN
