@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { DOCUMENT_KINDS } from "../domain/credit/application-schema";
-import { SelectField } from "./field";
+import { Field, SelectField } from "./field";
 
 /** Uploaded documents with their download links, and a form to add one (works without JavaScript). */
 export function DocumentsPanel({
@@ -25,15 +25,7 @@ export function DocumentsPanel({
   const picker = (
     <>
       <SelectField name="kind" id={`${idPrefix}-kind`} form={formId} label={t("documents.kind")} defaultValue="FINANCIAL_STATEMENT" options={DOCUMENT_KINDS.map((k) => ({ value: k, label: t(`documentKinds.${k}`) }))} />
-      <div className={error ? "field has-error" : "field"}>
-        <label htmlFor={`${idPrefix}-file`}>{t("documents.file")}</label>
-        <input id={`${idPrefix}-file`} type="file" name="document" form={formId} accept="application/pdf,image/png,image/jpeg" aria-describedby={error ? `${idPrefix}-file-error` : undefined} aria-invalid={error ? true : undefined} />
-        {error ? (
-          <p id={`${idPrefix}-file-error`} className="field-error" role="alert">
-            {t(error)}
-          </p>
-        ) : null}
-      </div>
+      <Field type="file" name="document" id={`${idPrefix}-file`} form={formId} label={t("documents.file")} accept="application/pdf,image/png,image/jpeg" error={error} />
       <button type="submit" className="button" form={formId} name={formId ? "intent" : undefined} value={formId ? "upload" : undefined}>
         {t("documents.upload")}
       </button>

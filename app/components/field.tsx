@@ -47,7 +47,7 @@ export function Field({ name, id = name, label, error, hint, ...input }: Common 
   );
 }
 
-/** A labelled select; `choose` is the empty first option's text (the default says "Choose…"). */
+/** A labelled select; `choose` is the empty first option's text (the default says "Choose…"), `false` for a select with no empty option. */
 export function SelectField({
   name,
   id = name,
@@ -58,7 +58,7 @@ export function SelectField({
   defaultValue,
   form,
   choose,
-}: Common & { form?: string; options: { value: string; label: string }[]; defaultValue?: string; choose?: string }) {
+}: Common & { form?: string; options: { value: string; label: string }[]; defaultValue?: string; choose?: string | false }) {
   const { t } = useTranslation();
   const parts = useFieldParts({ id, error, hint });
   return (
@@ -66,7 +66,7 @@ export function SelectField({
       <label htmlFor={id}>{label}</label>
       {parts.hint}
       <select id={id} name={name} form={form} defaultValue={defaultValue ?? ""} {...parts.control}>
-        <option value="">{choose ?? t("credit:fields.choose")}</option>
+        {choose === false ? null : <option value="">{choose ?? t("credit:fields.choose")}</option>}
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}

@@ -4,8 +4,9 @@ import { z } from "zod";
 import type { Route } from "./+types/_customer.credit";
 import { pageTitle } from "../i18n/meta";
 import { ConversionNote, CreditFigures } from "../components/account-figures";
-import { DocumentsPanel } from "../components/credit-fields";
-import { Field, TextAreaField } from "../components/field";
+import { ApplicationCard } from "../components/credit/application-card";
+import { HeldOrders } from "../components/credit/held-orders";
+import { Field } from "../components/field";
 import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireCustomer } from "../utils/authorize.server";
 import { answerCounterOffer } from "../domain/credit/counter-offers.server";
@@ -23,25 +24,11 @@ import { fieldErrorsOf, freeText } from "../utils/forms";
 import creditStyles from "../styles/credit.css?url";
 import { FormAlerts } from "../components/form-alerts";
 import { Facts } from "../components/facts";
-import { ReleaseConditionText } from "../components/release-condition";
 import { readForm } from "../utils/form-body.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.credit");
-
-/** What the customer should do next, per status. */
-const NEXT_STEP: Record<string, string> = {
-  DRAFT: "credit:next.DRAFT",
-  SUBMITTED: "credit:next.SUBMITTED",
-  IN_REVIEW: "credit:next.IN_REVIEW",
-  ESCALATED: "credit:next.IN_REVIEW",
-  INFO_REQUESTED: "credit:next.INFO_REQUESTED",
-  COUNTER_OFFERED: "credit:next.COUNTER_OFFERED",
-  APPROVED: "credit:next.APPROVED",
-  DECLINED: "credit:next.DECLINED",
-  WITHDRAWN: "credit:next.DECLINED",
-};
 
 /** What the customer sees of a status: an escalation is still "in review" to them. */
 function customerStatus(status: string) {
@@ -171,134 +158,11 @@ export default function CreditPage({ loaderData, actionData }: Route.ComponentPr
         <h2 id="apps-title">{t("page.applications")}</h2>
         {applications.length === 0 ? <p>{t("page.noApplications")}</p> : null}
         {applications.map((a) => (
-          <article key={a.id} className="application" aria-labelledby={`app-${a.id}`} data-testid={`application-${a.number}`}>
-            <h3 id={`app-${a.id}`}>
-              {a.number} · <span className="tag">{t(`status.${a.status}`)}</span>
-            </h3>
-            <p>
-              {t(NEXT_STEP[a.status] ?? "credit:next.IN_REVIEW")}
-              {a.status === "DRAFT" ? (
-                <>
-                  {" "}
-                  <Link to="/credit/apply">{t("page.continueDraft")}</Link>
-                </>
-              ) : null}
-            </p>
-            {a.requested ? (
-              <p>
-                {t("page.requested", { amount: f.money(a.requested), terms: t("terms.net", { count: a.requestedTermsDays ?? 0 }) })}
-              </p>
-            ) : null}
-            {a.status === "COUNTER_OFFERED" && a.offered ? (
-              <div className="alert warn">
-                <p>{t("page.counterOffer", { amount: f.money(a.offered), terms: t("terms.net", { count: a.offeredTermsDays ?? 0 }) })}</p>
-                {a.conditions ? <p>{t("page.conditions", { conditions: a.conditions })}</p> : null}
-                {a.decisionReason ? <p>{a.decisionReason}</p> : null}
-                <ul>
-                  {a.reasons.map((r) => (
-                    <li key={r.key}>{t(r.key, { ...r.values })}</li>
-                  ))}
-                </ul>
-                {a.offerExpiresAt ? <p>{t("page.offerExpires", { date: f.date(a.offerExpiresAt) })}</p> : null}
-                {a.offerOpen ? (
-                  <>
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="accept_offer" />
-                      <input type="hidden" name="applicationId" value={a.id} />
-                      <button type="submit" className="button primary">
-                        {t("page.acceptOffer")}
-                      </button>
-                    </Form>
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="decline_offer" />
-                      <input type="hidden" name="applicationId" value={a.id} />
-                      <TextAreaField name="reason" label={t("page.declineReason")} error={actionData?.fieldErrors?.reason} />
-                      <button type="submit" className="button">
-                        {t("page.declineOffer")}
-                      </button>
-                    </Form>
-                  </>
-                ) : (
-                  <p>{t("page.offerExpired")}</p>
-                )}
-              </div>
-            ) : null}
-            {a.status === "APPROVED" && a.offered ? <p>{t("page.approvedAt", { amount: f.money(a.offered), terms: t("terms.net", { count: a.offeredTermsDays ?? 0 }) })}</p> : null}
-            {a.status === "DECLINED" && a.decisionReason ? <p>{t("page.declinedBecause", { reason: a.decisionReason })}</p> : null}
-            {a.status === "INFO_REQUESTED" ? (
-              <Form method="post">
-                <input type="hidden" name="intent" value="answer_info" />
-                <input type="hidden" name="applicationId" value={a.id} />
-                <TextAreaField name="message" label={t("page.answerLabel")} error={actionData?.fieldErrors?.message} required />
-                <button type="submit" className="button primary">
-                  {t("page.sendAnswer")}
-                </button>
-              </Form>
-            ) : null}
-            {a.status !== "APPROVED" && a.status !== "DECLINED" && a.status !== "WITHDRAWN" && a.status !== "DRAFT" ? (
-              <DocumentsPanel
-                documents={a.documents}
-                action="/credit"
-                hidden={{ applicationId: a.id }}
-                idPrefix={`doc-${a.id}`}
-                error={actionData?.uploadFor === a.id ? actionData.fieldErrors?.document : undefined}
-                uploaded={loaderData.uploaded === a.number}
-              />
-            ) : null}
-            <h4>{t("page.history")}</h4>
-            <ol className="history">
-              {a.events.map((e) => (
-                <li key={e.id}>
-                  <time dateTime={e.at}>{f.dateTime(e.at)}</time> — {t(`events.${e.kind}`)}
-                  {e.message ? `: ${e.message}` : ""}
-                </li>
-              ))}
-            </ol>
-          </article>
+          <ApplicationCard key={a.id} application={a} actionData={actionData} uploaded={loaderData.uploaded} />
         ))}
       </section>
 
-      <section className="panel" aria-labelledby="held-title">
-        <h2 id="held-title">{t("held.title")}</h2>
-        {held.length === 0 ? (
-          <p>{t("held.none")}</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">{t("held.order")}</th>
-                  <th scope="col" className="num">
-                    {t("held.amount")}
-                  </th>
-                  <th scope="col">{t("held.reason")}</th>
-                  <th scope="col">{t("held.clears")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {held.map((o) => (
-                  <tr key={o.id} data-testid={`held-${o.number}`}>
-                    <td>{o.number}</td>
-                    <td className="num">{f.money(o.amount)}</td>
-                    <td>{t(`holdReason.${o.reason ?? "OVER_LIMIT"}`)}</td>
-                    <td>
-                      <ReleaseConditionText condition={o.clears} />
-                      {o.clears.kind === "pay_past_due" || o.clears.kind === "pay_to_fit" || o.clears.kind === "rep_lifts_hold" && o.clears.pastDue ? (
-                        <>
-                          {" "}
-                          <Link to={o.clears.kind === "pay_to_fit" ? "/pay" : "/pay?select=past_due"} className="button small-dark">
-                            {t("held.pay")}
-                          </Link>
-                        </>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+      <HeldOrders held={held} />
 
       <section className="panel" aria-labelledby="headroom-title">
         <h2 id="headroom-title">{t("headroom.title")}</h2>

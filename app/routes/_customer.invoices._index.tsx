@@ -11,6 +11,7 @@ import { cachedForAccount } from "../domain/invoices/ledger-cache.server";
 import { INVOICE_FILTER_STATUSES, INVOICE_SORTS } from "../domain/invoices/invoice-query";
 import { SUPPORTED_CURRENCIES } from "../domain/money/money";
 import { useFormat } from "../i18n/format";
+import { Field, SelectField } from "../components/field";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -59,57 +60,13 @@ export default function Invoices({ loaderData }: Route.ComponentProps) {
           {t("filters.label")}
         </h2>
         <Form method="get" className="filters" role="search">
-          <div className="field">
-            <label htmlFor="q">{t("filters.q")}</label>
-            <input id="q" name="q" type="search" defaultValue={query.q ?? ""} />
-          </div>
-          <div className="field">
-            <label htmlFor="status">{t("filters.status")}</label>
-            <select id="status" name="status" defaultValue={query.status ?? ""}>
-              <option value="">{t("filters.any")}</option>
-              {INVOICE_FILTER_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {t(`statusFilter.${s}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="currency">{t("filters.currency")}</label>
-            <select id="currency" name="currency" defaultValue={query.currency ?? ""}>
-              <option value="">{t("filters.anyCurrency")}</option>
-              {SUPPORTED_CURRENCIES.map((c) => (
-                <option key={c} value={c}>
-                  {c}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="from">{t("filters.from")}</label>
-            <input id="from" name="from" type="date" defaultValue={query.from ?? ""} />
-          </div>
-          <div className="field">
-            <label htmlFor="to">{t("filters.to")}</label>
-            <input id="to" name="to" type="date" defaultValue={query.to ?? ""} />
-          </div>
-          <div className="field">
-            <label htmlFor="sort">{t("filters.sort")}</label>
-            <select id="sort" name="sort" defaultValue={query.sort}>
-              {INVOICE_SORTS.map((s) => (
-                <option key={s} value={s}>
-                  {t(`sorts.${s}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="dir">{t("filters.dir")}</label>
-            <select id="dir" name="dir" defaultValue={query.dir}>
-              <option value="desc">{t("filters.desc")}</option>
-              <option value="asc">{t("filters.asc")}</option>
-            </select>
-          </div>
+          <Field name="q" label={t("filters.q")} type="search" defaultValue={query.q ?? ""} />
+          <SelectField name="status" label={t("filters.status")} choose={t("filters.any")} defaultValue={query.status ?? ""} options={INVOICE_FILTER_STATUSES.map((s) => ({ value: s, label: t(`statusFilter.${s}`) }))} />
+          <SelectField name="currency" label={t("filters.currency")} choose={t("filters.anyCurrency")} defaultValue={query.currency ?? ""} options={SUPPORTED_CURRENCIES.map((c) => ({ value: c, label: c }))} />
+          <Field name="from" label={t("filters.from")} type="date" defaultValue={query.from ?? ""} />
+          <Field name="to" label={t("filters.to")} type="date" defaultValue={query.to ?? ""} />
+          <SelectField name="sort" label={t("filters.sort")} choose={false} defaultValue={query.sort} options={INVOICE_SORTS.map((s) => ({ value: s, label: t(`sorts.${s}`) }))} />
+          <SelectField name="dir" label={t("filters.dir")} choose={false} defaultValue={query.dir} options={[{ value: "desc", label: t("filters.desc") }, { value: "asc", label: t("filters.asc") }]} />
           <div className="actions">
             <button type="submit" className="button">
               {t("filters.apply")}

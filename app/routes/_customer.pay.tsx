@@ -14,6 +14,7 @@ import { payableInvoices } from "../domain/payments/payable-invoices.server";
 import { FormAlerts } from "../components/form-alerts";
 import { readForm } from "../utils/form-body.server";
 import { parseAmountInput } from "../domain/money/amount-input";
+import { SelectField } from "../components/field";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -82,14 +83,7 @@ export default function Pay({ loaderData, actionData }: Route.ComponentProps) {
         </div>
       </div>
       <Form method="get" className="inline-form">
-        <label htmlFor="currency-choice">{t("pay.currency")}</label>
-        <select id="currency-choice" name="currency" defaultValue={currency}>
-          {SUPPORTED_CURRENCIES.map((c) => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
-        </select>
+        <SelectField name="currency" id="currency-choice" label={t("pay.currency")} choose={false} defaultValue={currency} options={SUPPORTED_CURRENCIES.map((c) => ({ value: c, label: c }))} />
         <button type="submit" className="button">
           {t("pay.showCurrency")}
         </button>

@@ -7,6 +7,7 @@ import { requireCustomer } from "../utils/authorize.server";
 import { statementFor, statementRange } from "../domain/invoices/statement.server";
 import { useFormat } from "../i18n/format";
 import { AGING_BUCKETS } from "../domain/accounts/aging";
+import { Field } from "../components/field";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -28,10 +29,8 @@ export default function StatementPage({ loaderData }: Route.ComponentProps) {
       <h1>{t("statement.title")}</h1>
       <p className="lead">{t("statement.lead")}</p>
       <Form method="get" className="inline-form">
-        <label htmlFor="from">{t("statement.from")}</label>
-        <input id="from" name="from" type="date" defaultValue={range.from} />
-        <label htmlFor="to">{t("statement.to")}</label>
-        <input id="to" name="to" type="date" defaultValue={range.to} />
+        <Field name="from" label={t("statement.from")} type="date" defaultValue={range.from} />
+        <Field name="to" label={t("statement.to")} type="date" defaultValue={range.to} />
         <button type="submit" className="button">
           {t("filters.apply")}
         </button>

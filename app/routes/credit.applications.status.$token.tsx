@@ -3,7 +3,7 @@ import { data, Form, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/credit.applications.status.$token";
 import { pageTitle } from "../i18n/meta";
-import { SelectField, TextAreaField } from "../components/field";
+import { Field, SelectField, TextAreaField } from "../components/field";
 import { FormAlerts } from "../components/form-alerts";
 import { Facts } from "../components/facts";
 import { DOCUMENT_KINDS } from "../domain/credit/application-schema";
@@ -179,15 +179,7 @@ export default function CreditApplicationStatus({ loaderData, actionData }: Rout
           <Form method="post" encType="multipart/form-data">
             <TextAreaField name="message" label={t("page.answerLabel")} error={errors.message} required />
             <SelectField name="kind" label={t("documents.kind")} defaultValue="FINANCIAL_STATEMENT" options={DOCUMENT_KINDS.map((k) => ({ value: k, label: t(`documentKinds.${k}`) }))} />
-            <div className={errors.document ? "field has-error" : "field"}>
-              <label htmlFor="document">{t("statusPage.documentOptional")}</label>
-              <input id="document" type="file" name="document" accept="application/pdf,image/png,image/jpeg" aria-invalid={errors.document ? true : undefined} aria-describedby={errors.document ? "document-error" : undefined} />
-              {errors.document ? (
-                <p id="document-error" className="field-error" role="alert">
-                  {t(errors.document)}
-                </p>
-              ) : null}
-            </div>
+            <Field type="file" name="document" label={t("statusPage.documentOptional")} accept="application/pdf,image/png,image/jpeg" error={errors.document} />
             <button type="submit" className="button primary">
               {t("page.sendAnswer")}
             </button>

@@ -3,7 +3,7 @@ import { data, Form, redirect } from "react-router";
 import type { Route } from "./+types/help";
 import { pageTitle } from "../i18n/meta";
 import { ChatThread } from "../components/chat-widget";
-import { Field } from "../components/field";
+import { Field, SelectField } from "../components/field";
 import { optionalUser } from "../utils/authorize.server";
 import { guestChatCookie, guestConversationFromCookie, openGuestConversation } from "../domain/chat/conversations.server";
 import { guestChatSchema, TOPICS } from "../domain/chat/schemas";
@@ -69,21 +69,7 @@ export default function Help({ loaderData, actionData }: Route.ComponentProps) {
             <Field name="name" label={t("help.name")} autoComplete="name" required defaultValue={values.name} error={errors.name} />
             <Field name="email" label={t("help.email")} type="email" autoComplete="email" required defaultValue={values.email} error={errors.email} />
             <Field name="accountNumber" label={t("help.accountNumber")} defaultValue={values.accountNumber} error={errors.accountNumber} />
-            <div className={errors.topic ? "field has-error" : "field"}>
-              <label htmlFor="topic">{t("widget.topic")}</label>
-              <select id="topic" name="topic" defaultValue={values.topic ?? "OTHER"} aria-invalid={errors.topic ? true : undefined}>
-                {TOPICS.map((x) => (
-                  <option key={x} value={x}>
-                    {t(`topics.${x}`)}
-                  </option>
-                ))}
-              </select>
-              {errors.topic ? (
-                <p className="field-error" role="alert">
-                  {t(errors.topic)}
-                </p>
-              ) : null}
-            </div>
+            <SelectField name="topic" label={t("widget.topic")} choose={false} defaultValue={values.topic ?? "OTHER"} error={errors.topic} options={TOPICS.map((x) => ({ value: x, label: t(`topics.${x}`) }))} />
             <Field name="invoiceRef" label={t("widget.invoiceRef")} defaultValue={values.invoiceRef} error={errors.invoiceRef} />
             <button type="submit" className="button primary">
               {t("widget.start")}

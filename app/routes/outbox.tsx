@@ -7,6 +7,7 @@ import { requireStaff } from "../utils/authorize.server";
 import { outboxEnabled } from "../domain/mail/outbox.server";
 import { useFormat } from "../i18n/format";
 import { recentOutboxEmails } from "../domain/mail/outbox-view.server";
+import { Field } from "../components/field";
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.outbox");
 
@@ -36,8 +37,7 @@ export default function Outbox({ loaderData }: Route.ComponentProps) {
       <h1>{t("outbox.title")}</h1>
       <p className="lead">{t("outbox.lead")}</p>
       <Form method="get" className="inline-form">
-        <label htmlFor="to">{t("outbox.filterLabel")}</label>
-        <input id="to" name="to" type="email" defaultValue={loaderData.to} />
+        <Field name="to" label={t("outbox.filterLabel")} type="email" defaultValue={loaderData.to} />
         <button type="submit" className="button">
           {t("outbox.filter")}
         </button>

@@ -7,6 +7,7 @@ import { reviewQueue } from "../domain/credit/review-queue.server";
 import { useFormat } from "../i18n/format";
 
 import creditStyles from "../styles/credit.css?url";
+import { SelectField } from "../components/field";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
 
@@ -41,21 +42,8 @@ export default function RepCreditQueue({ loaderData }: Route.ComponentProps) {
         </Link>
       </div>
       <Form method="get" className="filters">
-        <label htmlFor="status">{t("queue.filterStatus")}</label>{" "}
-        <select id="status" name="status" defaultValue={filter.status}>
-          <option value="">{t("queue.allOpen")}</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {t(`status.${s}`)}
-            </option>
-          ))}
-        </select>{" "}
-        <label htmlFor="language">{t("queue.filterLanguage")}</label>{" "}
-        <select id="language" name="language" defaultValue={filter.language}>
-          <option value="">{t("queue.allLanguages")}</option>
-          <option value="en">{t("languages.en")}</option>
-          <option value="es">{t("languages.es")}</option>
-        </select>{" "}
+        <SelectField name="status" label={t("queue.filterStatus")} choose={t("queue.allOpen")} defaultValue={filter.status} options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))} />
+        <SelectField name="language" label={t("queue.filterLanguage")} choose={t("queue.allLanguages")} defaultValue={filter.language} options={[{ value: "en", label: t("languages.en") }, { value: "es", label: t("languages.es") }]} />
         <button type="submit" className="button">
           {t("queue.filter")}
         </button>

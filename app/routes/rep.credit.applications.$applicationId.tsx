@@ -1,11 +1,12 @@
 import { useTranslation } from "react-i18next";
-import { GRANTABLE_TERMS_DAYS, grantableTermsDays } from "../domain/credit/application-schema";
+import { grantableTermsDays } from "../domain/credit/application-schema";
 import { isStaffLevel } from "../domain/authority/approval-limits";
-import { data, Form, Link, redirect } from "react-router";
+import { data, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/rep.credit.applications.$applicationId";
 import { pageTitle } from "../i18n/meta";
-import { Field, SelectField, TextAreaField } from "../components/field";
+import { SubmittedPanel, ScorePanel } from "../components/credit/application-review";
+import { DecisionForms } from "../components/credit/decision-forms";
 import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireStaff } from "../utils/authorize.server";
 import { canActOn, decideApplication, type Decision } from "../domain/credit/decide-application.server";
@@ -14,14 +15,13 @@ import { applicationToDecide, applicationUnderReview } from "../domain/credit/ap
 import { autoApprovalBlockers, type StoredScore } from "../domain/credit/scorecard";
 import { authorityCurrency, convertWithDisclosure } from "../domain/fx/conversion.server";
 import { toMinor } from "../domain/money/money";
-import { amountErrorKey, amountForInput, parseAmountInput } from "../domain/money/amount-input";
+import { amountErrorKey, parseAmountInput } from "../domain/money/amount-input";
 import { resolveReader } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
 import { fieldErrorsOf, freeText, type FieldErrors } from "../utils/forms";
 
 import creditStyles from "../styles/credit.css?url";
 import { FormAlerts } from "../components/form-alerts";
-import { Facts } from "../components/facts";
 import { readForm } from "../utils/form-body.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
@@ -150,7 +150,7 @@ export async function action({ request, params }: Route.ActionArgs) {
 export default function RepCreditApplication({ loaderData, actionData }: Route.ComponentProps) {
   const { t } = useTranslation("credit");
   const f = useFormat();
-  const { application: a, summary } = loaderData;
+  const { application: a } = loaderData;
   const errors: FieldErrors = actionData?.fieldErrors ?? {};
   const { done, doneLevel: level } = loaderData;
   return (
@@ -174,208 +174,11 @@ export default function RepCreditApplication({ loaderData, actionData }: Route.C
         error={actionData?.formError && t(actionData.formError)}
       />
       <div className="grid-2">
-        <section className="panel" aria-labelledby="submitted-title">
-          <h2 id="submitted-title">{t("review.submitted")}</h2>
-          <dl className="facts">
-            <dt>{t("review.applicantName")}</dt>
-            <dd>{a.applicantName}</dd>
-            <dt>{t("review.applicantEmail")}</dt>
-            <dd>{a.applicantEmail}</dd>
-            <dt>{t("fields.taxId")}</dt>
-            <dd>{a.taxId}</dd>
-            <dt>{t("fields.country")}</dt>
-            <dd>{a.country ? t(`countries.${a.country}`, { defaultValue: a.country }) : "—"}</dd>
-            <dt>{t("review.address")}</dt>
-            <dd>{a.address || "—"}</dd>
-            <dt>{t("fields.yearsInBusiness")}</dt>
-            <dd>{a.yearsInBusiness ?? "—"}</dd>
-            <dt>{t("fields.annualRevenue")}</dt>
-            <dd>{a.annualRevenue ? f.money(a.annualRevenue) : "—"}</dd>
-            <dt>{t("fields.requestedLimit")}</dt>
-            <dd data-testid="requested-limit">{a.requested ? f.money(a.requested) : "—"}</dd>
-            <dt>{t("fields.requestedTermsDays")}</dt>
-            <dd>{a.requestedTermsDays !== null ? t("terms.net", { count: a.requestedTermsDays }) : "—"}</dd>
-            <dt>{t("apply.bankReference")}</dt>
-            <dd>
-              {a.bank.name ?? "—"} {a.bank.last4 ? `····${a.bank.last4}` : ""} {a.bank.contact ?? ""}
-            </dd>
-            <dt>{t("review.signature")}</dt>
-            <dd>{a.signature.name ? `${a.signature.name} · ${a.signature.at ? f.dateTime(a.signature.at) : ""}` : "—"}</dd>
-            <dt>{t("queue.language")}</dt>
-            <dd>{t(`languages.${a.language === "es" ? "es" : "en"}`)}</dd>
-          </dl>
-          <h3>{t("review.references")}</h3>
-          <ul>
-            {a.references.map((r) => (
-              <li key={r.id}>
-                {r.companyName} — {r.contactName} {r.email ?? r.phone ?? ""}
-              </li>
-            ))}
-          </ul>
-          <h3>{t("review.documents")}</h3>
-          {a.documents.length === 0 ? <p>{t("review.noDocuments")}</p> : null}
-          <ul>
-            {a.documents.map((d) => (
-              <li key={d.id}>
-                <a href={`/credit/documents/${d.id}`}>{d.fileName}</a> · {t(`documentKinds.${d.kind}`)}
-              </li>
-            ))}
-          </ul>
-        </section>
-        <section className="panel" aria-labelledby="score-title">
-          <h2 id="score-title">{t("review.scoreTitle", { score: a.score ?? "—" })}</h2>
-          {a.breakdown ? (
-            <>
-              <table className="data" data-testid="score-breakdown">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("review.factor")}</th>
-                    <th scope="col" className="num">
-                      {t("review.points")}
-                    </th>
-                    <th scope="col">{t("review.why")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {a.breakdown.factors.map((factor) => (
-                    <tr key={factor.id}>
-                      <th scope="row">{t(`factors.${factor.id}`)}</th>
-                      <td className="num">
-                        {factor.points} / {factor.weight}
-                      </td>
-                      <td>{t(factor.reason.key, { ...factor.reason.values })}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              <p>
-                {t(`recommendation.${a.breakdown.recommendation}`)} ·{" "}
-                {t("review.recommended", { amount: a.recommended ? f.money(a.recommended) : "—", terms: t("terms.net", { count: a.recommendedTermsDays ?? 0 }) })}
-              </p>
-            </>
-          ) : (
-            <p>{t("review.notScored")}</p>
-          )}
-          {a.autoApproved ? null : (
-            <div data-testid="not-automatic">
-              <h3>{t("review.autoTitle")}</h3>
-              <ul>
-                {loaderData.notAutomatic.blockers.map((b) => (
-                  <li key={b.kind}>
-                    {b.kind === "score"
-                      ? t("review.auto.score", { score: b.score, min: b.minScore })
-                      : b.kind === "ceiling"
-                        ? t("review.auto.ceiling", {
-                            requested: f.money(b.check.requested),
-                            converted: b.check.rate
-                              ? `${f.money(b.check.requestedInPolicy)}, ${t("review.auto.ceilingRate", { rate: b.check.rate, base: b.check.requested.currency, quote: b.check.requestedInPolicy.currency, date: b.check.effectiveOn })}`
-                              : f.money(b.check.requestedInPolicy),
-                            ceiling: f.money(b.check.ceiling),
-                          })
-                        : b.kind === "limitReduced"
-                          ? t("review.auto.limitReduced", { amount: f.money({ amountMinor: b.recommendedLimitMinor, currency: a.currency }) })
-                          : t("review.auto.termsShortened", { terms: t("terms.net", { count: b.recommendedTermsDays }) })}
-                  </li>
-                ))}
-                {loaderData.notAutomatic.lowersLimit ? <li>{t("review.auto.lowersLimit")}</li> : null}
-                {loaderData.notAutomatic.firstUserNeeded ? <li>{t("review.auto.firstUserNeeded")}</li> : null}
-                {loaderData.notAutomatic.repRequest ? <li>{t("review.auto.repRequest")}</li> : null}
-              </ul>
-              {loaderData.notAutomatic.blockers.length === 0 && !loaderData.notAutomatic.lowersLimit && !loaderData.notAutomatic.firstUserNeeded && !loaderData.notAutomatic.repRequest && a.breakdown ? <p>{t("review.autoQualified")}</p> : null}
-            </div>
-          )}
-          {a.proposed && a.status === "ESCALATED" ? <p>{t("review.proposed", { amount: f.money(a.proposed), terms: t("terms.net", { count: a.proposedTermsDays ?? 0 }) })}</p> : null}
-          {loaderData.fx ? (
-            <p className="hint" data-testid="authority-fx">
-              {t("review.fx", { amount: f.money(loaderData.fx.from), converted: f.money(loaderData.fx.to), rate: loaderData.fx.rate, base: loaderData.fx.from.currency, quote: loaderData.fx.to.currency, date: loaderData.fx.effectiveOn })}
-            </p>
-          ) : null}
-          {a.status === "COUNTER_OFFERED" && a.proposed ? (
-            <div className="alert warn" data-testid="counter-offer">
-              <strong>{t("review.offer.title")}</strong> {t("review.offer.made", { amount: f.money(a.proposed), terms: t("terms.net", { count: a.proposedTermsDays ?? 0 }) })}
-              {a.conditions ? ` ${t("page.conditions", { conditions: a.conditions })}` : ""}
-              {a.offerExpiresAt ? ` ${t(a.offerExpired ? "review.offer.expired" : "review.offer.expires", { date: f.date(a.offerExpiresAt) })}` : ""}
-            </div>
-          ) : null}
-          {loaderData.questionAndAnswer ? (
-            <div data-testid="question-answer">
-              <h3>{t("review.answer.title")}</h3>
-              <p>{t("review.answer.question", { message: loaderData.questionAndAnswer.question ?? "" })}</p>
-              <p>{loaderData.questionAndAnswer.answer !== null ? t("review.answer.answer", { message: loaderData.questionAndAnswer.answer }) : a.status === "INFO_REQUESTED" ? t("review.answer.waiting") : null}</p>
-            </div>
-          ) : null}
-          {summary ? (
-            <>
-              <h3>{t("review.accountHistory")}</h3>
-              <Facts
-                items={[
-                  { term: t("line.limit"), value: f.money(summary.creditLimit) },
-                  { term: t("line.exposure"), value: f.money(summary.exposure) },
-                  { term: t("line.pastDue"), value: f.money(summary.pastDue) },
-                  // Shown beside past due, never inside it: an open dispute is not a late payment.
-                  { term: t("account:figures.inDispute"), value: f.money(summary.disputed) },
-                ]}
-              />
-              {a.accountId ? (
-                <p>
-                  <Link to={`/rep/accounts/${a.accountId}`}>{t("review.openAccount")}</Link> · <Link to={`/rep/credit/accounts/${a.accountId}`}>{t("limitChange.link")}</Link>
-                </p>
-              ) : null}
-            </>
-          ) : (
-            <p>{t("review.newCompany")}</p>
-          )}
-        </section>
+        <SubmittedPanel application={a} />
+        <ScorePanel loaderData={loaderData} />
       </div>
       {loaderData.canAct ? (
-        <div className="grid-2">
-          <section className="panel" aria-labelledby="approve-title">
-            <h2 id="approve-title">{t("review.approveTitle")}</h2>
-            <Form method="post" noValidate>
-              <input type="hidden" name="intent" value="approve" />
-              <Field name="limit" label={t("review.limit", { currency: a.currency })} inputMode="decimal" error={errors.limit} defaultValue={a.proposed ? amountForInput(a.proposed, f.locale) : a.recommended ? amountForInput(a.recommended, f.locale) : ""} />
-              <SelectField name="termsDays" label={t("review.terms")} error={errors.termsDays} defaultValue={String(a.proposedTermsDays ?? a.recommendedTermsDays ?? 30)} options={GRANTABLE_TERMS_DAYS.map((d) => ({ value: String(d), label: t("terms.net", { count: d }) }))} />
-              <Field name="conditions" label={t("review.conditions")} error={errors.conditions} defaultValue={a.conditions ?? ""} />
-              <Field name="reason" label={t("review.reason")} error={errors.reason} />
-              {loaderData.firstUser ? (
-                <fieldset className="first-user">
-                  <legend>{t("review.firstUser.title")}</legend>
-                  <FormAlerts warning={!loaderData.firstUser.available && t("review.firstUser.taken", { email: loaderData.firstUser.email })} testIds={{ warning: "first-user-taken" }} />
-                  <Field
-                    name="firstUserEmail"
-                    type="email"
-                    autoComplete="off"
-                    label={t("review.firstUser.email")}
-                    hint={t("review.firstUser.hint")}
-                    error={errors.firstUserEmail}
-                    defaultValue={loaderData.firstUser.available ? loaderData.firstUser.email : ""}
-                  />
-                  <Field name="firstUserName" autoComplete="off" label={t("review.firstUser.name")} error={errors.firstUserName} />
-                </fieldset>
-              ) : null}
-              <button type="submit" className="button primary">
-                {t("review.approve")}
-              </button>
-            </Form>
-          </section>
-          <section className="panel" aria-labelledby="other-title">
-            <h2 id="other-title">{t("review.otherTitle")}</h2>
-            <Form method="post" noValidate>
-              <input type="hidden" name="intent" value="request_info" />
-              <TextAreaField name="infoMessage" label={t("review.infoMessage")} error={errors.infoMessage} />
-              <button type="submit" className="button">
-                {t("review.requestInfo")}
-              </button>
-            </Form>
-            <Form method="post" noValidate>
-              <input type="hidden" name="intent" value="decline" />
-              <TextAreaField name="declineReason" label={t("review.declineReason")} error={errors.declineReason} />
-              <button type="submit" className="button">
-                {t("review.decline")}
-              </button>
-            </Form>
-          </section>
-        </div>
+        <DecisionForms loaderData={loaderData} errors={errors} />
       ) : (
         <p className="alert warn">{a.escalatedToLevel ? t("review.waitingFor", { level: t(`levels.${a.escalatedToLevel}`) }) : t("review.closed")}</p>
       )}

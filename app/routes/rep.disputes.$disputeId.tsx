@@ -13,6 +13,7 @@ import { amountErrorKey, parseAmountInput } from "../domain/money/amount-input";
 import { resolveReader } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
 import { FormAlerts } from "../components/form-alerts";
+import { Field, TextAreaField } from "../components/field";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -88,15 +89,6 @@ export async function action({ request, params }: Route.ActionArgs) {
   }
 }
 
-function Err({ id, error }: { id: string; error?: string }) {
-  const { t } = useTranslation("disputes");
-  return error ? (
-    <p id={id} className="field-error" role="alert">
-      {t(error)}
-    </p>
-  ) : null;
-}
-
 export default function RepDisputeDetail({ loaderData, actionData }: Route.ComponentProps) {
   const { t } = useTranslation("disputes");
   const f = useFormat();
@@ -164,27 +156,15 @@ export default function RepDisputeDetail({ loaderData, actionData }: Route.Compo
           <section className="panel" aria-labelledby="reply-title">
             <h2 id="reply-title">{t("rep.replyTitle")}</h2>
             <Form method="post" encType="multipart/form-data">
-              <div className="field">
-                <label htmlFor="body">{t("detail.replyLabel")}</label>
-                <textarea id="body" name="body" rows={4} />
-                <Err id="body-error" error={errors.body} />
-              </div>
-              <div className="field">
-                <label htmlFor="reply-attachment">{t("detail.attach")}</label>
-                <input id="reply-attachment" name="attachment" type="file" multiple accept="application/pdf,image/png,image/jpeg" />
-              </div>
+              <TextAreaField name="body" label={t("detail.replyLabel")} rows={4} error={errors.body} />
+              <Field name="attachment" id="reply-attachment" label={t("detail.attach")} type="file" multiple accept="application/pdf,image/png,image/jpeg" />
               <button type="submit" name="intent" value="reply" className="button" disabled={busy}>
                 {t("detail.send")}
               </button>
             </Form>
             <h2 id="note-title">{t("rep.noteTitle")}</h2>
             <Form method="post">
-              <div className="field">
-                <label htmlFor="note">{t("rep.internal")}</label>
-                <p className="hint">{t("rep.noteHint")}</p>
-                <textarea id="note" name="body" rows={3} />
-                <Err id="note-error" error={errors.note} />
-              </div>
+              <TextAreaField name="body" id="note" label={t("rep.internal")} hint={t("rep.noteHint")} error={errors.note} />
               <button type="submit" name="intent" value="note" className="button secondary" disabled={busy}>
                 {t("rep.internal")}
               </button>
@@ -195,19 +175,18 @@ export default function RepDisputeDetail({ loaderData, actionData }: Route.Compo
               <>
                 <h2 id="resolve-title">{t("rep.resolveTitle")}</h2>
                 <Form method="post">
-                  <div className="field">
-                    <label htmlFor="amount">{t("rep.memoAmount")}</label>
-                    <p className="hint">
-                      {t("rep.invoiceBalance")}: {f.money(dispute.invoice.balance)}
-                    </p>
-                    <input id="amount" name="amount" inputMode="decimal" />
-                    <Err id="amount-error" error={errors.amount} />
-                  </div>
-                  <div className="field">
-                    <label htmlFor="resolution">{t("rep.resolution")}</label>
-                    <textarea id="resolution" name="resolution" rows={3} />
-                    <Err id="resolution-error" error={errors.resolution} />
-                  </div>
+                  <Field
+                    name="amount"
+                    label={t("rep.memoAmount")}
+                    hint={
+                      <>
+                        {t("rep.invoiceBalance")}: {f.money(dispute.invoice.balance)}
+                      </>
+                    }
+                    inputMode="decimal"
+                    error={errors.amount}
+                  />
+                  <TextAreaField name="resolution" label={t("rep.resolution")} error={errors.resolution} />
                   <button type="submit" name="intent" value="resolve" className="button" disabled={busy}>
                     {t("rep.resolve")}
                   </button>
@@ -218,11 +197,7 @@ export default function RepDisputeDetail({ loaderData, actionData }: Route.Compo
             )}
             {!dispute.pendingMemo ? <h2>{t("rep.rejectTitle")}</h2> : null}
             <Form method="post">
-              <div className="field">
-                <label htmlFor="reject-resolution">{t("rep.resolution")}</label>
-                <textarea id="reject-resolution" name="resolution" rows={3} />
-                <Err id="reject-error" error={errors.rejectResolution} />
-              </div>
+              <TextAreaField name="resolution" id="reject-resolution" label={t("rep.resolution")} error={errors.rejectResolution} />
               <button type="submit" name="intent" value="reject" className="button secondary" disabled={busy}>
                 {t("rep.reject")}
               </button>

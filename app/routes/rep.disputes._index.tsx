@@ -7,6 +7,7 @@ import invoicesStyles from "../styles/invoices.css?url";
 import { requireStaff } from "../utils/authorize.server";
 import { disputeQueue } from "../domain/disputes/disputes.server";
 import { useFormat } from "../i18n/format";
+import { SelectField } from "../components/field";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -29,12 +30,7 @@ export default function RepDisputes({ loaderData }: Route.ComponentProps) {
         <Link to="/rep/payments">{t("payments:rep.queueTitle")}</Link>
       </p>
       <Form method="get" className="inline-form">
-        <label htmlFor="assigned">{t("rep.assigned")}</label>
-        <select id="assigned" name="assigned" defaultValue={loaderData.assigned}>
-          <option value="">{t("rep.all")}</option>
-          <option value="me">{t("rep.mine")}</option>
-          <option value="unassigned">{t("rep.unassigned")}</option>
-        </select>
+        <SelectField name="assigned" label={t("rep.assigned")} choose={t("rep.all")} defaultValue={loaderData.assigned} options={[{ value: "me", label: t("rep.mine") }, { value: "unassigned", label: t("rep.unassigned") }]} />
         <button type="submit" className="button">
           {t("rep.show")}
         </button>

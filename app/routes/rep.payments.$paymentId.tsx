@@ -14,6 +14,7 @@ import { Facts } from "../components/facts";
 import { SandboxBadge } from "../components/sandbox-badge";
 import { HistoryList } from "../components/history-list";
 import { readForm } from "../utils/form-body.server";
+import { Field } from "../components/field";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 
@@ -140,11 +141,7 @@ export default function RepPaymentDetail({ loaderData, actionData }: Route.Compo
                     ))}
                   </tbody>
                 </table>
-                <div className="field">
-                  <label htmlFor="note">{t("rep.note")}</label>
-                  <input id="note" name="note" />
-                  {err("note")}
-                </div>
+                <Field name="note" label={t("rep.note")} error={errors.note} />
                 <button type="submit" name="intent" value="apply" className="button" disabled={navigation.state !== "idle"}>
                   {t("rep.apply")}
                 </button>
@@ -154,17 +151,9 @@ export default function RepPaymentDetail({ loaderData, actionData }: Route.Compo
           <section className="panel" aria-labelledby="refund-title">
             <h2 id="refund-title">{t("rep.refundTitle")}</h2>
             <Form method="post">
-              <div className="field">
-                <label htmlFor="refundAmount">{t("rep.refundAmount")}</label>
-                <input type="hidden" name="refundKey" value={loaderData.refundKey} />
-                <input id="refundAmount" name="refundAmount" inputMode="decimal" />
-                {err("refundAmount")}
-              </div>
-              <div className="field">
-                <label htmlFor="refund-note">{t("rep.note")}</label>
-                <input id="refund-note" name="note" />
-                {err("refundNote")}
-              </div>
+              <input type="hidden" name="refundKey" value={loaderData.refundKey} />
+              <Field name="refundAmount" label={t("rep.refundAmount")} inputMode="decimal" error={errors.refundAmount} />
+              <Field name="note" id="refund-note" label={t("rep.note")} error={errors.refundNote} />
               <button type="submit" name="intent" value="refund" className="button secondary" disabled={navigation.state !== "idle"}>
                 {t("rep.refund")}
               </button>
