@@ -7,7 +7,8 @@ import { limitsRedis, releaseLimitsRedis, type RedisClient } from "../app/utils/
 import { Server, type Socket } from "socket.io";
 import { sessionEvents, type SessionsEnded } from "../app/domain/auth/session-events.server";
 import { liveSessionIds, signedInFromCookie } from "../app/utils/session.server";
-import { flushConversationTouches, guestConversationFromCookie } from "../app/domain/chat/conversations.server";
+import { guestConversationFromCookie } from "../app/domain/chat/open-conversation.server";
+import { flushConversationTouches } from "../app/domain/chat/store-message.server";
 import { languageFor } from "../app/i18n/i18n.server";
 import { createChat } from "./chat/chat-server";
 import type { ChatClientToServer, ChatServerToClient } from "../app/domain/chat/events";

@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { isOpen } from "../domain/disputes/dispute-schemas";
-import type { DisputeView } from "../domain/disputes/disputes.server";
+import type { DisputeView } from "../domain/disputes/dispute-queries.server";
 import { useFormat } from "../i18n/format";
 
 /** The dispute's conversation; internal notes only reach this component on the rep side. */

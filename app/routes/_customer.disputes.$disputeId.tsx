@@ -8,7 +8,8 @@ import { Field, TextAreaField } from "../components/field";
 import { requireCustomer } from "../utils/authorize.server";
 import { readFormWithFiles } from "../utils/uploads.server";
 import { isOpen, messageSchema } from "../domain/disputes/dispute-schemas";
-import { addMessage, disputeFor } from "../domain/disputes/disputes.server";
+import { addMessage } from "../domain/disputes/dispute-messages.server";
+import { disputeFor } from "../domain/disputes/dispute-queries.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];
 

@@ -4,7 +4,7 @@ import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/_customer.disputes._index";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../utils/authorize.server";
-import { disputesOfAccount } from "../domain/disputes/disputes.server";
+import { disputesOfAccount } from "../domain/disputes/dispute-queries.server";
 import { useFormat } from "../i18n/format";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: invoicesStyles }];

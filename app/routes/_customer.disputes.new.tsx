@@ -6,7 +6,7 @@ import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../utils/authorize.server";
 import { readFormWithFiles } from "../utils/uploads.server";
 import { DISPUTE_REASONS, openDisputeSchema } from "../domain/disputes/dispute-schemas";
-import { disputeRequestFrom, openDispute } from "../domain/disputes/disputes.server";
+import { disputeRequestFrom, openDispute } from "../domain/disputes/open-dispute.server";
 import { invoiceForAccount } from "../domain/invoices/invoice-detail.server";
 import { useFormat } from "../i18n/format";
 import { resolveReader } from "../i18n/i18n.server";

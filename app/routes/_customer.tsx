@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet } from "react-router";
 import type { Route } from "./+types/_customer";
-import { ChatWidget } from "../components/chat-widget";
+import { ChatWidget } from "../components/chat/widget/chat-widget";
 import { requireCustomer } from "../utils/authorize.server";
 
 /**

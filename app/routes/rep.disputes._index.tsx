@@ -5,7 +5,7 @@ import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/rep.disputes._index";
 import invoicesStyles from "../styles/invoices.css?url";
 import { requireStaff } from "../utils/authorize.server";
-import { disputeQueue } from "../domain/disputes/disputes.server";
+import { disputeQueue } from "../domain/disputes/dispute-queries.server";
 import { useFormat } from "../i18n/format";
 import { SelectField } from "../components/field";
 

@@ -1,7 +1,10 @@
 import type { Logger } from "pino";
 import { chatEvents, type ChatDomainEvent } from "../../app/domain/chat/chat-events.server";
 import { conversationWithRep, messageOf } from "../../app/domain/chat/conversation-facts.server";
-import { addSystemMessage, ConversationClosed, storeMessage, toWire, type IncomingMessage, type StoreInput, type WireMessage } from "../../app/domain/chat/conversations.server";
+import { toWire } from "../../app/domain/chat/chat-messages.server";
+import type { IncomingMessage, WireMessage } from "../../app/domain/chat/schemas";
+import { ConversationClosed, storeMessage, type StoreInput } from "../../app/domain/chat/store-message.server";
+import { addSystemMessage } from "../../app/domain/chat/system-messages.server";
 import type { Ack } from "../../app/domain/chat/events";
 import type { PortalSocket, PortalSocketServer } from "../socket";
 import { audienceOf, convRoom, fail, firstName, STAFF, userRoom } from "./rooms";

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { acceptConversation, requeueConversation, requeueRepChats, transferConversation } from "../../app/domain/chat/assignment.server";
 import { conversationFacts, lastMessage } from "../../app/domain/chat/conversation-facts.server";
-import { afterSchema, closeConversation, closeSchema, dismissAsSpam, dismissSpamSchema, inboxFor, inboxItemById, markMessages, messagesAfter, repSettingsSchema, sendSchema, toWire } from "../../app/domain/chat/conversations.server";
+import { markMessages, messagesAfter, toWire } from "../../app/domain/chat/chat-messages.server";
+import { closeConversation, dismissAsSpam } from "../../app/domain/chat/close-conversation.server";
+import { inboxFor, inboxItemById } from "../../app/domain/chat/inbox.server";
+import { afterSchema, closeSchema, dismissSpamSchema, repSettingsSchema, sendSchema } from "../../app/domain/chat/schemas";
 import { replyByEmail } from "../../app/domain/chat/email-channel.server";
 import { changeRepChatSettings, comeOnlineOnConnect, repChatSettings } from "../../app/domain/chat/presence.server";
 import type { PortalSocket } from "../socket";

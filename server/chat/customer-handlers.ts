@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { conversationFacts, conversationWithRep } from "../../app/domain/chat/conversation-facts.server";
-import { afterSchema, customerCanAccess, markMessages, messagesAfter, openChatSchema, openCustomerConversation, sendSchema, toWire } from "../../app/domain/chat/conversations.server";
+import { markMessages, messagesAfter, toWire } from "../../app/domain/chat/chat-messages.server";
+import { customerCanAccess, openCustomerConversation } from "../../app/domain/chat/open-conversation.server";
+import { afterSchema, openChatSchema, sendSchema } from "../../app/domain/chat/schemas";
 import { leaveMessage, leaveMessageSchema, sendTranscript } from "../../app/domain/chat/email-channel.server";
 import { isLanguage, type Language } from "../../app/i18n/config";
 import { clientAddressOf } from "../client-address";

@@ -22,11 +22,12 @@ import type { SessionUser } from "../auth/session-user";
 import { recordAudit } from "../audit/audit.server";
 import { actOnHeldOrder, heldOrdersOf } from "../credit/holds.server";
 import { openDisputeSchema } from "../disputes/dispute-schemas";
-import { disputeRequestFrom, openDispute } from "../disputes/disputes.server";
+import { disputeRequestFrom, openDispute } from "../disputes/open-dispute.server";
 import { formatMoney, toMinor, type Money } from "../money/money";
 import { amountErrorKey, parseAmountInput } from "../money/amount-input";
 import { announce } from "./chat-events.server";
-import { conversationLanguage, storeMessage } from "./conversations.server";
+import { storeMessage } from "./store-message.server";
+import { conversationLanguage } from "./system-messages.server";
 import { replyByEmail } from "./email-channel.server";
 
 const id = freeText().min(1).max(64);

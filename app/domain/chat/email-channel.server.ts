@@ -6,7 +6,9 @@ import { queueEmail } from "../mail/outbox.server";
 import { recordAudit } from "../audit/audit.server";
 import { db } from "../../utils/db.server";
 import { consumeThrottles } from "../security/throttles.server";
-import { conversationLanguage, customerNameOf, storeMessage } from "./conversations.server";
+import { customerNameOf } from "./inbox.server";
+import { storeMessage } from "./store-message.server";
+import { conversationLanguage } from "./system-messages.server";
 
 /**
  * The email channel of the chat: a customer who finds nobody online leaves a message

@@ -1,0 +1,44 @@
+import { useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
+import type { useCustomerChat } from "./use-customer-chat";
+import { PortalLinks } from "./portal-links";
+
+type Chat = ReturnType<typeof useCustomerChat>;
+
+/** The conversation's messages (always as text), then the customer's own still being sent or failed, with a retry. */
+export function MessageList({ chat }: { chat: Pick<Chat, "messages" | "pending" | "retry"> }) {
+  const { t } = useTranslation("chat");
+  const logRef = useRef<HTMLOListElement>(null);
+
+  useEffect(() => {
+    logRef.current?.lastElementChild?.scrollIntoView?.({ block: "nearest" });
+  }, [chat.messages.length, chat.pending.length]);
+
+  return (
+    <ol className="chat-log" aria-label={t("widget.log")} aria-live="polite" ref={logRef}>
+      {chat.messages.map((m) => (
+        <li key={m.key} className={`chat-msg from-${m.authorKind.toLowerCase()}`} data-testid="chat-message">
+          {m.authorKind === "SYSTEM" ? null : <span className="chat-author">{m.authorKind === "CUSTOMER" ? t("widget.you") : t("widget.agent")}</span>}
+          <span className="chat-body">{m.authorKind === "CUSTOMER" ? m.body : <PortalLinks text={m.body} />}</span>
+          {m.authorKind === "CUSTOMER" ? <span className="chat-mark">{m.readAt ? t("widget.read") : m.deliveredAt ? t("widget.delivered") : ""}</span> : null}
+        </li>
+      ))}
+      {chat.pending.map((p) => (
+        <li key={p.clientMessageId} className={`chat-msg from-customer ${p.state === "failed" ? "failed" : "pending"}`} data-testid="chat-outgoing">
+          <span className="chat-author">{t("widget.you")}</span>
+          <span className="chat-body">{p.body}</span>
+          {p.state === "failed" ? (
+            <span className="chat-mark">
+              {t("widget.failed")}{" "}
+              <button type="button" className="button-link" onClick={chat.retry}>
+                {t("widget.retry")}
+              </button>
+            </span>
+          ) : (
+            <span className="chat-mark">{p.error === "chat:errors.rateLimited" ? t("widget.waiting") : t("widget.sending")}</span>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}

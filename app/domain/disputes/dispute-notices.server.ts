@@ -1,0 +1,29 @@
+/** The emails a customer gets about their dispute, in their language and number format. */
+import { db } from "../../utils/db.server";
+import { isLanguage, type Language } from "../../i18n/config";
+import { recipientFormatting } from "../mail/recipient-formatting.server";
+import { queueEmail } from "../mail/outbox.server";
+import { formatMoney, toMinor, type Money } from "../money/money";
+
+export async function notifyCustomer(disputeId: string, template: "dispute_reply" | "dispute_resolved" | "dispute_rejected", extra: Record<string, unknown> = {}) {
+  const d = await db().dispute.findUniqueOrThrow({ where: { id: disputeId }, include: { invoice: { select: { number: true, balanceMinor: true, currency: true } } } });
+  const user =
+    (d.openedById ? await db().user.findFirst({ where: { id: d.openedById, accountId: d.accountId } }) : null) ??
+    (await db().user.findFirst({ where: { accountId: d.accountId, role: "CUSTOMER", active: true } }));
+  if (!user) return;
+  const language: Language = isLanguage(user.preferredLanguage) ? user.preferredLanguage : isLanguage(d.language) ? d.language : "en";
+  const { locale } = await recipientFormatting(user, language);
+  await queueEmail({
+    to: user.email,
+    language,
+    template,
+    values: {
+      name: user.name,
+      number: d.number,
+      invoice: d.invoice.number,
+      balance: formatMoney({ amountMinor: toMinor(d.invoice.balanceMinor), currency: d.invoice.currency }, locale),
+      resolution: d.resolution ?? "",
+      ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, typeof v === "object" && v && "amountMinor" in v ? formatMoney(v as Money, locale) : v])),
+    },
+  });
+}
