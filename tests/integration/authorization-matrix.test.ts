@@ -298,7 +298,7 @@ describe("every role × every route (GET)", () => {
       }),
     );
     expect(failures).toEqual([]);
-  }, 60_000);
+  }, 240_000);
 
   it("never shows a customer another account's records, by GET or POST", async () => {
     const failures: string[] = [];
