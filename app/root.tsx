@@ -1,18 +1,6 @@
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
-import {
-  data,
-  Form,
-  isRouteErrorResponse,
-  Link,
-  Links,
-  Meta,
-  NavLink,
-  Outlet,
-  Scripts,
-  ScrollRestoration,
-  useRouteLoaderData,
-} from "react-router";
+import { data, Form, isRouteErrorResponse, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "react-router";
 import type { Route } from "./+types/root";
 import { LanguageSwitcher } from "./components/language-switcher";
 import { useNonce } from "./components/nonce";
@@ -40,9 +28,7 @@ export async function loader({ request }: Route.LoaderArgs) {
       // Where the brand mark leads: the signed-in person's home, else the public one.
       home: user ? homePathFor(user) : "/",
       sandbox: sandboxActive(),
-      user: user
-        ? { name: user.name, accountName: user.account?.legalName ?? null, accountNumber: user.account?.number ?? null }
-        : null,
+      user: user ? { name: user.name, accountName: user.account?.legalName ?? null, accountNumber: user.account?.number ?? null } : null,
     },
     { headers: { Vary: "Cookie, Accept-Language" } },
   );

@@ -13,7 +13,4 @@ export const DEMO_USERS = [
   { email: "manager@accounts.example", name: "Elena Vargas", who: "Manager · English + Spanish" },
 ] as const;
 
-export const DEMO_USERS_TEXT = [
-  `Demo sign-ins (password for all: ${DEMO_PASSWORD}):`,
-  ...DEMO_USERS.map((u) => `  ${u.email.padEnd(38)} ${u.who}`),
-].join("\n");
+export const DEMO_USERS_TEXT = [`Demo sign-ins (password for all: ${DEMO_PASSWORD}):`, ...DEMO_USERS.map((u) => `  ${u.email.padEnd(38)} ${u.who}`)].join("\n");

@@ -63,16 +63,66 @@ const POLICY: Record<string, unknown> = {
     taxId: "EIN 36-4821907",
     email: "accounts@northfield.example",
     phone: "+1 312 555 0148",
-    remitTo: ["Northfield Industrial Distribution, Inc.", "Lockbox 771203", "P.O. Box 71203, Chicago, IL 60694-1203", "ACH: First Midwest Bank · routing 071000013 · account ••••4821"],
+    remitTo: [
+      "Northfield Industrial Distribution, Inc.",
+      "Lockbox 771203",
+      "P.O. Box 71203, Chicago, IL 60694-1203",
+      "ACH: First Midwest Bank · routing 071000013 · account ••••4821",
+    ],
   },
 };
 
 const REPS = [
-  { email: "rep1@accounts.example", name: "Alice Turner", role: "REP", level: "REP_I", languages: ["en"], capacity: 3, locale: "en-US", timeZone: "America/Chicago" },
-  { email: "rep2@accounts.example", name: "Beatriz Ramírez", role: "REP", level: "REP_II", languages: ["es"], capacity: 4, locale: "es-MX", timeZone: "America/Monterrey" },
-  { email: "rep3@accounts.example", name: "Carlos Mendoza", role: "REP", level: "REP_III", languages: ["en", "es"], capacity: 4, locale: "es-MX", timeZone: "America/Monterrey" },
-  { email: "senior@accounts.example", name: "Diana Brooks", role: "REP", level: "SENIOR", languages: ["en", "es"], capacity: 5, locale: "en-US", timeZone: "America/Chicago" },
-  { email: "manager@accounts.example", name: "Elena Vargas", role: "MANAGER", level: "MANAGER", languages: ["en", "es"], capacity: 2, locale: "en-US", timeZone: "America/Chicago" },
+  {
+    email: "rep1@accounts.example",
+    name: "Alice Turner",
+    role: "REP",
+    level: "REP_I",
+    languages: ["en"],
+    capacity: 3,
+    locale: "en-US",
+    timeZone: "America/Chicago",
+  },
+  {
+    email: "rep2@accounts.example",
+    name: "Beatriz Ramírez",
+    role: "REP",
+    level: "REP_II",
+    languages: ["es"],
+    capacity: 4,
+    locale: "es-MX",
+    timeZone: "America/Monterrey",
+  },
+  {
+    email: "rep3@accounts.example",
+    name: "Carlos Mendoza",
+    role: "REP",
+    level: "REP_III",
+    languages: ["en", "es"],
+    capacity: 4,
+    locale: "es-MX",
+    timeZone: "America/Monterrey",
+  },
+  {
+    email: "senior@accounts.example",
+    name: "Diana Brooks",
+    role: "REP",
+    level: "SENIOR",
+    languages: ["en", "es"],
+    capacity: 5,
+    locale: "en-US",
+    timeZone: "America/Chicago",
+  },
+  {
+    email: "manager@accounts.example",
+    name: "Elena Vargas",
+    role: "MANAGER",
+    level: "MANAGER",
+    languages: ["en", "es"],
+    capacity: 2,
+    locale: "en-US",
+    timeZone: "America/Chicago",
+  },
 ] as const;
 
 type AccountSeed = {
@@ -101,28 +151,100 @@ type AccountSeed = {
 
 const ACCOUNTS: AccountSeed[] = [
   {
-    number: "ACC-1001", legalName: "Acme Industrial Supply Inc.", taxId: "84-2917365", country: "US", language: "en", locale: "en-US", timeZone: "America/Chicago", currency: "USD",
-    limit: 400_000_00, terms: 30, status: "ACTIVE", city: "Houston", region: "TX", ownerEmail: "rep1@accounts.example",
-    user: { email: "ap@acme-industrial.example", name: "Pat Morgan" }, invoices: 110, minInvoice: 800_00, maxInvoice: 8_000_00, paidBias: 0.7,
+    number: "ACC-1001",
+    legalName: "Acme Industrial Supply Inc.",
+    taxId: "84-2917365",
+    country: "US",
+    language: "en",
+    locale: "en-US",
+    timeZone: "America/Chicago",
+    currency: "USD",
+    limit: 400_000_00,
+    terms: 30,
+    status: "ACTIVE",
+    city: "Houston",
+    region: "TX",
+    ownerEmail: "rep1@accounts.example",
+    user: { email: "ap@acme-industrial.example", name: "Pat Morgan" },
+    invoices: 110,
+    minInvoice: 800_00,
+    maxInvoice: 8_000_00,
+    paidBias: 0.7,
     held: [{ reason: "OVER_LIMIT", amount: 64_500_00 }],
   },
   {
-    number: "ACC-1002", legalName: "Distribuidora del Norte S.A. de C.V.", taxId: "DNO980312KT4", country: "MX", language: "es", locale: "es-MX", timeZone: "America/Monterrey", currency: "MXN",
-    limit: 1_500_000_00, terms: 30, status: "CREDIT_HOLD", statusReason: "past_due_over_60", city: "Monterrey", region: "NL", ownerEmail: "rep2@accounts.example",
-    user: { email: "cxp@distnorte.example", name: "Lucía Hernández" }, invoices: 95, minInvoice: 8_000_00, maxInvoice: 60_000_00, paidBias: 0.45,
-    held: [{ reason: "ACCOUNT_ON_HOLD", amount: 185_400_00 }, { reason: "ACCOUNT_ON_HOLD", amount: 92_750_00 }],
+    number: "ACC-1002",
+    legalName: "Distribuidora del Norte S.A. de C.V.",
+    taxId: "DNO980312KT4",
+    country: "MX",
+    language: "es",
+    locale: "es-MX",
+    timeZone: "America/Monterrey",
+    currency: "MXN",
+    limit: 1_500_000_00,
+    terms: 30,
+    status: "CREDIT_HOLD",
+    statusReason: "past_due_over_60",
+    city: "Monterrey",
+    region: "NL",
+    ownerEmail: "rep2@accounts.example",
+    user: { email: "cxp@distnorte.example", name: "Lucía Hernández" },
+    invoices: 95,
+    minInvoice: 8_000_00,
+    maxInvoice: 60_000_00,
+    paidBias: 0.45,
+    held: [
+      { reason: "ACCOUNT_ON_HOLD", amount: 185_400_00 },
+      { reason: "ACCOUNT_ON_HOLD", amount: 92_750_00 },
+    ],
   },
   {
-    number: "ACC-1003", legalName: "Herramientas Ibéricas S.L.", taxId: "B86543212", country: "ES", language: "es", locale: "es-ES", timeZone: "Europe/Madrid", currency: "EUR",
-    limit: 120_000_00, terms: 45, status: "ACTIVE", city: "Madrid", region: "MD", ownerEmail: "rep3@accounts.example",
-    user: { email: "admin@herramientas-ibericas.example", name: "Javier Ortega" }, invoices: 70, minInvoice: 600_00, maxInvoice: 6_000_00, paidBias: 0.75,
+    number: "ACC-1003",
+    legalName: "Herramientas Ibéricas S.L.",
+    taxId: "B86543212",
+    country: "ES",
+    language: "es",
+    locale: "es-ES",
+    timeZone: "Europe/Madrid",
+    currency: "EUR",
+    limit: 120_000_00,
+    terms: 45,
+    status: "ACTIVE",
+    city: "Madrid",
+    region: "MD",
+    ownerEmail: "rep3@accounts.example",
+    user: { email: "admin@herramientas-ibericas.example", name: "Javier Ortega" },
+    invoices: 70,
+    minInvoice: 600_00,
+    maxInvoice: 6_000_00,
+    paidBias: 0.75,
     held: [],
   },
   {
-    number: "ACC-1004", legalName: "Pacific Coast Builders LLC", taxId: "93-4418820", country: "US", language: "en", locale: "en-US", timeZone: "America/Los_Angeles", currency: "USD",
-    limit: 40_000_00, terms: 30, status: "COLLECTIONS", statusReason: "over_90", city: "Portland", region: "OR", ownerEmail: "senior@accounts.example",
-    user: { email: "billing@pacificcoast.example", name: "Sam Lee" }, invoices: 45, minInvoice: 400_00, maxInvoice: 3_000_00, paidBias: 0.3,
-    held: [{ reason: "PAST_DUE", amount: 7_800_00 }, { reason: "PAST_DUE", amount: 3_150_00 }],
+    number: "ACC-1004",
+    legalName: "Pacific Coast Builders LLC",
+    taxId: "93-4418820",
+    country: "US",
+    language: "en",
+    locale: "en-US",
+    timeZone: "America/Los_Angeles",
+    currency: "USD",
+    limit: 40_000_00,
+    terms: 30,
+    status: "COLLECTIONS",
+    statusReason: "over_90",
+    city: "Portland",
+    region: "OR",
+    ownerEmail: "senior@accounts.example",
+    user: { email: "billing@pacificcoast.example", name: "Sam Lee" },
+    invoices: 45,
+    minInvoice: 400_00,
+    maxInvoice: 3_000_00,
+    paidBias: 0.3,
+    held: [
+      { reason: "PAST_DUE", amount: 7_800_00 },
+      { reason: "PAST_DUE", amount: 3_150_00 },
+    ],
   },
 ];
 
@@ -137,10 +259,26 @@ const PRODUCTS = [
 ];
 
 const CANNED = [
-  { shortcut: "hello", en: ["Greeting", "Hi {{customerName}}, thanks for reaching Customer Accounts. How can I help you today?"], es: ["Saludo", "Hola, {{customerName}}, gracias por comunicarse con Cuentas de Clientes. ¿En qué le puedo ayudar hoy?"] },
-  { shortcut: "balance", en: ["Invoice balance", "Invoice {{invoiceNumber}} has an open balance of {{amount}}."], es: ["Saldo de factura", "La factura {{invoiceNumber}} tiene un saldo pendiente de {{amount}}."] },
-  { shortcut: "paylink", en: ["Pay link", "I've sent you a secure link to pay {{amount}} for invoice {{invoiceNumber}}."], es: ["Enlace de pago", "Le envié un enlace seguro para pagar {{amount}} de la factura {{invoiceNumber}}."] },
-  { shortcut: "hold", en: ["Order hold explained", "Your order is on credit hold because the account is past due. Paying {{amount}} releases it."], es: ["Explicación de retención", "Su pedido está retenido por crédito porque la cuenta tiene saldo vencido. Al pagar {{amount}} se libera."] },
+  {
+    shortcut: "hello",
+    en: ["Greeting", "Hi {{customerName}}, thanks for reaching Customer Accounts. How can I help you today?"],
+    es: ["Saludo", "Hola, {{customerName}}, gracias por comunicarse con Cuentas de Clientes. ¿En qué le puedo ayudar hoy?"],
+  },
+  {
+    shortcut: "balance",
+    en: ["Invoice balance", "Invoice {{invoiceNumber}} has an open balance of {{amount}}."],
+    es: ["Saldo de factura", "La factura {{invoiceNumber}} tiene un saldo pendiente de {{amount}}."],
+  },
+  {
+    shortcut: "paylink",
+    en: ["Pay link", "I've sent you a secure link to pay {{amount}} for invoice {{invoiceNumber}}."],
+    es: ["Enlace de pago", "Le envié un enlace seguro para pagar {{amount}} de la factura {{invoiceNumber}}."],
+  },
+  {
+    shortcut: "hold",
+    en: ["Order hold explained", "Your order is on credit hold because the account is past due. Paying {{amount}} releases it."],
+    es: ["Explicación de retención", "Su pedido está retenido por crédito porque la cuenta tiene saldo vencido. Al pagar {{amount}} se libera."],
+  },
 ];
 
 const DISPUTE_REASONS = ["PRICING", "QUANTITY", "DAMAGED", "NOT_RECEIVED", "DUPLICATE_BILLING", "TAX"] as const;
@@ -152,11 +290,18 @@ export async function seedDemoData(prisma: PrismaClient, today = new Date()): Pr
 
   for (const a of AUTHORITY) {
     const values = {
-      rank: a.rank, currency: "USD",
-      maxCreditLimitMinor: BigInt(a.credit * 100), maxWriteOffMinor: BigInt(a.writeOff * 100),
-      maxCreditMemoMinor: BigInt(a.memo * 100), maxOverLimitReleaseMinor: BigInt(a.overLimit * 100), maxPaymentTermsDays: a.terms,
-      maxRefundMinor: BigInt(a.refund * 100), maxInvoiceCreditMinor: BigInt(a.invoiceCredit * 100),
-      maxAccountCreditPerPeriodMinor: BigInt(a.accountCredit * 100), maxLimitCutPercent: a.cut, mayCutBelowExposure: a.belowExposure,
+      rank: a.rank,
+      currency: "USD",
+      maxCreditLimitMinor: BigInt(a.credit * 100),
+      maxWriteOffMinor: BigInt(a.writeOff * 100),
+      maxCreditMemoMinor: BigInt(a.memo * 100),
+      maxOverLimitReleaseMinor: BigInt(a.overLimit * 100),
+      maxPaymentTermsDays: a.terms,
+      maxRefundMinor: BigInt(a.refund * 100),
+      maxInvoiceCreditMinor: BigInt(a.invoiceCredit * 100),
+      maxAccountCreditPerPeriodMinor: BigInt(a.accountCredit * 100),
+      maxLimitCutPercent: a.cut,
+      mayCutBelowExposure: a.belowExposure,
     };
     await prisma.authorityLimit.upsert({ where: { level: a.level }, create: { level: a.level, ...values }, update: {} });
   }
@@ -165,7 +310,11 @@ export async function seedDemoData(prisma: PrismaClient, today = new Date()): Pr
   }
   for (const daysAgo of [0, 30]) {
     const effectiveOn = utcDay(today, -daysAgo);
-    for (const [base, quote, rate] of [["USD", "MXN", daysAgo ? "17.10000000" : "17.25000000"], ["EUR", "USD", daysAgo ? "1.07500000" : "1.08400000"], ["EUR", "MXN", daysAgo ? "18.38250000" : "18.69900000"]] as const) {
+    for (const [base, quote, rate] of [
+      ["USD", "MXN", daysAgo ? "17.10000000" : "17.25000000"],
+      ["EUR", "USD", daysAgo ? "1.07500000" : "1.08400000"],
+      ["EUR", "MXN", daysAgo ? "18.38250000" : "18.69900000"],
+    ] as const) {
       await prisma.fxRate.upsert({
         where: { base_quote_effectiveOn: { base, quote, effectiveOn } },
         create: { base, quote, rate, effectiveOn, source: "seed" },
@@ -188,7 +337,18 @@ export async function seedDemoData(prisma: PrismaClient, today = new Date()): Pr
   for (const r of REPS) {
     const rep = await prisma.user.upsert({
       where: { email: r.email },
-      create: { email: r.email, name: r.name, passwordHash, role: r.role, staffLevel: r.level, languages: [...r.languages], chatCapacity: r.capacity, preferredLanguage: r.languages.length === 1 ? r.languages[0] : null, locale: r.locale, timeZone: r.timeZone },
+      create: {
+        email: r.email,
+        name: r.name,
+        passwordHash,
+        role: r.role,
+        staffLevel: r.level,
+        languages: [...r.languages],
+        chatCapacity: r.capacity,
+        preferredLanguage: r.languages.length === 1 ? r.languages[0] : null,
+        locale: r.locale,
+        timeZone: r.timeZone,
+      },
       update: {},
     });
     repIds.set(r.email, rep.id);
@@ -199,9 +359,21 @@ export async function seedDemoData(prisma: PrismaClient, today = new Date()): Pr
     const account = await prisma.account.upsert({
       where: { number: a.number },
       create: {
-        number: a.number, legalName: a.legalName, taxId: a.taxId, country: a.country, preferredLanguage: a.language, locale: a.locale, timeZone: a.timeZone, currency: a.currency,
-        creditLimitMinor: BigInt(a.limit), paymentTermsDays: a.terms, status: a.status, statusReason: a.statusReason ?? null,
-        city: a.city, region: a.region, ownerRepId: repIds.get(a.ownerEmail) ?? null,
+        number: a.number,
+        legalName: a.legalName,
+        taxId: a.taxId,
+        country: a.country,
+        preferredLanguage: a.language,
+        locale: a.locale,
+        timeZone: a.timeZone,
+        currency: a.currency,
+        creditLimitMinor: BigInt(a.limit),
+        paymentTermsDays: a.terms,
+        status: a.status,
+        statusReason: a.statusReason ?? null,
+        city: a.city,
+        region: a.region,
+        ownerRepId: repIds.get(a.ownerEmail) ?? null,
       },
       update: {},
     });
@@ -235,7 +407,18 @@ function paidOn(wanted: Date, issuedOn: Date, today: Date): Date {
 
 async function seedLedger(prisma: PrismaClient, accountId: string, a: AccountSeed, index: number, today: Date, repIds: Map<string, string>) {
   const random = prng(1000 + index);
-  const invoices: { id: string; number: string; accountId: string; poNumber: string; currency: string; issuedOn: Date; dueOn: Date; totalMinor: bigint; balanceMinor: bigint; status: "OPEN" | "PARTIALLY_PAID" | "PAID" }[] = [];
+  const invoices: {
+    id: string;
+    number: string;
+    accountId: string;
+    poNumber: string;
+    currency: string;
+    issuedOn: Date;
+    dueOn: Date;
+    totalMinor: bigint;
+    balanceMinor: bigint;
+    status: "OPEN" | "PARTIALLY_PAID" | "PAID";
+  }[] = [];
   const lines: { invoiceId: string; lineNo: number; sku: string; description: string; quantity: number; unitPriceMinor: bigint; amountMinor: bigint }[] = [];
   const partials: { invoiceId: string; amount: number; on: Date }[] = [];
   const fullPayments: { invoiceId: string; amount: number; on: Date }[] = [];
@@ -259,7 +442,15 @@ async function seedLedger(prisma: PrismaClient, accountId: string, a: AccountSee
       const quantity = Math.max(1, Math.round(target / lineCount / unit));
       const amount = unit * quantity;
       total += amount;
-      lines.push({ invoiceId: id, lineNo: n, sku: product.sku, description: product[a.language], quantity, unitPriceMinor: BigInt(unit), amountMinor: BigInt(amount) });
+      lines.push({
+        invoiceId: id,
+        lineNo: n,
+        sku: product.sku,
+        description: product[a.language],
+        quantity,
+        unitPriceMinor: BigInt(unit),
+        amountMinor: BigInt(amount),
+      });
     }
 
     const paidChance = daysPast === 0 ? 0.05 : Math.min(0.95, a.paidBias * (daysPast > 90 ? 0.7 : daysPast > 60 ? 0.85 : 1));
@@ -280,7 +471,18 @@ async function seedLedger(prisma: PrismaClient, accountId: string, a: AccountSee
       const firstLine = lines.find((l) => l.invoiceId === id && l.lineNo === 1)!;
       disputes.push({ invoiceId: id, amount: Math.min(balance, Number(firstLine.amountMinor)), lineNo: 1, on: utcDay(dueOn, 3) });
     }
-    invoices.push({ id, number, accountId, poNumber: `PO-${a.number.slice(4)}-${7000 + i * 3}`, currency: a.currency, issuedOn, dueOn, totalMinor: BigInt(total), balanceMinor: BigInt(balance), status });
+    invoices.push({
+      id,
+      number,
+      accountId,
+      poNumber: `PO-${a.number.slice(4)}-${7000 + i * 3}`,
+      currency: a.currency,
+      issuedOn,
+      dueOn,
+      totalMinor: BigInt(total),
+      balanceMinor: BigInt(balance),
+      status,
+    });
   }
 
   await prisma.invoice.createMany({ data: invoices });
@@ -288,19 +490,52 @@ async function seedLedger(prisma: PrismaClient, accountId: string, a: AccountSee
 
   // Payments as customers make them: in batches (one remittance covering several
   // invoices) for full payments, one payment per partial.
-  const payments: { id: string; accountId: string; currency: string; amountMinor: bigint; status: "SUCCEEDED"; method: string; provider: string; idempotencyKey: string; receivedAt: Date; createdAt: Date }[] = [];
+  const payments: {
+    id: string;
+    accountId: string;
+    currency: string;
+    amountMinor: bigint;
+    status: "SUCCEEDED";
+    method: string;
+    provider: string;
+    idempotencyKey: string;
+    receivedAt: Date;
+    createdAt: Date;
+  }[] = [];
   const allocations: { paymentId: string; invoiceId: string; amountMinor: bigint; createdAt: Date }[] = [];
   for (let i = 0; i < fullPayments.length; i += 3) {
     const batch = fullPayments.slice(i, i + 3);
     const id = `pay_${a.number}_f${i}`;
     // One remittance pays the batch when its last invoice is paid, never before any of them was issued.
     const on = new Date(Math.max(...batch.map((p) => p.on.getTime())));
-    payments.push({ id, accountId, currency: a.currency, amountMinor: BigInt(batch.reduce((s, p) => s + p.amount, 0)), status: "SUCCEEDED", method: "ach", provider: "bank_transfer", idempotencyKey: `seed-${id}`, receivedAt: on, createdAt: on });
+    payments.push({
+      id,
+      accountId,
+      currency: a.currency,
+      amountMinor: BigInt(batch.reduce((s, p) => s + p.amount, 0)),
+      status: "SUCCEEDED",
+      method: "ach",
+      provider: "bank_transfer",
+      idempotencyKey: `seed-${id}`,
+      receivedAt: on,
+      createdAt: on,
+    });
     for (const p of batch) allocations.push({ paymentId: id, invoiceId: p.invoiceId, amountMinor: BigInt(p.amount), createdAt: on });
   }
   for (const [n, p] of partials.entries()) {
     const id = `pay_${a.number}_p${n}`;
-    payments.push({ id, accountId, currency: a.currency, amountMinor: BigInt(p.amount), status: "SUCCEEDED", method: "card", provider: "stripe", idempotencyKey: `seed-${id}`, receivedAt: p.on, createdAt: p.on });
+    payments.push({
+      id,
+      accountId,
+      currency: a.currency,
+      amountMinor: BigInt(p.amount),
+      status: "SUCCEEDED",
+      method: "card",
+      provider: "stripe",
+      idempotencyKey: `seed-${id}`,
+      receivedAt: p.on,
+      createdAt: p.on,
+    });
     allocations.push({ paymentId: id, invoiceId: p.invoiceId, amountMinor: BigInt(p.amount), createdAt: p.on });
   }
   await prisma.payment.createMany({ data: payments });
@@ -313,15 +548,27 @@ async function seedLedger(prisma: PrismaClient, accountId: string, a: AccountSee
     await prisma.dispute.create({
       data: {
         number: `DSP-${a.number.slice(4)}-${String(n + 1).padStart(3, "0")}`,
-        accountId, invoiceId: d.invoiceId, reason, amountMinor: BigInt(d.amount), currency: a.currency, language: a.language,
-        status: n % 3 === 2 ? "IN_REVIEW" : "OPEN", openedById: customer?.id ?? null, createdAt: d.on,
+        accountId,
+        invoiceId: d.invoiceId,
+        reason,
+        amountMinor: BigInt(d.amount),
+        currency: a.currency,
+        language: a.language,
+        status: n % 3 === 2 ? "IN_REVIEW" : "OPEN",
+        openedById: customer?.id ?? null,
+        createdAt: d.on,
         lines: { create: [{ invoiceLineId: line.id, amountMinor: BigInt(d.amount) }] },
         messages: {
-          create: [{
-            authorId: customer?.id ?? null,
-            body: a.language === "es" ? "La cantidad facturada no coincide con lo que recibimos. Adjuntamos la remisión." : "The billed quantity does not match what we received; packing slip attached.",
-            createdAt: d.on,
-          }],
+          create: [
+            {
+              authorId: customer?.id ?? null,
+              body:
+                a.language === "es"
+                  ? "La cantidad facturada no coincide con lo que recibimos. Adjuntamos la remisión."
+                  : "The billed quantity does not match what we received; packing slip attached.",
+              createdAt: d.on,
+            },
+          ],
         },
       },
     });
@@ -332,22 +579,44 @@ async function seedLedger(prisma: PrismaClient, accountId: string, a: AccountSee
   for (const hold of a.held) {
     const placedAt = utcDay(today, -2 - orderNo);
     await prisma.order.create({
-      data: { number: `SO-${a.number.slice(4)}-${5000 + orderNo}`, accountId, currency: a.currency, amountMinor: BigInt(hold.amount), status: "ON_HOLD", holdReason: hold.reason, heldAt: placedAt, placedAt, poNumber: `PO-${a.number.slice(4)}-H${orderNo}` },
+      data: {
+        number: `SO-${a.number.slice(4)}-${5000 + orderNo}`,
+        accountId,
+        currency: a.currency,
+        amountMinor: BigInt(hold.amount),
+        status: "ON_HOLD",
+        holdReason: hold.reason,
+        heldAt: placedAt,
+        placedAt,
+        poNumber: `PO-${a.number.slice(4)}-H${orderNo}`,
+      },
     });
     orderNo++;
   }
   for (let n = 0; n < 3; n++) {
     const placedAt = utcDay(today, -n);
     await prisma.order.create({
-      data: { number: `SO-${a.number.slice(4)}-${5000 + orderNo}`, accountId, currency: a.currency, amountMinor: BigInt(Math.round(a.minInvoice * (1 + n))), status: n === 2 ? "SHIPPED" : "OPEN", placedAt },
+      data: {
+        number: `SO-${a.number.slice(4)}-${5000 + orderNo}`,
+        accountId,
+        currency: a.currency,
+        amountMinor: BigInt(Math.round(a.minInvoice * (1 + n))),
+        status: n === 2 ? "SHIPPED" : "OPEN",
+        placedAt,
+      },
     });
     orderNo++;
   }
 
   await prisma.accountNote.create({
     data: {
-      accountId, authorId: ownerRepId, kind: "call",
-      body: a.language === "es" ? "Llamada con cuentas por pagar: confirman pago de las facturas vencidas para el viernes." : "Called AP: they confirmed the past-due invoices will be paid by Friday.",
+      accountId,
+      authorId: ownerRepId,
+      kind: "call",
+      body:
+        a.language === "es"
+          ? "Llamada con cuentas por pagar: confirman pago de las facturas vencidas para el viernes."
+          : "Called AP: they confirmed the past-due invoices will be paid by Friday.",
       createdAt: utcDay(today, -4),
     },
   });
@@ -366,21 +635,51 @@ async function seedCollections(prisma: PrismaClient, today: Date, repIds: Map<st
   const senior = repIds.get("senior@accounts.example") ?? null;
   const rep1 = repIds.get("rep1@accounts.example") ?? null;
   if (pacific) {
-    const oldest = await prisma.invoice.findMany({ where: { accountId: pacific.id, status: { in: ["OPEN", "PARTIALLY_PAID"] }, balanceMinor: { gt: 0 }, dueOn: { lt: utcDay(today, -60) } }, orderBy: { dueOn: "asc" }, take: 2 });
+    const oldest = await prisma.invoice.findMany({
+      where: { accountId: pacific.id, status: { in: ["OPEN", "PARTIALLY_PAID"] }, balanceMinor: { gt: 0 }, dueOn: { lt: utcDay(today, -60) } },
+      orderBy: { dueOn: "asc" },
+      take: 2,
+    });
     const promisedMinor = oldest.reduce((sum, i) => sum + i.balanceMinor, 0n);
     const madeAt = utcDay(today, -20);
-    await prisma.collectionContact.create({ data: { accountId: pacific.id, repId: senior, channel: "PHONE", outcome: "PROMISE", note: "AP manager promised the two oldest invoices by wire.", createdAt: madeAt } });
+    await prisma.collectionContact.create({
+      data: {
+        accountId: pacific.id,
+        repId: senior,
+        channel: "PHONE",
+        outcome: "PROMISE",
+        note: "AP manager promised the two oldest invoices by wire.",
+        createdAt: madeAt,
+      },
+    });
     if (oldest.length > 0) {
       await prisma.promiseToPay.create({
         data: {
-          accountId: pacific.id, amountMinor: promisedMinor, currency: pacific.currency, promisedFor: utcDay(today, -10), status: "BROKEN", resolvedAt: utcDay(today, -6),
-          createdById: senior, createdAt: madeAt, invoices: { create: oldest.map((i) => ({ invoiceId: i.id })) },
+          accountId: pacific.id,
+          amountMinor: promisedMinor,
+          currency: pacific.currency,
+          promisedFor: utcDay(today, -10),
+          status: "BROKEN",
+          resolvedAt: utcDay(today, -6),
+          createdById: senior,
+          createdAt: madeAt,
+          invoices: { create: oldest.map((i) => ({ invoiceId: i.id })) },
         },
       });
     }
   }
   if (acme) {
-    await prisma.collectionContact.create({ data: { accountId: acme.id, repId: rep1, channel: "EMAIL", outcome: "LEFT_MESSAGE", followUpOn: utcDay(today, 2), note: "Sent the past-due list to AP.", createdAt: utcDay(today, -5) } });
+    await prisma.collectionContact.create({
+      data: {
+        accountId: acme.id,
+        repId: rep1,
+        channel: "EMAIL",
+        outcome: "LEFT_MESSAGE",
+        followUpOn: utcDay(today, 2),
+        note: "Sent the past-due list to AP.",
+        createdAt: utcDay(today, -5),
+      },
+    });
   }
 }
 
@@ -389,20 +688,56 @@ async function seedCreditApplications(prisma: PrismaClient, today: Date) {
   const javier = await prisma.user.findUnique({ where: { email: "admin@herramientas-ibericas.example" } });
   const applications = [
     {
-      number: "CA-2026-0001", accountId: iberica?.id ?? null, applicantUserId: javier?.id ?? null, applicantName: "Javier Ortega", applicantEmail: "admin@herramientas-ibericas.example",
-      language: "es", status: "SUBMITTED" as const, companyName: "Herramientas Ibéricas S.L.", taxId: "B86543212", country: "ES", city: "Madrid", region: "MD",
-      yearsInBusiness: 14, annualRevenueMinor: BigInt(8_400_000_00), currency: "EUR", requestedLimitMinor: BigInt(200_000_00), requestedTermsDays: 60,
-      bankName: "Banco Santander", bankAccountLast4: "4421", signatureName: "Javier Ortega", signedAt: utcDay(today, -3), submittedAt: utcDay(today, -3),
+      number: "CA-2026-0001",
+      accountId: iberica?.id ?? null,
+      applicantUserId: javier?.id ?? null,
+      applicantName: "Javier Ortega",
+      applicantEmail: "admin@herramientas-ibericas.example",
+      language: "es",
+      status: "SUBMITTED" as const,
+      companyName: "Herramientas Ibéricas S.L.",
+      taxId: "B86543212",
+      country: "ES",
+      city: "Madrid",
+      region: "MD",
+      yearsInBusiness: 14,
+      annualRevenueMinor: BigInt(8_400_000_00),
+      currency: "EUR",
+      requestedLimitMinor: BigInt(200_000_00),
+      requestedTermsDays: 60,
+      bankName: "Banco Santander",
+      bankAccountLast4: "4421",
+      signatureName: "Javier Ortega",
+      signedAt: utcDay(today, -3),
+      submittedAt: utcDay(today, -3),
       references: [
         { companyName: "Ferretería Central Madrid", contactName: "Ana López", email: "ana@ferreteriacentral.example", yearsKnown: 6 },
         { companyName: "Suministros Levante", contactName: "Miguel Sanz", phone: "+34 961 555 210", yearsKnown: 4 },
       ],
     },
     {
-      number: "CA-2026-0002", accountId: null, applicantUserId: null, applicantName: "Rosa Delgado", applicantEmail: "rosa@soldelpacifico.example",
-      language: "es", status: "SUBMITTED" as const, companyName: "Comercializadora Sol del Pacífico S.A. de C.V.", taxId: "CSP150604AB1", country: "MX", city: "Guadalajara", region: "JA",
-      yearsInBusiness: 9, annualRevenueMinor: BigInt(42_000_000_00), currency: "MXN", requestedLimitMinor: BigInt(900_000_00), requestedTermsDays: 30,
-      bankName: "BBVA México", bankAccountLast4: "0932", signatureName: "Rosa Delgado", signedAt: utcDay(today, -1), submittedAt: utcDay(today, -1),
+      number: "CA-2026-0002",
+      accountId: null,
+      applicantUserId: null,
+      applicantName: "Rosa Delgado",
+      applicantEmail: "rosa@soldelpacifico.example",
+      language: "es",
+      status: "SUBMITTED" as const,
+      companyName: "Comercializadora Sol del Pacífico S.A. de C.V.",
+      taxId: "CSP150604AB1",
+      country: "MX",
+      city: "Guadalajara",
+      region: "JA",
+      yearsInBusiness: 9,
+      annualRevenueMinor: BigInt(42_000_000_00),
+      currency: "MXN",
+      requestedLimitMinor: BigInt(900_000_00),
+      requestedTermsDays: 30,
+      bankName: "BBVA México",
+      bankAccountLast4: "0932",
+      signatureName: "Rosa Delgado",
+      signedAt: utcDay(today, -1),
+      submittedAt: utcDay(today, -1),
       references: [
         { companyName: "Materiales del Bajío", contactName: "Jorge Ruiz", email: "jruiz@matbajio.example", yearsKnown: 5 },
         { companyName: "Aceros Occidente", contactName: "Claudia Ibarra", phone: "+52 33 5555 0192", yearsKnown: 3 },
@@ -439,7 +774,12 @@ async function seedCreditApplications(prisma: PrismaClient, today: Date) {
     );
     await prisma.creditApplication.update({
       where: { id: row.id },
-      data: { score: result.score, scoreBreakdown: JSON.parse(JSON.stringify(result)), recommendedLimitMinor: BigInt(result.recommendedLimitMinor), recommendedTermsDays: result.recommendedTermsDays },
+      data: {
+        score: result.score,
+        scoreBreakdown: JSON.parse(JSON.stringify(result)),
+        recommendedLimitMinor: BigInt(result.recommendedLimitMinor),
+        recommendedTermsDays: result.recommendedTermsDays,
+      },
     });
   }
 }

@@ -59,7 +59,9 @@ export async function createPortalServer(options: { env: Env; mode: "production"
     const requestId = requestIdFrom(req.headers["x-request-id"]?.toString());
     withRequestLogger(requestId, (requestLog) => {
       const started = performance.now();
-      res.once("finish", () => requestLog.debug({ method: req.method, url: req.url, status: res.statusCode, ms: Math.round(performance.now() - started) }, "request served"));
+      res.once("finish", () =>
+        requestLog.debug({ method: req.method, url: req.url, status: res.statusCode, ms: Math.round(performance.now() - started) }, "request served"),
+      );
       const toApp = () => {
         res.setHeader("X-Request-Id", requestId);
         app(req, res);
@@ -150,7 +152,10 @@ export async function createPortalServer(options: { env: Env; mode: "production"
       if (res.headersSent) return;
       const wantsPage = !req.path.endsWith(".data") && req.accepts(["text/html", "text/plain"]) === "text/html";
       if (res.locals.errorStatus !== undefined || !wantsPage) {
-        res.status(status).type("text/plain").send(http.STATUS_CODES[status] ?? "Error");
+        res
+          .status(status)
+          .type("text/plain")
+          .send(http.STATUS_CODES[status] ?? "Error");
         return;
       }
       res.locals.errorStatus = status;

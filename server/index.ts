@@ -26,7 +26,10 @@ async function main() {
   logger.info({ url, mode: dev ? "development" : "production", database: server.database.kind, publicUrl: env.APP_URL }, "Customer Accounts Portal listening");
   if (env.PAYMENTS_SANDBOX) logger.info("Payments: Stripe SANDBOX in-process — no real money moves (PAYMENTS_SANDBOX).");
   else if (!env.STRIPE_SECRET_KEY) logger.warn("Payments: off — set STRIPE_SECRET_KEY, or PAYMENTS_SANDBOX=on for the demo sandbox.");
-  if (!env.SMTP_URL) logger.info(env.MAIL_OUTBOX ? `Mail: not delivered — staff read it at ${url}/outbox (no SMTP_URL set).` : "Mail: not delivered (no SMTP_URL, MAIL_OUTBOX off).");
+  if (!env.SMTP_URL)
+    logger.info(
+      env.MAIL_OUTBOX ? `Mail: not delivered — staff read it at ${url}/outbox (no SMTP_URL set).` : "Mail: not delivered (no SMTP_URL, MAIL_OUTBOX off).",
+    );
   else if (env.MAIL_OUTBOX) logger.info(`Mail: delivered by SMTP; staff also see it at ${url}/outbox.`);
   // The demo sign-ins are for a demo (`start:demo`, development): a real deployment never prints them.
   if (env.PAYMENTS_SANDBOX && env.MAIL_OUTBOX) {
@@ -35,7 +38,6 @@ async function main() {
   }
   const { startJobs } = await import("./jobs");
   const jobs = startJobs(env);
-
 
   const stop = async () => {
     await jobs?.stop();

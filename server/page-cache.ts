@@ -31,7 +31,17 @@ const CACHEABLE_PATHS = new Set(["/account", "/account.data", "/invoices", "/inv
 const MAX_BYTES = 64 * 1024 * 1024;
 const MAX_PAGE_BYTES = 1024 * 1024;
 // Set per response (compression, the transport), or rewritten for the replay (CSP).
-const PER_RESPONSE_HEADERS = new Set(["content-security-policy", "content-encoding", "content-length", "date", "connection", "keep-alive", "transfer-encoding", "x-page-cache", "x-request-id"]);
+const PER_RESPONSE_HEADERS = new Set([
+  "content-security-policy",
+  "content-encoding",
+  "content-length",
+  "date",
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "x-page-cache",
+  "x-request-id",
+]);
 
 type Encoding = "br" | "gzip" | "identity";
 /** One stored page: for each encoding, the full header list and the body, ready to write. */
@@ -93,7 +103,9 @@ export function createPageCache() {
       const day = new Date().toISOString().slice(0, 10);
       // The whole Cookie and Accept-Language headers: the page's language comes from them
       // (after the profile), so any difference there is a different page.
-      key = [user.id, user.updatedAt.getTime(), user.account.id, user.account.ledgerVersion, day, req.url, cookie, req.headers["accept-language"] ?? ""].join("\u0000");
+      key = [user.id, user.updatedAt.getTime(), user.account.id, user.account.ledgerVersion, day, req.url, cookie, req.headers["accept-language"] ?? ""].join(
+        "\u0000",
+      );
     }
     keys.set(req, key);
     return key;
@@ -134,7 +146,11 @@ export function createPageCache() {
     const end = res.end.bind(res) as (...args: unknown[]) => express.Response;
     const keep = (chunk: unknown, encoding: unknown) => {
       if (chunk === undefined || chunk === null || typeof chunk === "function" || size > MAX_PAGE_BYTES) return;
-      const buffer = Buffer.isBuffer(chunk) ? chunk : typeof chunk === "string" ? Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8") : Buffer.from(chunk as Uint8Array);
+      const buffer = Buffer.isBuffer(chunk)
+        ? chunk
+        : typeof chunk === "string"
+          ? Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8")
+          : Buffer.from(chunk as Uint8Array);
       chunks.push(buffer);
       size += buffer.length;
     };
@@ -169,9 +185,14 @@ export function createPageCache() {
       headers: [...headers, ...(encoding === "identity" ? [] : ["Content-Encoding", encoding]), "Content-Length", String(body.length)],
       body,
     });
-    const br = zlib.brotliCompressSync(identity, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: identity.length } });
+    const br = zlib.brotliCompressSync(identity, {
+      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: identity.length },
+    });
     const gzip = zlib.gzipSync(identity);
-    return { variants: { identity: variant("identity", identity), gzip: variant("gzip", gzip), br: variant("br", br) }, bytes: identity.length + gzip.length + br.length };
+    return {
+      variants: { identity: variant("identity", identity), gzip: variant("gzip", gzip), br: variant("br", br) },
+      bytes: identity.length + gzip.length + br.length,
+    };
   }
 
   return { middleware, serveFromCache, clear: () => (entries.clear(), (bytes = 0)) };

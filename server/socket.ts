@@ -110,7 +110,15 @@ const sessionRoom = (sessionId: string) => `session:${crypto.createHash("sha256"
  * Events that open, join or change something check the session every time; the hot
  * ones (a message, typing, a read mark) trust a proof younger than the re-check period.
  */
-const HOT_EVENTS = new Set(["conversation:send", "conversation:typing", "conversation:read", "console:send", "console:typing", "console:read", "system:health"]);
+const HOT_EVENTS = new Set([
+  "conversation:send",
+  "conversation:typing",
+  "conversation:read",
+  "console:send",
+  "console:typing",
+  "console:read",
+  "system:health",
+]);
 
 /**
  * A socket lives only as long as the session it was opened with. A sign-out or a reset

@@ -24,8 +24,23 @@ export function DocumentsPanel({
   const { t } = useTranslation("credit");
   const picker = (
     <>
-      <SelectField name="kind" id={`${idPrefix}-kind`} form={formId} label={t("documents.kind")} defaultValue="FINANCIAL_STATEMENT" options={DOCUMENT_KINDS.map((k) => ({ value: k, label: t(`documentKinds.${k}`) }))} />
-      <Field type="file" name="document" id={`${idPrefix}-file`} form={formId} label={t("documents.file")} accept="application/pdf,image/png,image/jpeg" error={error} />
+      <SelectField
+        name="kind"
+        id={`${idPrefix}-kind`}
+        form={formId}
+        label={t("documents.kind")}
+        defaultValue="FINANCIAL_STATEMENT"
+        options={DOCUMENT_KINDS.map((k) => ({ value: k, label: t(`documentKinds.${k}`) }))}
+      />
+      <Field
+        type="file"
+        name="document"
+        id={`${idPrefix}-file`}
+        form={formId}
+        label={t("documents.file")}
+        accept="application/pdf,image/png,image/jpeg"
+        error={error}
+      />
       <button type="submit" className="button" form={formId} name={formId ? "intent" : undefined} value={formId ? "upload" : undefined}>
         {t("documents.upload")}
       </button>

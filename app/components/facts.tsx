@@ -10,12 +10,14 @@ export type Fact = { term: ReactNode; value: ReactNode; testId?: string };
 export function Facts({ items, className }: { items: (Fact | null | false | undefined | "" | 0)[]; className?: string }) {
   return (
     <dl className={className ? `facts ${className}` : "facts"}>
-      {items.filter((item): item is Fact => Boolean(item)).map((item, i) => (
-        <Fragment key={i}>
-          <dt>{item.term}</dt>
-          <dd data-testid={item.testId}>{item.value}</dd>
-        </Fragment>
-      ))}
+      {items
+        .filter((item): item is Fact => Boolean(item))
+        .map((item, i) => (
+          <Fragment key={i}>
+            <dt>{item.term}</dt>
+            <dd data-testid={item.testId}>{item.value}</dd>
+          </Fragment>
+        ))}
     </dl>
   );
 }

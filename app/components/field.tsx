@@ -79,7 +79,15 @@ export function SelectField({
 }
 
 /** A labelled multi-line input. */
-export function TextAreaField({ name, id = name, label, error, hint, rows = 3, ...textarea }: Common & Omit<React.TextareaHTMLAttributes<HTMLTextAreaElement>, "name" | "id">) {
+export function TextAreaField({
+  name,
+  id = name,
+  label,
+  error,
+  hint,
+  rows = 3,
+  ...textarea
+}: Common & Omit<React.TextareaHTMLAttributes<HTMLTextAreaElement>, "name" | "id">) {
   const parts = useFieldParts({ id, error, hint });
   return (
     <div className={error ? "field has-error" : "field"}>

@@ -15,7 +15,9 @@ const STYLE: Record<Tone, { className: string; role: "status" | "alert" }> = {
  * caller. Each tone renders only when given, in a fixed order: outcome first, then error.
  */
 export function FormAlerts(props: Partial<Record<Tone, ReactNode>> & { testIds?: Partial<Record<Tone, string>> }) {
-  const tones = (["success", "status", "warning", "error"] as const).filter((tone) => props[tone] !== undefined && props[tone] !== null && props[tone] !== false && props[tone] !== "");
+  const tones = (["success", "status", "warning", "error"] as const).filter(
+    (tone) => props[tone] !== undefined && props[tone] !== null && props[tone] !== false && props[tone] !== "",
+  );
   if (tones.length === 0) return null;
   return (
     <>

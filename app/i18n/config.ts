@@ -31,8 +31,36 @@ export type Language = (typeof SUPPORTED_LANGUAGES)[number];
 export const FALLBACK_LANGUAGE: Language = "en";
 
 export const resources = {
-  en: { common: enCommon, auth: enAuth, account: enAccount, rep: enRep, mail: enMail, files: enFiles, invoices: enInvoices, payments: enPayments, disputes: enDisputes, chat: enChat, credit: enCredit, collections: enCollections, dunning: enDunning },
-  es: { common: esCommon, auth: esAuth, account: esAccount, rep: esRep, mail: esMail, files: esFiles, invoices: esInvoices, payments: esPayments, disputes: esDisputes, chat: esChat, credit: esCredit, collections: esCollections, dunning: esDunning },
+  en: {
+    common: enCommon,
+    auth: enAuth,
+    account: enAccount,
+    rep: enRep,
+    mail: enMail,
+    files: enFiles,
+    invoices: enInvoices,
+    payments: enPayments,
+    disputes: enDisputes,
+    chat: enChat,
+    credit: enCredit,
+    collections: enCollections,
+    dunning: enDunning,
+  },
+  es: {
+    common: esCommon,
+    auth: esAuth,
+    account: esAccount,
+    rep: esRep,
+    mail: esMail,
+    files: esFiles,
+    invoices: esInvoices,
+    payments: esPayments,
+    disputes: esDisputes,
+    chat: esChat,
+    credit: esCredit,
+    collections: esCollections,
+    dunning: esDunning,
+  },
 } as const;
 
 export const NAMESPACES = Object.keys(resources.en) as (keyof (typeof resources)["en"])[];

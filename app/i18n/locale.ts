@@ -57,12 +57,16 @@ export type Formatting = { locale: FormattingLocale; timeZone: string };
  */
 export function formattingFor(language: Language, preferred: { locale?: string | null; timeZone?: string | null } = {}): Formatting {
   const locale = isFormattingLocale(preferred.locale) && languageOfLocale(preferred.locale) === language ? preferred.locale : LANGUAGE_DEFAULT_LOCALE[language];
-  const timeZone = isTimeZone(preferred.timeZone) ? preferred.timeZone : LOCALE_DEFAULT_TIME_ZONE[isFormattingLocale(preferred.locale) ? preferred.locale : locale];
+  const timeZone = isTimeZone(preferred.timeZone)
+    ? preferred.timeZone
+    : LOCALE_DEFAULT_TIME_ZONE[isFormattingLocale(preferred.locale) ? preferred.locale : locale];
   return { locale, timeZone };
 }
 
 /** What a signed-in person prefers: their own settings, else their account's (customers). */
-export function preferredFormatting(user: { locale?: string | null; timeZone?: string | null; account?: { locale?: string | null; timeZone?: string | null } | null } | null | undefined) {
+export function preferredFormatting(
+  user: { locale?: string | null; timeZone?: string | null; account?: { locale?: string | null; timeZone?: string | null } | null } | null | undefined,
+) {
   return { locale: user?.locale ?? user?.account?.locale ?? null, timeZone: user?.timeZone ?? user?.account?.timeZone ?? null };
 }
 

@@ -38,11 +38,7 @@ function customerStatus(status: string) {
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await requireCustomer(request);
   const { locale } = await resolveReader(request, user);
-  const [summary, held, applications] = await Promise.all([
-    accountSummary(user.accountId),
-    heldOrdersOf(user.accountId),
-    customerApplications(user.accountId),
-  ]);
+  const [summary, held, applications] = await Promise.all([accountSummary(user.accountId), heldOrdersOf(user.accountId), customerApplications(user.accountId)]);
   if (!summary) throw data({ reason: "not_found" }, { status: 404 });
   const url = new URL(request.url);
   const amountText = url.searchParams.get("amount");
@@ -81,7 +77,12 @@ export async function loader({ request }: Route.LoaderArgs) {
         reasons: a.status === "COUNTER_OFFERED" || a.status === "DECLINED" ? reasons : [],
         events: a.events
           .filter((e) => e.kind !== "escalated")
-          .map((e) => ({ id: e.id, kind: e.kind, message: e.kind === "info_requested" || e.kind === "declined" || e.kind === "counter_offered" || e.kind === "info_provided" ? e.message : null, at: e.createdAt.toISOString() })),
+          .map((e) => ({
+            id: e.id,
+            kind: e.kind,
+            message: e.kind === "info_requested" || e.kind === "declined" || e.kind === "counter_offered" || e.kind === "info_provided" ? e.message : null,
+            at: e.createdAt.toISOString(),
+          })),
       };
     }),
   };
@@ -89,37 +90,65 @@ export async function loader({ request }: Route.LoaderArgs) {
 
 const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("accept_offer"), applicationId: z.string().min(1).max(40) }),
-  z.object({ intent: z.literal("decline_offer"), applicationId: z.string().min(1).max(40), reason: freeText().trim().max(500, "credit:errors.tooLong").optional().default("") }),
-  z.object({ intent: z.literal("answer_info"), applicationId: z.string().min(1).max(40), message: freeText().trim().min(1, "credit:errors.required").max(2000, "credit:errors.tooLong") }),
+  z.object({
+    intent: z.literal("decline_offer"),
+    applicationId: z.string().min(1).max(40),
+    reason: freeText().trim().max(500, "credit:errors.tooLong").optional().default(""),
+  }),
+  z.object({
+    intent: z.literal("answer_info"),
+    applicationId: z.string().min(1).max(40),
+    message: freeText().trim().min(1, "credit:errors.required").max(2000, "credit:errors.tooLong"),
+  }),
 ]);
 
 export async function action({ request }: Route.ActionArgs) {
   const user = await requireCustomer(request);
   if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
     const read = await readFormWithFiles(request, { field: "document", maxFiles: 1 });
-    if (!read.ok) return data({ fieldErrors: {} as Record<string, string>, formError: read.error as string | null, uploadFor: null as string | null }, { status: 400 });
+    if (!read.ok)
+      return data({ fieldErrors: {} as Record<string, string>, formError: read.error as string | null, uploadFor: null as string | null }, { status: 400 });
     const form = read.form;
     const upload = read.files[0] ? { ok: true as const, file: read.files[0] } : { ok: false as const, error: read.fileError ?? "files:errors.empty" };
     const applicationId = String(form.get("applicationId") ?? "").slice(0, 40);
     // Only an open application of the session's own account takes documents.
     const application = await openApplicationOf(user.accountId, applicationId);
-    if (!application) return data({ fieldErrors: {} as Record<string, string>, formError: "credit:errors.notAvailable" as string | null, uploadFor: null as string | null }, { status: 404 });
-    if (!upload.ok) return data({ fieldErrors: { document: upload.error } as Record<string, string>, formError: null, uploadFor: application.id }, { status: 400 });
+    if (!application)
+      return data(
+        { fieldErrors: {} as Record<string, string>, formError: "credit:errors.notAvailable" as string | null, uploadFor: null as string | null },
+        { status: 404 },
+      );
+    if (!upload.ok)
+      return data({ fieldErrors: { document: upload.error } as Record<string, string>, formError: null, uploadFor: application.id }, { status: 400 });
     const attached = await attachDocument(application.id, upload.file, documentKindOf(form.get("kind")), user.id);
-    if (!attached.ok) return data({ fieldErrors: { document: attached.error } as Record<string, string>, formError: null, uploadFor: application.id }, { status: 400 });
+    if (!attached.ok)
+      return data({ fieldErrors: { document: attached.error } as Record<string, string>, formError: null, uploadFor: application.id }, { status: 400 });
     throw redirect(`/credit?uploaded=${application.number}`);
   }
   const parsed = actionSchema.safeParse(Object.fromEntries(await readForm(request)));
-  if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), formError: null as string | null, uploadFor: null as string | null }, { status: 400 });
+  if (!parsed.success)
+    return data({ fieldErrors: fieldErrorsOf(parsed.error), formError: null as string | null, uploadFor: null as string | null }, { status: 400 });
   // The application must belong to the session's account: the domain filters by it.
   if (parsed.data.intent === "answer_info") {
     const done = await answerInfoRequest(user.accountId, parsed.data.applicationId, user.id, parsed.data.message);
-    if (!done) return data({ fieldErrors: {} as Record<string, string>, formError: "credit:errors.notAvailable" as string | null, uploadFor: null as string | null }, { status: 404 });
+    if (!done)
+      return data(
+        { fieldErrors: {} as Record<string, string>, formError: "credit:errors.notAvailable" as string | null, uploadFor: null as string | null },
+        { status: 404 },
+      );
     throw redirect("/credit");
   }
   const answer = parsed.data.intent === "accept_offer" ? ({ accept: true } as const) : ({ accept: false, reason: parsed.data.reason } as const);
   const result = await answerCounterOffer(user.accountId, parsed.data.applicationId, user.id, answer);
-  if (!result.ok) return data({ fieldErrors: {} as Record<string, string>, formError: result.error === "offer_expired" ? "credit:page.offerExpired" : "credit:errors.notAvailable", uploadFor: null as string | null }, { status: result.error === "not_found" ? 404 : 409 });
+  if (!result.ok)
+    return data(
+      {
+        fieldErrors: {} as Record<string, string>,
+        formError: result.error === "offer_expired" ? "credit:page.offerExpired" : "credit:errors.notAvailable",
+        uploadFor: null as string | null,
+      },
+      { status: result.error === "not_found" ? 404 : 409 },
+    );
   throw redirect("/credit");
 }
 
@@ -138,7 +167,10 @@ export default function CreditPage({ loaderData, actionData }: Route.ComponentPr
           {t("page.apply")}
         </Link>
       </div>
-      <FormAlerts success={loaderData.submitted && t("page.submitted", { number: loaderData.submitted })} error={actionData?.formError && t(actionData.formError)} />
+      <FormAlerts
+        success={loaderData.submitted && t("page.submitted", { number: loaderData.submitted })}
+        error={actionData?.formError && t(actionData.formError)}
+      />
 
       <section aria-labelledby="line-title">
         <h2 id="line-title">{t("line.title")}</h2>
@@ -168,7 +200,13 @@ export default function CreditPage({ loaderData, actionData }: Route.ComponentPr
         <h2 id="headroom-title">{t("headroom.title")}</h2>
         <p>{t("headroom.lead", { currency: summary.account.currency })}</p>
         <Form method="get">
-          <Field name="amount" label={t("headroom.amount", { currency: summary.account.currency })} inputMode="decimal" defaultValue={loaderData.amountText} error={loaderData.headroomError ?? undefined} />
+          <Field
+            name="amount"
+            label={t("headroom.amount", { currency: summary.account.currency })}
+            inputMode="decimal"
+            defaultValue={loaderData.amountText}
+            error={loaderData.headroomError ?? undefined}
+          />
           <button type="submit" className="button">
             {t("headroom.check")}
           </button>

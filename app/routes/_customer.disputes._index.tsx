@@ -40,7 +40,9 @@ export default function Disputes({ loaderData }: Route.ComponentProps) {
                 <th scope="col">{t("list.number")}</th>
                 <th scope="col">{t("list.invoice")}</th>
                 <th scope="col">{t("list.reason")}</th>
-                <th scope="col" className="num">{t("list.amount")}</th>
+                <th scope="col" className="num">
+                  {t("list.amount")}
+                </th>
                 <th scope="col">{t("list.status")}</th>
                 <th scope="col">{t("list.opened")}</th>
               </tr>

@@ -114,9 +114,23 @@ export default function NewDispute({ loaderData, actionData }: Route.ComponentPr
           </table>
           {err("lineId")}
         </fieldset>
-        <Field name="amount" label={t("new.amount")} hint={t("new.amountHint", { balance: f.money(invoice.balance) })} error={errors.amount} inputMode="decimal" />
+        <Field
+          name="amount"
+          label={t("new.amount")}
+          hint={t("new.amountHint", { balance: f.money(invoice.balance) })}
+          error={errors.amount}
+          inputMode="decimal"
+        />
         <TextAreaField name="message" label={t("new.message")} hint={t("new.messageHint")} error={errors.message} rows={5} required />
-        <Field name="attachment" label={t("new.attachments")} hint={t("new.attachmentsHint")} error={errors.attachment} type="file" multiple accept="application/pdf,image/png,image/jpeg" />
+        <Field
+          name="attachment"
+          label={t("new.attachments")}
+          hint={t("new.attachmentsHint")}
+          error={errors.attachment}
+          type="file"
+          multiple
+          accept="application/pdf,image/png,image/jpeg"
+        />
         <button type="submit" className="button" disabled={navigation.state !== "idle"}>
           {t("new.submit")}
         </button>

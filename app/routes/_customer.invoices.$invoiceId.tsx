@@ -85,9 +85,15 @@ export default function InvoiceDetailPage({ loaderData }: Route.ComponentProps) 
                 <th scope="col">{t("detail.line.no")}</th>
                 <th scope="col">{t("detail.line.sku")}</th>
                 <th scope="col">{t("detail.line.description")}</th>
-                <th scope="col" className="num">{t("detail.line.quantity")}</th>
-                <th scope="col" className="num">{t("detail.line.unitPrice")}</th>
-                <th scope="col" className="num">{t("detail.line.amount")}</th>
+                <th scope="col" className="num">
+                  {t("detail.line.quantity")}
+                </th>
+                <th scope="col" className="num">
+                  {t("detail.line.unitPrice")}
+                </th>
+                <th scope="col" className="num">
+                  {t("detail.line.amount")}
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -116,7 +122,9 @@ export default function InvoiceDetailPage({ loaderData }: Route.ComponentProps) 
               <thead>
                 <tr>
                   <th scope="col">{t("detail.paymentDate")}</th>
-                  <th scope="col" className="num">{t("detail.paymentAmount")}</th>
+                  <th scope="col" className="num">
+                    {t("detail.paymentAmount")}
+                  </th>
                   <th scope="col">{t("detail.receipt")}</th>
                 </tr>
               </thead>

@@ -61,12 +61,39 @@ export default function Invoices({ loaderData }: Route.ComponentProps) {
         </h2>
         <Form method="get" className="filters" role="search">
           <Field name="q" label={t("filters.q")} type="search" defaultValue={query.q ?? ""} />
-          <SelectField name="status" label={t("filters.status")} choose={t("filters.any")} defaultValue={query.status ?? ""} options={INVOICE_FILTER_STATUSES.map((s) => ({ value: s, label: t(`statusFilter.${s}`) }))} />
-          <SelectField name="currency" label={t("filters.currency")} choose={t("filters.anyCurrency")} defaultValue={query.currency ?? ""} options={SUPPORTED_CURRENCIES.map((c) => ({ value: c, label: c }))} />
+          <SelectField
+            name="status"
+            label={t("filters.status")}
+            choose={t("filters.any")}
+            defaultValue={query.status ?? ""}
+            options={INVOICE_FILTER_STATUSES.map((s) => ({ value: s, label: t(`statusFilter.${s}`) }))}
+          />
+          <SelectField
+            name="currency"
+            label={t("filters.currency")}
+            choose={t("filters.anyCurrency")}
+            defaultValue={query.currency ?? ""}
+            options={SUPPORTED_CURRENCIES.map((c) => ({ value: c, label: c }))}
+          />
           <Field name="from" label={t("filters.from")} type="date" defaultValue={query.from ?? ""} />
           <Field name="to" label={t("filters.to")} type="date" defaultValue={query.to ?? ""} />
-          <SelectField name="sort" label={t("filters.sort")} choose={false} defaultValue={query.sort} options={INVOICE_SORTS.map((s) => ({ value: s, label: t(`sorts.${s}`) }))} />
-          <SelectField name="dir" label={t("filters.dir")} choose={false} defaultValue={query.dir} options={[{ value: "desc", label: t("filters.desc") }, { value: "asc", label: t("filters.asc") }]} />
+          <SelectField
+            name="sort"
+            label={t("filters.sort")}
+            choose={false}
+            defaultValue={query.sort}
+            options={INVOICE_SORTS.map((s) => ({ value: s, label: t(`sorts.${s}`) }))}
+          />
+          <SelectField
+            name="dir"
+            label={t("filters.dir")}
+            choose={false}
+            defaultValue={query.dir}
+            options={[
+              { value: "desc", label: t("filters.desc") },
+              { value: "asc", label: t("filters.asc") },
+            ]}
+          />
           <div className="actions">
             <button type="submit" className="button">
               {t("filters.apply")}
@@ -90,10 +117,16 @@ export default function Invoices({ loaderData }: Route.ComponentProps) {
                 <th scope="col">{t("columns.po")}</th>
                 <th scope="col">{t("columns.issued")}</th>
                 <th scope="col">{t("columns.due")}</th>
-                <th scope="col" className="num">{t("columns.total")}</th>
-                <th scope="col" className="num">{t("columns.balance")}</th>
+                <th scope="col" className="num">
+                  {t("columns.total")}
+                </th>
+                <th scope="col" className="num">
+                  {t("columns.balance")}
+                </th>
                 <th scope="col">{t("columns.status")}</th>
-                <th scope="col" className="num">{t("columns.daysPastDue")}</th>
+                <th scope="col" className="num">
+                  {t("columns.daysPastDue")}
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -131,9 +164,15 @@ export default function Invoices({ loaderData }: Route.ComponentProps) {
             <thead>
               <tr>
                 <th scope="col">{t("totals.currency")}</th>
-                <th scope="col" className="num">{t("totals.count")}</th>
-                <th scope="col" className="num">{t("totals.total")}</th>
-                <th scope="col" className="num">{t("totals.balance")}</th>
+                <th scope="col" className="num">
+                  {t("totals.count")}
+                </th>
+                <th scope="col" className="num">
+                  {t("totals.total")}
+                </th>
+                <th scope="col" className="num">
+                  {t("totals.balance")}
+                </th>
                 {query.status === "pastDue" ? (
                   <th scope="col" className="num">
                     {t("totals.pastDue")}

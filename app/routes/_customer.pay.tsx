@@ -45,7 +45,11 @@ export async function action({ request }: Route.ActionArgs) {
   const amounts: Record<string, string> = Object.create(null);
   for (const [key, value] of form) if (key.startsWith("amount-") && typeof value === "string") amounts[key.slice("amount-".length)] ??= value;
   const invoiceIds = form.getAll("invoiceId").filter((v): v is string => typeof v === "string");
-  const result = await checkPayRequest(user.accountId, { idempotencyKey: form.get("idempotencyKey"), currency: form.get("currency"), invoiceIds, amounts }, locale);
+  const result = await checkPayRequest(
+    user.accountId,
+    { idempotencyKey: form.get("idempotencyKey"), currency: form.get("currency"), invoiceIds, amounts },
+    locale,
+  );
   if (!result.ok) return data({ errors: result.errors }, { status: 400 });
   const created = await createPayment({
     accountId: user.accountId,
@@ -83,7 +87,14 @@ export default function Pay({ loaderData, actionData }: Route.ComponentProps) {
         </div>
       </div>
       <Form method="get" className="inline-form">
-        <SelectField name="currency" id="currency-choice" label={t("pay.currency")} choose={false} defaultValue={currency} options={SUPPORTED_CURRENCIES.map((c) => ({ value: c, label: c }))} />
+        <SelectField
+          name="currency"
+          id="currency-choice"
+          label={t("pay.currency")}
+          choose={false}
+          defaultValue={currency}
+          options={SUPPORTED_CURRENCIES.map((c) => ({ value: c, label: c }))}
+        />
         <button type="submit" className="button">
           {t("pay.showCurrency")}
         </button>
@@ -110,7 +121,9 @@ export default function Pay({ loaderData, actionData }: Route.ComponentProps) {
                   <th scope="col">{t("pay.choose")}</th>
                   <th scope="col">{t("pay.invoice")}</th>
                   <th scope="col">{t("pay.due")}</th>
-                  <th scope="col" className="num">{t("pay.balance")}</th>
+                  <th scope="col" className="num">
+                    {t("pay.balance")}
+                  </th>
                   <th scope="col">{t("pay.amount")}</th>
                 </tr>
               </thead>

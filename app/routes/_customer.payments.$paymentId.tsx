@@ -73,7 +73,9 @@ export default function PaymentReceipt({ loaderData }: Route.ComponentProps) {
             <thead>
               <tr>
                 <th scope="col">{t("receipt.invoice")}</th>
-                <th scope="col" className="num">{t("receipt.appliedAmount")}</th>
+                <th scope="col" className="num">
+                  {t("receipt.appliedAmount")}
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -18,10 +18,24 @@ export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "col
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await requireCustomer(request);
   const now = new Date();
-  const [promises, promisable, policy, reader] = await Promise.all([promisesOf(user.accountId), promisableInvoices(user.accountId, now), collectionsPolicy(), resolveReader(request, user)]);
+  const [promises, promisable, policy, reader] = await Promise.all([
+    promisesOf(user.accountId),
+    promisableInvoices(user.accountId, now),
+    collectionsPolicy(),
+    resolveReader(request, user),
+  ]);
   const url = new URL(request.url);
   return {
-    promises: promises.map((p) => ({ id: p.id, amountMinor: toMinor(p.amountMinor), currency: p.currency, promisedFor: isoDay(p.promisedFor), status: p.status, byCustomer: p.byCustomer, note: p.note, invoices: p.invoices.map((i) => i.invoice.number) })),
+    promises: promises.map((p) => ({
+      id: p.id,
+      amountMinor: toMinor(p.amountMinor),
+      currency: p.currency,
+      promisedFor: isoDay(p.promisedFor),
+      status: p.status,
+      byCustomer: p.byCustomer,
+      note: p.note,
+      invoices: p.invoices.map((i) => i.invoice.number),
+    })),
     promisable: promisable.map((i) => ({ id: i.id, number: i.number, dueOn: isoDay(i.dueOn), balanceMinor: toMinor(i.balanceMinor), currency: i.currency })),
     today: isoDay(now),
     maxDaysAhead: policy.promiseMaxDaysAhead,
@@ -57,12 +71,23 @@ export default function Promises({ loaderData, actionData }: Route.ComponentProp
     <div className="page">
       <h1>{t("promises.title")}</h1>
       <p className="note">{t("promises.customerIntro")}</p>
-      <FormAlerts success={loaderData.saved ? t("promises.savedShort") : null} error={errors ? t("errors.checkFields") : null} testIds={{ success: "saved", error: "form-error" }} />
+      <FormAlerts
+        success={loaderData.saved ? t("promises.savedShort") : null}
+        error={errors ? t("errors.checkFields") : null}
+        testIds={{ success: "saved", error: "form-error" }}
+      />
       <section className="panel">
         <PromiseTable promises={loaderData.promises} showWho={false} />
       </section>
       <section className="panel">
-        <PromiseForm invoices={loaderData.promisable} today={loaderData.today} maxDaysAhead={loaderData.maxDaysAhead} requestKey={loaderData.requestKey} amountExample={loaderData.amountExample} errors={errors} />
+        <PromiseForm
+          invoices={loaderData.promisable}
+          today={loaderData.today}
+          maxDaysAhead={loaderData.maxDaysAhead}
+          requestKey={loaderData.requestKey}
+          amountExample={loaderData.amountExample}
+          errors={errors}
+        />
       </section>
     </div>
   );

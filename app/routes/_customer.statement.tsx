@@ -86,9 +86,15 @@ export default function StatementPage({ loaderData }: Route.ComponentProps) {
                   <th scope="col">{t("statement.csv.date")}</th>
                   <th scope="col">{t("statement.csv.type")}</th>
                   <th scope="col">{t("statement.csv.reference")}</th>
-                  <th scope="col" className="num">{t("statement.csv.debit")}</th>
-                  <th scope="col" className="num">{t("statement.csv.credit")}</th>
-                  <th scope="col" className="num">{t("statement.csv.balance")}</th>
+                  <th scope="col" className="num">
+                    {t("statement.csv.debit")}
+                  </th>
+                  <th scope="col" className="num">
+                    {t("statement.csv.credit")}
+                  </th>
+                  <th scope="col" className="num">
+                    {t("statement.csv.balance")}
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -100,7 +106,11 @@ export default function StatementPage({ loaderData }: Route.ComponentProps) {
                 {s.lines.map((l, i) => (
                   <tr key={i}>
                     <td>{f.date(l.date)}</td>
-                    <td>{l.memoMinor !== undefined ? t(`statement.kinds.${l.kind}`, { amount: f.money({ amountMinor: l.memoMinor, currency: s.currency }) }) : t(`statement.kinds.${l.kind}`)}</td>
+                    <td>
+                      {l.memoMinor !== undefined
+                        ? t(`statement.kinds.${l.kind}`, { amount: f.money({ amountMinor: l.memoMinor, currency: s.currency }) })
+                        : t(`statement.kinds.${l.kind}`)}
+                    </td>
                     <td>{l.reference}</td>
                     <td className="num">{l.debitMinor ? f.money({ amountMinor: l.debitMinor, currency: s.currency }) : ""}</td>
                     <td className="num">{l.creditMinor ? f.money({ amountMinor: l.creditMinor, currency: s.currency }) : ""}</td>

@@ -53,7 +53,10 @@ export async function loader({ request, params }: Route.LoaderArgs) {
       status,
       requested: application.requestedLimitMinor === null ? null : { amountMinor: toMinor(application.requestedLimitMinor), currency },
       requestedTermsDays: application.requestedTermsDays,
-      offered: application.approvedLimitMinor === null || (status !== "COUNTER_OFFERED" && status !== "APPROVED") ? null : { amountMinor: toMinor(application.approvedLimitMinor), currency },
+      offered:
+        application.approvedLimitMinor === null || (status !== "COUNTER_OFFERED" && status !== "APPROVED")
+          ? null
+          : { amountMinor: toMinor(application.approvedLimitMinor), currency },
       offeredTermsDays: application.approvedTermsDays,
       conditions: status === "COUNTER_OFFERED" || status === "APPROVED" ? application.conditions : null,
       decisionReason: status === "COUNTER_OFFERED" || status === "DECLINED" ? application.decisionReason : null,
@@ -65,7 +68,12 @@ export async function loader({ request, params }: Route.LoaderArgs) {
       documents: application.documents,
       events: application.events
         .filter((e) => e.kind !== "escalated" && e.kind !== "first_user_needed" && e.kind !== "lowers_limit")
-        .map((e) => ({ id: e.id, kind: e.kind, message: ["info_requested", "declined", "counter_offered", "info_provided", "offer_declined"].includes(e.kind) ? e.message : null, at: e.createdAt.toISOString() })),
+        .map((e) => ({
+          id: e.id,
+          kind: e.kind,
+          message: ["info_requested", "declined", "counter_offered", "info_provided", "offer_declined"].includes(e.kind) ? e.message : null,
+          at: e.createdAt.toISOString(),
+        })),
     },
   };
 }
@@ -98,9 +106,16 @@ export async function action({ request, params }: Route.ActionArgs) {
   }
   const parsed = offerSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return data<ActionResult>({ fieldErrors: fieldErrorsOf(parsed.error), formError: null }, { status: 400 });
-  const result = await answerCounterOfferByToken(token, parsed.data.intent === "accept_offer" ? { accept: true } : { accept: false, reason: parsed.data.reason });
+  const result = await answerCounterOfferByToken(
+    token,
+    parsed.data.intent === "accept_offer" ? { accept: true } : { accept: false, reason: parsed.data.reason },
+  );
   if (!result.ok && result.error === "not_found") throw data({ reason: "not_found" }, { status: 404 });
-  if (!result.ok) return data<ActionResult>({ fieldErrors: {}, formError: result.error === "offer_expired" ? "credit:statusPage.offerExpired" : "credit:errors.notAvailable" }, { status: 409 });
+  if (!result.ok)
+    return data<ActionResult>(
+      { fieldErrors: {}, formError: result.error === "offer_expired" ? "credit:statusPage.offerExpired" : "credit:errors.notAvailable" },
+      { status: 409 },
+    );
   throw redirect(`${here}?done=${result.outcome}`);
 }
 
@@ -178,7 +193,12 @@ export default function CreditApplicationStatus({ loaderData, actionData }: Rout
           {a.question ? <blockquote data-testid="question">{a.question}</blockquote> : null}
           <Form method="post" encType="multipart/form-data">
             <TextAreaField name="message" label={t("page.answerLabel")} error={errors.message} required />
-            <SelectField name="kind" label={t("documents.kind")} defaultValue="FINANCIAL_STATEMENT" options={DOCUMENT_KINDS.map((k) => ({ value: k, label: t(`documentKinds.${k}`) }))} />
+            <SelectField
+              name="kind"
+              label={t("documents.kind")}
+              defaultValue="FINANCIAL_STATEMENT"
+              options={DOCUMENT_KINDS.map((k) => ({ value: k, label: t(`documentKinds.${k}`) }))}
+            />
             <Field type="file" name="document" label={t("statusPage.documentOptional")} accept="application/pdf,image/png,image/jpeg" error={errors.document} />
             <button type="submit" className="button primary">
               {t("page.sendAnswer")}

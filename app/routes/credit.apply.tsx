@@ -27,7 +27,6 @@ export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: cred
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.creditApply");
 
-
 function stepOf(value: unknown): StepId {
   return (STEPS as readonly string[]).includes(String(value)) ? (value as StepId) : "company";
 }
@@ -37,7 +36,8 @@ async function findDraft(request: Request) {
   const user = await optionalUser(request);
   if (user && user.role !== "CUSTOMER") throw data({ reason: "forbidden" }, { status: 403 });
   const language = await resolveLanguage(request, user?.preferredLanguage);
-  if (user?.accountId) return { user, language, application: await draftForCustomer({ ...user, accountId: user.accountId }, language), cookie: null as string | null };
+  if (user?.accountId)
+    return { user, language, application: await draftForCustomer({ ...user, accountId: user.accountId }, language), cookie: null as string | null };
   return { user, language, application: await draftFromCookie(request), cookie: null as string | null };
 }
 
@@ -53,9 +53,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   // A later step is reachable only once the earlier ones were completed.
   const reached = application?.currentStep ?? 1;
   const index = Math.min(STEPS.indexOf(step), reached - 1);
-  const documents = application
-    ? await applicationDocuments(application.id)
-    : [];
+  const documents = application ? await applicationDocuments(application.id) : [];
   const uploaded = new URL(request.url).searchParams.get("uploaded") === "1";
   return { step: STEPS[Math.max(0, index)], values: draft, newCompany: !user, number: application?.number ?? null, documents, uploaded };
 }
@@ -71,7 +69,10 @@ export async function action({ request, context }: Route.ActionArgs) {
     const read = await readFormWithFiles(request, { field: "document", maxFiles: 1 });
     if (!read.ok) {
       const step = stepOf(new URL(request.url).searchParams.get("step"));
-      return data({ step, fieldErrors: { document: read.error } as FieldErrors, values: publicDraft(found.application.draft as Draft), submitted: null }, { status: 400 });
+      return data(
+        { step, fieldErrors: { document: read.error } as FieldErrors, values: publicDraft(found.application.draft as Draft), submitted: null },
+        { status: 400 },
+      );
     }
     formData = read.form;
     upload = read.files[0] ? { ok: true, file: read.files[0] } : { ok: false, error: read.fileError ?? "files:errors.empty" };
@@ -100,7 +101,10 @@ export async function action({ request, context }: Route.ActionArgs) {
     // Anyone may start a draft; one client address may start only a few.
     const verdict = await consumeThrottles([{ limit: "anonymousCreditDraftPerClient", key: context?.clientIp ?? "unknown" }]);
     if (!verdict.allowed) {
-      return data({ step, fieldErrors: { form: "credit:errors.tooManyDrafts" } as FieldErrors, values, submitted: null }, { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } });
+      return data(
+        { step, fieldErrors: { form: "credit:errors.tooManyDrafts" } as FieldErrors, values, submitted: null },
+        { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } },
+      );
     }
     const created = await newCompanyDraft(found.language);
     application = created.application;
@@ -119,7 +123,11 @@ export async function action({ request, context }: Route.ActionArgs) {
     // Whatever was typed on this step stays, uploaded or not.
     application = await saveDraftValues(application, kept);
     const uploadError = !upload?.ok ? (upload?.error ?? "files:errors.empty") : attached && !attached.ok ? attached.error : null;
-    if (uploadError) return data({ step, fieldErrors: { document: uploadError } as FieldErrors, values: publicDraft(application.draft as Draft), submitted: null }, { status: 400, headers });
+    if (uploadError)
+      return data(
+        { step, fieldErrors: { document: uploadError } as FieldErrors, values: publicDraft(application.draft as Draft), submitted: null },
+        { status: 400, headers },
+      );
     throw redirect(`/credit/apply?step=${step}&uploaded=1`, { headers });
   }
   const ceiling = await loadRequestCeiling();
@@ -153,7 +161,15 @@ export async function action({ request, context }: Route.ActionArgs) {
   );
   if (!newCompany) throw redirect(`/credit?submitted=${submitted.number}`);
   headers.append("Set-Cookie", await draftCookie.serialize("", { maxAge: 0 }));
-  return data({ step, fieldErrors: {} as FieldErrors, values: {} as Draft, submitted: { number: submitted.number, status: submitted.status, email: submitted.applicantEmail, statusPath } }, { headers });
+  return data(
+    {
+      step,
+      fieldErrors: {} as FieldErrors,
+      values: {} as Draft,
+      submitted: { number: submitted.number, status: submitted.status, email: submitted.applicantEmail, statusPath },
+    },
+    { headers },
+  );
 }
 
 export default function CreditApply({ loaderData, actionData }: Route.ComponentProps) {
@@ -228,7 +244,16 @@ export default function CreditApply({ loaderData, actionData }: Route.ComponentP
           </div>
         </Form>
       </section>
-      {loaderData.number ? <DocumentsPanel documents={loaderData.documents} action="/credit/apply" hidden={{ step }} error={errors.document} uploaded={loaderData.uploaded} formId="apply-step" /> : null}
+      {loaderData.number ? (
+        <DocumentsPanel
+          documents={loaderData.documents}
+          action="/credit/apply"
+          hidden={{ step }}
+          error={errors.document}
+          uploaded={loaderData.uploaded}
+          formId="apply-step"
+        />
+      ) : null}
       {!newCompany ? (
         <p>
           <Link to="/credit">{t("apply.backToCredit")}</Link>

@@ -31,7 +31,10 @@ export async function action({ request, context }: Route.ActionArgs) {
   const verdict = await consumeThrottles([{ limit: "guestChatPerClient", key: context?.clientIp ?? "unknown" }]);
   if (!verdict.allowed) {
     const retryAfterMinutes = Math.ceil(verdict.retryAfterSeconds / 60);
-    return data({ fieldErrors: {} as Record<string, string>, values, retryAfterMinutes }, { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } });
+    return data(
+      { fieldErrors: {} as Record<string, string>, values, retryAfterMinutes },
+      { status: 429, headers: { "Retry-After": String(verdict.retryAfterSeconds) } },
+    );
   }
   const language = await resolveLanguage(request);
   const { token } = await openGuestConversation(language, parsed.data);
@@ -69,7 +72,14 @@ export default function Help({ loaderData, actionData }: Route.ComponentProps) {
             <Field name="name" label={t("help.name")} autoComplete="name" required defaultValue={values.name} error={errors.name} />
             <Field name="email" label={t("help.email")} type="email" autoComplete="email" required defaultValue={values.email} error={errors.email} />
             <Field name="accountNumber" label={t("help.accountNumber")} defaultValue={values.accountNumber} error={errors.accountNumber} />
-            <SelectField name="topic" label={t("widget.topic")} choose={false} defaultValue={values.topic ?? "OTHER"} error={errors.topic} options={TOPICS.map((x) => ({ value: x, label: t(`topics.${x}`) }))} />
+            <SelectField
+              name="topic"
+              label={t("widget.topic")}
+              choose={false}
+              defaultValue={values.topic ?? "OTHER"}
+              error={errors.topic}
+              options={TOPICS.map((x) => ({ value: x, label: t(`topics.${x}`) }))}
+            />
             <Field name="invoiceRef" label={t("widget.invoiceRef")} defaultValue={values.invoiceRef} error={errors.invoiceRef} />
             <button type="submit" className="button primary">
               {t("widget.start")}

@@ -75,14 +75,7 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
           error={actionData?.fieldErrors?.email}
           required
         />
-        <Field
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          label={t("login.password")}
-          error={actionData?.fieldErrors?.password}
-          required
-        />
+        <Field name="password" type="password" autoComplete="current-password" label={t("login.password")} error={actionData?.fieldErrors?.password} required />
         <button type="submit" className="button primary" disabled={busy}>
           {busy ? t("login.submitting") : t("login.submit")}
         </button>

@@ -11,10 +11,7 @@ export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "com
 
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await requireStaff(request);
-  const [counts, accounts] = await Promise.all([
-    repWorkCounts(),
-    accountDirectory(user.id),
-  ]);
+  const [counts, accounts] = await Promise.all([repWorkCounts(), accountDirectory(user.id)]);
   return {
     counts,
     me: { name: user.name, level: user.staffLevel, languages: user.languages },

@@ -18,7 +18,8 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   if (!view) throw data({ reason: "not_found" }, { status: 404 });
   const { locale } = await resolveReader(request, user);
   const filters = filterQuery(filtersFrom(url.searchParams));
-  const nextHref = url.searchParams.get("from") === "worklist" ? `/rep/collections/next?after=${encodeURIComponent(params.accountId)}${filters ? `&${filters}` : ""}` : null;
+  const nextHref =
+    url.searchParams.get("from") === "worklist" ? `/rep/collections/next?after=${encodeURIComponent(params.accountId)}${filters ? `&${filters}` : ""}` : null;
   return { view, requestKey: crypto.randomUUID(), amountExample: amountExample(locale), notice: noticeFrom(url.searchParams), nextHref };
 }
 
@@ -26,7 +27,12 @@ export default function RepAccount({ loaderData, params }: Route.ComponentProps)
   return (
     <Account360
       view={loaderData.view}
-      context={{ accountId: params.accountId, requestKey: loaderData.requestKey, amountExample: loaderData.amountExample, errors: loaderData.notice.field && loaderData.notice.error ? { [loaderData.notice.field]: loaderData.notice.error } : null }}
+      context={{
+        accountId: params.accountId,
+        requestKey: loaderData.requestKey,
+        amountExample: loaderData.amountExample,
+        errors: loaderData.notice.field && loaderData.notice.error ? { [loaderData.notice.field]: loaderData.notice.error } : null,
+      }}
       notice={loaderData.notice}
       nextHref={loaderData.nextHref}
     />

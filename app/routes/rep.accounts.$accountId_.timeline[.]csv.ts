@@ -12,6 +12,11 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const { language, locale, timeZone } = await resolveReader(request, user);
   const t = await translatorFor(language);
   const name = `timeline-${found.account.number}.csv`;
-  const headers = { "Content-Language": language, "Content-Disposition": `attachment; filename="${name}"`, "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff" };
+  const headers = {
+    "Content-Language": language,
+    "Content-Disposition": `attachment; filename="${name}"`,
+    "Cache-Control": "private, no-store",
+    "X-Content-Type-Options": "nosniff",
+  };
   return new Response(timelineCsv(found.events, t, { locale, timeZone }), { headers: { ...headers, "Content-Type": "text/csv; charset=utf-8" } });
 }

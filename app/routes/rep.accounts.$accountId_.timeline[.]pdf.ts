@@ -12,7 +12,12 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const { language, locale, timeZone } = await resolveReader(request, user);
   const t = await translatorFor(language);
   const name = `timeline-${found.account.number}.pdf`;
-  const headers = { "Content-Language": language, "Content-Disposition": `attachment; filename="${name}"`, "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff" };
+  const headers = {
+    "Content-Language": language,
+    "Content-Disposition": `attachment; filename="${name}"`,
+    "Cache-Control": "private, no-store",
+    "X-Content-Type-Options": "nosniff",
+  };
   const pdf = await timelinePdf(found.account, found.events, t, { locale, timeZone });
   return new Response(new Uint8Array(pdf), { headers: { ...headers, "Content-Type": "application/pdf" } });
 }

@@ -27,7 +27,11 @@ export async function action({ request, params }: Route.ActionArgs) {
   }
   const { locale } = await resolveReader(request, user);
   const outcome = await actOnConversation(user, params.conversationId, parsed.data, { locale });
-  if (!outcome.ok) return data({ ok: false as const, error: outcome.error, fieldErrors: outcome.fieldErrors ?? {}, level: outcome.level ?? null }, { status: STATUS[outcome.reason] });
+  if (!outcome.ok)
+    return data(
+      { ok: false as const, error: outcome.error, fieldErrors: outcome.fieldErrors ?? {}, level: outcome.level ?? null },
+      { status: STATUS[outcome.reason] },
+    );
   return data({ ok: true as const, intent: outcome.intent, done: outcome.done });
 }
 

@@ -22,7 +22,12 @@ async function requireManager(request: Request) {
 export async function loader({ request }: Route.LoaderArgs) {
   await requireManager(request);
   const [en, es] = await Promise.all([businessHours("en"), businessHours("es")]);
-  return { teams: [{ language: "en" as const, hours: en }, { language: "es" as const, hours: es }] };
+  return {
+    teams: [
+      { language: "en" as const, hours: en },
+      { language: "es" as const, hours: es },
+    ],
+  };
 }
 
 export async function action({ request }: Route.ActionArgs) {
@@ -42,7 +47,10 @@ export async function action({ request }: Route.ActionArgs) {
   await db().$transaction(async (tx) => {
     const before = await tx.policySetting.findUnique({ where: { key: `hours.${lang}` } });
     await tx.policySetting.upsert({ where: { key: `hours.${lang}` }, create: { key: `hours.${lang}`, value: hours }, update: { value: hours } });
-    await recordAudit({ actorId: user.id, entity: "PolicySetting", entityId: `hours.${lang}`, action: "chat.hours_changed", before: before?.value, after: hours }, tx);
+    await recordAudit(
+      { actorId: user.id, entity: "PolicySetting", entityId: `hours.${lang}`, action: "chat.hours_changed", before: before?.value, after: hours },
+      tx,
+    );
   });
   return { language: lang, fieldErrors: {} as FieldErrors, saved: true };
 }
@@ -70,7 +78,13 @@ export default function ChatHours({ loaderData, actionData }: Route.ComponentPro
               ) : null}
               <Form method="post" noValidate>
                 <input type="hidden" name="language" value={language} />
-                <TeamField id={id("timezone")} name="timezone" label={t("hours.timezone")} defaultValue={hours?.timezone ?? "America/Chicago"} error={errors.timezone} />
+                <TeamField
+                  id={id("timezone")}
+                  name="timezone"
+                  label={t("hours.timezone")}
+                  defaultValue={hours?.timezone ?? "America/Chicago"}
+                  error={errors.timezone}
+                />
                 <fieldset className={errors.days ? "field has-error" : "field"}>
                   <legend>{t("hours.days")}</legend>
                   {DAYS.map((d) => (

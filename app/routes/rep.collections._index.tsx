@@ -36,7 +36,8 @@ export async function action({ request }: Route.ActionArgs) {
   const user = await requireStaff(request);
   const form = await readForm(request);
   const accountId = String(form.get("accountId") ?? "");
-  if (form.get("intent") !== "contact" || !accountId) return data({ accountId, errors: { form: "collections:errors.checkFields" } as Record<string, string> }, { status: 400 });
+  if (form.get("intent") !== "contact" || !accountId)
+    return data({ accountId, errors: { form: "collections:errors.checkFields" } as Record<string, string> }, { status: 400 });
   const result = await logContact({ accountId, repId: user.id, form });
   if (!result.ok) return data({ accountId, errors: result.errors }, { status: result.errors.form === "collections:errors.noAccount" ? 404 : 400 });
   const query = filterQuery(filtersFrom(new URL(request.url).searchParams));

@@ -77,7 +77,8 @@ export default function FinalDemands({ loaderData, actionData }: Route.Component
                 </p>
                 {letters.map((l) => (
                   <p key={l.id}>
-                    <strong>{t("finalDemand.flagged", { date: f.date(l.createdAt) })}</strong> · <a href={`/collections/letters/${l.id}`}>{t("finalDemand.download", { date: f.date(l.createdAt) })}</a>
+                    <strong>{t("finalDemand.flagged", { date: f.date(l.createdAt) })}</strong> ·{" "}
+                    <a href={`/collections/letters/${l.id}`}>{t("finalDemand.download", { date: f.date(l.createdAt) })}</a>
                   </p>
                 ))}
                 {referrals.map((x) => (

@@ -46,7 +46,10 @@ export async function action({ request }: Route.ActionArgs) {
   if (form.intent === "propose") {
     const parsed = proposeSchema.safeParse(form);
     if (!parsed.success) return data<ActionAnswer>({ error: Object.values(fieldErrorsOf(parsed.error))[0] }, { status: 400 });
-    const invoice = await db().invoice.findFirst({ where: { accountId: parsed.data.accountId, number: parsed.data.invoiceNumber }, select: { id: true, currency: true } });
+    const invoice = await db().invoice.findFirst({
+      where: { accountId: parsed.data.accountId, number: parsed.data.invoiceNumber },
+      select: { id: true, currency: true },
+    });
     if (!invoice) return data<ActionAnswer>({ error: "dunning:writeOffs.errors.not_found" }, { status: 404 });
     const { locale } = await resolveReader(request, user);
     const amount = parseAmountInput(parsed.data.amount, locale, invoice.currency);
@@ -58,7 +61,8 @@ export async function action({ request }: Route.ActionArgs) {
     throw redirect(`${back}${back.includes("?") ? "&" : "?"}writeOff=${result.posted ? "posted" : "queued"}`);
   }
   const parsed = decideSchema.safeParse(form);
-  if (!parsed.success) return data<ActionAnswer>({ error: Object.values(fieldErrorsOf(parsed.error))[0] ?? "dunning:writeOffs.errors.not_found" }, { status: 400 });
+  if (!parsed.success)
+    return data<ActionAnswer>({ error: Object.values(fieldErrorsOf(parsed.error))[0] ?? "dunning:writeOffs.errors.not_found" }, { status: 400 });
   const result = await decideWriteOff({ actor: user, requestId: parsed.data.requestId, decision: parsed.data.intent, note: parsed.data.note });
   if (!result.ok) return data<ActionAnswer>({ error: `dunning:writeOffs.errors.${result.error}` }, { status: result.status });
   throw redirect(`/rep/collections/write-offs?done=${result.decision}`);
@@ -85,8 +89,12 @@ export default function RepWriteOffs({ loaderData, actionData }: Route.Component
                 <tr>
                   <th scope="col">{t("writeOffs.account")}</th>
                   <th scope="col">{t("writeOffs.invoice")}</th>
-                  <th scope="col" className="num">{t("writeOffs.amount")}</th>
-                  <th scope="col" className="num">{t("writeOffs.balance")}</th>
+                  <th scope="col" className="num">
+                    {t("writeOffs.amount")}
+                  </th>
+                  <th scope="col" className="num">
+                    {t("writeOffs.balance")}
+                  </th>
                   <th scope="col">{t("writeOffs.reason")}</th>
                   <th scope="col">{t("writeOffs.requestedBy")}</th>
                   <th scope="col">{t("writeOffs.decide")}</th>

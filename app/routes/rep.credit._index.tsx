@@ -42,8 +42,23 @@ export default function RepCreditQueue({ loaderData }: Route.ComponentProps) {
         </Link>
       </div>
       <Form method="get" className="filters">
-        <SelectField name="status" label={t("queue.filterStatus")} choose={t("queue.allOpen")} defaultValue={filter.status} options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))} />
-        <SelectField name="language" label={t("queue.filterLanguage")} choose={t("queue.allLanguages")} defaultValue={filter.language} options={[{ value: "en", label: t("languages.en") }, { value: "es", label: t("languages.es") }]} />
+        <SelectField
+          name="status"
+          label={t("queue.filterStatus")}
+          choose={t("queue.allOpen")}
+          defaultValue={filter.status}
+          options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+        />
+        <SelectField
+          name="language"
+          label={t("queue.filterLanguage")}
+          choose={t("queue.allLanguages")}
+          defaultValue={filter.language}
+          options={[
+            { value: "en", label: t("languages.en") },
+            { value: "es", label: t("languages.es") },
+          ]}
+        />
         <button type="submit" className="button">
           {t("queue.filter")}
         </button>
@@ -89,7 +104,9 @@ export default function RepCreditQueue({ loaderData }: Route.ComponentProps) {
                   <td>{t(`languages.${i.language === "es" ? "es" : "en"}`)}</td>
                   <td className="num">{f.money(i.requested)}</td>
                   <td className="num">{i.score ?? "—"}</td>
-                  <td className={i.overdue ? "bad" : undefined}>{i.overdue ? t("queue.overdue", { hours: i.ageHours }) : t("queue.ageHours", { hours: i.ageHours })}</td>
+                  <td className={i.overdue ? "bad" : undefined}>
+                    {i.overdue ? t("queue.overdue", { hours: i.ageHours }) : t("queue.ageHours", { hours: i.ageHours })}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -29,7 +29,10 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   await requireStaff(request);
   const summary = await accountSummary(params.accountId);
   if (!summary) throw data({ reason: "not_found" }, { status: 404 });
-  const audit = await loadHistory({ accountId: params.accountId, entity: { in: ["Account", "Order", "CreditApplication", "ApplicationDocument"] } }, { newestFirst: true, take: 50 });
+  const audit = await loadHistory(
+    { accountId: params.accountId, entity: { in: ["Account", "Order", "CreditApplication", "ApplicationDocument"] } },
+    { newestFirst: true, take: 50 },
+  );
   const url = new URL(request.url);
   const done = url.searchParams.get("done");
   const level = url.searchParams.get("level");
@@ -59,12 +62,22 @@ export async function action({ request, params }: Route.ActionArgs) {
   const read = parseAmountInput(parsed.data.limit, locale, summary.account.currency);
   if (!read.ok) return data({ fieldErrors: { limit: amountErrorKey(read.error, locale) } as FieldErrors, formError: null }, { status: 400 });
   const limitMinor = read.amountMinor;
-  if (!parsed.data.confirmBelowExposure && cutsBelowExposure({ currentMinor: summary.creditLimit.amountMinor, proposedMinor: limitMinor, exposureMinor: summary.exposure.amountMinor })) {
+  if (
+    !parsed.data.confirmBelowExposure &&
+    cutsBelowExposure({ currentMinor: summary.creditLimit.amountMinor, proposedMinor: limitMinor, exposureMinor: summary.exposure.amountMinor })
+  ) {
     const typed = { limit: parsed.data.limit, termsDays: String(parsed.data.termsDays), reason: parsed.data.reason };
-    return data({ fieldErrors: { confirmBelowExposure: "credit:limitChange.confirmRequired" } as FieldErrors, formError: null, belowExposure: typed }, { status: 400 });
+    return data(
+      { fieldErrors: { confirmBelowExposure: "credit:limitChange.confirmRequired" } as FieldErrors, formError: null, belowExposure: typed },
+      { status: 400 },
+    );
   }
   const result = await changeAccountTerms(user, params.accountId, { limitMinor, termsDays: parsed.data.termsDays, reason: parsed.data.reason });
-  if (!result.ok) return data({ fieldErrors: {} as FieldErrors, formError: `credit:limitChange.errors.${result.error}` as string | null }, { status: result.error === "not_found" ? 404 : result.error === "unchanged" ? 400 : 409 });
+  if (!result.ok)
+    return data(
+      { fieldErrors: {} as FieldErrors, formError: `credit:limitChange.errors.${result.error}` as string | null },
+      { status: result.error === "not_found" ? 404 : result.error === "unchanged" ? 400 : 409 },
+    );
   if (result.outcome === "changed") throw redirect(`/rep/credit/accounts/${params.accountId}?done=changed`);
   throw redirect(`/rep/credit/accounts/${params.accountId}?done=escalated&level=${result.requiredLevel}&application=${result.applicationId}`);
 }
@@ -103,8 +116,20 @@ export default function RepCreditAccount({ loaderData, actionData }: Route.Compo
       <section className="panel" aria-labelledby="change-title">
         <h2 id="change-title">{t("limitChange.formTitle")}</h2>
         <Form method="post" noValidate>
-          <Field name="limit" label={t("review.limit", { currency: summary.account.currency })} inputMode="decimal" error={errors.limit} defaultValue={typed?.limit ?? amountForInput(summary.creditLimit, f.locale)} />
-          <SelectField name="termsDays" label={t("review.terms")} error={errors.termsDays} defaultValue={typed?.termsDays ?? String(summary.account.paymentTermsDays)} options={GRANTABLE_TERMS_DAYS.map((d) => ({ value: String(d), label: t("terms.net", { count: d }) }))} />
+          <Field
+            name="limit"
+            label={t("review.limit", { currency: summary.account.currency })}
+            inputMode="decimal"
+            error={errors.limit}
+            defaultValue={typed?.limit ?? amountForInput(summary.creditLimit, f.locale)}
+          />
+          <SelectField
+            name="termsDays"
+            label={t("review.terms")}
+            error={errors.termsDays}
+            defaultValue={typed?.termsDays ?? String(summary.account.paymentTermsDays)}
+            options={GRANTABLE_TERMS_DAYS.map((d) => ({ value: String(d), label: t("terms.net", { count: d }) }))}
+          />
           <Field name="reason" label={t("limitChange.reason")} error={errors.reason} defaultValue={typed?.reason} />
           {typed ? (
             <div className="alert warn" role="alert" data-testid="below-exposure">

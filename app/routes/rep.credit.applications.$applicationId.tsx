@@ -64,9 +64,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     me: { level: user.staffLevel },
     notAutomatic,
     fx,
-    questionAndAnswer: question
-      ? { question: question.message, answer: answer && answer.createdAt >= question.createdAt ? answer.message : null }
-      : null,
+    questionAndAnswer: question ? { question: question.message, answer: answer && answer.createdAt >= question.createdAt ? answer.message : null } : null,
     application: {
       id: application.id,
       number: application.number,
@@ -113,7 +111,14 @@ const decisionSchema = z.discriminatedUnion("intent", [
     conditions: freeText().trim().max(300, "credit:errors.tooLong").optional().default(""),
     reason: freeText().trim().max(500, "credit:errors.tooLong").optional().default(""),
     // Blank keeps the applicant's email; only asked for when a new company's account is set up.
-    firstUserEmail: z.string().trim().toLowerCase().max(254, "credit:errors.emailInvalid").refine((v) => v === "" || z.email().safeParse(v).success, "credit:errors.emailInvalid").optional().default(""),
+    firstUserEmail: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .max(254, "credit:errors.emailInvalid")
+      .refine((v) => v === "" || z.email().safeParse(v).success, "credit:errors.emailInvalid")
+      .optional()
+      .default(""),
     firstUserName: freeText().trim().max(200, "credit:errors.tooLong").optional().default(""),
   }),
   z.object({ intent: z.literal("decline"), declineReason: freeText().trim().min(1, "credit:errors.required").max(500, "credit:errors.tooLong") }),
@@ -133,7 +138,15 @@ export async function action({ request, params }: Route.ActionArgs) {
     if (!read.ok) return data({ fieldErrors: { limit: amountErrorKey(read.error, locale) } as FieldErrors, outcome: null, formError: null }, { status: 400 });
     const limitMinor = read.amountMinor;
     if (limitMinor <= 0) return data({ fieldErrors: { limit: "credit:errors.amountInvalid" } as FieldErrors, outcome: null, formError: null }, { status: 400 });
-    decision = { action: "approve", limitMinor, termsDays: parsed.data.termsDays, conditions: parsed.data.conditions, reason: parsed.data.reason, firstUserEmail: parsed.data.firstUserEmail, firstUserName: parsed.data.firstUserName };
+    decision = {
+      action: "approve",
+      limitMinor,
+      termsDays: parsed.data.termsDays,
+      conditions: parsed.data.conditions,
+      reason: parsed.data.reason,
+      firstUserEmail: parsed.data.firstUserEmail,
+      firstUserName: parsed.data.firstUserName,
+    };
   } else if (parsed.data.intent === "decline") {
     decision = { action: "decline", reason: parsed.data.declineReason };
   } else {
@@ -141,9 +154,16 @@ export async function action({ request, params }: Route.ActionArgs) {
   }
   const result = await decideApplication(user, application.id, decision);
   if (!result.ok && result.error === "first_user_email_taken") {
-    return data({ fieldErrors: { firstUserEmail: "credit:review.errors.first_user_email_taken" } as FieldErrors, outcome: null, formError: null }, { status: 400 });
+    return data(
+      { fieldErrors: { firstUserEmail: "credit:review.errors.first_user_email_taken" } as FieldErrors, outcome: null, formError: null },
+      { status: 400 },
+    );
   }
-  if (!result.ok) return data({ fieldErrors: {} as FieldErrors, outcome: null, formError: `credit:review.errors.${result.error}` }, { status: result.error === "not_found" ? 404 : 409 });
+  if (!result.ok)
+    return data(
+      { fieldErrors: {} as FieldErrors, outcome: null, formError: `credit:review.errors.${result.error}` },
+      { status: result.error === "not_found" ? 404 : 409 },
+    );
   throw redirect(`/rep/credit/applications/${application.id}?done=${result.outcome}${result.requiredLevel ? `&level=${result.requiredLevel}` : ""}`);
 }
 

@@ -33,11 +33,20 @@ const schema = z.object({
 export async function action({ request }: Route.ActionArgs) {
   const user = await requireStaff(request);
   const parsed = schema.safeParse(Object.fromEntries(await readForm(request)));
-  if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), formError: null as string | null, level: null as string | null, orderId: null as string | null }, { status: 400 });
+  if (!parsed.success)
+    return data(
+      { fieldErrors: fieldErrorsOf(parsed.error), formError: null as string | null, level: null as string | null, orderId: null as string | null },
+      { status: 400 },
+    );
   const result = await actOnHeldOrder(user, parsed.data.orderId, parsed.data.intent, parsed.data.note);
   if (!result.ok) {
     return data(
-      { fieldErrors: {} as Record<string, string>, formError: `credit:heldWork.errors.${result.error}`, level: result.requiredLevel ?? null, orderId: parsed.data.orderId },
+      {
+        fieldErrors: {} as Record<string, string>,
+        formError: `credit:heldWork.errors.${result.error}`,
+        level: result.requiredLevel ?? null,
+        orderId: parsed.data.orderId,
+      },
       { status: result.error === "not_found" ? 404 : result.error === "over_authority" ? 403 : 409 },
     );
   }

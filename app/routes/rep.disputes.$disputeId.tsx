@@ -56,7 +56,15 @@ export async function action({ request, params }: Route.ActionArgs) {
       const field = intent.data === "note" ? "note" : "body";
       if (!parsed.success) return fail({ [field]: parsed.error.issues[0].message });
       if (intent.data === "reply") await replyToCustomer({ disputeId: dispute.id, actor, body: parsed.data.body, files: read.files });
-      else await addMessage({ disputeId: dispute.id, authorId: user.id, body: parsed.data.body, internal: true, files: read.files, accountId: dispute.account.id });
+      else
+        await addMessage({
+          disputeId: dispute.id,
+          authorId: user.id,
+          body: parsed.data.body,
+          internal: true,
+          files: read.files,
+          accountId: dispute.account.id,
+        });
       return { ok: true, message: "disputes:rep.noted", errors: {} } satisfies ActionResult;
     }
     case "resolve": {
@@ -73,9 +81,11 @@ export async function action({ request, params }: Route.ActionArgs) {
       if (amountMinor <= 0) return fail({ amount: "disputes:errors.amount" });
       const result = await resolveWithCreditMemo({ disputeId: dispute.id, actor, amountMinor, resolution: parsed.data.resolution });
       if (!result.ok) return refused(result, result.conflict ? "form" : "amount");
-      return (result.posted
-        ? { ok: true, message: "disputes:rep.posted", errors: {} }
-        : { ok: true, message: "disputes:rep.escalated", level: result.requiredLevel ?? null, errors: {} }) satisfies ActionResult;
+      return (
+        result.posted
+          ? { ok: true, message: "disputes:rep.posted", errors: {} }
+          : { ok: true, message: "disputes:rep.escalated", level: result.requiredLevel ?? null, errors: {} }
+      ) satisfies ActionResult;
     }
     case "reject": {
       const parsed = rejectSchema.safeParse({ resolution: form.get("resolution") });

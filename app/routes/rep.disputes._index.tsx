@@ -15,7 +15,11 @@ export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "dis
 
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await requireStaff(request);
-  const assigned = z.enum(["me", "unassigned"]).optional().catch(undefined).parse(new URL(request.url).searchParams.get("assigned") || undefined);
+  const assigned = z
+    .enum(["me", "unassigned"])
+    .optional()
+    .catch(undefined)
+    .parse(new URL(request.url).searchParams.get("assigned") || undefined);
   return { rows: await disputeQueue({ assigned, repId: user.id }), assigned: assigned ?? "", now: Date.now() };
 }
 
@@ -30,7 +34,16 @@ export default function RepDisputes({ loaderData }: Route.ComponentProps) {
         <Link to="/rep/payments">{t("payments:rep.queueTitle")}</Link>
       </p>
       <Form method="get" className="inline-form">
-        <SelectField name="assigned" label={t("rep.assigned")} choose={t("rep.all")} defaultValue={loaderData.assigned} options={[{ value: "me", label: t("rep.mine") }, { value: "unassigned", label: t("rep.unassigned") }]} />
+        <SelectField
+          name="assigned"
+          label={t("rep.assigned")}
+          choose={t("rep.all")}
+          defaultValue={loaderData.assigned}
+          options={[
+            { value: "me", label: t("rep.mine") },
+            { value: "unassigned", label: t("rep.unassigned") },
+          ]}
+        />
         <button type="submit" className="button">
           {t("rep.show")}
         </button>
@@ -46,7 +59,9 @@ export default function RepDisputes({ loaderData }: Route.ComponentProps) {
                 <th scope="col">{t("rep.account")}</th>
                 <th scope="col">{t("list.invoice")}</th>
                 <th scope="col">{t("rep.age")}</th>
-                <th scope="col" className="num">{t("list.amount")}</th>
+                <th scope="col" className="num">
+                  {t("list.amount")}
+                </th>
                 <th scope="col">{t("list.reason")}</th>
                 <th scope="col">{t("rep.language")}</th>
                 <th scope="col">{t("list.status")}</th>

@@ -123,7 +123,9 @@ export default function RepPaymentDetail({ loaderData, actionData }: Route.Compo
                     <tr>
                       <th scope="col">{t("rep.invoice")}</th>
                       <th scope="col">{t("rep.due")}</th>
-                      <th scope="col" className="num">{t("rep.balance")}</th>
+                      <th scope="col" className="num">
+                        {t("rep.balance")}
+                      </th>
                       <th scope="col">{t("pay.amount")}</th>
                     </tr>
                   </thead>

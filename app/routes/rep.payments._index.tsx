@@ -34,8 +34,12 @@ export default function RepPayments({ loaderData }: Route.ComponentProps) {
                 <th scope="col">{t("receipt.title", { reference: "" })}</th>
                 <th scope="col">{t("rep.account")}</th>
                 <th scope="col">{t("rep.received")}</th>
-                <th scope="col" className="num">{t("rep.amount")}</th>
-                <th scope="col" className="num">{t("rep.unapplied")}</th>
+                <th scope="col" className="num">
+                  {t("rep.amount")}
+                </th>
+                <th scope="col" className="num">
+                  {t("rep.unapplied")}
+                </th>
                 <th scope="col">{t("rep.flag")}</th>
               </tr>
             </thead>

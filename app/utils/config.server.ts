@@ -8,11 +8,9 @@ import { z } from "zod";
  * they are switched on on purpose (`PAYMENTS_SANDBOX=on`, `MAIL_OUTBOX=on`), and needs
  * `APP_URL`: emailed links come from configuration, never from a request's Host.
  */
-const databaseUrl = z
-  .string()
-  .refine((v) => /^postgres(ql)?:\/\//.test(v) || v.startsWith("pglite:"), {
-    message: 'must start with "postgres://", "postgresql://" or "pglite:" (e.g. pglite:.data/pglite)',
-  });
+const databaseUrl = z.string().refine((v) => /^postgres(ql)?:\/\//.test(v) || v.startsWith("pglite:"), {
+  message: 'must start with "postgres://", "postgresql://" or "pglite:" (e.g. pglite:.data/pglite)',
+});
 
 const onOff = z.enum(["on", "off"], { message: 'must be "on" or "off"' }).optional();
 
@@ -24,32 +22,40 @@ const PROXY_PRESETS = new Set(["loopback", "linklocal", "uniquelocal"]);
  * front), or a comma list of proxy addresses, CIDR ranges and Express's presets.
  * "Trust everyone" is not offered: anyone could then claim any client address.
  */
-const trustProxy = z
-  .string()
-  .refine(
-    (v) =>
-      v === "off" ||
-      /^[1-9]\d{0,1}$/.test(v) ||
-      v.split(",").every((part) => {
-        const item = part.trim();
-        const [address, bits, ...rest] = item.split("/");
-        if (PROXY_PRESETS.has(item)) return true;
-        if (rest.length || !net.isIP(address)) return false;
-        return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (net.isIPv4(address) ? 32 : 128));
-      }),
-    { message: 'must be "off", a hop count such as 1, or proxy addresses such as 10.0.0.1,10.0.1.0/24 or loopback' },
-  );
+const trustProxy = z.string().refine(
+  (v) =>
+    v === "off" ||
+    /^[1-9]\d{0,1}$/.test(v) ||
+    v.split(",").every((part) => {
+      const item = part.trim();
+      const [address, bits, ...rest] = item.split("/");
+      if (PROXY_PRESETS.has(item)) return true;
+      if (rest.length || !net.isIP(address)) return false;
+      return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (net.isIPv4(address) ? 32 : 128));
+    }),
+  { message: 'must be "off", a hop count such as 1, or proxy addresses such as 10.0.0.1,10.0.1.0/24 or loopback' },
+);
 
 const baseSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  PORT: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(0, "must be between 0 and 65535").max(65535, "must be between 0 and 65535").default(3000),
+  PORT: z.coerce
+    .number({ message: "must be a whole number" })
+    .int("must be a whole number")
+    .min(0, "must be between 0 and 65535")
+    .max(65535, "must be between 0 and 65535")
+    .default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
   DATABASE_URL: databaseUrl.default("pglite:.data/pglite"),
   /** Where uploaded documents live (outside the web root). */
   UPLOAD_DIR: z.string().min(1).default(".data/uploads"),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   /** How stale a socket's proof of its session may get before it is checked again (a sign-out elsewhere, a deactivation). */
-  SESSION_RECHECK_SECONDS: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(1, "must be between 1 and 3600").max(3600, "must be between 1 and 3600").default(15),
+  SESSION_RECHECK_SECONDS: z.coerce
+    .number({ message: "must be a whole number" })
+    .int("must be a whole number")
+    .min(1, "must be between 1 and 3600")
+    .max(3600, "must be between 1 and 3600")
+    .default(15),
   /** The public address every emailed or sent link starts with; required in production. */
   APP_URL: z
     .url("must be a URL such as https://portal.example.com")
@@ -69,9 +75,17 @@ const baseSchema = z.object({
   /** Shared secret the mail provider sends as `Authorization: Bearer …` to /webhooks/inbound-email; unset = webhook off. */
   INBOUND_EMAIL_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   /** Namespace for the portal's own keys in a shared Redis (login throttling). */
-  REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, "may use letters, digits, _ : . - (up to 64)").default("portal:"),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/, "may use letters, digits, _ : . - (up to 64)")
+    .default("portal:"),
   // How often this process runs the background jobs (dunning, credit holds); 0 runs none here.
-  JOBS_INTERVAL_SECONDS: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(0, "must be between 0 and 86400").max(86400, "must be between 0 and 86400").default(300),
+  JOBS_INTERVAL_SECONDS: z.coerce
+    .number({ message: "must be a whole number" })
+    .int("must be a whole number")
+    .min(0, "must be between 0 and 86400")
+    .max(86400, "must be between 0 and 86400")
+    .default(300),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -95,13 +109,16 @@ export type Env = Omit<RawEnv, "APP_URL" | "TRUST_PROXY" | "PAYMENTS_SANDBOX" | 
 function resolve(raw: RawEnv): Env {
   const production = raw.NODE_ENV === "production";
   const problems: string[] = [];
-  if (production && !raw.APP_URL) problems.push("APP_URL is required in production (the public address emailed links start with, e.g. https://portal.example.com)");
+  if (production && !raw.APP_URL)
+    problems.push("APP_URL is required in production (the public address emailed links start with, e.g. https://portal.example.com)");
   if (raw.STRIPE_SECRET_KEY && raw.PAYMENTS_SANDBOX === "on") problems.push("PAYMENTS_SANDBOX=on cannot be used together with STRIPE_SECRET_KEY (choose one)");
   if (production && !raw.STRIPE_SECRET_KEY && raw.PAYMENTS_SANDBOX !== "on") {
     problems.push("production needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or PAYMENTS_SANDBOX=on to run the payment sandbox on purpose");
   }
-  if (production && raw.STRIPE_SECRET_KEY && !raw.STRIPE_WEBHOOK_SECRET) problems.push("STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY in production");
-  if (production && !raw.SMTP_URL && raw.MAIL_OUTBOX !== "on") problems.push("production needs SMTP_URL, or MAIL_OUTBOX=on to keep mail in the staff outbox on purpose");
+  if (production && raw.STRIPE_SECRET_KEY && !raw.STRIPE_WEBHOOK_SECRET)
+    problems.push("STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY in production");
+  if (production && !raw.SMTP_URL && raw.MAIL_OUTBOX !== "on")
+    problems.push("production needs SMTP_URL, or MAIL_OUTBOX=on to keep mail in the staff outbox on purpose");
   if (problems.length) throw new EnvError(`Invalid configuration: ${problems.join("; ")}`);
   const trust = raw.TRUST_PROXY;
   return {

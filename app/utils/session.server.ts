@@ -104,13 +104,23 @@ export async function signedInFromCookie(cookieHeader: string | null | undefined
     "session-user",
   );
   if (!row) return null;
-  const { account_id, account_number, account_legalName, account_currency, account_status, account_ledgerVersion, account_locale, account_timeZone, ...user } = row;
+  const { account_id, account_number, account_legalName, account_currency, account_status, account_ledgerVersion, account_locale, account_timeZone, ...user } =
+    row;
   return {
     sessionId,
     user: {
       ...user,
       account: account_id
-        ? { id: account_id, number: account_number!, legalName: account_legalName!, currency: account_currency!, status: account_status!, ledgerVersion: account_ledgerVersion!, locale: account_locale!, timeZone: account_timeZone! }
+        ? {
+            id: account_id,
+            number: account_number!,
+            legalName: account_legalName!,
+            currency: account_currency!,
+            status: account_status!,
+            ledgerVersion: account_ledgerVersion!,
+            locale: account_locale!,
+            timeZone: account_timeZone!,
+          }
         : null,
     } as SessionUser,
   };
@@ -139,7 +149,6 @@ type SessionUserRow = Omit<User, "account"> & {
   account_locale: string | null;
   account_timeZone: string | null;
 };
-
 
 export async function startSession(userId: string, userAgent: string | null): Promise<string> {
   // Expired sessions are swept per user at sign-in, so the table does not grow forever.

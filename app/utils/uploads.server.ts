@@ -5,9 +5,7 @@ import { formTypeOf, readForm } from "./form-body.server";
 /** Why a posted form with files could not be read at all (nothing in it is used). */
 export type UnreadableUpload = "files:errors.tooLarge" | "files:errors.tooManyAtOnce" | "files:errors.unreadable";
 
-export type FormWithFiles =
-  | { ok: true; form: FormData; files: CheckedUpload[]; fileError: UploadError | null }
-  | { ok: false; error: UnreadableUpload };
+export type FormWithFiles = { ok: true; form: FormData; files: CheckedUpload[]; fileError: UploadError | null } | { ok: false; error: UnreadableUpload };
 
 /**
  * The one reader of a form that may carry files (multipart, files in `field`). Files are

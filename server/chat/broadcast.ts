@@ -74,7 +74,8 @@ export function createBroadcast(io: PortalSocketServer, logger: Logger) {
       if (event.type === "message")
         messageOf(event.conversationId, event.seq).then(
           (m) => m && message(toWire(m)),
-          (error: unknown) => logger.error({ err: error, conversationId: event.conversationId, seq: event.seq }, "chat message from an action could not be broadcast"),
+          (error: unknown) =>
+            logger.error({ err: error, conversationId: event.conversationId, seq: event.seq }, "chat message from an action could not be broadcast"),
         );
     };
     chatEvents().on("event", onEvent);

@@ -58,7 +58,8 @@ export function createChat(
       // reverse) gets a "forbidden" answer instead of silence.
       socket.onAny((event: string, ...args: unknown[]) => {
         const ack = args.at(-1);
-        if (typeof ack === "function" && event !== "system:health" && socket.listeners(event as "conversation:open").length === 0) ack({ error: "chat:errors.forbidden" });
+        if (typeof ack === "function" && event !== "system:health" && socket.listeners(event as "conversation:open").length === 0)
+          ack({ error: "chat:errors.forbidden" });
       });
       const role = socket.data.user?.role;
       if (role === "REP" || role === "MANAGER") registerConsole(context, socket);

@@ -19,7 +19,8 @@ const ACCEPT_REFUSALS = { language: "chat:errors.language", capacity: "chat:erro
 /** The rep console's side of the chat (reps and managers). */
 export function registerConsole({ io, logger, limits, typing, broadcast, dispatch, requeue, timers }: ChatContext, socket: PortalSocket) {
   const user = socket.data.user!;
-  const logFailure = (error: unknown, event: string, conversationId?: string) => logger.error({ err: error, event, conversationId, userId: user.id }, "chat console event failed");
+  const logFailure = (error: unknown, event: string, conversationId?: string) =>
+    logger.error({ err: error, event, conversationId, userId: user.id }, "chat console event failed");
   void socket.join(STAFF);
   // Opening the console puts an OFFLINE rep ONLINE (AWAY stays). The inbox and settings
   // wait for it, so the first view is true and a choice made right away is not overwritten.

@@ -23,5 +23,11 @@ export function fail(ack: unknown, error: string, retryAfterMs?: number) {
 }
 
 export function view(c: { id: string; topic: string; language: string; status: string; invoiceRef: string | null }): ConversationView {
-  return { id: c.id, topic: c.topic as ConversationView["topic"], language: c.language, status: c.status as ConversationView["status"], invoiceRef: c.invoiceRef };
+  return {
+    id: c.id,
+    topic: c.topic as ConversationView["topic"],
+    language: c.language,
+    status: c.status as ConversationView["status"],
+    invoiceRef: c.invoiceRef,
+  };
 }

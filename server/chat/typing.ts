@@ -19,7 +19,11 @@ export function createTyping(io: PortalSocketServer) {
 
   function tell(socket: PortalSocket, conversationId: string, typing: boolean) {
     const staff = isStaff(socket);
-    io.to(staff ? convRoom(conversationId) : staffRoom(conversationId)).emit("conversation:typing", { conversationId, side: staff ? "rep" : "customer", typing });
+    io.to(staff ? convRoom(conversationId) : staffRoom(conversationId)).emit("conversation:typing", {
+      conversationId,
+      side: staff ? "rep" : "customer",
+      typing,
+    });
   }
 
   function stopped(socket: PortalSocket, conversationId: string) {

@@ -84,10 +84,20 @@ async function prepare(url: string) {
   await seedDemoData(db);
   const number = `ACC-B${Date.now().toString(36).slice(-5).toUpperCase()}`;
   const account = await db.account.create({
-    data: { number, legalName: "Benchmark Distribution LLC", taxId: "99-0000000", country: "US", currency: "USD", creditLimitMinor: 500_000_000n, paymentTermsDays: 30 },
+    data: {
+      number,
+      legalName: "Benchmark Distribution LLC",
+      taxId: "99-0000000",
+      country: "US",
+      currency: "USD",
+      creditLimitMinor: 500_000_000n,
+      paymentTermsDays: 30,
+    },
   });
   const email = `bench-${number.toLowerCase()}@bench.example`;
-  await db.user.create({ data: { email, name: "Bench User", role: "CUSTOMER", accountId: account.id, passwordHash: await hashPassword(PASSWORD), preferredLanguage: "en" } });
+  await db.user.create({
+    data: { email, name: "Bench User", role: "CUSTOMER", accountId: account.id, passwordHash: await hashPassword(PASSWORD), preferredLanguage: "en" },
+  });
   const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
   const statuses = ["OPEN", "PARTIALLY_PAID", "PAID", "PAID"] as const;
   for (let start = 0; start < INVOICES; start += 1000) {
@@ -124,7 +134,17 @@ async function startServer(env: Record<string, string>): Promise<{ base: string;
   // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the server there.
   const profile = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`] : [];
   const child = spawn(process.execPath, [...profile, "--import", "tsx", "server/index.ts"], {
-    env: { ...process.env, ...env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "silent", APP_URL: `http://127.0.0.1:${port}`, PAYMENTS_SANDBOX: "on", MAIL_OUTBOX: "on" },
+    env: {
+      ...process.env,
+      ...env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "silent",
+      APP_URL: `http://127.0.0.1:${port}`,
+      PAYMENTS_SANDBOX: "on",
+      MAIL_OUTBOX: "on",
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -175,7 +195,10 @@ async function run(kind: "pglite" | "postgres") {
   });
   try {
     const login = await fetch(`${base}/login`, { method: "POST", body: new URLSearchParams({ email, password: PASSWORD }), redirect: "manual" });
-    const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     if (login.status !== 302 || !cookie) throw new Error(`sign-in failed (${login.status})`);
     const filtered = `${base}/invoices?status=open&currency=USD&from=2025-01-01&q=PO-${number.slice(4)}-71&sort=balance&dir=desc`;
     for (const url of [`${base}/invoices`, filtered]) {

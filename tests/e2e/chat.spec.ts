@@ -111,7 +111,9 @@ test("a signed-in customer's chat goes to the account's own rep, who sees the ac
   await rep1.context().close();
 });
 
-test("with only the English-only rep online, a Spanish guest is offered the offline form in Spanish and the message reaches the inbox as email", async ({ browser }) => {
+test("with only the English-only rep online, a Spanish guest is offered the offline form in Spanish and the message reaches the inbox as email", async ({
+  browser,
+}) => {
   // The bilingual rep signs off; only the English-only rep stays.
   await (await repOnline(browser, "rep3@accounts.example", "OFFLINE")).context().close();
   const rep1 = await repOnline(browser, "rep1@accounts.example");

@@ -7,7 +7,9 @@ test("a rep dismisses several waiting guest chats as spam in one action", async 
   // Three guests while nobody is online: their chats wait in the queue.
   for (const name of ["Spam Bot 1", "Spam Bot 2", "Real Person"]) {
     const guest = await browser.newContext({ locale: "en-US" });
-    expect((await guest.request.post("/help", { form: { name, email: `${name.replace(/ /g, ".").toLowerCase()}@example.com`, topic: "OTHER" } })).ok()).toBe(true);
+    expect((await guest.request.post("/help", { form: { name, email: `${name.replace(/ /g, ".").toLowerCase()}@example.com`, topic: "OTHER" } })).ok()).toBe(
+      true,
+    );
     await guest.close();
   }
   const context = await browser.newContext({ locale: "en-US" });

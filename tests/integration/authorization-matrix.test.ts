@@ -108,12 +108,11 @@ type Role = {
 };
 const ROLES: Role[] = [
   { name: "guest", email: null, kind: "guest" },
-  ...[
-    "ap@acme-industrial.example",
-    "cxp@distnorte.example",
-    "admin@herramientas-ibericas.example",
-    "billing@pacificcoast.example",
-  ].map((email) => ({ name: email, email, kind: "customer" as const })),
+  ...["ap@acme-industrial.example", "cxp@distnorte.example", "admin@herramientas-ibericas.example", "billing@pacificcoast.example"].map((email) => ({
+    name: email,
+    email,
+    kind: "customer" as const,
+  })),
   ...["rep1", "rep2", "rep3", "senior"].map((who) => ({
     name: who,
     email: `${who}@accounts.example`,
@@ -134,9 +133,7 @@ function expected(access: Access, role: Role, ownIdMissing: boolean): Outcome {
   const own: Outcome = ownIdMissing ? NOT_FOUND : { statuses: [200] };
   switch (access) {
     case "public":
-      return role.kind === "guest"
-        ? { statuses: [200] }
-        : { statuses: [200, 302] };
+      return role.kind === "guest" ? { statuses: [200] } : { statuses: [200, 302] };
     case "action-only":
       return { statuses: [302, 405] };
     case "customer-own":
@@ -151,11 +148,7 @@ function expected(access: Access, role: Role, ownIdMissing: boolean): Outcome {
     case "staff-redirect":
       return role.kind === "guest" ? LOGIN : staff ? { statuses: [302] } : FORBIDDEN;
     case "manager-only":
-      return role.kind === "guest"
-        ? LOGIN
-        : role.kind === "manager"
-          ? { statuses: [200] }
-          : FORBIDDEN;
+      return role.kind === "guest" ? LOGIN : role.kind === "manager" ? { statuses: [200] } : FORBIDDEN;
     case "token":
       return { statuses: [400, 404] };
     case "not-found":
@@ -210,10 +203,7 @@ let acme: Ids;
 let acmeAccount: { number: string; legalName: string };
 const ownIds = new Map<string, Ids>();
 /** Each customer's foreign account: the next customer in the list. */
-const foreign = new Map<
-  string,
-  { ids: Ids; number: string; legalName: string }
->();
+const foreign = new Map<string, { ids: Ids; number: string; legalName: string }>();
 
 beforeAll(async () => {
   portal = await startPortal();
@@ -241,11 +231,7 @@ beforeAll(async () => {
     select: { number: true, legalName: true },
   });
   acme = await idsOf(portal.db, "ACC-1001");
-  for (const role of ROLES)
-    browsers.set(
-      role.name,
-      role.email ? await portal.signedIn(role.email) : portal.browser(),
-    );
+  for (const role of ROLES) browsers.set(role.name, role.email ? await portal.signedIn(role.email) : portal.browser());
 }, 60_000);
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
@@ -276,24 +262,13 @@ describe("every role × every route (GET)", () => {
         const browser = browsers.get(role.name)!;
         const ids = role.kind === "customer" ? ownIds.get(role.name)! : acme;
         for (const route of routes) {
-          const url =
-            urlOf(route.path, ids) + (QUERIES[route.path]?.(ids) ?? "");
+          const url = urlOf(route.path, ids) + (QUERIES[route.path]?.(ids) ?? "");
           const res = await browser.get(url);
           await res.arrayBuffer();
-          const want = expected(
-            ROUTES[route.path],
-            role,
-            url.includes("missing-id-0000"),
-          );
+          const want = expected(ROUTES[route.path], role, url.includes("missing-id-0000"));
           const location = res.headers.get("location") ?? "";
-          const ok =
-            res.status < 500 &&
-            want.statuses.includes(res.status) &&
-            (!want.login || location.startsWith("/login"));
-          if (!ok)
-            failures.push(
-              `${role.name} GET ${url} (${ROUTES[route.path]}): ${res.status} ${location}`,
-            );
+          const ok = res.status < 500 && want.statuses.includes(res.status) && (!want.login || location.startsWith("/login"));
+          if (!ok) failures.push(`${role.name} GET ${url} (${ROUTES[route.path]}): ${res.status} ${location}`);
         }
       }),
     );
@@ -302,9 +277,7 @@ describe("every role × every route (GET)", () => {
 
   it("never shows a customer another account's records, by GET or POST", async () => {
     const failures: string[] = [];
-    const withParams = portalRoutes().filter(
-      (r) => r.path.includes(":") && r.path in ROUTES,
-    );
+    const withParams = portalRoutes().filter((r) => r.path.includes(":") && r.path in ROUTES);
     expect(withParams.length).toBeGreaterThanOrEqual(15);
     for (const role of ROLES.filter((r) => r.kind === "customer")) {
       const browser = browsers.get(role.name)!;
@@ -313,30 +286,16 @@ describe("every role × every route (GET)", () => {
         const url = urlOf(route.path, other.ids);
         const requests: [string, RequestInit][] = [["GET", { method: "GET" }]];
         // An action named by someone else's id must refuse too; an empty form keeps it from doing anything valid.
-        if (route.hasAction)
-          requests.push([
-            "POST",
-            { method: "POST", body: new URLSearchParams({ intent: "probe" }) },
-          ]);
+        if (route.hasAction) requests.push(["POST", { method: "POST", body: new URLSearchParams({ intent: "probe" }) }]);
         for (const [method, init] of requests) {
           const res = await browser.request(url, init);
           // The seed's ids spell their account's number (inv_ACC-1002_0001): the page may echo
           // the URL it was asked for, so the ids are taken out before looking for the number.
-          const body = Object.values(other.ids).reduce(
-            (text, id) => text.split(id).join(""),
-            await res.text(),
-          );
+          const body = Object.values(other.ids).reduce((text, id) => text.split(id).join(""), await res.text());
           const location = res.headers.get("location") ?? "";
-          const refused =
-            [400, 403, 404, 405].includes(res.status) ||
-            (res.status >= 300 &&
-              res.status < 400 &&
-              !location.includes(other.ids.accountId));
-          if (!refused)
-            failures.push(`${role.name} ${method} ${url}: ${res.status}`);
-          for (const secret of [other.number, other.legalName])
-            if (body.includes(secret))
-              failures.push(`${role.name} ${method} ${url}: shows ${secret}`);
+          const refused = [400, 403, 404, 405].includes(res.status) || (res.status >= 300 && res.status < 400 && !location.includes(other.ids.accountId));
+          if (!refused) failures.push(`${role.name} ${method} ${url}: ${res.status}`);
+          for (const secret of [other.number, other.legalName]) if (body.includes(secret)) failures.push(`${role.name} ${method} ${url}: shows ${secret}`);
         }
       }
     }
@@ -345,13 +304,8 @@ describe("every role × every route (GET)", () => {
 
   it("refuses staff-only and manager-only routes to customers and guests, for POST as well", async () => {
     const failures: string[] = [];
-    const staffRoutes = portalRoutes().filter(
-      (r) =>
-        ROUTES[r.path] === "staff-only" || ROUTES[r.path] === "manager-only",
-    );
-    for (const role of ROLES.filter(
-      (r) => r.kind === "guest" || r.kind === "customer",
-    )) {
+    const staffRoutes = portalRoutes().filter((r) => ROUTES[r.path] === "staff-only" || ROUTES[r.path] === "manager-only");
+    for (const role of ROLES.filter((r) => r.kind === "guest" || r.kind === "customer")) {
       const browser = browsers.get(role.name)!;
       for (const route of staffRoutes.filter((r) => r.hasAction)) {
         const url = urlOf(route.path, acme);
@@ -361,17 +315,9 @@ describe("every role × every route (GET)", () => {
         });
         const body = await res.text();
         const location = res.headers.get("location") ?? "";
-        const want =
-          role.kind === "guest"
-            ? res.status === 302 && location.startsWith("/login")
-            : res.status === 403;
-        if (!want)
-          failures.push(`${role.name} POST ${url}: ${res.status} ${location}`);
-        if (
-          role.kind === "customer" &&
-          role.email !== "ap@acme-industrial.example" &&
-          body.includes(acmeAccount.legalName)
-        )
+        const want = role.kind === "guest" ? res.status === 302 && location.startsWith("/login") : res.status === 403;
+        if (!want) failures.push(`${role.name} POST ${url}: ${res.status} ${location}`);
+        if (role.kind === "customer" && role.email !== "ap@acme-industrial.example" && body.includes(acmeAccount.legalName))
           failures.push(`${role.name} POST ${url}: shows Acme`);
       }
     }
@@ -381,10 +327,7 @@ describe("every role × every route (GET)", () => {
 
 describe("the socket contract", () => {
   it("has exactly one entry per event the client may send", () => {
-    const events = [
-      ...eventNames("app/domain/chat/events.ts", "ChatClientToServer"),
-      ...eventNames("server/socket.ts", "ClientToServerEvents"),
-    ];
+    const events = [...eventNames("app/domain/chat/events.ts", "ChatClientToServer"), ...eventNames("server/socket.ts", "ClientToServerEvents")];
     expect(events).toContain("system:health");
     expect(events.length).toBeGreaterThanOrEqual(18);
     expect(
@@ -409,9 +352,7 @@ describe("the socket contract", () => {
 
   it("refuses a socket with neither a session nor a guest token", async () => {
     const socket = await open(null);
-    const error = await new Promise<Error>((resolve) =>
-      socket.on("connect_error", resolve),
-    );
+    const error = await new Promise<Error>((resolve) => socket.on("connect_error", resolve));
     expect(error.message).toBe("unauthorized");
   });
 
@@ -446,11 +387,7 @@ describe("the socket contract", () => {
         body: secret,
       },
     });
-    const foreignStrings = [
-      norte.account!.number,
-      norte.account!.legalName,
-      secret,
-    ];
+    const foreignStrings = [norte.account!.number, norte.account!.legalName, secret];
 
     const guestBrowser = portal.browser({ acceptLanguage: "en" });
     const help = await guestBrowser.post("/help", {
@@ -524,46 +461,26 @@ describe("the socket contract", () => {
           socket.emit(event, ...args);
           continue;
         }
-        const reply = (await socket
-          .timeout(5000)
-          .emitWithAck(event, ...args)) as { data?: unknown; error?: string };
+        const reply = (await socket.timeout(5000).emitWithAck(event, ...args)) as { data?: unknown; error?: string };
         const text = JSON.stringify(reply);
         if (!allowed.includes(who)) {
-          if (reply.error !== "chat:errors.forbidden")
-            failures.push(
-              `${who} ${event}: ${text} (expected chat:errors.forbidden)`,
-            );
+          if (reply.error !== "chat:errors.forbidden") failures.push(`${who} ${event}: ${text} (expected chat:errors.forbidden)`);
         } else {
-          if (reply.error === "chat:errors.forbidden")
-            failures.push(`${who} ${event}: refused, but the table allows it`);
+          if (reply.error === "chat:errors.forbidden") failures.push(`${who} ${event}: refused, but the table allows it`);
           // A customer or guest naming someone else's conversation gets nothing of it.
-          if (
-            who !== "staff" &&
-            event !== "system:health" &&
-            event !== "conversation:open" &&
-            !reply.error
-          )
+          if (who !== "staff" && event !== "system:health" && event !== "conversation:open" && !reply.error)
             failures.push(`${who} ${event}: answered ${text.slice(0, 200)}`);
         }
-        if (who !== "staff")
-          for (const s of foreignStrings)
-            if (text.includes(s))
-              failures.push(`${who} ${event}: reply shows "${s}"`);
+        if (who !== "staff") for (const s of foreignStrings) if (text.includes(s)) failures.push(`${who} ${event}: reply shows "${s}"`);
       }
     }
     // One last round trip so pushes caused by the events above have arrived.
-    for (const socket of Object.values(roles))
-      await socket.emitWithAck("system:health");
+    for (const socket of Object.values(roles)) await socket.emitWithAck("system:health");
     for (const who of ["customer", "guest"] as const) {
       const leaked = pushed[who].filter(
-        (p) =>
-          JSON.stringify(p.payload).includes(conversationId) ||
-          foreignStrings.some((s) => JSON.stringify(p.payload).includes(s)),
+        (p) => JSON.stringify(p.payload).includes(conversationId) || foreignStrings.some((s) => JSON.stringify(p.payload).includes(s)),
       );
-      if (leaked.length)
-        failures.push(
-          `${who} was pushed ${JSON.stringify(leaked).slice(0, 300)}`,
-        );
+      if (leaked.length) failures.push(`${who} was pushed ${JSON.stringify(leaked).slice(0, 300)}`);
     }
     expect(failures).toEqual([]);
     // Nothing the customer or guest sent reached the foreign conversation.

@@ -22,7 +22,12 @@ let norte: { id: string };
 let pacific: { id: string };
 
 const locales = Object.fromEntries(
-  ["en", "es"].map((lang) => [lang, Object.fromEntries(fs.readdirSync(path.resolve("locales", lang)).map((f) => [f.replace(".json", ""), JSON.parse(fs.readFileSync(path.resolve("locales", lang, f), "utf8"))]))]),
+  ["en", "es"].map((lang) => [
+    lang,
+    Object.fromEntries(
+      fs.readdirSync(path.resolve("locales", lang)).map((f) => [f.replace(".json", ""), JSON.parse(fs.readFileSync(path.resolve("locales", lang, f), "utf8"))]),
+    ),
+  ]),
 );
 /** The English and Spanish text of a translation key ("ns:path"), so a refusal is known to be translated. */
 function translations(key: string): [string, string] {
@@ -38,7 +43,16 @@ function expectTranslated(key: string) {
 
 beforeAll(async () => {
   portal = await startPortal();
-  for (const email of ["rep1@accounts.example", "rep2@accounts.example", "rep3@accounts.example", "senior@accounts.example", "manager@accounts.example", "ap@acme-industrial.example", "cxp@distnorte.example", "billing@pacificcoast.example"]) {
+  for (const email of [
+    "rep1@accounts.example",
+    "rep2@accounts.example",
+    "rep3@accounts.example",
+    "senior@accounts.example",
+    "manager@accounts.example",
+    "ap@acme-industrial.example",
+    "cxp@distnorte.example",
+    "billing@pacificcoast.example",
+  ]) {
     ids[email.split("@")[0]] = (await portal.db.user.findUniqueOrThrow({ where: { email } })).id;
   }
   acme = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1001" } });
@@ -88,7 +102,12 @@ function act(browser: Browser, conversationId: string, fields: [string, string][
 }
 
 async function openInvoices(accountId: string, take: number) {
-  return portal.db.invoice.findMany({ where: { accountId, status: { in: ["OPEN", "PARTIALLY_PAID"] }, balanceMinor: { gt: 0n } }, orderBy: [{ dueOn: "asc" }, { id: "asc" }], take, include: { lines: true } });
+  return portal.db.invoice.findMany({
+    where: { accountId, status: { in: ["OPEN", "PARTIALLY_PAID"] }, balanceMinor: { gt: 0n } },
+    orderBy: [{ dueOn: "asc" }, { id: "asc" }],
+    take,
+    include: { lines: true },
+  });
 }
 
 /** What a change would touch, to prove a refused action changed nothing. */
@@ -191,7 +210,14 @@ describe("pay link", () => {
     const { rep, customer, conversationId } = await chatBetween("cxp@distnorte.example", "rep2@accounts.example");
     const [invoice] = await openInvoices(norte.id, 1);
     const atCustomer = next(customer, "conversation:message", (m: Any) => m.authorKind === "REP");
-    expect((await act(rep.browser, conversationId, [["intent", "pay_link"], ["invoiceId", invoice.id]])).status).toBe(200);
+    expect(
+      (
+        await act(rep.browser, conversationId, [
+          ["intent", "pay_link"],
+          ["invoiceId", invoice.id],
+        ])
+      ).status,
+    ).toBe(200);
     const body: string = (await atCustomer).body;
     expect(body).toContain(`Le comparto un enlace seguro para pagar la factura ${invoice.number} ($`);
     expect(body).toContain("/pay?currency=MXN&invoice=");
@@ -209,14 +235,22 @@ describe("pay link", () => {
     expect(noneBody).toMatchObject({ ok: false, fieldErrors: { invoiceIds: "chat:actions.errors.chooseInvoices" } });
     expectTranslated(noneBody.fieldErrors.invoiceIds);
 
-    const foreign = await act(rep.browser, conversationId, [["intent", "pay_link"], ["invoiceId", mine.id], ["invoiceId", theirs.id]]);
+    const foreign = await act(rep.browser, conversationId, [
+      ["intent", "pay_link"],
+      ["invoiceId", mine.id],
+      ["invoiceId", theirs.id],
+    ]);
     expect(foreign.status).toBe(400);
     expect(await foreign.json()).toMatchObject({ ok: false, error: "chat:actions.errors.invoiceNotPayable" });
 
     // An invoice billed in another currency cannot share a link.
     await portal.db.invoice.update({ where: { id: second.id }, data: { currency: "CAD" } });
     try {
-      const mixed = await act(rep.browser, conversationId, [["intent", "pay_link"], ["invoiceId", mine.id], ["invoiceId", second.id]]);
+      const mixed = await act(rep.browser, conversationId, [
+        ["intent", "pay_link"],
+        ["invoiceId", mine.id],
+        ["invoiceId", second.id],
+      ]);
       expect(mixed.status).toBe(400);
       expect(await mixed.json()).toMatchObject({ error: "chat:actions.errors.oneCurrency" });
     } finally {
@@ -246,7 +280,12 @@ describe("promise to pay", () => {
     const { rep, customer, conversationId } = await chatBetween("ap@acme-industrial.example", "rep1@accounts.example");
     const date = isoDay(7);
     const atCustomer = next(customer, "conversation:message", (m: Any) => m.authorKind === "REP");
-    const res = await act(rep.browser, conversationId, [["intent", "promise"], ["amount", "1,250.50"], ["promisedFor", date], ["note", "Wire on Friday"]]);
+    const res = await act(rep.browser, conversationId, [
+      ["intent", "promise"],
+      ["amount", "1,250.50"],
+      ["promisedFor", date],
+      ["note", "Wire on Friday"],
+    ]);
     expect(res.status).toBe(200);
     const promise = await portal.db.promiseToPay.findFirstOrThrow({ where: { accountId: acme.id }, orderBy: { createdAt: "desc" } });
     expect(promise).toMatchObject({ amountMinor: 125050n, currency: "USD", status: "OPEN", note: "Wire on Friday", createdById: ids.rep1 });
@@ -258,13 +297,20 @@ describe("promise to pay", () => {
     expect((await atCustomer).body).toMatch(/^Thank you\. I have noted your commitment to pay \$1,250\.50 by /);
 
     const glance = await (await rep.browser.get(`/rep/chat/accounts/${acme.id}`)).json();
-    expect(glance.openPromises).toEqual([{ id: promise.id, amount: { amountMinor: 125050, currency: "USD" }, promisedFor: date, overdue: false, note: "Wire on Friday" }]);
+    expect(glance.openPromises).toEqual([
+      { id: promise.id, amount: { amountMinor: 125050, currency: "USD" }, promisedFor: date, overdue: false, note: "Wire on Friday" },
+    ]);
   });
 
   it("is logged once however often the same form is sent", async () => {
     const { rep, conversationId } = await chatBetween("ap@acme-industrial.example", "rep1@accounts.example");
     const before = await portal.db.promiseToPay.count({ where: { accountId: acme.id } });
-    const form: [string, string][] = [["intent", "promise"], ["actionId", "form-7f3a9c21"], ["amount", "300.00"], ["promisedFor", isoDay(2)]];
+    const form: [string, string][] = [
+      ["intent", "promise"],
+      ["actionId", "form-7f3a9c21"],
+      ["amount", "300.00"],
+      ["promisedFor", isoDay(2)],
+    ];
     for (let i = 0; i < 3; i++) expect((await act(rep.browser, conversationId, form)).status).toBe(200);
     expect(await portal.db.promiseToPay.count({ where: { accountId: acme.id } })).toBe(before + 1);
     expect(await portal.db.message.count({ where: { conversationId, clientMessageId: "action-form-7f3a9c21" } })).toBe(1);
@@ -273,7 +319,12 @@ describe("promise to pay", () => {
   it("is logged once when copies of the same form arrive at the same moment", async () => {
     const { rep, conversationId } = await chatBetween("ap@acme-industrial.example", "rep1@accounts.example");
     const before = await portal.db.promiseToPay.count({ where: { accountId: acme.id } });
-    const form: [string, string][] = [["intent", "promise"], ["actionId", "form-race-5d1e"], ["amount", "125.00"], ["promisedFor", isoDay(3)]];
+    const form: [string, string][] = [
+      ["intent", "promise"],
+      ["actionId", "form-race-5d1e"],
+      ["amount", "125.00"],
+      ["promisedFor", isoDay(3)],
+    ];
     const answers = await Promise.all(Array.from({ length: 4 }, () => act(rep.browser, conversationId, form)));
     expect(await portal.db.promiseToPay.count({ where: { accountId: acme.id } })).toBe(before + 1);
     expect(await portal.db.message.count({ where: { conversationId, clientMessageId: "action-form-race-5d1e" } })).toBe(1);
@@ -286,7 +337,11 @@ describe("promise to pay", () => {
     expectTranslated("chat:actions.errors.inProgress");
     // Once done, the same form answers "done" again, and a corrected refused form can be sent again.
     expect((await act(rep.browser, conversationId, form)).status).toBe(200);
-    const fixable: [string, string][] = [["intent", "promise"], ["actionId", "form-fix-8b2c"], ["promisedFor", isoDay(3)]];
+    const fixable: [string, string][] = [
+      ["intent", "promise"],
+      ["actionId", "form-fix-8b2c"],
+      ["promisedFor", isoDay(3)],
+    ];
     expect((await act(rep.browser, conversationId, [...fixable, ["amount", "abc"]])).status).toBe(400);
     expect((await act(rep.browser, conversationId, [...fixable, ["amount", "50.00"]])).status).toBe(200);
     expect(await portal.db.promiseToPay.count({ where: { accountId: acme.id } })).toBe(before + 2);
@@ -296,14 +351,56 @@ describe("promise to pay", () => {
     const { rep, conversationId } = await chatBetween("ap@acme-industrial.example", "rep1@accounts.example");
     const before = await footprint(conversationId, acme.id);
     for (const [fields, key] of [
-      [[["amount", "100.00"], ["promisedFor", isoDay(-3)]], "chat:actions.errors.promisePast"],
-      [[["amount", "100.00"], ["promisedFor", isoDay(400)]], "chat:actions.errors.promiseTooFar"],
-      [[["amount", "100.00"], ["promisedFor", "next friday"]], "chat:actions.errors.promiseDate"],
-      [[["amount", "abc"], ["promisedFor", isoDay(3)]], "common:amountInput.invalid_point"],
+      [
+        [
+          ["amount", "100.00"],
+          ["promisedFor", isoDay(-3)],
+        ],
+        "chat:actions.errors.promisePast",
+      ],
+      [
+        [
+          ["amount", "100.00"],
+          ["promisedFor", isoDay(400)],
+        ],
+        "chat:actions.errors.promiseTooFar",
+      ],
+      [
+        [
+          ["amount", "100.00"],
+          ["promisedFor", "next friday"],
+        ],
+        "chat:actions.errors.promiseDate",
+      ],
+      [
+        [
+          ["amount", "abc"],
+          ["promisedFor", isoDay(3)],
+        ],
+        "common:amountInput.invalid_point",
+      ],
       // A comma where English writes a point: refused as ambiguous, never read as 125.00.
-      [[["amount", "12,5"], ["promisedFor", isoDay(3)]], "common:amountInput.ambiguous_point"],
-      [[["amount", "0"], ["promisedFor", isoDay(3)]], "chat:actions.errors.amount"],
-      [[["amount", "999,999,999.00"], ["promisedFor", isoDay(3)]], "chat:actions.errors.promiseTooHigh"],
+      [
+        [
+          ["amount", "12,5"],
+          ["promisedFor", isoDay(3)],
+        ],
+        "common:amountInput.ambiguous_point",
+      ],
+      [
+        [
+          ["amount", "0"],
+          ["promisedFor", isoDay(3)],
+        ],
+        "chat:actions.errors.amount",
+      ],
+      [
+        [
+          ["amount", "999,999,999.00"],
+          ["promisedFor", isoDay(3)],
+        ],
+        "chat:actions.errors.promiseTooHigh",
+      ],
     ] as [[string, string][], string][]) {
       const res = await act(rep.browser, conversationId, [["intent", "promise"], ...fields]);
       expect(res.status, key).toBe(400);
@@ -320,7 +417,14 @@ describe("dispute on the customer's behalf", () => {
     const { rep, customer, customerBrowser, conversationId } = await chatBetween("ap@acme-industrial.example", "rep1@accounts.example");
     const [invoice, other] = await openInvoices(acme.id, 2);
     const atCustomer = next(customer, "conversation:message", (m: Any) => m.authorKind === "REP");
-    const res = await act(rep.browser, conversationId, [["intent", "dispute"], ["invoiceId", invoice.id], ["reason", "PRICING"], ["scope", "invoice"], ["amount", ""], ["message", "Customer says the unit price is not the quoted one."]]);
+    const res = await act(rep.browser, conversationId, [
+      ["intent", "dispute"],
+      ["invoiceId", invoice.id],
+      ["reason", "PRICING"],
+      ["scope", "invoice"],
+      ["amount", ""],
+      ["message", "Customer says the unit price is not the quoted one."],
+    ]);
     expect(res.status).toBe(200);
     const dispute = await portal.db.dispute.findFirstOrThrow({ where: { accountId: acme.id, invoiceId: invoice.id }, include: { messages: true } });
     expect(dispute).toMatchObject({ reason: "PRICING", openedById: ids.rep1, amountMinor: invoice.balanceMinor, language: "en" });
@@ -329,7 +433,15 @@ describe("dispute on the customer's behalf", () => {
     expect(textOf((await customerBrowser.page("/disputes")).html)).toContain(dispute.number);
 
     const line = other.lines.sort((a, b) => a.lineNo - b.lineNo)[0];
-    const byLine = await act(rep.browser, conversationId, [["intent", "dispute"], ["invoiceId", other.id], ["reason", "DAMAGED"], ["scope", "lines"], ["lineId", line.id], ["amount", ""], ["message", "First line arrived damaged."]]);
+    const byLine = await act(rep.browser, conversationId, [
+      ["intent", "dispute"],
+      ["invoiceId", other.id],
+      ["reason", "DAMAGED"],
+      ["scope", "lines"],
+      ["lineId", line.id],
+      ["amount", ""],
+      ["message", "First line arrived damaged."],
+    ]);
     expect(byLine.status).toBe(200);
     const lined = await portal.db.dispute.findFirstOrThrow({ where: { invoiceId: other.id }, include: { lines: true } });
     expect(lined.lines.map((l) => l.invoiceLineId)).toEqual([line.id]);
@@ -340,12 +452,24 @@ describe("dispute on the customer's behalf", () => {
     const [invoice] = await openInvoices(acme.id, 1);
     const [theirs] = await openInvoices(norte.id, 1);
     const before = await footprint(conversationId, acme.id);
-    const short = await act(rep.browser, conversationId, [["intent", "dispute"], ["invoiceId", invoice.id], ["reason", "PRICING"], ["scope", "invoice"], ["message", "bad"]]);
+    const short = await act(rep.browser, conversationId, [
+      ["intent", "dispute"],
+      ["invoiceId", invoice.id],
+      ["reason", "PRICING"],
+      ["scope", "invoice"],
+      ["message", "bad"],
+    ]);
     expect(short.status).toBe(400);
     const shortBody = await short.json();
     expect(shortBody.fieldErrors.message).toBe("disputes:errors.message");
     expectTranslated(shortBody.fieldErrors.message);
-    const foreign = await act(rep.browser, conversationId, [["intent", "dispute"], ["invoiceId", theirs.id], ["reason", "PRICING"], ["scope", "invoice"], ["message", "Someone else's invoice"]]);
+    const foreign = await act(rep.browser, conversationId, [
+      ["intent", "dispute"],
+      ["invoiceId", theirs.id],
+      ["reason", "PRICING"],
+      ["scope", "invoice"],
+      ["message", "Someone else's invoice"],
+    ]);
     expect(foreign.status).toBe(400);
     expect((await foreign.json()).error).toBe("disputes:errors.invoice");
     expect(await portal.db.dispute.count({ where: { invoiceId: theirs.id } })).toBe(0);
@@ -361,7 +485,11 @@ describe("release of a held order", () => {
     const order = await portal.db.order.findFirstOrThrow({ where: { accountId: pacific.id, status: "ON_HOLD" }, orderBy: { heldAt: "asc" } });
     const before = await footprint(conversationId, pacific.id);
 
-    const refused = await act(rep.browser, conversationId, [["intent", "release"], ["orderId", order.id], ["note", "Customer paying today"]]);
+    const refused = await act(rep.browser, conversationId, [
+      ["intent", "release"],
+      ["orderId", order.id],
+      ["note", "Customer paying today"],
+    ]);
     expect(refused.status).toBe(403);
     const body = await refused.json();
     expect(body).toMatchObject({ ok: false, error: "credit:heldWork.errors.over_authority" });
@@ -371,14 +499,21 @@ describe("release of a held order", () => {
 
     const manager = await portal.signedIn("manager@accounts.example");
     const atCustomer = next(customer, "conversation:message", (m: Any) => m.authorKind === "REP");
-    const released = await act(manager, conversationId, [["intent", "release"], ["orderId", order.id], ["note", "Approved by manager"]]);
+    const released = await act(manager, conversationId, [
+      ["intent", "release"],
+      ["orderId", order.id],
+      ["note", "Approved by manager"],
+    ]);
     expect(released.status).toBe(200);
     expect((await portal.db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("OPEN");
     expect(await portal.db.auditLog.count({ where: { entityId: order.id, action: "hold_released", actorId: ids.manager } })).toBe(1);
     expect((await atCustomer).body).toContain(`order ${order.number} has been released from credit hold`);
 
     // Already released: a second try is a conflict, not a second release.
-    const again = await act(manager, conversationId, [["intent", "release"], ["orderId", order.id]]);
+    const again = await act(manager, conversationId, [
+      ["intent", "release"],
+      ["orderId", order.id],
+    ]);
     expect(again.status).toBe(409);
     expect((await again.json()).error).toBe("credit:heldWork.errors.not_held");
   });
@@ -386,7 +521,10 @@ describe("release of a held order", () => {
   it("cannot reach another account's order from this conversation", async () => {
     const { rep, conversationId } = await chatBetween("ap@acme-industrial.example", "rep1@accounts.example");
     const theirs = await portal.db.order.findFirstOrThrow({ where: { accountId: { not: acme.id }, status: "ON_HOLD" } });
-    const res = await act(rep.browser, conversationId, [["intent", "release"], ["orderId", theirs.id]]);
+    const res = await act(rep.browser, conversationId, [
+      ["intent", "release"],
+      ["orderId", theirs.id],
+    ]);
     expect(res.status).toBe(404);
     expect((await portal.db.order.findUniqueOrThrow({ where: { id: theirs.id } })).status).toBe("ON_HOLD");
   });
@@ -396,7 +534,10 @@ describe("who may act", () => {
   it("only the assigned rep or a manager; never another rep, a customer, a stranger; not on a closed chat or a guest's", async () => {
     const { rep, conversationId } = await chatBetween("ap@acme-industrial.example", "rep1@accounts.example");
     const [invoice] = await openInvoices(acme.id, 1);
-    const payLink: [string, string][] = [["intent", "pay_link"], ["invoiceId", invoice.id]];
+    const payLink: [string, string][] = [
+      ["intent", "pay_link"],
+      ["invoiceId", invoice.id],
+    ];
     const before = await footprint(conversationId, acme.id);
 
     const otherRep = await portal.signedIn("rep3@accounts.example");
@@ -441,7 +582,10 @@ describe("who may act", () => {
     await guest.emitWithAck("conversation:join", { conversationId: conversation.id });
     expect((await portal.db.conversation.findUniqueOrThrow({ where: { id: conversation.id } })).assignedRepId).toBe(ids.rep1);
     const [invoice] = await openInvoices(acme.id, 1);
-    const res = await act(rep.browser, conversation.id, [["intent", "pay_link"], ["invoiceId", invoice.id]]);
+    const res = await act(rep.browser, conversation.id, [
+      ["intent", "pay_link"],
+      ["invoiceId", invoice.id],
+    ]);
     expect(res.status).toBe(409);
     expect((await res.json()).error).toBe("chat:actions.errors.noAccount");
   });

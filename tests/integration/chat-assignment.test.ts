@@ -21,7 +21,14 @@ beforeAll(async () => {
   dispose = copy.dispose;
   database = await openDatabase(copy.url);
   setDatabase(database);
-  for (const email of ["rep1@accounts.example", "rep2@accounts.example", "rep3@accounts.example", "senior@accounts.example", "manager@accounts.example", "ap@acme-industrial.example"]) {
+  for (const email of [
+    "rep1@accounts.example",
+    "rep2@accounts.example",
+    "rep3@accounts.example",
+    "senior@accounts.example",
+    "manager@accounts.example",
+    "ap@acme-industrial.example",
+  ]) {
     ids[email.split("@")[0]] = (await database.prisma.user.findUniqueOrThrow({ where: { email } })).id;
   }
 });
@@ -41,7 +48,14 @@ async function online(...names: string[]) {
 
 async function queued(language: string, extra: { accountId?: string; queuedAt?: Date } = {}) {
   return prisma().conversation.create({
-    data: { language, status: "QUEUED", queuedAt: extra.queuedAt ?? new Date(), accountId: extra.accountId, guestName: extra.accountId ? null : "Invitado", guestEmail: extra.accountId ? null : "guest@example.com" },
+    data: {
+      language,
+      status: "QUEUED",
+      queuedAt: extra.queuedAt ?? new Date(),
+      accountId: extra.accountId,
+      guestName: extra.accountId ? null : "Invitado",
+      guestEmail: extra.accountId ? null : "guest@example.com",
+    },
   });
 }
 

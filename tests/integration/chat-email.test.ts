@@ -30,7 +30,11 @@ async function open(browser: Browser): Promise<Socket> {
 }
 
 function inbound(body: unknown, secret = SECRET) {
-  return fetch(`${portal.url}/webhooks/inbound-email`, { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${secret}` }, body: JSON.stringify(body) });
+  return fetch(`${portal.url}/webhooks/inbound-email`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${secret}` },
+    body: JSON.stringify(body),
+  });
 }
 
 describe("offline message → email conversation → reply by mail → inbound mail", () => {
@@ -47,7 +51,9 @@ describe("offline message → email conversation → reply by mail → inbound m
     const joined = await guest.emitWithAck("conversation:join", { conversationId });
     expect(joined.data.status).toMatchObject({ state: "offline", reason: "no_rep_for_language" });
 
-    expect(await guest.emitWithAck("conversation:leave-message", { conversationId, clientMessageId: "o-0", body: "   " })).toEqual({ error: "chat:errors.messageRequired" });
+    expect(await guest.emitWithAck("conversation:leave-message", { conversationId, clientMessageId: "o-0", body: "   " })).toEqual({
+      error: "chat:errors.messageRequired",
+    });
     const changed = new Promise((resolve) => rep1.once("console:inbox-changed", resolve));
     const left = await guest.emitWithAck("conversation:leave-message", { conversationId, clientMessageId: "o-1", body: "Necesito mi estado de cuenta" });
     expect(left.data.message.body).toBe("Necesito mi estado de cuenta");
@@ -79,7 +85,13 @@ describe("offline message → email conversation → reply by mail → inbound m
   });
 
   it("the customer's emailed answer continues the same conversation, once however often it is delivered", async () => {
-    const payload = { from: "Lucía Pérez <lucia@example.mx>", subject: `RE: Respuesta de Cuentas de Clientes [#${conversationId}]`, text: "¡Gracias! También la factura de marzo.", messageId: "<m1@mail.example.mx>", inReplyTo: null };
+    const payload = {
+      from: "Lucía Pérez <lucia@example.mx>",
+      subject: `RE: Respuesta de Cuentas de Clientes [#${conversationId}]`,
+      text: "¡Gracias! También la factura de marzo.",
+      messageId: "<m1@mail.example.mx>",
+      inReplyTo: null,
+    };
     const first = await inbound(payload);
     expect(first.status).toBe(200);
     expect(await first.json()).toMatchObject({ ok: true, conversationId, duplicate: false });
@@ -93,7 +105,11 @@ describe("offline message → email conversation → reply by mail → inbound m
     const body = await res.json();
     expect(body.conversationId).not.toBe(conversationId);
     expect(await portal.db.message.count({ where: { conversationId, body: "let me in" } })).toBe(0);
-    expect(await portal.db.conversation.findUniqueOrThrow({ where: { id: body.conversationId } })).toMatchObject({ channel: "EMAIL", guestEmail: "intruder@example.com", accountId: null });
+    expect(await portal.db.conversation.findUniqueOrThrow({ where: { id: body.conversationId } })).toMatchObject({
+      channel: "EMAIL",
+      guestEmail: "intruder@example.com",
+      accountId: null,
+    });
   });
 
   it("mail from a customer user links the new conversation to their account, in their language", async () => {

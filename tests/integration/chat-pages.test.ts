@@ -86,7 +86,11 @@ describe("rep console page", () => {
 
 describe("inbound-mail webhook without a secret", () => {
   it("is switched off", async () => {
-    const res = await fetch(`${portal.url}/webhooks/inbound-email`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ from: "a@b.co", text: "x", messageId: "<1@b.co>" }) });
+    const res = await fetch(`${portal.url}/webhooks/inbound-email`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ from: "a@b.co", text: "x", messageId: "<1@b.co>" }),
+    });
     expect(res.status).toBe(404);
     expect((await (await portal.signedIn("ap@acme-industrial.example")).get("/webhooks/inbound-email")).status).toBe(405);
   });

@@ -75,7 +75,16 @@ async function freePort(): Promise<number> {
 async function startProcess(env: Record<string, string>): Promise<string> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "server/index.ts"], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", APP_URL: `http://127.0.0.1:${port}`, PAYMENTS_SANDBOX: "on", MAIL_OUTBOX: "on" },
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      NODE_ENV: "production",
+      APP_URL: `http://127.0.0.1:${port}`,
+      PAYMENTS_SANDBOX: "on",
+      MAIL_OUTBOX: "on",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
@@ -113,7 +122,6 @@ async function socketOn(url: string, browser: Browser) {
 
 const ended = (socket: Socket) => new Promise<string>((resolve) => socket.on("disconnect", (reason) => resolve(reason)));
 
-
 describe("two server processes, PostgreSQL and Redis", () => {
   it("carries a conversation between a customer on one process and the rep on the other", { timeout: 300_000 }, async () => {
     const reason = await unreachable();
@@ -127,7 +135,15 @@ describe("two server processes, PostgreSQL and Redis", () => {
     await database.close();
     uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-redis-"));
     const prefix = `test-${crypto.randomBytes(4).toString("hex")}:`;
-    const shared = { DATABASE_URL: databaseUrl, REDIS_URL, REDIS_KEY_PREFIX: prefix, SESSION_SECRET: crypto.randomBytes(32).toString("hex"), UPLOAD_DIR: uploadDir, LOG_LEVEL: "silent", SESSION_RECHECK_SECONDS: "1" };
+    const shared = {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
+      UPLOAD_DIR: uploadDir,
+      LOG_LEVEL: "silent",
+      SESSION_RECHECK_SECONDS: "1",
+    };
     const [a, b] = await Promise.all([startProcess(shared), startProcess(shared)]);
     servers = { a, b, prefix };
 
@@ -186,9 +202,13 @@ describe("two server processes, PostgreSQL and Redis", () => {
       const onA = await socketOn(a, customer);
       const opened = await onA.emitWithAck("conversation:open", { topic: "PAYMENT" });
       const conversationId = opened.data.conversation.id;
-      for (let i = 0; i < 19; i++) expect((await onA.emitWithAck("conversation:send", { conversationId, clientMessageId: `r-${i}`, body: `m${i}` })).data).toBeDefined();
+      for (let i = 0; i < 19; i++)
+        expect((await onA.emitWithAck("conversation:send", { conversationId, clientMessageId: `r-${i}`, body: `m${i}` })).data).toBeDefined();
       const fresh = await socketOn(b, customer);
-      expect(await fresh.emitWithAck("conversation:send", { conversationId, clientMessageId: "r-over", body: "over" })).toMatchObject({ error: "chat:errors.rateLimited", retryAfterMs: expect.any(Number) });
+      expect(await fresh.emitWithAck("conversation:send", { conversationId, clientMessageId: "r-over", body: "over" })).toMatchObject({
+        error: "chat:errors.rateLimited",
+        retryAfterMs: expect.any(Number),
+      });
       const billing = await database.prisma.user.findUniqueOrThrow({ where: { email: "billing@pacificcoast.example" } });
       const redis = createClient({ url: REDIS_URL });
       await redis.connect();

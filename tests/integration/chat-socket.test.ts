@@ -12,7 +12,15 @@ const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   portal = await startPortal();
-  for (const email of ["rep1@accounts.example", "rep2@accounts.example", "rep3@accounts.example", "senior@accounts.example", "manager@accounts.example", "ap@acme-industrial.example", "billing@pacificcoast.example"]) {
+  for (const email of [
+    "rep1@accounts.example",
+    "rep2@accounts.example",
+    "rep3@accounts.example",
+    "senior@accounts.example",
+    "manager@accounts.example",
+    "ap@acme-industrial.example",
+    "billing@pacificcoast.example",
+  ]) {
     ids[email.split("@")[0]] = (await portal.db.user.findUniqueOrThrow({ where: { email } })).id;
   }
   await keepChatOpenAllDay(portal.db);
@@ -39,7 +47,6 @@ async function open(browser: Browser, acceptLanguage?: string): Promise<Socket> 
   await connected(socket);
   return socket;
 }
-
 
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
   for (let i = 0; i < 100; i++) {
@@ -142,11 +149,17 @@ describe("signed-in customer and the account's own rep", () => {
     await repOnline("rep1@accounts.example");
     const customer = await open(await newCustomer());
     const { data } = await customer.emitWithAck("conversation:open", { topic: "OTHER" });
-    const replies = await Promise.all(Array.from({ length: 30 }, (_, i) => customer.emitWithAck("conversation:send", { conversationId: data.conversation.id, clientMessageId: `flood-${i}`, body: `m${i}` })));
+    const replies = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        customer.emitWithAck("conversation:send", { conversationId: data.conversation.id, clientMessageId: `flood-${i}`, body: `m${i}` }),
+      ),
+    );
     const refused = replies.filter((r: Any) => r.error === "chat:errors.rateLimited");
     expect(refused.length).toBeGreaterThan(0);
     for (const r of refused) expect(r.retryAfterMs).toBeGreaterThan(0);
-    expect(await portal.db.message.count({ where: { conversationId: data.conversation.id, authorKind: "CUSTOMER" } })).toBe(replies.filter((r: Any) => r.data).length);
+    expect(await portal.db.message.count({ where: { conversationId: data.conversation.id, authorKind: "CUSTOMER" } })).toBe(
+      replies.filter((r: Any) => r.data).length,
+    );
   });
 
   it("fresh sockets of the same person share the budget: they do not carry on where a limited one stopped", async () => {
@@ -156,8 +169,11 @@ describe("signed-in customer and the account's own rep", () => {
     const { data } = await first.emitWithAck("conversation:open", { topic: "OTHER" });
     const conversationId = data.conversation.id;
     // The open spent one point; 19 messages spend the rest.
-    for (let i = 0; i < 19; i++) expect((await first.emitWithAck("conversation:send", { conversationId, clientMessageId: `b-${i}`, body: `m${i}` })).data).toBeDefined();
-    expect(await first.emitWithAck("conversation:send", { conversationId, clientMessageId: "b-over", body: "over" })).toMatchObject({ error: "chat:errors.rateLimited" });
+    for (let i = 0; i < 19; i++)
+      expect((await first.emitWithAck("conversation:send", { conversationId, clientMessageId: `b-${i}`, body: `m${i}` })).data).toBeDefined();
+    expect(await first.emitWithAck("conversation:send", { conversationId, clientMessageId: "b-over", body: "over" })).toMatchObject({
+      error: "chat:errors.rateLimited",
+    });
     for (let n = 0; n < 3; n++) {
       const fresh = await open(browser);
       const reply = await fresh.emitWithAck("conversation:send", { conversationId, clientMessageId: `fresh-${n}`, body: `fresh ${n}` });
@@ -177,11 +193,13 @@ describe("signed-in customer and the account's own rep", () => {
     const outbox = new Outbox({
       transmit: (m) =>
         new Promise((resolve, reject) =>
-          customer.timeout(10_000).emit("conversation:send", { conversationId, clientMessageId: m.clientMessageId, body: m.body }, (err: Error | null, reply: SendReply) => {
-            if (err) return reject(err);
-            replies.push(reply);
-            resolve(reply);
-          }),
+          customer
+            .timeout(10_000)
+            .emit("conversation:send", { conversationId, clientMessageId: m.clientMessageId, body: m.body }, (err: Error | null, reply: SendReply) => {
+              if (err) return reject(err);
+              replies.push(reply);
+              resolve(reply);
+            }),
         ),
       onChange: (m) => (shown = m),
       onStored: (m) => stored.push(m.body),
@@ -227,7 +245,8 @@ describe("signed-in customer and the account's own rep", () => {
 
 describe("relay on receipt, confirm when stored", () => {
   const MESSAGE_EVENTS = ["conversation:incoming", "conversation:message", "conversation:withdrawn"];
-  const about = (seen: { event: string; payload: Any }[], clientMessageId: string) => seen.filter((e) => e.payload.clientMessageId === clientMessageId).map((e) => e.event);
+  const about = (seen: { event: string; payload: Any }[], clientMessageId: string) =>
+    seen.filter((e) => e.payload.clientMessageId === clientMessageId).map((e) => e.event);
 
   /** The account's own rep with the chat open in two console tabs, and the customer in it. */
   async function openChat() {
@@ -254,7 +273,15 @@ describe("relay on receipt, confirm when stored", () => {
     expect((await stored).seq).toBe(sent.data.message.seq);
     const [incoming, message] = atRep.filter((e) => e.payload.clientMessageId === "c-1");
     expect(incoming.event).toBe("conversation:incoming");
-    expect(incoming.payload).toEqual({ conversationId, clientMessageId: "c-1", authorKind: "CUSTOMER", authorId: ids.ap, body: "Is INV-7 paid?", internal: false, createdAt: expect.any(String) });
+    expect(incoming.payload).toEqual({
+      conversationId,
+      clientMessageId: "c-1",
+      authorKind: "CUSTOMER",
+      authorId: ids.ap,
+      body: "Is INV-7 paid?",
+      internal: false,
+      createdAt: expect.any(String),
+    });
     expect(message.event).toBe("conversation:message");
     expect(message.payload).toMatchObject({ conversationId, clientMessageId: "c-1", seq: sent.data.message.seq, body: "Is INV-7 paid?" });
 
@@ -285,7 +312,12 @@ describe("relay on receipt, confirm when stored", () => {
     expect((await storedAtOtherTab).seq).toBe(sent.data.message.seq);
     expect(about(atCustomer, "r-1")).toEqual(["conversation:incoming", "conversation:message"]);
     expect(about(atOtherTab, "r-1")).toEqual(["conversation:incoming", "conversation:message"]);
-    expect(atCustomer.find((e) => e.event === "conversation:incoming")!.payload).toMatchObject({ authorKind: "REP", authorId: ids.rep1, body: "Yes, paid on the 3rd.", internal: false });
+    expect(atCustomer.find((e) => e.event === "conversation:incoming")!.payload).toMatchObject({
+      authorKind: "REP",
+      authorId: ids.rep1,
+      body: "Yes, paid on the 3rd.",
+      internal: false,
+    });
     // The customer's next message is a marker: anything sent to the rep before it has arrived.
     const marker = next(rep, "conversation:message", (m: Any) => m.clientMessageId === "c-marker");
     await customer.emitWithAck("conversation:send", { conversationId, clientMessageId: "c-marker", body: "Thanks" });
@@ -314,7 +346,9 @@ describe("relay on receipt, confirm when stored", () => {
     // still in the room (a close through the console would empty it), so the message is relayed.
     await portal.db.conversation.update({ where: { id: conversationId }, data: { status: "CLOSED" } });
     const withdrawn = next(rep, "conversation:withdrawn", (e: Any) => e.clientMessageId === "late-1");
-    expect(await customer.emitWithAck("conversation:send", { conversationId, clientMessageId: "late-1", body: "One more thing" })).toEqual({ error: "chat:errors.closed" });
+    expect(await customer.emitWithAck("conversation:send", { conversationId, clientMessageId: "late-1", body: "One more thing" })).toEqual({
+      error: "chat:errors.closed",
+    });
     expect(await withdrawn).toEqual({ conversationId, clientMessageId: "late-1" });
     expect(about(atRep, "late-1")).toEqual(["conversation:incoming", "conversation:withdrawn"]);
     expect(await portal.db.message.count({ where: { conversationId, clientMessageId: "late-1" } })).toBe(0);
@@ -341,7 +375,16 @@ describe("guests on the help page", () => {
     expect((await rep1.emitWithAck("console:settings", { capacity: 5 })).data.capacity).toBe(5);
     // Arrived just before and not routed yet (its customer's join still in flight): FIFO says it goes first.
     const earlier = await portal.db.conversation.create({
-      data: { channel: "CHAT", topic: "OTHER", language: "en", status: "QUEUED", queuedAt: new Date(Date.now() - 5000), guestName: "Earlier Guest", guestEmail: "earlier@example.com", lastMessageAt: new Date() },
+      data: {
+        channel: "CHAT",
+        topic: "OTHER",
+        language: "en",
+        status: "QUEUED",
+        queuedAt: new Date(Date.now() - 5000),
+        guestName: "Earlier Guest",
+        guestEmail: "earlier@example.com",
+        lastMessageAt: new Date(),
+      },
     });
     const { browser, conversation } = await guest("en", { email: "later@example.com" });
     const socket = await open(browser);
@@ -432,7 +475,9 @@ describe("isolation", () => {
     const { data } = await acme.emitWithAck("conversation:open", { topic: "PAYMENT" });
     const other = await open(await portal.signedIn("billing@pacificcoast.example"));
     expect(await other.emitWithAck("conversation:join", { conversationId: data.conversation.id })).toEqual({ error: "chat:errors.notFound" });
-    expect(await other.emitWithAck("conversation:send", { conversationId: data.conversation.id, clientMessageId: "x", body: "hi" })).toEqual({ error: "chat:errors.notFound" });
+    expect(await other.emitWithAck("conversation:send", { conversationId: data.conversation.id, clientMessageId: "x", body: "hi" })).toEqual({
+      error: "chat:errors.notFound",
+    });
     expect(await portal.db.message.count({ where: { conversationId: data.conversation.id, clientMessageId: "x" } })).toBe(0);
     // Typing and read marks into a room it never joined go nowhere.
     other.emit("conversation:read", { conversationId: data.conversation.id, seq: "999999" });
@@ -485,7 +530,10 @@ describe("requeue and reassignment", () => {
     const requeued = next(customer, "conversation:message", (m: Any) => m.authorKind === "SYSTEM" && m.body.includes("primer lugar"));
     rep3.disconnect();
     await requeued;
-    const row = await until(() => portal.db.conversation.findUniqueOrThrow({ where: { id: conversation.id } }), (c) => c.status === "QUEUED");
+    const row = await until(
+      () => portal.db.conversation.findUniqueOrThrow({ where: { id: conversation.id } }),
+      (c) => c.status === "QUEUED",
+    );
     expect(row.assignedRepId).toBeNull();
     expect(await portal.db.auditLog.count({ where: { entityId: conversation.id, action: "chat.requeued" } })).toBe(1);
     expect((await portal.db.user.findUniqueOrThrow({ where: { id: ids.rep3 } })).presence).toBe("OFFLINE");
@@ -531,7 +579,9 @@ describe("requeue and reassignment", () => {
     const toRep3 = next(rep3, "console:assigned");
     expect(await rep1.emitWithAck("console:transfer", { conversationId, toRepId: ids.rep3 })).toEqual({ data: { ok: true } });
     await toRep3;
-    expect(await rep1.emitWithAck("console:send", { conversationId, clientMessageId: "no", body: "not mine any more" })).toEqual({ error: "chat:errors.notYours" });
+    expect(await rep1.emitWithAck("console:send", { conversationId, clientMessageId: "no", body: "not mine any more" })).toEqual({
+      error: "chat:errors.notYours",
+    });
     expect(await rep3.emitWithAck("console:transfer", { conversationId, toRepId: ids.rep2 })).toEqual({ error: "chat:errors.transfer.not_available" });
     expect(await portal.db.auditLog.count({ where: { entityId: conversationId, action: "chat.transferred" } })).toBe(1);
   });

@@ -28,7 +28,14 @@ const plain = (minor: bigint | number) => (Number(minor) / 100).toFixed(2);
 
 async function pastDue(accountId: string, take: number) {
   return portal.db.invoice.findMany({
-    where: { accountId, status: { in: ["OPEN", "PARTIALLY_PAID"] }, balanceMinor: { gt: 0 }, dueOn: { lt: new Date(`${day(0)}T00:00:00Z`) }, promises: { none: {} }, disputes: { none: {} } },
+    where: {
+      accountId,
+      status: { in: ["OPEN", "PARTIALLY_PAID"] },
+      balanceMinor: { gt: 0 },
+      dueOn: { lt: new Date(`${day(0)}T00:00:00Z`) },
+      promises: { none: {} },
+      disputes: { none: {} },
+    },
     orderBy: { dueOn: "desc" },
     take,
   });
@@ -91,7 +98,11 @@ describe("a Spanish customer promises from the portal", () => {
   it("one form sent five times at once makes one promise; a second form for the same invoice is refused", async () => {
     const key = await formKey(customer, "/promises");
     const amount = plain(chosen[0].balanceMinor + chosen[1].balanceMinor);
-    const results = await Promise.all(Array.from({ length: 5 }, () => customer.request("/promises", { method: "POST", body: promiseForm(key, [chosen[0].id, chosen[1].id], amount, day(7), "Transferencia el viernes") })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        customer.request("/promises", { method: "POST", body: promiseForm(key, [chosen[0].id, chosen[1].id], amount, day(7), "Transferencia el viernes") }),
+      ),
+    );
     expect(results.map((r) => r.status)).toEqual([303, 303, 303, 303, 303]);
     const made = await portal.db.promiseToPay.findMany({ where: { accountId: norte.id, status: "OPEN" }, include: { invoices: true } });
     expect(made).toHaveLength(1);

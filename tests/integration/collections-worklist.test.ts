@@ -68,7 +68,14 @@ describe("the worklist", () => {
 
 describe("the contact log", () => {
   it("logs a contact from a worklist row; it shows on the 360 and its timeline", async () => {
-    const res = await rep.post("/rep/collections?currency=USD", { intent: "contact", accountId: acme.id, channel: "PHONE", outcome: "PROMISE", followUpOn: "", note: "Spoke to Pat: wire on Friday" });
+    const res = await rep.post("/rep/collections?currency=USD", {
+      intent: "contact",
+      accountId: acme.id,
+      channel: "PHONE",
+      outcome: "PROMISE",
+      followUpOn: "",
+      note: "Spoke to Pat: wire on Friday",
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe(`/rep/collections?currency=USD&saved=${acme.id}`);
     const contacts = textOf((await rep.page(`/rep/accounts/${acme.id}?tab=contacts`)).html);
@@ -78,7 +85,14 @@ describe("the contact log", () => {
   });
 
   it("logs one from the 360 without JavaScript and comes back to the tab", async () => {
-    const res = await repEs.post(`/rep/accounts/${acme.id}/log`, { intent: "contact", returnTab: "contacts", channel: "EMAIL", outcome: "LEFT_MESSAGE", followUpOn: "", note: "Correo a CxP" });
+    const res = await repEs.post(`/rep/accounts/${acme.id}/log`, {
+      intent: "contact",
+      returnTab: "contacts",
+      channel: "EMAIL",
+      outcome: "LEFT_MESSAGE",
+      followUpOn: "",
+      note: "Correo a CxP",
+    });
     expect(res.status).toBe(303);
     const page = textOf((await repEs.page(res.headers.get("location")!)).html);
     expect(page).toContain("Contacto registrado.");
@@ -91,11 +105,18 @@ describe("the contact log", () => {
       [{ channel: "PIGEON", outcome: "PAID" }, "Choose how you reached them.", "Elija el medio de contacto."],
       [{ channel: "PHONE", outcome: "MAYBE" }, "Choose what came of it.", "Elija el resultado."],
       [{ channel: "PHONE", outcome: "PAID", followUpOn: "2026-02-30" }, "Enter the follow-up date as a date.", "Escriba la fecha de seguimiento como fecha."],
-      [{ channel: "PHONE", outcome: "PAID", followUpOn: "2099-01-01" }, "The follow-up date must be from today to a year ahead.", "La fecha de seguimiento debe estar entre hoy y dentro de un año."],
+      [
+        { channel: "PHONE", outcome: "PAID", followUpOn: "2099-01-01" },
+        "The follow-up date must be from today to a year ahead.",
+        "La fecha de seguimiento debe estar entre hoy y dentro de un año.",
+      ],
       [{ channel: "PHONE", outcome: "PAID", note: "bad\u0000note" }, "", ""],
     ];
     for (const [fields, en, es] of cases) {
-      for (const [browser, expected] of [[rep, en], [repEs, es]] as const) {
+      for (const [browser, expected] of [
+        [rep, en],
+        [repEs, es],
+      ] as const) {
         const res = await browser.post(`/rep/accounts/${acme.id}/log`, { intent: "contact", returnTab: "contacts", ...fields });
         expect(res.status).toBe(303);
         const page = await browser.page(res.headers.get("location")!);
@@ -129,12 +150,20 @@ describe("notes and the timeline", () => {
     const body = await csv.text();
     for (const source of ["Contact", "Note", "Dispute", "Promise", "Hold"]) expect(body, source).toContain(`,${source},`);
     expect(body).toContain("broken");
-    const times = body.trim().split("\r\n").slice(1).map((l) => l.split(",")[0]);
+    const times = body
+      .trim()
+      .split("\r\n")
+      .slice(1)
+      .map((l) => l.split(",")[0]);
     expect(times.length).toBeGreaterThan(5);
     const pdf = await repEs.get(`/rep/accounts/${pacific.id}/timeline.pdf`);
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get("content-type")).toBe("application/pdf");
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe("%PDF-");
   });
 
   it("the 360 shows header, aging, tabs; the invoice tab pages newest first", async () => {
@@ -149,7 +178,13 @@ describe("notes and the timeline", () => {
 
   it("is staff only: a customer gets 403 on every collections page and download", async () => {
     const customer = await portal.signedIn("ap@acme-industrial.example");
-    for (const url of ["/rep/collections", "/rep/collections/next", "/rep/notes?q=a", `/rep/accounts/${acme.id}/timeline.csv`, `/rep/accounts/${acme.id}/timeline.pdf`]) {
+    for (const url of [
+      "/rep/collections",
+      "/rep/collections/next",
+      "/rep/notes?q=a",
+      `/rep/accounts/${acme.id}/timeline.csv`,
+      `/rep/accounts/${acme.id}/timeline.pdf`,
+    ]) {
       expect((await customer.get(url)).status, url).toBe(403);
     }
     const before = await portal.db.collectionContact.count();

@@ -37,7 +37,14 @@ const balanceOf = async (id: string) => (await portal.db.invoice.findUniqueOrThr
 const openBalance = async (accountId: string) => (await accountSummary(accountId))!.openBalance.amountMinor;
 
 function propose(b: Browser, account: { id: string }, invoiceNumber: string, amount: string, reason = "Customer out of business; uncollectable.") {
-  return b.post("/rep/collections/write-offs", { intent: "propose", accountId: account.id, invoiceNumber, amount, reason, returnTo: `/rep/accounts/${account.id}` });
+  return b.post("/rep/collections/write-offs", {
+    intent: "propose",
+    accountId: account.id,
+    invoiceNumber,
+    amount,
+    reason,
+    returnTo: `/rep/accounts/${account.id}`,
+  });
 }
 
 describe("a Rep I's write-off", () => {
@@ -83,7 +90,9 @@ describe("a Rep I's write-off", () => {
     expect(textOf((await rep1.page("/rep/collections/write-offs")).html)).not.toContain(invoice.number);
     expect((await rep1.post("/rep/collections/write-offs", { intent: "approve", requestId: request.id })).status).toBe(403);
 
-    const responses = await Promise.all(Array.from({ length: 5 }, () => senior.post("/rep/collections/write-offs", { intent: "approve", requestId: request.id, note: "Approved" })));
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => senior.post("/rep/collections/write-offs", { intent: "approve", requestId: request.id, note: "Approved" })),
+    );
     await Promise.all(responses.map((r) => r.arrayBuffer()));
     expect(responses.map((r) => r.status).sort()).toEqual([302, 409, 409, 409, 409]);
     expect(await portal.db.adjustment.count({ where: { invoiceId: invoice.id, kind: "WRITE_OFF" } })).toBe(writeOffsBefore + 1);

@@ -15,12 +15,20 @@ afterAll(async () => {
 });
 
 describe("the payment sandbox, switched off (no Stripe keys either)", () => {
-
   it("has no checkout page, even for a sandbox payment left pending", async () => {
     const norte = await off.db.account.findUniqueOrThrow({ where: { number: "ACC-1002" } });
     const user = await off.db.user.findUniqueOrThrow({ where: { email: "cxp@distnorte.example" } });
     const pending = await off.db.payment.create({
-      data: { accountId: norte.id, currency: "MXN", amountMinor: 10_000n, status: "PENDING", provider: "stripe_sandbox", idempotencyKey: "cfg-test-pending", checkoutSessionId: "cs_sandbox_cfg_test", createdById: user.id },
+      data: {
+        accountId: norte.id,
+        currency: "MXN",
+        amountMinor: 10_000n,
+        status: "PENDING",
+        provider: "stripe_sandbox",
+        idempotencyKey: "cfg-test-pending",
+        checkoutSessionId: "cs_sandbox_cfg_test",
+        createdById: user.id,
+      },
     });
     const customer = await off.signedIn("cxp@distnorte.example");
     expect((await customer.get("/sandbox/stripe/checkout/cs_sandbox_cfg_test")).status).toBe(404);
@@ -42,4 +50,3 @@ describe("the payment sandbox, switched off (no Stripe keys either)", () => {
     expect((await customer.page("/account")).html).not.toContain('data-testid="sandbox-strip"');
   });
 });
-

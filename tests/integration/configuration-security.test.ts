@@ -29,7 +29,13 @@ function rawPost(base: string, pathname: string, fields: Record<string, string>,
   const url = new URL(pathname, base);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": Buffer.byteLength(body), ...headers } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": Buffer.byteLength(body), ...headers },
+      },
       (res) => {
         res.resume();
         res.on("end", () => resolve(res.statusCode ?? 0));
@@ -75,7 +81,10 @@ describe("the mail outbox", () => {
       expect(page.html).not.toContain(token);
       expect(page.html).not.toMatch(/reset-password\?token=/);
     }
-    const row = await portal.db.outboxEmail.findFirstOrThrow({ where: { to: "ap@acme-industrial.example", template: "password_reset" }, orderBy: { createdAt: "desc" } });
+    const row = await portal.db.outboxEmail.findFirstOrThrow({
+      where: { to: "ap@acme-industrial.example", template: "password_reset" },
+      orderBy: { createdAt: "desc" },
+    });
     expect(row.text).not.toContain(token);
   });
 
@@ -89,7 +98,12 @@ describe("the mail outbox", () => {
 describe("emailed links", () => {
   it("start with APP_URL whatever Host or X-Forwarded-Host the request names", async () => {
     const email = "billing@pacificcoast.example";
-    const status = await rawPost(portal.url, "/forgot-password", { email }, { Host: "evil.example", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https" });
+    const status = await rawPost(
+      portal.url,
+      "/forgot-password",
+      { email },
+      { Host: "evil.example", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https" },
+    );
     expect(status).toBe(200);
     const mail = await mailbox.waitFor(email, /reset-password/);
     const link = mail.text.match(/\S+\/reset-password\?token=[\w-]+/)![0];
@@ -112,7 +126,10 @@ describe("the payment sandbox, switched on", () => {
 
   it("marks the payment it takes, on the receipt and on the rep's pages", async () => {
     const norte = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1002" } });
-    const invoice = await portal.db.invoice.findFirstOrThrow({ where: { accountId: norte.id, status: "OPEN", disputes: { none: {} } }, orderBy: [{ dueOn: "asc" }, { id: "asc" }] });
+    const invoice = await portal.db.invoice.findFirstOrThrow({
+      where: { accountId: norte.id, status: "OPEN", disputes: { none: {} } },
+      orderBy: [{ dueOn: "asc" }, { id: "asc" }],
+    });
     const payPage = await customer.page("/pay");
     const key = /name="idempotencyKey" value="([^"]+)"/.exec(payPage.html)![1];
     const paid = await customer.post("/pay", { idempotencyKey: key, currency: "MXN", invoiceId: invoice.id, [`amount-${invoice.id}`]: "100.00" });
@@ -135,7 +152,9 @@ describe("the payment sandbox, switched on", () => {
 
 describe("cookies under an http APP_URL", () => {
   it("are not Secure, whatever X-Forwarded-Proto says", async () => {
-    const res = await portal.browser().request("/set-language", { method: "POST", body: new URLSearchParams({ language: "es", redirectTo: "/" }), headers: { "X-Forwarded-Proto": "https" } });
+    const res = await portal
+      .browser()
+      .request("/set-language", { method: "POST", body: new URLSearchParams({ language: "es", redirectTo: "/" }), headers: { "X-Forwarded-Proto": "https" } });
     const lng = res.headers.getSetCookie().find((c) => c.startsWith("lng="));
     expect(lng).toBeDefined();
     expect(lng).not.toMatch(/;\s*Secure/i);

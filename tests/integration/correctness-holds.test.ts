@@ -23,7 +23,12 @@ async function payKey(customer: Browser) {
 
 /** Pays `minor` of one invoice through the pay form and the sandbox checkout (which posts the signed webhook). */
 async function pay(customer: Browser, invoice: { id: string; currency: string }, minor: bigint) {
-  const started = await customer.post("/pay", { idempotencyKey: await payKey(customer), currency: invoice.currency, invoiceId: invoice.id, [`amount-${invoice.id}`]: plain(minor) });
+  const started = await customer.post("/pay", {
+    idempotencyKey: await payKey(customer),
+    currency: invoice.currency,
+    invoiceId: invoice.id,
+    [`amount-${invoice.id}`]: plain(minor),
+  });
   expect(started.status).toBe(302);
   const done = await customer.request(started.headers.get("location")!, { method: "POST", body: new URLSearchParams({ outcome: "pay" }) });
   expect(done.status).toBe(302);
@@ -35,7 +40,10 @@ async function pay(customer: Browser, invoice: { id: string; currency: string },
  */
 async function onlyPastDue(accountId: string) {
   await portal.db.dispute.updateMany({ where: { invoice: { accountId } }, data: { status: "WITHDRAWN" } });
-  const open = await portal.db.invoice.findMany({ where: { accountId, status: { in: ["OPEN", "PARTIALLY_PAID"] }, balanceMinor: { gt: 0n } }, orderBy: { id: "asc" } });
+  const open = await portal.db.invoice.findMany({
+    where: { accountId, status: { in: ["OPEN", "PARTIALLY_PAID"] }, balanceMinor: { gt: 0n } },
+    orderBy: { id: "asc" },
+  });
   await portal.db.invoice.updateMany({ where: { id: { in: open.map((i) => i.id) } }, data: { dueOn: new Date(Date.now() + 30 * DAY) } });
   const late = open.find((i) => i.balanceMinor >= 20_000n)!;
   await portal.db.invoice.update({ where: { id: late.id }, data: { dueOn: new Date(Date.now() - 10 * DAY) } });
@@ -49,7 +57,17 @@ async function exposureOf(accountId: string) {
 }
 
 async function hold(accountId: string, currency: string, amountMinor: bigint, reason: "OVER_LIMIT" | "PAST_DUE" | "ACCOUNT_ON_HOLD") {
-  return portal.db.order.create({ data: { number: `SO-HOLD-${reason}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`, accountId, currency, amountMinor, status: "ON_HOLD", holdReason: reason, heldAt: new Date() } });
+  return portal.db.order.create({
+    data: {
+      number: `SO-HOLD-${reason}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`,
+      accountId,
+      currency,
+      amountMinor,
+      status: "ON_HOLD",
+      holdReason: reason,
+      heldAt: new Date(),
+    },
+  });
 }
 
 describe("a released order stays in exposure, whoever releases it", () => {
@@ -137,7 +155,10 @@ describe("what releases a hold follows the hold's reason", () => {
     // It fits now; the past-due hold stays (past due is not paid).
     expect((await portal.db.order.findUniqueOrThrow({ where: { id: overHold.id } })).status).toBe("OPEN");
     expect((await portal.db.order.findUniqueOrThrow({ where: { id: pastDueHold.id } })).status).toBe("ON_HOLD");
-    const mail = await portal.db.outboxEmail.findFirstOrThrow({ where: { to: "ap@acme-industrial.example", template: "orders_released" }, orderBy: { createdAt: "desc" } });
+    const mail = await portal.db.outboxEmail.findFirstOrThrow({
+      where: { to: "ap@acme-industrial.example", template: "orders_released" },
+      orderBy: { createdAt: "desc" },
+    });
     expect(mail.text).toContain(overHold.number);
     expect(mail.text).not.toContain(pastDueHold.number);
     expect(mail.text).toContain("fit within your available credit");

@@ -67,9 +67,20 @@ describe("a credit request has a ceiling", () => {
   });
 
   it("says it in English too, and the ceiling is policy data", async () => {
-    await portal.db.policySetting.upsert({ where: { key: "credit.requestCeiling" }, create: { key: "credit.requestCeiling", value: { revenueMultiple: 0.1 } }, update: { value: { revenueMultiple: 0.1 } } });
+    await portal.db.policySetting.upsert({
+      where: { key: "credit.requestCeiling" },
+      create: { key: "credit.requestCeiling", value: { revenueMultiple: 0.1 } },
+      update: { value: { revenueMultiple: 0.1 } },
+    });
     const visitor = portal.browser({ acceptLanguage: "en-US" });
-    await toRequestStep(visitor, { ...COMPANY, applicantEmail: "owner@tenth.example", country: "US", currency: "USD", taxId: "12-3456789", annualRevenue: "1,000,000.00" });
+    await toRequestStep(visitor, {
+      ...COMPANY,
+      applicantEmail: "owner@tenth.example",
+      country: "US",
+      currency: "USD",
+      taxId: "12-3456789",
+      annualRevenue: "1,000,000.00",
+    });
     const over = await visitor.post("/credit/apply", { step: "request", intent: "next", requestedLimit: "100,000.01", requestedTermsDays: "30" });
     expect(over.status).toBe(400);
     expect(textOf(await over.text())).toContain("cannot be more than your company's stated annual revenue");
@@ -81,7 +92,14 @@ describe("a credit request has a ceiling", () => {
 describe("a Spanish CIF is checked to its control character", () => {
   it("refuses B12345678 (the form's old example) and accepts B12345674, in both languages", async () => {
     const es = portal.browser({ acceptLanguage: "es-ES,es;q=0.9" });
-    const company = { ...COMPANY, applicantEmail: "admin@iberica.example", companyName: "Suministros Ibéricos S.L.", country: "ES", currency: "EUR", annualRevenue: "8400000" };
+    const company = {
+      ...COMPANY,
+      applicantEmail: "admin@iberica.example",
+      companyName: "Suministros Ibéricos S.L.",
+      country: "ES",
+      currency: "EUR",
+      annualRevenue: "8400000",
+    };
     const bad = await es.post("/credit/apply", { ...company, taxId: "B12345678" });
     expect(bad.status).toBe(400);
     const text = textOf(await bad.text());

@@ -17,7 +17,11 @@ const DAY = 86_400_000;
 describe("the pay page", () => {
   it("a 'select past due' link preselects every past-due invoice (no JavaScript), with its total; a disputed invoice defaults to its undisputed part", async () => {
     const acme = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1001" } });
-    const open = await portal.db.invoice.findMany({ where: { accountId: acme.id, currency: "USD", status: "OPEN", disputes: { none: {} }, balanceMinor: { gt: 10_000n } }, orderBy: { id: "asc" }, take: 3 });
+    const open = await portal.db.invoice.findMany({
+      where: { accountId: acme.id, currency: "USD", status: "OPEN", disputes: { none: {} }, balanceMinor: { gt: 10_000n } },
+      orderBy: { id: "asc" },
+      take: 3,
+    });
     await portal.db.invoice.updateMany({ where: { accountId: acme.id }, data: { dueOn: new Date(Date.now() + 20 * DAY) } });
     await portal.db.invoice.updateMany({ where: { id: { in: [open[0].id, open[1].id] } }, data: { dueOn: new Date(Date.now() - 5 * DAY) } });
     const customer = await portal.signedIn("ap@acme-industrial.example");
@@ -31,7 +35,18 @@ describe("the pay page", () => {
 
     // An open dispute of $50.00 on the third: its amount defaults to the rest.
     const user = await portal.db.user.findFirstOrThrow({ where: { email: "ap@acme-industrial.example" } });
-    await portal.db.dispute.create({ data: { number: `DSP-T-${Date.now()}`, accountId: acme.id, invoiceId: open[2].id, reason: "PRICING", amountMinor: 5_000n, currency: "USD", language: "en", openedById: user.id } });
+    await portal.db.dispute.create({
+      data: {
+        number: `DSP-T-${Date.now()}`,
+        accountId: acme.id,
+        invoiceId: open[2].id,
+        reason: "PRICING",
+        amountMinor: 5_000n,
+        currency: "USD",
+        language: "en",
+        openedById: user.id,
+      },
+    });
     const again = await customer.page("/pay?currency=USD");
     const rest = ((Number(open[2].balanceMinor) - 5_000) / 100).toFixed(2);
     expect(again.html).toMatch(new RegExp(`name="amount-${open[2].id}"[^>]*value="${rest}"|value="${rest}"[^>]*name="amount-${open[2].id}"`));
@@ -47,12 +62,26 @@ describe("a paid invoice can be disputed", () => {
     const customer = await portal.signedIn("ap@acme-industrial.example");
     expect((await customer.page(`/invoices/${inv.id}`)).html).toContain(`/disputes/new?invoice=${inv.id}`);
     const body = new FormData();
-    for (const [k, v] of Object.entries({ invoiceId: inv.id, reason: "PRICING", scope: "invoice", amount: "10.00", message: "We were overcharged; please credit the difference." })) body.append(k, v);
+    for (const [k, v] of Object.entries({
+      invoiceId: inv.id,
+      reason: "PRICING",
+      scope: "invoice",
+      amount: "10.00",
+      message: "We were overcharged; please credit the difference.",
+    }))
+      body.append(k, v);
     const res = await customer.request(`/disputes/new?invoice=${inv.id}`, { method: "POST", body });
     expect(res.status).toBe(302);
     expect(await portal.db.dispute.count({ where: { invoiceId: inv.id, amountMinor: 1_000n } })).toBe(1);
     const tooMuch = new FormData();
-    for (const [k, v] of Object.entries({ invoiceId: inv.id, reason: "PRICING", scope: "invoice", amount: ((Number(inv.totalMinor) + 100) / 100).toFixed(2), message: "x" })) tooMuch.append(k, v);
+    for (const [k, v] of Object.entries({
+      invoiceId: inv.id,
+      reason: "PRICING",
+      scope: "invoice",
+      amount: ((Number(inv.totalMinor) + 100) / 100).toFixed(2),
+      message: "x",
+    }))
+      tooMuch.append(k, v);
     expect((await customer.request(`/disputes/new?invoice=${inv.id}`, { method: "POST", body: tooMuch })).status).toBe(400);
   });
 });

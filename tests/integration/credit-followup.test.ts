@@ -88,7 +88,9 @@ describe("a new company asked for more information (in Spanish)", () => {
     expect(html).toContain("/credit/applications/status/");
 
     const rep3 = await portal.signedIn("rep3@accounts.example");
-    expect((await rep3.post(`/rep/credit/applications/${app.id}`, { intent: "request_info", infoMessage: "Envíe sus estados financieros 2025." })).status).toBe(302);
+    expect((await rep3.post(`/rep/credit/applications/${app.id}`, { intent: "request_info", infoMessage: "Envíe sus estados financieros 2025." })).status).toBe(
+      302,
+    );
     const { mail, path } = await linkIn(COMPANY.applicantEmail, "credit_info_requested");
     expect(mail.language).toBe("es");
     expect(mail.text).toContain("Envíe sus estados financieros 2025.");
@@ -131,13 +133,25 @@ describe("a new company asked for more information (in Spanish)", () => {
 });
 
 describe("a counter-offer to a new company", () => {
-  const company = { ...COMPANY, applicantName: "Lee Morgan", applicantEmail: "lee@harbor-supply.example", companyName: "Harbor Supply LLC", country: "US", currency: "USD", taxId: "45-1234567", annualRevenue: "20,000,000.00" };
+  const company = {
+    ...COMPANY,
+    applicantName: "Lee Morgan",
+    applicantEmail: "lee@harbor-supply.example",
+    companyName: "Harbor Supply LLC",
+    country: "US",
+    currency: "USD",
+    taxId: "45-1234567",
+    annualRevenue: "20,000,000.00",
+  };
 
   it("is emailed with its amount, terms and link, and accepting it twice at once applies it once", async () => {
     const { app } = await apply(portal.browser(), company, "40,000.00", "30");
     expect(app.status).toBe("SUBMITTED");
     const rep3 = await portal.signedIn("rep3@accounts.example");
-    expect((await rep3.post(`/rep/credit/applications/${app.id}`, { intent: "approve", limit: "25,000.00", termsDays: "30", conditions: "Personal guarantee" })).status).toBe(302);
+    expect(
+      (await rep3.post(`/rep/credit/applications/${app.id}`, { intent: "approve", limit: "25,000.00", termsDays: "30", conditions: "Personal guarantee" }))
+        .status,
+    ).toBe(302);
     const offered = await portal.db.creditApplication.findUniqueOrThrow({ where: { id: app.id } });
     expect(offered.status).toBe("COUNTER_OFFERED");
     expect(offered.offerExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 13 * 86_400_000);
@@ -179,7 +193,13 @@ describe("a counter-offer to a new company", () => {
 
   it("can be declined once (in Spanish), and an expired offer cannot be accepted", async () => {
     const rep3 = await portal.signedIn("rep3@accounts.example");
-    const esCompany = { ...COMPANY, applicantName: "Rocío Paredes", applicantEmail: "rocio@aceros-paredes.example", companyName: "Aceros Paredes", taxId: "APA150604AB1" };
+    const esCompany = {
+      ...COMPANY,
+      applicantName: "Rocío Paredes",
+      applicantEmail: "rocio@aceros-paredes.example",
+      companyName: "Aceros Paredes",
+      taxId: "APA150604AB1",
+    };
     const { app } = await apply(portal.browser({ acceptLanguage: "es-MX" }), esCompany, "2,500,000.00", "45");
     expect((await rep3.post(`/rep/credit/applications/${app.id}`, { intent: "approve", limit: "1,000,000.00", termsDays: "30" })).status).toBe(302);
     const { mail, path } = await linkIn(esCompany.applicantEmail, "credit_counter_offer");
@@ -227,7 +247,9 @@ describe("escalations", () => {
     const beatriz = mails.find((m) => m.to === "rep2@accounts.example")!;
     expect(beatriz.language).toBe("es");
     expect(beatriz.subject).toBe("La solicitud de crédito CA-2026-0002 requiere la decisión de un Ejecutivo II");
-    expect(plain(beatriz.text)).toContain(`Alice Turner propuso un límite de crédito de $500,000.00 (≈ USD 28,985.51 a 0.05797101, tipo de cambio del ${today()}) con Crédito a 30 días`);
+    expect(plain(beatriz.text)).toContain(
+      `Alice Turner propuso un límite de crédito de $500,000.00 (≈ USD 28,985.51 a 0.05797101, tipo de cambio del ${today()}) con Crédito a 30 días`,
+    );
     expect(beatriz.text).toContain(`/rep/credit/applications/${app.id}`);
     const diana = mails.find((m) => m.to === "senior@accounts.example")!;
     expect(diana.language).toBe("en");

@@ -46,17 +46,27 @@ async function apply(visitor: Browser, fields: Record<string, string>, limit = "
   expect(
     (
       await visitor.post("/credit/apply", {
-        step: "references", intent: "next",
-        ref1Company: "Bay Lumber", ref1Contact: "Joe Ruiz", ref1Email: "joe@baylumber.example",
-        ref2Company: "Coast Steel", ref2Contact: "Amy Chen", ref2Email: "amy@coaststeel.example",
-        bankName: "First Bank", bankAccountLast4: "0932", bankContact: "",
+        step: "references",
+        intent: "next",
+        ref1Company: "Bay Lumber",
+        ref1Contact: "Joe Ruiz",
+        ref1Email: "joe@baylumber.example",
+        ref2Company: "Coast Steel",
+        ref2Contact: "Amy Chen",
+        ref2Email: "amy@coaststeel.example",
+        bankName: "First Bank",
+        bankAccountLast4: "0932",
+        bankContact: "",
       })
     ).status,
   ).toBe(302);
   expect((await visitor.post("/credit/apply", { step: "request", intent: "next", requestedLimit: limit, requestedTermsDays: "30" })).status).toBe(302);
   const res = await visitor.post("/credit/apply", { step: "sign", intent: "next", signatureName: fields.applicantName, authorize: "yes" });
   expect(res.status).toBe(200);
-  return portal.db.creditApplication.findFirstOrThrow({ where: { applicantEmail: fields.applicantEmail, companyName: fields.companyName }, orderBy: { createdAt: "desc" } });
+  return portal.db.creditApplication.findFirstOrThrow({
+    where: { applicantEmail: fields.applicantEmail, companyName: fields.companyName },
+    orderBy: { createdAt: "desc" },
+  });
 }
 
 describe("the welcome link", () => {
@@ -97,7 +107,10 @@ describe("the welcome link", () => {
   });
 
   it("says the same in Spanish for a Spanish applicant", async () => {
-    await apply(portal.browser({ acceptLanguage: "es-MX,es;q=0.9" }), company({ applicantEmail: "compras@ferre-sol.example", companyName: "Ferre Sol LLC", taxId: "23-4567890" }));
+    await apply(
+      portal.browser({ acceptLanguage: "es-MX,es;q=0.9" }),
+      company({ applicantEmail: "compras@ferre-sol.example", companyName: "Ferre Sol LLC", taxId: "23-4567890" }),
+    );
     const mail = await portal.db.outboxEmail.findFirstOrThrow({ where: { to: "compras@ferre-sol.example", template: "account_welcome" } });
     expect(mail.language).toBe("es");
     expect(mail.text).toContain("abra este enlace en los próximos 7 días (sirve una sola vez, hasta el");
@@ -109,7 +122,10 @@ describe("an applicant whose email already signs in to another account", () => {
   const taken = "ap@acme-industrial.example";
 
   it("is not approved automatically into an account nobody can reach: it waits for a rep, who is told why", async () => {
-    const app = await apply(portal.browser({ acceptLanguage: "en-US" }), company({ applicantName: "Pat Morgan", applicantEmail: taken, companyName: "Morgan Tooling LLC", taxId: "34-5678901" }));
+    const app = await apply(
+      portal.browser({ acceptLanguage: "en-US" }),
+      company({ applicantName: "Pat Morgan", applicantEmail: taken, companyName: "Morgan Tooling LLC", taxId: "34-5678901" }),
+    );
     applicationId = app.id;
     expect(app.status).toBe("SUBMITTED");
     expect(app.accountId).toBeNull();
@@ -147,7 +163,13 @@ describe("an applicant whose email already signs in to another account", () => {
   it("is approved with another address at the company, which gets the welcome; the applicant gets the decision", async () => {
     const acmeUser = await portal.db.user.findUniqueOrThrow({ where: { email: taken } });
     const rep = await portal.signedIn("rep3@accounts.example");
-    const res = await rep.post(`/rep/credit/applications/${applicationId}`, { intent: "approve", limit: "9,000.00", termsDays: "30", firstUserEmail: " Controller@Morgan-Tooling.example ", firstUserName: "Lee Morgan" });
+    const res = await rep.post(`/rep/credit/applications/${applicationId}`, {
+      intent: "approve",
+      limit: "9,000.00",
+      termsDays: "30",
+      firstUserEmail: " Controller@Morgan-Tooling.example ",
+      firstUserName: "Lee Morgan",
+    });
     expect(res.status).toBe(302);
     // The outcome is announced politely (role=status), as every form result is.
     expect((await rep.page(res.headers.get("location")!)).html).toMatch(/<div class="alert success" role="status">[^<]*approved/i);

@@ -91,10 +91,14 @@ describe("a new company applying in Spanish", () => {
     const bad = await visitor.post("/credit/apply", { ...REFERENCES_OK, ref2Company: "", ref2Contact: "", ref2Email: "" });
     expect(bad.status).toBe(400);
     expect(textOf(await bad.text())).toContain("Este campo es obligatorio.");
-    expect((await portal.db.creditApplication.findUniqueOrThrow({ where: { id: applicationId } })).draft).toMatchObject({ ref1Company: "Materiales del Norte" });
+    expect((await portal.db.creditApplication.findUniqueOrThrow({ where: { id: applicationId } })).draft).toMatchObject({
+      ref1Company: "Materiales del Norte",
+    });
 
     expect((await visitor.post("/credit/apply", REFERENCES_OK)).status).toBe(302);
-    expect((await visitor.post("/credit/apply", { step: "request", intent: "next", requestedLimit: "2,500,000.00", requestedTermsDays: "45" })).status).toBe(302);
+    expect((await visitor.post("/credit/apply", { step: "request", intent: "next", requestedLimit: "2,500,000.00", requestedTermsDays: "45" })).status).toBe(
+      302,
+    );
     const unsigned = await visitor.post("/credit/apply", { step: "sign", intent: "next", signatureName: "Marisol Treviño" });
     expect(unsigned.status).toBe(400);
     expect(textOf(await unsigned.text())).toContain("Marque la casilla");
@@ -158,7 +162,14 @@ describe("a new company applying in Spanish", () => {
     const app = await portal.db.creditApplication.findUniqueOrThrow({ where: { id: applicationId } });
     expect(app.status).toBe("APPROVED");
     const account = await portal.db.account.findUniqueOrThrow({ where: { id: app.accountId! } });
-    expect(account).toMatchObject({ legalName: COMPANY_OK.companyName, currency: "MXN", creditLimitMinor: 250_000_000n, paymentTermsDays: 45, preferredLanguage: "es", country: "MX" });
+    expect(account).toMatchObject({
+      legalName: COMPANY_OK.companyName,
+      currency: "MXN",
+      creditLimitMinor: 250_000_000n,
+      paymentTermsDays: 45,
+      preferredLanguage: "es",
+      country: "MX",
+    });
     const user = await portal.db.user.findUniqueOrThrow({ where: { email: COMPANY_OK.applicantEmail } });
     expect(user).toMatchObject({ role: "CUSTOMER", accountId: account.id, preferredLanguage: "es" });
     const notes = await portal.db.accountNote.findMany({ where: { accountId: account.id, kind: "credit_decision" } });
@@ -184,7 +195,15 @@ describe("a new company applying in Spanish", () => {
 describe("auto-approval and Rep I authority", () => {
   it("approves a low-risk application under the ceiling at once, with an audit entry", async () => {
     const visitor = portal.browser();
-    const company = { ...COMPANY_OK, applicantEmail: "owner@smallco.example", companyName: "Small Co LLC", country: "US", currency: "USD", taxId: "12-3456789", annualRevenue: "2,000,000.00" };
+    const company = {
+      ...COMPANY_OK,
+      applicantEmail: "owner@smallco.example",
+      companyName: "Small Co LLC",
+      country: "US",
+      currency: "USD",
+      taxId: "12-3456789",
+      annualRevenue: "2,000,000.00",
+    };
     const res = await applyAsNewCompany(visitor, company, "9,000.00", "30");
     expect(res.status).toBe(200);
     expect(textOf(await res.text())).toContain("It has been approved");
@@ -197,14 +216,29 @@ describe("auto-approval and Rep I authority", () => {
 
   it("sends one above the ceiling to review, where a Rep I can only escalate it", async () => {
     const visitor = portal.browser();
-    const company = { ...COMPANY_OK, applicantEmail: "cfo@bigger.example", companyName: "Bigger Inc", country: "US", currency: "USD", taxId: "98-7654321", annualRevenue: "20,000,000.00" };
+    const company = {
+      ...COMPANY_OK,
+      applicantEmail: "cfo@bigger.example",
+      companyName: "Bigger Inc",
+      country: "US",
+      currency: "USD",
+      taxId: "98-7654321",
+      annualRevenue: "20,000,000.00",
+    };
     await applyAsNewCompany(visitor, company, "40,000.00", "30");
     const app = await portal.db.creditApplication.findFirstOrThrow({ where: { applicantEmail: "cfo@bigger.example" } });
     expect(app.status).toBe("SUBMITTED");
 
     const rep1 = await portal.signedIn("rep1@accounts.example");
     // Forged fields (a level, an account, a status) are ignored; the session's level decides.
-    const res = await rep1.post(`/rep/credit/applications/${app.id}`, { intent: "approve", limit: "40,000.00", termsDays: "30", staffLevel: "MANAGER", status: "APPROVED", accountId: "x" });
+    const res = await rep1.post(`/rep/credit/applications/${app.id}`, {
+      intent: "approve",
+      limit: "40,000.00",
+      termsDays: "30",
+      staffLevel: "MANAGER",
+      status: "APPROVED",
+      accountId: "x",
+    });
     expect(res.status).toBe(302);
     expect((await portal.db.creditApplication.findUniqueOrThrow({ where: { id: app.id } })).status).toBe("ESCALATED");
     const replay = await rep1.post(`/rep/credit/applications/${app.id}`, { intent: "approve", limit: "10,000.00", termsDays: "30" });
@@ -222,7 +256,9 @@ describe("counter-offers and information requests on an existing account", () =>
     const iberica = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1003" } });
     const app = await portal.db.creditApplication.findFirstOrThrow({ where: { number: "CA-2026-0001" } });
     const rep3 = await portal.signedIn("rep3@accounts.example");
-    expect((await rep3.post(`/rep/credit/applications/${app.id}`, { intent: "request_info", infoMessage: "Envíe sus estados financieros 2025." })).status).toBe(302);
+    expect((await rep3.post(`/rep/credit/applications/${app.id}`, { intent: "request_info", infoMessage: "Envíe sus estados financieros 2025." })).status).toBe(
+      302,
+    );
     const info = await portal.db.outboxEmail.findFirstOrThrow({ where: { to: "admin@herramientas-ibericas.example", template: "credit_info_requested" } });
     expect(info.language).toBe("es");
 
@@ -234,7 +270,16 @@ describe("counter-offers and information requests on an existing account", () =>
     expect((await portal.db.creditApplication.findUniqueOrThrow({ where: { id: app.id } })).status).toBe("IN_REVIEW");
 
     // 100,000 EUR ≈ 108,400 USD, Net 45: within a Rep III; lower than asked → a counter-offer.
-    expect((await rep3.post(`/rep/credit/applications/${app.id}`, { intent: "approve", limit: "100,000.00", termsDays: "45", conditions: "Aval personal del director" })).status).toBe(302);
+    expect(
+      (
+        await rep3.post(`/rep/credit/applications/${app.id}`, {
+          intent: "approve",
+          limit: "100,000.00",
+          termsDays: "45",
+          conditions: "Aval personal del director",
+        })
+      ).status,
+    ).toBe(302);
     expect((await portal.db.creditApplication.findUniqueOrThrow({ where: { id: app.id } })).status).toBe("COUNTER_OFFERED");
     expect((await portal.db.account.findUniqueOrThrow({ where: { id: iberica.id } })).creditLimitMinor).toBe(120_000_00n);
     const offer = textOf((await customer.page("/credit")).html);
@@ -354,7 +399,9 @@ describe("isolation", () => {
     expect(page.html).not.toContain("secret@first.example");
     const draft = await portal.db.creditApplication.findFirstOrThrow({ where: { status: "DRAFT", accountId: null }, orderBy: { createdAt: "desc" } });
     const forged = portal.browser();
-    const res = await forged.request("/credit/apply", { headers: { Cookie: `credit_draft=${encodeURIComponent(JSON.stringify(`${draft.id}.forged-token`))}` } });
+    const res = await forged.request("/credit/apply", {
+      headers: { Cookie: `credit_draft=${encodeURIComponent(JSON.stringify(`${draft.id}.forged-token`))}` },
+    });
     expect(await res.text()).not.toContain("secret@first.example");
   });
 });
@@ -426,13 +473,24 @@ describe("changing an existing account's limit or terms", () => {
     expect(textOf(await empty.text())).toContain("This field is required.");
 
     // A cut of 80%, below what the account owes: beyond a Rep I's cut authority, within a Senior's.
-    const cut = await rep1.post(`/rep/credit/accounts/${pacific.id}`, { limit: "8,000.00", termsDays: "30", reason: "In collections", confirmBelowExposure: "yes" });
+    const cut = await rep1.post(`/rep/credit/accounts/${pacific.id}`, {
+      limit: "8,000.00",
+      termsDays: "30",
+      reason: "In collections",
+      confirmBelowExposure: "yes",
+    });
     expect(new URL(cut.headers.get("location")!, portal.url).searchParams.get("level")).toBe("SENIOR");
     expect((await portal.db.account.findUniqueOrThrow({ where: { id: pacific.id } })).creditLimitMinor).toBe(40_000_00n);
     const senior = await portal.signedIn("senior@accounts.example");
-    expect((await senior.post(`/rep/credit/accounts/${pacific.id}`, { limit: "8,000.00", termsDays: "30", reason: "In collections", confirmBelowExposure: "yes" })).status).toBe(302);
+    expect(
+      (await senior.post(`/rep/credit/accounts/${pacific.id}`, { limit: "8,000.00", termsDays: "30", reason: "In collections", confirmBelowExposure: "yes" }))
+        .status,
+    ).toBe(302);
     expect(await portal.db.account.findUniqueOrThrow({ where: { id: pacific.id } })).toMatchObject({ creditLimitMinor: 8_000_00n, paymentTermsDays: 30 });
-    const audit = await portal.db.auditLog.findFirstOrThrow({ where: { entity: "Account", entityId: pacific.id, action: "credit_limit_changed" }, orderBy: { createdAt: "desc" } });
+    const audit = await portal.db.auditLog.findFirstOrThrow({
+      where: { entity: "Account", entityId: pacific.id, action: "credit_limit_changed" },
+      orderBy: { createdAt: "desc" },
+    });
     expect(audit.before).toMatchObject({ creditLimitMinor: 40_000_00 });
     expect(audit.after).toMatchObject({ creditLimitMinor: 8_000_00 });
 
@@ -485,7 +543,16 @@ describe("other decisions", () => {
 
   it("declines with a reason the applicant reads, and a decided application takes no more decisions", async () => {
     const visitor = portal.browser({ acceptLanguage: "es-ES,es;q=0.9" });
-    const company = { ...COMPANY_OK, applicantEmail: "new@tiny.example", companyName: "Tiny Co", country: "ES", currency: "EUR", taxId: "12345678Z", yearsInBusiness: "1", annualRevenue: "50,000.00" };
+    const company = {
+      ...COMPANY_OK,
+      applicantEmail: "new@tiny.example",
+      companyName: "Tiny Co",
+      country: "ES",
+      currency: "EUR",
+      taxId: "12345678Z",
+      yearsInBusiness: "1",
+      annualRevenue: "50,000.00",
+    };
     await applyAsNewCompany(visitor, company, "40,000.00", "60");
     const app = await portal.db.creditApplication.findFirstOrThrow({ where: { applicantEmail: "new@tiny.example" } });
     expect(app.status).toBe("SUBMITTED");
@@ -495,7 +562,9 @@ describe("other decisions", () => {
     const rep3 = await portal.signedIn("rep3@accounts.example");
     const empty = await rep3.post(`/rep/credit/applications/${app.id}`, { intent: "decline", declineReason: "" });
     expect(empty.status).toBe(400);
-    expect((await rep3.post(`/rep/credit/applications/${app.id}`, { intent: "decline", declineReason: "Ventas insuficientes para la línea solicitada" })).status).toBe(302);
+    expect(
+      (await rep3.post(`/rep/credit/applications/${app.id}`, { intent: "decline", declineReason: "Ventas insuficientes para la línea solicitada" })).status,
+    ).toBe(302);
     expect((await portal.db.creditApplication.findUniqueOrThrow({ where: { id: app.id } })).status).toBe("DECLINED");
     const mail = await portal.db.outboxEmail.findFirstOrThrow({ where: { to: "new@tiny.example", template: "credit_decision" } });
     expect(mail.subject).toBe(`Solicitud de crédito ${app.number}: Rechazada`);

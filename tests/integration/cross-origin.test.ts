@@ -18,7 +18,15 @@ beforeAll(async () => {
   const customer = await portal.db.user.findUniqueOrThrow({ where: { email: "ap@acme-industrial.example" } });
   const manager = await portal.db.user.findUniqueOrThrow({ where: { email: "manager@accounts.example" } });
   const conversation = await portal.db.conversation.create({
-    data: { language: "en", status: "ASSIGNED", accountId: acme.id, customerUserId: customer.id, assignedRepId: manager.id, assignedAt: new Date(), topic: "PAYMENT" },
+    data: {
+      language: "en",
+      status: "ASSIGNED",
+      accountId: acme.id,
+      customerUserId: customer.id,
+      assignedRepId: manager.id,
+      assignedAt: new Date(),
+      topic: "PAYMENT",
+    },
   });
   conversationId = conversation.id;
 });
@@ -49,7 +57,12 @@ describe("a rep chat action (resource route)", () => {
   it("from a sibling origin records no promise", async () => {
     const manager = await portal.signedIn("manager@accounts.example");
     const before = await portal.db.promiseToPay.count({ where: { accountId: acme.id } });
-    const attempts: Record<string, string>[] = [{ Origin: SIBLING }, { Origin: "null" }, { Origin: "null", "Sec-Fetch-Site": "cross-site" }, { Origin: "https://portal.example.com", "Sec-Fetch-Site": "cross-site" }];
+    const attempts: Record<string, string>[] = [
+      { Origin: SIBLING },
+      { Origin: "null" },
+      { Origin: "null", "Sec-Fetch-Site": "cross-site" },
+      { Origin: "https://portal.example.com", "Sec-Fetch-Site": "cross-site" },
+    ];
     for (const headers of attempts) {
       const res = await post(manager, `/rep/chat/conversations/${conversationId}/actions`, promise(), headers);
       await expectRefusedPage(res);
@@ -62,7 +75,10 @@ describe("a rep chat action (resource route)", () => {
     const before = await portal.db.promiseToPay.count({ where: { accountId: acme.id } });
     const own = await post(manager, `/rep/chat/conversations/${conversationId}/actions`, promise(), {});
     expect(own.status).toBe(200);
-    const viaProxy = await post(manager, `/rep/chat/conversations/${conversationId}/actions`, promise(), { Origin: "https://portal.example.com", "Sec-Fetch-Site": "same-origin" });
+    const viaProxy = await post(manager, `/rep/chat/conversations/${conversationId}/actions`, promise(), {
+      Origin: "https://portal.example.com",
+      "Sec-Fetch-Site": "same-origin",
+    });
     expect(viaProxy.status).toBe(200);
     expect(await portal.db.promiseToPay.count({ where: { accountId: acme.id } })).toBe(before + 2);
   });
@@ -105,7 +121,12 @@ describe("a page action (rep note on credit limit)", () => {
   it("from another origin changes no limit", async () => {
     const manager = await portal.signedIn("manager@accounts.example");
     const before = await portal.db.account.findUniqueOrThrow({ where: { id: acme.id } });
-    const fields = { intent: "set", limit: String(Number(before.creditLimitMinor) / 100 + 1), termsDays: String(before.paymentTermsDays), reason: "Annual review" };
+    const fields = {
+      intent: "set",
+      limit: String(Number(before.creditLimitMinor) / 100 + 1),
+      termsDays: String(before.paymentTermsDays),
+      reason: "Annual review",
+    };
     await expectRefusedPage(await post(manager, `/rep/credit/accounts/${acme.id}`, fields, { Origin: SIBLING }));
     expect((await portal.db.account.findUniqueOrThrow({ where: { id: acme.id } })).creditLimitMinor).toBe(before.creditLimitMinor);
   });
@@ -119,7 +140,9 @@ describe("non-browser clients", () => {
   });
 
   it("signed webhooks are not subject to it (they prove themselves)", async () => {
-    const res = await portal.browser().request("/webhooks/stripe", { method: "POST", body: "{}", headers: { Origin: SIBLING, "Content-Type": "application/json" } });
+    const res = await portal
+      .browser()
+      .request("/webhooks/stripe", { method: "POST", body: "{}", headers: { Origin: SIBLING, "Content-Type": "application/json" } });
     expect(res.status).toBe(400);
   });
 

@@ -75,7 +75,7 @@ describe("seed data", () => {
 
 describe("named (prepared) statements", () => {
   it("carry every value exactly, quotes and backslashes included, as the unnamed form does", async () => {
-    const values = ["plain", "O'Brien's \"quote\"", "back\\slash \\' and \\\\", "'); DROP TABLE \"Session\"; --", "línea\nnueva ñ 💸", ""];
+    const values = ["plain", "O'Brien's \"quote\"", "back\\slash \\' and \\\\", '\'); DROP TABLE "Session"; --', "línea\nnueva ñ 💸", ""];
     for (const value of values) {
       const text = `SELECT $1::text AS v, length($1::text) AS n, $2::int AS i, $3::boolean AS b, $4::text IS NULL AS missing`;
       const named = await database.sql.query<{ v: string; n: number; i: number; b: boolean; missing: boolean }>(text, [value, 42, true, null], "test-echo");
@@ -115,7 +115,9 @@ describe("the process while the database works", () => {
 
   it("reports a unique violation as Prisma's P2002, inside a transaction too, and rolls the transaction back", async () => {
     const user = await database.prisma.user.findFirstOrThrow();
-    await expect(database.prisma.user.create({ data: { email: user.email, name: "Twin", passwordHash: "x", role: "REP" } })).rejects.toMatchObject({ code: "P2002" });
+    await expect(database.prisma.user.create({ data: { email: user.email, name: "Twin", passwordHash: "x", role: "REP" } })).rejects.toMatchObject({
+      code: "P2002",
+    });
     await expect(
       database.prisma.$transaction(async (tx) => {
         await tx.user.update({ where: { id: user.id }, data: { name: "Renamed inside" } });

@@ -36,7 +36,9 @@ function disputeForm(fields: Record<string, string | string[]>, files: { name: s
 async function openLineDispute(b: Browser, invoiceId: string, lineId: string, amount = "") {
   return b.request(`/disputes/new?invoice=${invoiceId}`, {
     method: "POST",
-    body: disputeForm({ invoiceId, reason: "QUANTITY", scope: "lines", lineId, amount, message: "Recibimos 10 piezas, no 12." }, [{ name: "remision.pdf", bytes: PDF, type: "application/pdf" }]),
+    body: disputeForm({ invoiceId, reason: "QUANTITY", scope: "lines", lineId, amount, message: "Recibimos 10 piezas, no 12." }, [
+      { name: "remision.pdf", bytes: PDF, type: "application/pdf" },
+    ]),
   });
 }
 
@@ -75,11 +77,16 @@ describe("a dispute on one line", () => {
     expect(textOf(await tooMuch.text())).toContain("El importe es mayor que lo que eligió aclarar.");
     const badFile = await customer.request(`/disputes/new?invoice=${invoice.id}`, {
       method: "POST",
-      body: disputeForm({ invoiceId: invoice.id, reason: "TAX", scope: "invoice", message: "Impuesto mal calculado" }, [{ name: "x.exe", bytes: new Uint8Array([77, 90, 1, 2]), type: "application/octet-stream" }]),
+      body: disputeForm({ invoiceId: invoice.id, reason: "TAX", scope: "invoice", message: "Impuesto mal calculado" }, [
+        { name: "x.exe", bytes: new Uint8Array([77, 90, 1, 2]), type: "application/octet-stream" },
+      ]),
     });
     expect(badFile.status).toBe(400);
     expect(textOf(await badFile.text())).toContain("PDF, PNG");
-    const noReason = await customer.request(`/disputes/new?invoice=${invoice.id}`, { method: "POST", body: disputeForm({ invoiceId: invoice.id, reason: "", scope: "invoice", message: "x" }) });
+    const noReason = await customer.request(`/disputes/new?invoice=${invoice.id}`, {
+      method: "POST",
+      body: disputeForm({ invoiceId: invoice.id, reason: "", scope: "invoice", message: "x" }),
+    });
     expect(noReason.status).toBe(400);
     expect(await portal.db.dispute.count()).toBe(count);
   });
@@ -89,7 +96,10 @@ describe("a dispute on one line", () => {
     const fresh = await openInvoice(0);
     const balance = Number(fresh.balanceMinor);
     const whole = (amount: string) =>
-      customer.request(`/disputes/new?invoice=${fresh.id}`, { method: "POST", body: disputeForm({ invoiceId: fresh.id, reason: "PRICING", scope: "invoice", amount, message: "El precio no es el acordado." }) });
+      customer.request(`/disputes/new?invoice=${fresh.id}`, {
+        method: "POST",
+        body: disputeForm({ invoiceId: fresh.id, reason: "PRICING", scope: "invoice", amount, message: "El precio no es el acordado." }),
+      });
     const half = Math.floor(balance / 2);
     expect((await whole((half / 100).toFixed(2))).status).toBe(302);
     // More than what is left undisputed: refused, in Spanish, nothing created.
@@ -157,7 +167,9 @@ describe("a dispute on one line", () => {
     const seen = textOf((await customer.page(`/invoices/${invoice.id}`)).html);
     expect(seen).toContain("Resuelta con nota de crédito");
     const audits = await portal.db.auditLog.findMany({ where: { entityId: { in: [invoice.id, memo.id, disputeId] } } });
-    expect(audits.map((a) => a.action)).toEqual(expect.arrayContaining(["credit_memo_requested", "dispute_escalated", "credit_memo_posted", "credit_memo_applied", "dispute_resolved"]));
+    expect(audits.map((a) => a.action)).toEqual(
+      expect.arrayContaining(["credit_memo_requested", "dispute_escalated", "credit_memo_posted", "credit_memo_applied", "dispute_resolved"]),
+    );
   });
 
   it("a memo within authority posts at once; a rejection leaves the balance and explains why", async () => {

@@ -37,7 +37,17 @@ const tag = () => crypto.randomBytes(3).toString("hex");
 async function account(opts: { country: string; language: string; locale: string; timeZone: string; currency: string; contact?: boolean }) {
   const t = tag();
   const a = await database.prisma.account.create({
-    data: { number: `T-${t}`, legalName: `Test ${t} S.A.`, taxId: `TAX${t}`, country: opts.country, preferredLanguage: opts.language, locale: opts.locale, timeZone: opts.timeZone, currency: opts.currency, creditLimitMinor: 10_000_000n },
+    data: {
+      number: `T-${t}`,
+      legalName: `Test ${t} S.A.`,
+      taxId: `TAX${t}`,
+      country: opts.country,
+      preferredLanguage: opts.language,
+      locale: opts.locale,
+      timeZone: opts.timeZone,
+      currency: opts.currency,
+      creditLimitMinor: 10_000_000n,
+    },
   });
   const email = `ap-${t}@dunning.example`;
   if (opts.contact !== false) await database.prisma.user.create({ data: { email, name: `AP ${t}`, passwordHash: "x", role: "CUSTOMER", accountId: a.id } });
@@ -46,7 +56,15 @@ async function account(opts: { country: string; language: string; locale: string
 
 async function invoice(accountId: string, currency: string, dueOn: string, amountMinor: bigint) {
   return database.prisma.invoice.create({
-    data: { number: `INV-T-${tag()}`, accountId, currency, issuedOn: new Date(`2026-11-01T00:00:00Z`), dueOn: new Date(`${dueOn}T00:00:00Z`), totalMinor: amountMinor, balanceMinor: amountMinor },
+    data: {
+      number: `INV-T-${tag()}`,
+      accountId,
+      currency,
+      issuedOn: new Date(`2026-11-01T00:00:00Z`),
+      dueOn: new Date(`${dueOn}T00:00:00Z`),
+      totalMinor: amountMinor,
+      balanceMinor: amountMinor,
+    },
   });
 }
 
@@ -61,11 +79,30 @@ describe("dunning on the schedule", () => {
     const disputed = await invoice(us.id, "USD", "2026-12-10", 1_000_00n);
     const whollyDisputed = await invoice(us.id, "USD", "2026-12-10", 500_00n);
     const b = await invoice(mx.id, "MXN", "2026-12-10", 25_000_00n);
-    await database.prisma.dispute.create({ data: { number: `DSP-T-${tag()}`, accountId: us.id, invoiceId: disputed.id, reason: "PRICING", amountMinor: 400_00n, currency: "USD" } });
-    await database.prisma.dispute.create({ data: { number: `DSP-T-${tag()}`, accountId: us.id, invoiceId: whollyDisputed.id, reason: "PRICING", amountMinor: 500_00n, currency: "USD" } });
+    await database.prisma.dispute.create({
+      data: { number: `DSP-T-${tag()}`, accountId: us.id, invoiceId: disputed.id, reason: "PRICING", amountMinor: 400_00n, currency: "USD" },
+    });
+    await database.prisma.dispute.create({
+      data: { number: `DSP-T-${tag()}`, accountId: us.id, invoiceId: whollyDisputed.id, reason: "PRICING", amountMinor: 500_00n, currency: "USD" },
+    });
 
     // Daily runs, each twice: Dec 25 is a holiday in both calendars, Dec 26-27 and Jan 9-10 a weekend.
-    const days = ["2026-12-06", "2026-12-07", "2026-12-08", "2026-12-10", "2026-12-11", "2026-12-17", "2026-12-24", "2026-12-25", "2026-12-26", "2026-12-28", "2026-12-29", "2027-01-09", "2027-01-11", "2027-01-12"];
+    const days = [
+      "2026-12-06",
+      "2026-12-07",
+      "2026-12-08",
+      "2026-12-10",
+      "2026-12-11",
+      "2026-12-17",
+      "2026-12-24",
+      "2026-12-25",
+      "2026-12-26",
+      "2026-12-28",
+      "2026-12-29",
+      "2027-01-09",
+      "2027-01-11",
+      "2027-01-12",
+    ];
     for (const day of days) {
       await runDunning({ now: at(day) });
       await runDunning({ now: at(day) });
@@ -108,7 +145,9 @@ describe("dunning on the schedule", () => {
   it("holds a live promise's account, and dunns it once the promise date has passed", async () => {
     const us = await account({ country: "US", language: "en", locale: "en-US", timeZone: "America/Chicago", currency: "USD" });
     const inv = await invoice(us.id, "USD", "2026-12-01", 700_00n);
-    await database.prisma.promiseToPay.create({ data: { accountId: us.id, amountMinor: 700_00n, currency: "USD", promisedFor: new Date("2026-12-22T00:00:00Z") } });
+    await database.prisma.promiseToPay.create({
+      data: { accountId: us.id, amountMinor: 700_00n, currency: "USD", promisedFor: new Date("2026-12-22T00:00:00Z") },
+    });
     const first = await runDunning({ now: at("2026-12-16") });
     expect(first.skipped_promise).toBeGreaterThanOrEqual(1);
     expect(await notices(inv.id)).toHaveLength(0);

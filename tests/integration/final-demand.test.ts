@@ -33,7 +33,16 @@ describe("final demand", () => {
     // Not recommended: refused, nothing stored.
     expect((await rep.post("/rep/collections/final-demands", { intent: "generate", accountId: quiet.id })).status).toBe(409);
     // A referral needs a letter first.
-    expect((await rep.post("/rep/collections/final-demands", { intent: "refer", accountId: account.id, agencyName: "Cobranza Norte", reason: "No response to final demand" })).status).toBe(409);
+    expect(
+      (
+        await rep.post("/rep/collections/final-demands", {
+          intent: "refer",
+          accountId: account.id,
+          agencyName: "Cobranza Norte",
+          reason: "No response to final demand",
+        })
+      ).status,
+    ).toBe(409);
 
     const res = await rep.post("/rep/collections/final-demands", { intent: "generate", accountId: account.id });
     expect(res.status).toBe(302);
@@ -47,7 +56,11 @@ describe("final demand", () => {
     expect(download.status).toBe(200);
     expect(download.headers.get("content-type")).toBe("application/pdf");
     expect(download.headers.get("content-language")).toBe("es");
-    expect(Buffer.from(await download.arrayBuffer()).subarray(0, 4).toString()).toBe("%PDF");
+    expect(
+      Buffer.from(await download.arrayBuffer())
+        .subarray(0, 4)
+        .toString(),
+    ).toBe("%PDF");
     expect((await rep.get(`/collections/letters/${letter.id}`)).status).toBe(200);
     const stranger = await portal.signedIn("ap@acme-industrial.example");
     expect((await stranger.get(`/collections/letters/${letter.id}`)).status).toBe(404);
@@ -60,10 +73,23 @@ describe("final demand", () => {
     expect(empty.status).toBe(400);
     expect(textOf(await empty.text())).toContain("Give the agency");
     expect(await portal.db.agencyReferral.count({ where: { accountId: account.id } })).toBe(0);
-    expect((await rep.post("/rep/collections/final-demands", { intent: "refer", accountId: account.id, agencyName: "Cobranza Norte S.C.", reason: "No response 10 days after the final demand" })).status).toBe(302);
+    expect(
+      (
+        await rep.post("/rep/collections/final-demands", {
+          intent: "refer",
+          accountId: account.id,
+          agencyName: "Cobranza Norte S.C.",
+          reason: "No response 10 days after the final demand",
+        })
+      ).status,
+    ).toBe(302);
     const referral = await portal.db.agencyReferral.findFirstOrThrow({ where: { accountId: account.id } });
     const alice = await portal.db.user.findUniqueOrThrow({ where: { email: "rep1@accounts.example" } });
-    expect([referral.agencyName, referral.reason, referral.decidedById]).toEqual(["Cobranza Norte S.C.", "No response 10 days after the final demand", alice.id]);
+    expect([referral.agencyName, referral.reason, referral.decidedById]).toEqual([
+      "Cobranza Norte S.C.",
+      "No response 10 days after the final demand",
+      alice.id,
+    ]);
     expect(textOf((await rep.page("/rep/collections/final-demands")).html)).toContain("Referred to Cobranza Norte S.C.");
   }, 120_000);
 });

@@ -108,7 +108,11 @@ describe("rep home", () => {
       db.creditApplication.count({ where: { status: { in: ["SUBMITTED", "IN_REVIEW", "ESCALATED"] } } }),
       db.order.count({ where: { status: "ON_HOLD" } }),
       db.dispute.count({ where: { status: { in: ["OPEN", "IN_REVIEW", "ESCALATED"] } } }),
-      db.invoice.findMany({ where: { status: { in: ["OPEN", "PARTIALLY_PAID"] }, balanceMinor: { gt: 0 }, dueOn: { lt: new Date(today) } }, distinct: ["accountId"], select: { accountId: true } }),
+      db.invoice.findMany({
+        where: { status: { in: ["OPEN", "PARTIALLY_PAID"] }, balanceMinor: { gt: 0 }, dueOn: { lt: new Date(today) } },
+        distinct: ["accountId"],
+        select: { accountId: true },
+      }),
     ]);
     expect(applications).toBeGreaterThan(0);
     const rep = await portal.signedIn("rep2@accounts.example");
@@ -122,7 +126,9 @@ describe("rep home", () => {
 
     // A new hold shows up at once.
     const acme = await db.account.findUniqueOrThrow({ where: { number: "ACC-1001" } });
-    await db.order.create({ data: { number: "SO-TEST-1", accountId: acme.id, currency: "USD", amountMinor: 100n, status: "ON_HOLD", holdReason: "OVER_LIMIT", heldAt: new Date() } });
+    await db.order.create({
+      data: { number: "SO-TEST-1", accountId: acme.id, currency: "USD", amountMinor: 100n, status: "ON_HOLD", holdReason: "OVER_LIMIT", heldAt: new Date() },
+    });
     expect(textOf((await rep.page("/rep")).html)).toContain(`Pedidos retenidos por crédito ${held + 1}`);
   });
 });

@@ -33,10 +33,24 @@ beforeAll(async () => {
   // chat's sweep after 90 seconds, writing a system message and an audit row while the probes
   // run. That write is the product doing its job on this fixture, not a probe getting through.
   const conversation = await portal.db.conversation.create({
-    data: { language: "en", status: "ASSIGNED", accountId: customerIds.accountId, customerUserId: customerUser.id, assignedRepId: manager.id, assignedAt: new Date(), firstResponseAt: new Date(), topic: "PAYMENT" },
+    data: {
+      language: "en",
+      status: "ASSIGNED",
+      accountId: customerIds.accountId,
+      customerUserId: customerUser.id,
+      assignedRepId: manager.id,
+      assignedAt: new Date(),
+      firstResponseAt: new Date(),
+      topic: "PAYMENT",
+    },
   });
   customerIds.conversationId = conversation.id;
-  staffIds = { ...customerIds, id: review?.id ?? customerIds.id, disputeId: dispute?.id ?? customerIds.disputeId, paymentId: payment?.id ?? customerIds.paymentId };
+  staffIds = {
+    ...customerIds,
+    id: review?.id ?? customerIds.id,
+    disputeId: dispute?.id ?? customerIds.disputeId,
+    paymentId: payment?.id ?? customerIds.paymentId,
+  };
   browsers = {
     guest: portal.browser(),
     customer: await portal.signedIn("ap@acme-industrial.example"),
@@ -89,7 +103,14 @@ type FormSpec = { action: string; multipart: boolean; fields: [string, string][]
 
 function attr(tag: string, name: string): string | null {
   const m = new RegExp(`\\s${name}="([^"]*)"`, "i").exec(tag);
-  return m ? m[1].replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#x27;|&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">") : null;
+  return m
+    ? m[1]
+        .replace(/&amp;/g, "&")
+        .replace(/&quot;/g, '"')
+        .replace(/&#x27;|&#39;/g, "'")
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">")
+    : null;
 }
 
 /** The post forms of a page, each with its fields (first submit button included) and its typed-text field names. */
@@ -125,7 +146,12 @@ function postForms(html: string, pageUrl: string): FormSpec[] {
     if (button && buttonName) fields.push([buttonName, attr(button[1], "value") ?? ""]);
     // Fill sensible values where the page left a text field empty.
     for (const field of fields) if (field[1] === "" && SENSIBLE[field[0]]) field[1] = SENSIBLE[field[0]];
-    forms.push({ action: new URL(attr(open, "action") ?? pageUrl, "http://x" + pageUrl).pathname, multipart: /multipart/i.test(attr(open, "enctype") ?? ""), fields, texts: [...new Set(texts)] });
+    forms.push({
+      action: new URL(attr(open, "action") ?? pageUrl, "http://x" + pageUrl).pathname,
+      multipart: /multipart/i.test(attr(open, "enctype") ?? ""),
+      fields,
+      texts: [...new Set(texts)],
+    });
   }
   return forms;
 }
@@ -135,10 +161,41 @@ function scriptedForms(route: PortalRoute, url: string): FormSpec[] {
   if (route.path !== "rep/chat/conversations/:conversationId/actions") return [];
   const base = (fields: [string, string][], texts: string[]): FormSpec => ({ action: url, multipart: false, fields, texts });
   return [
-    base([["intent", "promise"], ["amount", "10.00"], ["promisedFor", tomorrow], ["note", "Will pay Friday"]], ["amount", "promisedFor", "note"]),
-    base([["intent", "pay_link"], ["invoiceId", customerIds.invoiceId]], ["invoiceId"]),
-    base([["intent", "dispute"], ["invoiceId", customerIds.invoiceId], ["reason", "PRICING"], ["scope", "invoice"], ["amount", ""], ["message", SENSIBLE.message]], ["message", "amount", "invoiceId"]),
-    base([["intent", "release"], ["orderId", "missing-order"], ["note", "ok"]], ["orderId", "note"]),
+    base(
+      [
+        ["intent", "promise"],
+        ["amount", "10.00"],
+        ["promisedFor", tomorrow],
+        ["note", "Will pay Friday"],
+      ],
+      ["amount", "promisedFor", "note"],
+    ),
+    base(
+      [
+        ["intent", "pay_link"],
+        ["invoiceId", customerIds.invoiceId],
+      ],
+      ["invoiceId"],
+    ),
+    base(
+      [
+        ["intent", "dispute"],
+        ["invoiceId", customerIds.invoiceId],
+        ["reason", "PRICING"],
+        ["scope", "invoice"],
+        ["amount", ""],
+        ["message", SENSIBLE.message],
+      ],
+      ["message", "amount", "invoiceId"],
+    ),
+    base(
+      [
+        ["intent", "release"],
+        ["orderId", "missing-order"],
+        ["note", "ok"],
+      ],
+      ["orderId", "note"],
+    ),
   ];
 }
 
@@ -198,8 +255,19 @@ describe("every action", () => {
           const payload = type ? body : new Blob([String(body)]);
           await send(browser, `${role} ${name} → ${url}`, url, { method: "POST", body: payload, headers }, [400, 415]);
         }
-        await send(browser, `${role} broken multipart → ${url}`, url, { method: "POST", body: "--x\r\nnot a part", headers: { "Content-Type": "multipart/form-data; boundary=zzz" } });
-        await send(browser, `${role} huge form → ${url}`, url, { method: "POST", body: new URLSearchParams({ intent: "x", message: "y".repeat(1_000_000) }) }, undefined, { resetAllowed: true });
+        await send(browser, `${role} broken multipart → ${url}`, url, {
+          method: "POST",
+          body: "--x\r\nnot a part",
+          headers: { "Content-Type": "multipart/form-data; boundary=zzz" },
+        });
+        await send(
+          browser,
+          `${role} huge form → ${url}`,
+          url,
+          { method: "POST", body: new URLSearchParams({ intent: "x", message: "y".repeat(1_000_000) }) },
+          undefined,
+          { resetAllowed: true },
+        );
         await send(browser, `${role} empty form → ${url}`, url, { method: "POST", body: new URLSearchParams() });
       }
     }
@@ -223,7 +291,12 @@ describe("every action", () => {
           // One amount per invoice on /pay: two of them stand for the rest.
           const texts = form.texts.filter((name, i, all) => !name.startsWith("amount-") || all.filter((n) => n.startsWith("amount-")).indexOf(name) < 2);
           for (const field of texts) {
-            const values = [...CONTROL, LONG, ...(/date|for$|from|to$/i.test(field) ? DATES : []), ...(/amount|limit|revenue|years/i.test(field) ? AMOUNTS : [])];
+            const values = [
+              ...CONTROL,
+              LONG,
+              ...(/date|for$|from|to$/i.test(field) ? DATES : []),
+              ...(/amount|limit|revenue|years/i.test(field) ? AMOUNTS : []),
+            ];
             for (const value of values) {
               let fields = form.fields.map(([k, v]): [string, string] => [k, k === field ? value : v]);
               // An amount belongs to its invoice: choose that invoice (only), so the hostile amount is the one used.

@@ -35,7 +35,9 @@ describe("the invoice list", () => {
     expect(textOf((await acmeCustomer.page("/invoices?status=paid")).html)).toContain(`${paid} invoices`);
     const open = await portal.db.invoice.count({ where: { accountId: acme.id, status: { in: ["OPEN", "PARTIALLY_PAID"] } } });
     expect(textOf((await acmeCustomer.page("/invoices?status=open")).html)).toContain(`${open} invoices`);
-    const disputed = await portal.db.invoice.count({ where: { accountId: acme.id, disputes: { some: { status: { in: ["OPEN", "IN_REVIEW", "ESCALATED"] } } } } });
+    const disputed = await portal.db.invoice.count({
+      where: { accountId: acme.id, disputes: { some: { status: { in: ["OPEN", "IN_REVIEW", "ESCALATED"] } } } },
+    });
     expect(textOf((await acmeCustomer.page("/invoices?status=disputed")).html)).toContain(`${disputed} invoice`);
     expect(textOf((await acmeCustomer.page("/invoices?currency=EUR")).html)).toContain("No invoices match these filters.");
     const today = new Date(new Date().toISOString().slice(0, 10));
@@ -90,10 +92,12 @@ describe("the invoice list", () => {
 
 describe("the invoice detail", () => {
   it("shows lines, PO, due date, days past due, payments applied and disputes", async () => {
-    const inv = await portal.db.invoice.findFirstOrThrow({
-      where: { accountId: acme.id, status: "PARTIALLY_PAID", disputes: { some: {} } },
-      include: { lines: true, disputes: true },
-    }).catch(() => portal.db.invoice.findFirstOrThrow({ where: { accountId: acme.id, status: "PARTIALLY_PAID" }, include: { lines: true, disputes: true } }));
+    const inv = await portal.db.invoice
+      .findFirstOrThrow({
+        where: { accountId: acme.id, status: "PARTIALLY_PAID", disputes: { some: {} } },
+        include: { lines: true, disputes: true },
+      })
+      .catch(() => portal.db.invoice.findFirstOrThrow({ where: { accountId: acme.id, status: "PARTIALLY_PAID" }, include: { lines: true, disputes: true } }));
     const page = await acmeCustomer.page(`/invoices/${inv.id}`);
     expect(page.status).toBe(200);
     const text = textOf(page.html);
@@ -155,7 +159,10 @@ describe("invoice PDF and statement", () => {
     expect(csv.status).toBe(200);
     expect(csv.headers.get("content-type")).toContain("text/csv");
     const text = await csv.text();
-    const rows = text.replace(/^\uFEFF/, "").trim().split("\r\n");
+    const rows = text
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
     expect(rows[0]).toBe("Moneda,Fecha,Tipo,Referencia,OC,Cargos,Pagos y abonos,Saldo");
     const closing = rows.at(-1)!.split(",");
     expect(closing[2]).toBe("Saldo final");
@@ -163,7 +170,11 @@ describe("invoice PDF and statement", () => {
     expect(Math.round(Number(closing[7]) * 100)).toBe(Number(open._sum.balanceMinor));
     const pdf = await norteCustomer.get(`/statement.pdf?from=2026-01-01&to=${today}`);
     expect(pdf.headers.get("content-type")).toBe("application/pdf");
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe("%PDF-");
   });
 
   it("never gives another account's invoice PDF or statement, by any URL", async () => {

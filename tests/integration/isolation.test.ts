@@ -172,7 +172,9 @@ describe("acting from a conversation (rep/chat/conversations/:conversationId/act
   it("is staff-only, and a customer cannot act on their own account's conversation through it", async () => {
     const customer = await portal.signedIn("ap@acme-industrial.example");
     const user = await portal.db.user.findUniqueOrThrow({ where: { email: "ap@acme-industrial.example" } });
-    const conversation = await portal.db.conversation.create({ data: { channel: "CHAT", topic: "PAYMENT", language: "en", status: "QUEUED", queuedAt: new Date(), accountId: acme.id, customerUserId: user.id } });
+    const conversation = await portal.db.conversation.create({
+      data: { channel: "CHAT", topic: "PAYMENT", language: "en", status: "QUEUED", queuedAt: new Date(), accountId: acme.id, customerUserId: user.id },
+    });
     const invoice = await portal.db.invoice.findFirstOrThrow({ where: { accountId: norte.id } });
     const url = `/rep/chat/conversations/${conversation.id}/actions`;
     expect((await customer.get(url)).status).toBe(403);

@@ -17,7 +17,11 @@ afterAll(async () => {
 });
 
 const pagesUnder = (layout: string) => {
-  const withPage = new Set(portalRoutes().filter((r) => r.hasPage && r.hasLoader).map((r) => r.file));
+  const withPage = new Set(
+    portalRoutes()
+      .filter((r) => r.hasPage && r.hasLoader)
+      .map((r) => r.file),
+  );
   return routeTable.filter((r) => r.layouts.includes(layout) && withPage.has(r.file));
 };
 
@@ -40,8 +44,14 @@ describe("the layouts", () => {
     const rep = await portal.signedIn("rep1@accounts.example");
     const failures: string[] = [];
     const probes = [
-      ...pagesUnder("routes/_customer.tsx").flatMap((r) => [{ r, who: "guest", b: guest }, { r, who: "rep", b: rep }]),
-      ...pagesUnder("routes/rep.tsx").flatMap((r) => [{ r, who: "guest", b: guest }, { r, who: "customer", b: customer }]),
+      ...pagesUnder("routes/_customer.tsx").flatMap((r) => [
+        { r, who: "guest", b: guest },
+        { r, who: "rep", b: rep },
+      ]),
+      ...pagesUnder("routes/rep.tsx").flatMap((r) => [
+        { r, who: "guest", b: guest },
+        { r, who: "customer", b: customer },
+      ]),
     ];
     for (const { r, who, b } of probes) {
       const res = await b.get(dataUrl(r.path, r.id, acme));

@@ -43,7 +43,12 @@ const OPEN = ["OPEN", "IN_REVIEW", "ESCALATED"] as const;
 /** Past-due invoices of the account with part of their balance not yet disputed, oldest first. */
 async function undisputedPastDue() {
   const invoices = await portal.db.invoice.findMany({
-    where: { accountId: pacific.id, status: { in: ["OPEN", "PARTIALLY_PAID"] }, balanceMinor: { gt: 0 }, dueOn: { lt: new Date(new Date().toISOString().slice(0, 10)) } },
+    where: {
+      accountId: pacific.id,
+      status: { in: ["OPEN", "PARTIALLY_PAID"] },
+      balanceMinor: { gt: 0 },
+      dueOn: { lt: new Date(new Date().toISOString().slice(0, 10)) },
+    },
     orderBy: [{ dueOn: "asc" }, { id: "asc" }],
     include: { disputes: { where: { status: { in: [...OPEN] } } } },
   });
@@ -55,7 +60,8 @@ async function undisputedPastDue() {
 async function disputeWholeInvoice(invoiceId: string, amountMinor?: number) {
   const form = new FormData();
   const amount = amountMinor === undefined ? "" : (amountMinor / 100).toFixed(2);
-  for (const [k, v] of Object.entries({ invoiceId, reason: "PRICING", scope: "invoice", amount, message: "The unit price is not the one we agreed." })) form.append(k, v);
+  for (const [k, v] of Object.entries({ invoiceId, reason: "PRICING", scope: "invoice", amount, message: "The unit price is not the one we agreed." }))
+    form.append(k, v);
   const res = await customer.request(`/disputes/new?invoice=${invoiceId}`, { method: "POST", body: form });
   expect(res.status).toBe(302);
 }
@@ -131,8 +137,20 @@ describe("unapplied cash on the statement", () => {
     const payment = await portal.db.payment.findFirstOrThrow({ where: { checkoutSessionId: started.headers.get("location")!.split("/").pop()! } });
     const received = 123_45;
     const payload = JSON.stringify({
-      id: "evt_unapplied_statement", object: "event", type: "checkout.session.completed",
-      data: { object: { id: payment.checkoutSessionId, object: "checkout.session", payment_status: "paid", amount_total: received, currency: "usd", payment_intent: "pi_unapplied_statement", metadata: { paymentId: payment.id } } },
+      id: "evt_unapplied_statement",
+      object: "event",
+      type: "checkout.session.completed",
+      data: {
+        object: {
+          id: payment.checkoutSessionId,
+          object: "checkout.session",
+          payment_status: "paid",
+          amount_total: received,
+          currency: "usd",
+          payment_intent: "pi_unapplied_statement",
+          metadata: { paymentId: payment.id },
+        },
+      },
     });
     const webhook = await fetch(`${portal.url}/webhooks/stripe`, {
       method: "POST",
@@ -160,7 +178,10 @@ describe("unapplied cash on the statement", () => {
     expect(text).toContain(`Includes ${usd(Number(unapplied._sum.unappliedMinor))} in payments received and not yet applied to an invoice`);
     expect(textOf(page.html.match(/data-testid="closing-USD"[^>]*>[^<]*</)![0])).toContain(usd(accountBalance));
 
-    const csv = (await (await acmeCustomer.get(`/statement.csv?${range}`)).text()).replace(/^\uFEFF/, "").trim().split("\r\n");
+    const csv = (await (await acmeCustomer.get(`/statement.csv?${range}`)).text())
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
     const line = csv.find((r) => r.includes(payment.number))!.split(",");
     expect(line[2]).toBe("Unapplied payment");
     expect(line[6]).toBe("123.45");
@@ -170,13 +191,20 @@ describe("unapplied cash on the statement", () => {
 
     const pdf = await acmeCustomer.get(`/statement.pdf?${range}`);
     expect(pdf.status).toBe(200);
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe("%PDF-");
 
     // A range that starts after the payment carries it in the opening balance: ranges chain.
     const day = (await portal.db.payment.findUniqueOrThrow({ where: { id: payment.id } })).receivedAt!.toISOString().slice(0, 10);
     const before = (await (await acmeCustomer.get(`/statement.csv?from=2020-01-01&to=${day}`)).text()).trim().split("\r\n").at(-1)!.split(",")[7];
     const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-    const after = (await (await acmeCustomer.get(`/statement.csv?from=${next}&to=2099-12-31`)).text()).replace(/^\uFEFF/, "").trim().split("\r\n");
+    const after = (await (await acmeCustomer.get(`/statement.csv?from=${next}&to=2099-12-31`)).text())
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
     // The summary (amount due now, aging) comes first; the chain is the opening balance.
     expect(after.find((r) => r.split(",")[2] === "Opening balance")!.split(",")[7]).toBe(before);
     expect(after.some((r) => r.includes(payment.number))).toBe(false);
@@ -186,7 +214,8 @@ describe("unapplied cash on the statement", () => {
     const arrived = new Date(Date.now() - 10 * 86_400_000);
     await portal.db.payment.update({ where: { id: payment.id }, data: { receivedAt: arrived } });
     const arrivedDay = arrived.toISOString().slice(0, 10);
-    const closingOn = async (to: string) => (await (await acmeCustomer.get(`/statement.csv?from=2020-01-01&to=${to}`)).text()).trim().split("\r\n").at(-1)!.split(",")[7];
+    const closingOn = async (to: string) =>
+      (await (await acmeCustomer.get(`/statement.csv?from=2020-01-01&to=${to}`)).text()).trim().split("\r\n").at(-1)!.split(",")[7];
     const thenClosing = await closingOn(arrivedDay);
     const rep = await portal.signedIn("rep1@accounts.example");
     const applied = await rep.post(`/rep/payments/${payment.id}`, { intent: "apply", note: "Per remittance advice", [`amount-${inv.id}`]: "100.00" });
@@ -201,7 +230,9 @@ describe("unapplied cash on the statement", () => {
     expect(used[3]).toBe(`${inv.number} · ${payment.number}`);
     expect([used[5], used[6]]).toEqual(["", ""]);
     expect(now.find((r) => r.split(",")[3] === payment.number && r.includes("Unapplied payment,"))!.split(",")[6]).toBe("123.45");
-    expect(textOf((await acmeCustomer.page(`/statement?${range}`)).html)).toContain(`Includes ${usd(Number(unapplied._sum.unappliedMinor) - 100_00)} in payments received`);
+    expect(textOf((await acmeCustomer.page(`/statement?${range}`)).html)).toContain(
+      `Includes ${usd(Number(unapplied._sum.unappliedMinor) - 100_00)} in payments received`,
+    );
 
     // In Spanish, the same line is named for a Spanish reader.
     await acmeCustomer.post("/set-language", { language: "es", redirectTo: "/statement" });

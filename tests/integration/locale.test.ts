@@ -23,9 +23,15 @@ afterAll(async () => {
 const plain = (html: string) => textOf(html).replace(/\u202f/g, " ");
 
 async function payOne(customer: Browser, accountId: string, currency: string, amount: string) {
-  const invoice = await portal.db.invoice.findFirstOrThrow({ where: { accountId, status: "OPEN", balanceMinor: { gt: 200_00 }, disputes: { none: {} } }, orderBy: { dueOn: "asc" } });
+  const invoice = await portal.db.invoice.findFirstOrThrow({
+    where: { accountId, status: "OPEN", balanceMinor: { gt: 200_00 }, disputes: { none: {} } },
+    orderBy: { dueOn: "asc" },
+  });
   const key = /name="idempotencyKey" value="([^"]+)"/.exec((await customer.page("/pay")).html)![1];
-  const res = await customer.request("/pay", { method: "POST", body: new URLSearchParams({ idempotencyKey: key, currency, invoiceId: invoice.id, [`amount-${invoice.id}`]: amount }) });
+  const res = await customer.request("/pay", {
+    method: "POST",
+    body: new URLSearchParams({ idempotencyKey: key, currency, invoiceId: invoice.id, [`amount-${invoice.id}`]: amount }),
+  });
   return { res, invoice, key };
 }
 
@@ -37,7 +43,9 @@ describe("typed amounts", () => {
       const { res } = await payOne(customer, acme.id, "USD", typed);
       expect(res.status, typed).toBe(400);
       const text = plain(await res.text());
-      expect(text, typed).toContain("We could not tell which amount you meant. Use a point before the cents and commas only between groups of three digits, like 1,250.50.");
+      expect(text, typed).toContain(
+        "We could not tell which amount you meant. Use a point before the cents and commas only between groups of three digits, like 1,250.50.",
+      );
     }
     expect(await portal.db.payment.count({ where: { accountId: acme.id } })).toBe(before);
   });
@@ -46,7 +54,10 @@ describe("typed amounts", () => {
     const customer = await portal.signedIn("ap@acme-industrial.example", { acceptLanguage: "en-US" });
     const { res } = await payOne(customer, acme.id, "USD", "1,250");
     // An invoice with less than that owed refuses it as too much; either way it was read as 1,250.00.
-    if (res.status === 302) expect((await portal.db.payment.findFirstOrThrow({ where: { checkoutSessionId: res.headers.get("location")!.split("/").pop()! } })).amountMinor).toBe(1250_00n);
+    if (res.status === 302)
+      expect((await portal.db.payment.findFirstOrThrow({ where: { checkoutSessionId: res.headers.get("location")!.split("/").pop()! } })).amountMinor).toBe(
+        1250_00n,
+      );
     else expect(plain(await res.text())).not.toContain("We could not tell which amount");
   });
 
@@ -58,7 +69,9 @@ describe("typed amounts", () => {
 
     const { res } = await payOne(customer, iberica.id, "EUR", "100,50");
     expect(res.status).toBe(302);
-    expect((await portal.db.payment.findFirstOrThrow({ where: { checkoutSessionId: res.headers.get("location")!.split("/").pop()! } })).amountMinor).toBe(100_50n);
+    expect((await portal.db.payment.findFirstOrThrow({ where: { checkoutSessionId: res.headers.get("location")!.split("/").pop()! } })).amountMinor).toBe(
+      100_50n,
+    );
   });
 
   it("refuses '100,50' for an account in Mexico, where the point marks the cents", async () => {
@@ -114,19 +127,27 @@ describe("formats follow the account's locale", () => {
 
     const spain = await portal.signedIn("admin@herramientas-ibericas.example");
     expect(plain((await spain.page("/statement")).html)).toContain("Descargar CSV");
-    const rows = (await (await spain.get("/statement.csv?from=2020-01-01&to=2099-12-31")).text()).replace(/^\uFEFF/, "").trim().split("\r\n");
+    const rows = (await (await spain.get("/statement.csv?from=2020-01-01&to=2099-12-31")).text())
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
     expect(rows[0]).toBe("Moneda;Fecha;Tipo;Referencia;OC;Cargos;Pagos y abonos;Saldo");
     const closing = rows.at(-1)!.split(";");
     expect(closing[2]).toBe("Saldo final");
     expect(closing[7]).toMatch(/^-?\d+,\d{2}$/);
-    const open = await portal.db.invoice.aggregate({ where: { accountId: iberica.id, status: { in: ["OPEN", "PARTIALLY_PAID"] } }, _sum: { balanceMinor: true } });
+    const open = await portal.db.invoice.aggregate({
+      where: { accountId: iberica.id, status: { in: ["OPEN", "PARTIALLY_PAID"] } },
+      _sum: { balanceMinor: true },
+    });
     const unapplied = await portal.db.payment.aggregate({ where: { accountId: iberica.id }, _sum: { unappliedMinor: true } });
     expect(Number(closing[7].replace(",", ""))).toBe(Number(open._sum.balanceMinor ?? 0n) - Number(unapplied._sum.unappliedMinor ?? 0n));
 
     const mexico = await portal.signedIn("cxp@distnorte.example");
-    const mx = (await (await mexico.get("/statement.csv?from=2020-01-01&to=2099-12-31")).text()).replace(/^\uFEFF/, "").trim().split("\r\n");
+    const mx = (await (await mexico.get("/statement.csv?from=2020-01-01&to=2099-12-31")).text())
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
     expect(mx[0]).toBe("Moneda,Fecha,Tipo,Referencia,OC,Cargos,Pagos y abonos,Saldo");
     expect(mx.at(-1)!.split(",")[7]).toMatch(/^-?\d+\.\d{2}$/);
   });
-
 });

@@ -40,7 +40,14 @@ async function openInvoice(accountId: string, minMinor: bigint, skip = 0) {
 
 async function openDisputeOn(invoice: { id: string; accountId: string; currency: string }, amountMinor: bigint) {
   return portal.db.dispute.create({
-    data: { number: `DSP-T-${crypto.randomBytes(4).toString("hex")}`, accountId: invoice.accountId, invoiceId: invoice.id, reason: "PRICING", amountMinor, currency: invoice.currency },
+    data: {
+      number: `DSP-T-${crypto.randomBytes(4).toString("hex")}`,
+      accountId: invoice.accountId,
+      invoiceId: invoice.id,
+      reason: "PRICING",
+      amountMinor,
+      currency: invoice.currency,
+    },
   });
 }
 
@@ -53,7 +60,11 @@ describe("five identical requests at once apply once", () => {
     const dispute = await openDisputeOn(invoice, 900_00n);
     const rep = await portal.signedIn("rep1@accounts.example");
     const mailsBefore = await emails("dispute_resolved", "ap@acme-industrial.example");
-    const statuses = await together(rep, `/rep/disputes/${dispute.id}`, { intent: "resolve", amount: "900.00", resolution: "Price corrected to the contract rate." });
+    const statuses = await together(rep, `/rep/disputes/${dispute.id}`, {
+      intent: "resolve",
+      amount: "900.00",
+      resolution: "Price corrected to the contract rate.",
+    });
     expect(statuses).toEqual([200, 409, 409, 409, 409]);
     const memos = await portal.db.adjustment.findMany({ where: { disputeId: dispute.id } });
     expect(memos).toHaveLength(1);
@@ -73,18 +84,33 @@ describe("five identical requests at once apply once", () => {
     const dispute = await openDisputeOn(invoice, 100_00n);
     const rep = await portal.signedIn("rep1@accounts.example");
     const mailsBefore = await emails("dispute_rejected", "ap@acme-industrial.example");
-    expect(await together(rep, `/rep/disputes/${dispute.id}`, { intent: "reject", resolution: "The price matches the signed quote." })).toEqual([200, 409, 409, 409, 409]);
+    expect(await together(rep, `/rep/disputes/${dispute.id}`, { intent: "reject", resolution: "The price matches the signed quote." })).toEqual([
+      200, 409, 409, 409, 409,
+    ]);
     expect(await audits("dispute_rejected", dispute.id)).toBe(1);
     expect(await emails("dispute_rejected", "ap@acme-industrial.example")).toBe(mailsBefore + 1);
   });
 
   it("a refund sent five times (one form) refunds once", async () => {
     const payment = await portal.db.payment.create({
-      data: { accountId: acme.id, currency: "USD", amountMinor: 500_00n, unappliedMinor: 500_00n, status: "SUCCEEDED", idempotencyKey: crypto.randomUUID(), receivedAt: new Date() },
+      data: {
+        accountId: acme.id,
+        currency: "USD",
+        amountMinor: 500_00n,
+        unappliedMinor: 500_00n,
+        status: "SUCCEEDED",
+        idempotencyKey: crypto.randomUUID(),
+        receivedAt: new Date(),
+      },
     });
     const rep = await portal.signedIn("rep1@accounts.example");
     const refundKey = crypto.randomUUID();
-    const statuses = await together(rep, `/rep/payments/${payment.id}`, { intent: "refund", refundAmount: "200.00", note: "Overpaid by the customer", refundKey });
+    const statuses = await together(rep, `/rep/payments/${payment.id}`, {
+      intent: "refund",
+      refundAmount: "200.00",
+      note: "Overpaid by the customer",
+      refundKey,
+    });
     expect(statuses).toEqual([200, 409, 409, 409, 409]);
     const after = await portal.db.payment.findUniqueOrThrow({ where: { id: payment.id } });
     expect(after.refundedMinor).toBe(200_00n);
@@ -97,7 +123,15 @@ describe("five identical requests at once apply once", () => {
   it("applying unapplied money applies it once", async () => {
     const invoice = await openInvoice(acme.id, 300_00n, 2);
     const payment = await portal.db.payment.create({
-      data: { accountId: acme.id, currency: "USD", amountMinor: 300_00n, unappliedMinor: 300_00n, status: "SUCCEEDED", idempotencyKey: crypto.randomUUID(), receivedAt: new Date() },
+      data: {
+        accountId: acme.id,
+        currency: "USD",
+        amountMinor: 300_00n,
+        unappliedMinor: 300_00n,
+        status: "SUCCEEDED",
+        idempotencyKey: crypto.randomUUID(),
+        receivedAt: new Date(),
+      },
     });
     const rep = await portal.signedIn("rep1@accounts.example");
     const statuses = await together(rep, `/rep/payments/${payment.id}`, { intent: "apply", [`amount-${invoice.id}`]: "250.00", note: "Per remittance advice" });
@@ -110,7 +144,16 @@ describe("five identical requests at once apply once", () => {
 
   it("releasing a held order releases it once", async () => {
     const order = await portal.db.order.create({
-      data: { number: `SO-T-${crypto.randomBytes(4).toString("hex")}`, accountId: acme.id, currency: "USD", amountMinor: 1_500_00n, status: "ON_HOLD", holdReason: "PAST_DUE", heldAt: new Date(), placedAt: new Date() },
+      data: {
+        number: `SO-T-${crypto.randomBytes(4).toString("hex")}`,
+        accountId: acme.id,
+        currency: "USD",
+        amountMinor: 1_500_00n,
+        status: "ON_HOLD",
+        holdReason: "PAST_DUE",
+        heldAt: new Date(),
+        placedAt: new Date(),
+      },
     });
     const manager = await portal.signedIn("manager@accounts.example");
     const statuses = await together(manager, "/rep/credit/held-orders", { orderId: order.id, intent: "release", note: "Customer called, payment on the way" });
@@ -134,7 +177,9 @@ describe("five identical requests at once apply once", () => {
   it("a credit decision is made once: one decline, one approval, one email each", async () => {
     const manager = await portal.signedIn("manager@accounts.example");
     const sol = await portal.db.creditApplication.findUniqueOrThrow({ where: { number: "CA-2026-0002" } });
-    expect(await together(manager, `/rep/credit/applications/${sol.id}`, { intent: "decline", declineReason: "Not enough trade history" })).toEqual([302, 409, 409, 409, 409]);
+    expect(await together(manager, `/rep/credit/applications/${sol.id}`, { intent: "decline", declineReason: "Not enough trade history" })).toEqual([
+      302, 409, 409, 409, 409,
+    ]);
     expect(await portal.db.creditApplicationEvent.count({ where: { applicationId: sol.id, kind: "declined" } })).toBe(1);
     expect(await emails("credit_decision", sol.applicantEmail)).toBe(1);
 
@@ -151,7 +196,15 @@ describe("five identical requests at once apply once", () => {
 describe("authority", () => {
   it("a Rep I refund above their limit is refused and changes nothing; a Rep II may make it", async () => {
     const payment = await portal.db.payment.create({
-      data: { accountId: acme.id, currency: "USD", amountMinor: 2_000_00n, unappliedMinor: 2_000_00n, status: "SUCCEEDED", idempotencyKey: crypto.randomUUID(), receivedAt: new Date() },
+      data: {
+        accountId: acme.id,
+        currency: "USD",
+        amountMinor: 2_000_00n,
+        unappliedMinor: 2_000_00n,
+        status: "SUCCEEDED",
+        idempotencyKey: crypto.randomUUID(),
+        receivedAt: new Date(),
+      },
     });
     const rep1 = await portal.signedIn("rep1@accounts.example");
     const refused = await rep1.post(`/rep/payments/${payment.id}`, { intent: "refund", refundAmount: "1500.00", note: "Customer asked for it back" });
@@ -160,7 +213,9 @@ describe("authority", () => {
     expect((await portal.db.payment.findUniqueOrThrow({ where: { id: payment.id } })).refundedMinor).toBe(0n);
     expect(await portal.db.paymentRefund.count({ where: { paymentId: payment.id } })).toBe(0);
     const rep2 = await portal.signedIn("rep2@accounts.example");
-    expect((await rep2.post(`/rep/payments/${payment.id}`, { intent: "refund", refundAmount: "1500.00", note: "Customer asked for it back" })).status).toBe(200);
+    expect((await rep2.post(`/rep/payments/${payment.id}`, { intent: "refund", refundAmount: "1500.00", note: "Customer asked for it back" })).status).toBe(
+      200,
+    );
     expect((await portal.db.payment.findUniqueOrThrow({ where: { id: payment.id } })).refundedMinor).toBe(1_500_00n);
   });
 
@@ -210,7 +265,12 @@ describe("authority", () => {
   it("a Rep I cutting a limit to zero needs a higher level; five copies make one request", async () => {
     const before = await portal.db.account.findUniqueOrThrow({ where: { id: pacific.id } });
     const rep1 = await portal.signedIn("rep1@accounts.example");
-    const statuses = await together(rep1, `/rep/credit/accounts/${pacific.id}`, { limit: "0.00", termsDays: String(before.paymentTermsDays), reason: "Stop all credit", confirmBelowExposure: "yes" });
+    const statuses = await together(rep1, `/rep/credit/accounts/${pacific.id}`, {
+      limit: "0.00",
+      termsDays: String(before.paymentTermsDays),
+      reason: "Stop all credit",
+      confirmBelowExposure: "yes",
+    });
     expect(statuses).toEqual([302, 409, 409, 409, 409]);
     const after = await portal.db.account.findUniqueOrThrow({ where: { id: pacific.id } });
     expect(after.creditLimitMinor).toBe(before.creditLimitMinor);

@@ -47,7 +47,8 @@ describe("the rendered-page cache", () => {
     expect(allowed).toEqual(new Set(scripts.map((source) => crypto.createHash("sha256").update(source).digest("base64"))));
     // Everything else the rendered response said about itself is said again.
     expect(second.policy!.replace(/ 'sha256-[^']+'/g, "")).toBe(first.policy!.replace(/ 'nonce-[^']+'/, ""));
-    for (const name of ["content-type", "vary", "x-frame-options", "referrer-policy", "x-content-type-options"]) expect(second.headers.get(name)).toBe(first.headers.get(name));
+    for (const name of ["content-type", "vary", "x-frame-options", "referrer-policy", "x-content-type-options"])
+      expect(second.headers.get(name)).toBe(first.headers.get(name));
 
     // Client-side navigations fetch the same data as .data: cached the same way.
     expect((await view(customer, "/invoices.data?sort=number")).cache).toBe("miss");
@@ -57,8 +58,15 @@ describe("the rendered-page cache", () => {
   it("replays a kept page in the encoding each client accepts", async () => {
     const customer = await portal.signedIn("ap@acme-industrial.example");
     const rendered = await view(customer, "/account");
-    const replay = (acceptEncoding: string) => fetch(new URL("/account", portal.url), { headers: { cookie: customer.cookieHeader(), "accept-encoding": acceptEncoding }, redirect: "manual" });
-    for (const [accepts, encoding] of [["gzip, deflate, br", "br"], ["gzip", "gzip"], ["br;q=0, gzip;q=0.5", "gzip"], ["identity", null], ["", null]] as const) {
+    const replay = (acceptEncoding: string) =>
+      fetch(new URL("/account", portal.url), { headers: { cookie: customer.cookieHeader(), "accept-encoding": acceptEncoding }, redirect: "manual" });
+    for (const [accepts, encoding] of [
+      ["gzip, deflate, br", "br"],
+      ["gzip", "gzip"],
+      ["br;q=0, gzip;q=0.5", "gzip"],
+      ["identity", null],
+      ["", null],
+    ] as const) {
       const res = await replay(accepts);
       expect({ accepts, cache: res.headers.get("x-page-cache"), encoding: res.headers.get("content-encoding") }).toEqual({ accepts, cache: "hit", encoding });
       expect(await res.text()).toBe(rendered.html);
@@ -90,7 +98,20 @@ describe("the rendered-page cache", () => {
     const steps: [string, () => Promise<unknown>][] = [
       ["account", () => portal.db.account.update({ where: { id: acme.id }, data: { creditLimitMinor: { increment: 1 } } })],
       ["invoice", () => portal.db.invoice.update({ where: { id: invoice.id }, data: { poNumber: `PO-V-${Date.now()}` } })],
-      ["dispute", () => portal.db.dispute.create({ data: { number: `DSP-V-${Date.now()}`, accountId: acme.id, invoiceId: invoice.id, reason: "PRICING", amountMinor: 100n, currency: invoice.currency } })],
+      [
+        "dispute",
+        () =>
+          portal.db.dispute.create({
+            data: {
+              number: `DSP-V-${Date.now()}`,
+              accountId: acme.id,
+              invoiceId: invoice.id,
+              reason: "PRICING",
+              amountMinor: 100n,
+              currency: invoice.currency,
+            },
+          }),
+      ],
       ["payment", () => portal.db.payment.create({ data: { accountId: acme.id, currency: "USD", amountMinor: 100n, idempotencyKey: `v-${Date.now()}` } })],
       ["order", () => portal.db.order.create({ data: { number: `SO-V-${Date.now()}`, accountId: acme.id, currency: "USD", amountMinor: 100n } })],
     ];

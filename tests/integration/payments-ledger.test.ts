@@ -35,8 +35,21 @@ function postEvent(event: object) {
 /** What Stripe sends when a customer completes a checkout (here: one we had already closed). */
 function completed(payment: { id: string; checkoutSessionId: string | null; amountMinor: bigint; currency: string }) {
   return {
-    id: `evt_late_${payment.id}`, object: "event", type: "checkout.session.completed",
-    data: { object: { id: payment.checkoutSessionId, object: "checkout.session", payment_status: "paid", amount_total: Number(payment.amountMinor), currency: payment.currency.toLowerCase(), payment_intent: `pi_late_${payment.id}`, payment_method_types: ["card"], metadata: { paymentId: payment.id } } },
+    id: `evt_late_${payment.id}`,
+    object: "event",
+    type: "checkout.session.completed",
+    data: {
+      object: {
+        id: payment.checkoutSessionId,
+        object: "checkout.session",
+        payment_status: "paid",
+        amount_total: Number(payment.amountMinor),
+        currency: payment.currency.toLowerCase(),
+        payment_intent: `pi_late_${payment.id}`,
+        payment_method_types: ["card"],
+        metadata: { paymentId: payment.id },
+      },
+    },
   };
 }
 
@@ -61,7 +74,11 @@ function pdfText(bytes: Buffer): string {
 
 async function oneOpenInvoice(accountNumber: string, skip: number) {
   const account = await portal.db.account.findUniqueOrThrow({ where: { number: accountNumber } });
-  return portal.db.invoice.findFirstOrThrow({ where: { accountId: account.id, status: "OPEN", disputes: { none: {} } }, orderBy: [{ dueOn: "asc" }, { id: "asc" }], skip });
+  return portal.db.invoice.findFirstOrThrow({
+    where: { accountId: account.id, status: "OPEN", disputes: { none: {} } },
+    orderBy: [{ dueOn: "asc" }, { id: "asc" }],
+    skip,
+  });
 }
 
 const plain = (minor: bigint) => (Number(minor) / 100).toFixed(2);
@@ -70,7 +87,12 @@ const plain = (minor: bigint) => (Number(minor) / 100).toFixed(2);
 async function openCheckout(customer: Browser, invoice: { id: string; currency: string; balanceMinor: bigint }) {
   const form = await customer.page("/pay");
   const key = /name="idempotencyKey" value="([^"]+)"/.exec(form.html)![1];
-  const res = await customer.post("/pay", { idempotencyKey: key, currency: invoice.currency, invoiceId: invoice.id, [`amount-${invoice.id}`]: plain(invoice.balanceMinor) });
+  const res = await customer.post("/pay", {
+    idempotencyKey: key,
+    currency: invoice.currency,
+    invoiceId: invoice.id,
+    [`amount-${invoice.id}`]: plain(invoice.balanceMinor),
+  });
   expect(res.status).toBe(302);
   const url = res.headers.get("location")!;
   const payment = await portal.db.payment.findFirstOrThrow({ where: { checkoutSessionId: url.split("/").pop()! } });
@@ -79,14 +101,23 @@ async function openCheckout(customer: Browser, invoice: { id: string; currency: 
 
 describe.each([
   {
-    language: "es", email: "cxp@distnorte.example", account: "ACC-1002", skip: 3,
-    closedPage: "Este pago ya se completó.", closedReceipt: "Cerramos este pago porque se abrió otro más reciente para las mismas facturas. No se cobró nada.",
-    creditMail: /Este pago llegó cuando las facturas a las que correspondía \(([^)]+)\) ya estaban pagadas[\s\S]*Conservamos \$[\d,.]+ como saldo a favor en su cuenta/,
+    language: "es",
+    email: "cxp@distnorte.example",
+    account: "ACC-1002",
+    skip: 3,
+    closedPage: "Este pago ya se completó.",
+    closedReceipt: "Cerramos este pago porque se abrió otro más reciente para las mismas facturas. No se cobró nada.",
+    creditMail:
+      /Este pago llegó cuando las facturas a las que correspondía \(([^)]+)\) ya estaban pagadas[\s\S]*Conservamos \$[\d,.]+ como saldo a favor en su cuenta/,
     creditPage: "Este pago llegó cuando las facturas a las que correspondía ya estaban pagadas. Conservamos",
   },
   {
-    language: "en", email: "ap@acme-industrial.example", account: "ACC-1001", skip: 4,
-    closedPage: "This checkout is already finished.", closedReceipt: "This checkout was closed because a newer one was opened for the same invoices. No money was taken.",
+    language: "en",
+    email: "ap@acme-industrial.example",
+    account: "ACC-1001",
+    skip: 4,
+    closedPage: "This checkout is already finished.",
+    closedReceipt: "This checkout was closed because a newer one was opened for the same invoices. No money was taken.",
     creditMail: /This payment arrived after the invoices it was meant for \(([^)]+)\) were already paid[\s\S]*We hold \$[\d,.]+ as a credit on your account/,
     creditPage: "This payment arrived after the invoices it was meant for were already paid. We hold",
   },
@@ -167,7 +198,11 @@ describe("the reconciliation queue empties when nothing is left to place", () =>
     const payment = await paidTwice(6);
     expect(payment.unappliedMinor).toBe(payment.amountMinor);
     expect(textOf((await rep.page("/rep/payments")).html)).toContain(payment.number);
-    const refund = await rep.post(`/rep/payments/${payment.id}`, { intent: "refund", refundAmount: plain(payment.amountMinor), note: "Paid twice from two tabs" });
+    const refund = await rep.post(`/rep/payments/${payment.id}`, {
+      intent: "refund",
+      refundAmount: plain(payment.amountMinor),
+      note: "Paid twice from two tabs",
+    });
     expect(refund.status).toBe(200);
     const refunded = await portal.db.payment.findUniqueOrThrow({ where: { id: payment.id } });
     expect(refunded.unappliedMinor).toBe(0n);
@@ -193,7 +228,10 @@ describe("the reconciliation queue empties when nothing is left to place", () =>
     const mismatch = await portal.db.payment.findUniqueOrThrow({ where: { id: c.payment.id } });
     expect(mismatch.flaggedReason).toBe("currency_mismatch");
     expect(textOf((await rep.page("/rep/payments")).html)).toContain(mismatch.number);
-    expect((await rep.post(`/rep/payments/${c.payment.id}`, { intent: "refund", refundAmount: plain(mismatch.amountMinor), note: "Paid in the wrong currency" })).status).toBe(200);
+    expect(
+      (await rep.post(`/rep/payments/${c.payment.id}`, { intent: "refund", refundAmount: plain(mismatch.amountMinor), note: "Paid in the wrong currency" }))
+        .status,
+    ).toBe(200);
     expect(textOf((await rep.page("/rep/payments")).html)).not.toContain(mismatch.number);
   }, 90_000);
 });
@@ -210,7 +248,9 @@ describe("readable payment numbers and the receipt PDF", () => {
     expect(/<title>([^<]*)<\/title>/.exec(receipt)![1]).toContain(payment.number);
     expect(textOf(receipt)).toContain(`Pago ${payment.number}`);
     expect(textOf(receipt)).not.toContain(payment.id);
-    const mail = await portal.db.outboxEmail.findFirstOrThrow({ where: { to: "cxp@distnorte.example", template: "payment_receipt", text: { contains: payment.number } } });
+    const mail = await portal.db.outboxEmail.findFirstOrThrow({
+      where: { to: "cxp@distnorte.example", template: "payment_receipt", text: { contains: payment.number } },
+    });
     expect(mail.text).not.toContain(payment.id);
     const rep = await portal.signedIn("rep3@accounts.example");
     const detail = (await rep.page(`/rep/payments/${payment.id}`)).html;
@@ -221,7 +261,10 @@ describe("readable payment numbers and the receipt PDF", () => {
   it("gives the receipt as a PDF in the reader's language, with the seller, to its own account only", async () => {
     const customer = await portal.signedIn("cxp@distnorte.example");
     const account = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1002" } });
-    const payment = await portal.db.payment.findFirstOrThrow({ where: { accountId: account.id, status: "SUCCEEDED", allocations: { some: {} } }, include: { allocations: { include: { invoice: true } } } });
+    const payment = await portal.db.payment.findFirstOrThrow({
+      where: { accountId: account.id, status: "SUCCEEDED", allocations: { some: {} } },
+      include: { allocations: { include: { invoice: true } } },
+    });
     const res = await customer.get(`/payments/${payment.id}/pdf`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/pdf");
@@ -245,7 +288,10 @@ describe("readable payment numbers and the receipt PDF", () => {
   });
 
   it("prints the seller's name, address and remit-to on the invoice PDF, in both languages", async () => {
-    for (const [email, account, remit] of [["cxp@distnorte.example", "ACC-1002", "Envíe su pago a"], ["ap@acme-industrial.example", "ACC-1001", "Remit payment to"]] as const) {
+    for (const [email, account, remit] of [
+      ["cxp@distnorte.example", "ACC-1002", "Envíe su pago a"],
+      ["ap@acme-industrial.example", "ACC-1001", "Remit payment to"],
+    ] as const) {
       const customer = await portal.signedIn(email);
       const invoice = await oneOpenInvoice(account, 0);
       const text = pdfText(Buffer.from(await (await customer.get(`/invoices/${invoice.id}/pdf`)).arrayBuffer()));
@@ -266,7 +312,16 @@ describe("history lines are sentences with who did it, in the reader's language"
     const spanishRep = await portal.signedIn("rep2@accounts.example");
     expect((await spanishRep.post(`/rep/payments/${payment.id}`, { intent: "refund", refundAmount: "1.00", note: "Descuento acordado" })).status).toBe(200);
     const payer = await portal.db.user.findUniqueOrThrow({ where: { email: "cxp@distnorte.example" } });
-    const codes = ["payment_created", "payment_succeeded", "refund_requested", "payment_refunded", "payment_applied", "SUCCEEDED", "PARTIALLY_REFUNDED", "REP_II"];
+    const codes = [
+      "payment_created",
+      "payment_succeeded",
+      "refund_requested",
+      "payment_refunded",
+      "payment_applied",
+      "SUCCEEDED",
+      "PARTIALLY_REFUNDED",
+      "REP_II",
+    ];
 
     const es = textOf((await spanishRep.page(`/rep/payments/${payment.id}`)).html);
     expect(es).toContain(`${payer.name} inició el pago ${payment.number} por`);

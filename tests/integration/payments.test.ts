@@ -27,7 +27,11 @@ function sandboxSecret() {
 }
 
 function postEvent(payload: string, signature: string) {
-  return fetch(`${portal.url}/webhooks/stripe`, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": signature }, body: payload });
+  return fetch(`${portal.url}/webhooks/stripe`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Stripe-Signature": signature },
+    body: payload,
+  });
 }
 
 async function openInvoices(accountId: string, take: number, skip = 0) {
@@ -152,14 +156,18 @@ describe("a Spanish customer pays two MXN invoices in the sandbox", () => {
 
   it("ignores a late failure for a payment that already succeeded, and events for unknown objects", async () => {
     const failed = JSON.stringify({
-      id: "evt_late_fail", object: "event", type: "payment_intent.payment_failed",
+      id: "evt_late_fail",
+      object: "event",
+      type: "payment_intent.payment_failed",
       data: { object: { id: `pi_sandbox_${paymentId}`, object: "payment_intent", metadata: { paymentId }, last_payment_error: { code: "card_declined" } } },
     });
     expect((await postEvent(failed, Stripe.webhooks.generateTestHeaderString({ payload: failed, secret: sandboxSecret() }))).status).toBe(200);
     expect((await portal.db.payment.findUniqueOrThrow({ where: { id: paymentId } })).status).toBe("SUCCEEDED");
 
     const unknown = JSON.stringify({
-      id: "evt_unknown", object: "event", type: "checkout.session.completed",
+      id: "evt_unknown",
+      object: "event",
+      type: "checkout.session.completed",
       data: { object: { id: "cs_nobody", object: "checkout.session", payment_status: "paid", amount_total: 100, currency: "mxn", metadata: {} } },
     });
     expect((await postEvent(unknown, Stripe.webhooks.generateTestHeaderString({ payload: unknown, secret: sandboxSecret() }))).status).toBe(200);
@@ -224,8 +232,20 @@ describe("partial, declined, mismatched and refunded payments", () => {
     const res = await startPayment([{ id: inv.id, amount: plain(inv.balanceMinor) }]);
     const payment = await portal.db.payment.findFirstOrThrow({ where: { checkoutSessionId: res.headers.get("location")!.split("/").pop()! } });
     const payload = JSON.stringify({
-      id: "evt_short", object: "event", type: "checkout.session.completed",
-      data: { object: { id: payment.checkoutSessionId, object: "checkout.session", payment_status: "paid", amount_total: 100, currency: "mxn", payment_intent: "pi_short", metadata: { paymentId: payment.id } } },
+      id: "evt_short",
+      object: "event",
+      type: "checkout.session.completed",
+      data: {
+        object: {
+          id: payment.checkoutSessionId,
+          object: "checkout.session",
+          payment_status: "paid",
+          amount_total: 100,
+          currency: "mxn",
+          payment_intent: "pi_short",
+          metadata: { paymentId: payment.id },
+        },
+      },
     });
     expect((await postEvent(payload, Stripe.webhooks.generateTestHeaderString({ payload, secret: sandboxSecret() }))).status).toBe(200);
     const after = await portal.db.payment.findUniqueOrThrow({ where: { id: payment.id }, include: { allocations: true } });
@@ -242,10 +262,23 @@ describe("partial, declined, mismatched and refunded payments", () => {
     const paymentId = done.headers.get("location")!.split("/").pop()!;
     expect((await portal.db.invoice.findUniqueOrThrow({ where: { id: inv.id } })).status).toBe("PAID");
     const payload = JSON.stringify({
-      id: "evt_refund", object: "event", type: "charge.refunded",
-      data: { object: { id: "ch_1", object: "charge", amount: Number(inv.balanceMinor), amount_refunded: Number(inv.balanceMinor), currency: "mxn", payment_intent: `pi_sandbox_${paymentId}`, metadata: { paymentId } } },
+      id: "evt_refund",
+      object: "event",
+      type: "charge.refunded",
+      data: {
+        object: {
+          id: "ch_1",
+          object: "charge",
+          amount: Number(inv.balanceMinor),
+          amount_refunded: Number(inv.balanceMinor),
+          currency: "mxn",
+          payment_intent: `pi_sandbox_${paymentId}`,
+          metadata: { paymentId },
+        },
+      },
     });
-    for (let i = 0; i < 2; i++) expect((await postEvent(payload, Stripe.webhooks.generateTestHeaderString({ payload, secret: sandboxSecret() }))).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect((await postEvent(payload, Stripe.webhooks.generateTestHeaderString({ payload, secret: sandboxSecret() }))).status).toBe(200);
     const after = await portal.db.invoice.findUniqueOrThrow({ where: { id: inv.id } });
     expect(after.status).toBe("OPEN");
     expect(after.balanceMinor).toBe(inv.balanceMinor);
@@ -266,7 +299,12 @@ describe("rep reconciliation", () => {
     expect(tooMuch.status).toBe(400);
     const noNote = await rep.post(`/rep/payments/${flagged.id}`, { intent: "apply", note: "", [`amount-${a.id}`]: "0.40" });
     expect(noNote.status).toBe(400);
-    const res = await rep.post(`/rep/payments/${flagged.id}`, { intent: "apply", note: "Split per remittance advice", [`amount-${a.id}`]: "0.40", [`amount-${b.id}`]: "0.60" });
+    const res = await rep.post(`/rep/payments/${flagged.id}`, {
+      intent: "apply",
+      note: "Split per remittance advice",
+      [`amount-${a.id}`]: "0.40",
+      [`amount-${b.id}`]: "0.60",
+    });
     expect(res.status).toBe(200);
     const after = await portal.db.payment.findUniqueOrThrow({ where: { id: flagged.id } });
     expect(after.unappliedMinor).toBe(0n);
@@ -314,7 +352,15 @@ describe("a payment that brings exposure back within the limit", () => {
     const acmeCustomer = await portal.signedIn("ap@acme-industrial.example");
     const [inv] = await openInvoices(acme.id, 1);
     const held = await portal.db.order.create({
-      data: { number: `SO-TEST-${Date.now()}`, accountId: acme.id, currency: "USD", amountMinor: 50_000n, status: "ON_HOLD", holdReason: "OVER_LIMIT", heldAt: new Date() },
+      data: {
+        number: `SO-TEST-${Date.now()}`,
+        accountId: acme.id,
+        currency: "USD",
+        amountMinor: 50_000n,
+        status: "ON_HOLD",
+        holdReason: "OVER_LIMIT",
+        heldAt: new Date(),
+      },
     });
     // Put the account just over its limit: exposure (open invoices + open and held orders) minus one cent.
     const open = await portal.db.invoice.aggregate({ where: { accountId: acme.id, status: { in: ["OPEN", "PARTIALLY_PAID"] } }, _sum: { balanceMinor: true } });
@@ -342,7 +388,13 @@ describe("isolation", () => {
     const [theirs] = await openInvoices(norte.id, 1, 12);
     const count = await portal.db.payment.count();
     const key = await payKey(acmeCustomer);
-    const res = await acmeCustomer.post("/pay", { idempotencyKey: key, currency: "MXN", invoiceId: theirs.id, [`amount-${theirs.id}`]: "10.00", accountId: norte.id });
+    const res = await acmeCustomer.post("/pay", {
+      idempotencyKey: key,
+      currency: "MXN",
+      invoiceId: theirs.id,
+      [`amount-${theirs.id}`]: "10.00",
+      accountId: norte.id,
+    });
     expect(res.status).toBe(400);
     expect(textOf(await res.text())).not.toContain(theirs.number);
     expect(await portal.db.payment.count()).toBe(count);

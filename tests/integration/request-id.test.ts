@@ -31,7 +31,18 @@ async function startServer(databaseUrl: string, env: Record<string, string>): Pr
   const url = `http://127.0.0.1:${port}`;
   const uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-request-id-"));
   const child = spawn(process.execPath, ["--import", "tsx", path.resolve("server/index.ts")], {
-    env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), APP_URL: url, DATABASE_URL: databaseUrl, UPLOAD_DIR: uploadDir, SESSION_SECRET: crypto.randomBytes(32).toString("hex"), LOG_LEVEL: "debug", ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      APP_URL: url,
+      DATABASE_URL: databaseUrl,
+      UPLOAD_DIR: uploadDir,
+      SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
+      LOG_LEVEL: "debug",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -92,7 +103,7 @@ describe("request id and start-up output (demo conveniences on)", () => {
     const none = await fetch(`${server.url}/login`);
     const mine = none.headers.get("x-request-id");
     expect(mine).toMatch(/^[0-9a-f-]{36}$/);
-    const odd = await fetch(`${server.url}/login`, { headers: { "X-Request-Id": "a b\"c" } });
+    const odd = await fetch(`${server.url}/login`, { headers: { "X-Request-Id": 'a b"c' } });
     expect(odd.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
     expect(odd.headers.get("x-request-id")).not.toBe(mine);
     await eventually(() => logLines(server.output()).some((line) => line.requestId === mine));
@@ -107,7 +118,11 @@ describe("request id and start-up output (demo conveniences on)", () => {
 describe("start-up output of a real deployment", () => {
   it("never prints the demo sign-ins", async () => {
     const db = await copyTemplate(inject("templateDatabaseUrl"));
-    const server = await startServer(db.url, { STRIPE_SECRET_KEY: "sk_test_not_used", STRIPE_WEBHOOK_SECRET: "whsec_not_used", SMTP_URL: "smtp://127.0.0.1:2525" });
+    const server = await startServer(db.url, {
+      STRIPE_SECRET_KEY: "sk_test_not_used",
+      STRIPE_WEBHOOK_SECRET: "whsec_not_used",
+      SMTP_URL: "smtp://127.0.0.1:2525",
+    });
     try {
       expect(server.output()).toContain("Customer Accounts Portal listening");
       expect(server.output()).not.toContain("accounts.example");

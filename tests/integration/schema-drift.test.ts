@@ -33,7 +33,10 @@ describe("schema and migrations", () => {
     const fromSchema = execFileSync(
       path.resolve("node_modules/.bin/prisma"),
       ["migrate", "diff", "--config", "prisma/prisma.config.ts", "--from-empty", "--to-schema-datamodel", "prisma/schema.prisma", "--script"],
-      { encoding: "utf8", env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: "1", PRISMA_SCHEMA_ENGINE_BINARY: "/bin/true", PRISMA_QUERY_ENGINE_LIBRARY: "/bin/true" } },
+      {
+        encoding: "utf8",
+        env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: "1", PRISMA_SCHEMA_ENGINE_BINARY: "/bin/true", PRISMA_QUERY_ENGINE_LIBRARY: "/bin/true" },
+      },
     );
     const migrated = await openDatabase("pglite:memory");
     const direct = await openDatabase("pglite:memory");
@@ -46,7 +49,10 @@ describe("schema and migrations", () => {
       const [a, b] = [await catalog(migrated), await catalog(direct)];
       const key = (r: Record<string, unknown>) => JSON.stringify(r);
       const onlyIn = (x: Record<string, unknown>[], y: Record<string, unknown>[]) => x.map(key).filter((k) => !y.map(key).includes(k));
-      expect({ migrationsOnly: onlyIn(a.constraints, b.constraints), schemaOnly: onlyIn(b.constraints, a.constraints) }).toEqual({ migrationsOnly: [], schemaOnly: [] });
+      expect({ migrationsOnly: onlyIn(a.constraints, b.constraints), schemaOnly: onlyIn(b.constraints, a.constraints) }).toEqual({
+        migrationsOnly: [],
+        schemaOnly: [],
+      });
       expect(a.enums).toEqual(b.enums);
       expect(a.columns).toEqual(b.columns);
       expect(a.indexes).toEqual(b.indexes);

@@ -21,7 +21,10 @@ describe("server start-up", () => {
       { NODE_ENV: "production", APP_URL: "https://portal.example.com", MAIL_OUTBOX: "on" },
       "Invalid configuration: production needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or PAYMENTS_SANDBOX=on",
     ],
-    [{ NODE_ENV: "production", APP_URL: "https://portal.example.com", PAYMENTS_SANDBOX: "on" }, "Invalid configuration: production needs SMTP_URL, or MAIL_OUTBOX=on"],
+    [
+      { NODE_ENV: "production", APP_URL: "https://portal.example.com", PAYMENTS_SANDBOX: "on" },
+      "Invalid configuration: production needs SMTP_URL, or MAIL_OUTBOX=on",
+    ],
   ])("stops with one readable line for %o", (env, message) => {
     const result = start(env);
     expect(result.status).toBe(1);

@@ -24,7 +24,11 @@ const cents = (cell: string) => Math.round(Number(cell) * 100);
 async function csvRows(customer: Browser, query = "") {
   const res = await customer.get(`/statement.csv${query}`);
   expect(res.status).toBe(200);
-  return (await res.text()).replace(/^\uFEFF/, "").trim().split("\r\n").map((r) => r.split(","));
+  return (await res.text())
+    .replace(/^\uFEFF/, "")
+    .trim()
+    .split("\r\n")
+    .map((r) => r.split(","));
 }
 
 /** The account's balance as the ledger keeps it: open invoices less unapplied cash, per currency. */
@@ -39,7 +43,11 @@ describe("seed data is consistent with today", () => {
     const endOfToday = new Date(`${today()}T23:59:59.999Z`);
     expect(await portal.db.payment.count({ where: { receivedAt: { gt: endOfToday } } })).toBe(0);
     expect(await portal.db.paymentAllocation.count({ where: { createdAt: { gt: endOfToday } } })).toBe(0);
-    for (const [email, number, currency] of [["ap@acme-industrial.example", "ACC-1001", "USD"], ["cxp@distnorte.example", "ACC-1002", "MXN"], ["billing@pacificcoast.example", "ACC-1004", "USD"]] as const) {
+    for (const [email, number, currency] of [
+      ["ap@acme-industrial.example", "ACC-1001", "USD"],
+      ["cxp@distnorte.example", "ACC-1002", "MXN"],
+      ["billing@pacificcoast.example", "ACC-1004", "USD"],
+    ] as const) {
       const account = await portal.db.account.findUniqueOrThrow({ where: { number } });
       const customer = await portal.signedIn(email);
       // The statement as the customer opens it: no dates chosen, it ends today.
@@ -63,7 +71,10 @@ describe("statement aging and amount due now", () => {
     const buckets = rows.filter((r) => ["Por vencer", "1 a 30 días", "31 a 60 días", "61 a 90 días", "Más de 90 días", "En aclaración"].includes(r[2]));
     expect(buckets.length).toBeGreaterThanOrEqual(5);
     // Aging plus what is in dispute is everything still owed.
-    const owed = await portal.db.invoice.aggregate({ where: { accountId: norte.id, currency: "MXN", status: { in: ["OPEN", "PARTIALLY_PAID"] } }, _sum: { balanceMinor: true } });
+    const owed = await portal.db.invoice.aggregate({
+      where: { accountId: norte.id, currency: "MXN", status: { in: ["OPEN", "PARTIALLY_PAID"] } },
+      _sum: { balanceMinor: true },
+    });
     expect(buckets.reduce((sum, r) => sum + cents(r[7]), 0)).toBe(Number(owed._sum.balanceMinor));
     // Due now: undisputed balances due by today, less unapplied cash.
     const invoices = await portal.db.invoice.findMany({
@@ -71,7 +82,10 @@ describe("statement aging and amount due now", () => {
       include: { disputes: { where: { status: { in: ["OPEN", "IN_REVIEW", "ESCALATED"] } } } },
     });
     const expected = invoices.reduce((sum, i) => {
-      const disputed = Math.min(Number(i.balanceMinor), i.disputes.reduce((s, d) => s + Number(d.amountMinor), 0));
+      const disputed = Math.min(
+        Number(i.balanceMinor),
+        i.disputes.reduce((s, d) => s + Number(d.amountMinor), 0),
+      );
       return sum + Number(i.balanceMinor) - disputed;
     }, 0);
     const unapplied = await portal.db.payment.aggregate({ where: { accountId: norte.id, currency: "MXN" }, _sum: { unappliedMinor: true } });
@@ -88,11 +102,20 @@ describe("statement aging and amount due now", () => {
   it("unapplied cash a rep applies later is a memo line, never a charge, and the balance still closes at the account's", async () => {
     const customer = await portal.signedIn("ap@acme-industrial.example");
     const acme = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1001" } });
-    const [paidTwice, later] = await portal.db.invoice.findMany({ where: { accountId: acme.id, status: "OPEN", disputes: { none: {} } }, orderBy: [{ dueOn: "asc" }, { id: "asc" }], take: 2 });
+    const [paidTwice, later] = await portal.db.invoice.findMany({
+      where: { accountId: acme.id, status: "OPEN", disputes: { none: {} } },
+      orderBy: [{ dueOn: "asc" }, { id: "asc" }],
+      take: 2,
+    });
     const open = async () => {
       const form = await customer.page("/pay");
       const key = /name="idempotencyKey" value="([^"]+)"/.exec(form.html)![1];
-      const res = await customer.post("/pay", { idempotencyKey: key, currency: "USD", invoiceId: paidTwice.id, [`amount-${paidTwice.id}`]: (Number(paidTwice.balanceMinor) / 100).toFixed(2) });
+      const res = await customer.post("/pay", {
+        idempotencyKey: key,
+        currency: "USD",
+        invoiceId: paidTwice.id,
+        [`amount-${paidTwice.id}`]: (Number(paidTwice.balanceMinor) / 100).toFixed(2),
+      });
       return portal.db.payment.findFirstOrThrow({ where: { checkoutSessionId: res.headers.get("location")!.split("/").pop()! } });
     };
     const first = await open();
@@ -100,11 +123,27 @@ describe("statement aging and amount due now", () => {
     await customer.post(`/sandbox/stripe/checkout/${second.checkoutSessionId}`, { outcome: "pay" });
     // The first tab's money still arrives: unapplied cash.
     const payload = JSON.stringify({
-      id: `evt_late_${first.id}`, object: "event", type: "checkout.session.completed",
-      data: { object: { id: first.checkoutSessionId, object: "checkout.session", payment_status: "paid", amount_total: Number(first.amountMinor), currency: "usd", payment_intent: `pi_late_${first.id}`, metadata: { paymentId: first.id } } },
+      id: `evt_late_${first.id}`,
+      object: "event",
+      type: "checkout.session.completed",
+      data: {
+        object: {
+          id: first.checkoutSessionId,
+          object: "checkout.session",
+          payment_status: "paid",
+          amount_total: Number(first.amountMinor),
+          currency: "usd",
+          payment_intent: `pi_late_${first.id}`,
+          metadata: { paymentId: first.id },
+        },
+      },
     });
     const secret = fs.readFileSync(path.join(os.tmpdir(), "stripe-sandbox-webhook-secret"), "utf8").trim();
-    const delivered = await fetch(`${portal.url}/webhooks/stripe`, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": Stripe.webhooks.generateTestHeaderString({ payload, secret }) }, body: payload });
+    const delivered = await fetch(`${portal.url}/webhooks/stripe`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Stripe-Signature": Stripe.webhooks.generateTestHeaderString({ payload, secret }) },
+      body: payload,
+    });
     expect(delivered.status).toBe(200);
     const rep = await portal.signedIn("rep1@accounts.example");
     const applied = await rep.post(`/rep/payments/${first.id}`, { intent: "apply", note: "Customer asked to use the credit", [`amount-${later.id}`]: "10.00" });
@@ -137,7 +176,17 @@ describe("past-due list and tiles agree", () => {
     });
     const user = await portal.db.user.findUniqueOrThrow({ where: { email: "billing@pacificcoast.example" } });
     await portal.db.dispute.create({
-      data: { number: `DSP-TEST-${Date.now()}`, accountId: account.id, invoiceId: invoice.id, reason: "PRICING", amountMinor: 5_000n, currency: "USD", language: "en", status: "OPEN", openedById: user.id },
+      data: {
+        number: `DSP-TEST-${Date.now()}`,
+        accountId: account.id,
+        invoiceId: invoice.id,
+        reason: "PRICING",
+        amountMinor: 5_000n,
+        currency: "USD",
+        language: "en",
+        status: "OPEN",
+        openedById: user.id,
+      },
     });
     const list = textOf((await customer.page(`/invoices?status=pastDue&q=${invoice.number}`)).html);
     expect(list).toContain(invoice.number);

@@ -68,7 +68,17 @@ async function freePort(): Promise<number> {
 async function startProcess(env: Record<string, string>): Promise<string> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "server/index.ts"], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", APP_URL: `http://127.0.0.1:${port}`, PAYMENTS_SANDBOX: "on", MAIL_OUTBOX: "on", TRUST_PROXY: "loopback" },
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      NODE_ENV: "production",
+      APP_URL: `http://127.0.0.1:${port}`,
+      PAYMENTS_SANDBOX: "on",
+      MAIL_OUTBOX: "on",
+      TRUST_PROXY: "loopback",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
@@ -89,7 +99,11 @@ async function startProcess(env: Record<string, string>): Promise<string> {
 }
 
 function openGuestChat(url: string, ip: string, email: string) {
-  return new Browser(url).request("/help", { method: "POST", body: new URLSearchParams({ name: "Flood", email, topic: "OTHER" }), headers: { "X-Forwarded-For": ip } });
+  return new Browser(url).request("/help", {
+    method: "POST",
+    body: new URLSearchParams({ name: "Flood", email, topic: "OTHER" }),
+    headers: { "X-Forwarded-For": ip },
+  });
 }
 
 describe("throttles across two server processes with REDIS_URL", () => {
@@ -103,7 +117,14 @@ describe("throttles across two server processes with REDIS_URL", () => {
     uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-throttle-redis-"));
     // Redis outlives test runs: each run counts under its own prefix.
     const prefix = `test-${crypto.randomBytes(4).toString("hex")}:`;
-    const shared = { DATABASE_URL: databaseUrl, REDIS_URL, REDIS_KEY_PREFIX: prefix, SESSION_SECRET: crypto.randomBytes(32).toString("hex"), UPLOAD_DIR: uploadDir, LOG_LEVEL: "silent" };
+    const shared = {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
+      UPLOAD_DIR: uploadDir,
+      LOG_LEVEL: "silent",
+    };
     const [a, b] = await Promise.all([startProcess(shared), startProcess(shared)]);
 
     const ip = "203.0.113.77";

@@ -89,7 +89,10 @@ async function until<T>(read: () => T | Promise<T>, ok: (v: T) => boolean): Prom
 
 describe("orphan uploads", () => {
   it("are swept at start-up; a file the portal did not store is left alone", async () => {
-    await until(() => fs.existsSync(path.join(uploadDir, startupOrphan)), (exists) => !exists);
+    await until(
+      () => fs.existsSync(path.join(uploadDir, startupOrphan)),
+      (exists) => !exists,
+    );
     expect(fs.existsSync(path.join(uploadDir, "keep-me.txt"))).toBe(true);
   });
 });
@@ -184,13 +187,15 @@ describe("uploads", () => {
     expect((await post(visitor, "/credit/apply", ip, { step: "company", intent: "next", companyName: "Uploads Inc" })).status).toBe(400);
     return visitor;
   }
-  const uploadTo = (b: Browser, ip: string, files: { name: string; bytes: Uint8Array }[]) => postFiles(b, "/credit/apply", ip, { step: "company", kind: "OTHER" }, "document", files);
+  const uploadTo = (b: Browser, ip: string, files: { name: string; bytes: Uint8Array }[]) =>
+    postFiles(b, "/credit/apply", ip, { step: "company", kind: "OTHER" }, "document", files);
 
   it("a draft takes documents up to its count budget, then refuses them and writes nothing", async () => {
     const ip = clientAddress();
     const visitor = await newDraft(ip);
     const files = storedFiles().length;
-    for (let i = 0; i < UPLOAD_BUDGET_PER_CREDIT_APPLICATION.files; i++) expect((await uploadTo(visitor, ip, [{ name: `doc-${i}.pdf`, bytes: PDF }])).status).toBe(302);
+    for (let i = 0; i < UPLOAD_BUDGET_PER_CREDIT_APPLICATION.files; i++)
+      expect((await uploadTo(visitor, ip, [{ name: `doc-${i}.pdf`, bytes: PDF }])).status).toBe(302);
     expect(storedFiles().length).toBe(files + UPLOAD_BUDGET_PER_CREDIT_APPLICATION.files);
     const refused = await uploadTo(visitor, ip, [{ name: "one-more.pdf", bytes: PDF }]);
     expect(refused.status).toBe(400);
@@ -222,7 +227,14 @@ describe("uploads", () => {
     const user = await portal.db.user.findUniqueOrThrow({ where: { email: "cxp@distnorte.example" } });
     const invoice = await portal.db.invoice.findFirstOrThrow({ where: { accountId: user.accountId!, status: "OPEN" } });
     // The reason is missing: the dispute is refused, and so is its attachment.
-    const res = await postFiles(customer, `/disputes/new?invoice=${invoice.id}`, ip, { invoiceId: invoice.id, scope: "invoice", message: "No reason given" }, "attachment", [{ name: "proof.pdf", bytes: PDF }]);
+    const res = await postFiles(
+      customer,
+      `/disputes/new?invoice=${invoice.id}`,
+      ip,
+      { invoiceId: invoice.id, scope: "invoice", message: "No reason given" },
+      "attachment",
+      [{ name: "proof.pdf", bytes: PDF }],
+    );
     expect(res.status).toBe(400);
     expect(storedFiles()).toEqual(files);
   });
@@ -282,7 +294,9 @@ describe("dismissing spam chats in bulk", () => {
       else expect(row.status).not.toBe("CLOSED");
     }
     const rep3 = await portal.db.user.findUniqueOrThrow({ where: { email: "rep3@accounts.example" } });
-    expect(await portal.db.auditLog.count({ where: { entity: "Conversation", entityId: { in: chosen }, action: "chat.dismissed_spam", actorId: rep3.id } })).toBe(2);
+    expect(
+      await portal.db.auditLog.count({ where: { entity: "Conversation", entityId: { in: chosen }, action: "chat.dismissed_spam", actorId: rep3.id } }),
+    ).toBe(2);
     // Dismissing them again changes nothing.
     expect((await rep.emitWithAck("console:dismiss-spam", { conversationIds: chosen })).data.closed).toEqual([]);
   });

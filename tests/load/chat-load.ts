@@ -150,7 +150,11 @@ async function preparePortal(opts: Options, kind: "pglite" | "postgres") {
   const { createTemplate } = await import("../support/databases");
   const databaseUrl = await createTemplate(kind, POSTGRES_URL);
   // Uploads and nothing else; the sessions are signed with the secret the serving process will check them with.
-  const prepared: PreparedDatabase = { databaseUrl, dir: fs.mkdtempSync(path.join(os.tmpdir(), "portal-load-")), sessionSecret: crypto.randomBytes(32).toString("hex") };
+  const prepared: PreparedDatabase = {
+    databaseUrl,
+    dir: fs.mkdtempSync(path.join(os.tmpdir(), "portal-load-")),
+    sessionSecret: crypto.randomBytes(32).toString("hex"),
+  };
   try {
     const sessions = await addLoadUsers(opts, prepared);
     console.log(`PREPARED ${JSON.stringify({ ...prepared, ...sessions })}`);
@@ -174,13 +178,28 @@ async function addLoadUsers(opts: Options, prepared: PreparedDatabase): Promise<
     await prisma.user.updateMany({ where: { role: { in: ["REP", "MANAGER"] } }, data: { presence: "OFFLINE" } });
     const perRep = Math.ceil(opts.customers / opts.reps) + 1;
     await prisma.user.createMany({
-      data: Array.from({ length: opts.reps }, (_, i) => ({ email: `load-rep-${i}@accounts.example`, name: `Load Rep ${i}`, passwordHash: "x", role: "REP" as const, staffLevel: "REP_I" as const, languages: ["en"], chatCapacity: perRep })),
+      data: Array.from({ length: opts.reps }, (_, i) => ({
+        email: `load-rep-${i}@accounts.example`,
+        name: `Load Rep ${i}`,
+        passwordHash: "x",
+        role: "REP" as const,
+        staffLevel: "REP_I" as const,
+        languages: ["en"],
+        chatCapacity: perRep,
+      })),
     });
     // Customers spread over the seeded accounts.
     const accounts = await prisma.account.findMany({ select: { id: true } });
     await prisma.account.updateMany({ data: { ownerRepId: null } });
     await prisma.user.createMany({
-      data: Array.from({ length: opts.customers }, (_, i) => ({ email: `load-customer-${i}@example.com`, name: `Customer ${i}`, passwordHash: "x", role: "CUSTOMER" as const, accountId: accounts[i % accounts.length].id, preferredLanguage: "en" })),
+      data: Array.from({ length: opts.customers }, (_, i) => ({
+        email: `load-customer-${i}@example.com`,
+        name: `Customer ${i}`,
+        passwordHash: "x",
+        role: "CUSTOMER" as const,
+        accountId: accounts[i % accounts.length].id,
+        preferredLanguage: "en",
+      })),
     });
     const cookieFor = async (email: string) => {
       const user = await prisma.user.findUniqueOrThrow({ where: { email } });
@@ -198,7 +217,16 @@ async function addLoadUsers(opts: Options, prepared: PreparedDatabase): Promise<
 
 function portalEnv(prepared: PreparedDatabase, parseEnv: typeof import("../../app/utils/config.server").parseEnv) {
   // Production mode, with the demo conveniences switched on as the README's demo start does.
-  return parseEnv({ NODE_ENV: "production", APP_URL: "http://127.0.0.1", PAYMENTS_SANDBOX: "on", MAIL_OUTBOX: "on", DATABASE_URL: prepared.databaseUrl, UPLOAD_DIR: path.join(prepared.dir, "uploads"), SESSION_SECRET: prepared.sessionSecret, LOG_LEVEL: "silent" });
+  return parseEnv({
+    NODE_ENV: "production",
+    APP_URL: "http://127.0.0.1",
+    PAYMENTS_SANDBOX: "on",
+    MAIL_OUTBOX: "on",
+    DATABASE_URL: prepared.databaseUrl,
+    UPLOAD_DIR: path.join(prepared.dir, "uploads"),
+    SESSION_SECRET: prepared.sessionSecret,
+    LOG_LEVEL: "silent",
+  });
 }
 
 async function discardDatabase({ databaseUrl, dir }: PreparedDatabase) {
@@ -383,9 +411,17 @@ async function runBare(opts: Options): Promise<Result> {
   const t0 = performance.now();
   try {
     const url = `http://127.0.0.1:${child.ready.port}`;
-    const reps = await connectAll(url, Array.from({ length: opts.reps }, () => null), opts);
+    const reps = await connectAll(
+      url,
+      Array.from({ length: opts.reps }, () => null),
+      opts,
+    );
     reps.forEach((r, i) => r.emit("join", `rep:${i}`));
-    const customers = await connectAll(url, Array.from({ length: opts.customers }, () => null), opts);
+    const customers = await connectAll(
+      url,
+      Array.from({ length: opts.customers }, () => null),
+      opts,
+    );
     const result = await drive(
       "bare Socket.IO relay",
       opts,
@@ -441,7 +477,11 @@ async function runPortal(opts: Options, kind: "pglite" | "postgres"): Promise<Re
         const inbox: Any = await rep.emitWithAck("console:inbox");
         for (const c of inbox.data.mine as { id: string }[]) {
           await rep.emitWithAck("console:join", { conversationId: c.id });
-          const reply: Any = await rep.emitWithAck("console:send", { conversationId: c.id, clientMessageId: `greeting-${greeting++}`, body: "Hello, how can I help?" });
+          const reply: Any = await rep.emitWithAck("console:send", {
+            conversationId: c.id,
+            clientMessageId: `greeting-${greeting++}`,
+            body: "Hello, how can I help?",
+          });
           if (!reply.data) throw new Error(`greeting failed: ${JSON.stringify(reply)}`);
         }
       }),
@@ -484,7 +524,9 @@ function print(opts: Options, results: Result[], damon: string) {
         memory,
       ]),
     );
-  console.log(`\n${opts.customers} customers + ${opts.reps} reps, ${opts.messages} messages per customer, one every ~${opts.interval} ms (loopback, ${os.cpus().length} cores)`);
+  console.log(
+    `\n${opts.customers} customers + ${opts.reps} reps, ${opts.messages} messages per customer, one every ~${opts.interval} ms (loopback, ${os.cpus().length} cores)`,
+  );
   console.log(`${damon}\n`);
   console.log(row(["", "sent", "delivered", "msg/s", "p50 ms", "p95 ms", "p99 ms", "setup s", "server MB"]));
   for (const r of results) {

@@ -9,7 +9,17 @@ const DAY = 86_400_000;
 export async function collectionsAccount(db: PrismaClient, opts: { country: string; language: string; locale: string; timeZone: string; currency: string }) {
   const t = crypto.randomBytes(3).toString("hex");
   const account = await db.account.create({
-    data: { number: `ACC-T${t}`, legalName: `Test ${t} Ltd.`, taxId: `TAX${t}`, country: opts.country, preferredLanguage: opts.language, locale: opts.locale, timeZone: opts.timeZone, currency: opts.currency, creditLimitMinor: 50_000_000n },
+    data: {
+      number: `ACC-T${t}`,
+      legalName: `Test ${t} Ltd.`,
+      taxId: `TAX${t}`,
+      country: opts.country,
+      preferredLanguage: opts.language,
+      locale: opts.locale,
+      timeZone: opts.timeZone,
+      currency: opts.currency,
+      creditLimitMinor: 50_000_000n,
+    },
   });
   const email = `ap-${t}@collections.example`;
   await db.user.create({ data: { email, name: `AP ${t}`, passwordHash: await hashPassword(DEMO_PASSWORD), role: "CUSTOMER", accountId: account.id } });
@@ -21,8 +31,13 @@ export async function pastDueInvoice(db: PrismaClient, account: { id: string; cu
   const today = new Date(new Date().toISOString().slice(0, 10));
   return db.invoice.create({
     data: {
-      number: `INV-T-${crypto.randomBytes(3).toString("hex")}`, accountId: account.id, currency: account.currency,
-      issuedOn: new Date(today.getTime() - (daysPastDue + 30) * DAY), dueOn: new Date(today.getTime() - daysPastDue * DAY), totalMinor: amountMinor, balanceMinor: amountMinor,
+      number: `INV-T-${crypto.randomBytes(3).toString("hex")}`,
+      accountId: account.id,
+      currency: account.currency,
+      issuedOn: new Date(today.getTime() - (daysPastDue + 30) * DAY),
+      dueOn: new Date(today.getTime() - daysPastDue * DAY),
+      totalMinor: amountMinor,
+      balanceMinor: amountMinor,
     },
   });
 }

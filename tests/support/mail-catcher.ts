@@ -118,11 +118,7 @@ function parseMessage(raw: string): { subject: string; text: string } {
   const header = (name: string) => head.match(new RegExp(`^${name}:\\s*(.*)$`, "im"))?.[1] ?? "";
   const encoding = header("Content-Transfer-Encoding").toLowerCase();
   const text =
-    encoding === "base64"
-      ? Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8")
-      : encoding === "quoted-printable"
-        ? quotedPrintable(body)
-        : body;
+    encoding === "base64" ? Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8") : encoding === "quoted-printable" ? quotedPrintable(body) : body;
   return { subject: encodedWords(header("Subject")), text: text.replace(/\r\n/g, "\n") };
 }
 
@@ -145,4 +141,3 @@ function encodedWords(value: string): string {
       kind.toUpperCase() === "B" ? Buffer.from(data, "base64").toString("utf8") : quotedPrintable(data.replace(/_/g, " ")),
     );
 }
-

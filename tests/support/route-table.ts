@@ -87,7 +87,22 @@ export function urlOf(routePath: string, ids: Ids): string {
 
 /** Row counts of the tables an action writes to; equal before and after means nothing was written. */
 export async function rowCounts(db: PrismaClient) {
-  const [payments, allocations, disputes, disputeMessages, promises, applications, documents, notes, conversations, messages, adjustments, audit, outbox, users] = await Promise.all([
+  const [
+    payments,
+    allocations,
+    disputes,
+    disputeMessages,
+    promises,
+    applications,
+    documents,
+    notes,
+    conversations,
+    messages,
+    adjustments,
+    audit,
+    outbox,
+    users,
+  ] = await Promise.all([
     db.payment.count(),
     db.paymentAllocation.count(),
     db.dispute.count(),
@@ -103,5 +118,20 @@ export async function rowCounts(db: PrismaClient) {
     db.outboxEmail.count(),
     db.user.count(),
   ]);
-  return { payments, allocations, disputes, disputeMessages, promises, applications, documents, notes, conversations, messages, adjustments, audit, outbox, users };
+  return {
+    payments,
+    allocations,
+    disputes,
+    disputeMessages,
+    promises,
+    applications,
+    documents,
+    notes,
+    conversations,
+    messages,
+    adjustments,
+    audit,
+    outbox,
+    users,
+  };
 }

@@ -34,7 +34,10 @@ export function record(socket: Socket, events: string[]): { event: string; paylo
 /** Live chat open around the clock, whatever time the tests run. */
 export async function keepChatOpenAllDay(db: PrismaClient) {
   for (const lang of ["en", "es"]) {
-    await db.policySetting.update({ where: { key: `hours.${lang}` }, data: { value: { timezone: "UTC", days: [0, 1, 2, 3, 4, 5, 6], open: "00:00", close: "24:00", holidays: [] } } });
+    await db.policySetting.update({
+      where: { key: `hours.${lang}` },
+      data: { value: { timezone: "UTC", days: [0, 1, 2, 3, 4, 5, 6], open: "00:00", close: "24:00", holidays: [] } },
+    });
   }
 }
 

@@ -28,7 +28,13 @@ const at = (iso: string) => new Date(iso);
 
 // Seeded calendars (prisma/seed.ts POLICY).
 const HOURS_EN: BusinessHours = { timezone: "America/Chicago", days: [1, 2, 3, 4, 5], open: "07:00", close: "19:00", holidays: ["2026-12-25", "2027-01-01"] };
-const HOURS_ES: BusinessHours = { timezone: "America/Mexico_City", days: [1, 2, 3, 4, 5], open: "08:00", close: "18:00", holidays: ["2026-12-12", "2026-12-25", "2027-01-01"] };
+const HOURS_ES: BusinessHours = {
+  timezone: "America/Mexico_City",
+  days: [1, 2, 3, 4, 5],
+  open: "08:00",
+  close: "18:00",
+  holidays: ["2026-12-12", "2026-12-25", "2027-01-01"],
+};
 // Monday 2026-11-23, 12:00 in Chicago (18:00 UTC) and 11:00 in Mexico City.
 const OPEN = at("2026-11-23T18:00:00Z");
 
@@ -40,7 +46,12 @@ describe("rule 1: the account's own rep first", () => {
     expect(pickRep(reps, "en", "own")).toEqual({ repId: "own", rule: "own_rep" });
   });
   it("skips the own rep who is away, offline, full or does not speak the language", () => {
-    for (const own of [rep("own", { presence: "AWAY" }), rep("own", { presence: "OFFLINE" }), rep("own", { activeChats: 3 }), rep("own", { languages: ["es"] })]) {
+    for (const own of [
+      rep("own", { presence: "AWAY" }),
+      rep("own", { presence: "OFFLINE" }),
+      rep("own", { activeChats: 3 }),
+      rep("own", { languages: ["es"] }),
+    ]) {
       expect(pickRep([own, rep("other")], "en", "own")).toEqual({ repId: "other", rule: "least_loaded" });
     }
   });
@@ -77,7 +88,10 @@ describe("rule 3: FIFO queue per language with position and estimated wait", () 
     expect(decideRoute({ ...base, language: "en", ownRepId: null, reps: [rep("free")], queueAhead: 1 })).toMatchObject({ kind: "queue", position: 2 });
   });
   it("counts position by queue time and computes the wait from staffed reps", () => {
-    const queue = [{ id: "b", queuedAt: at("2026-11-23T18:01:00Z") }, { id: "a", queuedAt: at("2026-11-23T18:00:00Z") }];
+    const queue = [
+      { id: "b", queuedAt: at("2026-11-23T18:01:00Z") },
+      { id: "a", queuedAt: at("2026-11-23T18:00:00Z") },
+    ];
     expect(queuePosition(queue, "a")).toBe(1);
     expect(queuePosition(queue, "b")).toBe(2);
     expect(estimatedWaitSeconds(5, 2, 120)).toBe(360);
@@ -103,7 +117,10 @@ describe("rule 4: offline fallback", () => {
   });
   it("outside business hours, on weekends and on holidays of that language's calendar", () => {
     const reps = [rep("r", { languages: ["en", "es"] })];
-    expect(decideRoute({ ...base, hours: HOURS_ES, now: at("2026-11-24T01:00:00Z"), language: "es", ownRepId: null, reps })).toEqual({ kind: "offline", reason: "outside_hours" });
+    expect(decideRoute({ ...base, hours: HOURS_ES, now: at("2026-11-24T01:00:00Z"), language: "es", ownRepId: null, reps })).toEqual({
+      kind: "offline",
+      reason: "outside_hours",
+    });
     expect(withinBusinessHours(HOURS_EN, OPEN)).toBe(true);
     expect(withinBusinessHours(HOURS_ES, OPEN)).toBe(true);
     expect(withinBusinessHours(HOURS_EN, at("2026-11-22T18:00:00Z"))).toBe(false); // Sunday

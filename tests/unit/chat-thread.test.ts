@@ -88,7 +88,10 @@ describe("a conversation's thread in the browser", () => {
   });
 
   it("puts read marks on the author's stored messages up to the seq only", () => {
-    const thread = withMarks(withIncoming(withStored(emptyThread, [stored("1", "a"), stored("2", "r", "REP"), stored("3", "b")]), incoming("c")), "CUSTOMER", { uptoSeq: "2", read: true });
+    const thread = withMarks(withIncoming(withStored(emptyThread, [stored("1", "a"), stored("2", "r", "REP"), stored("3", "b")]), incoming("c")), "CUSTOMER", {
+      uptoSeq: "2",
+      read: true,
+    });
     expect(thread.stored.map((m) => m.readAt !== null)).toEqual([true, false, false]);
     expect(thread.incoming).toHaveLength(1);
   });
@@ -153,7 +156,13 @@ function fakeServer(refuse: (clientMessageId: string, attempt: number) => SendRe
 function outboxOn(server: ReturnType<typeof fakeServer>, clock: Timers) {
   let shown: OutgoingMessage[] = [];
   const storedHere: string[] = [];
-  const outbox = new Outbox({ transmit: server.transmit, onChange: (m) => (shown = m), onStored: (m) => storedHere.push(m.clientMessageId!), timers: clock, maxAttempts: 3 });
+  const outbox = new Outbox({
+    transmit: server.transmit,
+    onChange: (m) => (shown = m),
+    onStored: (m) => storedHere.push(m.clientMessageId!),
+    timers: clock,
+    maxAttempts: 3,
+  });
   return { outbox, shown: () => shown, storedHere };
 }
 

@@ -89,7 +89,14 @@ describe("decision thresholds from policy", () => {
   });
 
   it("declines below the decline score and recommends nothing", () => {
-    const weak: ScorecardInput = { ...strong, yearsInBusiness: 1, annualRevenueMinor: 10_000_00, tradeReferences: 1, hasBankReference: false, history: undefined };
+    const weak: ScorecardInput = {
+      ...strong,
+      yearsInBusiness: 1,
+      annualRevenueMinor: 10_000_00,
+      tradeReferences: 1,
+      hasBankReference: false,
+      history: undefined,
+    };
     const r = scoreApplication(weak, POLICY);
     expect(r.score).toBe(0 + 0 + 5 + 10 + 10);
     expect(r.recommendation).toBe("decline");
@@ -99,7 +106,14 @@ describe("decision thresholds from policy", () => {
   });
 
   it("in the review band caps the limit at 5% of revenue in whole thousands and terms at Net 30", () => {
-    const mid: ScorecardInput = { ...strong, yearsInBusiness: 3, annualRevenueMinor: 123_456_00, requestedLimitMinor: 20_000_00, requestedTermsDays: 60, history: undefined };
+    const mid: ScorecardInput = {
+      ...strong,
+      yearsInBusiness: 3,
+      annualRevenueMinor: 123_456_00,
+      requestedLimitMinor: 20_000_00,
+      requestedTermsDays: 60,
+      history: undefined,
+    };
     const r = scoreApplication(mid, POLICY);
     expect(r.recommendation).toBe("review");
     expect(r.recommendedLimitMinor).toBe(6_000_00); // 5% of 123,456.00 = 6,172.80 → 6,000
@@ -136,7 +150,18 @@ describe("tax ids per country", () => {
   it("a bad tax id and an empty field become translated field errors", () => {
     const errors = validateStep(
       "company",
-      { companyName: "Acme", country: "MX", currency: "MXN", taxId: "123", addressLine1: "", city: "x", region: "x", postalCode: "1", yearsInBusiness: "3", annualRevenue: "1,000.00" },
+      {
+        companyName: "Acme",
+        country: "MX",
+        currency: "MXN",
+        taxId: "123",
+        addressLine1: "",
+        city: "x",
+        region: "x",
+        postalCode: "1",
+        yearsInBusiness: "3",
+        annualRevenue: "1,000.00",
+      },
       { newCompany: false, locale: "es-MX" },
     );
     expect(errors).toEqual({ taxId: "credit:errors.taxIdInvalid.MX", addressLine1: "credit:errors.required" });

@@ -38,11 +38,19 @@ describe("environment", () => {
   });
 
   it("refuses production without APP_URL, payments or mail chosen on purpose", () => {
-    const complete = { NODE_ENV: "production", APP_URL: "https://portal.example.com", STRIPE_SECRET_KEY: "sk_live_x", STRIPE_WEBHOOK_SECRET: "whsec_x", SMTP_URL: "smtp://mail.example.com:587" };
+    const complete = {
+      NODE_ENV: "production",
+      APP_URL: "https://portal.example.com",
+      STRIPE_SECRET_KEY: "sk_live_x",
+      STRIPE_WEBHOOK_SECRET: "whsec_x",
+      SMTP_URL: "smtp://mail.example.com:587",
+    };
     const env = parseEnv(complete);
     expect([env.PAYMENTS_SANDBOX, env.MAIL_OUTBOX]).toEqual([false, false]);
     expect(() => parseEnv({ ...complete, APP_URL: "" })).toThrow(/^Invalid configuration: APP_URL is required in production/);
-    expect(() => parseEnv({ ...complete, STRIPE_SECRET_KEY: "" })).toThrow(/production needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or PAYMENTS_SANDBOX=on/);
+    expect(() => parseEnv({ ...complete, STRIPE_SECRET_KEY: "" })).toThrow(
+      /production needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or PAYMENTS_SANDBOX=on/,
+    );
     expect(() => parseEnv({ ...complete, STRIPE_WEBHOOK_SECRET: "" })).toThrow(/STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY in production/);
     expect(() => parseEnv({ ...complete, SMTP_URL: "" })).toThrow(/production needs SMTP_URL, or MAIL_OUTBOX=on/);
     const demo = parseEnv({ NODE_ENV: "production", APP_URL: "http://localhost:3000", PAYMENTS_SANDBOX: "on", MAIL_OUTBOX: "on" });

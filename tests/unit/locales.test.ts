@@ -13,7 +13,10 @@ function keysOf(value: unknown, prefix = ""): string[] {
 }
 
 function load(language: string) {
-  const files = fs.readdirSync(path.join(LOCALES, language)).filter((f) => f.endsWith(".json")).sort();
+  const files = fs
+    .readdirSync(path.join(LOCALES, language))
+    .filter((f) => f.endsWith(".json"))
+    .sort();
   return Object.fromEntries(files.map((f) => [f, JSON.parse(fs.readFileSync(path.join(LOCALES, language, f), "utf8"))]));
 }
 

@@ -31,7 +31,15 @@ describe("money", () => {
   });
 
   it("refuses to add different currencies without a rate", () => {
-    expect(sumMoney([{ amountMinor: 100, currency: "USD" }, { amountMinor: 250, currency: "USD" }], "USD").amountMinor).toBe(350);
+    expect(
+      sumMoney(
+        [
+          { amountMinor: 100, currency: "USD" },
+          { amountMinor: 250, currency: "USD" },
+        ],
+        "USD",
+      ).amountMinor,
+    ).toBe(350);
     expect(() => sumMoney([{ amountMinor: 100, currency: "MXN" }], "USD")).toThrow(/FX rate/);
   });
 

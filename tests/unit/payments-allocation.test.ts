@@ -10,16 +10,40 @@ const invoices = [
 
 describe("allocatePayment", () => {
   it("pays each chosen invoice what was asked, oldest due first", () => {
-    expect(allocatePayment(800, [{ invoiceId: "b", amountMinor: 500 }, { invoiceId: "a", amountMinor: 300 }], invoices)).toEqual({
-      allocations: [{ invoiceId: "a", amountMinor: 300 }, { invoiceId: "b", amountMinor: 500 }],
+    expect(
+      allocatePayment(
+        800,
+        [
+          { invoiceId: "b", amountMinor: 500 },
+          { invoiceId: "a", amountMinor: 300 },
+        ],
+        invoices,
+      ),
+    ).toEqual({
+      allocations: [
+        { invoiceId: "a", amountMinor: 300 },
+        { invoiceId: "b", amountMinor: 500 },
+      ],
       unappliedMinor: 0,
     });
   });
 
   it("never applies more than an invoice's current balance; the rest stays unapplied", () => {
     const paidMeanwhile = invoices.map((i) => (i.id === "a" ? { ...i, balanceMinor: 100 } : i));
-    expect(allocatePayment(800, [{ invoiceId: "a", amountMinor: 300 }, { invoiceId: "b", amountMinor: 500 }], paidMeanwhile)).toEqual({
-      allocations: [{ invoiceId: "a", amountMinor: 100 }, { invoiceId: "b", amountMinor: 500 }],
+    expect(
+      allocatePayment(
+        800,
+        [
+          { invoiceId: "a", amountMinor: 300 },
+          { invoiceId: "b", amountMinor: 500 },
+        ],
+        paidMeanwhile,
+      ),
+    ).toEqual({
+      allocations: [
+        { invoiceId: "a", amountMinor: 100 },
+        { invoiceId: "b", amountMinor: 500 },
+      ],
       unappliedMinor: 200,
     });
   });
@@ -32,7 +56,10 @@ describe("allocatePayment", () => {
 describe("allocateLumpSum", () => {
   it("serves the oldest invoice first", () => {
     expect(allocateLumpSum(600, invoices)).toEqual({
-      allocations: [{ invoiceId: "a", amountMinor: 300 }, { invoiceId: "b", amountMinor: 300 }],
+      allocations: [
+        { invoiceId: "a", amountMinor: 300 },
+        { invoiceId: "b", amountMinor: 300 },
+      ],
       unappliedMinor: 0,
     });
   });

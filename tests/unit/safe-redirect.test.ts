@@ -7,11 +7,20 @@ describe("safeRedirectPath", () => {
   });
 
   it("refuses other sites, however they are written", () => {
-    for (const path of ["//evil.example", "/\\evil.example", "https://evil.example", "evil", "/%2F/evil.example", "/%5Cevil.example"]) expect(safeRedirectPath(path, "/home")).toBe("/home");
+    for (const path of ["//evil.example", "/\\evil.example", "https://evil.example", "evil", "/%2F/evil.example", "/%5Cevil.example"])
+      expect(safeRedirectPath(path, "/home")).toBe("/home");
   });
 
   it("refuses control characters, raw or percent-encoded (a browser drops tab and newline, making /\\t/x into //x)", () => {
-    for (const path of ["/%09/evil.example", "/\t/evil.example", "/\n/evil.example", "/account\r\nSet-Cookie: x=1", "/%0d%0aLocation:%20//evil", "/a%00b", "/\u007f"]) {
+    for (const path of [
+      "/%09/evil.example",
+      "/\t/evil.example",
+      "/\n/evil.example",
+      "/account\r\nSet-Cookie: x=1",
+      "/%0d%0aLocation:%20//evil",
+      "/a%00b",
+      "/\u007f",
+    ]) {
       expect(safeRedirectPath(path, "/home")).toBe("/home");
     }
   });

@@ -13,7 +13,17 @@ import { TabPanel, type PanelContext } from "./tab-panels";
  * page works without JavaScript and a tab can be bookmarked or sent to a colleague.
  * Coming from the worklist, the "next account" link keeps the worklist's filters.
  */
-export function Account360({ view, context, notice, nextHref }: { view: View; context: Omit<PanelContext, "today" | "maxDaysAhead">; notice: { saved: string | null; error: string | null }; nextHref: string | null }) {
+export function Account360({
+  view,
+  context,
+  notice,
+  nextHref,
+}: {
+  view: View;
+  context: Omit<PanelContext, "today" | "maxDaysAhead">;
+  notice: { saved: string | null; error: string | null };
+  nextHref: string | null;
+}) {
   const { t } = useTranslation(["collections", "account", "rep"]);
   const { summary } = view;
   return (
@@ -41,14 +51,23 @@ export function Account360({ view, context, notice, nextHref }: { view: View; co
       <AccountHeader view={view} />
       <nav className="tabs" aria-label={t("collections:account.tabsLabel")}>
         {ACCOUNT_TABS.map((tab) => (
-          <Link key={tab} to={`?tab=${tab}`} className={`tab ${view.data.tab === tab ? "active" : ""}`} aria-current={view.data.tab === tab ? "page" : undefined}>
+          <Link
+            key={tab}
+            to={`?tab=${tab}`}
+            className={`tab ${view.data.tab === tab ? "active" : ""}`}
+            aria-current={view.data.tab === tab ? "page" : undefined}
+          >
             {t(`collections:account.tabs.${tab}`)}
           </Link>
         ))}
       </nav>
       <section className="panel" aria-labelledby="tab-title">
         <h2 id="tab-title">{t(`collections:account.tabs.${view.data.tab}`)}</h2>
-        <FormAlerts success={notice.saved ? t(notice.saved) : null} error={notice.error ? t(notice.error) : null} testIds={{ success: "saved", error: "form-error" }} />
+        <FormAlerts
+          success={notice.saved ? t(notice.saved) : null}
+          error={notice.error ? t(notice.error) : null}
+          testIds={{ success: "saved", error: "form-error" }}
+        />
         <TabPanel data={view.data} context={{ ...context, today: view.today, maxDaysAhead: view.promiseMaxDaysAhead }} />
       </section>
       <WriteOffForm accountId={summary.account.id} returnTo={`/rep/accounts/${summary.account.id}`} />

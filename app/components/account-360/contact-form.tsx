@@ -6,13 +6,32 @@ import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from "../../domain/collections/cod
  * The contact log in a few keystrokes: the note has the focus, the usual channel (phone)
  * and a follow-up three days out are already chosen; Enter in the note's line logs it.
  */
-export function ContactForm(props: { action: string; accountId?: string; today: string; autoFocus?: boolean; idPrefix: string; hidden?: Record<string, string>; errors?: Record<string, string> | null; compact?: boolean }) {
+export function ContactForm(props: {
+  action: string;
+  accountId?: string;
+  today: string;
+  autoFocus?: boolean;
+  idPrefix: string;
+  hidden?: Record<string, string>;
+  errors?: Record<string, string> | null;
+  compact?: boolean;
+}) {
   const { t } = useTranslation("collections");
   const followUp = new Date(Date.parse(`${props.today}T00:00:00Z`) + 3 * 86_400_000).toISOString().slice(0, 10);
   const id = (name: string) => `${props.idPrefix}-${name}`;
-  const error = (name: string) => (props.errors?.[name] ? <span className="field-error" id={id(`${name}-error`)}>{t(props.errors[name])}</span> : null);
+  const error = (name: string) =>
+    props.errors?.[name] ? (
+      <span className="field-error" id={id(`${name}-error`)}>
+        {t(props.errors[name])}
+      </span>
+    ) : null;
   return (
-    <Form method="post" action={props.action} className={props.compact ? "inline-form contact-form compact" : "contact-form"} data-testid={`contact-form-${props.idPrefix}`}>
+    <Form
+      method="post"
+      action={props.action}
+      className={props.compact ? "inline-form contact-form compact" : "contact-form"}
+      data-testid={`contact-form-${props.idPrefix}`}
+    >
       <input type="hidden" name="intent" value="contact" />
       {props.accountId ? <input type="hidden" name="accountId" value={props.accountId} /> : null}
       {Object.entries(props.hidden ?? {}).map(([name, value]) => (
@@ -21,7 +40,14 @@ export function ContactForm(props: { action: string; accountId?: string; today: 
       <label htmlFor={id("note")} className={props.compact ? "visually-hidden" : undefined}>
         {t("contacts.note")}
       </label>
-      <input id={id("note")} name="note" maxLength={2000} autoFocus={props.autoFocus} placeholder={t("contacts.note")} aria-invalid={props.errors?.note ? true : undefined} />
+      <input
+        id={id("note")}
+        name="note"
+        maxLength={2000}
+        autoFocus={props.autoFocus}
+        placeholder={t("contacts.note")}
+        aria-invalid={props.errors?.note ? true : undefined}
+      />
       {error("note")}
       <label htmlFor={id("channel")} className={props.compact ? "visually-hidden" : undefined}>
         {t("contacts.channel")}

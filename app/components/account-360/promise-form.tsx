@@ -19,7 +19,12 @@ export function PromiseForm(props: {
   const f = useFormat();
   if (props.invoices.length === 0) return <p className="note">{t("promises.nothingPromisable")}</p>;
   const latest = new Date(Date.parse(`${props.today}T00:00:00Z`) + props.maxDaysAhead * 86_400_000).toISOString().slice(0, 10);
-  const error = (name: string) => (props.errors?.[name] ? <p className="field-error" id={`promise-${name}-error`}>{t(props.errors[name])}</p> : null);
+  const error = (name: string) =>
+    props.errors?.[name] ? (
+      <p className="field-error" id={`promise-${name}-error`}>
+        {t(props.errors[name])}
+      </p>
+    ) : null;
   return (
     <Form method="post" action={props.action} className="promise-form" data-testid="promise-form">
       <input type="hidden" name="intent" value="promise" />
@@ -61,7 +66,14 @@ export function PromiseForm(props: {
       </fieldset>
       <p>
         <label htmlFor="promise-amount">{t("promises.amount")}</label>
-        <input id="promise-amount" name="amount" inputMode="decimal" required aria-describedby="promise-amount-hint" aria-invalid={props.errors?.amount ? true : undefined} />
+        <input
+          id="promise-amount"
+          name="amount"
+          inputMode="decimal"
+          required
+          aria-describedby="promise-amount-hint"
+          aria-invalid={props.errors?.amount ? true : undefined}
+        />
         <span className="hint" id="promise-amount-hint">
           {t("promises.amountHint", { example: props.amountExample })}
         </span>
@@ -69,7 +81,16 @@ export function PromiseForm(props: {
       {error("amount")}
       <p>
         <label htmlFor="promise-date">{t("promises.promisedFor")}</label>
-        <input id="promise-date" name="promisedFor" type="date" required min={props.today} max={latest} aria-describedby="promise-date-hint" aria-invalid={props.errors?.promisedFor ? true : undefined} />
+        <input
+          id="promise-date"
+          name="promisedFor"
+          type="date"
+          required
+          min={props.today}
+          max={latest}
+          aria-describedby="promise-date-hint"
+          aria-invalid={props.errors?.promisedFor ? true : undefined}
+        />
         <span className="hint" id="promise-date-hint">
           {t("promises.promisedForHint", { days: props.maxDaysAhead })}
         </span>
@@ -87,7 +108,16 @@ export function PromiseForm(props: {
   );
 }
 
-export type PromiseRow = { id: string; amountMinor: number; currency: string; promisedFor: string; status: string; byCustomer: boolean; invoices: string[]; note: string | null };
+export type PromiseRow = {
+  id: string;
+  amountMinor: number;
+  currency: string;
+  promisedFor: string;
+  status: string;
+  byCustomer: boolean;
+  invoices: string[];
+  note: string | null;
+};
 
 export function PromiseTable({ promises, showWho }: { promises: PromiseRow[]; showWho: boolean }) {
   const { t } = useTranslation("collections");

@@ -8,7 +8,14 @@ import { PromiseForm, PromiseTable } from "./promise-form";
 import { TimelineList } from "./timeline-list";
 
 type Data = Account360["data"];
-export type PanelContext = { accountId: string; today: string; requestKey: string; amountExample: string; maxDaysAhead: number; errors: Record<string, string> | null };
+export type PanelContext = {
+  accountId: string;
+  today: string;
+  requestKey: string;
+  amountExample: string;
+  maxDaysAhead: number;
+  errors: Record<string, string> | null;
+};
 
 function Table({ head, children, testId }: { head: ReactNode[]; children: ReactNode; testId: string }) {
   return (
@@ -46,7 +53,15 @@ export function TabPanel({ data, context }: { data: Data; context: PanelContext 
       return (
         <>
           <h2>{t("collections:contacts.title")}</h2>
-          <ContactForm action={logAction} today={context.today} idPrefix="overview" autoFocus hidden={{ returnTab: "overview" }} errors={context.errors} compact />
+          <ContactForm
+            action={logAction}
+            today={context.today}
+            idPrefix="overview"
+            autoFocus
+            hidden={{ returnTab: "overview" }}
+            errors={context.errors}
+            compact
+          />
           <h2>{t("collections:account.latest")}</h2>
           <TimelineList events={data.timeline} />
         </>
@@ -76,11 +91,15 @@ export function TabPanel({ data, context }: { data: Data; context: PanelContext 
       );
     }
     case "payments":
-      return data.payments.length === 0 ? <Empty /> : (
+      return data.payments.length === 0 ? (
+        <Empty />
+      ) : (
         <Table testId="payments-360" head={[c("number"), c("received"), c("amount"), c("unapplied"), c("status")]}>
           {data.payments.map((p) => (
             <tr key={p.id}>
-              <td><Link to={`/rep/payments/${p.id}`}>{p.number}</Link></td>
+              <td>
+                <Link to={`/rep/payments/${p.id}`}>{p.number}</Link>
+              </td>
               <td>{f.date(p.receivedAt ?? p.createdAt)}</td>
               <td className="num">{f.money({ amountMinor: p.amountMinor, currency: p.currency })}</td>
               <td className="num">{f.money({ amountMinor: p.unappliedMinor, currency: p.currency })}</td>
@@ -90,11 +109,15 @@ export function TabPanel({ data, context }: { data: Data; context: PanelContext 
         </Table>
       );
     case "disputes":
-      return data.disputes.length === 0 ? <Empty /> : (
+      return data.disputes.length === 0 ? (
+        <Empty />
+      ) : (
         <Table testId="disputes-360" head={[c("number"), c("invoice"), c("opened"), c("amount"), c("status")]}>
           {data.disputes.map((d) => (
             <tr key={d.id}>
-              <td><Link to={`/rep/disputes/${d.id}`}>{d.number}</Link></td>
+              <td>
+                <Link to={`/rep/disputes/${d.id}`}>{d.number}</Link>
+              </td>
               <td>{d.invoice.number}</td>
               <td>{f.date(d.createdAt)}</td>
               <td className="num">{f.money({ amountMinor: d.amountMinor, currency: d.currency })}</td>
@@ -104,7 +127,9 @@ export function TabPanel({ data, context }: { data: Data; context: PanelContext 
         </Table>
       );
     case "orders":
-      return data.orders.length === 0 ? <Empty /> : (
+      return data.orders.length === 0 ? (
+        <Empty />
+      ) : (
         <Table testId="orders-360" head={[c("order"), c("po"), c("held"), c("amount"), c("reason")]}>
           {data.orders.map((o) => (
             <tr key={o.id}>
@@ -120,14 +145,22 @@ export function TabPanel({ data, context }: { data: Data; context: PanelContext 
     case "credit":
       return (
         <>
-          {data.applications.length === 0 ? <Empty /> : (
+          {data.applications.length === 0 ? (
+            <Empty />
+          ) : (
             <Table testId="applications-360" head={[c("application"), c("opened"), c("requested"), c("approved"), c("status")]}>
               {data.applications.map((a) => (
                 <tr key={a.id}>
-                  <td><Link to={`/rep/credit/applications/${a.id}`}>{a.number}</Link></td>
+                  <td>
+                    <Link to={`/rep/credit/applications/${a.id}`}>{a.number}</Link>
+                  </td>
                   <td>{f.date(a.createdAt)}</td>
-                  <td className="num">{a.requestedLimitMinor !== null && a.currency ? f.money({ amountMinor: a.requestedLimitMinor, currency: a.currency }) : ""}</td>
-                  <td className="num">{a.approvedLimitMinor !== null && a.currency ? f.money({ amountMinor: a.approvedLimitMinor, currency: a.currency }) : ""}</td>
+                  <td className="num">
+                    {a.requestedLimitMinor !== null && a.currency ? f.money({ amountMinor: a.requestedLimitMinor, currency: a.currency }) : ""}
+                  </td>
+                  <td className="num">
+                    {a.approvedLimitMinor !== null && a.currency ? f.money({ amountMinor: a.approvedLimitMinor, currency: a.currency }) : ""}
+                  </td>
                   <td>{a.status}</td>
                 </tr>
               ))}
@@ -137,7 +170,9 @@ export function TabPanel({ data, context }: { data: Data; context: PanelContext 
         </>
       );
     case "conversations":
-      return data.conversations.length === 0 ? <Empty /> : (
+      return data.conversations.length === 0 ? (
+        <Empty />
+      ) : (
         <Table testId="conversations-360" head={[c("opened"), c("channel"), c("topic"), c("rep"), c("status")]}>
           {data.conversations.map((v) => (
             <tr key={v.id}>
@@ -158,13 +193,19 @@ export function TabPanel({ data, context }: { data: Data; context: PanelContext 
             <label htmlFor="note-body">{t("collections:notes.body")}</label>
             <textarea id="note-body" name="body" rows={3} maxLength={4000} required autoFocus aria-invalid={context.errors?.body ? true : undefined} />
             {context.errors?.body ? <p className="field-error">{t(context.errors.body)}</p> : null}
-            <button type="submit" className="button">{t("collections:notes.submit")}</button>
+            <button type="submit" className="button">
+              {t("collections:notes.submit")}
+            </button>
           </Form>
-          {data.notes.length === 0 ? <p className="note">{t("collections:notes.empty")}</p> : (
+          {data.notes.length === 0 ? (
+            <p className="note">{t("collections:notes.empty")}</p>
+          ) : (
             <ul className="notes-list" data-testid="notes-360">
               {data.notes.map((n) => (
                 <li key={n.id}>
-                  <span className="note">{f.dateTime(n.createdAt)} · {n.author?.name ?? ""}</span>
+                  <span className="note">
+                    {f.dateTime(n.createdAt)} · {n.author?.name ?? ""}
+                  </span>
                   <p>{n.body}</p>
                 </li>
               ))}
@@ -176,15 +217,35 @@ export function TabPanel({ data, context }: { data: Data; context: PanelContext 
       return (
         <>
           <PromiseTable promises={data.promises} showWho />
-          <PromiseForm action={logAction} invoices={data.promisable} today={context.today} maxDaysAhead={context.maxDaysAhead} requestKey={context.requestKey} amountExample={context.amountExample} errors={context.errors} />
+          <PromiseForm
+            action={logAction}
+            invoices={data.promisable}
+            today={context.today}
+            maxDaysAhead={context.maxDaysAhead}
+            requestKey={context.requestKey}
+            amountExample={context.amountExample}
+            errors={context.errors}
+          />
         </>
       );
     case "contacts":
       return (
         <>
           <ContactForm action={logAction} today={context.today} idPrefix="contacts" autoFocus hidden={{ returnTab: "contacts" }} errors={context.errors} />
-          {data.contacts.length === 0 ? <p className="note">{t("collections:contacts.empty")}</p> : (
-            <Table testId="contacts-360" head={[t("collections:contacts.when"), t("collections:contacts.channel"), t("collections:contacts.outcome"), t("collections:contacts.followUpOn"), t("collections:contacts.note"), t("collections:contacts.by")]}>
+          {data.contacts.length === 0 ? (
+            <p className="note">{t("collections:contacts.empty")}</p>
+          ) : (
+            <Table
+              testId="contacts-360"
+              head={[
+                t("collections:contacts.when"),
+                t("collections:contacts.channel"),
+                t("collections:contacts.outcome"),
+                t("collections:contacts.followUpOn"),
+                t("collections:contacts.note"),
+                t("collections:contacts.by"),
+              ]}
+            >
               {data.contacts.map((x) => (
                 <tr key={x.id}>
                   <td>{f.dateTime(x.createdAt)}</td>
@@ -200,7 +261,9 @@ export function TabPanel({ data, context }: { data: Data; context: PanelContext 
         </>
       );
     case "audit":
-      return data.audit.length === 0 ? <Empty /> : (
+      return data.audit.length === 0 ? (
+        <Empty />
+      ) : (
         <Table testId="audit-360" head={[c("when"), c("entity"), c("action"), c("by")]}>
           {data.audit.map((a) => (
             <tr key={a.id}>
@@ -216,8 +279,12 @@ export function TabPanel({ data, context }: { data: Data; context: PanelContext 
       return (
         <>
           <p>
-            <a href={`/rep/accounts/${context.accountId}/timeline.csv`} className="button" download>{t("collections:timeline.exportCsv")}</a>{" "}
-            <a href={`/rep/accounts/${context.accountId}/timeline.pdf`} className="button" download>{t("collections:timeline.exportPdf")}</a>
+            <a href={`/rep/accounts/${context.accountId}/timeline.csv`} className="button" download>
+              {t("collections:timeline.exportCsv")}
+            </a>{" "}
+            <a href={`/rep/accounts/${context.accountId}/timeline.pdf`} className="button" download>
+              {t("collections:timeline.exportPdf")}
+            </a>
           </p>
           <TimelineList events={data.timeline} />
         </>

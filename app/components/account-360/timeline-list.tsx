@@ -12,7 +12,8 @@ export function TimelineList({ events }: { events: TimelineEvent[] }) {
     <ol className="timeline" data-testid="timeline">
       {events.map((e, index) => (
         <li key={`${e.at}-${index}`} data-source={e.source}>
-          <time dateTime={e.at}>{f.dateTime(e.at)}</time> · <span className="eyebrow">{t(`timeline.sources.${e.source}`)}</span> · {describeTimelineEvent(e, t as never, f)}
+          <time dateTime={e.at}>{f.dateTime(e.at)}</time> · <span className="eyebrow">{t(`timeline.sources.${e.source}`)}</span> ·{" "}
+          {describeTimelineEvent(e, t as never, f)}
           {e.actor ? <span className="note"> — {e.actor}</span> : null}
           {e.detail ? <p className="timeline-detail">{e.detail}</p> : null}
         </li>

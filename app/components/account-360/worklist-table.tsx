@@ -5,7 +5,17 @@ import { useFormat } from "../../i18n/format";
 import { ContactForm } from "./contact-form";
 
 /** The ranked worklist: each row says why it is where it is and what to do next, and takes a contact in place. */
-export function WorklistTable({ rows, query, today, errors }: { rows: WorklistRow[]; query: string; today: string; errors: { accountId: string; errors: Record<string, string> } | null }) {
+export function WorklistTable({
+  rows,
+  query,
+  today,
+  errors,
+}: {
+  rows: WorklistRow[];
+  query: string;
+  today: string;
+  errors: { accountId: string; errors: Record<string, string> } | null;
+}) {
   const { t } = useTranslation("collections");
   const f = useFormat();
   const date = (iso: string) => f.date(`${iso}T12:00:00Z`);

@@ -35,7 +35,12 @@ export function watchConnection(socket: ChatSocket, on: { online(connected: bool
 type Sender = "customer" | "console";
 
 /** One message to the server, answered by its ack or failed after ACK_TIMEOUT_MS. */
-function transmit(socket: ChatSocket | null, sender: Sender, conversationId: string | null, m: Pick<OutgoingMessage, "clientMessageId" | "body" | "internal">): Promise<SendReply> {
+function transmit(
+  socket: ChatSocket | null,
+  sender: Sender,
+  conversationId: string | null,
+  m: Pick<OutgoingMessage, "clientMessageId" | "body" | "internal">,
+): Promise<SendReply> {
   return new Promise((resolve, reject) => {
     if (!socket?.connected || !conversationId) return reject(new Error("offline"));
     const answered = (err: Error | null, reply: SendReply) => (err ? reject(err) : resolve(reply));

@@ -21,7 +21,15 @@ const NEXT_STEP: Record<string, string> = {
 };
 
 /** One of the customer's applications: where it stands, the offer or question to answer, its documents and history. */
-export function ApplicationCard({ application: a, actionData, uploaded }: { application: CreditPageData["applications"][number]; actionData: Route.ComponentProps["actionData"]; uploaded: string | null }) {
+export function ApplicationCard({
+  application: a,
+  actionData,
+  uploaded,
+}: {
+  application: CreditPageData["applications"][number];
+  actionData: Route.ComponentProps["actionData"];
+  uploaded: string | null;
+}) {
   const { t } = useTranslation("credit");
   const f = useFormat();
   return (
@@ -38,11 +46,7 @@ export function ApplicationCard({ application: a, actionData, uploaded }: { appl
           </>
         ) : null}
       </p>
-      {a.requested ? (
-        <p>
-          {t("page.requested", { amount: f.money(a.requested), terms: t("terms.net", { count: a.requestedTermsDays ?? 0 }) })}
-        </p>
-      ) : null}
+      {a.requested ? <p>{t("page.requested", { amount: f.money(a.requested), terms: t("terms.net", { count: a.requestedTermsDays ?? 0 }) })}</p> : null}
       {a.status === "COUNTER_OFFERED" && a.offered ? (
         <div className="alert warn">
           <p>{t("page.counterOffer", { amount: f.money(a.offered), terms: t("terms.net", { count: a.offeredTermsDays ?? 0 }) })}</p>
@@ -77,7 +81,9 @@ export function ApplicationCard({ application: a, actionData, uploaded }: { appl
           )}
         </div>
       ) : null}
-      {a.status === "APPROVED" && a.offered ? <p>{t("page.approvedAt", { amount: f.money(a.offered), terms: t("terms.net", { count: a.offeredTermsDays ?? 0 }) })}</p> : null}
+      {a.status === "APPROVED" && a.offered ? (
+        <p>{t("page.approvedAt", { amount: f.money(a.offered), terms: t("terms.net", { count: a.offeredTermsDays ?? 0 }) })}</p>
+      ) : null}
       {a.status === "DECLINED" && a.decisionReason ? <p>{t("page.declinedBecause", { reason: a.decisionReason })}</p> : null}
       {a.status === "INFO_REQUESTED" ? (
         <Form method="post">

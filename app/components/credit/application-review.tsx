@@ -127,18 +127,34 @@ export function ScorePanel({ loaderData }: { loaderData: Review }) {
             {loaderData.notAutomatic.firstUserNeeded ? <li>{t("review.auto.firstUserNeeded")}</li> : null}
             {loaderData.notAutomatic.repRequest ? <li>{t("review.auto.repRequest")}</li> : null}
           </ul>
-          {loaderData.notAutomatic.blockers.length === 0 && !loaderData.notAutomatic.lowersLimit && !loaderData.notAutomatic.firstUserNeeded && !loaderData.notAutomatic.repRequest && a.breakdown ? <p>{t("review.autoQualified")}</p> : null}
+          {loaderData.notAutomatic.blockers.length === 0 &&
+          !loaderData.notAutomatic.lowersLimit &&
+          !loaderData.notAutomatic.firstUserNeeded &&
+          !loaderData.notAutomatic.repRequest &&
+          a.breakdown ? (
+            <p>{t("review.autoQualified")}</p>
+          ) : null}
         </div>
       )}
-      {a.proposed && a.status === "ESCALATED" ? <p>{t("review.proposed", { amount: f.money(a.proposed), terms: t("terms.net", { count: a.proposedTermsDays ?? 0 }) })}</p> : null}
+      {a.proposed && a.status === "ESCALATED" ? (
+        <p>{t("review.proposed", { amount: f.money(a.proposed), terms: t("terms.net", { count: a.proposedTermsDays ?? 0 }) })}</p>
+      ) : null}
       {loaderData.fx ? (
         <p className="hint" data-testid="authority-fx">
-          {t("review.fx", { amount: f.money(loaderData.fx.from), converted: f.money(loaderData.fx.to), rate: loaderData.fx.rate, base: loaderData.fx.from.currency, quote: loaderData.fx.to.currency, date: loaderData.fx.effectiveOn })}
+          {t("review.fx", {
+            amount: f.money(loaderData.fx.from),
+            converted: f.money(loaderData.fx.to),
+            rate: loaderData.fx.rate,
+            base: loaderData.fx.from.currency,
+            quote: loaderData.fx.to.currency,
+            date: loaderData.fx.effectiveOn,
+          })}
         </p>
       ) : null}
       {a.status === "COUNTER_OFFERED" && a.proposed ? (
         <div className="alert warn" data-testid="counter-offer">
-          <strong>{t("review.offer.title")}</strong> {t("review.offer.made", { amount: f.money(a.proposed), terms: t("terms.net", { count: a.proposedTermsDays ?? 0 }) })}
+          <strong>{t("review.offer.title")}</strong>{" "}
+          {t("review.offer.made", { amount: f.money(a.proposed), terms: t("terms.net", { count: a.proposedTermsDays ?? 0 }) })}
           {a.conditions ? ` ${t("page.conditions", { conditions: a.conditions })}` : ""}
           {a.offerExpiresAt ? ` ${t(a.offerExpired ? "review.offer.expired" : "review.offer.expires", { date: f.date(a.offerExpiresAt) })}` : ""}
         </div>
@@ -147,7 +163,13 @@ export function ScorePanel({ loaderData }: { loaderData: Review }) {
         <div data-testid="question-answer">
           <h3>{t("review.answer.title")}</h3>
           <p>{t("review.answer.question", { message: loaderData.questionAndAnswer.question ?? "" })}</p>
-          <p>{loaderData.questionAndAnswer.answer !== null ? t("review.answer.answer", { message: loaderData.questionAndAnswer.answer }) : a.status === "INFO_REQUESTED" ? t("review.answer.waiting") : null}</p>
+          <p>
+            {loaderData.questionAndAnswer.answer !== null
+              ? t("review.answer.answer", { message: loaderData.questionAndAnswer.answer })
+              : a.status === "INFO_REQUESTED"
+                ? t("review.answer.waiting")
+                : null}
+          </p>
         </div>
       ) : null}
       {summary ? (
@@ -164,7 +186,8 @@ export function ScorePanel({ loaderData }: { loaderData: Review }) {
           />
           {a.accountId ? (
             <p>
-              <Link to={`/rep/accounts/${a.accountId}`}>{t("review.openAccount")}</Link> · <Link to={`/rep/credit/accounts/${a.accountId}`}>{t("limitChange.link")}</Link>
+              <Link to={`/rep/accounts/${a.accountId}`}>{t("review.openAccount")}</Link> ·{" "}
+              <Link to={`/rep/credit/accounts/${a.accountId}`}>{t("limitChange.link")}</Link>
             </p>
           ) : null}
         </>

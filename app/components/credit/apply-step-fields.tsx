@@ -21,9 +21,21 @@ export function ApplyStepFields({ step, values, errors, newCompany }: { step: St
             </>
           ) : null}
           {input("companyName", { autoComplete: "organization" })}
-          <SelectField name="country" label={t("fields.country")} error={errors.country} defaultValue={values.country} options={APPLICATION_COUNTRIES.map((c) => ({ value: c, label: t(`countries.${c}`) }))} />
+          <SelectField
+            name="country"
+            label={t("fields.country")}
+            error={errors.country}
+            defaultValue={values.country}
+            options={APPLICATION_COUNTRIES.map((c) => ({ value: c, label: t(`countries.${c}`) }))}
+          />
           {input("taxId", { hint: t("fields.taxIdHint") })}
-          <SelectField name="currency" label={t("fields.currency")} error={errors.currency} defaultValue={values.currency} options={APPLICATION_CURRENCIES.map((c) => ({ value: c, label: t(`currencies.${c}`) }))} />
+          <SelectField
+            name="currency"
+            label={t("fields.currency")}
+            error={errors.currency}
+            defaultValue={values.currency}
+            options={APPLICATION_CURRENCIES.map((c) => ({ value: c, label: t(`currencies.${c}`) }))}
+          />
           {input("addressLine1", { autoComplete: "address-line1" })}
           {input("city", { autoComplete: "address-level2" })}
           {input("region", { autoComplete: "address-level1" })}
@@ -58,7 +70,13 @@ export function ApplyStepFields({ step, values, errors, newCompany }: { step: St
         <>
           <p>{t("apply.requestCurrency", { currency: values.currency ?? "" })}</p>
           {input("requestedLimit", { inputMode: "decimal" })}
-          <SelectField name="requestedTermsDays" label={t("fields.requestedTermsDays")} error={errors.requestedTermsDays} defaultValue={values.requestedTermsDays} options={TERMS_OPTIONS.map((d) => ({ value: String(d), label: t("terms.net", { count: d }) }))} />
+          <SelectField
+            name="requestedTermsDays"
+            label={t("fields.requestedTermsDays")}
+            error={errors.requestedTermsDays}
+            defaultValue={values.requestedTermsDays}
+            options={TERMS_OPTIONS.map((d) => ({ value: String(d), label: t("terms.net", { count: d }) }))}
+          />
         </>
       ) : null}
       {step === "sign" ? (
@@ -67,7 +85,14 @@ export function ApplyStepFields({ step, values, errors, newCompany }: { step: St
           {input("signatureName", { autoComplete: "name" })}
           <div className={errors.authorize ? "field has-error" : "field"}>
             <label>
-              <input type="checkbox" name="authorize" value="yes" defaultChecked={values.authorize === "yes"} aria-describedby={errors.authorize ? "authorize-error" : undefined} /> {t("fields.authorize")}
+              <input
+                type="checkbox"
+                name="authorize"
+                value="yes"
+                defaultChecked={values.authorize === "yes"}
+                aria-describedby={errors.authorize ? "authorize-error" : undefined}
+              />{" "}
+              {t("fields.authorize")}
             </label>
             {errors.authorize ? (
               <p id="authorize-error" className="field-error" role="alert">

@@ -21,14 +21,29 @@ export function DecisionForms({ loaderData, errors }: { loaderData: Review; erro
         <h2 id="approve-title">{t("review.approveTitle")}</h2>
         <Form method="post" noValidate>
           <input type="hidden" name="intent" value="approve" />
-          <Field name="limit" label={t("review.limit", { currency: a.currency })} inputMode="decimal" error={errors.limit} defaultValue={a.proposed ? amountForInput(a.proposed, f.locale) : a.recommended ? amountForInput(a.recommended, f.locale) : ""} />
-          <SelectField name="termsDays" label={t("review.terms")} error={errors.termsDays} defaultValue={String(a.proposedTermsDays ?? a.recommendedTermsDays ?? 30)} options={GRANTABLE_TERMS_DAYS.map((d) => ({ value: String(d), label: t("terms.net", { count: d }) }))} />
+          <Field
+            name="limit"
+            label={t("review.limit", { currency: a.currency })}
+            inputMode="decimal"
+            error={errors.limit}
+            defaultValue={a.proposed ? amountForInput(a.proposed, f.locale) : a.recommended ? amountForInput(a.recommended, f.locale) : ""}
+          />
+          <SelectField
+            name="termsDays"
+            label={t("review.terms")}
+            error={errors.termsDays}
+            defaultValue={String(a.proposedTermsDays ?? a.recommendedTermsDays ?? 30)}
+            options={GRANTABLE_TERMS_DAYS.map((d) => ({ value: String(d), label: t("terms.net", { count: d }) }))}
+          />
           <Field name="conditions" label={t("review.conditions")} error={errors.conditions} defaultValue={a.conditions ?? ""} />
           <Field name="reason" label={t("review.reason")} error={errors.reason} />
           {loaderData.firstUser ? (
             <fieldset className="first-user">
               <legend>{t("review.firstUser.title")}</legend>
-              <FormAlerts warning={!loaderData.firstUser.available && t("review.firstUser.taken", { email: loaderData.firstUser.email })} testIds={{ warning: "first-user-taken" }} />
+              <FormAlerts
+                warning={!loaderData.firstUser.available && t("review.firstUser.taken", { email: loaderData.firstUser.email })}
+                testIds={{ warning: "first-user-taken" }}
+              />
               <Field
                 name="firstUserEmail"
                 type="email"

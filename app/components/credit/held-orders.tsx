@@ -34,7 +34,7 @@ export function HeldOrders({ held }: { held: Route.ComponentProps["loaderData"][
                   <td>{t(`holdReason.${o.reason ?? "OVER_LIMIT"}`)}</td>
                   <td>
                     <ReleaseConditionText condition={o.clears} />
-                    {o.clears.kind === "pay_past_due" || o.clears.kind === "pay_to_fit" || o.clears.kind === "rep_lifts_hold" && o.clears.pastDue ? (
+                    {o.clears.kind === "pay_past_due" || o.clears.kind === "pay_to_fit" || (o.clears.kind === "rep_lifts_hold" && o.clears.pastDue) ? (
                       <>
                         {" "}
                         <Link to={o.clears.kind === "pay_to_fit" ? "/pay" : "/pay?select=past_due"} className="button small-dark">

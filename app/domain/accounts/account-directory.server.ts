@@ -8,5 +8,10 @@ export async function accountDirectory(repId: string, take = 50) {
     take,
     select: { id: true, number: true, legalName: true, currency: true, status: true, creditLimitMinor: true, preferredLanguage: true, ownerRepId: true },
   });
-  return accounts.map((a) => ({ ...a, creditLimit: { amountMinor: toMinor(a.creditLimitMinor), currency: a.currency }, creditLimitMinor: undefined, mine: a.ownerRepId === repId }));
+  return accounts.map((a) => ({
+    ...a,
+    creditLimit: { amountMinor: toMinor(a.creditLimitMinor), currency: a.currency },
+    creditLimitMinor: undefined,
+    mine: a.ownerRepId === repId,
+  }));
 }

@@ -6,7 +6,16 @@ import { AGING_BUCKETS, type AgingBucket } from "./aging";
 import { convertWithRate, latestRate, type AppliedRate } from "../fx/fx-rates.server";
 
 export type AccountSummary = {
-  account: { id: string; number: string; legalName: string; currency: string; status: string; statusReason: string | null; paymentTermsDays: number; locale: string };
+  account: {
+    id: string;
+    number: string;
+    legalName: string;
+    currency: string;
+    status: string;
+    statusReason: string | null;
+    paymentTermsDays: number;
+    locale: string;
+  };
   creditLimit: Money;
   openBalance: Money;
   openOrders: Money;
@@ -47,7 +56,17 @@ type CurrencyAging = {
 export async function accountSummary(accountId: string, asOf = new Date()): Promise<AccountSummary | null> {
   const account = await db().account.findUnique({
     where: { id: accountId },
-    select: { id: true, number: true, legalName: true, currency: true, status: true, statusReason: true, paymentTermsDays: true, creditLimitMinor: true, locale: true },
+    select: {
+      id: true,
+      number: true,
+      legalName: true,
+      currency: true,
+      status: true,
+      statusReason: true,
+      paymentTermsDays: true,
+      creditLimitMinor: true,
+      locale: true,
+    },
   });
   if (!account) return null;
   const day = asOf.toISOString().slice(0, 10);

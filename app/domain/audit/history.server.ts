@@ -13,7 +13,8 @@ async function referencesFor(entity: string, ids: string[]): Promise<Map<string,
   const map = new Map<string, Ref>();
   if (!ids.length) return map;
   const where = { id: { in: ids } };
-  const put = (rows: { id: string; number: string; currency?: string | null }[]) => rows.forEach((r) => map.set(r.id, { number: r.number, currency: r.currency ?? null }));
+  const put = (rows: { id: string; number: string; currency?: string | null }[]) =>
+    rows.forEach((r) => map.set(r.id, { number: r.number, currency: r.currency ?? null }));
   switch (entity) {
     case "Payment":
       put(await db().payment.findMany({ where, select: { id: true, number: true, currency: true } }));

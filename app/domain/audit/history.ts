@@ -55,7 +55,8 @@ export function historyLine(entry: HistoryEntry, t: T, money: (m: Money) => stri
   const { before, after } = entry;
   const amountMinor = [after.amountMinor, after.receivedMinor, after.refundedMinor].find((v): v is number => typeof v === "number");
   const status = (side: Record<string, unknown>) => (typeof side.status === "string" ? word(t, side.status) : null);
-  const change = status(before) && status(after) && before.status !== after.status ? t("common:history.change", { from: status(before), to: status(after) }) : null;
+  const change =
+    status(before) && status(after) && before.status !== after.status ? t("common:history.change", { from: status(before), to: status(after) }) : null;
   const paymentId = typeof after.paymentId === "string" ? after.paymentId : null;
   const values = {
     actor: actorLabel(t, entry),
@@ -78,7 +79,9 @@ export function historyLine(entry: HistoryEntry, t: T, money: (m: Money) => stri
     const to = shown(t, money, entry, field, after[field]);
     if (to === null) continue;
     const from = field in before ? shown(t, money, entry, field, before[field]) : null;
-    details.push(from !== null && from !== to ? t("common:history.detailChange", { field: label, from, to }) : t("common:history.detail", { field: label, value: to }));
+    details.push(
+      from !== null && from !== to ? t("common:history.detailChange", { field: label, from, to }) : t("common:history.detail", { field: label, value: to }),
+    );
   }
   return { id: entry.id, at: entry.at, sentence, details };
 }

@@ -57,7 +57,15 @@ async function sendPasswordLink(
   const language = isLanguage(user.preferredLanguage) ? user.preferredLanguage : requestLanguage;
   // In the reader's own time zone, named, so "until 9:00" means their 9:00.
   const { locale, timeZone } = await recipientFormatting(user, language);
-  const expires = new Intl.DateTimeFormat(locale, { year: "numeric", month: "long", day: "numeric", hour: "numeric", minute: "2-digit", timeZone, timeZoneName: "short" }).format(expiresAt);
+  const expires = new Intl.DateTimeFormat(locale, {
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZone,
+    timeZoneName: "short",
+  }).format(expiresAt);
   await queueEmail({
     to: user.email,
     language,

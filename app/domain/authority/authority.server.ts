@@ -24,8 +24,7 @@ const COLUMN = {
 const DEFAULT_CREDIT_PERIOD_DAYS = 30;
 
 export type AuthorityDecision =
-  | { allowed: true; level: StaffLevel }
-  | { allowed: false; level: StaffLevel | null; requiredLevel: StaffLevel | null; limit: Money | null };
+  { allowed: true; level: StaffLevel } | { allowed: false; level: StaffLevel | null; requiredLevel: StaffLevel | null; limit: Money | null };
 
 /** Reads go through `client`, so a check made inside a transaction sees (and waits for) what it has locked. */
 type Reader = Pick<Prisma.TransactionClient, "authorityLimit" | "fxRate" | "adjustment" | "policySetting">;
@@ -105,7 +104,11 @@ export async function checkCreditMemoAuthority(
   const since = new Date(asOf.getTime() - (await creditPeriodDays(client)) * 86_400_000);
   const posted = { kind: "CREDIT_MEMO" as const, status: "POSTED" as const };
   const onInvoice = await client.adjustment.groupBy({ by: ["currency"], where: { ...posted, invoiceId: memo.invoiceId }, _sum: { amountMinor: true } });
-  const onAccount = await client.adjustment.groupBy({ by: ["currency"], where: { ...posted, accountId: memo.accountId, postedAt: { gte: since } }, _sum: { amountMinor: true } });
+  const onAccount = await client.adjustment.groupBy({
+    by: ["currency"],
+    where: { ...posted, accountId: memo.accountId, postedAt: { gte: since } },
+    _sum: { amountMinor: true },
+  });
   const total = async (rows: typeof onInvoice, currency: string) => {
     let sum = await inPolicyCurrency(memo.amount, currency, asOf, client);
     for (const row of rows) sum += await inPolicyCurrency({ amountMinor: toMinor(row._sum.amountMinor), currency: row.currency }, currency, asOf, client);

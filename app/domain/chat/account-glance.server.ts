@@ -18,12 +18,23 @@ export async function accountGlance(accountId: string) {
       orderBy: [{ dueOn: "asc" }],
       take: 50,
       select: {
-        id: true, number: true, currency: true, dueOn: true, balanceMinor: true, totalMinor: true, status: true,
+        id: true,
+        number: true,
+        currency: true,
+        dueOn: true,
+        balanceMinor: true,
+        totalMinor: true,
+        status: true,
         disputes: { where: { status: { in: [...OPEN_DISPUTE_STATUSES] } }, select: { amountMinor: true } },
       },
     }),
     db().accountNote.findMany({ where: { accountId }, orderBy: { createdAt: "desc" }, take: 3, select: { id: true, kind: true, body: true, createdAt: true } }),
-    db().promiseToPay.findMany({ where: { accountId, status: "OPEN" }, orderBy: [{ promisedFor: "asc" }, { createdAt: "asc" }], take: 5, select: { id: true, amountMinor: true, currency: true, promisedFor: true, note: true } }),
+    db().promiseToPay.findMany({
+      where: { accountId, status: "OPEN" },
+      orderBy: [{ promisedFor: "asc" }, { createdAt: "asc" }],
+      take: 5,
+      select: { id: true, amountMinor: true, currency: true, promisedFor: true, note: true },
+    }),
   ]);
   const today = new Date().toISOString().slice(0, 10);
   const open = invoices.filter((i) => i.balanceMinor > 0n && (i.status === "OPEN" || i.status === "PARTIALLY_PAID"));

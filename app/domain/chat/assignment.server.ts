@@ -1,16 +1,7 @@
 import type { Prisma } from "../../generated/prisma/client";
 import { recordAudit } from "../audit/audit.server";
 import { currentDatabase, db } from "../../utils/db.server";
-import {
-  decideRoute,
-  headOfQueueTime,
-  nextForRep,
-  pickRep,
-  transferCheck,
-  type BusinessHours,
-  type RepFacts,
-  type RouteDecision,
-} from "./routing";
+import { decideRoute, headOfQueueTime, nextForRep, pickRep, transferCheck, type BusinessHours, type RepFacts, type RouteDecision } from "./routing";
 
 /**
  * The database side of chat routing: loads the facts, asks `routing.ts`, and claims
@@ -75,7 +66,15 @@ export async function claimConversation(conversationId: string, repId: string, a
     const conversation = await tx.conversation.findUniqueOrThrow({ where: { id: conversationId }, select: { accountId: true } });
     await tx.user.update({ where: { id: repId }, data: { lastChatAssignedAt: now } });
     await recordAudit(
-      { actorId, accountId: conversation.accountId, entity: "Conversation", entityId: conversationId, action: "chat.assigned", before: { status: "QUEUED", assignedRepId: null }, after: { status: "ASSIGNED", assignedRepId: repId, rule } },
+      {
+        actorId,
+        accountId: conversation.accountId,
+        entity: "Conversation",
+        entityId: conversationId,
+        action: "chat.assigned",
+        before: { status: "QUEUED", assignedRepId: null },
+        after: { status: "ASSIGNED", assignedRepId: repId, rule },
+      },
       tx,
     );
     return true;
@@ -83,7 +82,10 @@ export async function claimConversation(conversationId: string, repId: string, a
 }
 
 /** A rep picks a chat from the queue: only one in a language they serve, with room left, and still waiting. */
-export async function acceptConversation(conversationId: string, repId: string): Promise<{ ok: true } | { ok: false; reason: "language" | "capacity" | "already_taken" }> {
+export async function acceptConversation(
+  conversationId: string,
+  repId: string,
+): Promise<{ ok: true } | { ok: false; reason: "language" | "capacity" | "already_taken" }> {
   const conversation = await db().conversation.findUnique({ where: { id: conversationId }, select: { language: true } });
   const mine = (await loadRepFacts()).find((r) => r.id === repId);
   if (!conversation || !mine || !mine.languages.includes(conversation.language)) return { ok: false, reason: "language" };
@@ -106,7 +108,13 @@ export async function routeConversation(conversationId: string, now = new Date()
     businessHours(conversation.language),
     chatPolicy(),
     db().conversation.count({
-      where: { status: "QUEUED", channel: "CHAT", language: conversation.language, queuedAt: { lt: conversation.queuedAt ?? now }, id: { not: conversation.id } },
+      where: {
+        status: "QUEUED",
+        channel: "CHAT",
+        language: conversation.language,
+        queuedAt: { lt: conversation.queuedAt ?? now },
+        id: { not: conversation.id },
+      },
     }),
   ]);
   const decision = decideRoute({
@@ -136,7 +144,10 @@ export async function fillRep(repId: string): Promise<string[]> {
       orderBy: { queuedAt: "asc" },
       take: 50,
     });
-    const next = nextForRep(rep, queue.map((c) => ({ ...c, queuedAt: c.queuedAt ?? new Date(0) })));
+    const next = nextForRep(
+      rep,
+      queue.map((c) => ({ ...c, queuedAt: c.queuedAt ?? new Date(0) })),
+    );
     if (!next) break;
     if (await claimConversation(next, repId, null, "queue_head")) assigned.push(next);
   }
@@ -144,7 +155,11 @@ export async function fillRep(repId: string): Promise<string[]> {
 }
 
 async function headTime(tx: Prisma.TransactionClient, language: string, now: Date): Promise<Date> {
-  const head = await tx.conversation.findFirst({ where: { status: "QUEUED", channel: "CHAT", language }, orderBy: { queuedAt: "asc" }, select: { queuedAt: true } });
+  const head = await tx.conversation.findFirst({
+    where: { status: "QUEUED", channel: "CHAT", language },
+    orderBy: { queuedAt: "asc" },
+    select: { queuedAt: true },
+  });
   return headOfQueueTime(head?.queuedAt ?? null, now);
 }
 
@@ -163,7 +178,15 @@ export async function requeueConversation(conversationId: string, fromRepId: str
     });
     if (count !== 1) return false;
     await recordAudit(
-      { actorId, accountId: conversation.accountId, entity: "Conversation", entityId: conversationId, action: "chat.requeued", before: { status: "ASSIGNED", assignedRepId: fromRepId }, after: { status: "QUEUED", assignedRepId: null, reason } },
+      {
+        actorId,
+        accountId: conversation.accountId,
+        entity: "Conversation",
+        entityId: conversationId,
+        action: "chat.requeued",
+        before: { status: "ASSIGNED", assignedRepId: fromRepId },
+        after: { status: "QUEUED", assignedRepId: null, reason },
+      },
       tx,
     );
     return true;
@@ -172,7 +195,11 @@ export async function requeueConversation(conversationId: string, fromRepId: str
 
 /** All of a rep's live chats back to the head of their queues (they went offline or dropped past the grace period). */
 export async function requeueRepChats(repId: string, reason: "disconnect_grace" | "went_offline"): Promise<string[]> {
-  const chats = await db().conversation.findMany({ where: { status: "ASSIGNED", assignedRepId: repId, channel: "CHAT" }, orderBy: { assignedAt: "desc" }, select: { id: true } });
+  const chats = await db().conversation.findMany({
+    where: { status: "ASSIGNED", assignedRepId: repId, channel: "CHAT" },
+    orderBy: { assignedAt: "desc" },
+    select: { id: true },
+  });
   const moved: string[] = [];
   // Most recently assigned first, so the one waiting longest ends up at the very head.
   for (const c of chats) if (await requeueConversation(c.id, repId, null, reason)) moved.push(c.id);
@@ -182,11 +209,24 @@ export async function requeueRepChats(repId: string, reason: "disconnect_grace" 
 export type TransferResult = { ok: true } | { ok: false; reason: "not_yours" | "unknown_rep" | "same_rep" | "not_available" | "language" | "capacity" };
 
 /** Hands a chat from one rep to another who speaks the language and has room; conditional on the sender still holding it. */
-export async function transferConversation(conversationId: string, fromRepId: string, toRepId: string, actorId: string | null, reason = "transfer"): Promise<TransferResult> {
-  const conversation = await db().conversation.findUnique({ where: { id: conversationId }, select: { language: true, accountId: true, assignedRepId: true, status: true } });
+export async function transferConversation(
+  conversationId: string,
+  fromRepId: string,
+  toRepId: string,
+  actorId: string | null,
+  reason = "transfer",
+): Promise<TransferResult> {
+  const conversation = await db().conversation.findUnique({
+    where: { id: conversationId },
+    select: { language: true, accountId: true, assignedRepId: true, status: true },
+  });
   if (!conversation || conversation.status !== "ASSIGNED" || conversation.assignedRepId !== fromRepId) return { ok: false, reason: "not_yours" };
   const reps = await loadRepFacts();
-  const check = transferCheck(reps.find((r) => r.id === toRepId), fromRepId, conversation.language);
+  const check = transferCheck(
+    reps.find((r) => r.id === toRepId),
+    fromRepId,
+    conversation.language,
+  );
   if (!check.ok) return check;
   return db().$transaction(async (tx) => {
     const now = new Date();
@@ -197,7 +237,15 @@ export async function transferConversation(conversationId: string, fromRepId: st
     if (count !== 1) return { ok: false as const, reason: "not_yours" as const };
     await tx.user.update({ where: { id: toRepId }, data: { lastChatAssignedAt: now } });
     await recordAudit(
-      { actorId, accountId: conversation.accountId, entity: "Conversation", entityId: conversationId, action: reason === "transfer" ? "chat.transferred" : "chat.reassigned_unanswered", before: { assignedRepId: fromRepId }, after: { assignedRepId: toRepId, reason } },
+      {
+        actorId,
+        accountId: conversation.accountId,
+        entity: "Conversation",
+        entityId: conversationId,
+        action: reason === "transfer" ? "chat.transferred" : "chat.reassigned_unanswered",
+        before: { assignedRepId: fromRepId },
+        after: { assignedRepId: toRepId, reason },
+      },
       tx,
     );
     return { ok: true as const };

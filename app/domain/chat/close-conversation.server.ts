@@ -20,7 +20,9 @@ export async function closeConversation(conversationId: string, repId: string, d
     if (conversation.accountId) {
       const t = await translatorFor("en");
       const messages = await tx.message.findMany({ where: { conversationId }, orderBy: { seq: "asc" } });
-      const lines = messages.map((m) => `[${m.createdAt.toISOString().slice(0, 16).replace("T", " ")}] ${m.internal ? "(internal) " : ""}${m.authorKind}: ${m.body}`);
+      const lines = messages.map(
+        (m) => `[${m.createdAt.toISOString().slice(0, 16).replace("T", " ")}] ${m.internal ? "(internal) " : ""}${m.authorKind}: ${m.body}`,
+      );
       await tx.accountNote.create({
         data: {
           accountId: conversation.accountId,
@@ -31,7 +33,15 @@ export async function closeConversation(conversationId: string, repId: string, d
       });
     }
     await recordAudit(
-      { actorId: repId, accountId: conversation.accountId, entity: "Conversation", entityId: conversationId, action: "chat.closed", before: { status: conversation.status, assignedRepId: conversation.assignedRepId }, after: { status: "CLOSED", disposition } },
+      {
+        actorId: repId,
+        accountId: conversation.accountId,
+        entity: "Conversation",
+        entityId: conversationId,
+        action: "chat.closed",
+        before: { status: conversation.status, assignedRepId: conversation.assignedRepId },
+        after: { status: "CLOSED", disposition },
+      },
       tx,
     );
     return true;

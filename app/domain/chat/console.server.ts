@@ -7,8 +7,15 @@ import { db } from "../../utils/db.server";
  */
 export async function consoleData(user: { id: string; name: string; role: string }) {
   const [canned, reps] = await Promise.all([
-    db().cannedResponse.findMany({ orderBy: [{ language: "asc" }, { shortcut: "asc" }], select: { id: true, shortcut: true, language: true, title: true, body: true } }),
-    db().user.findMany({ where: { role: { in: ["REP", "MANAGER"] }, active: true }, orderBy: { name: "asc" }, select: { id: true, name: true, languages: true } }),
+    db().cannedResponse.findMany({
+      orderBy: [{ language: "asc" }, { shortcut: "asc" }],
+      select: { id: true, shortcut: true, language: true, title: true, body: true },
+    }),
+    db().user.findMany({
+      where: { role: { in: ["REP", "MANAGER"] }, active: true },
+      orderBy: { name: "asc" },
+      select: { id: true, name: true, languages: true },
+    }),
   ]);
   const manager = user.role === "MANAGER";
   const moves = manager

@@ -1,3 +1,4 @@
+// Longer than 300 lines because the act panel's actions share one claim, one authority check and one customer notice; each action is a short function below.
 /**
  * What a rep does for the customer from inside a conversation: send a pay link for
  * chosen invoices, log a promise to pay, open a dispute on the customer's behalf,
@@ -33,7 +34,10 @@ import { replyByEmail } from "./email-channel.server";
 const id = freeText().min(1).max(64);
 const optionalNote = freeText().trim().max(500, "chat:errors.tooLong").optional().default("");
 /** One id per submitted form: a resent form (a retry, a double click) is done once. */
-const actionId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "chat:actions.errors.unknown").optional();
+const actionId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, "chat:actions.errors.unknown")
+  .optional();
 
 export const conversationActionSchema = z.discriminatedUnion(
   "intent",
@@ -76,7 +80,10 @@ const refuse = (reason: RefusalReason, error: string, extra: Partial<Refusal> = 
  * The conversation, if this rep may act on it: not someone else's, open, and linked to an account.
  */
 async function actable(rep: SessionUser, conversationId: string): Promise<{ ok: true; conversation: Actable } | Refusal> {
-  const conversation = await db().conversation.findUnique({ where: { id: conversationId }, include: { account: { select: { id: true, number: true, currency: true } } } });
+  const conversation = await db().conversation.findUnique({
+    where: { id: conversationId },
+    include: { account: { select: { id: true, number: true, currency: true } } },
+  });
   if (!conversation) return refuse("not_found", "chat:errors.notFound");
   if (rep.role !== "MANAGER" && conversation.assignedRepId !== rep.id) return refuse("not_yours", "chat:errors.notYours");
   if (conversation.status === "CLOSED") return refuse("conflict", "chat:errors.closed");
@@ -94,7 +101,14 @@ export async function conversationActionChoices(rep: SessionUser, conversationId
       where: { accountId, status: { in: ["OPEN", "PARTIALLY_PAID"] }, balanceMinor: { gt: 0n } },
       orderBy: [{ dueOn: "asc" }, { id: "asc" }],
       take: 100,
-      select: { id: true, number: true, currency: true, dueOn: true, balanceMinor: true, lines: { orderBy: { lineNo: "asc" }, select: { id: true, lineNo: true, description: true, amountMinor: true } } },
+      select: {
+        id: true,
+        number: true,
+        currency: true,
+        dueOn: true,
+        balanceMinor: true,
+        lines: { orderBy: { lineNo: "asc" }, select: { id: true, lineNo: true, description: true, amountMinor: true } },
+      },
     }),
     heldOrdersOf(accountId),
   ]);
@@ -106,7 +120,12 @@ export async function conversationActionChoices(rep: SessionUser, conversationId
       number: i.number,
       dueOn: i.dueOn.toISOString().slice(0, 10),
       balance: { amountMinor: toMinor(i.balanceMinor), currency: i.currency },
-      lines: i.lines.map((l) => ({ id: l.id, lineNo: l.lineNo, description: l.description, amount: { amountMinor: toMinor(l.amountMinor), currency: i.currency } })),
+      lines: i.lines.map((l) => ({
+        id: l.id,
+        lineNo: l.lineNo,
+        description: l.description,
+        amount: { amountMinor: toMinor(l.amountMinor), currency: i.currency },
+      })),
     })),
     heldOrders,
   };
@@ -118,7 +137,12 @@ export type ConversationActionChoices = Extract<Awaited<ReturnType<typeof conver
  * Runs one action. `locale` is the rep's (amounts are typed the way the rep writes
  * numbers); links sent to the customer start with the configured public address.
  */
-export async function actOnConversation(rep: SessionUser, conversationId: string, action: ConversationAction, context: { locale: string }): Promise<ActionOutcome> {
+export async function actOnConversation(
+  rep: SessionUser,
+  conversationId: string,
+  action: ConversationAction,
+  context: { locale: string },
+): Promise<ActionOutcome> {
   const found = await actable(rep, conversationId);
   if (!found.ok) return found;
   const conversation = found.conversation;
@@ -168,16 +192,30 @@ async function sendPayLink(rep: SessionUser, conversation: Actable, action: Extr
   });
   // Another account's invoice looks exactly like one that cannot be paid.
   if (invoices.length !== action.invoiceIds.length) return refuse("invalid", "chat:actions.errors.invoiceNotPayable");
-  if (invoices.some((i) => (i.status !== "OPEN" && i.status !== "PARTIALLY_PAID") || i.balanceMinor <= 0n)) return refuse("invalid", "chat:actions.errors.invoiceNotPayable");
+  if (invoices.some((i) => (i.status !== "OPEN" && i.status !== "PARTIALLY_PAID") || i.balanceMinor <= 0n))
+    return refuse("invalid", "chat:actions.errors.invoiceNotPayable");
   const currency = invoices[0].currency;
   if (invoices.some((i) => i.currency !== currency)) return refuse("invalid", "chat:actions.errors.oneCurrency");
   const total: Money = { amountMinor: invoices.reduce((s, i) => s + toMinor(i.balanceMinor), 0), currency };
   const query = new URLSearchParams([["currency", currency], ...invoices.map((i) => ["invoice", i.id])]);
   const url = publicUrl(`/pay?${query}`);
-  await recordAudit({ actorId: rep.id, accountId: conversation.accountId, entity: "Conversation", entityId: conversation.id, action: "chat.pay_link_sent", after: { invoiceIds: invoices.map((i) => i.id), totalMinor: total.amountMinor, currency } });
+  await recordAudit({
+    actorId: rep.id,
+    accountId: conversation.accountId,
+    entity: "Conversation",
+    entityId: conversation.id,
+    action: "chat.pay_link_sent",
+    after: { invoiceIds: invoices.map((i) => i.id), totalMinor: total.amountMinor, currency },
+  });
   return {
     ok: true,
-    message: (t, _language, locale) => t("chat:actions.messages.payLink", { count: invoices.length, invoices: invoices.map((i) => i.number).join(", "), total: formatMoney(total, locale), url }),
+    message: (t, _language, locale) =>
+      t("chat:actions.messages.payLink", {
+        count: invoices.length,
+        invoices: invoices.map((i) => i.number).join(", "),
+        total: formatMoney(total, locale),
+        url,
+      }),
   };
 }
 
@@ -190,7 +228,12 @@ function longDate(date: string, locale: string) {
   return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${date}T00:00:00Z`));
 }
 
-async function logPromise(rep: SessionUser, conversation: Actable, action: Extract<ConversationAction, { intent: "promise" }>, context: { locale: string }): Promise<Step> {
+async function logPromise(
+  rep: SessionUser,
+  conversation: Actable,
+  action: Extract<ConversationAction, { intent: "promise" }>,
+  context: { locale: string },
+): Promise<Step> {
   const currency = conversation.account!.currency;
   const read = parseAmountInput(action.amount, context.locale, currency);
   if (!read.ok) return refuse("invalid", amountErrorKey(read.error, context.locale), { fieldErrors: { amount: amountErrorKey(read.error, context.locale) } });
@@ -198,17 +241,27 @@ async function logPromise(rep: SessionUser, conversation: Actable, action: Extra
   if (amountMinor <= 0) return refuse("invalid", "chat:actions.errors.amount", { fieldErrors: { amount: "chat:actions.errors.amount" } });
   const summary = await accountSummary(conversation.accountId);
   // A promise larger than everything owed is a typo, not a promise.
-  if (!summary || amountMinor > summary.openBalance.amountMinor) return refuse("invalid", "chat:actions.errors.promiseTooHigh", { fieldErrors: { amount: "chat:actions.errors.promiseTooHigh" } });
-  if (action.promisedFor < earliestToday()) return refuse("invalid", "chat:actions.errors.promisePast", { fieldErrors: { promisedFor: "chat:actions.errors.promisePast" } });
+  if (!summary || amountMinor > summary.openBalance.amountMinor)
+    return refuse("invalid", "chat:actions.errors.promiseTooHigh", { fieldErrors: { amount: "chat:actions.errors.promiseTooHigh" } });
+  if (action.promisedFor < earliestToday())
+    return refuse("invalid", "chat:actions.errors.promisePast", { fieldErrors: { promisedFor: "chat:actions.errors.promisePast" } });
   const latest = new Date(Date.now() + 366 * 86400_000).toISOString().slice(0, 10);
-  if (action.promisedFor > latest) return refuse("invalid", "chat:actions.errors.promiseTooFar", { fieldErrors: { promisedFor: "chat:actions.errors.promiseTooFar" } });
+  if (action.promisedFor > latest)
+    return refuse("invalid", "chat:actions.errors.promiseTooFar", { fieldErrors: { promisedFor: "chat:actions.errors.promiseTooFar" } });
 
   const amount: Money = { amountMinor, currency };
   // Account notes are the team's record and are written in English, like the other notes.
   const en = await translatorFor("en");
   await db().$transaction(async (tx) => {
     const promise = await tx.promiseToPay.create({
-      data: { accountId: conversation.accountId, amountMinor: BigInt(amountMinor), currency, promisedFor: new Date(`${action.promisedFor}T00:00:00Z`), note: action.note || null, createdById: rep.id },
+      data: {
+        accountId: conversation.accountId,
+        amountMinor: BigInt(amountMinor),
+        currency,
+        promisedFor: new Date(`${action.promisedFor}T00:00:00Z`),
+        note: action.note || null,
+        createdById: rep.id,
+      },
     });
     await tx.accountNote.create({
       data: {
@@ -219,18 +272,38 @@ async function logPromise(rep: SessionUser, conversation: Actable, action: Extra
       },
     });
     await recordAudit(
-      { actorId: rep.id, accountId: conversation.accountId, entity: "PromiseToPay", entityId: promise.id, action: "promise_logged", after: { amountMinor, currency, promisedFor: action.promisedFor, note: action.note, conversationId: conversation.id } },
+      {
+        actorId: rep.id,
+        accountId: conversation.accountId,
+        entity: "PromiseToPay",
+        entityId: promise.id,
+        action: "promise_logged",
+        after: { amountMinor, currency, promisedFor: action.promisedFor, note: action.note, conversationId: conversation.id },
+      },
       tx,
     );
   });
-  return { ok: true, message: (t, _language, locale) => t("chat:actions.messages.promise", { amount: formatMoney(amount, locale), date: longDate(action.promisedFor, locale) }) };
+  return {
+    ok: true,
+    message: (t, _language, locale) => t("chat:actions.messages.promise", { amount: formatMoney(amount, locale), date: longDate(action.promisedFor, locale) }),
+  };
 }
 
-async function disputeForCustomer(rep: SessionUser, conversation: Actable, action: Extract<ConversationAction, { intent: "dispute" }>, context: { locale: string }): Promise<Step> {
+async function disputeForCustomer(
+  rep: SessionUser,
+  conversation: Actable,
+  action: Extract<ConversationAction, { intent: "dispute" }>,
+  context: { locale: string },
+): Promise<Step> {
   const asked = await disputeRequestFrom(conversation.accountId, action, context.locale);
-  const result = asked.ok ? await openDispute({ ...asked.value, accountId: conversation.accountId, userId: rep.id, language: conversation.language, files: [] }) : asked;
+  const result = asked.ok
+    ? await openDispute({ ...asked.value, accountId: conversation.accountId, userId: rep.id, language: conversation.language, files: [] })
+    : asked;
   if (!result.ok) return refuse("invalid", result.errors.form ?? "chat:actions.errors.checkFields", { fieldErrors: result.errors });
-  const dispute = await db().dispute.findUniqueOrThrow({ where: { id: result.value.id }, select: { id: true, number: true, amountMinor: true, currency: true, invoice: { select: { number: true } } } });
+  const dispute = await db().dispute.findUniqueOrThrow({
+    where: { id: result.value.id },
+    select: { id: true, number: true, amountMinor: true, currency: true, invoice: { select: { number: true } } },
+  });
   return {
     ok: true,
     message: (t, _language, locale) =>
@@ -248,7 +321,12 @@ async function releaseOrder(rep: SessionUser, conversation: Actable, action: Ext
   // An order of another account is not reachable from this conversation.
   if (!order || order.accountId !== conversation.accountId) return refuse("not_found", "credit:heldWork.errors.not_found");
   const result = await actOnHeldOrder(rep, action.orderId, "release", action.note);
-  if (!result.ok) return refuse(result.error === "not_found" ? "not_found" : result.error === "over_authority" ? "over_authority" : "conflict", `credit:heldWork.errors.${result.error}`, { level: result.requiredLevel ?? null });
+  if (!result.ok)
+    return refuse(
+      result.error === "not_found" ? "not_found" : result.error === "over_authority" ? "over_authority" : "conflict",
+      `credit:heldWork.errors.${result.error}`,
+      { level: result.requiredLevel ?? null },
+    );
   return { ok: true, message: (t) => t("chat:actions.messages.released", { order: order.number }) };
 }
 

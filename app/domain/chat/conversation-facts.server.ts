@@ -18,7 +18,12 @@ export function conversationFacts(conversationId: string) {
 
 /** The chats waiting in line, oldest first (at most 500: a status refresh goes to each). */
 export async function queuedChatIds(): Promise<string[]> {
-  const waiting = await db().conversation.findMany({ where: { status: "QUEUED", channel: "CHAT" }, orderBy: { queuedAt: "asc" }, select: { id: true }, take: 500 });
+  const waiting = await db().conversation.findMany({
+    where: { status: "QUEUED", channel: "CHAT" },
+    orderBy: { queuedAt: "asc" },
+    select: { id: true },
+    take: 500,
+  });
   return waiting.map((c) => c.id);
 }
 

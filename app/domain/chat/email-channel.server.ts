@@ -47,14 +47,40 @@ function recipientOf(c: { guestEmail: string | null; customerUser: { email: stri
 export async function leaveMessage(input: z.infer<typeof leaveMessageSchema>, authorId: string | null) {
   const c = await withPeople(input.conversationId);
   if (!c || c.status === "CLOSED") return null;
-  const { message, duplicate } = await storeMessage({ conversationId: c.id, authorKind: "CUSTOMER", authorId, body: input.body, clientMessageId: input.clientMessageId });
+  const { message, duplicate } = await storeMessage({
+    conversationId: c.id,
+    authorKind: "CUSTOMER",
+    authorId,
+    body: input.body,
+    clientMessageId: input.clientMessageId,
+  });
   if (duplicate) return message;
   await db().$transaction(async (tx) => {
-    await tx.conversation.update({ where: { id: c.id }, data: { channel: "EMAIL", status: "WAITING_EMAIL", assignedRepId: null, assignedAt: null, emailThreadId: c.emailThreadId ?? `ca-${c.id}` } });
-    await recordAudit({ actorId: authorId, accountId: c.accountId, entity: "Conversation", entityId: c.id, action: "chat.offline_message", before: { channel: c.channel, status: c.status }, after: { channel: "EMAIL", status: "WAITING_EMAIL" } }, tx);
+    await tx.conversation.update({
+      where: { id: c.id },
+      data: { channel: "EMAIL", status: "WAITING_EMAIL", assignedRepId: null, assignedAt: null, emailThreadId: c.emailThreadId ?? `ca-${c.id}` },
+    });
+    await recordAudit(
+      {
+        actorId: authorId,
+        accountId: c.accountId,
+        entity: "Conversation",
+        entityId: c.id,
+        action: "chat.offline_message",
+        before: { channel: c.channel, status: c.status },
+        after: { channel: "EMAIL", status: "WAITING_EMAIL" },
+      },
+      tx,
+    );
   });
   const to = recipientOf(c);
-  if (to) await queueEmail({ to, language: conversationLanguage(c.language), template: "chat_offline_received", values: { name: customerNameOf(c), reference: c.id, body: input.body } });
+  if (to)
+    await queueEmail({
+      to,
+      language: conversationLanguage(c.language),
+      template: "chat_offline_received",
+      values: { name: customerNameOf(c), reference: c.id, body: input.body },
+    });
   return message;
 }
 
@@ -67,11 +93,28 @@ export async function replyByEmail(conversationId: string, rep: { id: string; na
   if (c.assignedRepId !== rep.id) {
     await db().$transaction(async (tx) => {
       await tx.conversation.update({ where: { id: c.id }, data: { assignedRepId: rep.id, assignedAt: new Date() } });
-      await recordAudit({ actorId: rep.id, accountId: c.accountId, entity: "Conversation", entityId: c.id, action: "chat.email_taken", before: { assignedRepId: c.assignedRepId }, after: { assignedRepId: rep.id } }, tx);
+      await recordAudit(
+        {
+          actorId: rep.id,
+          accountId: c.accountId,
+          entity: "Conversation",
+          entityId: c.id,
+          action: "chat.email_taken",
+          before: { assignedRepId: c.assignedRepId },
+          after: { assignedRepId: rep.id },
+        },
+        tx,
+      );
     });
   }
   const to = recipientOf(c);
-  if (to) await queueEmail({ to, language: conversationLanguage(c.language), template: "chat_reply", values: { name: customerNameOf(c), body, reference: c.id, repName: rep.name } });
+  if (to)
+    await queueEmail({
+      to,
+      language: conversationLanguage(c.language),
+      template: "chat_reply",
+      values: { name: customerNameOf(c), body, reference: c.id, repName: rep.name },
+    });
   return message;
 }
 
@@ -157,7 +200,12 @@ export async function receiveInboundEmail(payload: z.infer<typeof inboundEmailSc
         accountId: isCustomer ? user!.accountId : null,
         customerUserId: isCustomer ? user!.id : null,
         guestEmail: isCustomer ? null : sender,
-        guestName: isCustomer ? null : (payload.from.replace(/<[^>]*>/, "").replace(/"/g, "").trim() || sender),
+        guestName: isCustomer
+          ? null
+          : payload.from
+              .replace(/<[^>]*>/, "")
+              .replace(/"/g, "")
+              .trim() || sender,
         emailThreadId: payload.messageId,
         lastMessageAt: new Date(),
       },

@@ -39,13 +39,24 @@ export type InboxItem = ConversationView & {
   unread: number;
 };
 
-export type Inbox = { me: { id: string; presence: Presence; capacity: number; languages: string[] }; queued: InboxItem[]; mine: InboxItem[]; team: InboxItem[] };
+export type Inbox = {
+  me: { id: string; presence: Presence; capacity: number; languages: string[] };
+  queued: InboxItem[];
+  mine: InboxItem[];
+  team: InboxItem[];
+};
 
 export type ChatClientToServer = {
   /** Signed-in customer: open (or resume) a chat. */
-  "conversation:open": (input: { topic: Topic; invoiceRef?: string }, ack: Ack<{ conversation: ConversationView; messages: WireMessage[]; status: ChatStatus }>) => void;
+  "conversation:open": (
+    input: { topic: Topic; invoiceRef?: string },
+    ack: Ack<{ conversation: ConversationView; messages: WireMessage[]; status: ChatStatus }>,
+  ) => void;
   /** Customer (or guest): join an own conversation and get what was missed after `afterSeq`. */
-  "conversation:join": (input: { conversationId: string; afterSeq?: string }, ack: Ack<{ conversation: ConversationView; messages: WireMessage[]; status: ChatStatus }>) => void;
+  "conversation:join": (
+    input: { conversationId: string; afterSeq?: string },
+    ack: Ack<{ conversation: ConversationView; messages: WireMessage[]; status: ChatStatus }>,
+  ) => void;
   "conversation:send": (input: { conversationId: string; clientMessageId: string; body: string }, ack: Ack<{ message: WireMessage }>) => void;
   /** `typing: true` again every few seconds while typing; the other side drops it after TYPING_TIMEOUT_MS without one. */
   "conversation:typing": (input: { conversationId: string; typing: boolean }) => void;

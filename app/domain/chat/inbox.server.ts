@@ -40,7 +40,9 @@ export async function inboxItemById(conversationId: string) {
 }
 
 function inboxItem(
-  c: Prisma.ConversationGetPayload<{ include: { customerUser: { select: { name: true } }; account: { select: { legalName: true } }; assignedRep: { select: { name: true } } } }>,
+  c: Prisma.ConversationGetPayload<{
+    include: { customerUser: { select: { name: true } }; account: { select: { legalName: true } }; assignedRep: { select: { name: true } } };
+  }>,
   unread: number,
 ) {
   return {

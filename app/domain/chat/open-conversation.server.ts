@@ -36,7 +36,17 @@ export async function openCustomerConversation(user: { id: string; accountId: st
   if (existing) return { conversation: existing, created: false };
   const conversation = await db().$transaction(async (tx) => {
     const row = await tx.conversation.create({
-      data: { channel: "CHAT", topic: input.topic, invoiceRef: input.invoiceRef, language, status: "QUEUED", queuedAt: new Date(), accountId: user.accountId, customerUserId: user.id, lastMessageAt: new Date() },
+      data: {
+        channel: "CHAT",
+        topic: input.topic,
+        invoiceRef: input.invoiceRef,
+        language,
+        status: "QUEUED",
+        queuedAt: new Date(),
+        accountId: user.accountId,
+        customerUserId: user.id,
+        lastMessageAt: new Date(),
+      },
     });
     await systemMessage(tx, row.id, language, "opened");
     return row;
@@ -52,11 +62,24 @@ export async function openGuestConversation(language: Language, input: z.infer<t
   const token = crypto.randomBytes(32).toString("base64url");
   const conversation = await db().$transaction(async (tx) => {
     const row = await tx.conversation.create({
-      data: { channel: "CHAT", topic: input.topic, invoiceRef: input.invoiceRef, language, status: "QUEUED", queuedAt: new Date(), guestName: input.name, guestEmail: input.email.toLowerCase(), guestTokenHash: hashGuestToken(token), lastMessageAt: new Date() },
+      data: {
+        channel: "CHAT",
+        topic: input.topic,
+        invoiceRef: input.invoiceRef,
+        language,
+        status: "QUEUED",
+        queuedAt: new Date(),
+        guestName: input.name,
+        guestEmail: input.email.toLowerCase(),
+        guestTokenHash: hashGuestToken(token),
+        lastMessageAt: new Date(),
+      },
     });
     if (input.accountNumber) {
       const t = await translatorFor(language);
-      await tx.message.create({ data: { conversationId: row.id, authorKind: "SYSTEM", internal: true, body: t("chat:system.guestAccountClaim", { number: input.accountNumber }) } });
+      await tx.message.create({
+        data: { conversationId: row.id, authorKind: "SYSTEM", internal: true, body: t("chat:system.guestAccountClaim", { number: input.accountNumber }) },
+      });
     }
     await systemMessage(tx, row.id, language, "opened");
     return row;

@@ -14,7 +14,17 @@ export async function comeOnlineOnConnect(repId: string): Promise<boolean> {
   return db().$transaction(async (tx) => {
     const changed = await tx.user.updateMany({ where: { id: repId, presence: "OFFLINE" }, data: { presence: "ONLINE", presenceChangedAt: new Date() } });
     if (changed.count !== 1) return false;
-    await recordAudit({ actorId: repId, entity: "User", entityId: repId, action: "chat.rep_online", before: { presence: "OFFLINE" }, after: { presence: "ONLINE", reason: "console_opened" } }, tx);
+    await recordAudit(
+      {
+        actorId: repId,
+        entity: "User",
+        entityId: repId,
+        action: "chat.rep_online",
+        before: { presence: "OFFLINE" },
+        after: { presence: "ONLINE", reason: "console_opened" },
+      },
+      tx,
+    );
     return true;
   });
 }

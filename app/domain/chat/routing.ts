@@ -170,10 +170,7 @@ export function decideRoute(input: {
  * When a rep has a free slot: the head of the queue of a language they speak
  * (oldest `queuedAt` across their languages), or null.
  */
-export function nextForRep(
-  rep: RepFacts,
-  queue: readonly { id: string; language: string; queuedAt: Date }[],
-): string | null {
+export function nextForRep(rep: RepFacts, queue: readonly { id: string; language: string; queuedAt: Date }[]): string | null {
   if (rep.presence !== "ONLINE" || rep.activeChats >= rep.capacity) return null;
   const mine = queue.filter((c) => rep.languages.includes(c.language));
   mine.sort((a, b) => a.queuedAt.getTime() - b.queuedAt.getTime() || (a.id < b.id ? -1 : 1));

@@ -61,8 +61,9 @@ export type IncomingMessage = Pick<WireMessage, "conversationId" | "authorKind" 
 
 export const DISPOSITIONS = ["resolved", "follow_up", "payment_promised", "dispute_opened", "no_response"] as const;
 export const closeSchema = z.object({ conversationId: z.string().min(1).max(64), disposition: z.enum(DISPOSITIONS) });
-export const dismissSpamSchema = z.object({ conversationIds: z.array(z.string().min(1).max(64)).min(1, "chat:errors.chooseSpam").max(50, "chat:errors.tooManySpam") });
-
+export const dismissSpamSchema = z.object({
+  conversationIds: z.array(z.string().min(1).max(64)).min(1, "chat:errors.chooseSpam").max(50, "chat:errors.tooManySpam"),
+});
 
 /** A rep's own settings from the console: presence, how many chats at once, languages served. */
 export const repSettingsSchema = z.object({

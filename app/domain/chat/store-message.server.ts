@@ -142,7 +142,9 @@ async function writeBatch(batch: QueuedWrite[]) {
   // the same flush, before the reply is acknowledged.
   const answered = [...new Set(rows.filter((r) => r.authorKind === "REP" && !r.internal).map((r) => r.conversationId))];
   if (answered.length) {
-    await sql.query(`UPDATE "Conversation" SET "firstResponseAt" = now() AT TIME ZONE 'UTC' WHERE id = ANY($1::text[]) AND "firstResponseAt" IS NULL`, [answered]);
+    await sql.query(`UPDATE "Conversation" SET "firstResponseAt" = now() AT TIME ZONE 'UTC' WHERE id = ANY($1::text[]) AND "firstResponseAt" IS NULL`, [
+      answered,
+    ]);
   }
   for (const r of rows) touchConversationLater(r.conversationId, r.createdAt);
   const stored = new Map(rows.map((r) => [`${r.conversationId}\u0000${r.clientMessageId}`, r]));
@@ -156,7 +158,9 @@ async function writeBatch(batch: QueuedWrite[]) {
       continue;
     }
     try {
-      const message = await db().message.findUnique({ where: { conversationId_clientMessageId: { conversationId: item.input.conversationId, clientMessageId: item.input.clientMessageId } } });
+      const message = await db().message.findUnique({
+        where: { conversationId_clientMessageId: { conversationId: item.input.conversationId, clientMessageId: item.input.clientMessageId } },
+      });
       const conversation = await db().conversation.findUnique({ where: { id: item.input.conversationId }, select: { assignedRepId: true, status: true } });
       if (message) item.resolve({ message, duplicate: true, assignedRepId: conversation?.assignedRepId ?? null });
       else if (conversation?.status === "CLOSED") item.reject(new ConversationClosed(item.input.conversationId));

@@ -8,7 +8,13 @@ export function conversationLanguage(language: string): Language {
 }
 
 /** A system message in `language`, written inside `tx`. */
-export async function systemMessage(tx: Prisma.TransactionClient, conversationId: string, language: Language, key: string, values: Record<string, unknown> = {}) {
+export async function systemMessage(
+  tx: Prisma.TransactionClient,
+  conversationId: string,
+  language: Language,
+  key: string,
+  values: Record<string, unknown> = {},
+) {
   const t = await translatorFor(language);
   return tx.message.create({ data: { conversationId, authorKind: "SYSTEM", body: t(`chat:system.${key}`, values) } });
 }

@@ -1,3 +1,4 @@
+// Longer than 300 lines because it is the one pure thread state (outbox, retries, read marks, typing) that both the widget and the console reduce over.
 import type { IncomingMessage, WireMessage } from "./schemas";
 
 /**
@@ -59,7 +60,9 @@ export function withMarks(thread: Thread, author: "CUSTOMER" | "REP", marks: { u
   const at = new Date().toISOString();
   return {
     ...thread,
-    stored: thread.stored.map((m) => (m.authorKind === author && BigInt(m.seq) <= upto ? { ...m, deliveredAt: m.deliveredAt ?? at, readAt: marks.read ? (m.readAt ?? at) : m.readAt } : m)),
+    stored: thread.stored.map((m) =>
+      m.authorKind === author && BigInt(m.seq) <= upto ? { ...m, deliveredAt: m.deliveredAt ?? at, readAt: marks.read ? (m.readAt ?? at) : m.readAt } : m,
+    ),
   };
 }
 
@@ -203,7 +206,15 @@ export class Outbox {
   /** Accepts a message; any failed ones before it go again first. */
   enqueue(body: string, options: { internal?: boolean; clientMessageId?: string } = {}): OutgoingMessage {
     this.requeueFailed();
-    const message: OutgoingMessage = { clientMessageId: options.clientMessageId ?? newClientMessageId(), body, internal: options.internal ?? false, state: "sending", attempts: 0, error: null, retryAt: null };
+    const message: OutgoingMessage = {
+      clientMessageId: options.clientMessageId ?? newClientMessageId(),
+      body,
+      internal: options.internal ?? false,
+      state: "sending",
+      attempts: 0,
+      error: null,
+      retryAt: null,
+    };
     this.items.push(message);
     this.changed();
     void this.pump();

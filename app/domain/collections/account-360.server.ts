@@ -34,7 +34,14 @@ async function header(accountId: string, now: Date) {
     convertWithDisclosure(summary.pastDue, policy.policyCurrency, now),
     convertWithDisclosure(summary.balance, policy.policyCurrency, now),
   ]);
-  return { summary, details: account, policyCurrency: policy.policyCurrency, promiseMaxDaysAhead: policy.promiseMaxDaysAhead, pastDueInPolicy, balanceInPolicy };
+  return {
+    summary,
+    details: account,
+    policyCurrency: policy.policyCurrency,
+    promiseMaxDaysAhead: policy.promiseMaxDaysAhead,
+    pastDueInPolicy,
+    balanceInPolicy,
+  };
 }
 
 async function tabData(accountId: string, tab: AccountTab, params: URLSearchParams, now: Date) {
@@ -54,47 +61,137 @@ async function tabData(accountId: string, tab: AccountTab, params: URLSearchPara
         }),
         db().invoice.count({ where }),
       ]);
-      return { tab, page, total, pageSize: INVOICE_PAGE_SIZE, invoices: rows.map((r) => ({ ...r, issuedOn: isoDay(r.issuedOn), dueOn: isoDay(r.dueOn), totalMinor: toMinor(r.totalMinor), balanceMinor: toMinor(r.balanceMinor) })) };
+      return {
+        tab,
+        page,
+        total,
+        pageSize: INVOICE_PAGE_SIZE,
+        invoices: rows.map((r) => ({
+          ...r,
+          issuedOn: isoDay(r.issuedOn),
+          dueOn: isoDay(r.dueOn),
+          totalMinor: toMinor(r.totalMinor),
+          balanceMinor: toMinor(r.balanceMinor),
+        })),
+      };
     }
     case "payments": {
-      const rows = await db().payment.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 50, select: { id: true, number: true, amountMinor: true, unappliedMinor: true, currency: true, status: true, method: true, receivedAt: true, createdAt: true } });
+      const rows = await db().payment.findMany({
+        where,
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        take: 50,
+        select: {
+          id: true,
+          number: true,
+          amountMinor: true,
+          unappliedMinor: true,
+          currency: true,
+          status: true,
+          method: true,
+          receivedAt: true,
+          createdAt: true,
+        },
+      });
       return { tab, payments: rows.map((r) => ({ ...r, amountMinor: toMinor(r.amountMinor), unappliedMinor: toMinor(r.unappliedMinor) })) };
     }
     case "disputes": {
-      const rows = await db().dispute.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 50, select: { id: true, number: true, amountMinor: true, currency: true, status: true, reason: true, createdAt: true, invoice: { select: { number: true } } } });
+      const rows = await db().dispute.findMany({
+        where,
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        take: 50,
+        select: {
+          id: true,
+          number: true,
+          amountMinor: true,
+          currency: true,
+          status: true,
+          reason: true,
+          createdAt: true,
+          invoice: { select: { number: true } },
+        },
+      });
       return { tab, disputes: rows.map((r) => ({ ...r, amountMinor: toMinor(r.amountMinor) })) };
     }
     case "orders": {
-      const rows = await db().order.findMany({ where: { accountId, status: "ON_HOLD" }, orderBy: [{ heldAt: "desc" }, { id: "desc" }], take: 50, select: { id: true, number: true, amountMinor: true, currency: true, holdReason: true, heldAt: true, poNumber: true } });
+      const rows = await db().order.findMany({
+        where: { accountId, status: "ON_HOLD" },
+        orderBy: [{ heldAt: "desc" }, { id: "desc" }],
+        take: 50,
+        select: { id: true, number: true, amountMinor: true, currency: true, holdReason: true, heldAt: true, poNumber: true },
+      });
       return { tab, orders: rows.map((r) => ({ ...r, amountMinor: toMinor(r.amountMinor) })) };
     }
     case "credit": {
       const [applications, changes] = await Promise.all([
-        db().creditApplication.findMany({ where, orderBy: { createdAt: "desc" }, take: 20, select: { id: true, number: true, status: true, requestedLimitMinor: true, currency: true, approvedLimitMinor: true, createdAt: true } }),
+        db().creditApplication.findMany({
+          where,
+          orderBy: { createdAt: "desc" },
+          take: 20,
+          select: { id: true, number: true, status: true, requestedLimitMinor: true, currency: true, approvedLimitMinor: true, createdAt: true },
+        }),
         accountTimeline(accountId, { take: 50, sources: { credit: TIMELINE_SOURCES.credit } }),
       ]);
-      return { tab, applications: applications.map((a) => ({ ...a, requestedLimitMinor: a.requestedLimitMinor === null ? null : toMinor(a.requestedLimitMinor), approvedLimitMinor: a.approvedLimitMinor === null ? null : toMinor(a.approvedLimitMinor) })), changes };
+      return {
+        tab,
+        applications: applications.map((a) => ({
+          ...a,
+          requestedLimitMinor: a.requestedLimitMinor === null ? null : toMinor(a.requestedLimitMinor),
+          approvedLimitMinor: a.approvedLimitMinor === null ? null : toMinor(a.approvedLimitMinor),
+        })),
+        changes,
+      };
     }
     case "conversations": {
-      const rows = await db().conversation.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 50, select: { id: true, channel: true, topic: true, status: true, language: true, createdAt: true, assignedRep: { select: { name: true } } } });
+      const rows = await db().conversation.findMany({
+        where,
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        take: 50,
+        select: { id: true, channel: true, topic: true, status: true, language: true, createdAt: true, assignedRep: { select: { name: true } } },
+      });
       return { tab, conversations: rows };
     }
     case "notes": {
-      const rows = await db().accountNote.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 50, select: { id: true, kind: true, body: true, createdAt: true, author: { select: { name: true } } } });
+      const rows = await db().accountNote.findMany({
+        where,
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        take: 50,
+        select: { id: true, kind: true, body: true, createdAt: true, author: { select: { name: true } } },
+      });
       return { tab, notes: rows };
     }
     case "promises": {
       const [promises, promisable] = await Promise.all([promisesOf(accountId), promisableInvoices(accountId, now)]);
       return {
         tab,
-        promises: promises.map((p) => ({ id: p.id, amountMinor: toMinor(p.amountMinor), currency: p.currency, promisedFor: isoDay(p.promisedFor), status: p.status, byCustomer: p.byCustomer, note: p.note, createdAt: p.createdAt, invoices: p.invoices.map((i) => i.invoice.number) })),
-        promisable: promisable.map((i) => ({ id: i.id, number: i.number, dueOn: isoDay(i.dueOn), balanceMinor: toMinor(i.balanceMinor), currency: i.currency })),
+        promises: promises.map((p) => ({
+          id: p.id,
+          amountMinor: toMinor(p.amountMinor),
+          currency: p.currency,
+          promisedFor: isoDay(p.promisedFor),
+          status: p.status,
+          byCustomer: p.byCustomer,
+          note: p.note,
+          createdAt: p.createdAt,
+          invoices: p.invoices.map((i) => i.invoice.number),
+        })),
+        promisable: promisable.map((i) => ({
+          id: i.id,
+          number: i.number,
+          dueOn: isoDay(i.dueOn),
+          balanceMinor: toMinor(i.balanceMinor),
+          currency: i.currency,
+        })),
       };
     }
     case "contacts":
       return { tab, contacts: await contactsOf(accountId, 100) };
     case "audit": {
-      const rows = await db().auditLog.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 100, select: { id: true, entity: true, entityId: true, action: true, createdAt: true, actor: { select: { name: true } } } });
+      const rows = await db().auditLog.findMany({
+        where,
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        take: 100,
+        select: { id: true, entity: true, entityId: true, action: true, createdAt: true, actor: { select: { name: true } } },
+      });
       return { tab, audit: rows };
     }
     case "timeline":

@@ -27,11 +27,20 @@ export async function logContact(input: { accountId: string; repId: string; form
     return { ok: false, errors: Object.fromEntries(parsed.error.issues.map((issue) => [String(issue.path[0] ?? "form"), issue.message])) };
   }
   const { channel, outcome, followUpOn, note } = parsed.data;
-  if (followUpOn && (followUpOn < isoDay(now, -1) || followUpOn > isoDay(now, 366))) return { ok: false, errors: { followUpOn: "collections:contacts.errors.followUpRange" } };
+  if (followUpOn && (followUpOn < isoDay(now, -1) || followUpOn > isoDay(now, 366)))
+    return { ok: false, errors: { followUpOn: "collections:contacts.errors.followUpRange" } };
   const account = await db().account.findUnique({ where: { id: input.accountId }, select: { id: true } });
   if (!account) return { ok: false, errors: { form: "collections:errors.noAccount" } };
   const row = await db().collectionContact.create({
-    data: { accountId: input.accountId, repId: input.repId, channel, outcome, followUpOn: followUpOn ? new Date(`${followUpOn}T00:00:00Z`) : null, note: note || null, createdAt: now },
+    data: {
+      accountId: input.accountId,
+      repId: input.repId,
+      channel,
+      outcome,
+      followUpOn: followUpOn ? new Date(`${followUpOn}T00:00:00Z`) : null,
+      note: note || null,
+      createdAt: now,
+    },
   });
   return { ok: true, id: row.id };
 }
@@ -49,7 +58,9 @@ export async function repNames(ids: (string | null)[]): Promise<Map<string, stri
   return new Map(users.map((u) => [u.id, u.name]));
 }
 
-const noteSchema = z.object({ body: freeText().trim().min(1, { error: "collections:notes.errors.empty" }).max(4000, { error: "collections:notes.errors.tooLong" }) });
+const noteSchema = z.object({
+  body: freeText().trim().min(1, { error: "collections:notes.errors.empty" }).max(4000, { error: "collections:notes.errors.tooLong" }),
+});
 
 export async function addNote(input: { accountId: string; authorId: string; form: FormData }): Promise<ContactResult> {
   const parsed = noteSchema.safeParse({ body: input.form.get("body") ?? "" });

@@ -39,11 +39,33 @@ export async function reviewCreditHold(accountId: string, now = new Date(), opti
     const pastDue = await inCurrency(summary.pastDue, threshold.currency, now);
     if (pastDue === null || pastDue <= threshold.amountMinor) return null;
     const done = await db().$transaction(async (tx) => {
-      const claimed = await tx.account.updateMany({ where: { id: accountId, status: "ACTIVE" }, data: { status: "CREDIT_HOLD", statusReason: AUTO_HOLD_REASON } });
+      const claimed = await tx.account.updateMany({
+        where: { id: accountId, status: "ACTIVE" },
+        data: { status: "CREDIT_HOLD", statusReason: AUTO_HOLD_REASON },
+      });
       if (claimed.count !== 1) return false;
-      const held = await tx.order.updateMany({ where: { accountId, status: "OPEN", releasedAt: null }, data: { status: "ON_HOLD", holdReason: "ACCOUNT_ON_HOLD", heldAt: now } });
+      const held = await tx.order.updateMany({
+        where: { accountId, status: "OPEN", releasedAt: null },
+        data: { status: "ON_HOLD", holdReason: "ACCOUNT_ON_HOLD", heldAt: now },
+      });
       await recordAudit(
-        { actorId: null, accountId, entity: "Account", entityId: accountId, action: "credit_hold_placed", before: { status }, after: { status: "CREDIT_HOLD", reason: AUTO_HOLD_REASON, pastDueMinor: summary.pastDue.amountMinor, currency: summary.pastDue.currency, thresholdMinor: threshold.amountMinor, thresholdCurrency: threshold.currency, ordersHeld: held.count } },
+        {
+          actorId: null,
+          accountId,
+          entity: "Account",
+          entityId: accountId,
+          action: "credit_hold_placed",
+          before: { status },
+          after: {
+            status: "CREDIT_HOLD",
+            reason: AUTO_HOLD_REASON,
+            pastDueMinor: summary.pastDue.amountMinor,
+            currency: summary.pastDue.currency,
+            thresholdMinor: threshold.amountMinor,
+            thresholdCurrency: threshold.currency,
+            ordersHeld: held.count,
+          },
+        },
         tx,
       );
       return true;
@@ -52,10 +74,27 @@ export async function reviewCreditHold(accountId: string, now = new Date(), opti
   }
   if (status === "CREDIT_HOLD" && summary.pastDue.amountMinor <= 0) {
     const done = await db().$transaction(async (tx) => {
-      const claimed = await tx.account.updateMany({ where: { id: accountId, status: "CREDIT_HOLD", statusReason: AUTO_HOLD_REASON }, data: { status: "ACTIVE", statusReason: null } });
+      const claimed = await tx.account.updateMany({
+        where: { id: accountId, status: "CREDIT_HOLD", statusReason: AUTO_HOLD_REASON },
+        data: { status: "ACTIVE", statusReason: null },
+      });
       if (claimed.count !== 1) return false;
-      const released = await tx.order.updateMany({ where: { accountId, status: "ON_HOLD", holdReason: "ACCOUNT_ON_HOLD" }, data: { status: "OPEN", holdReason: null, releasedAt: now, releaseNote: AUTO_HOLD_REASON } });
-      await recordAudit({ actorId: null, accountId, entity: "Account", entityId: accountId, action: "credit_hold_lifted", before: { status: "CREDIT_HOLD", reason: AUTO_HOLD_REASON }, after: { status: "ACTIVE", ordersReleased: released.count } }, tx);
+      const released = await tx.order.updateMany({
+        where: { accountId, status: "ON_HOLD", holdReason: "ACCOUNT_ON_HOLD" },
+        data: { status: "OPEN", holdReason: null, releasedAt: now, releaseNote: AUTO_HOLD_REASON },
+      });
+      await recordAudit(
+        {
+          actorId: null,
+          accountId,
+          entity: "Account",
+          entityId: accountId,
+          action: "credit_hold_lifted",
+          before: { status: "CREDIT_HOLD", reason: AUTO_HOLD_REASON },
+          after: { status: "ACTIVE", ordersReleased: released.count },
+        },
+        tx,
+      );
       return true;
     }, CLAIM_TRANSACTION);
     return done ? "lifted" : null;

@@ -93,7 +93,10 @@ export async function runDunning({ now }: { now: Date }): Promise<JobResult> {
   const calendars = await policyValue<Record<string, string>>("dunning.calendarByCountry", {});
   for (const [accountId, dueNow] of byAccount) {
     let due = dueNow;
-    const account = await db().account.findUniqueOrThrow({ where: { id: accountId }, select: { id: true, number: true, legalName: true, country: true, preferredLanguage: true, locale: true, timeZone: true } });
+    const account = await db().account.findUniqueOrThrow({
+      where: { id: accountId },
+      select: { id: true, number: true, legalName: true, country: true, preferredLanguage: true, locale: true, timeZone: true },
+    });
     const language = accountLanguage(account);
     const calendarKey = calendars[account.country] ?? `hours.${language}`;
     if (!isBusinessDay(await businessHours(calendarKey.replace(/^hours\./, "")), now)) {
@@ -102,14 +105,21 @@ export async function runDunning({ now }: { now: Date }): Promise<JobResult> {
     }
     // A live promise (open, its date not passed) holds the reminders of the invoices it names until
     // it is kept or broken; a promise that names no invoice (logged from a call or a chat) holds them all.
-    const live = await db().promiseToPay.findMany({ where: { accountId, status: "OPEN", promisedFor: { gte: today } }, select: { invoices: { select: { invoiceId: true } } } });
+    const live = await db().promiseToPay.findMany({
+      where: { accountId, status: "OPEN", promisedFor: { gte: today } },
+      select: { invoices: { select: { invoiceId: true } } },
+    });
     const wholeAccount = live.some((p) => p.invoices.length === 0);
     const promisedInvoices = new Set(live.flatMap((p) => p.invoices.map((i) => i.invoiceId)));
     const unpromised = wholeAccount ? [] : due.filter((d) => !promisedInvoices.has(d.invoice.id));
     result.skipped_promise += due.length - unpromised.length;
     if (!unpromised.length) continue;
     due = unpromised;
-    const contact = await db().user.findFirst({ where: { accountId, role: "CUSTOMER", active: true }, orderBy: { createdAt: "asc" }, select: { email: true, name: true } });
+    const contact = await db().user.findFirst({
+      where: { accountId, role: "CUSTOMER", active: true },
+      orderBy: { createdAt: "asc" },
+      select: { email: true, name: true },
+    });
     const outcome = await sendAccountNotices(account, language, contact, due, now);
     result.sent += outcome.sent;
     result.emails += outcome.email ? 1 : 0;
@@ -136,8 +146,12 @@ async function sendAccountNotices(
   const outcome = await db().$transaction(async (tx) => {
     const inserted = await tx.dunningNotice.createManyAndReturn({
       data: due.map((d) => ({
-        invoiceId: d.invoice.id, accountId: account.id, step: d.step.step, outcome: contact ? ("SENT" as const) : ("NO_CONTACT" as const),
-        amountMinor: BigInt(d.undisputedMinor), currency: d.invoice.currency,
+        invoiceId: d.invoice.id,
+        accountId: account.id,
+        step: d.step.step,
+        outcome: contact ? ("SENT" as const) : ("NO_CONTACT" as const),
+        amountMinor: BigInt(d.undisputedMinor),
+        currency: d.invoice.currency,
         // The job's clock, so the history reads as the schedule ran (and tests can advance it).
         createdAt: now,
       })),
@@ -181,7 +195,10 @@ async function sendAccountNotices(
 /** Due steps that could not be sent (nobody to write to): the reps' exceptions list. */
 export async function dunningExceptions(limit = 100) {
   const rows = await db().dunningNotice.findMany({ where: { outcome: "NO_CONTACT" }, orderBy: { createdAt: "desc" }, take: limit });
-  const accounts = await db().account.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.accountId))] } }, select: { id: true, number: true, legalName: true } });
+  const accounts = await db().account.findMany({
+    where: { id: { in: [...new Set(rows.map((r) => r.accountId))] } },
+    select: { id: true, number: true, legalName: true },
+  });
   const invoices = await db().invoice.findMany({ where: { id: { in: rows.map((r) => r.invoiceId) } }, select: { id: true, number: true } });
   return rows.map((r) => ({
     id: r.id,
@@ -196,7 +213,14 @@ export async function dunningExceptions(limit = 100) {
 /** An account's dunning history, newest first (the 360's dunning section and the timeline). */
 export async function dunningHistory(accountId: string) {
   const rows = await db().dunningNotice.findMany({ where: { accountId }, orderBy: { createdAt: "desc" }, take: 200 });
-  return rows.map((r) => ({ id: r.id, invoiceId: r.invoiceId, step: r.step, outcome: r.outcome, createdAt: r.createdAt.toISOString(), amount: { amountMinor: toMinor(r.amountMinor), currency: r.currency } }));
+  return rows.map((r) => ({
+    id: r.id,
+    invoiceId: r.invoiceId,
+    step: r.step,
+    outcome: r.outcome,
+    createdAt: r.createdAt.toISOString(),
+    amount: { amountMinor: toMinor(r.amountMinor), currency: r.currency },
+  }));
 }
 
 export const dunningJob: Job = { name: "dunning", run: ({ now }) => runDunning({ now: now() }) };

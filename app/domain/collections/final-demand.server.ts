@@ -44,7 +44,14 @@ async function lateInvoices(rule: FinalDemandRule, now: Date, accountId?: string
     ORDER BY i."accountId", i."dueOn"`;
 }
 
-export type Recommendation = { accountId: string; number: string; legalName: string; pastDue: Money; oldestDays: number; invoices: { number: string; dueOn: Date; amount: Money }[] };
+export type Recommendation = {
+  accountId: string;
+  number: string;
+  legalName: string;
+  pastDue: Money;
+  oldestDays: number;
+  invoices: { number: string; dueOn: Date; amount: Money }[];
+};
 
 /** Accounts the rule recommends today, largest first. */
 export async function recommendedFinalDemands(now = new Date(), onlyAccountId?: string): Promise<Recommendation[]> {
@@ -52,7 +59,10 @@ export async function recommendedFinalDemands(now = new Date(), onlyAccountId?: 
   const rows = (await lateInvoices(rule, now, onlyAccountId)).filter((r) => r.undisputed > 0n);
   const accountIds = [...new Set(rows.map((r) => r.accountId))];
   const since = new Date(now.getTime() - rule.minDaysPastDue * DAY);
-  const kept = await db().promiseToPay.findMany({ where: { accountId: { in: accountIds }, status: "KEPT", promisedFor: { gte: since } }, select: { accountId: true } });
+  const kept = await db().promiseToPay.findMany({
+    where: { accountId: { in: accountIds }, status: "KEPT", promisedFor: { gte: since } },
+    select: { accountId: true },
+  });
   const accounts = await db().account.findMany({ where: { id: { in: accountIds } }, select: { id: true, number: true, legalName: true, currency: true } });
   const result: Recommendation[] = [];
   for (const account of accounts) {
@@ -70,7 +80,9 @@ export async function recommendedFinalDemands(now = new Date(), onlyAccountId?: 
     }
     if (inPolicy < rule.minAmountMinor) continue;
     result.push({
-      accountId: account.id, number: account.number, legalName: account.legalName,
+      accountId: account.id,
+      number: account.number,
+      legalName: account.legalName,
       pastDue: { amountMinor: total, currency: account.currency },
       oldestDays: Math.floor((now.getTime() - mine[0].dueOn.getTime()) / DAY),
       invoices: mine.map((r) => ({ number: r.number, dueOn: r.dueOn, amount: { amountMinor: toMinor(r.undisputed), currency: r.currency } })),
@@ -105,9 +117,27 @@ export async function generateFinalDemand(actor: SessionUser, accountId: string,
   const letter = await storeUploadsFor([upload], ([file]) =>
     db().$transaction(async (tx) => {
       const row = await tx.finalDemandLetter.create({
-        data: { accountId, language, pastDueMinor: BigInt(recommendation.pastDue.amountMinor), currency: recommendation.pastDue.currency, storageKey: file.storageKey, createdById: actor.id, createdAt: now },
+        data: {
+          accountId,
+          language,
+          pastDueMinor: BigInt(recommendation.pastDue.amountMinor),
+          currency: recommendation.pastDue.currency,
+          storageKey: file.storageKey,
+          createdById: actor.id,
+          createdAt: now,
+        },
       });
-      await recordAudit({ actorId: actor.id, accountId, entity: "FinalDemandLetter", entityId: row.id, action: "final_demand_issued", after: { language, pastDueMinor: recommendation.pastDue.amountMinor, currency: recommendation.pastDue.currency } }, tx);
+      await recordAudit(
+        {
+          actorId: actor.id,
+          accountId,
+          entity: "FinalDemandLetter",
+          entityId: row.id,
+          action: "final_demand_issued",
+          after: { language, pastDueMinor: recommendation.pastDue.amountMinor, currency: recommendation.pastDue.currency },
+        },
+        tx,
+      );
       return row;
     }),
   );
@@ -128,7 +158,12 @@ function letterPdf(r: Recommendation, t: (key: string, values?: Record<string, u
     doc.text(t("dunning:finalDemand.pdf.to", { company: r.legalName, account: r.number }));
     doc.moveDown().text(t("dunning:finalDemand.pdf.body", { amount: formatMoney(r.pastDue, locale), days: DAYS_TO_PAY }));
     doc.moveDown().font("Helvetica-Bold").fontSize(9);
-    const header = [t("dunning:finalDemand.pdf.invoice"), t("dunning:finalDemand.pdf.dueOn"), t("dunning:finalDemand.pdf.daysPastDue"), t("dunning:finalDemand.pdf.amount")];
+    const header = [
+      t("dunning:finalDemand.pdf.invoice"),
+      t("dunning:finalDemand.pdf.dueOn"),
+      t("dunning:finalDemand.pdf.daysPastDue"),
+      t("dunning:finalDemand.pdf.amount"),
+    ];
     const columns = [50, 180, 330, 430];
     const line = (cells: string[]) => {
       const y = doc.y;
@@ -137,8 +172,12 @@ function letterPdf(r: Recommendation, t: (key: string, values?: Record<string, u
     };
     line(header);
     doc.font("Helvetica");
-    for (const inv of r.invoices) line([inv.number, date(inv.dueOn), String(Math.floor((now.getTime() - inv.dueOn.getTime()) / DAY)), formatMoney(inv.amount, locale)]);
-    doc.moveDown().fontSize(10).text(t("dunning:finalDemand.pdf.pay", { link: publicUrl("/pay") }), 50);
+    for (const inv of r.invoices)
+      line([inv.number, date(inv.dueOn), String(Math.floor((now.getTime() - inv.dueOn.getTime()) / DAY)), formatMoney(inv.amount, locale)]);
+    doc
+      .moveDown()
+      .fontSize(10)
+      .text(t("dunning:finalDemand.pdf.pay", { link: publicUrl("/pay") }), 50);
     doc.moveDown().text(t("dunning:finalDemand.pdf.closing"));
     doc.moveDown().text(t("dunning:finalDemand.pdf.signature"));
     doc.end();
@@ -146,25 +185,51 @@ function letterPdf(r: Recommendation, t: (key: string, values?: Record<string, u
 }
 
 /** Records a referral to a collection agency; only after a final demand letter. */
-export async function referToAgency(actor: SessionUser, input: { accountId: string; agencyName: string; reason: string }): Promise<{ ok: true } | FinalDemandError> {
+export async function referToAgency(
+  actor: SessionUser,
+  input: { accountId: string; agencyName: string; reason: string },
+): Promise<{ ok: true } | FinalDemandError> {
   const account = await db().account.findUnique({ where: { id: input.accountId }, select: { id: true } });
   if (!account) return { ok: false, error: "not_found", status: 404 };
   if (!(await db().finalDemandLetter.count({ where: { accountId: input.accountId } }))) return { ok: false, error: "no_letter", status: 409 };
   await db().$transaction(async (tx) => {
-    const row = await tx.agencyReferral.create({ data: { accountId: input.accountId, agencyName: input.agencyName, reason: input.reason, decidedById: actor.id } });
-    await recordAudit({ actorId: actor.id, accountId: input.accountId, entity: "AgencyReferral", entityId: row.id, action: "referred_to_agency", after: { agencyName: input.agencyName, reason: input.reason } }, tx);
+    const row = await tx.agencyReferral.create({
+      data: { accountId: input.accountId, agencyName: input.agencyName, reason: input.reason, decidedById: actor.id },
+    });
+    await recordAudit(
+      {
+        actorId: actor.id,
+        accountId: input.accountId,
+        entity: "AgencyReferral",
+        entityId: row.id,
+        action: "referred_to_agency",
+        after: { agencyName: input.agencyName, reason: input.reason },
+      },
+      tx,
+    );
   });
   return { ok: true };
 }
 
 /** Letters and referrals of these accounts (the page's flags and history). */
 export async function finalDemandHistory(accountIds: string[]) {
-  const letters = await db().finalDemandLetter.findMany({ where: { accountId: { in: accountIds } }, orderBy: { createdAt: "desc" }, select: { id: true, accountId: true, createdAt: true, language: true } });
+  const letters = await db().finalDemandLetter.findMany({
+    where: { accountId: { in: accountIds } },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, accountId: true, createdAt: true, language: true },
+  });
   const referrals = await db().agencyReferral.findMany({ where: { accountId: { in: accountIds } }, orderBy: { createdAt: "desc" } });
   const people = await db().user.findMany({ where: { id: { in: referrals.map((r) => r.decidedById) } }, select: { id: true, name: true } });
   return {
     letters: letters.map((l) => ({ id: l.id, accountId: l.accountId, createdAt: l.createdAt.toISOString(), language: l.language })),
-    referrals: referrals.map((r) => ({ id: r.id, accountId: r.accountId, agencyName: r.agencyName, reason: r.reason, createdAt: r.createdAt.toISOString(), decidedBy: people.find((p) => p.id === r.decidedById)?.name ?? "" })),
+    referrals: referrals.map((r) => ({
+      id: r.id,
+      accountId: r.accountId,
+      agencyName: r.agencyName,
+      reason: r.reason,
+      createdAt: r.createdAt.toISOString(),
+      decidedBy: people.find((p) => p.id === r.decidedById)?.name ?? "",
+    })),
   };
 }
 

@@ -17,7 +17,9 @@ export type CollectionsPolicy = {
 const DEFAULTS: CollectionsPolicy = { promiseMaxDaysAhead: 30, promiseGraceDays: 3, noContactDays: 14, brokenPromiseLookbackDays: 30, policyCurrency: "USD" };
 
 export async function collectionsPolicy(): Promise<CollectionsPolicy> {
-  const rows = await db().policySetting.findMany({ where: { key: { in: [...Object.keys(DEFAULTS).map((k) => `collections.${k}`), "credit.policyCurrency"] } } });
+  const rows = await db().policySetting.findMany({
+    where: { key: { in: [...Object.keys(DEFAULTS).map((k) => `collections.${k}`), "credit.policyCurrency"] } },
+  });
   const policy = { ...DEFAULTS };
   for (const row of rows) {
     if (row.key === "credit.policyCurrency" && typeof row.value === "string") policy.policyCurrency = row.value;

@@ -39,11 +39,7 @@ export type RankReason =
   | { code: "oldest"; days: number }
   | { code: "openPromise"; date: string };
 
-export type NextAction =
-  | { code: "callBrokenPromise" }
-  | { code: "followUp"; date: string }
-  | { code: "awaitPromise"; date: string }
-  | { code: "call" };
+export type NextAction = { code: "callBrokenPromise" } | { code: "followUp"; date: string } | { code: "awaitPromise"; date: string } | { code: "call" };
 
 export type Priority = { score: number; reasons: RankReason[]; nextAction: NextAction };
 
@@ -91,7 +87,11 @@ export function priorityOf(facts: PriorityFacts, policy: PriorityPolicy, today: 
 }
 
 /** Highest priority first; ties go to the larger past-due amount, then to the account id (stable pages). */
-export function rankAccounts<T extends { accountId: string; facts: PriorityFacts }>(rows: T[], policy: PriorityPolicy, today: string): (T & { priority: Priority })[] {
+export function rankAccounts<T extends { accountId: string; facts: PriorityFacts }>(
+  rows: T[],
+  policy: PriorityPolicy,
+  today: string,
+): (T & { priority: Priority })[] {
   return rows
     .map((row) => ({ ...row, priority: priorityOf(row.facts, policy, today) }))
     .sort((a, b) => b.priority.score - a.priority.score || b.facts.pastDuePolicyMinor - a.facts.pastDuePolicyMinor || a.accountId.localeCompare(b.accountId));

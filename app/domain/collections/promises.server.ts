@@ -64,9 +64,15 @@ export async function createPromise(input: PromiseInput): Promise<PromiseResult>
   if (note.length > 1000) return refuse("note", "collections:promises.errors.noteTooLong");
   if (CONTROL_CHARACTERS.test(note)) return refuse("note", CONTROL_CHARACTERS_MESSAGE);
 
-  const invoices = await db().invoice.findMany({ where: { id: { in: invoiceIds }, accountId: input.accountId }, select: { id: true, currency: true, balanceMinor: true, dueOn: true, status: true } });
+  const invoices = await db().invoice.findMany({
+    where: { id: { in: invoiceIds }, accountId: input.accountId },
+    select: { id: true, currency: true, balanceMinor: true, dueOn: true, status: true },
+  });
   const today = new Date(`${isoDay(now)}T00:00:00Z`);
-  if (invoices.length !== invoiceIds.length || invoices.some((i) => i.balanceMinor <= 0n || i.dueOn >= today || (i.status !== "OPEN" && i.status !== "PARTIALLY_PAID"))) {
+  if (
+    invoices.length !== invoiceIds.length ||
+    invoices.some((i) => i.balanceMinor <= 0n || i.dueOn >= today || (i.status !== "OPEN" && i.status !== "PARTIALLY_PAID"))
+  ) {
     return refuse("invoiceIds", "collections:promises.errors.notPromisable");
   }
   const currencies = new Set(invoices.map((i) => i.currency));
@@ -104,7 +110,14 @@ export async function createPromise(input: PromiseInput): Promise<PromiseResult>
         },
       });
       await recordAudit(
-        { actorId: input.actorId, accountId: input.accountId, entity: "PromiseToPay", entityId: promise.id, action: "promise_logged", after: { amountMinor: read.amountMinor, currency, promisedFor: input.promisedFor, invoiceIds, byCustomer: input.byCustomer } },
+        {
+          actorId: input.actorId,
+          accountId: input.accountId,
+          entity: "PromiseToPay",
+          entityId: promise.id,
+          action: "promise_logged",
+          after: { amountMinor: read.amountMinor, currency, promisedFor: input.promisedFor, invoiceIds, byCustomer: input.byCustomer },
+        },
         tx,
       );
       return { ok: true as const, id: promise.id };
@@ -129,7 +142,11 @@ export async function promisesOf(accountId: string, take = 50) {
 }
 
 /** What was paid toward a promise inside its window: allocations to its invoices (or, without invoices, payments received). */
-async function paidToward(promise: { id: string; accountId: string; currency: string; createdAt: Date }, windowEnd: Date, invoiceCount: number): Promise<number> {
+async function paidToward(
+  promise: { id: string; accountId: string; currency: string; createdAt: Date },
+  windowEnd: Date,
+  invoiceCount: number,
+): Promise<number> {
   if (invoiceCount > 0) {
     const rows = await db().$queryRaw<{ paid: bigint | null }[]>`
       SELECT SUM(a."amountMinor")::bigint AS paid FROM "PaymentAllocation" a
@@ -138,7 +155,12 @@ async function paidToward(promise: { id: string; accountId: string; currency: st
     return toMinor(rows[0]?.paid ?? 0n);
   }
   const sum = await db().payment.aggregate({
-    where: { accountId: promise.accountId, currency: promise.currency, status: { in: ["SUCCEEDED", "PARTIALLY_REFUNDED"] }, receivedAt: { gte: promise.createdAt, lt: windowEnd } },
+    where: {
+      accountId: promise.accountId,
+      currency: promise.currency,
+      status: { in: ["SUCCEEDED", "PARTIALLY_REFUNDED"] },
+      receivedAt: { gte: promise.createdAt, lt: windowEnd },
+    },
     _sum: { amountMinor: true },
   });
   return toMinor(sum._sum.amountMinor);
@@ -168,7 +190,18 @@ export async function markPromisesKeptOrBroken({ now, accountId }: { now: Date; 
     const claimed = await db().$transaction(async (tx) => {
       const { count } = await tx.promiseToPay.updateMany({ where: { id: promise.id, status: "OPEN" }, data: { status: outcome, resolvedAt: now } });
       if (count === 1) {
-        await recordAudit({ actorId: null, accountId: promise.accountId, entity: "PromiseToPay", entityId: promise.id, action: outcome === "KEPT" ? "promise_kept" : "promise_broken", before: { status: "OPEN" }, after: { status: outcome, paidMinor: paid } }, tx);
+        await recordAudit(
+          {
+            actorId: null,
+            accountId: promise.accountId,
+            entity: "PromiseToPay",
+            entityId: promise.id,
+            action: outcome === "KEPT" ? "promise_kept" : "promise_broken",
+            before: { status: "OPEN" },
+            after: { status: outcome, paidMinor: paid },
+          },
+          tx,
+        );
       }
       return count === 1;
     }, CLAIM_TRANSACTION);
@@ -185,7 +218,16 @@ export async function markPromisesKeptOrBroken({ now, accountId }: { now: Date; 
 async function tellOwnerRep(promiseId: string) {
   const promise = await db().promiseToPay.findUniqueOrThrow({
     where: { id: promiseId },
-    include: { account: { select: { id: true, number: true, legalName: true, ownerRep: { select: { email: true, name: true, preferredLanguage: true, languages: true, active: true, locale: true } } } } },
+    include: {
+      account: {
+        select: {
+          id: true,
+          number: true,
+          legalName: true,
+          ownerRep: { select: { email: true, name: true, preferredLanguage: true, languages: true, active: true, locale: true } },
+        },
+      },
+    },
   });
   const rep = promise.account.ownerRep;
   if (!rep?.active) return;

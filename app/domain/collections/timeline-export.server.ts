@@ -51,7 +51,10 @@ export function timelinePdf(account: { number: string; legalName: string }, even
     doc.on("end", () => resolve(Buffer.concat(chunks)));
     doc.on("error", reject);
     doc.font("Helvetica-Bold").fontSize(16).text(title);
-    doc.font("Helvetica").fontSize(9).text(t("collections:timeline.pdfGenerated", { date: f.dateTime(new Date()) }));
+    doc
+      .font("Helvetica")
+      .fontSize(9)
+      .text(t("collections:timeline.pdfGenerated", { date: f.dateTime(new Date()) }));
     doc.moveDown();
     const columns = [
       { key: "when", x: 50, width: 95 },

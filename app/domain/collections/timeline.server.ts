@@ -34,7 +34,11 @@ const contacts: TimelineSource = async (accountId, take) => {
     at: r.createdAt.toISOString(),
     source: "contact",
     code: r.followUpOn ? "contactFollowUp" : "contact",
-    values: { channel: { key: `collections:channels.${r.channel}` }, outcome: { key: `collections:outcomes.${r.outcome}` }, ...(r.followUpOn ? { date: r.followUpOn.toISOString().slice(0, 10) } : {}) },
+    values: {
+      channel: { key: `collections:channels.${r.channel}` },
+      outcome: { key: `collections:outcomes.${r.outcome}` },
+      ...(r.followUpOn ? { date: r.followUpOn.toISOString().slice(0, 10) } : {}),
+    },
     actor: r.repId ? (names.get(r.repId) ?? null) : null,
     detail: r.note,
   }));
@@ -46,7 +50,12 @@ const notes: TimelineSource = async (accountId, take) => {
 };
 
 const conversations: TimelineSource = async (accountId, take) => {
-  const rows = await db().conversation.findMany({ where: { accountId }, orderBy: { createdAt: "desc" }, take, include: { assignedRep: { select: { name: true } } } });
+  const rows = await db().conversation.findMany({
+    where: { accountId },
+    orderBy: { createdAt: "desc" },
+    take,
+    include: { assignedRep: { select: { name: true } } },
+  });
   return rows.map((r) => ({
     at: r.createdAt.toISOString(),
     source: "conversation",
@@ -87,7 +96,14 @@ const disputes: TimelineSource = async (accountId, take) => {
   for (const d of rows) {
     const values = { number: d.number, invoice: d.invoice.number, amount: money(d.amountMinor, d.currency) };
     events.push({ at: d.createdAt.toISOString(), source: "dispute", code: "disputeOpened", values, actor: null });
-    if (d.resolvedAt) events.push({ at: d.resolvedAt.toISOString(), source: "dispute", code: "disputeClosed", values: { ...values, status: { key: `collections:disputeStatus.${d.status}` } }, actor: null });
+    if (d.resolvedAt)
+      events.push({
+        at: d.resolvedAt.toISOString(),
+        source: "dispute",
+        code: "disputeClosed",
+        values: { ...values, status: { key: `collections:disputeStatus.${d.status}` } },
+        actor: null,
+      });
   }
   return events;
 };
@@ -98,7 +114,14 @@ const promises: TimelineSource = async (accountId, take) => {
   const names = await repNames(rows.map((r) => r.createdById));
   for (const p of rows) {
     const values = { amount: money(p.amountMinor, p.currency), date: p.promisedFor.toISOString().slice(0, 10) };
-    events.push({ at: p.createdAt.toISOString(), source: "promise", code: p.byCustomer ? "promiseByCustomer" : "promiseByRep", values, actor: p.createdById ? (names.get(p.createdById) ?? null) : null, detail: p.note });
+    events.push({
+      at: p.createdAt.toISOString(),
+      source: "promise",
+      code: p.byCustomer ? "promiseByCustomer" : "promiseByRep",
+      values,
+      actor: p.createdById ? (names.get(p.createdById) ?? null) : null,
+      detail: p.note,
+    });
     if (p.resolvedAt && (p.status === "KEPT" || p.status === "BROKEN")) {
       events.push({ at: p.resolvedAt.toISOString(), source: "promise", code: p.status === "KEPT" ? "promiseKept" : "promiseBroken", values, actor: null });
     }
@@ -111,9 +134,21 @@ const holds: TimelineSource = async (accountId, take) => {
   const names = await repNames(rows.map((r) => r.releasedById));
   const events: TimelineEvent[] = [];
   for (const o of rows) {
-    const values = { order: o.number, amount: money(o.amountMinor, o.currency), reason: { key: `collections:holdReasons.${o.holdReason ?? "ACCOUNT_ON_HOLD"}` } };
+    const values = {
+      order: o.number,
+      amount: money(o.amountMinor, o.currency),
+      reason: { key: `collections:holdReasons.${o.holdReason ?? "ACCOUNT_ON_HOLD"}` },
+    };
     events.push({ at: o.heldAt!.toISOString(), source: "hold", code: "orderHeld", values, actor: null });
-    if (o.releasedAt) events.push({ at: o.releasedAt.toISOString(), source: "hold", code: "orderReleased", values, actor: o.releasedById ? (names.get(o.releasedById) ?? null) : null, detail: o.releaseNote });
+    if (o.releasedAt)
+      events.push({
+        at: o.releasedAt.toISOString(),
+        source: "hold",
+        code: "orderReleased",
+        values,
+        actor: o.releasedById ? (names.get(o.releasedById) ?? null) : null,
+        detail: o.releaseNote,
+      });
   }
   return events;
 };

@@ -19,7 +19,11 @@ export const worklistFilterSchema = z.object({
   owner: z.string().max(64).optional().catch(undefined),
   language: z.enum(["en", "es"]).optional().catch(undefined),
   bucket: z.enum(PAST_DUE_BUCKETS).optional().catch(undefined),
-  currency: z.string().regex(/^[A-Z]{3}$/).optional().catch(undefined),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional()
+    .catch(undefined),
 });
 export type WorklistFilters = z.infer<typeof worklistFilterSchema>;
 
@@ -51,9 +55,22 @@ export type WorklistRow = {
   priority: Priority;
 };
 
-type PastDueRow = { accountId: string; currency: string; past_due: bigint; dollar_days: bigint; oldest: number; b1: bigint; b2: bigint; b3: bigint; b4: bigint };
+type PastDueRow = {
+  accountId: string;
+  currency: string;
+  past_due: bigint;
+  dollar_days: bigint;
+  oldest: number;
+  b1: bigint;
+  b2: bigint;
+  b3: bigint;
+  b4: bigint;
+};
 
-export async function collectionsWorklist(filters: WorklistFilters = {}, now = new Date()): Promise<{ rows: WorklistRow[]; policyCurrency: string; conversions: AppliedRate[] }> {
+export async function collectionsWorklist(
+  filters: WorklistFilters = {},
+  now = new Date(),
+): Promise<{ rows: WorklistRow[]; policyCurrency: string; conversions: AppliedRate[] }> {
   const policy = await collectionsPolicy();
   const today = isoDay(now);
   // Per account and currency: undisputed past-due money, its days-weighted total, the oldest item, and what sits in each bucket.
@@ -87,7 +104,11 @@ export async function collectionsWorklist(filters: WorklistFilters = {}, now = n
       },
       select: { id: true, number: true, legalName: true, currency: true, preferredLanguage: true, status: true, ownerRep: { select: { name: true } } },
     }),
-    db().promiseToPay.groupBy({ by: ["accountId"], where: { accountId: { in: accountIds }, status: "BROKEN", resolvedAt: { gte: lookback } }, _count: { _all: true } }),
+    db().promiseToPay.groupBy({
+      by: ["accountId"],
+      where: { accountId: { in: accountIds }, status: "BROKEN", resolvedAt: { gte: lookback } },
+      _count: { _all: true },
+    }),
     db().promiseToPay.groupBy({ by: ["accountId"], where: { accountId: { in: accountIds }, status: "OPEN" }, _min: { promisedFor: true } }),
     // The latest contact per account: when it was and the follow-up it set.
     db().$queryRaw<{ accountId: string; createdAt: Date; followUpOn: Date | null }[]>`

@@ -42,7 +42,11 @@ async function lockedInvoice(tx: Prisma.TransactionClient, invoiceId: string) {
 }
 
 /** Posts the WRITE_OFF adjustment of a request and lowers the invoice balance by exactly its amount — inside `tx`. */
-async function post(tx: Prisma.TransactionClient, request: { id: string; invoiceId: string; amountMinor: bigint; reason: string; requestedById: string }, approverId: string) {
+async function post(
+  tx: Prisma.TransactionClient,
+  request: { id: string; invoiceId: string; amountMinor: bigint; reason: string; requestedById: string },
+  approverId: string,
+) {
   const invoice = await lockedInvoice(tx, request.invoiceId);
   if (!invoice) return refuse("not_found", 404);
   if (invoice.status === "VOID" || invoice.status === "PAID") return refuse("not_open", 409);
@@ -52,14 +56,33 @@ async function post(tx: Prisma.TransactionClient, request: { id: string; invoice
   const adjustment = await tx.adjustment.create({
     data: {
       number: `WO-${invoice.account.number.replace("ACC-", "")}-${crypto.randomBytes(3).toString("hex").toUpperCase()}`,
-      accountId: invoice.accountId, invoiceId: invoice.id, kind: "WRITE_OFF", amountMinor: request.amountMinor, currency: invoice.currency,
-      reason: request.reason, status: "POSTED", requestedById: request.requestedById, approvedById: approverId, postedAt: new Date(),
+      accountId: invoice.accountId,
+      invoiceId: invoice.id,
+      kind: "WRITE_OFF",
+      amountMinor: request.amountMinor,
+      currency: invoice.currency,
+      reason: request.reason,
+      status: "POSTED",
+      requestedById: request.requestedById,
+      approvedById: approverId,
+      postedAt: new Date(),
     },
   });
   // The unique adjustmentId: a request can carry one posted write-off, whoever races to post it.
   await tx.writeOffRequest.update({ where: { id: request.id }, data: { adjustmentId: adjustment.id } });
   await tx.invoice.update({ where: { id: invoice.id }, data: { balanceMinor: BigInt(balance), status } });
-  await recordAudit({ actorId: approverId, accountId: invoice.accountId, entity: "Invoice", entityId: invoice.id, action: "write_off_posted", before: { balanceMinor: invoice.balanceMinor, status: invoice.status }, after: { balanceMinor: balance, status, adjustment: adjustment.number, amountMinor: request.amountMinor } }, tx);
+  await recordAudit(
+    {
+      actorId: approverId,
+      accountId: invoice.accountId,
+      entity: "Invoice",
+      entityId: invoice.id,
+      action: "write_off_posted",
+      before: { balanceMinor: invoice.balanceMinor, status: invoice.status },
+      after: { balanceMinor: balance, status, adjustment: adjustment.number, amountMinor: request.amountMinor },
+    },
+    tx,
+  );
   return { accountId: invoice.accountId };
 }
 
@@ -89,12 +112,28 @@ export async function proposeWriteOff(input: { actor: Actor; invoiceId: string; 
     }
     const request = await tx.writeOffRequest.create({
       data: {
-        accountId: invoice.accountId, invoiceId: invoice.id, amountMinor: BigInt(input.amountMinor), currency: invoice.currency, reason: input.reason,
-        status: decision.allowed ? "APPROVED" : "PENDING", requiredLevel: decision.allowed ? null : decision.requiredLevel,
-        requestedById: input.actor.id, ...(decision.allowed ? { decidedById: input.actor.id, decidedAt: new Date() } : {}),
+        accountId: invoice.accountId,
+        invoiceId: invoice.id,
+        amountMinor: BigInt(input.amountMinor),
+        currency: invoice.currency,
+        reason: input.reason,
+        status: decision.allowed ? "APPROVED" : "PENDING",
+        requiredLevel: decision.allowed ? null : decision.requiredLevel,
+        requestedById: input.actor.id,
+        ...(decision.allowed ? { decidedById: input.actor.id, decidedAt: new Date() } : {}),
       },
     });
-    await recordAudit({ actorId: input.actor.id, accountId: invoice.accountId, entity: "WriteOffRequest", entityId: request.id, action: "write_off_requested", after: { amountMinor: input.amountMinor, currency: invoice.currency, allowed: decision.allowed, requiredLevel: request.requiredLevel } }, tx);
+    await recordAudit(
+      {
+        actorId: input.actor.id,
+        accountId: invoice.accountId,
+        entity: "WriteOffRequest",
+        entityId: request.id,
+        action: "write_off_requested",
+        after: { amountMinor: input.amountMinor, currency: invoice.currency, allowed: decision.allowed, requiredLevel: request.requiredLevel },
+      },
+      tx,
+    );
     if (decision.allowed) await post(tx, request, input.actor.id);
     return { ok: true as const, posted: decision.allowed, requestId: request.id, requiredLevel: request.requiredLevel, accountId: invoice.accountId };
   });
@@ -103,17 +142,38 @@ export async function proposeWriteOff(input: { actor: Actor; invoiceId: string; 
   return { ok: true, posted: outcome.posted, requestId: outcome.requestId, requiredLevel: outcome.requiredLevel };
 }
 
-export async function decideWriteOff(input: { actor: Actor; requestId: string; decision: "approve" | "reject"; note: string }): Promise<{ ok: true; decision: "approve" | "reject" } | WriteOffError> {
+export async function decideWriteOff(input: {
+  actor: Actor;
+  requestId: string;
+  decision: "approve" | "reject";
+  note: string;
+}): Promise<{ ok: true; decision: "approve" | "reject" } | WriteOffError> {
   const request = await db().writeOffRequest.findUnique({ where: { id: input.requestId } });
   if (!request) return { ok: false, error: "not_found", status: 404 };
   if (!(await mayActOnEscalation(input.actor.staffLevel, request.requiredLevel))) return { ok: false, error: "forbidden", status: 403 };
   const outcome = await inTransaction(async (tx) => {
     const claimed = await tx.writeOffRequest.updateMany({
       where: { id: request.id, status: "PENDING" },
-      data: { status: input.decision === "approve" ? "APPROVED" : "REJECTED", decidedById: input.actor.id, decidedAt: new Date(), decisionNote: input.note || null },
+      data: {
+        status: input.decision === "approve" ? "APPROVED" : "REJECTED",
+        decidedById: input.actor.id,
+        decidedAt: new Date(),
+        decisionNote: input.note || null,
+      },
     });
     if (claimed.count !== 1) return refuse("already_decided", 409);
-    await recordAudit({ actorId: input.actor.id, accountId: request.accountId, entity: "WriteOffRequest", entityId: request.id, action: input.decision === "approve" ? "write_off_approved" : "write_off_rejected", before: { status: "PENDING" }, after: { status: input.decision === "approve" ? "APPROVED" : "REJECTED", note: input.note } }, tx);
+    await recordAudit(
+      {
+        actorId: input.actor.id,
+        accountId: request.accountId,
+        entity: "WriteOffRequest",
+        entityId: request.id,
+        action: input.decision === "approve" ? "write_off_approved" : "write_off_rejected",
+        before: { status: "PENDING" },
+        after: { status: input.decision === "approve" ? "APPROVED" : "REJECTED", note: input.note },
+      },
+      tx,
+    );
     if (input.decision === "approve") await post(tx, request, input.actor.id);
     return { ok: true as const, decision: input.decision };
   });
@@ -135,8 +195,14 @@ export async function writeOffsOf(accountId: string) {
 }
 
 async function describe(rows: Prisma.WriteOffRequestGetPayload<object>[]) {
-  const invoices = await db().invoice.findMany({ where: { id: { in: rows.map((r) => r.invoiceId) } }, select: { id: true, number: true, balanceMinor: true, currency: true, account: { select: { id: true, number: true, legalName: true } } } });
-  const people = await db().user.findMany({ where: { id: { in: rows.flatMap((r) => [r.requestedById, r.decidedById ?? ""]) } }, select: { id: true, name: true } });
+  const invoices = await db().invoice.findMany({
+    where: { id: { in: rows.map((r) => r.invoiceId) } },
+    select: { id: true, number: true, balanceMinor: true, currency: true, account: { select: { id: true, number: true, legalName: true } } },
+  });
+  const people = await db().user.findMany({
+    where: { id: { in: rows.flatMap((r) => [r.requestedById, r.decidedById ?? ""]) } },
+    select: { id: true, name: true },
+  });
   return rows.map((r) => {
     const invoice = invoices.find((i) => i.id === r.invoiceId);
     return {

@@ -22,7 +22,10 @@ export async function applicantLink(application: Pick<CreditApplication, "id" | 
   return { link: `${base}${await issueStatusLink(application.id)}`, note: t("mail:credit_links.personal") };
 }
 
-export async function offerValues(application: Pick<CreditApplication, "language" | "currency" | "country">, offer: { limitMinor: number; termsDays: number; conditions?: string | null; reason?: string | null; expiresAt?: Date | null }) {
+export async function offerValues(
+  application: Pick<CreditApplication, "language" | "currency" | "country">,
+  offer: { limitMinor: number; termsDays: number; conditions?: string | null; reason?: string | null; expiresAt?: Date | null },
+) {
   const language = languageOf(application);
   const t = await translatorFor(language);
   // A new company has no account yet: its country says how it writes numbers and which clock it reads.

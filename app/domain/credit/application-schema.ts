@@ -82,7 +82,10 @@ export const referencesSchema = z.object({
   ref2Contact: text(120),
   ref2Email: z.string().trim().min(1, "credit:errors.required").max(254, "credit:errors.emailInvalid").pipe(z.email("credit:errors.emailInvalid")),
   bankName: text(120),
-  bankAccountLast4: z.string().trim().regex(/^\d{4}$/, "credit:errors.last4"),
+  bankAccountLast4: z
+    .string()
+    .trim()
+    .regex(/^\d{4}$/, "credit:errors.last4"),
   bankContact: optionalText(120),
 });
 
@@ -100,7 +103,20 @@ export const STEP_SCHEMAS = { company: companySchema, references: referencesSche
 
 /** Field names each step owns, so a step's raw values can be kept in the draft. */
 export const STEP_FIELDS: Record<StepId, string[]> = {
-  company: ["applicantName", "applicantEmail", "companyName", "country", "currency", "taxId", "addressLine1", "city", "region", "postalCode", "yearsInBusiness", "annualRevenue"],
+  company: [
+    "applicantName",
+    "applicantEmail",
+    "companyName",
+    "country",
+    "currency",
+    "taxId",
+    "addressLine1",
+    "city",
+    "region",
+    "postalCode",
+    "yearsInBusiness",
+    "annualRevenue",
+  ],
   references: ["ref1Company", "ref1Contact", "ref1Email", "ref2Company", "ref2Contact", "ref2Email", "bankName", "bankAccountLast4", "bankContact"],
   request: ["requestedLimit", "requestedTermsDays"],
   sign: ["signatureName", "authorize"],
@@ -108,9 +124,12 @@ export const STEP_FIELDS: Record<StepId, string[]> = {
 
 export type Draft = Record<string, string>;
 
-
 /** Validates one step's raw values; amounts are read in the applicant's locale and the draft's currency. */
-export function validateStep(step: StepId, values: Draft, options: { newCompany: boolean; locale: string; currency?: string; ceiling?: RequestCeilingPolicy }): FieldErrors {
+export function validateStep(
+  step: StepId,
+  values: Draft,
+  options: { newCompany: boolean; locale: string; currency?: string; ceiling?: RequestCeilingPolicy },
+): FieldErrors {
   const errors: FieldErrors = {};
   if (step === "company" && options.newCompany) {
     const applicant = applicantSchema.safeParse(values);
@@ -141,7 +160,12 @@ function amountOf(text: string, currency: string, locale: string): number {
 }
 
 /** The whole draft, checked step by step: the first step with errors, or the submission. */
-export function completeDraft(draft: Draft, options: { newCompany: boolean; locale: string; ceiling?: RequestCeilingPolicy }): { ok: false; step: StepId } | { ok: true; input: Omit<SubmitInput, "applicantName" | "applicantEmail"> & { applicantName?: string; applicantEmail?: string } } {
+export function completeDraft(
+  draft: Draft,
+  options: { newCompany: boolean; locale: string; ceiling?: RequestCeilingPolicy },
+):
+  | { ok: false; step: StepId }
+  | { ok: true; input: Omit<SubmitInput, "applicantName" | "applicantEmail"> & { applicantName?: string; applicantEmail?: string } } {
   for (const step of STEPS) {
     const errors = validateStep(step, draft, { ...options, currency: draft.currency });
     if (Object.keys(errors).length) return { ok: false, step };

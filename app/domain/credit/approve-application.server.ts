@@ -38,7 +38,10 @@ export class FirstUserEmailTaken extends Error {}
  * company, or as staff) cannot be reused: the account would be left with nobody able to
  * sign in. The rep gives another address at the company instead.
  */
-export async function firstUserFor(application: Pick<CreditApplication, "accountId" | "applicantEmail">, override?: string | null): Promise<{ email: string; available: boolean } | null> {
+export async function firstUserFor(
+  application: Pick<CreditApplication, "accountId" | "applicantEmail">,
+  override?: string | null,
+): Promise<{ email: string; available: boolean } | null> {
   if (application.accountId) return null;
   const email = (override || application.applicantEmail).trim().toLowerCase();
   const existing = await db().user.findUnique({ where: { email }, select: { id: true } });
@@ -84,13 +87,27 @@ async function approveOnce(application: CreditApplication, options: ApproveOptio
   const updated = await db().$transaction(async (tx) => {
     const fresh = await tx.creditApplication.findUniqueOrThrow({ where: { id: application.id } });
     // Claimed on the status read at the start: a second approval racing this one writes nothing.
-    const claimed = await tx.creditApplication.updateMany({ where: { id: fresh.id, status: fresh.status, NOT: { status: "APPROVED" } }, data: { status: "APPROVED" } });
+    const claimed = await tx.creditApplication.updateMany({
+      where: { id: fresh.id, status: fresh.status, NOT: { status: "APPROVED" } },
+      data: { status: "APPROVED" },
+    });
     if (claimed.count !== 1) throw new ConcurrentDecision();
     let accountId = fresh.accountId;
     if (accountId) {
       const before = await tx.account.findUniqueOrThrow({ where: { id: accountId }, select: { creditLimitMinor: true, paymentTermsDays: true } });
       await tx.account.update({ where: { id: accountId }, data: { creditLimitMinor: BigInt(options.limitMinor), paymentTermsDays: options.termsDays } });
-      await recordAudit({ actorId: options.actorId, accountId, entity: "Account", entityId: accountId, action: "credit_limit_changed", before, after: { creditLimitMinor: options.limitMinor, paymentTermsDays: options.termsDays } }, tx);
+      await recordAudit(
+        {
+          actorId: options.actorId,
+          accountId,
+          entity: "Account",
+          entityId: accountId,
+          action: "credit_limit_changed",
+          before,
+          after: { creditLimitMinor: options.limitMinor, paymentTermsDays: options.termsDays },
+        },
+        tx,
+      );
     } else {
       const firstUserEmail = (options.firstUserEmail || fresh.applicantEmail).trim().toLowerCase();
       if (await tx.user.findUnique({ where: { email: firstUserEmail }, select: { id: true } })) throw new FirstUserEmailTaken(firstUserEmail);
@@ -125,7 +142,17 @@ async function approveOnce(application: CreditApplication, options: ApproveOptio
         },
       });
       newUserEmail = user.email;
-      await recordAudit({ actorId: options.actorId, accountId, entity: "Account", entityId: accountId, action: "account_created", after: { number: account.number, creditLimitMinor: options.limitMinor, paymentTermsDays: options.termsDays, firstUserEmail } }, tx);
+      await recordAudit(
+        {
+          actorId: options.actorId,
+          accountId,
+          entity: "Account",
+          entityId: accountId,
+          action: "account_created",
+          after: { number: account.number, creditLimitMinor: options.limitMinor, paymentTermsDays: options.termsDays, firstUserEmail },
+        },
+        tx,
+      );
     }
     const row = await tx.creditApplication.update({
       where: { id: fresh.id },
@@ -141,8 +168,30 @@ async function approveOnce(application: CreditApplication, options: ApproveOptio
       },
     });
     await tx.creditApplicationEvent.create({ data: { applicationId: row.id, kind: options.auto ? "auto_approved" : "approved", actorId: options.actorId } });
-    await recordAudit({ actorId: options.actorId, accountId, entity: "CreditApplication", entityId: row.id, action: options.auto ? "auto_approved" : "approved", before: { status: fresh.status }, after: { status: "APPROVED", limitMinor: options.limitMinor, termsDays: options.termsDays } }, tx);
-    await tx.accountNote.create({ data: { accountId, authorId: options.actorId, kind: "credit_decision", body: noteBody(options.auto ? "Auto-approved" : "Approved", { application: row.number, limit: noteMoney(options.limitMinor, row.currency), terms: `Net ${options.termsDays}` }) } });
+    await recordAudit(
+      {
+        actorId: options.actorId,
+        accountId,
+        entity: "CreditApplication",
+        entityId: row.id,
+        action: options.auto ? "auto_approved" : "approved",
+        before: { status: fresh.status },
+        after: { status: "APPROVED", limitMinor: options.limitMinor, termsDays: options.termsDays },
+      },
+      tx,
+    );
+    await tx.accountNote.create({
+      data: {
+        accountId,
+        authorId: options.actorId,
+        kind: "credit_decision",
+        body: noteBody(options.auto ? "Auto-approved" : "Approved", {
+          application: row.number,
+          limit: noteMoney(options.limitMinor, row.currency),
+          terms: `Net ${options.termsDays}`,
+        }),
+      },
+    });
     return row;
   }, CLAIM_TRANSACTION);
   if (newUserEmail) await requestPasswordReset(newUserEmail, language, "account_welcome");

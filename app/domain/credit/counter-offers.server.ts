@@ -7,7 +7,8 @@ import { applicationByStatusToken } from "./status-links.server";
 import { noteBody } from "./credit-notes.server";
 import { approveApplication, ConcurrentDecision, FirstUserEmailTaken } from "./approve-application.server";
 
-export type OfferAnswer = { ok: true; outcome: "accepted" | "declined" | "first_user_needed" } | { ok: false; error: "not_found" | "not_available" | "offer_expired" };
+export type OfferAnswer =
+  { ok: true; outcome: "accepted" | "declined" | "first_user_needed" } | { ok: false; error: "not_found" | "not_available" | "offer_expired" };
 
 /**
  * Accepts a counter-offer once: the application is claimed from COUNTER_OFFERED (and
@@ -23,7 +24,18 @@ async function acceptOffer(application: CreditApplication, actorId: string | nul
     });
     if (claim.count !== 1) return false;
     await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "offer_accepted", actorId } });
-    await recordAudit({ actorId, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: "offer_accepted", before: { status: "COUNTER_OFFERED" }, after: { status: "IN_REVIEW" } }, tx);
+    await recordAudit(
+      {
+        actorId,
+        accountId: application.accountId,
+        entity: "CreditApplication",
+        entityId: application.id,
+        action: "offer_accepted",
+        before: { status: "COUNTER_OFFERED" },
+        after: { status: "IN_REVIEW" },
+      },
+      tx,
+    );
     return true;
   });
   if (!claimed) {
@@ -32,12 +44,15 @@ async function acceptOffer(application: CreditApplication, actorId: string | nul
     return { ok: false, error: expired ? "offer_expired" : "not_available" };
   }
   try {
-    await approveApplication({ ...application, status: "IN_REVIEW" }, {
-      limitMinor: toMinor(application.approvedLimitMinor),
-      termsDays: application.approvedTermsDays ?? 0,
-      actorId: application.decidedById,
-      conditions: application.conditions,
-    });
+    await approveApplication(
+      { ...application, status: "IN_REVIEW" },
+      {
+        limitMinor: toMinor(application.approvedLimitMinor),
+        termsDays: application.approvedTermsDays ?? 0,
+        actorId: application.decidedById,
+        conditions: application.conditions,
+      },
+    );
   } catch (error) {
     // A rep's decision won the application meanwhile: the offer was taken by it, not by this answer.
     if (error instanceof ConcurrentDecision) return { ok: false, error: "not_available" };
@@ -52,18 +67,45 @@ async function acceptOffer(application: CreditApplication, actorId: string | nul
 /** Declines a counter-offer: the application is closed as withdrawn by the applicant, once. */
 async function declineOffer(application: CreditApplication, actorId: string | null, reason: string): Promise<OfferAnswer> {
   const done = await db().$transaction(async (tx) => {
-    const claim = await tx.creditApplication.updateMany({ where: { id: application.id, status: "COUNTER_OFFERED" }, data: { status: "WITHDRAWN", decidedAt: new Date() } });
+    const claim = await tx.creditApplication.updateMany({
+      where: { id: application.id, status: "COUNTER_OFFERED" },
+      data: { status: "WITHDRAWN", decidedAt: new Date() },
+    });
     if (claim.count !== 1) return false;
     await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "offer_declined", message: reason || null, actorId } });
-    await recordAudit({ actorId, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: "offer_declined", before: { status: "COUNTER_OFFERED" }, after: { status: "WITHDRAWN", reason: reason || null } }, tx);
-    if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actorId, kind: "credit_decision", body: noteBody("Counter-offer declined by the customer", { application: application.number, reason: reason || "-" }) } });
+    await recordAudit(
+      {
+        actorId,
+        accountId: application.accountId,
+        entity: "CreditApplication",
+        entityId: application.id,
+        action: "offer_declined",
+        before: { status: "COUNTER_OFFERED" },
+        after: { status: "WITHDRAWN", reason: reason || null },
+      },
+      tx,
+    );
+    if (application.accountId)
+      await tx.accountNote.create({
+        data: {
+          accountId: application.accountId,
+          authorId: actorId,
+          kind: "credit_decision",
+          body: noteBody("Counter-offer declined by the customer", { application: application.number, reason: reason || "-" }),
+        },
+      });
     return true;
   });
   return done ? { ok: true, outcome: "declined" } : { ok: false, error: "not_available" };
 }
 
 /** A signed-in customer's answer to a counter-offer; the application must be their account's. */
-export async function answerCounterOffer(accountId: string, applicationId: string, actorId: string, answer: { accept: true } | { accept: false; reason: string }): Promise<OfferAnswer> {
+export async function answerCounterOffer(
+  accountId: string,
+  applicationId: string,
+  actorId: string,
+  answer: { accept: true } | { accept: false; reason: string },
+): Promise<OfferAnswer> {
   const application = await db().creditApplication.findFirst({ where: { id: applicationId, accountId } });
   if (!application) return { ok: false, error: "not_found" };
   return answer.accept ? acceptOffer(application, actorId) : declineOffer(application, actorId, answer.reason);

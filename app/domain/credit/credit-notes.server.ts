@@ -8,5 +8,7 @@ export function noteMoney(amountMinor: number, currency: string | null) {
 
 export function noteBody(kind: string, values: Record<string, unknown>) {
   // Account notes are read by reps of either language: a compact, language-neutral line.
-  return `${kind}: ${Object.entries(values).map(([k, v]) => `${k}=${String(v)}`).join(", ")}`;
+  return `${kind}: ${Object.entries(values)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(", ")}`;
 }

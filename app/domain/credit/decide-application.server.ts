@@ -38,9 +38,11 @@ function isOpenForDecision(application: Pick<CreditApplication, "status"> & { of
   return (OPEN_STATUSES as readonly string[]).includes(application.status);
 }
 
-
 /** Can this staff member act on this application (escalations only from the required level up)? */
-export async function canActOn(actor: SessionUser, application: Pick<CreditApplication, "status" | "escalatedToLevel"> & { offerExpiresAt?: Date | null }): Promise<boolean> {
+export async function canActOn(
+  actor: SessionUser,
+  application: Pick<CreditApplication, "status" | "escalatedToLevel"> & { offerExpiresAt?: Date | null },
+): Promise<boolean> {
   if (!isOpenForDecision(application)) return false;
   if (application.status === "ESCALATED" && application.escalatedToLevel) {
     return (await rankOf(actor.staffLevel)) >= (await rankOf(application.escalatedToLevel));
@@ -82,12 +84,43 @@ async function decide(actor: SessionUser, applicationId: string, decision: Decis
       await db().$transaction(async (tx) => {
         const claimed = await tx.creditApplication.updateMany({
           where: { id: application.id, status: application.status, updatedAt: application.updatedAt },
-          data: { status: "ESCALATED", escalatedToLevel: requiredLevel, reviewerId: actor.id, approvedLimitMinor: BigInt(decision.limitMinor), approvedTermsDays: decision.termsDays, conditions: decision.conditions || null },
+          data: {
+            status: "ESCALATED",
+            escalatedToLevel: requiredLevel,
+            reviewerId: actor.id,
+            approvedLimitMinor: BigInt(decision.limitMinor),
+            approvedTermsDays: decision.termsDays,
+            conditions: decision.conditions || null,
+          },
         });
         if (claimed.count !== 1) throw new ConcurrentDecision();
         await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "escalated", message: requiredLevel, actorId: actor.id } });
-        await recordAudit({ actorId: actor.id, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: "escalated", before: { status: application.status }, after: { status: "ESCALATED", requiredLevel, proposedLimitMinor: decision.limitMinor, proposedTermsDays: decision.termsDays } }, tx);
-        if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Escalated", { application: application.number, to: requiredLevel, limit: noteMoney(decision.limitMinor, currency), terms: `Net ${decision.termsDays}` }) } });
+        await recordAudit(
+          {
+            actorId: actor.id,
+            accountId: application.accountId,
+            entity: "CreditApplication",
+            entityId: application.id,
+            action: "escalated",
+            before: { status: application.status },
+            after: { status: "ESCALATED", requiredLevel, proposedLimitMinor: decision.limitMinor, proposedTermsDays: decision.termsDays },
+          },
+          tx,
+        );
+        if (application.accountId)
+          await tx.accountNote.create({
+            data: {
+              accountId: application.accountId,
+              authorId: actor.id,
+              kind: "credit_decision",
+              body: noteBody("Escalated", {
+                application: application.number,
+                to: requiredLevel,
+                limit: noteMoney(decision.limitMinor, currency),
+                terms: `Net ${decision.termsDays}`,
+              }),
+            },
+          });
       }, CLAIM_TRANSACTION);
       await notifyEscalation({ ...application, approvedLimitMinor: BigInt(decision.limitMinor), approvedTermsDays: decision.termsDays }, requiredLevel, actor);
       return { ok: true, outcome: "escalated", requiredLevel };
@@ -99,12 +132,47 @@ async function decide(actor: SessionUser, applicationId: string, decision: Decis
       await db().$transaction(async (tx) => {
         const claimed = await tx.creditApplication.updateMany({
           where: { id: application.id, status: application.status, updatedAt: application.updatedAt },
-          data: { status: "COUNTER_OFFERED", approvedLimitMinor: BigInt(decision.limitMinor), approvedTermsDays: decision.termsDays, conditions: decision.conditions || null, decisionReason: decision.reason || null, decidedById: actor.id, reviewerId: actor.id, escalatedToLevel: null, offerExpiresAt },
+          data: {
+            status: "COUNTER_OFFERED",
+            approvedLimitMinor: BigInt(decision.limitMinor),
+            approvedTermsDays: decision.termsDays,
+            conditions: decision.conditions || null,
+            decisionReason: decision.reason || null,
+            decidedById: actor.id,
+            reviewerId: actor.id,
+            escalatedToLevel: null,
+            offerExpiresAt,
+          },
         });
         if (claimed.count !== 1) throw new ConcurrentDecision();
-        await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "counter_offered", message: decision.reason || null, actorId: actor.id } });
-        await recordAudit({ actorId: actor.id, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: "counter_offered", before: { status: application.status }, after: { status: "COUNTER_OFFERED", limitMinor: decision.limitMinor, termsDays: decision.termsDays, conditions: decision.conditions } }, tx);
-        if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actor.id, kind: "credit_decision", body: noteBody("Counter-offer", { application: application.number, limit: noteMoney(decision.limitMinor, currency), terms: `Net ${decision.termsDays}` }) } });
+        await tx.creditApplicationEvent.create({
+          data: { applicationId: application.id, kind: "counter_offered", message: decision.reason || null, actorId: actor.id },
+        });
+        await recordAudit(
+          {
+            actorId: actor.id,
+            accountId: application.accountId,
+            entity: "CreditApplication",
+            entityId: application.id,
+            action: "counter_offered",
+            before: { status: application.status },
+            after: { status: "COUNTER_OFFERED", limitMinor: decision.limitMinor, termsDays: decision.termsDays, conditions: decision.conditions },
+          },
+          tx,
+        );
+        if (application.accountId)
+          await tx.accountNote.create({
+            data: {
+              accountId: application.accountId,
+              authorId: actor.id,
+              kind: "credit_decision",
+              body: noteBody("Counter-offer", {
+                application: application.number,
+                limit: noteMoney(decision.limitMinor, currency),
+                terms: `Net ${decision.termsDays}`,
+              }),
+            },
+          });
       }, CLAIM_TRANSACTION);
       // The offer itself, its expiry and where to accept or decline it.
       if (application.applicantEmail) {
@@ -112,7 +180,18 @@ async function decide(actor: SessionUser, applicationId: string, decision: Decis
           to: application.applicantEmail,
           language,
           template: "credit_counter_offer",
-          values: { name: application.applicantName, number: application.number, ...(await offerValues(application, { limitMinor: decision.limitMinor, termsDays: decision.termsDays, conditions: decision.conditions, reason: decision.reason, expiresAt: offerExpiresAt })), ...(await applicantLink(application)) },
+          values: {
+            name: application.applicantName,
+            number: application.number,
+            ...(await offerValues(application, {
+              limitMinor: decision.limitMinor,
+              termsDays: decision.termsDays,
+              conditions: decision.conditions,
+              reason: decision.reason,
+              expiresAt: offerExpiresAt,
+            })),
+            ...(await applicantLink(application)),
+          },
         });
       }
       return { ok: true, outcome: "counter_offered" };
@@ -121,10 +200,19 @@ async function decide(actor: SessionUser, applicationId: string, decision: Decis
     const firstUser = await firstUserFor(application, decision.firstUserEmail);
     if (firstUser && !firstUser.available) return { ok: false, error: "first_user_email_taken", email: firstUser.email };
     // Guard against a concurrent decision before approving.
-    const claimed = await db().creditApplication.updateMany({ where: { id: application.id, status: application.status, updatedAt: application.updatedAt }, data: { reviewerId: actor.id } });
+    const claimed = await db().creditApplication.updateMany({
+      where: { id: application.id, status: application.status, updatedAt: application.updatedAt },
+      data: { reviewerId: actor.id },
+    });
     if (claimed.count !== 1) return { ok: false, error: "not_open" };
     try {
-      await approveApplication(application, { limitMinor: decision.limitMinor, termsDays: decision.termsDays, actorId: actor.id, firstUserEmail: firstUser?.email, firstUserName: decision.firstUserName });
+      await approveApplication(application, {
+        limitMinor: decision.limitMinor,
+        termsDays: decision.termsDays,
+        actorId: actor.id,
+        firstUserEmail: firstUser?.email,
+        firstUserName: decision.firstUserName,
+      });
     } catch (error) {
       // The address was taken between the check and the write (another approval, a sign-up): nothing was written.
       if (error instanceof FirstUserEmailTaken) return { ok: false, error: "first_user_email_taken", email: firstUser?.email };
@@ -138,17 +226,54 @@ async function decide(actor: SessionUser, applicationId: string, decision: Decis
   await db().$transaction(async (tx) => {
     const claimed = await tx.creditApplication.updateMany({
       where: { id: application.id, status: application.status, updatedAt: application.updatedAt },
-      data: { status: nextStatus, reviewerId: actor.id, ...(decision.action === "decline" ? { decisionReason: message, decidedById: actor.id, decidedAt: new Date() } : {}) },
+      data: {
+        status: nextStatus,
+        reviewerId: actor.id,
+        ...(decision.action === "decline" ? { decisionReason: message, decidedById: actor.id, decidedAt: new Date() } : {}),
+      },
     });
     if (claimed.count !== 1) throw new ConcurrentDecision();
-    await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: decision.action === "decline" ? "declined" : "info_requested", message, actorId: actor.id } });
-    await recordAudit({ actorId: actor.id, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: decision.action === "decline" ? "declined" : "info_requested", before: { status: application.status }, after: { status: nextStatus, message } }, tx);
-    if (application.accountId) await tx.accountNote.create({ data: { accountId: application.accountId, authorId: actor.id, kind: "credit_decision", body: noteBody(decision.action === "decline" ? "Declined" : "Information requested", { application: application.number, message }) } });
+    await tx.creditApplicationEvent.create({
+      data: { applicationId: application.id, kind: decision.action === "decline" ? "declined" : "info_requested", message, actorId: actor.id },
+    });
+    await recordAudit(
+      {
+        actorId: actor.id,
+        accountId: application.accountId,
+        entity: "CreditApplication",
+        entityId: application.id,
+        action: decision.action === "decline" ? "declined" : "info_requested",
+        before: { status: application.status },
+        after: { status: nextStatus, message },
+      },
+      tx,
+    );
+    if (application.accountId)
+      await tx.accountNote.create({
+        data: {
+          accountId: application.accountId,
+          authorId: actor.id,
+          kind: "credit_decision",
+          body: noteBody(decision.action === "decline" ? "Declined" : "Information requested", { application: application.number, message }),
+        },
+      });
   }, CLAIM_TRANSACTION);
   if (application.applicantEmail) {
     // A question carries the way to answer it: Credit for a customer, the status link for a new company.
     const answerAt = decision.action === "request_info" ? await applicantLink(application) : {};
-    await queueEmail({ to: application.applicantEmail, language, template: decision.action === "decline" ? "credit_decision" : "credit_info_requested", values: { name: application.applicantName, number: application.number, status: await statusLabel(language, nextStatus), message, details: message, ...answerAt } });
+    await queueEmail({
+      to: application.applicantEmail,
+      language,
+      template: decision.action === "decline" ? "credit_decision" : "credit_info_requested",
+      values: {
+        name: application.applicantName,
+        number: application.number,
+        status: await statusLabel(language, nextStatus),
+        message,
+        details: message,
+        ...answerAt,
+      },
+    });
   }
   return { ok: true, outcome: decision.action === "decline" ? "declined" : "info_requested" };
 }

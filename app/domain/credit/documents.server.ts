@@ -20,7 +20,11 @@ export function documentKindOf(value: unknown): DocumentKind {
 
 export type AttachError = "files:errors.tooManyFiles" | "files:errors.tooMuchData";
 
-async function budgetError(client: Pick<Prisma.TransactionClient, "applicationDocument">, applicationId: string, sizeBytes: number): Promise<AttachError | null> {
+async function budgetError(
+  client: Pick<Prisma.TransactionClient, "applicationDocument">,
+  applicationId: string,
+  sizeBytes: number,
+): Promise<AttachError | null> {
   const used = await client.applicationDocument.aggregate({ where: { applicationId }, _count: { _all: true }, _sum: { sizeBytes: true } });
   if (used._count._all + 1 > UPLOAD_BUDGET_PER_CREDIT_APPLICATION.files) return "files:errors.tooManyFiles";
   if ((used._sum.sizeBytes ?? 0) + sizeBytes > UPLOAD_BUDGET_PER_CREDIT_APPLICATION.bytes) return "files:errors.tooMuchData";
@@ -32,7 +36,12 @@ async function budgetError(client: Pick<Prisma.TransactionClient, "applicationDo
  * application's budget (count and bytes): over it, nothing is written. The budget is
  * checked again under a lock on the application, so simultaneous uploads cannot pass it.
  */
-export async function attachDocument(applicationId: string, upload: CheckedUpload, kind: DocumentKind, uploadedById: string | null): Promise<{ ok: true; id: string } | { ok: false; error: AttachError }> {
+export async function attachDocument(
+  applicationId: string,
+  upload: CheckedUpload,
+  kind: DocumentKind,
+  uploadedById: string | null,
+): Promise<{ ok: true; id: string } | { ok: false; error: AttachError }> {
   const early = await budgetError(db(), applicationId, upload.sizeBytes);
   if (early) return { ok: false, error: early };
   const verdict: { refused: AttachError | null } = { refused: null };
@@ -44,7 +53,17 @@ export async function attachDocument(applicationId: string, upload: CheckedUploa
       const application = await tx.creditApplication.findUniqueOrThrow({ where: { id: applicationId }, select: { accountId: true } });
       const doc = await tx.applicationDocument.create({ data: { applicationId, kind, uploadedById, ...file } });
       await tx.creditApplicationEvent.create({ data: { applicationId, kind: "document_uploaded", message: file.fileName, actorId: uploadedById } });
-      await recordAudit({ actorId: uploadedById, accountId: application.accountId, entity: "ApplicationDocument", entityId: doc.id, action: "uploaded", after: { applicationId, kind, fileName: file.fileName, sizeBytes: file.sizeBytes } }, tx);
+      await recordAudit(
+        {
+          actorId: uploadedById,
+          accountId: application.accountId,
+          entity: "ApplicationDocument",
+          entityId: doc.id,
+          action: "uploaded",
+          after: { applicationId, kind, fileName: file.fileName, sizeBytes: file.sizeBytes },
+        },
+        tx,
+      );
       return doc;
     }),
   );
@@ -57,7 +76,10 @@ export async function attachDocument(applicationId: string, upload: CheckedUploa
  * a new company's applicant only while holding its draft (`draftApplicationId`).
  */
 export async function readableDocument(user: SessionUser | null, documentId: string, draftApplicationId: string | null) {
-  const doc = await db().applicationDocument.findUnique({ where: { id: documentId }, include: { application: { select: { id: true, accountId: true, status: true } } } });
+  const doc = await db().applicationDocument.findUnique({
+    where: { id: documentId },
+    include: { application: { select: { id: true, accountId: true, status: true } } },
+  });
   if (!doc) return null;
   if (user && (user.role === "REP" || user.role === "MANAGER")) return doc;
   if (user?.accountId && doc.application.accountId === user.accountId) return doc;

@@ -30,7 +30,8 @@ export type ReleaseCondition =
 export function releaseConditionFor(reason: HoldReason | null, state: HoldAccountState): ReleaseCondition {
   const money = (amountMinor: number): Money => ({ amountMinor, currency: state.currency });
   const pastDueOver = state.pastDueMinor - state.pastDueToleranceMinor;
-  if (reason === "ACCOUNT_ON_HOLD" || state.status !== "ACTIVE") return { kind: "rep_lifts_hold", pastDue: state.pastDueMinor > 0 ? money(state.pastDueMinor) : null };
+  if (reason === "ACCOUNT_ON_HOLD" || state.status !== "ACTIVE")
+    return { kind: "rep_lifts_hold", pastDue: state.pastDueMinor > 0 ? money(state.pastDueMinor) : null };
   if (reason === "PAST_DUE") return pastDueOver > 0 ? { kind: "pay_past_due", amount: money(state.pastDueMinor) } : { kind: "met" };
   // Over the limit (and a hold with no recorded reason, which was placed by the limit check).
   return state.availableMinor < 0 ? { kind: "pay_to_fit", amount: money(-state.availableMinor) } : { kind: "met" };
@@ -46,6 +47,8 @@ export function releaseConditionText(condition: ReleaseCondition, money: (m: Mon
     case "pay_past_due":
       return { key: "credit:clears.payPastDue", values: { amount: money(condition.amount) } };
     case "rep_lifts_hold":
-      return condition.pastDue ? { key: "credit:clears.payThenRep", values: { amount: money(condition.pastDue) } } : { key: "credit:clears.repLifts", values: {} };
+      return condition.pastDue
+        ? { key: "credit:clears.payThenRep", values: { amount: money(condition.pastDue) } }
+        : { key: "credit:clears.repLifts", values: {} };
   }
 }

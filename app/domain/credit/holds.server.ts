@@ -18,7 +18,15 @@ import { queueEmail } from "../mail/outbox.server";
 import { formatMoney, toMinor, type Money } from "../money/money";
 import { releaseConditionFor, type HoldAccountState, type ReleaseCondition } from "./hold-release";
 
-export type HeldOrder = { id: string; number: string; poNumber: string | null; amount: Money; reason: HoldReason | null; heldAt: string | null; clears: ReleaseCondition };
+export type HeldOrder = {
+  id: string;
+  number: string;
+  poNumber: string | null;
+  amount: Money;
+  reason: HoldReason | null;
+  heldAt: string | null;
+  clears: ReleaseCondition;
+};
 
 /** Past due at or under this does not keep an order held: `holds.pastDueToleranceMinor` policy, per currency. */
 async function pastDueToleranceMinor(currency: string): Promise<number> {
@@ -41,7 +49,10 @@ export async function holdStateOf(accountId: string): Promise<HoldAccountState |
 }
 
 export async function heldOrdersOf(accountId: string): Promise<HeldOrder[]> {
-  const [rows, state] = await Promise.all([db().order.findMany({ where: { accountId, status: "ON_HOLD" }, orderBy: { heldAt: "asc" } }), holdStateOf(accountId)]);
+  const [rows, state] = await Promise.all([
+    db().order.findMany({ where: { accountId, status: "ON_HOLD" }, orderBy: { heldAt: "asc" } }),
+    holdStateOf(accountId),
+  ]);
   return rows.map((o) => ({
     id: o.id,
     number: o.number,
@@ -77,11 +88,21 @@ export async function releaseHeldOrder(
       action: "hold_released",
       before: { status: "ON_HOLD", holdReason: order.holdReason, exposureMinor: figures.exposureMinor, availableMinor: figures.availableMinor },
       // The order stays in exposure as an open order until it ships, so exposure is unchanged by the release.
-      after: { status: "OPEN", note: by.note, paymentId: by.paymentId, exposureMinor: figures.exposureMinor, availableMinor: figures.availableMinor, overLimitMinor: figures.overLimitMinor },
+      after: {
+        status: "OPEN",
+        note: by.note,
+        paymentId: by.paymentId,
+        exposureMinor: figures.exposureMinor,
+        availableMinor: figures.availableMinor,
+        overLimitMinor: figures.overLimitMinor,
+      },
     },
     tx,
   );
-  if (by.actorId) await tx.accountNote.create({ data: { accountId: order.accountId, authorId: by.actorId, kind: "order_hold", body: `Released ${order.number}${by.note ? `: ${by.note}` : ""}` } });
+  if (by.actorId)
+    await tx.accountNote.create({
+      data: { accountId: order.accountId, authorId: by.actorId, kind: "order_hold", body: `Released ${order.number}${by.note ? `: ${by.note}` : ""}` },
+    });
   return true;
 }
 
@@ -100,7 +121,12 @@ export async function releaseOrdersThatClear(accountId: string, paymentId: strin
     if (releaseConditionFor(order.holdReason, state).kind !== "met") continue;
     const done = await db().$transaction(
       (tx) =>
-        releaseHeldOrder(tx, order, { actorId: null, note: "", paymentId }, { exposureMinor: summary.exposure.amountMinor, availableMinor: summary.availableCredit.amountMinor, overLimitMinor: 0 }),
+        releaseHeldOrder(
+          tx,
+          order,
+          { actorId: null, note: "", paymentId },
+          { exposureMinor: summary.exposure.amountMinor, availableMinor: summary.availableCredit.amountMinor, overLimitMinor: 0 },
+        ),
       CLAIM_TRANSACTION,
     );
     if (done) released.push({ number: order.number, reason: order.holdReason });
@@ -176,7 +202,12 @@ export async function heldOrderWorklist() {
  * A rep acts on a held order. A release that leaves the account over its limit needs
  * over-limit authority for the amount over the limit; beyond it the release is refused.
  */
-export async function actOnHeldOrder(actor: SessionUser, orderId: string, action: "release" | "keep" | "request_payment", note: string): Promise<ReleaseResult> {
+export async function actOnHeldOrder(
+  actor: SessionUser,
+  orderId: string,
+  action: "release" | "keep" | "request_payment",
+  note: string,
+): Promise<ReleaseResult> {
   const order = await db().order.findUnique({ where: { id: orderId } });
   if (!order) return { ok: false, error: "not_found" };
   if (order.status !== "ON_HOLD") return { ok: false, error: "not_held" };
@@ -189,15 +220,39 @@ export async function actOnHeldOrder(actor: SessionUser, orderId: string, action
     const decision = await checkAuthority(actor.staffLevel, "over_limit_release", { amount: { amountMinor: overLimit, currency: summary.account.currency } });
     if (!decision.allowed) return { ok: false, error: "over_authority", requiredLevel: decision.requiredLevel };
     const ok = await db().$transaction(
-      (tx) => releaseHeldOrder(tx, order, { actorId: actor.id, note }, { exposureMinor: summary.exposure.amountMinor, availableMinor: summary.availableCredit.amountMinor, overLimitMinor: overLimit }),
+      (tx) =>
+        releaseHeldOrder(
+          tx,
+          order,
+          { actorId: actor.id, note },
+          { exposureMinor: summary.exposure.amountMinor, availableMinor: summary.availableCredit.amountMinor, overLimitMinor: overLimit },
+        ),
       CLAIM_TRANSACTION,
     );
     return ok ? { ok: true, action: "released" } : { ok: false, error: "not_held" };
   }
 
   await db().$transaction(async (tx) => {
-    await recordAudit({ actorId: actor.id, accountId: order.accountId, entity: "Order", entityId: order.id, action: action === "keep" ? "hold_kept" : "payment_requested", before: { status: "ON_HOLD" }, after: { status: "ON_HOLD", note } }, tx);
-    await tx.accountNote.create({ data: { accountId: order.accountId, authorId: actor.id, kind: "order_hold", body: `${action === "keep" ? "Kept on hold" : "Payment requested for"} ${order.number}${note ? `: ${note}` : ""}` } });
+    await recordAudit(
+      {
+        actorId: actor.id,
+        accountId: order.accountId,
+        entity: "Order",
+        entityId: order.id,
+        action: action === "keep" ? "hold_kept" : "payment_requested",
+        before: { status: "ON_HOLD" },
+        after: { status: "ON_HOLD", note },
+      },
+      tx,
+    );
+    await tx.accountNote.create({
+      data: {
+        accountId: order.accountId,
+        authorId: actor.id,
+        kind: "order_hold",
+        body: `${action === "keep" ? "Kept on hold" : "Payment requested for"} ${order.number}${note ? `: ${note}` : ""}`,
+      },
+    });
   }, CLAIM_TRANSACTION);
   if (action === "request_payment") {
     const headroom = await headroomCheck(order.accountId, 0);
@@ -205,7 +260,12 @@ export async function actOnHeldOrder(actor: SessionUser, orderId: string, action
     for (const user of users) {
       const language = isLanguage(user.preferredLanguage) ? user.preferredLanguage : "en";
       const pay = headroom?.payNow ?? summary.pastDue;
-      await queueEmail({ to: user.email, language, template: "credit_payment_requested", values: { name: user.name, order: order.number, amount: formatMoney(pay, (await recipientFormatting(user, language)).locale) } });
+      await queueEmail({
+        to: user.email,
+        language,
+        template: "credit_payment_requested",
+        values: { name: user.name, order: order.number, amount: formatMoney(pay, (await recipientFormatting(user, language)).locale) },
+      });
     }
   }
   return { ok: true, action: action === "keep" ? "kept" : "payment_requested" };

@@ -9,16 +9,44 @@ import { storeUploadsFor, type CheckedUpload, type StoredFile } from "../files/s
  * The applicant's answer to a question (and, optionally, a document stored by the same
  * upload path as the application form): the application goes back to review, once.
  */
-async function provideInformation(application: Pick<CreditApplication, "id" | "accountId">, actorId: string | null, message: string, document?: { file: StoredFile; kind: DocumentKind }): Promise<boolean> {
+async function provideInformation(
+  application: Pick<CreditApplication, "id" | "accountId">,
+  actorId: string | null,
+  message: string,
+  document?: { file: StoredFile; kind: DocumentKind },
+): Promise<boolean> {
   return db().$transaction(async (tx) => {
     const claimed = await tx.creditApplication.updateMany({ where: { id: application.id, status: "INFO_REQUESTED" }, data: { status: "IN_REVIEW" } });
     if (claimed.count !== 1) return false;
     await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "info_provided", message, actorId } });
-    await recordAudit({ actorId, accountId: application.accountId, entity: "CreditApplication", entityId: application.id, action: "info_provided", before: { status: "INFO_REQUESTED" }, after: { status: "IN_REVIEW" } }, tx);
+    await recordAudit(
+      {
+        actorId,
+        accountId: application.accountId,
+        entity: "CreditApplication",
+        entityId: application.id,
+        action: "info_provided",
+        before: { status: "INFO_REQUESTED" },
+        after: { status: "IN_REVIEW" },
+      },
+      tx,
+    );
     if (document) {
-      const doc = await tx.applicationDocument.create({ data: { applicationId: application.id, kind: document.kind, uploadedById: actorId, ...document.file } });
+      const doc = await tx.applicationDocument.create({
+        data: { applicationId: application.id, kind: document.kind, uploadedById: actorId, ...document.file },
+      });
       await tx.creditApplicationEvent.create({ data: { applicationId: application.id, kind: "document_uploaded", message: document.file.fileName, actorId } });
-      await recordAudit({ actorId, accountId: application.accountId, entity: "ApplicationDocument", entityId: doc.id, action: "uploaded", after: { applicationId: application.id, kind: document.kind, fileName: document.file.fileName, sizeBytes: document.file.sizeBytes } }, tx);
+      await recordAudit(
+        {
+          actorId,
+          accountId: application.accountId,
+          entity: "ApplicationDocument",
+          entityId: doc.id,
+          action: "uploaded",
+          after: { applicationId: application.id, kind: document.kind, fileName: document.file.fileName, sizeBytes: document.file.sizeBytes },
+        },
+        tx,
+      );
     }
     return true;
   });
@@ -34,6 +62,8 @@ export async function answerInfoRequestByToken(token: string, message: string, d
   if (!application) return false;
   if (!document) return provideInformation(application, null, message);
   // The file is written only once the answer is accepted, and removed again if it is not.
-  const done = await storeUploadsFor([document.upload], async ([file]) => ((await provideInformation(application, null, message, { file, kind: document.kind })) ? true : null));
+  const done = await storeUploadsFor([document.upload], async ([file]) =>
+    (await provideInformation(application, null, message, { file, kind: document.kind })) ? true : null,
+  );
   return done === true;
 }

@@ -19,7 +19,10 @@ import { publicUrl } from "../../utils/config.server";
  */
 export async function notifyEscalation(application: CreditApplication, requiredLevel: StaffLevel, proposer: Pick<SessionUser, "name">) {
   const levels = await levelsAtOrAbove(requiredLevel);
-  const staff = await db().user.findMany({ where: { staffLevel: { in: levels }, active: true, role: { in: ["REP", "MANAGER"] } }, select: { email: true, name: true, preferredLanguage: true, languages: true } });
+  const staff = await db().user.findMany({
+    where: { staffLevel: { in: levels }, active: true, role: { in: ["REP", "MANAGER"] } },
+    select: { email: true, name: true, preferredLanguage: true, languages: true },
+  });
   const amount = { amountMinor: toMinor(application.approvedLimitMinor), currency: application.currency ?? "USD" };
   const conversion = await convertWithDisclosure(amount, await authorityCurrency());
   const link = publicUrl(`/rep/credit/applications/${application.id}`);
@@ -39,7 +42,9 @@ export async function notifyEscalation(application: CreditApplication, requiredL
         level: t(`credit:levels.${requiredLevel}`),
         limit: formatMoney(amount, locale),
         terms: t("credit:terms.net", { count: application.approvedTermsDays ?? 0 }),
-        converted: conversion ? t("mail:credit_escalated.converted", { amount: formatMoney(conversion.to, locale), rate: conversion.rate, date: conversion.effectiveOn }) : "",
+        converted: conversion
+          ? t("mail:credit_escalated.converted", { amount: formatMoney(conversion.to, locale), rate: conversion.rate, date: conversion.effectiveOn })
+          : "",
         link,
       },
     });

@@ -11,12 +11,27 @@ export async function reviewQueue(actor: SessionUser, filter: QueueFilter) {
   const policy = await loadCreditPolicy();
   const myRank = await rankOf(actor.staffLevel);
   const visibleEscalations = actor.staffLevel ? await levelsAtOrAbove("REP_I") : [];
-  const statuses = filter.status && ["SUBMITTED", "IN_REVIEW", "ESCALATED", "INFO_REQUESTED", "COUNTER_OFFERED"].includes(filter.status) ? [filter.status] : ["SUBMITTED", "IN_REVIEW", "ESCALATED", "INFO_REQUESTED", "COUNTER_OFFERED"];
+  const statuses =
+    filter.status && ["SUBMITTED", "IN_REVIEW", "ESCALATED", "INFO_REQUESTED", "COUNTER_OFFERED"].includes(filter.status)
+      ? [filter.status]
+      : ["SUBMITTED", "IN_REVIEW", "ESCALATED", "INFO_REQUESTED", "COUNTER_OFFERED"];
   const rows = await db().creditApplication.findMany({
     where: { status: { in: statuses as never[] }, ...(filter.language === "en" || filter.language === "es" ? { language: filter.language } : {}) },
     orderBy: { submittedAt: "asc" },
     take: 200,
-    select: { id: true, number: true, companyName: true, applicantName: true, language: true, status: true, submittedAt: true, score: true, requestedLimitMinor: true, currency: true, escalatedToLevel: true },
+    select: {
+      id: true,
+      number: true,
+      companyName: true,
+      applicantName: true,
+      language: true,
+      status: true,
+      submittedAt: true,
+      score: true,
+      requestedLimitMinor: true,
+      currency: true,
+      escalatedToLevel: true,
+    },
   });
   const now = Date.now();
   const ranks = new Map<string, number>();

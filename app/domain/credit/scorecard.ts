@@ -116,13 +116,14 @@ export function scoreApplication(input: ScorecardInput, policy: CreditPolicy): S
     pastDueFactor(input.history, input.requestedLimitMinor),
   ];
   const score = factors.reduce((sum, f) => sum + f.points, 0);
-  const recommendation: Recommendation =
-    score >= policy.autoApproveMinScore ? "approve" : score < policy.declineBelowScore ? "decline" : "review";
+  const recommendation: Recommendation = score >= policy.autoApproveMinScore ? "approve" : score < policy.declineBelowScore ? "decline" : "review";
 
-  const revenueShare = recommendation === "approve" ? Math.floor(input.annualRevenueMinor / 10) : recommendation === "review" ? Math.floor(input.annualRevenueMinor / 20) : 0;
+  const revenueShare =
+    recommendation === "approve" ? Math.floor(input.annualRevenueMinor / 10) : recommendation === "review" ? Math.floor(input.annualRevenueMinor / 20) : 0;
   const capped = Math.min(input.requestedLimitMinor, revenueShare);
   const recommendedLimitMinor = Math.floor(capped / THOUSAND_MINOR) * THOUSAND_MINOR;
-  const recommendedTermsDays = recommendation === "approve" ? input.requestedTermsDays : recommendation === "review" ? Math.min(input.requestedTermsDays, 30) : 0;
+  const recommendedTermsDays =
+    recommendation === "approve" ? input.requestedTermsDays : recommendation === "review" ? Math.min(input.requestedTermsDays, 30) : 0;
 
   const autoApprove =
     recommendation === "approve" &&
@@ -171,7 +172,9 @@ export function autoApprovalBlockers(result: StoredScore, requestedLimitMinor: n
   const check = result.policyCheck;
   if (result.recommendation !== "approve" && check) blockers.push({ kind: "score", score: result.score, minScore: check.minScore });
   if (check && check.requestedInPolicy.amountMinor > check.ceiling.amountMinor) blockers.push({ kind: "ceiling", check });
-  if (result.recommendation !== "decline" && result.recommendedLimitMinor < requestedLimitMinor) blockers.push({ kind: "limitReduced", recommendedLimitMinor: result.recommendedLimitMinor });
-  if (result.recommendation !== "decline" && result.recommendedTermsDays < requestedTermsDays) blockers.push({ kind: "termsShortened", recommendedTermsDays: result.recommendedTermsDays });
+  if (result.recommendation !== "decline" && result.recommendedLimitMinor < requestedLimitMinor)
+    blockers.push({ kind: "limitReduced", recommendedLimitMinor: result.recommendedLimitMinor });
+  if (result.recommendation !== "decline" && result.recommendedTermsDays < requestedTermsDays)
+    blockers.push({ kind: "termsShortened", recommendedTermsDays: result.recommendedTermsDays });
   return blockers;
 }

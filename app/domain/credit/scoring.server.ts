@@ -46,7 +46,8 @@ async function historyOf(accountId: string | null) {
   const summary = await accountSummary(accountId);
   if (!summary) return undefined;
   const a = summary.aging;
-  const oldestPastDueDays = a.over90.amountMinor > 0 ? 91 : a.days61to90.amountMinor > 0 ? 61 : a.days31to60.amountMinor > 0 ? 31 : a.days1to30.amountMinor > 0 ? 1 : 0;
+  const oldestPastDueDays =
+    a.over90.amountMinor > 0 ? 91 : a.days61to90.amountMinor > 0 ? 61 : a.days31to60.amountMinor > 0 ? 31 : a.days1to30.amountMinor > 0 ? 1 : 0;
   return { openBalanceMinor: summary.openBalance.amountMinor, pastDueMinor: summary.pastDue.amountMinor, oldestPastDueDays };
 }
 
@@ -79,4 +80,3 @@ export async function scoreFor(input: ScoringInput, accountId: string | null): P
     },
   };
 }
-

@@ -34,7 +34,11 @@ export type SubmitInput = {
 };
 
 /** Submits a completed draft: scores it, then approves at once or queues it for review. */
-export async function submitApplication(application: CreditApplication, input: SubmitInput, actorId: string | null): Promise<{ application: CreditApplication; statusPath: string | null }> {
+export async function submitApplication(
+  application: CreditApplication,
+  input: SubmitInput,
+  actorId: string | null,
+): Promise<{ application: CreditApplication; statusPath: string | null }> {
   const result = await scoreFor(input, application.accountId);
   const now = new Date();
   const updated = await db().$transaction(async (tx) => {
@@ -72,7 +76,18 @@ export async function submitApplication(application: CreditApplication, input: S
       },
     });
     await tx.creditApplicationEvent.create({ data: { applicationId: row.id, kind: "submitted", actorId } });
-    await recordAudit({ actorId, accountId: row.accountId, entity: "CreditApplication", entityId: row.id, action: "submitted", before: { status: "DRAFT" }, after: { status: "SUBMITTED", score: result.score } }, tx);
+    await recordAudit(
+      {
+        actorId,
+        accountId: row.accountId,
+        entity: "CreditApplication",
+        entityId: row.id,
+        action: "submitted",
+        before: { status: "DRAFT" },
+        after: { status: "SUBMITTED", score: result.score },
+      },
+      tx,
+    );
     return row;
   });
   // The confirmation, in the applicant's language; a new company's carries its status link.
@@ -83,7 +98,12 @@ export async function submitApplication(application: CreditApplication, input: S
     to: updated.applicantEmail,
     language: languageOf(updated),
     template: "credit_submitted",
-    values: { name: updated.applicantName, number: updated.number, link: `${base}${statusPath ?? "/credit"}`, note: t(statusPath ? "mail:credit_links.personal" : "mail:credit_links.signIn") },
+    values: {
+      name: updated.applicantName,
+      number: updated.number,
+      link: `${base}${statusPath ?? "/credit"}`,
+      note: t(statusPath ? "mail:credit_links.personal" : "mail:credit_links.signIn"),
+    },
   });
   // An existing account is never lowered automatically: only an increase is auto-approved.
   const current = application.accountId ? await db().account.findUnique({ where: { id: application.accountId }, select: { creditLimitMinor: true } }) : null;
@@ -96,7 +116,10 @@ export async function submitApplication(application: CreditApplication, input: S
     return { application: updated, statusPath };
   }
   if (result.autoApprove && !lowersLimit) {
-    return { application: await approveApplication(updated, { limitMinor: input.requestedLimitMinor, termsDays: input.requestedTermsDays, actorId: null, auto: true }), statusPath };
+    return {
+      application: await approveApplication(updated, { limitMinor: input.requestedLimitMinor, termsDays: input.requestedTermsDays, actorId: null, auto: true }),
+      statusPath,
+    };
   }
   // Not approved at once only because it would lower an existing limit: noted so the rep is told why.
   if (result.autoApprove && lowersLimit) await db().creditApplicationEvent.create({ data: { applicationId: updated.id, kind: "lowers_limit", actorId: null } });

@@ -6,12 +6,26 @@ import type { Actor } from "./dispute-numbers.server";
 import { notifyCustomer } from "./dispute-notices.server";
 
 export async function addMessage(input: { disputeId: string; authorId: string; body: string; internal: boolean; files: CheckedUpload[]; accountId: string }) {
-  await storeUploadsFor(input.files, (files) => db().$transaction(async (tx) => {
-    const message = await tx.disputeMessage.create({ data: { disputeId: input.disputeId, authorId: input.authorId, body: input.body, internal: input.internal } });
-    for (const f of files) await tx.disputeAttachment.create({ data: { disputeId: input.disputeId, messageId: message.id, ...f } });
-    await recordAudit({ actorId: input.authorId, accountId: input.accountId, entity: "Dispute", entityId: input.disputeId, action: input.internal ? "dispute_note" : "dispute_message", after: { messageId: message.id } }, tx);
-    return true;
-  }));
+  await storeUploadsFor(input.files, (files) =>
+    db().$transaction(async (tx) => {
+      const message = await tx.disputeMessage.create({
+        data: { disputeId: input.disputeId, authorId: input.authorId, body: input.body, internal: input.internal },
+      });
+      for (const f of files) await tx.disputeAttachment.create({ data: { disputeId: input.disputeId, messageId: message.id, ...f } });
+      await recordAudit(
+        {
+          actorId: input.authorId,
+          accountId: input.accountId,
+          entity: "Dispute",
+          entityId: input.disputeId,
+          action: input.internal ? "dispute_note" : "dispute_message",
+          after: { messageId: message.id },
+        },
+        tx,
+      );
+      return true;
+    }),
+  );
 }
 
 export async function replyToCustomer(input: { disputeId: string; actor: Actor; body: string; files: CheckedUpload[] }) {

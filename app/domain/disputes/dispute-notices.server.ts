@@ -5,8 +5,15 @@ import { recipientFormatting } from "../mail/recipient-formatting.server";
 import { queueEmail } from "../mail/outbox.server";
 import { formatMoney, toMinor, type Money } from "../money/money";
 
-export async function notifyCustomer(disputeId: string, template: "dispute_reply" | "dispute_resolved" | "dispute_rejected", extra: Record<string, unknown> = {}) {
-  const d = await db().dispute.findUniqueOrThrow({ where: { id: disputeId }, include: { invoice: { select: { number: true, balanceMinor: true, currency: true } } } });
+export async function notifyCustomer(
+  disputeId: string,
+  template: "dispute_reply" | "dispute_resolved" | "dispute_rejected",
+  extra: Record<string, unknown> = {},
+) {
+  const d = await db().dispute.findUniqueOrThrow({
+    where: { id: disputeId },
+    include: { invoice: { select: { number: true, balanceMinor: true, currency: true } } },
+  });
   const user =
     (d.openedById ? await db().user.findFirst({ where: { id: d.openedById, accountId: d.accountId } }) : null) ??
     (await db().user.findFirst({ where: { accountId: d.accountId, role: "CUSTOMER", active: true } }));

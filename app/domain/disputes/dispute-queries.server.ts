@@ -17,7 +17,15 @@ export type DisputeView = {
   account: { id: string; legalName: string; number: string };
   assignedTo: { id: string; name: string } | null;
   lines: { lineNo: number; description: string; amount: Money }[];
-  messages: { id: string; body: string; internal: boolean; createdAt: string; author: string | null; fromCustomer: boolean; attachments: { id: string; fileName: string; sizeBytes: number }[] }[];
+  messages: {
+    id: string;
+    body: string;
+    internal: boolean;
+    createdAt: string;
+    author: string | null;
+    fromCustomer: boolean;
+    attachments: { id: string; fileName: string; sizeBytes: number }[];
+  }[];
   pendingMemo: { id: string; number: string; amount: Money; requiredLevel: string | null } | null;
   memos: { number: string; amount: Money; status: string }[];
 };
@@ -55,7 +63,9 @@ export async function disputeFor(viewer: { role: string; accountId: string | nul
     invoice: { id: d.invoice.id, number: d.invoice.number, balance: m(d.invoice.balanceMinor), status: d.invoice.status },
     account: d.account,
     assignedTo: d.assignedToId ? { id: d.assignedToId, name: authors.get(d.assignedToId)?.name ?? "" } : null,
-    lines: d.lines.map((l) => ({ lineNo: l.invoiceLine.lineNo, description: l.invoiceLine.description, amount: m(l.amountMinor) })).sort((a, b) => a.lineNo - b.lineNo),
+    lines: d.lines
+      .map((l) => ({ lineNo: l.invoiceLine.lineNo, description: l.invoiceLine.description, amount: m(l.amountMinor) }))
+      .sort((a, b) => a.lineNo - b.lineNo),
     messages: d.messages.map((msg) => {
       const author = msg.authorId ? authors.get(msg.authorId) : undefined;
       return {
@@ -81,8 +91,13 @@ export async function disputesOfAccount(accountId: string) {
     include: { invoice: { select: { id: true, number: true } } },
   });
   return rows.map((d) => ({
-    id: d.id, number: d.number, status: d.status, reason: d.reason, createdAt: d.createdAt.toISOString(),
-    amount: { amountMinor: toMinor(d.amountMinor), currency: d.currency }, invoice: d.invoice,
+    id: d.id,
+    number: d.number,
+    status: d.status,
+    reason: d.reason,
+    createdAt: d.createdAt.toISOString(),
+    amount: { amountMinor: toMinor(d.amountMinor), currency: d.currency },
+    invoice: d.invoice,
   }));
 }
 
@@ -97,10 +112,24 @@ export async function disputeQueue(filter: { assigned?: "me" | "unassigned"; rep
     take: 200,
     include: { account: { select: { legalName: true, number: true } }, invoice: { select: { number: true } } },
   });
-  const reps = new Map((await db().user.findMany({ where: { id: { in: rows.map((r) => r.assignedToId).filter((x): x is string => Boolean(x)) } }, select: { id: true, name: true } })).map((u) => [u.id, u.name]));
+  const reps = new Map(
+    (
+      await db().user.findMany({
+        where: { id: { in: rows.map((r) => r.assignedToId).filter((x): x is string => Boolean(x)) } },
+        select: { id: true, name: true },
+      })
+    ).map((u) => [u.id, u.name]),
+  );
   return rows.map((d) => ({
-    id: d.id, number: d.number, status: d.status, reason: d.reason, language: d.language, createdAt: d.createdAt.toISOString(),
-    amount: { amountMinor: toMinor(d.amountMinor), currency: d.currency }, account: d.account, invoiceNumber: d.invoice.number,
+    id: d.id,
+    number: d.number,
+    status: d.status,
+    reason: d.reason,
+    language: d.language,
+    createdAt: d.createdAt.toISOString(),
+    amount: { amountMinor: toMinor(d.amountMinor), currency: d.currency },
+    account: d.account,
+    invoiceNumber: d.invoice.number,
     assignedTo: d.assignedToId ? (reps.get(d.assignedToId) ?? null) : null,
   }));
 }

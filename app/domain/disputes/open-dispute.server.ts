@@ -59,7 +59,8 @@ export async function openDispute(
   if (!invoice) return { ok: false, errors: { form: "disputes:errors.invoice" } };
   // A paid invoice may still be disputed: that is a claim for a credit or refund of up to what was invoiced.
   const balance = invoice.status === "PAID" ? toMinor(invoice.totalMinor) : toMinor(invoice.balanceMinor);
-  if (balance <= 0 || (invoice.status !== "OPEN" && invoice.status !== "PARTIALLY_PAID" && invoice.status !== "PAID")) return { ok: false, errors: { form: "disputes:errors.invoiceClosed" } };
+  if (balance <= 0 || (invoice.status !== "OPEN" && invoice.status !== "PARTIALLY_PAID" && invoice.status !== "PAID"))
+    return { ok: false, errors: { form: "disputes:errors.invoiceClosed" } };
   const chosen = input.lineIds;
   const lines = chosen ? invoice.lines.filter((l) => chosen.includes(l.id)) : [];
   if (chosen && (lines.length === 0 || lines.length !== new Set(chosen).size)) return { ok: false, errors: { lineId: "disputes:errors.lines" } };
@@ -83,28 +84,40 @@ export async function openDispute(
     .filter((l) => l.amountMinor > 0n);
 
   // The files are written only now that the form is valid, and removed again if the dispute is not recorded.
-  const dispute = await storeUploadsFor(input.files, (files) => db().$transaction(async (tx) => {
-    // Two disputes opened at once on one invoice: the second waits here and sees the first.
-    await tx.$queryRaw`SELECT id FROM "Invoice" WHERE id = ${invoice.id} FOR UPDATE`;
-    if (amount > balance - (await openlyDisputedMinor(tx, invoice.id))) return null;
-    const created = await tx.dispute.create({
-      data: {
-        number: newNumber("DSP", invoice.account.number),
-        accountId: input.accountId,
-        invoiceId: invoice.id,
-        reason: input.reason,
-        amountMinor: BigInt(amount),
-        currency: invoice.currency,
-        language: isLanguage(input.language) ? input.language : "en",
-        openedById: input.userId,
-        lines: { create: lineShares },
-      },
-    });
-    const message = await tx.disputeMessage.create({ data: { disputeId: created.id, authorId: input.userId, body: input.message } });
-    for (const f of files) await tx.disputeAttachment.create({ data: { disputeId: created.id, messageId: message.id, ...f } });
-    await recordAudit({ actorId: input.userId, accountId: input.accountId, entity: "Dispute", entityId: created.id, action: "dispute_opened", after: { invoiceId: invoice.id, reason: input.reason, amountMinor: amount, lines: lineShares.length } }, tx);
-    return created;
-  }));
+  const dispute = await storeUploadsFor(input.files, (files) =>
+    db().$transaction(async (tx) => {
+      // Two disputes opened at once on one invoice: the second waits here and sees the first.
+      await tx.$queryRaw`SELECT id FROM "Invoice" WHERE id = ${invoice.id} FOR UPDATE`;
+      if (amount > balance - (await openlyDisputedMinor(tx, invoice.id))) return null;
+      const created = await tx.dispute.create({
+        data: {
+          number: newNumber("DSP", invoice.account.number),
+          accountId: input.accountId,
+          invoiceId: invoice.id,
+          reason: input.reason,
+          amountMinor: BigInt(amount),
+          currency: invoice.currency,
+          language: isLanguage(input.language) ? input.language : "en",
+          openedById: input.userId,
+          lines: { create: lineShares },
+        },
+      });
+      const message = await tx.disputeMessage.create({ data: { disputeId: created.id, authorId: input.userId, body: input.message } });
+      for (const f of files) await tx.disputeAttachment.create({ data: { disputeId: created.id, messageId: message.id, ...f } });
+      await recordAudit(
+        {
+          actorId: input.userId,
+          accountId: input.accountId,
+          entity: "Dispute",
+          entityId: created.id,
+          action: "dispute_opened",
+          after: { invoiceId: invoice.id, reason: input.reason, amountMinor: amount, lines: lineShares.length },
+        },
+        tx,
+      );
+      return created;
+    }),
+  );
   if (!dispute) return { ok: false, errors: { amount: "disputes:errors.alreadyDisputed" } };
   invalidateAccount(input.accountId);
   return { ok: true, value: { id: dispute.id } };

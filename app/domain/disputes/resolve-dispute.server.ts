@@ -29,9 +29,41 @@ async function postMemo(tx: Prisma.TransactionClient, adjustmentId: string, appr
     where: { id: memo.disputeId! },
     data: { status: "RESOLVED_CREDITED", resolution, resolvedById: approverId, resolvedAt: new Date() },
   });
-  await recordAudit({ actorId: approverId, accountId: memo.accountId, entity: "Invoice", entityId: invoice.id, action: "credit_memo_applied", before: { balanceMinor: invoice.balanceMinor, status: invoice.status }, after: { balanceMinor: balance, status, adjustment: memo.number } }, tx);
-  await recordAudit({ actorId: approverId, accountId: memo.accountId, entity: "Adjustment", entityId: memo.id, action: "credit_memo_posted", before: { status: memo.status }, after: { status: "POSTED", amountMinor: memo.amountMinor } }, tx);
-  await recordAudit({ actorId: approverId, accountId: memo.accountId, entity: "Dispute", entityId: dispute.id, action: "dispute_resolved", after: { status: "RESOLVED_CREDITED", adjustment: memo.number } }, tx);
+  await recordAudit(
+    {
+      actorId: approverId,
+      accountId: memo.accountId,
+      entity: "Invoice",
+      entityId: invoice.id,
+      action: "credit_memo_applied",
+      before: { balanceMinor: invoice.balanceMinor, status: invoice.status },
+      after: { balanceMinor: balance, status, adjustment: memo.number },
+    },
+    tx,
+  );
+  await recordAudit(
+    {
+      actorId: approverId,
+      accountId: memo.accountId,
+      entity: "Adjustment",
+      entityId: memo.id,
+      action: "credit_memo_posted",
+      before: { status: memo.status },
+      after: { status: "POSTED", amountMinor: memo.amountMinor },
+    },
+    tx,
+  );
+  await recordAudit(
+    {
+      actorId: approverId,
+      accountId: memo.accountId,
+      entity: "Dispute",
+      entityId: dispute.id,
+      action: "dispute_resolved",
+      after: { status: "RESOLVED_CREDITED", adjustment: memo.number },
+    },
+    tx,
+  );
   return { amount: { amountMinor: applied, currency: memo.currency } };
 }
 
@@ -54,10 +86,16 @@ async function lockInvoice(tx: Prisma.TransactionClient, invoiceId: string) {
  * the transaction, and one memo per dispute is a unique index, so requests that race
  * post one memo and send one email.
  */
-export async function resolveWithCreditMemo(input: { disputeId: string; actor: Actor; amountMinor: number; resolution: string }): Promise<
-  { ok: true; posted: boolean; requiredLevel?: string | null } | DisputeActionError
-> {
-  const d = await db().dispute.findUnique({ where: { id: input.disputeId }, include: { account: { select: { number: true } }, adjustments: { where: { status: "PENDING_APPROVAL" } } } });
+export async function resolveWithCreditMemo(input: {
+  disputeId: string;
+  actor: Actor;
+  amountMinor: number;
+  resolution: string;
+}): Promise<{ ok: true; posted: boolean; requiredLevel?: string | null } | DisputeActionError> {
+  const d = await db().dispute.findUnique({
+    where: { id: input.disputeId },
+    include: { account: { select: { number: true } }, adjustments: { where: { status: "PENDING_APPROVAL" } } },
+  });
   if (!d) return { ok: false, error: "disputes:errors.closed" };
   if (!isOpen(d.status)) return { ok: false, error: "disputes:errors.closed", conflict: true };
   if (d.adjustments.length) return { ok: false, error: "disputes:errors.memoPending", conflict: true };
@@ -78,17 +116,50 @@ export async function resolveWithCreditMemo(input: { disputeId: string; actor: A
       const memo = await tx.adjustment.create({
         data: {
           number: newNumber("CM", d.account.number),
-          accountId: d.accountId, invoiceId: d.invoiceId, disputeId: d.id, kind: "CREDIT_MEMO",
-          amountMinor: BigInt(input.amountMinor), currency: d.currency, reason: input.resolution,
-          status: "PENDING_APPROVAL", requiredLevel: decision.allowed ? null : decision.requiredLevel, requestedById: input.actor.id,
+          accountId: d.accountId,
+          invoiceId: d.invoiceId,
+          disputeId: d.id,
+          kind: "CREDIT_MEMO",
+          amountMinor: BigInt(input.amountMinor),
+          currency: d.currency,
+          reason: input.resolution,
+          status: "PENDING_APPROVAL",
+          requiredLevel: decision.allowed ? null : decision.requiredLevel,
+          requestedById: input.actor.id,
         },
       });
-      await recordAudit({ actorId: input.actor.id, accountId: d.accountId, entity: "Adjustment", entityId: memo.id, action: "credit_memo_requested", after: { amountMinor: input.amountMinor, currency: d.currency, allowed: decision.allowed, requiredLevel: decision.allowed ? null : decision.requiredLevel } }, tx);
+      await recordAudit(
+        {
+          actorId: input.actor.id,
+          accountId: d.accountId,
+          entity: "Adjustment",
+          entityId: memo.id,
+          action: "credit_memo_requested",
+          after: {
+            amountMinor: input.amountMinor,
+            currency: d.currency,
+            allowed: decision.allowed,
+            requiredLevel: decision.allowed ? null : decision.requiredLevel,
+          },
+        },
+        tx,
+      );
       if (decision.allowed) {
         await postMemo(tx, memo.id, input.actor.id, input.resolution);
         return { ok: true, posted: true } as const;
       }
-      await recordAudit({ actorId: input.actor.id, accountId: d.accountId, entity: "Dispute", entityId: d.id, action: "dispute_escalated", before: { status: d.status }, after: { status: "ESCALATED", requiredLevel: decision.requiredLevel } }, tx);
+      await recordAudit(
+        {
+          actorId: input.actor.id,
+          accountId: d.accountId,
+          entity: "Dispute",
+          entityId: d.id,
+          action: "dispute_escalated",
+          before: { status: d.status },
+          after: { status: "ESCALATED", requiredLevel: decision.requiredLevel },
+        },
+        tx,
+      );
       return { ok: true, posted: false, requiredLevel: decision.requiredLevel } as const;
     }, CLAIM_TRANSACTION);
   } catch (error) {
@@ -143,7 +214,18 @@ export async function rejectDispute(input: { disputeId: string; actor: Actor; re
     });
     if (claimed.count !== 1) return false;
     await tx.adjustment.updateMany({ where: { disputeId: d.id, status: "PENDING_APPROVAL" }, data: { status: "REJECTED" } });
-    await recordAudit({ actorId: input.actor.id, accountId: d.accountId, entity: "Dispute", entityId: d.id, action: "dispute_rejected", before: { status: d.status }, after: { status: "REJECTED", resolution: input.resolution } }, tx);
+    await recordAudit(
+      {
+        actorId: input.actor.id,
+        accountId: d.accountId,
+        entity: "Dispute",
+        entityId: d.id,
+        action: "dispute_rejected",
+        before: { status: d.status },
+        after: { status: "REJECTED", resolution: input.resolution },
+      },
+      tx,
+    );
     return true;
   }, CLAIM_TRANSACTION);
   if (!done) return ALREADY_DONE;

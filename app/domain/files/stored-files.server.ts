@@ -27,7 +27,11 @@ export function sniffContentType(bytes: Uint8Array): string | null {
 }
 
 function cleanFileName(name: string): string {
-  const base = path.basename(name).normalize("NFC").replace(/[^\p{L}\p{N}._ -]/gu, "_").slice(0, 120);
+  const base = path
+    .basename(name)
+    .normalize("NFC")
+    .replace(/[^\p{L}\p{N}._ -]/gu, "_")
+    .slice(0, 120);
   return base || "document";
 }
 

@@ -7,7 +7,12 @@ export type AppliedRate = { base: string; quote: string; rate: string; effective
  * The most recent rate on or before `asOf`. A stored pair works both ways: the
  * inverse is used when only quote→base is on file.
  */
-export async function latestRate(base: string, quote: string, asOf: Date, client: Pick<Prisma.TransactionClient, "fxRate"> = db()): Promise<AppliedRate | null> {
+export async function latestRate(
+  base: string,
+  quote: string,
+  asOf: Date,
+  client: Pick<Prisma.TransactionClient, "fxRate"> = db(),
+): Promise<AppliedRate | null> {
   const rows = await client.fxRate.findMany({
     where: {
       effectiveOn: { lte: asOf },

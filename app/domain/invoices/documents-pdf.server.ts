@@ -40,7 +40,8 @@ function sellerBlock(doc: PDFKit.PDFDocument, seller: SellerProfile | null) {
   const y = doc.y;
   doc.font("Helvetica-Bold").fontSize(10).text(seller.name, 330, 50, { width: 233, align: "right" });
   doc.font("Helvetica").fontSize(9);
-  for (const line of [...seller.address, seller.taxId, seller.email, seller.phone].filter((l): l is string => Boolean(l))) doc.text(line, 330, doc.y, { width: 233, align: "right" });
+  for (const line of [...seller.address, seller.taxId, seller.email, seller.phone].filter((l): l is string => Boolean(l)))
+    doc.text(line, 330, doc.y, { width: 233, align: "right" });
   doc.x = 50;
   doc.y = Math.max(y, doc.y);
 }
@@ -73,7 +74,11 @@ export function invoicePdf(invoice: InvoiceDetail, t: T, locale: string, seller:
       [t("invoices:detail.status"), t(`invoices:status.${invoice.status}`)],
       [t("invoices:detail.daysPastDue"), String(invoice.daysPastDue)],
     ];
-    for (const [k, v] of facts) row(doc, [{ text: k, x: 50, width: 150 }, { text: v, x: 200, width: 300 }]);
+    for (const [k, v] of facts)
+      row(doc, [
+        { text: k, x: 50, width: 150 },
+        { text: v, x: 200, width: 300 },
+      ]);
     doc.moveDown();
     const cols = [
       { key: "no", x: 50, width: 25 },
@@ -83,14 +88,32 @@ export function invoicePdf(invoice: InvoiceDetail, t: T, locale: string, seller:
       { key: "unitPrice", x: 405, width: 75, align: "right" as const },
       { key: "amount", x: 483, width: 80, align: "right" as const },
     ];
-    row(doc, cols.map((c) => ({ ...c, text: t(`invoices:detail.line.${c.key}`) })), true);
+    row(
+      doc,
+      cols.map((c) => ({ ...c, text: t(`invoices:detail.line.${c.key}`) })),
+      true,
+    );
     for (const l of invoice.lines) {
       const values = [String(l.lineNo), l.sku, l.description, new Intl.NumberFormat(locale).format(l.quantity), money(l.unitPrice), money(l.amount)];
-      row(doc, cols.map((c, i) => ({ ...c, text: values[i] })));
+      row(
+        doc,
+        cols.map((c, i) => ({ ...c, text: values[i] })),
+      );
     }
     doc.moveDown();
-    for (const [k, v] of [[t("invoices:detail.total"), money(invoice.total)], [t("invoices:detail.paid"), money(invoice.paid)], [t("invoices:detail.balance"), money(invoice.balance)]] as const) {
-      row(doc, [{ text: k, x: 330, width: 150, align: "right" }, { text: v, x: 483, width: 80, align: "right" }], true);
+    for (const [k, v] of [
+      [t("invoices:detail.total"), money(invoice.total)],
+      [t("invoices:detail.paid"), money(invoice.paid)],
+      [t("invoices:detail.balance"), money(invoice.balance)],
+    ] as const) {
+      row(
+        doc,
+        [
+          { text: k, x: 330, width: 150, align: "right" },
+          { text: v, x: 483, width: 80, align: "right" },
+        ],
+        true,
+      );
     }
     remitToBlock(doc, seller, t);
   }, title);
@@ -116,15 +139,35 @@ export function receiptPdf(receipt: Receipt, seller: SellerProfile | null, t: T,
     ];
     if (receipt.unapplied.amountMinor > 0) facts.push([t("payments:receipt.unapplied"), money(receipt.unapplied)]);
     if (receipt.refunded.amountMinor > 0) facts.push([t("payments:receipt.refunded"), money(receipt.refunded)]);
-    for (const [k, v] of facts) row(doc, [{ text: k, x: 50, width: 150 }, { text: v, x: 200, width: 300 }]);
+    for (const [k, v] of facts)
+      row(doc, [
+        { text: k, x: 50, width: 150 },
+        { text: v, x: 200, width: 300 },
+      ]);
     if (receipt.allocations.length) {
       doc.moveDown();
-      row(doc, [{ text: t("payments:receipt.invoice"), x: 50, width: 200 }, { text: t("payments:receipt.appliedAmount"), x: 400, width: 163, align: "right" }], true);
-      for (const a of receipt.allocations) row(doc, [{ text: a.number, x: 50, width: 200 }, { text: money(a.amount), x: 400, width: 163, align: "right" }]);
+      row(
+        doc,
+        [
+          { text: t("payments:receipt.invoice"), x: 50, width: 200 },
+          { text: t("payments:receipt.appliedAmount"), x: 400, width: 163, align: "right" },
+        ],
+        true,
+      );
+      for (const a of receipt.allocations)
+        row(doc, [
+          { text: a.number, x: 50, width: 200 },
+          { text: money(a.amount), x: 400, width: 163, align: "right" },
+        ]);
     }
     if (receipt.heldAsCredit) {
       doc.moveDown();
-      doc.font("Helvetica").fontSize(9).text(t(receipt.allocations.length ? "payments:receipt.creditPart" : "payments:receipt.creditAll", { amount: money(receipt.unapplied) }), 50, doc.y, { width: 513 });
+      doc
+        .font("Helvetica")
+        .fontSize(9)
+        .text(t(receipt.allocations.length ? "payments:receipt.creditPart" : "payments:receipt.creditAll", { amount: money(receipt.unapplied) }), 50, doc.y, {
+          width: 513,
+        });
     }
   }, title);
 }
@@ -148,15 +191,43 @@ export function statementPdf(statement: Statement, t: T, locale: string): Promis
       const money = (minor: number) => formatMoney({ amountMinor: minor, currency: s.currency }, locale);
       doc.moveDown();
       doc.font("Helvetica-Bold").fontSize(12).text(s.currency, 50);
-      row(doc, [{ text: t("invoices:statement.dueNow"), x: 50, width: 300 }, { text: money(s.dueNowMinor), x: 403, width: 160, align: "right" }], true);
-      doc.font("Helvetica").fontSize(9).text(t("invoices:statement.aging.title", { date: date(statement.to) }), 50);
-      const buckets = [...AGING_BUCKETS.map((b) => ({ label: t(`invoices:statement.aging.${b}`), minor: s.aging[b] })), ...(s.inDisputeMinor > 0 ? [{ label: t("invoices:statement.aging.inDispute"), minor: s.inDisputeMinor }] : [])];
+      row(
+        doc,
+        [
+          { text: t("invoices:statement.dueNow"), x: 50, width: 300 },
+          { text: money(s.dueNowMinor), x: 403, width: 160, align: "right" },
+        ],
+        true,
+      );
+      doc
+        .font("Helvetica")
+        .fontSize(9)
+        .text(t("invoices:statement.aging.title", { date: date(statement.to) }), 50);
+      const buckets = [
+        ...AGING_BUCKETS.map((b) => ({ label: t(`invoices:statement.aging.${b}`), minor: s.aging[b] })),
+        ...(s.inDisputeMinor > 0 ? [{ label: t("invoices:statement.aging.inDispute"), minor: s.inDisputeMinor }] : []),
+      ];
       const width = Math.floor(513 / buckets.length);
-      row(doc, buckets.map((b, i) => ({ text: b.label, x: 50 + i * width, width: width - 4, align: "right" as const })), true);
-      row(doc, buckets.map((b, i) => ({ text: money(b.minor), x: 50 + i * width, width: width - 4, align: "right" as const })));
+      row(
+        doc,
+        buckets.map((b, i) => ({ text: b.label, x: 50 + i * width, width: width - 4, align: "right" as const })),
+        true,
+      );
+      row(
+        doc,
+        buckets.map((b, i) => ({ text: money(b.minor), x: 50 + i * width, width: width - 4, align: "right" as const })),
+      );
       doc.moveDown(0.5);
-      row(doc, cols.map((c) => ({ ...c, text: t(`invoices:statement.csv.${c.key}`) })), true);
-      row(doc, [{ ...cols[0], text: date(statement.from) }, { ...cols[1], text: t("invoices:statement.opening"), width: 200 }, { ...cols[5], text: money(s.openingMinor) }]);
+      row(
+        doc,
+        cols.map((c) => ({ ...c, text: t(`invoices:statement.csv.${c.key}`) })),
+        true,
+      );
+      row(doc, [
+        { ...cols[0], text: date(statement.from) },
+        { ...cols[1], text: t("invoices:statement.opening"), width: 200 },
+        { ...cols[5], text: money(s.openingMinor) },
+      ]);
       for (const l of s.lines) {
         row(doc, [
           { ...cols[0], text: date(l.date) },
@@ -167,8 +238,20 @@ export function statementPdf(statement: Statement, t: T, locale: string): Promis
           { ...cols[5], text: money(l.balanceMinor) },
         ]);
       }
-      row(doc, [{ ...cols[0], text: date(statement.to) }, { ...cols[1], text: t("invoices:statement.closing"), width: 200 }, { ...cols[5], text: money(s.closingMinor) }], true);
-      if (s.unappliedMinor > 0) doc.font("Helvetica").fontSize(9).text(t("invoices:statement.unappliedNote", { amount: money(s.unappliedMinor) }), 50);
+      row(
+        doc,
+        [
+          { ...cols[0], text: date(statement.to) },
+          { ...cols[1], text: t("invoices:statement.closing"), width: 200 },
+          { ...cols[5], text: money(s.closingMinor) },
+        ],
+        true,
+      );
+      if (s.unappliedMinor > 0)
+        doc
+          .font("Helvetica")
+          .fontSize(9)
+          .text(t("invoices:statement.unappliedNote", { amount: money(s.unappliedMinor) }), 50);
     }
   }, title);
 }

@@ -35,7 +35,10 @@ export async function invoiceForAccount(accountId: string, invoiceId: string, as
       account: { select: { legalName: true, number: true } },
       order: { select: { number: true } },
       lines: { orderBy: { lineNo: "asc" } },
-      allocations: { orderBy: { createdAt: "asc" }, include: { payment: { select: { id: true, receivedAt: true, method: true, status: true, provider: true } } } },
+      allocations: {
+        orderBy: { createdAt: "asc" },
+        include: { payment: { select: { id: true, receivedAt: true, method: true, status: true, provider: true } } },
+      },
       disputes: { orderBy: { createdAt: "desc" } },
       adjustments: { where: { status: "POSTED" }, orderBy: { createdAt: "asc" } },
     },
@@ -57,7 +60,15 @@ export async function invoiceForAccount(accountId: string, invoiceId: string, as
     paid: m(inv.allocations.reduce((s, a) => s + a.amountMinor, 0n)),
     daysPastDue: open ? daysPastDue(inv.dueOn, asOf) : 0,
     account: inv.account,
-    lines: inv.lines.map((l) => ({ id: l.id, lineNo: l.lineNo, sku: l.sku, description: l.description, quantity: l.quantity, unitPrice: m(l.unitPriceMinor), amount: m(l.amountMinor) })),
+    lines: inv.lines.map((l) => ({
+      id: l.id,
+      lineNo: l.lineNo,
+      sku: l.sku,
+      description: l.description,
+      quantity: l.quantity,
+      unitPrice: m(l.unitPriceMinor),
+      amount: m(l.amountMinor),
+    })),
     payments: inv.allocations.map((a) => ({
       paymentId: a.paymentId,
       receivedAt: a.payment.receivedAt?.toISOString() ?? null,

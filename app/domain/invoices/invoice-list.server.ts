@@ -64,7 +64,11 @@ export function invoiceFilterSql(accountId: string, query: InvoiceListQuery, asO
     case "pastDue":
       // Money under an open dispute is not past-due pressure while the dispute runs, but the rest
       // of a partly disputed invoice is: listed when some of its balance is undisputed (as the tiles count it).
-      clauses.push(`i.status IN ('OPEN', 'PARTIALLY_PAID')`, `i."dueOn" < ${param(startOfToday(asOf).toISOString().slice(0, 10))}::date`, `i."balanceMinor" > ${disputedPart(param)}`);
+      clauses.push(
+        `i.status IN ('OPEN', 'PARTIALLY_PAID')`,
+        `i."dueOn" < ${param(startOfToday(asOf).toISOString().slice(0, 10))}::date`,
+        `i."balanceMinor" > ${disputedPart(param)}`,
+      );
       break;
     case "paid":
       clauses.push(`i.status = 'PAID'`);
@@ -88,7 +92,18 @@ const ORDER_COLUMN: Record<(typeof INVOICE_SORTS)[number], string> = {
 };
 
 type GroupRow = { currency: string; count: number; total: string; balance: string; pastDue?: string };
-type PageRow = { id: string; number: string; poNumber: string | null; issuedOn: string; dueOn: string; currency: string; total: string; balance: string; status: string; disputed: boolean };
+type PageRow = {
+  id: string;
+  number: string;
+  poNumber: string | null;
+  issuedOn: string;
+  dueOn: string;
+  currency: string;
+  total: string;
+  balance: string;
+  status: string;
+  disputed: boolean;
+};
 
 /**
  * One page of an account's invoices. Every query is an indexed lookup on accountId

@@ -14,7 +14,12 @@ export const invoiceListQuery = z.object({
   currency: z.enum(SUPPORTED_CURRENCIES).optional().catch(undefined),
   from: isoDay.optional().catch(undefined),
   to: isoDay.optional().catch(undefined),
-  q: freeText().trim().max(60).optional().catch(undefined).transform((v) => (v ? v : undefined)),
+  q: freeText()
+    .trim()
+    .max(60)
+    .optional()
+    .catch(undefined)
+    .transform((v) => (v ? v : undefined)),
   sort: z.enum(INVOICE_SORTS).default("dueOn").catch("dueOn"),
   dir: z.enum(["asc", "desc"]).default("desc").catch("desc"),
   page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
@@ -24,4 +29,3 @@ export type InvoiceListQuery = z.infer<typeof invoiceListQuery>;
 export function parseInvoiceListQuery(params: URLSearchParams): InvoiceListQuery {
   return invoiceListQuery.parse(Object.fromEntries([...params].filter(([, v]) => v !== "")));
 }
-

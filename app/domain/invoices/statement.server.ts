@@ -1,3 +1,4 @@
+// Longer than 300 lines because the statement's rows, aging and summary come from one read of the ledger and must agree to the cent.
 /**
  * Statement of account for a date range: opening balance, every invoice, payment
  * applied and adjustment in the range, and payments received but not applied to any
@@ -23,7 +24,16 @@ import { AGING_BUCKETS, agingWithDisputes, inDisputeOf, type AgingBucket } from 
 import { OPEN_DISPUTE_STATUSES } from "../disputes/dispute-schemas";
 
 /** `memoMinor`: an amount the line tells of without moving the balance (unapplied cash applied to an invoice). */
-export type StatementLine = { date: string; kind: "invoice" | "payment" | "unapplied" | "unappliedApplied" | "credit" | "debit"; reference: string; po: string | null; debitMinor: number; creditMinor: number; memoMinor?: number; balanceMinor: number };
+export type StatementLine = {
+  date: string;
+  kind: "invoice" | "payment" | "unapplied" | "unappliedApplied" | "credit" | "debit";
+  reference: string;
+  po: string | null;
+  debitMinor: number;
+  creditMinor: number;
+  memoMinor?: number;
+  balanceMinor: number;
+};
 /**
  * `unappliedMinor`: payments received by the end of the range and still not applied, already inside the closing balance.
  * `aging`: undisputed open balances by bucket as of the last day; `inDisputeMinor` apart; `dueNowMinor`: what to pay now.
@@ -65,33 +75,62 @@ export async function statementFor(accountId: string, range: { from: string; to:
       SELECT i.currency, COALESCE(SUM(a."amountMinor"), 0)::bigint AS sum FROM "PaymentAllocation" a JOIN "Invoice" i ON i.id = a."invoiceId"
       WHERE i."accountId" = ${accountId} AND a."createdAt" < ${from} GROUP BY i.currency`,
     db().adjustment.groupBy({ by: ["currency", "kind"], where: { accountId, status: "POSTED", postedAt: { lt: from } }, _sum: { amountMinor: true } }),
-    db().invoice.findMany({ where: { accountId, issuedOn: { gte: from, lt: end }, status: { not: "VOID" } }, orderBy: [{ issuedOn: "asc" }, { number: "asc" }], select: { number: true, poNumber: true, issuedOn: true, currency: true, totalMinor: true } }),
-    db().paymentAllocation.findMany({ where: { invoice: { accountId }, createdAt: { gte: from, lt: end } }, orderBy: { createdAt: "asc" }, select: { paymentId: true, amountMinor: true, createdAt: true, createdById: true, payment: { select: { number: true } }, invoice: { select: { number: true, currency: true } } } }),
-    db().adjustment.findMany({ where: { accountId, status: "POSTED", postedAt: { gte: from, lt: end } }, orderBy: { postedAt: "asc" }, select: { number: true, kind: true, amountMinor: true, currency: true, postedAt: true, invoice: { select: { number: true } } } }),
-    // Payments that arrived with money not applied at once: still unapplied, or applied later by a rep.
-    db().payment.findMany({
-      where: {
-        accountId,
-        AND: [
-          { OR: [{ unappliedMinor: { gt: 0 } }, { allocations: { some: { createdById: { not: null }, amountMinor: { gt: 0 } } } }] },
-          { OR: [{ receivedAt: { lt: end } }, { receivedAt: null, createdAt: { lt: end } }] },
-        ],
+    db().invoice.findMany({
+      where: { accountId, issuedOn: { gte: from, lt: end }, status: { not: "VOID" } },
+      orderBy: [{ issuedOn: "asc" }, { number: "asc" }],
+      select: { number: true, poNumber: true, issuedOn: true, currency: true, totalMinor: true },
+    }),
+    db().paymentAllocation.findMany({
+      where: { invoice: { accountId }, createdAt: { gte: from, lt: end } },
+      orderBy: { createdAt: "asc" },
+      select: {
+        paymentId: true,
+        amountMinor: true,
+        createdAt: true,
+        createdById: true,
+        payment: { select: { number: true } },
+        invoice: { select: { number: true, currency: true } },
       },
-      select: { id: true, number: true, currency: true, unappliedMinor: true, receivedAt: true, createdAt: true, allocations: { select: { amountMinor: true, createdAt: true, createdById: true } } },
-    }).then((rows) =>
-      rows.map((p) => {
-        const later = p.allocations.filter(fromUnappliedCash);
-        return {
-          id: p.id,
-          number: p.number,
-          currency: p.currency,
-          on: p.receivedAt ?? p.createdAt,
-          // What arrived unapplied: what is still unapplied plus what reps have applied since.
-          receivedUnappliedMinor: toMinor(p.unappliedMinor) + later.reduce((sum, a) => sum + toMinor(a.amountMinor), 0),
-          appliedBefore: (at: Date) => later.filter((a) => a.createdAt < at).reduce((sum, a) => sum + toMinor(a.amountMinor), 0),
-        };
-      }),
-    ),
+    }),
+    db().adjustment.findMany({
+      where: { accountId, status: "POSTED", postedAt: { gte: from, lt: end } },
+      orderBy: { postedAt: "asc" },
+      select: { number: true, kind: true, amountMinor: true, currency: true, postedAt: true, invoice: { select: { number: true } } },
+    }),
+    // Payments that arrived with money not applied at once: still unapplied, or applied later by a rep.
+    db()
+      .payment.findMany({
+        where: {
+          accountId,
+          AND: [
+            { OR: [{ unappliedMinor: { gt: 0 } }, { allocations: { some: { createdById: { not: null }, amountMinor: { gt: 0 } } } }] },
+            { OR: [{ receivedAt: { lt: end } }, { receivedAt: null, createdAt: { lt: end } }] },
+          ],
+        },
+        select: {
+          id: true,
+          number: true,
+          currency: true,
+          unappliedMinor: true,
+          receivedAt: true,
+          createdAt: true,
+          allocations: { select: { amountMinor: true, createdAt: true, createdById: true } },
+        },
+      })
+      .then((rows) =>
+        rows.map((p) => {
+          const later = p.allocations.filter(fromUnappliedCash);
+          return {
+            id: p.id,
+            number: p.number,
+            currency: p.currency,
+            on: p.receivedAt ?? p.createdAt,
+            // What arrived unapplied: what is still unapplied plus what reps have applied since.
+            receivedUnappliedMinor: toMinor(p.unappliedMinor) + later.reduce((sum, a) => sum + toMinor(a.amountMinor), 0),
+            appliedBefore: (at: Date) => later.filter((a) => a.createdAt < at).reduce((sum, a) => sum + toMinor(a.amountMinor), 0),
+          };
+        }),
+      ),
   ]);
   const opening = new Map<string, number>();
   const add = (currency: string, amount: number) => opening.set(currency, (opening.get(currency) ?? 0) + amount);
@@ -108,22 +147,46 @@ export async function statementFor(accountId: string, range: { from: string; to:
 
   type Raw = Omit<StatementLine, "balanceMinor"> & { currency: string; at: number };
   const raw: Raw[] = [
-    ...invoices.map((i) => ({ currency: i.currency, at: i.issuedOn.getTime(), date: i.issuedOn.toISOString().slice(0, 10), kind: "invoice" as const, reference: i.number, po: i.poNumber, debitMinor: toMinor(i.totalMinor), creditMinor: 0 })),
+    ...invoices.map((i) => ({
+      currency: i.currency,
+      at: i.issuedOn.getTime(),
+      date: i.issuedOn.toISOString().slice(0, 10),
+      kind: "invoice" as const,
+      reference: i.number,
+      po: i.poNumber,
+      debitMinor: toMinor(i.totalMinor),
+      creditMinor: 0,
+    })),
     ...allocations.map((a): Raw => {
       const amount = toMinor(a.amountMinor);
       const base = { currency: a.invoice.currency, at: a.createdAt.getTime(), date: a.createdAt.toISOString().slice(0, 10), po: null };
       // Cash already credited when it arrived: applying it to an invoice is a memo, not a charge and a credit.
-      if (fromUnappliedCash(a)) return { ...base, kind: "unappliedApplied", reference: `${a.invoice.number} · ${a.payment.number}`, debitMinor: 0, creditMinor: 0, memoMinor: amount };
+      if (fromUnappliedCash(a))
+        return { ...base, kind: "unappliedApplied", reference: `${a.invoice.number} · ${a.payment.number}`, debitMinor: 0, creditMinor: 0, memoMinor: amount };
       return { ...base, kind: "payment", reference: a.invoice.number, debitMinor: amount < 0 ? -amount : 0, creditMinor: amount > 0 ? amount : 0 };
     }),
     ...adjustments.map((a) => ({
-      currency: a.currency, at: a.postedAt!.getTime(), date: a.postedAt!.toISOString().slice(0, 10), kind: a.kind === "DEBIT_MEMO" ? ("debit" as const) : ("credit" as const),
-      reference: a.invoice ? `${a.number} · ${a.invoice.number}` : a.number, po: null,
-      debitMinor: a.kind === "DEBIT_MEMO" ? toMinor(a.amountMinor) : 0, creditMinor: a.kind === "DEBIT_MEMO" ? 0 : toMinor(a.amountMinor),
+      currency: a.currency,
+      at: a.postedAt!.getTime(),
+      date: a.postedAt!.toISOString().slice(0, 10),
+      kind: a.kind === "DEBIT_MEMO" ? ("debit" as const) : ("credit" as const),
+      reference: a.invoice ? `${a.number} · ${a.invoice.number}` : a.number,
+      po: null,
+      debitMinor: a.kind === "DEBIT_MEMO" ? toMinor(a.amountMinor) : 0,
+      creditMinor: a.kind === "DEBIT_MEMO" ? 0 : toMinor(a.amountMinor),
     })),
     ...unapplied
       .filter((p) => p.on >= from)
-      .map((p) => ({ currency: p.currency, at: p.on.getTime(), date: p.on.toISOString().slice(0, 10), kind: "unapplied" as const, reference: p.number, po: null, debitMinor: 0, creditMinor: p.receivedUnappliedMinor })),
+      .map((p) => ({
+        currency: p.currency,
+        at: p.on.getTime(),
+        date: p.on.toISOString().slice(0, 10),
+        kind: "unapplied" as const,
+        reference: p.number,
+        po: null,
+        debitMinor: 0,
+        creditMinor: p.receivedUnappliedMinor,
+      })),
   ].sort((a, b) => a.at - b.at || (a.kind === "invoice" ? -1 : 1));
 
   const owed = await balancesAt(accountId, end);
@@ -146,7 +209,16 @@ export async function statementFor(accountId: string, range: { from: string; to:
       const { buckets, inDispute } = agingWithDisputes(mine, asOf);
       const unappliedMinor = unappliedBy.get(currency) ?? 0;
       const dueByNow = mine.filter((i) => i.dueOn.getTime() <= asOf.getTime()).reduce((sum, i) => sum + i.balanceMinor - inDisputeOf(i), 0);
-      return { currency, openingMinor, closingMinor: balance, unappliedMinor, aging: buckets, inDisputeMinor: inDispute, dueNowMinor: Math.max(0, dueByNow - unappliedMinor), lines };
+      return {
+        currency,
+        openingMinor,
+        closingMinor: balance,
+        unappliedMinor,
+        aging: buckets,
+        inDisputeMinor: inDispute,
+        dueNowMinor: Math.max(0, dueByNow - unappliedMinor),
+        lines,
+      };
     }),
   };
 }
@@ -210,7 +282,18 @@ export function statementCsv(statement: Statement, t: (key: string, values?: Rec
     const text = places ? `${abs.slice(0, -places)}${decimal}${abs.slice(-places)}` : abs;
     return minor < 0 ? `-${text}` : text;
   };
-  const rows: (string | number | null)[][] = [[t("invoices:statement.csv.currency"), t("invoices:statement.csv.date"), t("invoices:statement.csv.type"), t("invoices:statement.csv.reference"), t("invoices:statement.csv.po"), t("invoices:statement.csv.debit"), t("invoices:statement.csv.credit"), t("invoices:statement.csv.balance")]];
+  const rows: (string | number | null)[][] = [
+    [
+      t("invoices:statement.csv.currency"),
+      t("invoices:statement.csv.date"),
+      t("invoices:statement.csv.type"),
+      t("invoices:statement.csv.reference"),
+      t("invoices:statement.csv.po"),
+      t("invoices:statement.csv.debit"),
+      t("invoices:statement.csv.credit"),
+      t("invoices:statement.csv.balance"),
+    ],
+  ];
   for (const s of statement.sections) {
     const amount = amountIn(s.currency);
     // The summary first (amount due now, then aging as of the last day), so the closing balance stays the last row.
@@ -218,7 +301,17 @@ export function statementCsv(statement: Statement, t: (key: string, values?: Rec
     for (const bucket of AGING_BUCKETS) rows.push([s.currency, statement.to, t(`invoices:statement.aging.${bucket}`), "", "", "", "", amount(s.aging[bucket])]);
     if (s.inDisputeMinor > 0) rows.push([s.currency, statement.to, t("invoices:statement.aging.inDispute"), "", "", "", "", amount(s.inDisputeMinor)]);
     rows.push([s.currency, statement.from, t("invoices:statement.opening"), "", "", "", "", amount(s.openingMinor)]);
-    for (const l of s.lines) rows.push([s.currency, l.date, statementKind(l, t, amount), l.reference, l.po, l.debitMinor ? amount(l.debitMinor) : "", l.creditMinor ? amount(l.creditMinor) : "", amount(l.balanceMinor)]);
+    for (const l of s.lines)
+      rows.push([
+        s.currency,
+        l.date,
+        statementKind(l, t, amount),
+        l.reference,
+        l.po,
+        l.debitMinor ? amount(l.debitMinor) : "",
+        l.creditMinor ? amount(l.creditMinor) : "",
+        amount(l.balanceMinor),
+      ]);
     rows.push([s.currency, statement.to, t("invoices:statement.closing"), "", "", "", "", amount(s.closingMinor)]);
   }
   return "\uFEFF" + rows.map((r) => r.map(cell).join(field)).join("\r\n") + "\r\n";

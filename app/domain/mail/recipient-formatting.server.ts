@@ -8,7 +8,10 @@ import { db } from "../../utils/db.server";
  * (the same rule as pages, `formattingFor`). Amounts in a Spanish email to a company in
  * Spain read 120.000,00 €, not the Mexican 120,000.00.
  */
-export async function recipientFormatting(user: { locale?: string | null; timeZone?: string | null; accountId?: string | null }, language: Language): Promise<Formatting> {
+export async function recipientFormatting(
+  user: { locale?: string | null; timeZone?: string | null; accountId?: string | null },
+  language: Language,
+): Promise<Formatting> {
   const account = user.accountId ? await db().account.findUnique({ where: { id: user.accountId }, select: { locale: true, timeZone: true } }) : null;
   return formattingFor(language, preferredFormatting({ locale: user.locale, timeZone: user.timeZone, account }));
 }

@@ -34,7 +34,6 @@ function currencyFormat(locale: string, currency: string, display: "narrowSymbol
   return format;
 }
 
-
 const displayByLocaleCurrency = new Map<string, Intl.NumberFormat>();
 /**
  * The one rule for currency symbols, so no amount is ambiguous on a portal that bills in

@@ -9,14 +9,23 @@ import { queueEmail } from "../mail/outbox.server";
 import { formatMoney, toMinor } from "../money/money";
 
 async function recipientFor(accountId: string, userId: string | null) {
-  const account = await db().account.findUniqueOrThrow({ where: { id: accountId }, select: { preferredLanguage: true, legalName: true, locale: true, timeZone: true } });
+  const account = await db().account.findUniqueOrThrow({
+    where: { id: accountId },
+    select: { preferredLanguage: true, legalName: true, locale: true, timeZone: true },
+  });
   const user =
     (userId ? await db().user.findFirst({ where: { id: userId, accountId } }) : null) ??
     (await db().user.findFirst({ where: { accountId, role: "CUSTOMER", active: true }, orderBy: { createdAt: "asc" } }));
   if (!user) return null;
   const preferred = user.preferredLanguage ?? account.preferredLanguage;
   const language: Language = isLanguage(preferred) ? preferred : "en";
-  return { email: user.email, name: user.name, language, locale: formattingFor(language, preferredFormatting({ ...user, account })).locale, legalName: account.legalName };
+  return {
+    email: user.email,
+    name: user.name,
+    language,
+    locale: formattingFor(language, preferredFormatting({ ...user, account })).locale,
+    legalName: account.legalName,
+  };
 }
 
 /**
@@ -78,7 +87,12 @@ export async function releaseOrdersIfUnderLimit(accountId: string, paymentId: st
         released.some((o) => o.reason === "PAST_DUE") ? t("mail:orders_released.whyPastDue") : null,
         released.some((o) => o.reason !== "PAST_DUE") ? t("mail:orders_released.whyOverLimit") : null,
       ].filter(Boolean);
-      await queueEmail({ to: to.email, language: to.language, template: "orders_released", values: { name: to.name, orders: released.map((o) => o.number).join(", "), why: why.join(" ") } });
+      await queueEmail({
+        to: to.email,
+        language: to.language,
+        template: "orders_released",
+        values: { name: to.name, orders: released.map((o) => o.number).join(", "), why: why.join(" ") },
+      });
     }
   }
   return released.map((o) => o.number);

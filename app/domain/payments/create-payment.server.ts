@@ -16,9 +16,7 @@ export const payFormSchema = z.object({
 });
 
 export type PayItem = { invoiceId: string; amountMinor: number };
-export type PayFormResult =
-  | { ok: true; items: PayItem[]; currency: string; idempotencyKey: string }
-  | { ok: false; errors: Record<string, string> };
+export type PayFormResult = { ok: true; items: PayItem[]; currency: string; idempotencyKey: string } | { ok: false; errors: Record<string, string> };
 
 /** The pay form's fields: amounts as typed (by invoice id; blank = the whole balance). */
 export type PayRequest = { idempotencyKey: unknown; currency: unknown; invoiceIds: string[]; amounts: Record<string, string> };
@@ -93,47 +91,77 @@ export async function createPayment(input: {
   let superseded: { id: string; checkoutSessionId: string | null }[] = [];
   if (!payment) {
     try {
-      const made = await db().$transaction(async (tx) => {
-        const ids = input.items.map((i) => i.invoiceId);
-        const locked = await tx.$queryRaw<{ id: string; status: string; balanceMinor: bigint; currency: string }[]>`
+      const made = await db().$transaction(
+        async (tx) => {
+          const ids = input.items.map((i) => i.invoiceId);
+          const locked = await tx.$queryRaw<{ id: string; status: string; balanceMinor: bigint; currency: string }[]>`
           SELECT id, status::text AS status, "balanceMinor", currency FROM "Invoice"
           WHERE id IN (${Prisma.join(ids)}) AND "accountId" = ${input.accountId} ORDER BY id FOR UPDATE`;
-        // A racing request with the same key got here first: its payment is ours.
-        const same = await tx.payment.findUnique({ where: { idempotencyKey: key } });
-        if (same) return { payment: same, superseded: [] };
-        for (const item of input.items) {
-          const inv = locked.find((i) => i.id === item.invoiceId);
-          const payable = inv && inv.currency === input.currency && (inv.status === "OPEN" || inv.status === "PARTIALLY_PAID") && toMinor(inv.balanceMinor) > 0;
-          if (!payable) throw new NotPayable("payments:errors.invoiceNotPayable");
-          if (item.amountMinor > toMinor(inv.balanceMinor)) throw new NotPayable("payments:errors.amountTooHigh");
-        }
-        const claims = await tx.checkoutClaim.findMany({ where: { invoiceId: { in: ids } }, select: { paymentId: true } });
-        const older = await tx.payment.findMany({ where: { id: { in: [...new Set(claims.map((c) => c.paymentId))] } }, select: { id: true, status: true, checkoutSessionId: true } });
-        const closed: { id: string; checkoutSessionId: string | null }[] = [];
-        for (const old of older) {
-          await tx.checkoutClaim.deleteMany({ where: { paymentId: old.id } });
-          const expired = await tx.payment.updateMany({ where: { id: old.id, status: { in: ["PENDING", "FAILED"] } }, data: { status: "EXPIRED" } });
-          if (expired.count === 0) continue;
-          closed.push({ id: old.id, checkoutSessionId: old.checkoutSessionId });
-          await recordAudit({ actorId: input.userId, accountId: input.accountId, entity: "Payment", entityId: old.id, action: "payment_superseded", before: { status: old.status }, after: { status: "EXPIRED" } }, tx);
-        }
-        const created = await tx.payment.create({
-          data: {
-            accountId: input.accountId,
-            currency: input.currency,
-            amountMinor: BigInt(amountMinor),
-            status: "PENDING",
-            provider: sandboxActive() ? SANDBOX_PROVIDER : "stripe",
-            idempotencyKey: key,
-            intendedAllocations: input.items,
-            createdById: input.userId,
-          },
-        });
-        await tx.checkoutClaim.createMany({ data: input.items.map((i) => ({ invoiceId: i.invoiceId, paymentId: created.id, amountMinor: BigInt(i.amountMinor) })) });
-        await recordAudit({ actorId: input.userId, accountId: input.accountId, entity: "Payment", entityId: created.id, action: "payment_created", after: { amountMinor, currency: input.currency, items: input.items } }, tx);
-        return { payment: created, superseded: closed };
-        // A double click's twin waits here for the first to commit (the invoice lock, or PGlite's one connection), then finds its payment.
-      }, { maxWait: 15_000, timeout: 20_000 });
+          // A racing request with the same key got here first: its payment is ours.
+          const same = await tx.payment.findUnique({ where: { idempotencyKey: key } });
+          if (same) return { payment: same, superseded: [] };
+          for (const item of input.items) {
+            const inv = locked.find((i) => i.id === item.invoiceId);
+            const payable =
+              inv && inv.currency === input.currency && (inv.status === "OPEN" || inv.status === "PARTIALLY_PAID") && toMinor(inv.balanceMinor) > 0;
+            if (!payable) throw new NotPayable("payments:errors.invoiceNotPayable");
+            if (item.amountMinor > toMinor(inv.balanceMinor)) throw new NotPayable("payments:errors.amountTooHigh");
+          }
+          const claims = await tx.checkoutClaim.findMany({ where: { invoiceId: { in: ids } }, select: { paymentId: true } });
+          const older = await tx.payment.findMany({
+            where: { id: { in: [...new Set(claims.map((c) => c.paymentId))] } },
+            select: { id: true, status: true, checkoutSessionId: true },
+          });
+          const closed: { id: string; checkoutSessionId: string | null }[] = [];
+          for (const old of older) {
+            await tx.checkoutClaim.deleteMany({ where: { paymentId: old.id } });
+            const expired = await tx.payment.updateMany({ where: { id: old.id, status: { in: ["PENDING", "FAILED"] } }, data: { status: "EXPIRED" } });
+            if (expired.count === 0) continue;
+            closed.push({ id: old.id, checkoutSessionId: old.checkoutSessionId });
+            await recordAudit(
+              {
+                actorId: input.userId,
+                accountId: input.accountId,
+                entity: "Payment",
+                entityId: old.id,
+                action: "payment_superseded",
+                before: { status: old.status },
+                after: { status: "EXPIRED" },
+              },
+              tx,
+            );
+          }
+          const created = await tx.payment.create({
+            data: {
+              accountId: input.accountId,
+              currency: input.currency,
+              amountMinor: BigInt(amountMinor),
+              status: "PENDING",
+              provider: sandboxActive() ? SANDBOX_PROVIDER : "stripe",
+              idempotencyKey: key,
+              intendedAllocations: input.items,
+              createdById: input.userId,
+            },
+          });
+          await tx.checkoutClaim.createMany({
+            data: input.items.map((i) => ({ invoiceId: i.invoiceId, paymentId: created.id, amountMinor: BigInt(i.amountMinor) })),
+          });
+          await recordAudit(
+            {
+              actorId: input.userId,
+              accountId: input.accountId,
+              entity: "Payment",
+              entityId: created.id,
+              action: "payment_created",
+              after: { amountMinor, currency: input.currency, items: input.items },
+            },
+            tx,
+          );
+          return { payment: created, superseded: closed };
+          // A double click's twin waits here for the first to commit (the invoice lock, or PGlite's one connection), then finds its payment.
+        },
+        { maxWait: 15_000, timeout: 20_000 },
+      );
       payment = made.payment;
       superseded = made.superseded;
     } catch (error) {

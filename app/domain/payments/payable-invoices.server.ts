@@ -34,7 +34,10 @@ export async function payableInvoices(
   const today = (ask.today ?? new Date()).toISOString().slice(0, 10);
   const invoices = all.map((i) => {
     const balance = toMinor(i.balanceMinor);
-    const disputed = Math.min(balance, i.disputes.reduce((sum, d) => sum + toMinor(d.amountMinor), 0));
+    const disputed = Math.min(
+      balance,
+      i.disputes.reduce((sum, d) => sum + toMinor(d.amountMinor), 0),
+    );
     const dueOn = i.dueOn.toISOString().slice(0, 10);
     return {
       id: i.id,

@@ -31,7 +31,8 @@ export async function receiptForAccount(accountId: string, paymentId: string) {
     /** Waiting for a rep because what arrived did not match what was asked for. */
     underReview: payment.flaggedReason === "amount_mismatch" || payment.flaggedReason === "currency_mismatch",
     /** Money that found nothing left to pay: held as a credit on the account. */
-    heldAsCredit: payment.status !== "PENDING" && payment.flaggedReason !== "amount_mismatch" && payment.flaggedReason !== "currency_mismatch" && unapplied.amountMinor > 0,
+    heldAsCredit:
+      payment.status !== "PENDING" && payment.flaggedReason !== "amount_mismatch" && payment.flaggedReason !== "currency_mismatch" && unapplied.amountMinor > 0,
     /** Taken by the payment sandbox: no money moved. */
     sandbox: isSandboxPayment(payment),
     receivedAt: payment.receivedAt?.toISOString() ?? null,

@@ -58,7 +58,12 @@ export async function paymentForStaff(paymentId: string) {
     select: { id: true, number: true, dueOn: true, balanceMinor: true },
   });
   // The payment's own events and what it did to invoices (applied, reversed), oldest first.
-  const history = await loadHistory({ OR: [{ entity: "Payment", entityId: p.id }, { entity: "Invoice", after: { path: ["paymentId"], equals: p.id } }] });
+  const history = await loadHistory({
+    OR: [
+      { entity: "Payment", entityId: p.id },
+      { entity: "Invoice", after: { path: ["paymentId"], equals: p.id } },
+    ],
+  });
   return {
     id: p.id,
     number: p.number,
@@ -81,14 +86,20 @@ export async function paymentForStaff(paymentId: string) {
  * amount), and why when it is not the input: `over_authority` (with the level that may
  * do it) or `done_meanwhile` (a concurrent request already did it, or the payment moved).
  */
-export type Outcome = { ok: true } | { ok: false; errors: Record<string, string>; refusal?: "over_authority" | "done_meanwhile"; requiredLevel?: StaffLevel | null };
+export type Outcome =
+  { ok: true } | { ok: false; errors: Record<string, string>; refusal?: "over_authority" | "done_meanwhile"; requiredLevel?: StaffLevel | null };
 
 /** Applies unapplied money to the chosen invoices: one or a split. */
-export async function applyUnapplied(paymentId: string, actor: Actor, input: { note: string; amounts: { invoiceId: string; amountMinor: number }[] }): Promise<Outcome> {
+export async function applyUnapplied(
+  paymentId: string,
+  actor: Actor,
+  input: { note: string; amounts: { invoiceId: string; amountMinor: number }[] },
+): Promise<Outcome> {
   const note = input.note.trim();
   if (note.length < 3 || note.length > 1000) return { ok: false, errors: { note: "payments:errors.note" } };
   const payment = await db().payment.findUnique({ where: { id: paymentId } });
-  if (!payment || (payment.status !== "SUCCEEDED" && payment.status !== "PARTIALLY_REFUNDED")) return { ok: false, errors: { form: "payments:errors.notApplicable" } };
+  if (!payment || (payment.status !== "SUCCEEDED" && payment.status !== "PARTIALLY_REFUNDED"))
+    return { ok: false, errors: { form: "payments:errors.notApplicable" } };
   const items: { invoiceId: string; amountMinor: number }[] = [];
   for (const { invoiceId, amountMinor } of input.amounts) {
     if (amountMinor <= 0) return { ok: false, errors: { [`amount-${invoiceId}`]: "payments:errors.amountInvalid" } };
@@ -97,7 +108,10 @@ export async function applyUnapplied(paymentId: string, actor: Actor, input: { n
   if (!items.length) return { ok: false, errors: { form: "payments:errors.chooseInvoice" } };
   const total = items.reduce((s, i) => s + i.amountMinor, 0);
   if (total > toMinor(payment.unappliedMinor)) return { ok: false, errors: { form: "payments:errors.moreThanUnapplied" } };
-  const invoices = await db().invoice.findMany({ where: { id: { in: items.map((i) => i.invoiceId) }, accountId: payment.accountId, currency: payment.currency }, select: { id: true, balanceMinor: true } });
+  const invoices = await db().invoice.findMany({
+    where: { id: { in: items.map((i) => i.invoiceId) }, accountId: payment.accountId, currency: payment.currency },
+    select: { id: true, balanceMinor: true },
+  });
   for (const item of items) {
     const inv = invoices.find((i) => i.id === item.invoiceId);
     if (!inv) return { ok: false, errors: { form: "payments:errors.invoiceNotPayable" } };
@@ -105,20 +119,33 @@ export async function applyUnapplied(paymentId: string, actor: Actor, input: { n
   }
   // The payment is claimed first (row lock, then the unapplied amount we read must still
   // be there): of several requests at once one applies, the others are told it was done.
-  const applied = await db().$transaction(async (tx) => {
-    const [locked] = await tx.$queryRaw<{ unappliedMinor: bigint }[]>`SELECT "unappliedMinor" FROM "Payment" WHERE id = ${paymentId} FOR UPDATE`;
-    if (!locked || BigInt(locked.unappliedMinor) !== payment.unappliedMinor) return false;
-    const left = await applyToInvoices(tx, { paymentId, accountId: payment.accountId, currency: payment.currency, actorId: actor.id }, total, items);
-    const applied = total - left;
-    const unapplied = toMinor(payment.unappliedMinor) - applied;
-    await tx.payment.update({ where: { id: paymentId }, data: { unappliedMinor: BigInt(unapplied), ...(unapplied === 0 ? { flaggedReason: null } : {}) } });
-    await recordAudit({ actorId: actor.id, accountId: payment.accountId, entity: "Payment", entityId: paymentId, action: "payment_applied_by_rep", before: { unappliedMinor: payment.unappliedMinor, flaggedReason: payment.flaggedReason }, after: { unappliedMinor: unapplied, items, note } }, tx);
-    return true;
-  }, CLAIM_TRANSACTION).catch((error: unknown) => {
-    // applyToInvoices refuses an invoice whose balance moved under it (a payment applied meanwhile).
-    if (error instanceof Error && /changed while applying/.test(error.message)) return false;
-    throw error;
-  });
+  const applied = await db()
+    .$transaction(async (tx) => {
+      const [locked] = await tx.$queryRaw<{ unappliedMinor: bigint }[]>`SELECT "unappliedMinor" FROM "Payment" WHERE id = ${paymentId} FOR UPDATE`;
+      if (!locked || BigInt(locked.unappliedMinor) !== payment.unappliedMinor) return false;
+      const left = await applyToInvoices(tx, { paymentId, accountId: payment.accountId, currency: payment.currency, actorId: actor.id }, total, items);
+      const applied = total - left;
+      const unapplied = toMinor(payment.unappliedMinor) - applied;
+      await tx.payment.update({ where: { id: paymentId }, data: { unappliedMinor: BigInt(unapplied), ...(unapplied === 0 ? { flaggedReason: null } : {}) } });
+      await recordAudit(
+        {
+          actorId: actor.id,
+          accountId: payment.accountId,
+          entity: "Payment",
+          entityId: paymentId,
+          action: "payment_applied_by_rep",
+          before: { unappliedMinor: payment.unappliedMinor, flaggedReason: payment.flaggedReason },
+          after: { unappliedMinor: unapplied, items, note },
+        },
+        tx,
+      );
+      return true;
+    }, CLAIM_TRANSACTION)
+    .catch((error: unknown) => {
+      // applyToInvoices refuses an invoice whose balance moved under it (a payment applied meanwhile).
+      if (error instanceof Error && /changed while applying/.test(error.message)) return false;
+      throw error;
+    });
   if (!applied) return { ok: false, errors: { form: "payments:errors.changedMeanwhile" }, refusal: "done_meanwhile" };
   invalidateAccount(payment.accountId);
   await releaseOrdersIfUnderLimit(payment.accountId, paymentId);
@@ -138,12 +165,14 @@ export async function refundPayment(paymentId: string, actor: Actor, input: { no
   const note = input.note.trim();
   if (note.length < 3 || note.length > 1000) return { ok: false, errors: { refundNote: "payments:errors.note" } };
   const payment = await db().payment.findUnique({ where: { id: paymentId } });
-  if (!payment || (payment.status !== "SUCCEEDED" && payment.status !== "PARTIALLY_REFUNDED")) return { ok: false, errors: { form: "payments:errors.notApplicable" } };
+  if (!payment || (payment.status !== "SUCCEEDED" && payment.status !== "PARTIALLY_REFUNDED"))
+    return { ok: false, errors: { form: "payments:errors.notApplicable" } };
   const amount = input.amountMinor;
   if (amount <= 0) return { ok: false, errors: { refundAmount: "payments:errors.amountInvalid" } };
   if (amount > toMinor(payment.amountMinor) - toMinor(payment.refundedMinor)) return { ok: false, errors: { refundAmount: "payments:errors.moreThanPaid" } };
   const decision = await checkAuthority(actor.staffLevel, "refund", { amount: { amountMinor: amount, currency: payment.currency } });
-  if (!decision.allowed) return { ok: false, errors: { refundAmount: "payments:errors.refundAboveAuthority" }, refusal: "over_authority", requiredLevel: decision.requiredLevel };
+  if (!decision.allowed)
+    return { ok: false, errors: { refundAmount: "payments:errors.refundAboveAuthority" }, refusal: "over_authority", requiredLevel: decision.requiredLevel };
   const total = toMinor(payment.refundedMinor) + amount;
   // The form's own key: the same form sent twice (a double click, a retry) is one request, even after the first is done.
   const formKey = input.requestKey.trim();
@@ -152,9 +181,27 @@ export async function refundPayment(paymentId: string, actor: Actor, input: { no
   try {
     refundId = await db().$transaction(async (tx) => {
       const refund = await tx.paymentRefund.create({
-        data: { paymentId, requestKey, stateKey: `${paymentId}:${toMinor(payment.refundedMinor)}`, amountMinor: BigInt(amount), currency: payment.currency, note, requestedById: actor.id },
+        data: {
+          paymentId,
+          requestKey,
+          stateKey: `${paymentId}:${toMinor(payment.refundedMinor)}`,
+          amountMinor: BigInt(amount),
+          currency: payment.currency,
+          note,
+          requestedById: actor.id,
+        },
       });
-      await recordAudit({ actorId: actor.id, accountId: payment.accountId, entity: "Payment", entityId: paymentId, action: "refund_requested", after: { amountMinor: amount, note } }, tx);
+      await recordAudit(
+        {
+          actorId: actor.id,
+          accountId: payment.accountId,
+          entity: "Payment",
+          entityId: paymentId,
+          action: "refund_requested",
+          after: { amountMinor: amount, note },
+        },
+        tx,
+      );
       return refund.id;
     }, CLAIM_TRANSACTION);
   } catch (error) {

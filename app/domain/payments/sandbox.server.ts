@@ -18,15 +18,32 @@ export function sandboxEvent(payment: SandboxPayment, outcome: "pay" | "decline"
   const amount = overrides.amountMinor ?? toMinor(payment.amountMinor);
   const currency = (overrides.currency ?? payment.currency).toLowerCase();
   const metadata = { paymentId: payment.id };
-  const base = { id: `evt_sandbox_${crypto.randomUUID().replace(/-/g, "")}`, object: "event", api_version: "2025-01-01", created, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null } };
+  const base = {
+    id: `evt_sandbox_${crypto.randomUUID().replace(/-/g, "")}`,
+    object: "event",
+    api_version: "2025-01-01",
+    created,
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+  };
   if (outcome === "pay") {
     return {
       ...base,
       type: "checkout.session.completed",
       data: {
         object: {
-          id: payment.checkoutSessionId, object: "checkout.session", mode: "payment", status: "complete", payment_status: "paid",
-          amount_total: amount, currency, payment_intent: intentId, payment_method_types: ["card"], metadata, livemode: false,
+          id: payment.checkoutSessionId,
+          object: "checkout.session",
+          mode: "payment",
+          status: "complete",
+          payment_status: "paid",
+          amount_total: amount,
+          currency,
+          payment_intent: intentId,
+          payment_method_types: ["card"],
+          metadata,
+          livemode: false,
         },
       },
     };
@@ -36,7 +53,12 @@ export function sandboxEvent(payment: SandboxPayment, outcome: "pay" | "decline"
     type: "payment_intent.payment_failed",
     data: {
       object: {
-        id: intentId, object: "payment_intent", amount, currency, status: "requires_payment_method", metadata,
+        id: intentId,
+        object: "payment_intent",
+        amount,
+        currency,
+        status: "requires_payment_method",
+        metadata,
         last_payment_error: { code: "card_declined", decline_code: "generic_decline", type: "card_error" },
       },
     },
@@ -45,12 +67,22 @@ export function sandboxEvent(payment: SandboxPayment, outcome: "pay" | "decline"
 
 export function sandboxRefundEvent(payment: SandboxPayment & { providerPaymentId: string | null }, refundedTotalMinor: number) {
   return {
-    id: `evt_sandbox_${crypto.randomUUID().replace(/-/g, "")}`, object: "event", api_version: "2025-01-01", created: Math.floor(Date.now() / 1000), livemode: false,
+    id: `evt_sandbox_${crypto.randomUUID().replace(/-/g, "")}`,
+    object: "event",
+    api_version: "2025-01-01",
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
     type: "charge.refunded",
     data: {
       object: {
-        id: `ch_sandbox_${payment.id}`, object: "charge", amount: toMinor(payment.amountMinor), amount_refunded: refundedTotalMinor,
-        currency: payment.currency.toLowerCase(), payment_intent: payment.providerPaymentId ?? `pi_sandbox_${payment.id}`, metadata: { paymentId: payment.id }, refunded: true,
+        id: `ch_sandbox_${payment.id}`,
+        object: "charge",
+        amount: toMinor(payment.amountMinor),
+        amount_refunded: refundedTotalMinor,
+        currency: payment.currency.toLowerCase(),
+        payment_intent: payment.providerPaymentId ?? `pi_sandbox_${payment.id}`,
+        metadata: { paymentId: payment.id },
+        refunded: true,
       },
     },
   };

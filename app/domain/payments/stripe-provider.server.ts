@@ -68,7 +68,10 @@ export function webhookSecret(): string {
   const env = getEnv();
   if (env.STRIPE_WEBHOOK_SECRET) return env.STRIPE_WEBHOOK_SECRET;
   if (!sandboxActive()) throw new Error("no webhook signing secret configured");
-  return persistentSecret(path.resolve(path.dirname(env.UPLOAD_DIR), "stripe-sandbox-webhook-secret"), () => `whsec_sandbox_${crypto.randomBytes(24).toString("hex")}`);
+  return persistentSecret(
+    path.resolve(path.dirname(env.UPLOAD_DIR), "stripe-sandbox-webhook-secret"),
+    () => `whsec_sandbox_${crypto.randomBytes(24).toString("hex")}`,
+  );
 }
 
 /** Verifies the raw body against the Stripe-Signature header; throws on a bad signature. */
@@ -100,7 +103,9 @@ export async function createCheckout(req: CheckoutRequest): Promise<{ sessionId:
   const session = await stripe().checkout.sessions.create(
     {
       mode: "payment",
-      line_items: [{ quantity: 1, price_data: { currency: req.currency.toLowerCase(), unit_amount: req.amountMinor, product_data: { name: req.description } } }],
+      line_items: [
+        { quantity: 1, price_data: { currency: req.currency.toLowerCase(), unit_amount: req.amountMinor, product_data: { name: req.description } } },
+      ],
       customer_email: req.customerEmail,
       locale: req.language === "es" ? "es-419" : "en",
       metadata: { paymentId: req.paymentId },
@@ -157,7 +162,9 @@ export async function sessionTruth(object: Stripe.Checkout.Session): Promise<Ses
 }
 
 /** Refunded so far on a payment intent, re-read from Stripe (or from the signed sandbox charge). */
-export async function refundedTruth(charge: Stripe.Charge): Promise<{ paymentIntentId: string | null; refundedMinor: number; currency: string; paymentId: string | null }> {
+export async function refundedTruth(
+  charge: Stripe.Charge,
+): Promise<{ paymentIntentId: string | null; refundedMinor: number; currency: string; paymentId: string | null }> {
   const current = sandboxActive() ? charge : await stripe().charges.retrieve(charge.id);
   const intent = current.payment_intent;
   return {

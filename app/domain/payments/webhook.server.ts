@@ -1,3 +1,4 @@
+// Longer than 300 lines because every state a provider event moves a payment to (succeeded, failed, expired, refunded) is applied here under one claim-and-lock rule; apart, those rules would drift.
 /**
  * Stripe events in: verify the signature, store the event by its id, apply it once.
  * Handlers take only ids from the event and re-read the current truth (Stripe's and
@@ -135,18 +136,27 @@ export async function applySucceeded(
         providerPaymentId: truth.paymentIntentId,
         method: truth.method ?? payment.method,
         // What really arrived is the payment's amount; what was asked for stays in the audit row.
-        ...(mismatch ? { flaggedReason: mismatch, unappliedMinor: BigInt(received), ...(mismatch === "amount_mismatch" ? { amountMinor: BigInt(received) } : {}) } : {}),
+        ...(mismatch
+          ? { flaggedReason: mismatch, unappliedMinor: BigInt(received), ...(mismatch === "amount_mismatch" ? { amountMinor: BigInt(received) } : {}) }
+          : {}),
       },
     });
     if (claimed.count === 0) return "already_applied";
     // The checkout is finished: its invoices are free for another checkout (or already paid).
     await tx.checkoutClaim.deleteMany({ where: { paymentId } });
     if (mismatch) {
-      await recordAudit({
-        actorId: null, accountId: payment.accountId, entity: "Payment", entityId: paymentId, action: "payment_flagged",
-        before: { status: payment.status, amountMinor: expected, currency: payment.currency },
-        after: { status: "SUCCEEDED", flaggedReason: mismatch, receivedMinor: truth.amountMinor, receivedCurrency: truth.currency, source },
-      }, tx);
+      await recordAudit(
+        {
+          actorId: null,
+          accountId: payment.accountId,
+          entity: "Payment",
+          entityId: paymentId,
+          action: "payment_flagged",
+          before: { status: payment.status, amountMinor: expected, currency: payment.currency },
+          after: { status: "SUCCEEDED", flaggedReason: mismatch, receivedMinor: truth.amountMinor, receivedCurrency: truth.currency, source },
+        },
+        tx,
+      );
       return "flagged";
     }
     const intended = (payment.intendedAllocations as { invoiceId: string; amountMinor: number }[]) ?? [];
@@ -155,10 +165,18 @@ export async function applySucceeded(
       where: { id: paymentId },
       data: { unappliedMinor: BigInt(unapplied), ...(unapplied > 0 ? { flaggedReason: "unapplied_remainder" } : {}) },
     });
-    await recordAudit({
-      actorId: null, accountId: payment.accountId, entity: "Payment", entityId: paymentId, action: "payment_succeeded",
-      before: { status: payment.status }, after: { status: "SUCCEEDED", amountMinor: received, unappliedMinor: unapplied, source },
-    }, tx);
+    await recordAudit(
+      {
+        actorId: null,
+        accountId: payment.accountId,
+        entity: "Payment",
+        entityId: paymentId,
+        action: "payment_succeeded",
+        before: { status: payment.status },
+        after: { status: "SUCCEEDED", amountMinor: received, unappliedMinor: unapplied, source },
+      },
+      tx,
+    );
     return "applied";
   });
 }
@@ -187,10 +205,18 @@ export async function applyToInvoices(
     const updated = await tx.invoice.updateMany({ where: { id: inv.id, balanceMinor: inv.balanceMinor }, data: { balanceMinor: BigInt(balance), status } });
     if (updated.count !== 1) throw new Error(`Invoice ${inv.id} changed while applying payment ${ctx.paymentId}`);
     await tx.paymentAllocation.create({ data: { paymentId: ctx.paymentId, invoiceId: inv.id, amountMinor: BigInt(a.amountMinor), createdById: ctx.actorId } });
-    await recordAudit({
-      actorId: ctx.actorId, accountId: ctx.accountId, entity: "Invoice", entityId: inv.id, action: "payment_applied",
-      before: { balanceMinor: inv.balanceMinor, status: inv.status }, after: { balanceMinor: balance, status, paymentId: ctx.paymentId, amountMinor: a.amountMinor },
-    }, tx);
+    await recordAudit(
+      {
+        actorId: ctx.actorId,
+        accountId: ctx.accountId,
+        entity: "Invoice",
+        entityId: inv.id,
+        action: "payment_applied",
+        before: { balanceMinor: inv.balanceMinor, status: inv.status },
+        after: { balanceMinor: balance, status, paymentId: ctx.paymentId, amountMinor: a.amountMinor },
+      },
+      tx,
+    );
   }
   return unappliedMinor;
 }
@@ -201,7 +227,18 @@ async function markFailed(paymentId: string, reason: string, source: string): Pr
     // A failure that arrives after success (out of order) changes nothing.
     const updated = await tx.payment.updateMany({ where: { id: paymentId, status: "PENDING" }, data: { status: "FAILED" } });
     if (updated.count === 0) return "stale_failure";
-    await recordAudit({ actorId: null, accountId: payment.accountId, entity: "Payment", entityId: paymentId, action: "payment_failed", before: { status: payment.status }, after: { status: "FAILED", reason, source } }, tx);
+    await recordAudit(
+      {
+        actorId: null,
+        accountId: payment.accountId,
+        entity: "Payment",
+        entityId: paymentId,
+        action: "payment_failed",
+        before: { status: payment.status },
+        after: { status: "FAILED", reason, source },
+      },
+      tx,
+    );
     return null;
   });
 }
@@ -213,7 +250,18 @@ async function markExpired(paymentId: string, source: string): Promise<string | 
     const updated = await tx.payment.updateMany({ where: { id: paymentId, status: { in: ["PENDING", "FAILED"] } }, data: { status: "EXPIRED" } });
     if (updated.count === 0) return "stale_expiry";
     await tx.checkoutClaim.deleteMany({ where: { paymentId } });
-    await recordAudit({ actorId: null, accountId: payment.accountId, entity: "Payment", entityId: paymentId, action: "payment_expired", before: { status: payment.status }, after: { status: "EXPIRED", source } }, tx);
+    await recordAudit(
+      {
+        actorId: null,
+        accountId: payment.accountId,
+        entity: "Payment",
+        entityId: paymentId,
+        action: "payment_expired",
+        before: { status: payment.status },
+        after: { status: "EXPIRED", source },
+      },
+      tx,
+    );
     return null;
   });
 }
@@ -223,7 +271,13 @@ async function markExpired(paymentId: string, source: string): Promise<string | 
  * so a repeated or late event is a no-op). Unapplied money is refunded first; then
  * allocations are reversed newest first, re-opening those invoices.
  */
-export async function applyRefundTotal(paymentId: string, refundedTotal: number, currency: string, actorId: string | null, note: string): Promise<string | null> {
+export async function applyRefundTotal(
+  paymentId: string,
+  refundedTotal: number,
+  currency: string,
+  actorId: string | null,
+  note: string,
+): Promise<string | null> {
   return db().$transaction(async (tx) => {
     const payment = await tx.payment.findUniqueOrThrow({ where: { id: paymentId }, include: { allocations: { orderBy: { createdAt: "desc" } } } });
     if (currency !== payment.currency) return "currency_mismatch";
@@ -245,15 +299,40 @@ export async function applyRefundTotal(paymentId: string, refundedTotal: number,
       const status = invoiceStatusFor(toMinor(inv.totalMinor), balance);
       await tx.invoice.update({ where: { id: invoiceId }, data: { balanceMinor: BigInt(balance), status } });
       await tx.paymentAllocation.create({ data: { paymentId, invoiceId, amountMinor: BigInt(-back), createdById: actorId } });
-      await recordAudit({ actorId, accountId: payment.accountId, entity: "Invoice", entityId: invoiceId, action: "payment_reversed", before: { balanceMinor: inv.balanceMinor, status: inv.status }, after: { balanceMinor: balance, status, paymentId, amountMinor: back } }, tx);
+      await recordAudit(
+        {
+          actorId,
+          accountId: payment.accountId,
+          entity: "Invoice",
+          entityId: invoiceId,
+          action: "payment_reversed",
+          before: { balanceMinor: inv.balanceMinor, status: inv.status },
+          after: { balanceMinor: balance, status, paymentId, amountMinor: back },
+        },
+        tx,
+      );
       delta -= back;
     }
     const status = total >= toMinor(payment.amountMinor) ? "REFUNDED" : "PARTIALLY_REFUNDED";
     const unappliedLeft = payment.unappliedMinor - BigInt(fromUnapplied);
     // Nothing left to place (the money went back): the flag is resolved; a currency mismatch only once all of it went back.
     const resolved = unappliedLeft === 0n && (payment.flaggedReason !== "currency_mismatch" || status === "REFUNDED");
-    await tx.payment.update({ where: { id: paymentId }, data: { refundedMinor: BigInt(total), status, unappliedMinor: unappliedLeft, ...(resolved ? { flaggedReason: null } : {}) } });
-    await recordAudit({ actorId, accountId: payment.accountId, entity: "Payment", entityId: paymentId, action: "payment_refunded", before: { status: payment.status, refundedMinor: already }, after: { status, refundedMinor: total, note } }, tx);
+    await tx.payment.update({
+      where: { id: paymentId },
+      data: { refundedMinor: BigInt(total), status, unappliedMinor: unappliedLeft, ...(resolved ? { flaggedReason: null } : {}) },
+    });
+    await recordAudit(
+      {
+        actorId,
+        accountId: payment.accountId,
+        entity: "Payment",
+        entityId: paymentId,
+        action: "payment_refunded",
+        before: { status: payment.status, refundedMinor: already },
+        after: { status, refundedMinor: total, note },
+      },
+      tx,
+    );
     return null;
   });
 }

@@ -59,7 +59,19 @@ export function FieldError({ result, name, id }: { result: ActResult | undefined
 }
 
 /** Every Act form ends the same way: its button, then what came of it. */
-export function ActSubmit({ label, busy, disabled, result, id }: { label: string; busy: boolean; disabled?: boolean; result: ActResult | undefined; id: string }) {
+export function ActSubmit({
+  label,
+  busy,
+  disabled,
+  result,
+  id,
+}: {
+  label: string;
+  busy: boolean;
+  disabled?: boolean;
+  result: ActResult | undefined;
+  id: string;
+}) {
   return (
     <>
       <button type="submit" className="button" disabled={busy || disabled}>

@@ -25,7 +25,8 @@ export function PayLinkForm({ url, choices, onDone }: ActFormProps) {
             <legend>{t("actions.payLink.invoices")}</legend>
             {choices.invoices.map((i) => (
               <label key={i.id} className="checkbox">
-                <input type="checkbox" name="invoiceId" value={i.id} /> {i.number} · {f.money(i.balance)} · {t("console.glance.due", { date: f.date(`${i.dueOn}T12:00:00Z`) })}
+                <input type="checkbox" name="invoiceId" value={i.id} /> {i.number} · {f.money(i.balance)} ·{" "}
+                {t("console.glance.due", { date: f.date(`${i.dueOn}T12:00:00Z`) })}
               </label>
             ))}
           </fieldset>
@@ -48,8 +49,24 @@ export function PromiseForm({ url, choices, onDone }: ActFormProps) {
       <fetcher.Form method="post" action={url}>
         <input type="hidden" name="intent" value="promise" />
         {actionIdField}
-        <Field id={`${id}-amount`} name="amount" label={t("actions.promise.amount", { currency: choices.currency })} error={fieldError(result, "amount")} aria-invalid={err("amount")} inputMode="decimal" required />
-        <Field id={`${id}-date`} name="promisedFor" label={t("actions.promise.date")} error={fieldError(result, "promisedFor")} aria-invalid={err("promisedFor")} type="date" required />
+        <Field
+          id={`${id}-amount`}
+          name="amount"
+          label={t("actions.promise.amount", { currency: choices.currency })}
+          error={fieldError(result, "amount")}
+          aria-invalid={err("amount")}
+          inputMode="decimal"
+          required
+        />
+        <Field
+          id={`${id}-date`}
+          name="promisedFor"
+          label={t("actions.promise.date")}
+          error={fieldError(result, "promisedFor")}
+          aria-invalid={err("promisedFor")}
+          type="date"
+          required
+        />
         <Field id={`${id}-note`} name="note" label={t("actions.promise.note")} maxLength={500} />
         <ActSubmit label={t("actions.promise.submit")} busy={busy} result={result} id={id} />
       </fetcher.Form>
@@ -127,10 +144,25 @@ export function DisputeForm({ url, choices, onDone }: ActFormProps) {
               <FieldError result={result} name="lineId" id={`${id}-lines-error`} />
             </fieldset>
           ) : null}
-          <Field id={`${id}-amount`} name="amount" label={t("actions.dispute.amount")} error={fieldError(result, "amount")} aria-invalid={err("amount")} inputMode="decimal" />
+          <Field
+            id={`${id}-amount`}
+            name="amount"
+            label={t("actions.dispute.amount")}
+            error={fieldError(result, "amount")}
+            aria-invalid={err("amount")}
+            inputMode="decimal"
+          />
           <div className="field">
             <label htmlFor={`${id}-message`}>{t("actions.dispute.message")}</label>
-            <textarea id={`${id}-message`} name="message" rows={3} maxLength={4000} required aria-invalid={err("message")} aria-describedby={`${id}-message-error`} />
+            <textarea
+              id={`${id}-message`}
+              name="message"
+              rows={3}
+              maxLength={4000}
+              required
+              aria-invalid={err("message")}
+              aria-describedby={`${id}-message-error`}
+            />
             <FieldError result={result} name="message" id={`${id}-message-error`} />
           </div>
           <ActSubmit label={t("actions.dispute.submit")} busy={busy} result={result} id={id} />
@@ -171,4 +203,3 @@ export function ReleaseForm({ url, choices, onDone }: ActFormProps) {
     </details>
   );
 }
-

@@ -12,7 +12,8 @@ import { useConsole } from "./use-console";
 /** The rep console: settings, the inbox (waiting, mine, the team's), open chats as tabs, and the chat on screen. */
 export function ChatConsole({ data }: { data: ConsoleData }) {
   const { t } = useTranslation("chat");
-  const { socket, inbox, setInbox, open, active, setActive, alert, error, setError, connected, pending, outboxFor, markRead, openChat, accept, closeTab } = useConsole();
+  const { socket, inbox, setInbox, open, active, setActive, alert, error, setError, connected, pending, outboxFor, markRead, openChat, accept, closeTab } =
+    useConsole();
   return (
     <div className="page chat-console">
       <div className="page-head">
@@ -41,14 +42,24 @@ export function ChatConsole({ data }: { data: ConsoleData }) {
           <InboxList items={inbox?.mine ?? []} kind="mine" active={active} onOpen={openChat} onAccept={accept} />
           <h2>{t("console.team")}</h2>
           <InboxList items={inbox?.team ?? []} kind="team" active={active} onOpen={openChat} onAccept={accept} />
-          <SpamDismissal items={[...(inbox?.queued ?? []), ...(inbox?.mine ?? [])]} socket={socket} onDone={(closed) => closed.forEach(closeTab)} onError={setError} />
+          <SpamDismissal
+            items={[...(inbox?.queued ?? []), ...(inbox?.mine ?? [])]}
+            socket={socket}
+            onDone={(closed) => closed.forEach(closeTab)}
+            onError={setError}
+          />
         </nav>
         <section className="conversations" aria-label={t("console.title")}>
           {/* Open chats as toggle buttons, each with its own close button: a tablist may hold only tabs. */}
           <div className="tabs" role="group" aria-label={t("console.openChats")}>
             {Object.values(open).map((c) => (
               <span key={c.item.id} className="tab-wrap">
-                <button type="button" aria-pressed={active === c.item.id} className={active === c.item.id ? "tab active" : "tab"} onClick={() => setActive(c.item.id)}>
+                <button
+                  type="button"
+                  aria-pressed={active === c.item.id}
+                  className={active === c.item.id ? "tab active" : "tab"}
+                  onClick={() => setActive(c.item.id)}
+                >
                   {c.item.customerName || t("console.guest")}
                 </button>
                 <button type="button" className="button-link" aria-label={t("console.closeTab")} onClick={() => closeTab(c.item.id)}>

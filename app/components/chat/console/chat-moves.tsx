@@ -13,7 +13,11 @@ export function ChatMoves({ moves }: { moves: ConsoleData["moves"] }) {
       <ul className="glance-list">
         {moves.map((m) => (
           <li key={m.id}>
-            {f.dateTime(m.at)} · {t(`console.moves.${m.reason === "unanswered" ? "unanswered" : m.reason === "disconnect_grace" || m.reason === "went_offline" ? "dropped" : "requeued"}`, { from: m.from ?? "—", to: m.to ?? t("console.moves.queue") })}
+            {f.dateTime(m.at)} ·{" "}
+            {t(
+              `console.moves.${m.reason === "unanswered" ? "unanswered" : m.reason === "disconnect_grace" || m.reason === "went_offline" ? "dropped" : "requeued"}`,
+              { from: m.from ?? "—", to: m.to ?? t("console.moves.queue") },
+            )}
           </li>
         ))}
       </ul>

@@ -35,12 +35,19 @@ export function Composer({
   const [internal, setInternal] = useState(false);
   const cannedHere = canned.filter((c) => c.language === item.language);
   const [invoiceId, setInvoiceId] = useState("");
-  const [typingOut] = useState(() => typingOutOf("console", () => socket, () => item.id));
+  const [typingOut] = useState(() =>
+    typingOutOf(
+      "console",
+      () => socket,
+      () => item.id,
+    ),
+  );
   // Leaving the conversation (another tab, closing it) stops typing.
   useEffect(() => () => typingOut.stop(), [typingOut]);
 
   const invoices = glance?.invoices ?? [];
-  const chosenInvoice = invoices.find((i) => i.id === invoiceId) ?? invoices.find((i) => i.number === item.invoiceRef) ?? invoices.find((i) => i.pastDue) ?? invoices[0];
+  const chosenInvoice =
+    invoices.find((i) => i.id === invoiceId) ?? invoices.find((i) => i.number === item.invoiceRef) ?? invoices.find((i) => i.pastDue) ?? invoices[0];
 
   function insertCanned(id: string) {
     const c = cannedHere.find((x) => x.id === id);
@@ -50,7 +57,12 @@ export function Composer({
         customerName: item.customerName,
         invoiceNumber: chosenInvoice?.number ?? item.invoiceRef ?? "",
         // The amount in the invoice's (the account's) currency, written the way the customer reads numbers.
-        amount: chosenInvoice ? formatMoney(chosenInvoice.balance, formattingFor(isLanguage(item.language) ? item.language : "en", { locale: glance?.summary.account.locale }).locale) : "",
+        amount: chosenInvoice
+          ? formatMoney(
+              chosenInvoice.balance,
+              formattingFor(isLanguage(item.language) ? item.language : "en", { locale: glance?.summary.account.locale }).locale,
+            )
+          : "",
       }),
     );
   }

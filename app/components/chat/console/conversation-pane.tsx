@@ -57,7 +57,8 @@ export function ConversationPane({
       <article className="panel conversation" aria-labelledby={`conv-${item.id}`} data-testid="rep-conversation">
         <h2 id={`conv-${item.id}`}>{item.customerName || t("console.guest")}</h2>
         <p className="eyebrow">
-          {t("console.topic", { topic: t(`topics.${item.topic}`) })} · {t("console.language", { language: t(`console.languageNames.${item.language}`, { defaultValue: item.language }) })}
+          {t("console.topic", { topic: t(`topics.${item.topic}`) })} ·{" "}
+          {t("console.language", { language: t(`console.languageNames.${item.language}`, { defaultValue: item.language }) })}
           {item.invoiceRef ? ` · ${t("console.invoiceRef", { ref: item.invoiceRef })}` : ""}
         </p>
         <ol className="chat-log" aria-label={t("widget.log")}>
@@ -66,11 +67,17 @@ export function ConversationPane({
               {m.internal ? <span className="chat-author">{t("console.internalLabel")}</span> : null}
               {!m.internal && m.authorKind === "CUSTOMER" ? <span className="chat-author">{item.customerName || t("console.customer")}</span> : null}
               <span className="chat-body">{m.body}</span>
-              {m.authorKind === "REP" && !m.internal ? <span className="chat-mark">{m.readAt ? t("console.read") : m.deliveredAt ? t("console.delivered") : ""}</span> : null}
+              {m.authorKind === "REP" && !m.internal ? (
+                <span className="chat-mark">{m.readAt ? t("console.read") : m.deliveredAt ? t("console.delivered") : ""}</span>
+              ) : null}
             </li>
           ))}
           {pending.map((m) => (
-            <li key={m.clientMessageId} className={`chat-msg from-rep${m.internal ? " internal" : ""} ${m.state === "failed" ? "failed" : "pending"}`} data-testid="rep-outgoing">
+            <li
+              key={m.clientMessageId}
+              className={`chat-msg from-rep${m.internal ? " internal" : ""} ${m.state === "failed" ? "failed" : "pending"}`}
+              data-testid="rep-outgoing"
+            >
               {m.internal ? <span className="chat-author">{t("console.internalLabel")}</span> : null}
               <span className="chat-body">{m.body}</span>
               {m.state === "failed" ? (
@@ -91,7 +98,9 @@ export function ConversationPane({
         {item.status !== "CLOSED" ? (
           <>
             <Composer item={chat.item} mine={mine} canned={canned} glance={glance.data} socket={socket} onSend={onSend} />
-            {mine ? <TransferAndClose item={item} socket={socket} reps={reps.filter((r) => r.id !== meId && r.languages.includes(item.language))} onError={onError} /> : null}
+            {mine ? (
+              <TransferAndClose item={item} socket={socket} reps={reps.filter((r) => r.id !== meId && r.languages.includes(item.language))} onError={onError} />
+            ) : null}
           </>
         ) : null}
         {/* Acting for the customer: the rep who has the chat, or a manager; only with a real account behind it. */}

@@ -4,7 +4,19 @@ import type { InboxItem } from "../../../domain/chat/events";
 export type InboxKind = "queued" | "mine" | "team";
 
 /** One list of the inbox: waiting chats (with "Accept"), the rep's own, or the team's. */
-export function InboxList({ items, kind, active, onOpen, onAccept }: { items: InboxItem[]; kind: InboxKind; active: string | null; onOpen: (id: string) => void; onAccept: (id: string) => void }) {
+export function InboxList({
+  items,
+  kind,
+  active,
+  onOpen,
+  onAccept,
+}: {
+  items: InboxItem[];
+  kind: InboxKind;
+  active: string | null;
+  onOpen: (id: string) => void;
+  onAccept: (id: string) => void;
+}) {
   const { t } = useTranslation("chat");
   return (
     <ul className="inbox-list" data-testid={`inbox-${kind}`}>
@@ -32,7 +44,17 @@ export function InboxList({ items, kind, active, onOpen, onAccept }: { items: In
 }
 
 /** Waiting chats, grouped by the customer's language. */
-export function QueuedByLanguage({ items, active, onOpen, onAccept }: { items: InboxItem[]; active: string | null; onOpen: (id: string) => void; onAccept: (id: string) => void }) {
+export function QueuedByLanguage({
+  items,
+  active,
+  onOpen,
+  onAccept,
+}: {
+  items: InboxItem[];
+  active: string | null;
+  onOpen: (id: string) => void;
+  onAccept: (id: string) => void;
+}) {
   const { t } = useTranslation("chat");
   const byLanguage = items.reduce<Record<string, InboxItem[]>>((acc, c) => {
     (acc[c.language] ??= []).push(c);

@@ -5,7 +5,17 @@ import { PRESENCES } from "../../../domain/chat/routing";
 import type { ChatSocket } from "../socket-client";
 
 /** The rep's own presence, capacity and languages, saved over the socket. */
-export function SettingsForm({ socket, me, onSaved, onError }: { socket: ChatSocket | null; me: Inbox["me"]; onSaved: (me: Inbox["me"]) => void; onError: (e: string) => void }) {
+export function SettingsForm({
+  socket,
+  me,
+  onSaved,
+  onError,
+}: {
+  socket: ChatSocket | null;
+  me: Inbox["me"];
+  onSaved: (me: Inbox["me"]) => void;
+  onError: (e: string) => void;
+}) {
   const { t } = useTranslation("chat");
   const [saved, setSaved] = useState(false);
   return (

@@ -73,7 +73,10 @@ export function useConsole() {
     const afterSeq = known ? (lastSeq(known.thread) ?? "0") : "0";
     s.emit("console:join", { conversationId: id, afterSeq }, (reply) => {
       if ("error" in reply) return setError(reply.error);
-      setOpen((o) => ({ ...o, [id]: { item: reply.data.conversation, thread: withStored(o[id]?.thread ?? emptyThread, reply.data.messages), customerTyping: false } }));
+      setOpen((o) => ({
+        ...o,
+        [id]: { item: reply.data.conversation, thread: withStored(o[id]?.thread ?? emptyThread, reply.data.messages), customerTyping: false },
+      }));
     });
   }, []);
 
@@ -101,7 +104,11 @@ export function useConsole() {
   const customerTyping = useCallback((conversationId: string) => {
     let indicator = typingIndicators.current.get(conversationId);
     if (!indicator) {
-      indicator = typingIndicator((typing) => setOpen((o) => (o[conversationId] && o[conversationId].customerTyping !== typing ? { ...o, [conversationId]: { ...o[conversationId], customerTyping: typing } } : o)));
+      indicator = typingIndicator((typing) =>
+        setOpen((o) =>
+          o[conversationId] && o[conversationId].customerTyping !== typing ? { ...o, [conversationId]: { ...o[conversationId], customerTyping: typing } } : o,
+        ),
+      );
       typingIndicators.current.set(conversationId, indicator);
     }
     return indicator;
@@ -217,7 +224,6 @@ export function useConsole() {
     });
     setActive((a) => (a === id ? null : a));
   }
-
 
   return { socket, inbox, setInbox, open, active, setActive, alert, error, setError, connected, pending, outboxFor, markRead, openChat, accept, closeTab };
 }

@@ -30,7 +30,11 @@ export function ChatThread({ mode, guestConversationId }: { mode: "customer" | "
       <StatusLine status={chat.status} />
       {!chat.connected && chat.started ? <p className="note">{t("widget.reconnecting")}</p> : null}
       <MessageList chat={chat} />
-      {chat.repTyping ? <p className="note" data-testid="rep-typing">{t("widget.typing")}</p> : null}
+      {chat.repTyping ? (
+        <p className="note" data-testid="rep-typing">
+          {t("widget.typing")}
+        </p>
+      ) : null}
       {chat.error ? (
         <p className="field-error" role="alert">
           {t(chat.error)}

@@ -31,10 +31,16 @@ export function ChatWidget() {
           <ChatThread mode="customer" />
         </div>
       ) : null}
-      <button type="button" className="button primary chat-launcher" aria-expanded={open} onClick={() => {
+      <button
+        type="button"
+        className="button primary chat-launcher"
+        aria-expanded={open}
+        onClick={() => {
           setOpen(true);
           setEverOpened(true);
-        }} hidden={open}>
+        }}
+        hidden={open}
+      >
         {t("widget.open")}
       </button>
     </aside>

@@ -41,7 +41,12 @@ export function Composer({ mode, value: draft, setValue: setDraft, send, keystro
 }
 
 /** Nobody can chat now: the customer leaves a message, answered by email. */
-export function LeaveMessageForm({ mode, value: offlineDraft, setValue: setOfflineDraft, leaveMessage }: Draft & { leaveMessage: (body: string, done: () => void) => void }) {
+export function LeaveMessageForm({
+  mode,
+  value: offlineDraft,
+  setValue: setOfflineDraft,
+  leaveMessage,
+}: Draft & { leaveMessage: (body: string, done: () => void) => void }) {
   const { t } = useTranslation("chat");
   return (
     <form

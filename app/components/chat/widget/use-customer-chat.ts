@@ -50,10 +50,22 @@ export function useCustomerChat(mode: "customer" | "guest", guestConversationId?
   }, []);
 
   const [outbox] = useState(() =>
-    chatOutbox({ sender: "customer", socket: () => socketRef.current, conversationId: () => conversationId.current, onChange: setPending, onStored: (m) => accept([m]) }),
+    chatOutbox({
+      sender: "customer",
+      socket: () => socketRef.current,
+      conversationId: () => conversationId.current,
+      onChange: setPending,
+      onStored: (m) => accept([m]),
+    }),
   );
   useEffect(() => () => outbox.dispose(), [outbox]);
-  const [typingOut] = useState(() => typingOutOf("customer", () => socketRef.current, () => conversationId.current));
+  const [typingOut] = useState(() =>
+    typingOutOf(
+      "customer",
+      () => socketRef.current,
+      () => conversationId.current,
+    ),
+  );
   const [typingIn] = useState(() => typingIndicator(setRepTyping));
   useEffect(() => () => typingIn.dispose(), [typingIn]);
 
