@@ -5,6 +5,7 @@
 import { JOBS } from "../app/domain/jobs/registry.server";
 import { startJobRunner, type JobRunner } from "../app/domain/jobs/runner.server";
 import type { Env } from "../app/utils/config.server";
+import { log } from "../app/utils/logger.server";
 
 export function startJobs(env: Pick<Env, "JOBS_INTERVAL_SECONDS">): JobRunner | null {
   const seconds = env.JOBS_INTERVAL_SECONDS;
@@ -12,7 +13,7 @@ export function startJobs(env: Pick<Env, "JOBS_INTERVAL_SECONDS">): JobRunner | 
   return startJobRunner(JOBS, {
     intervalMs: seconds * 1000,
     onRun: (runs) => {
-      for (const run of runs) if (!run.ok) console.error(`[jobs] ${run.name} failed: ${run.error}`);
+      for (const run of runs) if (!run.ok) log().error({ job: run.name, error: run.error }, "background job failed");
     },
   });
 }

@@ -2,11 +2,10 @@ import { useTranslation } from "react-i18next";
 import { data, Form } from "react-router";
 import type { Route } from "./+types/rep.chat.hours";
 import { pageTitle } from "../i18n/meta";
-import { recordAudit } from "../domain/audit/audit.server";
 import { requireStaff } from "../utils/authorize.server";
 import { businessHours } from "../domain/chat/assignment.server";
 import { hoursFormSchema } from "../domain/chat/hours";
-import { db } from "../utils/db.server";
+import { changeBusinessHours } from "../domain/chat/change-business-hours.server";
 import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
 import { readForm } from "../utils/form-body.server";
 
@@ -44,14 +43,7 @@ export async function action({ request }: Route.ActionArgs) {
   const language = String(form.get("language") ?? "");
   if (!parsed.success) return data({ language, fieldErrors: fieldErrorsOf(parsed.error), saved: false }, { status: 400 });
   const { language: lang, ...hours } = parsed.data;
-  await db().$transaction(async (tx) => {
-    const before = await tx.policySetting.findUnique({ where: { key: `hours.${lang}` } });
-    await tx.policySetting.upsert({ where: { key: `hours.${lang}` }, create: { key: `hours.${lang}`, value: hours }, update: { value: hours } });
-    await recordAudit(
-      { actorId: user.id, entity: "PolicySetting", entityId: `hours.${lang}`, action: "chat.hours_changed", before: before?.value, after: hours },
-      tx,
-    );
-  });
+  await changeBusinessHours(user.id, lang, hours);
   return { language: lang, fieldErrors: {} as FieldErrors, saved: true };
 }
 

@@ -38,12 +38,17 @@ const schema = z.discriminatedUnion("intent", [
   }),
 ]);
 
+/** How a refused letter or referral answers over HTTP. */
+function finalDemandStatus(error: string): number {
+  return error === "not_found" ? 404 : 409;
+}
+
 export async function action({ request }: Route.ActionArgs) {
   const user = await requireStaff(request);
   const parsed = schema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ error: Object.values(fieldErrorsOf(parsed.error))[0] ?? "dunning:finalDemand.errors.not_found" }, { status: 400 });
   const result = parsed.data.intent === "generate" ? await generateFinalDemand(user, parsed.data.accountId) : await referToAgency(user, parsed.data);
-  if (!result.ok) return data({ error: `dunning:finalDemand.errors.${result.error}` }, { status: result.status });
+  if (!result.ok) return data({ error: `dunning:finalDemand.errors.${result.error}` }, { status: finalDemandStatus(result.error) });
   throw redirect(`/rep/collections/final-demands?done=${parsed.data.intent === "generate" ? "generated" : "referred"}`);
 }
 

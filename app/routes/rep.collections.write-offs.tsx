@@ -5,12 +5,11 @@ import type { Route } from "./+types/rep.collections.write-offs";
 import { CollectionsNav } from "../components/collections/collections-nav";
 import { FormAlerts } from "../components/form-alerts";
 import { requireStaff, safeRedirectPath } from "../utils/authorize.server";
-import { decideWriteOff, proposeWriteOff, writeOffQueue } from "../domain/collections/write-offs.server";
+import { decideWriteOff, invoiceOfAccountByNumber, proposeWriteOff, writeOffQueue } from "../domain/collections/write-offs.server";
 import { amountErrorKey, parseAmountInput } from "../domain/money/amount-input";
 import { useFormat } from "../i18n/format";
 import { resolveReader } from "../i18n/i18n.server";
 import { pageTitle } from "../i18n/meta";
-import { db } from "../utils/db.server";
 import { readForm } from "../utils/form-body.server";
 import { fieldErrorsOf, freeText } from "../utils/forms";
 
@@ -38,6 +37,11 @@ const decideSchema = z.object({
   note: freeText().trim().max(500, "dunning:writeOffs.errors.reason").optional().default(""),
 });
 
+/** How a refused write-off answers over HTTP. */
+function writeOffStatus(error: string): number {
+  return error === "not_found" ? 404 : error === "forbidden" ? 403 : error === "amount_too_high" ? 400 : 409;
+}
+
 type ActionAnswer = { error: string; values?: Record<string, string> };
 
 export async function action({ request }: Route.ActionArgs) {
@@ -46,17 +50,14 @@ export async function action({ request }: Route.ActionArgs) {
   if (form.intent === "propose") {
     const parsed = proposeSchema.safeParse(form);
     if (!parsed.success) return data<ActionAnswer>({ error: Object.values(fieldErrorsOf(parsed.error))[0] }, { status: 400 });
-    const invoice = await db().invoice.findFirst({
-      where: { accountId: parsed.data.accountId, number: parsed.data.invoiceNumber },
-      select: { id: true, currency: true },
-    });
+    const invoice = await invoiceOfAccountByNumber(parsed.data.accountId, parsed.data.invoiceNumber);
     if (!invoice) return data<ActionAnswer>({ error: "dunning:writeOffs.errors.not_found" }, { status: 404 });
     const { locale } = await resolveReader(request, user);
     const amount = parseAmountInput(parsed.data.amount, locale, invoice.currency);
     if (!amount.ok) return data<ActionAnswer>({ error: amountErrorKey(amount.error, locale) }, { status: 400 });
     if (amount.amountMinor <= 0) return data<ActionAnswer>({ error: "dunning:writeOffs.errors.amount" }, { status: 400 });
     const result = await proposeWriteOff({ actor: user, invoiceId: invoice.id, amountMinor: amount.amountMinor, reason: parsed.data.reason });
-    if (!result.ok) return data<ActionAnswer>({ error: `dunning:writeOffs.errors.${result.error}` }, { status: result.status });
+    if (!result.ok) return data<ActionAnswer>({ error: `dunning:writeOffs.errors.${result.error}` }, { status: writeOffStatus(result.error) });
     const back = safeRedirectPath(parsed.data.returnTo, "/rep/collections/write-offs");
     throw redirect(`${back}${back.includes("?") ? "&" : "?"}writeOff=${result.posted ? "posted" : "queued"}`);
   }
@@ -64,7 +65,7 @@ export async function action({ request }: Route.ActionArgs) {
   if (!parsed.success)
     return data<ActionAnswer>({ error: Object.values(fieldErrorsOf(parsed.error))[0] ?? "dunning:writeOffs.errors.not_found" }, { status: 400 });
   const result = await decideWriteOff({ actor: user, requestId: parsed.data.requestId, decision: parsed.data.intent, note: parsed.data.note });
-  if (!result.ok) return data<ActionAnswer>({ error: `dunning:writeOffs.errors.${result.error}` }, { status: result.status });
+  if (!result.ok) return data<ActionAnswer>({ error: `dunning:writeOffs.errors.${result.error}` }, { status: writeOffStatus(result.error) });
   throw redirect(`/rep/collections/write-offs?done=${result.decision}`);
 }
 

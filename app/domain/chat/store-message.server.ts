@@ -1,3 +1,4 @@
+import { log } from "../../utils/logger.server";
 import { currentDatabase, db } from "../../utils/db.server";
 import type { MessageRow } from "./chat-messages.server";
 
@@ -94,7 +95,7 @@ export async function flushConversationTouches() {
     );
   } catch (error) {
     // Ordering metadata only; the messages themselves are stored.
-    console.warn(`[chat] could not touch ${ids.length} conversations: ${(error as Error).message}`);
+    log().warn({ err: error, conversations: ids.length }, "chat: could not touch conversations");
   }
 }
 

@@ -101,14 +101,14 @@ function accountLanguage(account: { preferredLanguage: string; locale: string })
   return isFormattingLocale(account.locale) ? languageOfLocale(account.locale) : "en";
 }
 
-export type FinalDemandError = { ok: false; error: "not_found" | "not_eligible" | "no_letter"; status: number };
+export type FinalDemandError = { ok: false; error: "not_found" | "not_eligible" | "no_letter" };
 
 /** Generates and stores the letter for an account the rule recommends; the account is flagged by it. */
 export async function generateFinalDemand(actor: SessionUser, accountId: string, now = new Date()): Promise<{ ok: true; letterId: string } | FinalDemandError> {
   const account = await db().account.findUnique({ where: { id: accountId } });
-  if (!account) return { ok: false, error: "not_found", status: 404 };
+  if (!account) return { ok: false, error: "not_found" };
   const [recommendation] = await recommendedFinalDemands(now, accountId);
-  if (!recommendation) return { ok: false, error: "not_eligible", status: 409 };
+  if (!recommendation) return { ok: false, error: "not_eligible" };
   const language = accountLanguage(account);
   const { locale } = formattingFor(language, { locale: account.locale, timeZone: account.timeZone });
   const t = await translatorFor(language);
@@ -190,8 +190,8 @@ export async function referToAgency(
   input: { accountId: string; agencyName: string; reason: string },
 ): Promise<{ ok: true } | FinalDemandError> {
   const account = await db().account.findUnique({ where: { id: input.accountId }, select: { id: true } });
-  if (!account) return { ok: false, error: "not_found", status: 404 };
-  if (!(await db().finalDemandLetter.count({ where: { accountId: input.accountId } }))) return { ok: false, error: "no_letter", status: 409 };
+  if (!account) return { ok: false, error: "not_found" };
+  if (!(await db().finalDemandLetter.count({ where: { accountId: input.accountId } }))) return { ok: false, error: "no_letter" };
   await db().$transaction(async (tx) => {
     const row = await tx.agencyReferral.create({
       data: { accountId: input.accountId, agencyName: input.agencyName, reason: input.reason, decidedById: actor.id },

@@ -21,7 +21,7 @@ import { isUniqueViolation } from "../payments/unique-violation";
 export type Actor = { id: string; staffLevel?: StaffLevel | null };
 
 /** Error codes are `dunning:writeOffs.errors.<code>`; `status` is the HTTP answer. */
-export type WriteOffError = { ok: false; error: "not_found" | "not_open" | "amount_too_high" | "forbidden" | "already_decided" | "no_rate"; status: number };
+export type WriteOffError = { ok: false; error: "not_found" | "not_open" | "amount_too_high" | "forbidden" | "already_decided" | "no_rate" };
 
 export type ProposeResult = { ok: true; posted: boolean; requestId: string; requiredLevel: StaffLevel | null } | WriteOffError;
 
@@ -31,8 +31,8 @@ class Refused extends Error {
   }
 }
 
-const refuse = (error: WriteOffError["error"], status: number): never => {
-  throw new Refused({ ok: false, error, status });
+const refuse = (error: WriteOffError["error"]): never => {
+  throw new Refused({ ok: false, error });
 };
 
 /** The invoice, locked so a payment, a memo or another write-off cannot change its balance under us. */
@@ -48,9 +48,9 @@ async function post(
   approverId: string,
 ) {
   const invoice = await lockedInvoice(tx, request.invoiceId);
-  if (!invoice) return refuse("not_found", 404);
-  if (invoice.status === "VOID" || invoice.status === "PAID") return refuse("not_open", 409);
-  if (request.amountMinor > invoice.balanceMinor) return refuse("amount_too_high", 409);
+  if (!invoice) return refuse("not_found");
+  if (invoice.status === "VOID" || invoice.status === "PAID") return refuse("not_open");
+  if (request.amountMinor > invoice.balanceMinor) return refuse("amount_too_high");
   const balance = toMinor(invoice.balanceMinor) - toMinor(request.amountMinor);
   const status = invoiceStatusFor(toMinor(invoice.totalMinor), balance);
   const adjustment = await tx.adjustment.create({
@@ -91,24 +91,24 @@ async function inTransaction<T>(work: (tx: Prisma.TransactionClient) => Promise<
     return await db().$transaction(work, CLAIM_TRANSACTION);
   } catch (error) {
     if (error instanceof Refused) return error.outcome;
-    if (isUniqueViolation(error)) return { ok: false, error: "already_decided", status: 409 };
+    if (isUniqueViolation(error)) return { ok: false, error: "already_decided" };
     throw error;
   }
 }
 
 export async function proposeWriteOff(input: { actor: Actor; invoiceId: string; amountMinor: number; reason: string; now?: Date }): Promise<ProposeResult> {
-  if (!input.actor.staffLevel) return { ok: false, error: "forbidden", status: 403 };
+  if (!input.actor.staffLevel) return { ok: false, error: "forbidden" };
   const outcome = await inTransaction(async (tx) => {
     const invoice = await lockedInvoice(tx, input.invoiceId);
-    if (!invoice) return refuse("not_found", 404);
-    if (invoice.status === "VOID" || invoice.status === "PAID" || invoice.balanceMinor <= 0n) return refuse("not_open", 409);
-    if (input.amountMinor > toMinor(invoice.balanceMinor)) return refuse("amount_too_high", 400);
+    if (!invoice) return refuse("not_found");
+    if (invoice.status === "VOID" || invoice.status === "PAID" || invoice.balanceMinor <= 0n) return refuse("not_open");
+    if (input.amountMinor > toMinor(invoice.balanceMinor)) return refuse("amount_too_high");
     const amount: Money = { amountMinor: input.amountMinor, currency: invoice.currency };
     let decision;
     try {
       decision = await checkAuthority(input.actor.staffLevel, "write_off", { amount }, input.now ?? new Date(), tx);
     } catch {
-      return refuse("no_rate", 409);
+      return refuse("no_rate");
     }
     const request = await tx.writeOffRequest.create({
       data: {
@@ -149,8 +149,8 @@ export async function decideWriteOff(input: {
   note: string;
 }): Promise<{ ok: true; decision: "approve" | "reject" } | WriteOffError> {
   const request = await db().writeOffRequest.findUnique({ where: { id: input.requestId } });
-  if (!request) return { ok: false, error: "not_found", status: 404 };
-  if (!(await mayActOnEscalation(input.actor.staffLevel, request.requiredLevel))) return { ok: false, error: "forbidden", status: 403 };
+  if (!request) return { ok: false, error: "not_found" };
+  if (!(await mayActOnEscalation(input.actor.staffLevel, request.requiredLevel))) return { ok: false, error: "forbidden" };
   const outcome = await inTransaction(async (tx) => {
     const claimed = await tx.writeOffRequest.updateMany({
       where: { id: request.id, status: "PENDING" },
@@ -161,7 +161,7 @@ export async function decideWriteOff(input: {
         decisionNote: input.note || null,
       },
     });
-    if (claimed.count !== 1) return refuse("already_decided", 409);
+    if (claimed.count !== 1) return refuse("already_decided");
     await recordAudit(
       {
         actorId: input.actor.id,
@@ -218,4 +218,9 @@ async function describe(rows: Prisma.WriteOffRequestGetPayload<object>[]) {
       account: invoice?.account ?? null,
     };
   });
+}
+
+/** The account's invoice a rep named by its number on the write-off form. */
+export async function invoiceOfAccountByNumber(accountId: string, invoiceNumber: string) {
+  return db().invoice.findFirst({ where: { accountId, number: invoiceNumber }, select: { id: true, currency: true } });
 }
