@@ -1,5 +1,6 @@
 import { data } from "react-router";
 import type { Route } from "./+types/_customer.invoices.$invoiceId_.pdf";
+import { downloadResponse } from "../utils/downloads.server";
 import { requireCustomer } from "../utils/authorize.server";
 import { invoicePdf } from "../domain/invoices/documents-pdf.server";
 import { sellerProfile } from "../domain/invoices/seller.server";
@@ -13,13 +14,5 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   if (!invoice) throw data({ reason: "not_found" }, { status: 404 });
   const { language, locale } = await resolveReader(request, user);
   const pdf = await invoicePdf(invoice, await translatorFor(language), locale, await sellerProfile());
-  return new Response(new Uint8Array(pdf), {
-    headers: {
-      "Content-Type": "application/pdf",
-      "Content-Disposition": `attachment; filename="invoice-${invoice.number}.pdf"`,
-      "Cache-Control": "private, no-store",
-      "Content-Language": language,
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
+  return downloadResponse(pdf, { fileName: `invoice-${invoice.number}.pdf`, contentType: "application/pdf", language });
 }

@@ -1,5 +1,6 @@
 import { data } from "react-router";
 import type { Route } from "./+types/_customer.payments.$paymentId_.pdf";
+import { downloadResponse } from "../utils/downloads.server";
 import { requireCustomer } from "../utils/authorize.server";
 import { receiptPdf } from "../domain/invoices/documents-pdf.server";
 import { sellerProfile } from "../domain/invoices/seller.server";
@@ -13,13 +14,5 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   if (!receipt) throw data({ reason: "not_found" }, { status: 404 });
   const { language, locale } = await resolveReader(request, user);
   const pdf = await receiptPdf(receipt, await sellerProfile(), await translatorFor(language), locale);
-  return new Response(new Uint8Array(pdf), {
-    headers: {
-      "Content-Type": "application/pdf",
-      "Content-Disposition": `attachment; filename="receipt-${receipt.number}.pdf"`,
-      "Cache-Control": "private, no-store",
-      "Content-Language": language,
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
+  return downloadResponse(pdf, { fileName: `receipt-${receipt.number}.pdf`, contentType: "application/pdf", language });
 }

@@ -1,4 +1,5 @@
 import type { Route } from "./+types/_customer.statement[.]pdf";
+import { downloadResponse } from "../utils/downloads.server";
 import { requireCustomer } from "../utils/authorize.server";
 import { statementFile } from "../domain/invoices/statement-file.server";
 import { statementRange } from "../domain/invoices/statement.server";
@@ -10,13 +11,5 @@ export async function loader({ request }: Route.LoaderArgs) {
   const range = statementRange(new URL(request.url).searchParams);
   const { language, locale } = await resolveReader(request, user);
   const file = await statementFile(user.accountId, range, "pdf", { t: await translatorFor(language), locale });
-  return new Response(file.body, {
-    headers: {
-      "Content-Type": file.contentType,
-      "Content-Language": language,
-      "Content-Disposition": `attachment; filename="${file.fileName}"`,
-      "Cache-Control": "private, no-store",
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
+  return downloadResponse(file.body, { fileName: file.fileName, contentType: file.contentType, language });
 }

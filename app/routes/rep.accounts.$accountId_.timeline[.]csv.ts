@@ -1,5 +1,6 @@
 import { data } from "react-router";
 import type { Route } from "./+types/rep.accounts.$accountId_.timeline[.]csv";
+import { downloadResponse } from "../utils/downloads.server";
 import { requireStaff } from "../utils/authorize.server";
 import { timelineCsv, timelineForExport } from "../domain/collections/timeline-export.server";
 import { resolveReader, translatorFor } from "../i18n/i18n.server";
@@ -11,12 +12,9 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   if (!found) throw data({ reason: "not_found" }, { status: 404 });
   const { language, locale, timeZone } = await resolveReader(request, user);
   const t = await translatorFor(language);
-  const name = `timeline-${found.account.number}.csv`;
-  const headers = {
-    "Content-Language": language,
-    "Content-Disposition": `attachment; filename="${name}"`,
-    "Cache-Control": "private, no-store",
-    "X-Content-Type-Options": "nosniff",
-  };
-  return new Response(timelineCsv(found.events, t, { locale, timeZone }), { headers: { ...headers, "Content-Type": "text/csv; charset=utf-8" } });
+  return downloadResponse(timelineCsv(found.events, t, { locale, timeZone }), {
+    fileName: `timeline-${found.account.number}.csv`,
+    contentType: "text/csv; charset=utf-8",
+    language,
+  });
 }

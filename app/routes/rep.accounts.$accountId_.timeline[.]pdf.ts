@@ -1,5 +1,6 @@
 import { data } from "react-router";
 import type { Route } from "./+types/rep.accounts.$accountId_.timeline[.]pdf";
+import { downloadResponse } from "../utils/downloads.server";
 import { requireStaff } from "../utils/authorize.server";
 import { timelineForExport, timelinePdf } from "../domain/collections/timeline-export.server";
 import { resolveReader, translatorFor } from "../i18n/i18n.server";
@@ -11,13 +12,6 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   if (!found) throw data({ reason: "not_found" }, { status: 404 });
   const { language, locale, timeZone } = await resolveReader(request, user);
   const t = await translatorFor(language);
-  const name = `timeline-${found.account.number}.pdf`;
-  const headers = {
-    "Content-Language": language,
-    "Content-Disposition": `attachment; filename="${name}"`,
-    "Cache-Control": "private, no-store",
-    "X-Content-Type-Options": "nosniff",
-  };
   const pdf = await timelinePdf(found.account, found.events, t, { locale, timeZone });
-  return new Response(new Uint8Array(pdf), { headers: { ...headers, "Content-Type": "application/pdf" } });
+  return downloadResponse(pdf, { fileName: `timeline-${found.account.number}.pdf`, contentType: "application/pdf", language });
 }
