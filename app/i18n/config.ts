@@ -11,6 +11,7 @@ import enInvoices from "../../locales/en/invoices.json";
 import enMail from "../../locales/en/mail.json";
 import enPayments from "../../locales/en/payments.json";
 import enRep from "../../locales/en/rep.json";
+import enReports from "../../locales/en/reports.json";
 import esAccount from "../../locales/es/account.json";
 import esAuth from "../../locales/es/auth.json";
 import esChat from "../../locales/es/chat.json";
@@ -24,6 +25,7 @@ import esInvoices from "../../locales/es/invoices.json";
 import esMail from "../../locales/es/mail.json";
 import esPayments from "../../locales/es/payments.json";
 import esRep from "../../locales/es/rep.json";
+import esReports from "../../locales/es/reports.json";
 
 /** The one i18n setup, shared by the server render, the browser and emails. */
 export const SUPPORTED_LANGUAGES = ["en", "es"] as const;
@@ -45,6 +47,7 @@ export const resources = {
     credit: enCredit,
     collections: enCollections,
     dunning: enDunning,
+    reports: enReports,
   },
   es: {
     common: esCommon,
@@ -60,6 +63,7 @@ export const resources = {
     credit: esCredit,
     collections: esCollections,
     dunning: esDunning,
+    reports: esReports,
   },
 } as const;
 

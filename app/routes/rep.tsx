@@ -25,6 +25,7 @@ export default function RepLayout({ loaderData }: Route.ComponentProps) {
         <NavLink to="/rep/disputes">{t("nav.disputes")}</NavLink>
         <NavLink to="/rep/collections">{t("nav.collections")}</NavLink>
         <NavLink to="/rep/chat">{t("nav.liveChat")}</NavLink>
+        <NavLink to="/rep/dashboard">{t("nav.dashboard")}</NavLink>
         {loaderData.outbox ? <NavLink to="/outbox">{t("nav.outbox")}</NavLink> : null}
       </nav>
       <Outlet />

@@ -93,12 +93,16 @@ const ROUTES: Record<string, Access> = {
   "rep/accounts/:accountId/timeline.pdf": "staff-only",
   promises: "customer-own",
   "collections/letters/:letterId": "owner-or-staff",
+  "rep/dashboard": "staff-only",
+  "rep/dashboard.csv": "staff-only",
+  "rep/dashboard/objectives": "manager-only",
   "*": "not-found",
 };
 
 /** Pages that are about one record named in the query string rather than the path. */
 const QUERIES: Record<string, (ids: Ids) => string> = {
   "disputes/new": (ids) => `?invoice=${encodeURIComponent(ids.invoiceId)}`,
+  "rep/dashboard.csv": () => "?table=receivables",
 };
 
 type Role = {

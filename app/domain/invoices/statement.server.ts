@@ -19,9 +19,10 @@
  */
 import { calendarDay } from "../../utils/forms";
 import { db } from "../../utils/db.server";
-import { minorUnitDigits, toMinor } from "../money/money";
+import { toMinor } from "../money/money";
 import { AGING_BUCKETS, agingWithDisputes, inDisputeOf, type AgingBucket } from "../accounts/aging";
 import { OPEN_DISPUTE_STATUSES } from "../disputes/dispute-schemas";
+import { csvWriter } from "../../i18n/csv";
 
 /** `memoMinor`: an amount the line tells of without moving the balance (unapplied cash applied to an invoice). */
 export type StatementLine = {
@@ -257,31 +258,10 @@ async function balancesAt(accountId: string, end: Date) {
   }));
 }
 
-/** CSV for spreadsheets: plain decimal amounts (no grouping), one header row in the customer's language. */
-/**
- * CSV separators per locale, as each locale's spreadsheet opens a CSV by double-click:
- * Excel set up for Spain uses ";" between fields and "," for decimals (a "." decimal is
- * read as a date or a thousands mark there); Mexico's and the US's Excel use "," and ".".
- * Dates stay ISO (2026-12-01), which every Excel reads as a date.
- */
-const CSV_MARKS: Record<string, { field: string; decimal: string }> = {
-  "es-ES": { field: ";", decimal: "," },
-};
-
+/** CSV for spreadsheets: plain decimal amounts (no grouping), one header row in the customer's language, the locale's separators (app/i18n/csv.ts). */
 export function statementCsv(statement: Statement, t: (key: string, values?: Record<string, unknown>) => string, locale = "en-US"): string {
-  const { field, decimal } = CSV_MARKS[locale] ?? { field: ",", decimal: "." };
-  const needsQuotes = new RegExp(`["${field}\n\r]`);
-  const cell = (v: string | number | null) => {
-    const s = v === null ? "" : String(v);
-    return needsQuotes.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  // No grouping marks, the locale's decimal mark, digits from minor units (no float).
-  const amountIn = (currency: string) => (minor: number) => {
-    const places = minorUnitDigits(currency);
-    const abs = String(Math.abs(minor)).padStart(places + 1, "0");
-    const text = places ? `${abs.slice(0, -places)}${decimal}${abs.slice(-places)}` : abs;
-    return minor < 0 ? `-${text}` : text;
-  };
+  const csv = csvWriter(locale);
+  const amountIn = (currency: string) => (minor: number) => csv.amount(minor, currency);
   const rows: (string | number | null)[][] = [
     [
       t("invoices:statement.csv.currency"),
@@ -314,7 +294,7 @@ export function statementCsv(statement: Statement, t: (key: string, values?: Rec
       ]);
     rows.push([s.currency, statement.to, t("invoices:statement.closing"), "", "", "", "", amount(s.closingMinor)]);
   }
-  return "\uFEFF" + rows.map((r) => r.map(cell).join(field)).join("\r\n") + "\r\n";
+  return csv.document(rows);
 }
 
 /** A line's type in words; a memo line says the amount it tells of. */
