@@ -24,6 +24,8 @@ import esInvoices from "../../locales/es/invoices.json";
 import esMail from "../../locales/es/mail.json";
 import esPayments from "../../locales/es/payments.json";
 import esRep from "../../locales/es/rep.json";
+import enDelivery from "../../locales/en/delivery.json";
+import esDelivery from "../../locales/es/delivery.json";
 
 /** The one i18n setup, shared by the server render, the browser and emails. */
 export const SUPPORTED_LANGUAGES = ["en", "es"] as const;
@@ -45,6 +47,7 @@ export const resources = {
     credit: enCredit,
     collections: enCollections,
     dunning: enDunning,
+    delivery: enDelivery,
   },
   es: {
     common: esCommon,
@@ -60,6 +63,7 @@ export const resources = {
     credit: esCredit,
     collections: esCollections,
     dunning: esDunning,
+    delivery: esDelivery,
   },
 } as const;
 
