@@ -389,6 +389,7 @@ export async function seedDemoData(prisma: PrismaClient, today = new Date()): Pr
 
   await seedCreditApplications(prisma, today);
   await seedCollections(prisma, today, repIds);
+  await seedInvoiceDeliveryAccounts(prisma, today, repIds);
 
   return {
     accounts: await prisma.account.count(),
@@ -802,5 +803,100 @@ async function withPortalDatabase<T>(prisma: PrismaClient, work: () => Promise<T
     return await work();
   } finally {
     setDatabase(previous);
+  }
+}
+
+/**
+ * Invoice delivery: one account on EDI (X12 810 to its trading partner, through the
+ * outbound folder) and one Spanish account on email with the PDF. Their invoices are
+ * new (current, not yet due) and their paths start before them, so the first job run
+ * delivers them. Created once, by account number.
+ */
+async function seedInvoiceDeliveryAccounts(prisma: PrismaClient, today: Date, repIds: Map<string, string>) {
+  const accounts = [
+    {
+      number: "ACC-1005",
+      legalName: "Northwind Retail Group Inc.",
+      taxId: "91-4420781",
+      country: "US",
+      language: "en" as const,
+      locale: "en-US",
+      timeZone: "America/Chicago",
+      currency: "USD",
+      city: "Chicago",
+      region: "IL",
+      postalCode: "60607",
+      addressLine1: "1400 W Lake St",
+      ownerEmail: "rep1@accounts.example",
+      setting: { path: "EDI" as const, ediQualifier: "ZZ", ediInterchangeId: "NORTHWINDRTL", ediGroupId: "NORTHWINDRTL", billingEmails: [] },
+    },
+    {
+      number: "ACC-1006",
+      legalName: "Comercializadora del Bajío S.A. de C.V.",
+      taxId: "CBA0507148N2",
+      country: "MX",
+      language: "es" as const,
+      locale: "es-MX",
+      timeZone: "America/Mexico_City",
+      currency: "MXN",
+      city: "León",
+      region: "GT",
+      postalCode: "37000",
+      addressLine1: "Blvd. Adolfo López Mateos 2110",
+      ownerEmail: "rep2@accounts.example",
+      setting: {
+        path: "EMAIL" as const,
+        ediQualifier: null,
+        ediInterchangeId: null,
+        ediGroupId: null,
+        billingEmails: ["facturas@comercializadora-bajio.example", "cxp@comercializadora-bajio.example"],
+      },
+    },
+  ];
+  for (const [index, a] of accounts.entries()) {
+    if (await prisma.account.findUnique({ where: { number: a.number } })) continue;
+    const account = await prisma.account.create({
+      data: {
+        number: a.number,
+        legalName: a.legalName,
+        taxId: a.taxId,
+        country: a.country,
+        preferredLanguage: a.language,
+        locale: a.locale,
+        timeZone: a.timeZone,
+        currency: a.currency,
+        creditLimitMinor: a.currency === "MXN" ? 900_000_00n : 150_000_00n,
+        paymentTermsDays: 30,
+        addressLine1: a.addressLine1,
+        city: a.city,
+        region: a.region,
+        postalCode: a.postalCode,
+        ownerRepId: repIds.get(a.ownerEmail) ?? null,
+      },
+    });
+    await prisma.invoiceDeliverySetting.create({ data: { accountId: account.id, ...a.setting, effectiveFrom: utcDay(today, -30) } });
+    for (let i = 0; i < 2; i++) {
+      const issuedOn = utcDay(today, -2 - i);
+      const picked = [PRODUCTS[(index * 2 + i) % PRODUCTS.length], PRODUCTS[(index * 2 + i + 3) % PRODUCTS.length]];
+      const lines = picked.map((product, n) => {
+        const unit = Math.round(product.price * (a.currency === "MXN" ? 17 : 1));
+        const quantity = 4 + n * 6 + i;
+        return { lineNo: n + 1, sku: product.sku, description: product[a.language], quantity, unitPriceMinor: BigInt(unit), amountMinor: BigInt(unit * quantity) };
+      });
+      const total = lines.reduce((sum, l) => sum + l.amountMinor, 0n);
+      await prisma.invoice.create({
+        data: {
+          number: `${a.number.replace("ACC-", "")}-${202601 + i}`,
+          accountId: account.id,
+          poNumber: `PO-${a.number.slice(4)}-${8100 + i}`,
+          currency: a.currency,
+          issuedOn,
+          dueOn: utcDay(issuedOn, 30),
+          totalMinor: total,
+          balanceMinor: total,
+          lines: { create: lines },
+        },
+      });
+    }
   }
 }

@@ -26,6 +26,8 @@ import esMail from "../../locales/es/mail.json";
 import esPayments from "../../locales/es/payments.json";
 import esRep from "../../locales/es/rep.json";
 import esReports from "../../locales/es/reports.json";
+import enDelivery from "../../locales/en/delivery.json";
+import esDelivery from "../../locales/es/delivery.json";
 
 /** The one i18n setup, shared by the server render, the browser and emails. */
 export const SUPPORTED_LANGUAGES = ["en", "es"] as const;
@@ -48,6 +50,7 @@ export const resources = {
     collections: enCollections,
     dunning: enDunning,
     reports: enReports,
+    delivery: enDelivery,
   },
   es: {
     common: esCommon,
@@ -64,6 +67,7 @@ export const resources = {
     collections: esCollections,
     dunning: esDunning,
     reports: esReports,
+    delivery: esDelivery,
   },
 } as const;
 

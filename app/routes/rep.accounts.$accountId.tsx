@@ -8,6 +8,7 @@ import { noticeFrom } from "../domain/collections/notices";
 import { filterQuery, filtersFrom } from "../domain/collections/worklist.server";
 import { amountExample } from "../domain/money/amount-input";
 import { resolveReader } from "../i18n/i18n.server";
+import { accountDeliveryOverview } from "../domain/invoice-delivery/delivery-ledger.server";
 
 export const meta: Route.MetaFunction = ({ matches, data }) => pageTitle(matches, "common:titles.repAccount", data?.view.summary.account.legalName);
 
@@ -20,13 +21,15 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const filters = filterQuery(filtersFrom(url.searchParams));
   const nextHref =
     url.searchParams.get("from") === "worklist" ? `/rep/collections/next?after=${encodeURIComponent(params.accountId)}${filters ? `&${filters}` : ""}` : null;
-  return { view, requestKey: crypto.randomUUID(), amountExample: amountExample(locale), notice: noticeFrom(url.searchParams), nextHref };
+  const delivery = await accountDeliveryOverview(params.accountId);
+  return { view, delivery, requestKey: crypto.randomUUID(), amountExample: amountExample(locale), notice: noticeFrom(url.searchParams), nextHref };
 }
 
 export default function RepAccount({ loaderData, params }: Route.ComponentProps) {
   return (
     <Account360
       view={loaderData.view}
+      delivery={loaderData.delivery}
       context={{
         accountId: params.accountId,
         requestKey: loaderData.requestKey,

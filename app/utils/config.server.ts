@@ -36,6 +36,32 @@ const trustProxy = z.string().refine(
   { message: 'must be "off", a hop count such as 1, or proxy addresses such as 10.0.0.1,10.0.1.0/24 or loopback' },
 );
 
+/**
+ * Where EDI files go besides the embedded folder: `{ "<name>": { "type": "sftp", … } }`.
+ * Credentials are never in this value: SFTP names a private key file, AS2 a certificate file.
+ */
+const ediTargets = z.record(
+  z.string().regex(/^[a-z0-9-]{1,40}$/, "target names use a-z, 0-9 and -"),
+  z.discriminatedUnion("type", [
+    z.object({
+      type: z.literal("sftp"),
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535).default(22),
+      username: z.string().min(1),
+      privateKeyFile: z.string().min(1),
+      directory: z.string().default("/"),
+    }),
+    z.object({
+      type: z.literal("as2"),
+      url: z.url(),
+      as2From: z.string().min(1),
+      as2To: z.string().min(1),
+      certificateFile: z.string().min(1),
+    }),
+  ]),
+);
+export type EdiTargets = z.infer<typeof ediTargets>;
+
 const baseSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce
@@ -87,6 +113,32 @@ const baseSchema = z.object({
     .max(86400, "must be between 0 and 86400")
     .default(300),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Invoice delivery by EDI: the embedded default writes each 810 to <EDI_OUTBOUND_DIR>/<partner id>/. */
+  EDI_OUTBOUND_DIR: z.string().min(1).default(".data/edi/outbound"),
+  /** Our side of the ISA/GS envelopes (ISA05/06, GS02). */
+  EDI_SENDER_QUALIFIER: z
+    .string()
+    .regex(/^[A-Z0-9]{2}$/, "must be a two-character ISA qualifier such as ZZ or 01")
+    .default("ZZ"),
+  EDI_SENDER_ID: z
+    .string()
+    .regex(/^[A-Z0-9 ._-]{2,15}$/, "must be 2-15 capital letters, digits or . _ -")
+    .default("CUSTACCOUNTS"),
+  /** SFTP and AS2 targets by name, as JSON (docs/reference.md, "Invoice delivery"); an account's EDI target names one. */
+  EDI_TARGETS: z
+    .string()
+    .transform((raw, ctx) => {
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must be JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(ediTargets)
+    .optional(),
+  /** Bearer secret of /webhooks/edi/997 (inbound functional acknowledgements); unset = endpoint off. */
+  EDI_INBOUND_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
 });
 
 type RawEnv = z.infer<typeof baseSchema>;

@@ -6,6 +6,7 @@ import type { Account360 as View } from "../../domain/collections/account-360.se
 import { ACCOUNT_TABS } from "../../domain/collections/codes";
 import { FormAlerts } from "../form-alerts";
 import { AccountHeader } from "./account-header";
+import { DeliveryPanel, type DeliveryOverview } from "../invoice-delivery/delivery-panel";
 import { TabPanel, type PanelContext } from "./tab-panels";
 
 /**
@@ -15,11 +16,13 @@ import { TabPanel, type PanelContext } from "./tab-panels";
  */
 export function Account360({
   view,
+  delivery,
   context,
   notice,
   nextHref,
 }: {
   view: View;
+  delivery: DeliveryOverview;
   context: Omit<PanelContext, "today" | "maxDaysAhead">;
   notice: { saved: string | null; error: string | null };
   nextHref: string | null;
@@ -48,7 +51,7 @@ export function Account360({
         <span className={`status-pill status-${summary.account.status.toLowerCase()}`}>{t(`account:status.${summary.account.status}`)}</span>
       </div>
       <CreditHoldNotice account={summary.account} audience="rep" />
-      <AccountHeader view={view} />
+      <AccountHeader view={view} delivery={delivery} />
       <nav className="tabs" aria-label={t("collections:account.tabsLabel")}>
         {ACCOUNT_TABS.map((tab) => (
           <Link
@@ -70,6 +73,11 @@ export function Account360({
         />
         <TabPanel data={view.data} context={{ ...context, today: view.today, maxDaysAhead: view.promiseMaxDaysAhead }} />
       </section>
+      <DeliveryPanel
+        accountId={summary.account.id}
+        overview={delivery}
+        errors={notice.error?.startsWith("delivery:") ? (context.errors ?? { form: notice.error }) : null}
+      />
       <WriteOffForm accountId={summary.account.id} returnTo={`/rep/accounts/${summary.account.id}`} />
     </div>
   );

@@ -2,9 +2,10 @@ import { useTranslation } from "react-i18next";
 import type { Account360 } from "../../domain/collections/account-360.server";
 import { useFormat } from "../../i18n/format";
 import { AgingBars, ConversionNote, CreditFigures } from "../account-figures";
+import { DeliveryPathLabel, type DeliveryOverview } from "../invoice-delivery/delivery-panel";
 
 /** Who the account is and where it stands: figures, terms, owner, language, aging, and the policy-currency view. */
-export function AccountHeader({ view }: { view: Account360 }) {
+export function AccountHeader({ view, delivery }: { view: Account360; delivery: DeliveryOverview }) {
   const { t } = useTranslation(["collections", "account"]);
   const f = useFormat();
   const { summary, details } = view;
@@ -24,7 +25,9 @@ export function AccountHeader({ view }: { view: Account360 }) {
         <dt>{t("collections:account.language")}</dt>
         <dd>{t(`collections:languages.${details.preferredLanguage === "es" ? "es" : "en"}`)}</dd>
         <dt>{t("collections:account.deliveryPath")}</dt>
-        <dd>{t("collections:account.deliveryDefault")}</dd>
+        <dd data-testid="delivery-path">
+          <DeliveryPathLabel overview={delivery} />
+        </dd>
       </dl>
       <ConversionNote summary={summary} />
       {conversion ? (

@@ -55,7 +55,7 @@ function utcDay(now: Date): Date {
 }
 
 /** The account's language for mail: its preferred language, else its locale's. */
-function accountLanguage(account: { preferredLanguage: string; locale: string }): Language {
+export function accountLanguage(account: { preferredLanguage: string; locale: string }): Language {
   if (isLanguage(account.preferredLanguage)) return account.preferredLanguage;
   return isFormattingLocale(account.locale) ? languageOfLocale(account.locale) : "en";
 }

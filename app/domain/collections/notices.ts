@@ -2,7 +2,7 @@
  * The outcome of a 360 form, carried on the redirect back (`?saved=…` or `?error=…&field=…`)
  * so the forms work without JavaScript. Only this app's own translation keys are shown.
  */
-const KEY = /^(collections|common):[A-Za-z0-9_.]{1,80}$/;
+const KEY = /^(collections|common|delivery):[A-Za-z0-9_.]{1,80}$/;
 const FIELD = /^[A-Za-z]{1,30}$/;
 
 export type Notice = { saved: string | null; error: string | null; field: string | null };

@@ -2,6 +2,7 @@
 import { creditHoldJob } from "../collections/credit-hold.server";
 import { dunningJob } from "../collections/dunning.server";
 import { markPromisesKeptOrBroken } from "../collections/promises.server";
+import { invoiceDeliveryJob } from "../invoice-delivery/deliver.server";
 import type { Job } from "./runner.server";
 
 const promisesJob: Job = {
@@ -17,4 +18,5 @@ export const JOBS: readonly Job[] = [
   promisesJob,
   dunningJob,
   creditHoldJob,
+  invoiceDeliveryJob,
 ];

@@ -24,7 +24,9 @@ export type EmailTemplate =
   | "credit_escalated"
   | "credit_info_requested"
   | "credit_payment_requested"
-  | "dunning_notice";
+  | "dunning_notice"
+  | "invoice_delivery"
+  | "credit_memo_delivery";
 
 let transport: { url: string; instance: Transporter } | undefined;
 
@@ -34,7 +36,11 @@ export type EmailInput = {
   template: EmailTemplate;
   values: Record<string, unknown>;
   secretValues?: Record<string, string>;
+  /** Files sent with the mail (an invoice PDF); stored with the outbox copy. */
+  attachments?: { fileName: string; contentType: string; content: Uint8Array }[];
 };
+
+type OutboxClient = Pick<Prisma.TransactionClient, "outboxEmail" | "outboxAttachment">;
 
 /**
  * Every email is written to the outbox table first, in the recipient's language.
@@ -56,11 +62,11 @@ export async function queueEmail(input: EmailInput) {
  * The same, for mail that must exist exactly when a change commits (a dunning step and
  * its notice): the outbox row is written through `tx`; call `deliver` after the commit.
  */
-export async function queueEmailInTransaction(tx: Pick<Prisma.TransactionClient, "outboxEmail">, input: EmailInput) {
+export async function queueEmailInTransaction(tx: OutboxClient, input: EmailInput) {
   return storeEmail(input, tx);
 }
 
-async function storeEmail(input: EmailInput, client: Pick<Prisma.TransactionClient, "outboxEmail">) {
+async function storeEmail(input: EmailInput, client: OutboxClient) {
   const t = await translatorFor(input.language);
   const secrets = Object.entries(input.secretValues ?? {});
   const hidden = Object.fromEntries(secrets.map(([name]) => [name, t(`mail:${input.template}.hidden${name[0].toUpperCase()}${name.slice(1)}`)]));
@@ -69,13 +75,24 @@ async function storeEmail(input: EmailInput, client: Pick<Prisma.TransactionClie
   const row = await client.outboxEmail.create({
     data: { to: input.to, subject, text: storedText, language: input.language, template: input.template },
   });
+  const attachments = input.attachments ?? [];
+  for (const file of attachments)
+    await client.outboxAttachment.create({
+      data: { emailId: row.id, fileName: file.fileName, contentType: file.contentType, sizeBytes: file.content.byteLength, content: new Uint8Array(file.content) },
+    });
   const deliver = async () => {
     const { SMTP_URL, MAIL_FROM } = getEnv();
     if (!SMTP_URL) return;
     const text = secrets.length ? t(`mail:${input.template}.text`, { ...input.values, ...input.secretValues }) : storedText;
     if (transport?.url !== SMTP_URL) transport = { url: SMTP_URL, instance: nodemailer.createTransport(SMTP_URL) };
     try {
-      await transport.instance.sendMail({ from: MAIL_FROM, to: input.to, subject, text });
+      await transport.instance.sendMail({
+        from: MAIL_FROM,
+        to: input.to,
+        subject,
+        text,
+        attachments: attachments.map((file) => ({ filename: file.fileName, contentType: file.contentType, content: Buffer.from(file.content) })),
+      });
       await db().outboxEmail.update({ where: { id: row.id }, data: { status: "SENT", sentAt: new Date() } });
     } catch (error) {
       await db().outboxEmail.update({ where: { id: row.id }, data: { status: "FAILED", error: String(error).slice(0, 500) } });
