@@ -87,6 +87,13 @@ const baseSchema = z.object({
     .max(86400, "must be between 0 and 86400")
     .default(300),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // On SIGTERM, how long requests in flight may take to finish before their connections are cut.
+  SHUTDOWN_GRACE_MS: z.coerce
+    .number({ message: "must be a whole number" })
+    .int("must be a whole number")
+    .min(0, "must be between 0 and 120000")
+    .max(120000, "must be between 0 and 120000")
+    .default(10000),
 });
 
 type RawEnv = z.infer<typeof baseSchema>;
