@@ -9,6 +9,7 @@ import { NonceContext } from "./components/nonce";
 import { FALLBACK_LANGUAGE, isLanguage } from "./i18n/config";
 import { i18nFor } from "./i18n/i18n.server";
 import { log } from "./utils/logger.server";
+import { isDatabaseUnavailable } from "./utils/db.server";
 
 export const streamTimeout = 5_000;
 
@@ -45,6 +46,13 @@ export default async function handleRequest(
   const language = isLanguage(rootData?.language) ? rootData.language : FALLBACK_LANGUAGE;
   const i18n = await i18nFor(language);
   const nonce = loadContext?.cspNonce;
+  // The database did not answer (an outage, a failover): the error page says to try again
+  // in a moment, and the status tells proxies and monitors it is passing.
+  const errors = Object.values(routerContext.staticHandlerContext.errors ?? {});
+  if (responseStatusCode === 500 && errors.some(isDatabaseUnavailable)) {
+    responseStatusCode = 503;
+    responseHeaders.set("Retry-After", "5");
+  }
 
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;

@@ -21,6 +21,17 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
  * Static files all have an extension; pages never do. Without this, every page request
  * paid two failed `stat` calls before reaching the app.
  */
+/** A readiness check answers within a second and a half, or counts as failed. */
+function withinDeadline(check: Promise<boolean>, ms = 1_500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    check.then(
+      (ok) => (clearTimeout(timer), resolve(ok)),
+      () => (clearTimeout(timer), resolve(false)),
+    );
+  });
+}
+
 function filesOnly(serve: express.RequestHandler): express.RequestHandler {
   return (req, res, next) => (path.extname(req.path) ? serve(req, res, next) : next());
 }
@@ -30,7 +41,8 @@ export type PortalServer = {
   io: PortalSocketServer;
   database: Database;
   listen(port?: number, host?: string): Promise<{ port: number; url: string }>;
-  close(): Promise<void>;
+  /** Graceful: stop accepting, finish requests (cut after `graceMs`), end sockets, flush chat writes, close the database. */
+  close(options?: { graceMs?: number }): Promise<void>;
 };
 
 /**
@@ -77,6 +89,8 @@ export async function createPortalServer(options: { env: Env; mode: "production"
     });
   });
 
+  const sockets = await attachSockets(httpServer, env, log());
+
   app.use((_req, res, next) => {
     res.locals.cspNonce = crypto.randomBytes(16).toString("base64");
     next();
@@ -103,13 +117,25 @@ export async function createPortalServer(options: { env: Env; mode: "production"
   );
   app.use(compression());
 
-  app.get("/healthz", async (_req, res) => {
-    try {
-      await database.sql.query("SELECT 1");
-      res.json({ ok: true, database: database.kind });
-    } catch {
-      res.status(503).json({ ok: false });
-    }
+  // Alive: the process answers. A load balancer restarts a process that stops answering
+  // this, so it asks nothing of the database or Redis (an outage there is not cured by a restart).
+  app.get("/healthz", (_req, res) => {
+    res.json({ ok: true });
+  });
+  // Ready: worth sending traffic to. Each dependency is asked with a deadline, and the
+  // answer names the one that failed; a process that is shutting down says so.
+  let draining = false;
+  app.get("/readyz", async (_req, res) => {
+    const [databaseOk, redisOk] = await Promise.all([
+      withinDeadline(database.sql.query("SELECT 1").then(() => true)),
+      withinDeadline(sockets.redisReachable()),
+    ]);
+    const checks = { database: databaseOk ? "ok" : "unreachable", redis: env.REDIS_URL ? (redisOk ? "ok" : "unreachable") : "not configured" };
+    const ready = databaseOk && redisOk && !draining;
+    res
+      .status(ready ? 200 : 503)
+      .set("Cache-Control", "no-store")
+      .json({ ok: ready, ...(draining ? { shuttingDown: true } : {}), ...checks });
   });
 
   let build: ServerBuild | (() => Promise<ServerBuild>);
@@ -175,7 +201,7 @@ export async function createPortalServer(options: { env: Env; mode: "production"
     if (!res.headersSent) renderError(500)(req, res, next);
   });
 
-  const sockets = await attachSockets(httpServer, env, log());
+
   // Files a request stored but never recorded (a crash between the two): removed after an hour.
   const orphanSweep = startOrphanSweep((error) => log().warn({ err: error }, "orphan upload sweep failed"));
 
@@ -193,16 +219,22 @@ export async function createPortalServer(options: { env: Env; mode: "production"
         });
       });
     },
-    async close() {
-      await orphanSweep.stop();
-      await sockets.close();
-      await new Promise<void>((resolve) => {
+    async close({ graceMs = 2_000 } = {}) {
+      // Stop accepting first: new connections are refused, idle keep-alive ones closed,
+      // and requests already being served run to their end.
+      draining = true;
+      const served = new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
         httpServer.closeIdleConnections();
         // A request refused before its body was read (an upload to a page that says not
-        // found) keeps its connection busy; after a grace period it is cut so closing ends.
-        setTimeout(() => httpServer.closeAllConnections(), 2_000).unref();
+        // found) keeps its connection busy; after the grace period it is cut so closing ends.
+        setTimeout(() => httpServer.closeAllConnections(), graceMs).unref();
       });
+      await orphanSweep.stop();
+      // Sockets end (clients reconnect to another process), and the chat writes they
+      // handed over are flushed before the database closes.
+      await sockets.close();
+      await served;
       await closeVite?.();
       if (!options.database) {
         setDatabase(undefined);

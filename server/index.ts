@@ -39,13 +39,31 @@ async function main() {
   const { startJobs } = await import("./jobs");
   const jobs = startJobs(env);
 
-  const stop = async () => {
-    await jobs?.stop();
-    await server.close();
-    process.exit(0);
+  // Graceful: the proxy's health check sees /readyz fail, new connections are refused,
+  // requests in flight finish (up to SHUTDOWN_GRACE_MS), sockets end (clients reconnect to
+  // another process), the chat's pending writes are flushed, then the database closes.
+  // A shutdown that hangs anyway ends the process at twice the grace.
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: draining requests, sockets and chat writes");
+    setTimeout(() => {
+      logger.error("shutdown did not finish in time; exiting");
+      process.exit(1);
+    }, 2 * env.SHUTDOWN_GRACE_MS).unref();
+    try {
+      await jobs?.stop();
+      await server.close({ graceMs: env.SHUTDOWN_GRACE_MS });
+      logger.info("stopped");
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, "shutdown failed");
+      process.exit(1);
+    }
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
 }
 
 main().catch((error) => {

@@ -3,12 +3,13 @@ import type http from "node:http";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import type { Logger } from "pino";
 import { createClient } from "redis";
+import { requestIdFrom, withRequestLogger } from "../app/utils/logger.server";
 import { limitsRedis, releaseLimitsRedis, type RedisClient } from "../app/utils/redis.server";
 import { Server, type Socket } from "socket.io";
 import { sessionEvents, type SessionsEnded } from "../app/domain/auth/session-events.server";
 import { liveSessionIds, signedInFromCookie } from "../app/utils/session.server";
 import { guestConversationFromCookie } from "../app/domain/chat/open-conversation.server";
-import { flushConversationTouches } from "../app/domain/chat/store-message.server";
+import { drainMessageWrites, flushConversationTouches } from "../app/domain/chat/store-message.server";
 import { languageFor } from "../app/i18n/i18n.server";
 import { createChat } from "./chat/chat-server";
 import type { ChatClientToServer, ChatServerToClient } from "../app/domain/chat/events";
@@ -28,18 +29,25 @@ export type SocketData = { user?: SocketUser; guest?: SocketGuest; language: str
 export type PortalSocketServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type PortalSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-export async function attachSockets(httpServer: http.Server, env: Env, logger: Logger): Promise<{ io: PortalSocketServer; close: () => Promise<void> }> {
+export type AttachedSockets = {
+  io: PortalSocketServer;
+  /** Whether Redis answers a PING (true when the server runs without Redis); for /readyz. */
+  redisReachable(): Promise<boolean>;
+  close(): Promise<void>;
+};
+
+export async function attachSockets(httpServer: http.Server, env: Env, logger: Logger): Promise<AttachedSockets> {
   const io: PortalSocketServer = new Server(httpServer, {
     // Missed events are replayed to a client that reconnects within two minutes.
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
     serveClient: false,
   });
 
-  let redis: ReturnType<typeof createClient> | undefined;
+  let redis: ReturnType<typeof connectAdapterRedis> | undefined;
   let limiterRedis: RedisClient | undefined;
   if (env.REDIS_URL) {
     // The streams adapter (unlike the classic one) keeps connection state recovery.
-    redis = createClient({ url: env.REDIS_URL });
+    redis = connectAdapterRedis(env.REDIS_URL, logger);
     await redis.connect();
     io.adapter(createAdapter(redis));
     // Chat rate limits are counted in Redis, so every process spends one budget per person.
@@ -49,6 +57,10 @@ export async function attachSockets(httpServer: http.Server, env: Env, logger: L
 
   // The session cookie is the credential; without one, only a guest chat token
   // (httpOnly cookie issued on /help) lets a socket in, for its one conversation.
+  // A socket's handshake and each event it sends run under a request id, as HTTP requests
+  // do: the connection's (the client's X-Request-Id when it is a plain token) and the
+  // event's number on it, so domain log lines can be matched with the socket event behind them.
+  io.use((socket, next) => withRequestLogger(connectionIdOf(socket), () => next()));
   io.use(async (socket, next) => {
     try {
       const cookie = socket.handshake.headers.cookie;
@@ -74,6 +86,9 @@ export async function attachSockets(httpServer: http.Server, env: Env, logger: L
 
   const chat = createChat(io, { logger, redis: limiterRedis, keyPrefix: env.REDIS_KEY_PREFIX, trustProxy: env.TRUST_PROXY });
   io.on("connection", (socket: PortalSocket) => {
+    const connectionId = connectionIdOf(socket);
+    let events = 0;
+    socket.use((_event, next) => withRequestLogger(`${connectionId}.${++events}`, () => next()));
     const { user } = socket.data;
     if (user) {
       void socket.join(`user:${user.id}`);
@@ -90,17 +105,59 @@ export async function attachSockets(httpServer: http.Server, env: Env, logger: L
 
   return {
     io,
+    async redisReachable() {
+      if (!redis) return true;
+      try {
+        return (await redis.ping()) === "PONG";
+      } catch {
+        return false;
+      }
+    },
     close: async () => {
       sessions.stop();
       chat.runtime.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
-      // Before the database closes: the last messages' conversation touches.
+      // Before the database closes: every message a socket handed over (and the other side
+      // may already have seen relayed) is written, then the conversation touches.
+      await drainMessageWrites();
       await flushConversationTouches();
       const quitFailed = (error: unknown) => logger.warn({ err: error }, "redis connection did not close cleanly");
       if (env.REDIS_URL) await releaseLimitsRedis(env.REDIS_URL).catch(quitFailed);
       if (redis) await redis.quit().catch(quitFailed);
     },
   };
+}
+
+/**
+ * The adapter's Redis connection. Publishing fails at once while Redis is unreachable (no
+ * offline queue), and the adapter then delivers to this process's sockets only: chat
+ * keeps working on each process instead of waiting for Redis. The adapter's reading
+ * copies keep their queue, so a blocked read waits for Redis to come back instead of
+ * failing in a tight loop. Outages are logged once each way, not on every retry.
+ */
+function connectAdapterRedis(url: string, logger: Logger): RedisClient {
+  const client: RedisClient = createClient({ url, disableOfflineQueue: true });
+  let down = false;
+  client.on("error", (error: unknown) => {
+    if (down) return;
+    down = true;
+    logger.warn({ err: error }, "redis unreachable: chat delivers within this process until it is back");
+  });
+  client.on("ready", () => {
+    if (!down) return;
+    down = false;
+    logger.info("redis reachable again: chat delivers across processes");
+  });
+  const duplicate = client.duplicate.bind(client);
+  client.duplicate = ((overrides?: Parameters<typeof duplicate>[0]) => duplicate({ ...overrides, disableOfflineQueue: false })) as typeof client.duplicate;
+  return client;
+}
+
+const connectionIds = new WeakMap<PortalSocket, string>();
+function connectionIdOf(socket: PortalSocket): string {
+  let id = connectionIds.get(socket);
+  if (!id) connectionIds.set(socket, (id = requestIdFrom(socket.handshake.headers["x-request-id"]?.toString())));
+  return id;
 }
 
 /** A session's sockets share a room; named by a digest, since room names travel through Redis. */

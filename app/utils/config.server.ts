@@ -139,6 +139,13 @@ const baseSchema = z.object({
     .optional(),
   /** Bearer secret of /webhooks/edi/997 (inbound functional acknowledgements); unset = endpoint off. */
   EDI_INBOUND_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  // On SIGTERM, how long requests in flight may take to finish before their connections are cut.
+  SHUTDOWN_GRACE_MS: z.coerce
+    .number({ message: "must be a whole number" })
+    .int("must be a whole number")
+    .min(0, "must be between 0 and 120000")
+    .max(120000, "must be between 0 and 120000")
+    .default(10000),
 });
 
 type RawEnv = z.infer<typeof baseSchema>;

@@ -91,6 +91,20 @@ export async function openDatabase(url: string): Promise<Database> {
   };
 }
 
+// Connection-level failures: refused, reset, timed out, or the server shutting down (SQLSTATE class 08, 57P0x; Prisma P1001/P1017).
+const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "P1001", "P1017", "57P01", "57P02", "57P03"]);
+const UNAVAILABLE_MESSAGE = /connection terminated|connect ECONNREFUSED|can't reach database|server closed the connection|connection (is )?closed|timeout exceeded when trying to connect/i;
+
+/** Whether `error` (or what caused it) says the database could not be reached, rather than that a query was wrong. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === "object" && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message, originalCode } = e as { code?: unknown; message?: unknown; originalCode?: unknown };
+    for (const c of [code, originalCode]) if (typeof c === "string" && (UNAVAILABLE_CODES.has(c) || c.startsWith("08"))) return true;
+    if (typeof message === "string" && UNAVAILABLE_MESSAGE.test(message)) return true;
+  }
+  return false;
+}
+
 /** A scalar as an SQL literal (an E'' string, so its escaping holds whatever standard_conforming_strings says), or undefined for anything else. */
 function sqlLiteral(value: unknown): string | undefined {
   if (value === null || value === undefined) return "NULL";

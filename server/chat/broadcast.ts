@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { log } from "../../app/utils/logger.server";
 import { chatEvents, type ChatDomainEvent } from "../../app/domain/chat/chat-events.server";
 import { conversationWithRep, messageOf } from "../../app/domain/chat/conversation-facts.server";
 import { toWire } from "../../app/domain/chat/chat-messages.server";
@@ -44,7 +45,8 @@ export function createBroadcast(io: PortalSocketServer, logger: Logger) {
     } catch (error) {
       socket.to(audience).emit("conversation:withdrawn", { conversationId: incoming.conversationId, clientMessageId: incoming.clientMessageId });
       const closed = error instanceof ConversationClosed;
-      if (!closed) logger.error({ err: error, conversationId: input.conversationId, authorId: input.authorId }, "chat message could not be stored; withdrawn");
+      // log(): the line carries the socket event's request id.
+      if (!closed) log().error({ err: error, conversationId: input.conversationId, authorId: input.authorId }, "chat message could not be stored; withdrawn");
       fail(ack, closed ? "chat:errors.closed" : "chat:errors.unavailable");
       return null;
     }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { log } from "../../app/utils/logger.server";
 import { acceptConversation, requeueConversation, requeueRepChats, transferConversation } from "../../app/domain/chat/assignment.server";
 import { conversationFacts, lastMessage } from "../../app/domain/chat/conversation-facts.server";
 import { markMessages, messagesAfter, toWire } from "../../app/domain/chat/chat-messages.server";
@@ -17,10 +18,10 @@ const transferSchema = z.object({ conversationId: z.string().max(64), toRepId: z
 const ACCEPT_REFUSALS = { language: "chat:errors.language", capacity: "chat:errors.capacity", already_taken: "chat:errors.alreadyTaken" } as const;
 
 /** The rep console's side of the chat (reps and managers). */
-export function registerConsole({ io, logger, limits, typing, broadcast, dispatch, requeue, timers }: ChatContext, socket: PortalSocket) {
+export function registerConsole({ io, limits, typing, broadcast, dispatch, requeue, timers }: ChatContext, socket: PortalSocket) {
   const user = socket.data.user!;
   const logFailure = (error: unknown, event: string, conversationId?: string) =>
-    logger.error({ err: error, event, conversationId, userId: user.id }, "chat console event failed");
+    log().error({ err: error, event, conversationId, userId: user.id }, "chat console event failed");
   void socket.join(STAFF);
   // Opening the console puts an OFFLINE rep ONLINE (AWAY stays). The inbox and settings
   // wait for it, so the first view is true and a choice made right away is not overwritten.

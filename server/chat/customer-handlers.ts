@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { log } from "../../app/utils/logger.server";
 import { conversationFacts, conversationWithRep } from "../../app/domain/chat/conversation-facts.server";
 import { markMessages, messagesAfter, toWire } from "../../app/domain/chat/chat-messages.server";
 import { customerCanAccess, openCustomerConversation } from "../../app/domain/chat/open-conversation.server";
@@ -16,12 +17,12 @@ const customerSendSchema = sendSchema.omit({ internal: true });
 const transcriptSchema = z.object({ conversationId: z.string().min(1).max(64) });
 
 /** The customer's side of the chat: a signed-in customer, or a guest holding one conversation's token. */
-export function registerCustomer({ io, logger, limits, typing, broadcast, dispatch, trustProxy }: ChatContext, socket: PortalSocket) {
+export function registerCustomer({ io, limits, typing, broadcast, dispatch, trustProxy }: ChatContext, socket: PortalSocket) {
   const { user, guest } = socket.data;
   const who = { userId: user?.id, guestConversationId: guest?.conversationId };
   const language = (): Language => (isLanguage(socket.data.language) ? socket.data.language : "en");
   const logFailure = (error: unknown, event: string, conversationId?: string) =>
-    logger.error({ err: error, event, conversationId, userId: user?.id, guestConversationId: guest?.conversationId }, "chat event failed");
+    log().error({ err: error, event, conversationId, userId: user?.id, guestConversationId: guest?.conversationId }, "chat event failed");
 
   async function joinAndCatchUp(conversationId: string, afterSeq: bigint) {
     const c = await conversationWithRep(conversationId);

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { createClient } from "redis";
 import type { PortalSocket } from "../socket";
+import { log } from "../../app/utils/logger.server";
 import { fail } from "./rooms";
 
 /** How many chat events a person may send: messages, typing/read signals, and a rep's wider budget. */
@@ -48,7 +49,7 @@ export function createRateLimits(options: { redis?: ReturnType<typeof createClie
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) {
           // The store failing with no stand-in: let the event through rather than refuse everyone.
-          options.logger.warn({ err: rejection, budget, key }, "chat rate limiter unavailable; event let through");
+          log().warn({ err: rejection, budget, key }, "chat rate limiter unavailable; event let through");
           return false;
         }
         fail(ack, "chat:errors.rateLimited", Math.max(1, Math.ceil(rejection.msBeforeNext)));

@@ -4,13 +4,6 @@
  * conversation works both ways. Needs PostgreSQL (127.0.0.1:5432) and Redis
  * (127.0.0.1:6379); when either is unreachable the test says so and does nothing else.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import crypto from "node:crypto";
-import fs from "node:fs";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
-import pg from "pg";
 import { createClient } from "redis";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, describe, expect, it } from "vitest";
@@ -18,92 +11,22 @@ import { connected, next, keepChatOpenAllDay } from "../support/sockets";
 import { openDatabase } from "../../app/utils/db.server";
 import { DEMO_PASSWORD } from "../../prisma/demo-users";
 import { Browser } from "../support/portal";
-import { createTemplate, dropTemplate, POSTGRES_ADMIN_URL } from "../support/databases";
+import { createTemplate, dropTemplate } from "../support/databases";
+import { REDIS_URL } from "../support/services";
+import { postgresAndRedisUnreachable as unreachable, sharedSettings, startServerProcess, stopServerProcesses } from "../support/processes";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-const children: ChildProcess[] = [];
 const sockets: Socket[] = [];
 let databaseUrl: string | undefined;
-let uploadDir: string | undefined;
+let disposeUploads: (() => void) | undefined;
 let servers: { a: string; b: string; prefix: string } | undefined;
 type Any = any;
 
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
-  for (const child of children) {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      await exited;
-    }
-  }
+  await stopServerProcesses();
   if (databaseUrl) await dropTemplate(databaseUrl);
-  if (uploadDir) fs.rmSync(uploadDir, { recursive: true, force: true });
+  disposeUploads?.();
 });
-
-async function unreachable(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.end();
-  } catch (error) {
-    return `PostgreSQL unreachable at ${POSTGRES_ADMIN_URL}: ${(error as Error).message}`;
-  }
-  const redis = createClient({ url: REDIS_URL, socket: { connectTimeout: 3000, reconnectStrategy: false } });
-  redis.on("error", () => undefined);
-  try {
-    await redis.connect();
-    await redis.ping();
-    await redis.quit();
-  } catch (error) {
-    return `Redis unreachable at ${REDIS_URL}: ${(error as Error).message}`;
-  }
-  return null;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
-
-async function startProcess(env: Record<string, string>): Promise<string> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "server/index.ts"], {
-    env: {
-      ...process.env,
-      ...env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      NODE_ENV: "production",
-      APP_URL: `http://127.0.0.1:${port}`,
-      PAYMENTS_SANDBOX: "on",
-      MAIL_OUTBOX: "on",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
-  // Two minutes: on a machine shared with other work, tsx and the build take a while to load.
-  for (let i = 0; i < 1200; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return url;
-    } catch {
-      // not yet listening
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server did not start: ${output}`);
-}
 
 async function signedIn(url: string, email: string) {
   const browser = new Browser(url);
@@ -133,18 +56,10 @@ describe("two server processes, PostgreSQL and Redis", () => {
     const database = await openDatabase(databaseUrl);
     await keepChatOpenAllDay(database.prisma);
     await database.close();
-    uploadDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-redis-"));
-    const prefix = `test-${crypto.randomBytes(4).toString("hex")}:`;
-    const shared = {
-      DATABASE_URL: databaseUrl,
-      REDIS_URL,
-      REDIS_KEY_PREFIX: prefix,
-      SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
-      UPLOAD_DIR: uploadDir,
-      LOG_LEVEL: "silent",
-      SESSION_RECHECK_SECONDS: "1",
-    };
-    const [a, b] = await Promise.all([startProcess(shared), startProcess(shared)]);
+    const shared = sharedSettings(databaseUrl, { SESSION_RECHECK_SECONDS: "1" });
+    disposeUploads = shared.dispose;
+    const prefix = shared.env.REDIS_KEY_PREFIX;
+    const [a, b] = (await Promise.all([startServerProcess(shared.env), startServerProcess(shared.env)])).map((p) => p.url);
     servers = { a, b, prefix };
 
     const rep = await signedIn(b, "rep1@accounts.example");

@@ -37,6 +37,20 @@ export function storeMessage(input: StoreInput): Promise<StoreResult> {
   });
 }
 
+/**
+ * Resolves once every message handed to `storeMessage` so far is written (or refused),
+ * and nothing more arrived in a short while after: handlers that were between their
+ * checks and the store when the sockets closed hand theirs over too. Called on shutdown,
+ * before the database closes.
+ */
+export async function drainMessageWrites(settleMs = 200): Promise<void> {
+  for (;;) {
+    while (flushing || writeQueue.length) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+    if (!flushing && !writeQueue.length) return;
+  }
+}
+
 type QueuedWrite = { input: StoreInput; resolve: (r: StoreResult) => void; reject: (e: unknown) => void };
 const writeQueue: QueuedWrite[] = [];
 let flushing = false;

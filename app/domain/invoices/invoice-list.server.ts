@@ -121,7 +121,14 @@ export async function listInvoices(accountId: string, query: InvoiceListQuery, a
   const groupParams = [...params];
   const undisputed =
     query.status === "pastDue" ? `, sum(i."balanceMinor" - LEAST(i."balanceMinor", ${disputedPart((v) => `$${groupParams.push(v)}`)}))::text AS "pastDue"` : "";
-  const grouped = await cachedForAccount(accountId, `totals:${JSON.stringify(filters)}:${asOf.toISOString().slice(0, 10)}`, () =>
+  // Keyed by the account's ledger version, which database triggers move whichever process
+  // (or script) writes: a payment applied on another server process is never served stale here.
+  const [{ version } = { version: "gone" }] = await sql.query<{ version: string }>(
+    `SELECT "ledgerVersion"::text AS version FROM "Account" WHERE id = $1`,
+    [accountId],
+    "ledger-version",
+  );
+  const grouped = await cachedForAccount(accountId, `totals:${version}:${JSON.stringify(filters)}:${asOf.toISOString().slice(0, 10)}`, () =>
     sql.query<GroupRow>(
       `SELECT i.currency, count(*)::int AS count, sum(i."totalMinor")::text AS total, sum(i."balanceMinor")::text AS balance${undisputed}
          FROM "Invoice" i WHERE ${where} GROUP BY i.currency`,

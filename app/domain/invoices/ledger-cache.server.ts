@@ -1,9 +1,10 @@
 /**
  * A short-lived cache for an account's ledger aggregates (totals per currency, aging),
  * which every invoice-list page shows and which cost a scan of the account's invoices.
- * Our own writes (payments applied or refunded, credit memos, disputes) clear the
- * account's entries at once; anything else is at most TTL_MS old. Pages of rows are
- * never cached. Kept on globalThis so the server and the app bundle share it.
+ * Callers put the account's `ledgerVersion` in the key (triggers move it on every write,
+ * from any process), so a write on another server process is never served stale; this
+ * process's own writes also clear the account's entries at once. Pages of rows are never
+ * cached. Kept on globalThis so the server and the app bundle share it.
  */
 const TTL_MS = 3_000;
 const MAX_ENTRIES = 2_000;
