@@ -881,7 +881,14 @@ async function seedInvoiceDeliveryAccounts(prisma: PrismaClient, today: Date, re
       const lines = picked.map((product, n) => {
         const unit = Math.round(product.price * (a.currency === "MXN" ? 17 : 1));
         const quantity = 4 + n * 6 + i;
-        return { lineNo: n + 1, sku: product.sku, description: product[a.language], quantity, unitPriceMinor: BigInt(unit), amountMinor: BigInt(unit * quantity) };
+        return {
+          lineNo: n + 1,
+          sku: product.sku,
+          description: product[a.language],
+          quantity,
+          unitPriceMinor: BigInt(unit),
+          amountMinor: BigInt(unit * quantity),
+        };
       });
       const total = lines.reduce((sum, l) => sum + l.amountMinor, 0n);
       await prisma.invoice.create({

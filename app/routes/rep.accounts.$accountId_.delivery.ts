@@ -38,7 +38,9 @@ export async function action({ request, params }: Route.ActionArgs) {
     if (!parsed.success) return back({ error: "delivery:errors.notFound" });
     const result = await resendDelivery({ accountId, deliveryId: parsed.data.deliveryId, seenAttempts: parsed.data.attempts, actorId: user.id });
     if (!result.ok) return back({ error: result.error });
-    return result.status === "sent" || result.status === "queued" ? back({ saved: `delivery:resent.${result.status}` }) : back({ error: `delivery:resent.${result.status}` });
+    return result.status === "sent" || result.status === "queued"
+      ? back({ saved: `delivery:resent.${result.status}` })
+      : back({ error: `delivery:resent.${result.status}` });
   }
   return back({ error: "delivery:errors.checkFields" });
 }

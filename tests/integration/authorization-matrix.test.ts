@@ -89,6 +89,8 @@ const ROUTES: Record<string, Access> = {
   "rep/collections/final-demands": "staff-only",
   "rep/notes": "staff-only",
   "rep/accounts/:accountId/log": "staff-redirect",
+  "rep/accounts/:accountId/delivery": "staff-redirect",
+  "webhooks/edi/997": "webhook",
   "rep/accounts/:accountId/timeline.csv": "staff-only",
   "rep/accounts/:accountId/timeline.pdf": "staff-only",
   promises: "customer-own",

@@ -220,8 +220,11 @@ describe("email", () => {
     const invoice = await newInvoice(bajio.id, "MXN", [[10, 1_450_00n]]);
     await jobsAt(new Date("2026-12-03T09:00:00Z"));
     const [delivery] = await deliveryOf(invoice.id);
-    expect(delivery).toMatchObject({ status: "SENT", path: "EMAIL" });
-    const mails = await portal.db.outboxEmail.findMany({ where: { template: "invoice_delivery", subject: { contains: invoice.number } }, orderBy: { to: "asc" } });
+    expect({ status: delivery.status, path: delivery.path, lastError: delivery.lastError }).toEqual({ status: "SENT", path: "EMAIL", lastError: null });
+    const mails = await portal.db.outboxEmail.findMany({
+      where: { template: "invoice_delivery", subject: { contains: invoice.number } },
+      orderBy: { to: "asc" },
+    });
     expect(mails.map((m) => m.to)).toEqual(["cxp@comercializadora-bajio.example", "facturas@comercializadora-bajio.example"]);
     for (const mail of mails) {
       expect(mail.language).toBe("es");
@@ -231,7 +234,7 @@ describe("email", () => {
       const [attachment] = await portal.db.outboxAttachment.findMany({ where: { emailId: mail.id } });
       expect(attachment.fileName).toBe(`factura-${invoice.number}.pdf`);
       expect(attachment.contentType).toBe("application/pdf");
-      expect(Buffer.from(attachment.content).subarray(0, 5).toString("latin1")).toBe("%PDF-");
+      expect(Buffer.from(attachment.contentBase64, "base64").subarray(0, 5).toString("latin1")).toBe("%PDF-");
     }
   }, 60_000);
 });

@@ -127,7 +127,14 @@ export function DeliveryPanel({ accountId, overview, errors }: { accountId: stri
               defaultValue={settings.ediInterchangeId ?? ""}
               error={errors?.ediInterchangeId}
             />
-            <Field name="ediGroupId" id="delivery-ediGroupId" label={t("form.ediGroupId")} maxLength={15} defaultValue={settings.ediGroupId ?? ""} error={errors?.ediGroupId} />
+            <Field
+              name="ediGroupId"
+              id="delivery-ediGroupId"
+              label={t("form.ediGroupId")}
+              maxLength={15}
+              defaultValue={settings.ediGroupId ?? ""}
+              error={errors?.ediGroupId}
+            />
             <SelectField
               name="ediTarget"
               id="delivery-ediTarget"

@@ -53,7 +53,13 @@ export async function receiveFunctionalAcknowledgement(text: string, now = new D
             codes.push(segment.elements.map((e) => e.value).join(":"));
           } else if (segment.tag === "AK5") {
             setVerdict = segment.valueOf(1);
-            codes.push(...segment.elements.slice(1).map((e) => e.value).filter(Boolean).map((c) => `AK5:${c}`));
+            codes.push(
+              ...segment.elements
+                .slice(1)
+                .map((e) => e.value)
+                .filter(Boolean)
+                .map((c) => `AK5:${c}`),
+            );
           } else if (segment.tag === "AK9") {
             groupVerdict = segment.valueOf(1);
           }
@@ -79,7 +85,11 @@ async function apply(controlNumber: number, from: string, verdict: string | null
       where: { controlNumber, ackStatus: "PENDING" },
       data: { ackStatus: accepted ? "ACCEPTED" : "REJECTED", ackNote: note, ackedAt: now },
     });
-    const newest = await tx.ediInterchange.findFirst({ where: { deliveryId: interchange.deliveryId }, orderBy: { controlNumber: "desc" }, select: { controlNumber: true } });
+    const newest = await tx.ediInterchange.findFirst({
+      where: { deliveryId: interchange.deliveryId },
+      orderBy: { controlNumber: "desc" },
+      select: { controlNumber: true },
+    });
     if (newest?.controlNumber !== controlNumber) return;
     await tx.invoiceDelivery.updateMany({
       where: { id: interchange.deliveryId, status: "SENT" },

@@ -104,14 +104,22 @@ export async function deliverNow(deliveryId: string, now: Date): Promise<"sent" 
   return id ? attempt(id, token, now) : "lost";
 }
 
-type Claimed = { id: string; accountId: string; documentKind: "INVOICE" | "CREDIT_MEMO"; documentId: string; path: "PORTAL" | "EMAIL" | "EDI"; attempts: number };
+type Claimed = {
+  id: string;
+  accountId: string;
+  documentKind: "INVOICE" | "CREDIT_MEMO";
+  documentId: string;
+  path: "PORTAL" | "EMAIL" | "EDI";
+  attempts: number;
+};
 
 async function attempt(id: string, token: string, now: Date): Promise<"sent" | "retrying" | "failed" | "lost"> {
   const row = await db().invoiceDelivery.findUnique({ where: { id } });
   if (!row || row.claimToken !== token) return "lost";
   try {
     const setting = await db().invoiceDeliverySetting.findUnique({ where: { accountId: row.accountId } });
-    if (!setting || setting.path !== row.path) throw new AttemptFailure("path_changed", `the account's delivery path is now ${setting?.path ?? "PORTAL"}`, true);
+    if (!setting || setting.path !== row.path)
+      throw new AttemptFailure("path_changed", `the account's delivery path is now ${setting?.path ?? "PORTAL"}`, true);
     const document = await deliveryDocument(row.documentKind, row.documentId);
     if (!document) throw new AttemptFailure("missing", `${row.documentKind} ${row.documentId} no longer exists or is not posted`, true);
     if (row.path === "EMAIL") await sendByEmail(row, token, now, document, setting.billingEmails);
@@ -159,7 +167,10 @@ async function markSent(tx: Prisma.TransactionClient, row: Claimed, token: strin
 
 async function sendByEmail(row: Claimed, token: string, now: Date, document: DeliveryDocument, billingEmails: string[]) {
   if (!billingEmails.length) throw new AttemptFailure("no_recipient", "the account has no billing email address", true);
-  const account = await db().account.findUniqueOrThrow({ where: { id: row.accountId }, select: { legalName: true, number: true, preferredLanguage: true, locale: true } });
+  const account = await db().account.findUniqueOrThrow({
+    where: { id: row.accountId },
+    select: { legalName: true, number: true, preferredLanguage: true, locale: true },
+  });
   const language = accountLanguage(account);
   const t = await translatorFor(language);
   const { locale } = await accountFormatting(row.accountId, language);
@@ -210,7 +221,14 @@ async function sendByEdi(
       await markSent(tx, row, token, now);
       // The control number is the row's sequence value: taken in this transaction, never reused even if it rolls back.
       const interchange = await tx.ediInterchange.create({ data: { deliveryId: row.id, accountId: row.accountId, fileName: "", content: "" } });
-      const content = build810({ document, sender, receiver, controlNumber: interchange.controlNumber, at: now, usage: env.NODE_ENV === "production" ? "P" : "T" });
+      const content = build810({
+        document,
+        sender,
+        receiver,
+        controlNumber: interchange.controlNumber,
+        at: now,
+        usage: env.NODE_ENV === "production" ? "P" : "T",
+      });
       const fileName = `810-${String(interchange.controlNumber).padStart(9, "0")}.x12`;
       await tx.ediInterchange.update({ where: { controlNumber: interchange.controlNumber }, data: { fileName, content } });
       // Last, so nothing after it can roll the transaction back but the commit itself.

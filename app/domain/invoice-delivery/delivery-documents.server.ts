@@ -13,7 +13,16 @@ export type DeliveryDocument = X12Document & { id: string; accountId: string; in
 
 export async function deliveryDocument(kind: DocumentKind, id: string): Promise<DeliveryDocument | null> {
   const seller = (await sellerProfile()) ?? { name: "Customer Accounts" };
-  const accountSelect = { legalName: true, number: true, addressLine1: true, city: true, region: true, postalCode: true, country: true, paymentTermsDays: true } as const;
+  const accountSelect = {
+    legalName: true,
+    number: true,
+    addressLine1: true,
+    city: true,
+    region: true,
+    postalCode: true,
+    country: true,
+    paymentTermsDays: true,
+  } as const;
   if (kind === "INVOICE") {
     const invoice = await db().invoice.findUnique({
       where: { id },
@@ -70,7 +79,15 @@ export async function deliveryDocument(kind: DocumentKind, id: string): Promise<
   };
 }
 
-function buyerOf(account: { legalName: string; number: string; addressLine1: string | null; city: string | null; region: string | null; postalCode: string | null; country: string }) {
+function buyerOf(account: {
+  legalName: string;
+  number: string;
+  addressLine1: string | null;
+  city: string | null;
+  region: string | null;
+  postalCode: string | null;
+  country: string;
+}) {
   return {
     name: account.legalName,
     accountNumber: account.number,

@@ -110,21 +110,33 @@ export async function changeDeliveryPath(input: { accountId: string; actorId: st
       update: { ...next, effectiveFrom, updatedById: input.actorId },
     });
     await recordAudit(
-      { actorId: input.actorId, accountId: input.accountId, entity: "InvoiceDeliverySetting", entityId: input.accountId, action: "delivery_path_changed", before, after: next },
+      {
+        actorId: input.actorId,
+        accountId: input.accountId,
+        entity: "InvoiceDeliverySetting",
+        entityId: input.accountId,
+        action: "delivery_path_changed",
+        before,
+        after: next,
+      },
       tx,
     );
     return { ok: true as const, changed: true };
   }, CLAIM_TRANSACTION);
 }
 
-export type ResendResult = { ok: true; status: "sent" | "retrying" | "failed" | "queued" } | { ok: false; error: "delivery:errors.resendStale" | "delivery:errors.notFound" };
+export type ResendResult =
+  { ok: true; status: "sent" | "retrying" | "failed" | "queued" } | { ok: false; error: "delivery:errors.resendStale" | "delivery:errors.notFound" };
 
 /**
  * A rep sends a document again on its path (an EDI re-send is a new interchange with a
  * new control number). The form carries the attempts the rep saw: a double click or a
  * resent form finds the count moved and re-sends nothing more.
  */
-export async function resendDelivery(input: { accountId: string; deliveryId: string; seenAttempts: number; actorId: string }, now = new Date()): Promise<ResendResult> {
+export async function resendDelivery(
+  input: { accountId: string; deliveryId: string; seenAttempts: number; actorId: string },
+  now = new Date(),
+): Promise<ResendResult> {
   const queued = await db().$transaction(async (tx) => {
     const updated = await tx.invoiceDelivery.updateMany({
       where: { id: input.deliveryId, accountId: input.accountId, attempts: input.seenAttempts, status: { in: ["FAILED", "RETRYING", "SENT", "ACCEPTED"] } },
@@ -132,7 +144,14 @@ export async function resendDelivery(input: { accountId: string; deliveryId: str
     });
     if (updated.count !== 1) return false;
     await recordAudit(
-      { actorId: input.actorId, accountId: input.accountId, entity: "InvoiceDelivery", entityId: input.deliveryId, action: "delivery_resent", after: { attempts: input.seenAttempts } },
+      {
+        actorId: input.actorId,
+        accountId: input.accountId,
+        entity: "InvoiceDelivery",
+        entityId: input.deliveryId,
+        action: "delivery_resent",
+        after: { attempts: input.seenAttempts },
+      },
       tx,
     );
     return true;

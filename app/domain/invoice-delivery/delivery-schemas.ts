@@ -14,7 +14,12 @@ export const ISA_QUALIFIERS = ["01", "08", "12", "14", "16", "ZZ"] as const;
 export const MAX_BILLING_EMAILS = 5;
 
 /** X12's basic character set, without our three delimiters (* ~ >). */
-const partnerId = (max: number) => z.string().trim().toUpperCase().regex(new RegExp(`^[A-Z0-9 ._-]{2,${max}}$`), "delivery:errors.partnerId");
+const partnerId = (max: number) =>
+  z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(new RegExp(`^[A-Z0-9 ._-]{2,${max}}$`), "delivery:errors.partnerId");
 
 export const deliverySettingsSchema = z.discriminatedUnion("path", [
   z.object({ path: z.literal("PORTAL") }),

@@ -24,7 +24,12 @@ export function ediTargetNames(): string[] {
  * Writes the file under a temporary name and renames it, so a pickup never reads half a
  * file. Returns a function that removes it again (the caller's transaction failed).
  */
-export async function sendEdiFile(target: string, partnerId: string, fileName: string, content: string): Promise<{ location: string; undo: () => Promise<void> }> {
+export async function sendEdiFile(
+  target: string,
+  partnerId: string,
+  fileName: string,
+  content: string,
+): Promise<{ location: string; undo: () => Promise<void> }> {
   if (target === "folder") {
     const folder = path.resolve(getEnv().EDI_OUTBOUND_DIR, partnerFolder(partnerId));
     const final = path.join(folder, fileName);
@@ -44,5 +49,7 @@ export async function sendEdiFile(target: string, partnerId: string, fileName: s
     throw new DeliveryError(
       `SFTP target "${target}" (${described.username}@${described.host}:${described.port}${described.directory}) cannot be reached: this portal has no SFTP client; use the outbound folder with a gateway`,
     );
-  throw new DeliveryError(`AS2 target "${target}" (${described.url}, ${described.as2From} → ${described.as2To}) cannot be reached: this portal has no AS2 client; use the outbound folder with a gateway`);
+  throw new DeliveryError(
+    `AS2 target "${target}" (${described.url}, ${described.as2From} → ${described.as2To}) cannot be reached: this portal has no AS2 client; use the outbound folder with a gateway`,
+  );
 }

@@ -21,7 +21,15 @@ export type X12Document = {
   currency: string;
   totalMinor: number;
   seller: { name: string };
-  buyer: { name: string; accountNumber: string; addressLine1: string | null; city: string | null; region: string | null; postalCode: string | null; country: string };
+  buyer: {
+    name: string;
+    accountNumber: string;
+    addressLine1: string | null;
+    city: string | null;
+    region: string | null;
+    postalCode: string | null;
+    country: string;
+  };
   lines: { lineNo: number; sku: string; description: string; quantity: number; unitPriceMinor: number; amountMinor: number }[];
 };
 
@@ -66,12 +74,22 @@ export function build810(input: { document: X12Document; sender: X12Party; recei
   // An invoice without lines (an ERP import, a manual invoice) goes as one line for its total.
   const lines = doc.lines.length
     ? doc.lines
-    : [{ lineNo: 1, sku: doc.kind === "CREDIT_MEMO" ? "CREDIT" : "INVOICE", description: doc.number, quantity: 1, unitPriceMinor: doc.totalMinor, amountMinor: doc.totalMinor }];
+    : [
+        {
+          lineNo: 1,
+          sku: doc.kind === "CREDIT_MEMO" ? "CREDIT" : "INVOICE",
+          description: doc.number,
+          quantity: 1,
+          unitPriceMinor: doc.totalMinor,
+          amountMinor: doc.totalMinor,
+        },
+      ];
   const linesTotal = lines.reduce((sum, l) => sum + l.amountMinor, 0);
   if (linesTotal !== doc.totalMinor)
     throw new X12DocumentError(`the lines of ${doc.number} add up to ${linesTotal} but its total is ${doc.totalMinor} (minor units): TDS must equal the lines`);
   for (const l of lines)
-    if (l.quantity * l.unitPriceMinor !== l.amountMinor) throw new X12DocumentError(`line ${l.lineNo} of ${doc.number}: quantity × unit price is not the line amount`);
+    if (l.quantity * l.unitPriceMinor !== l.amountMinor)
+      throw new X12DocumentError(`line ${l.lineNo} of ${doc.number}: quantity × unit price is not the line amount`);
 
   const control = String(controlNumber).padStart(9, "0");
   const interchange = new X12Interchange({

@@ -78,7 +78,13 @@ async function storeEmail(input: EmailInput, client: OutboxClient) {
   const attachments = input.attachments ?? [];
   for (const file of attachments)
     await client.outboxAttachment.create({
-      data: { emailId: row.id, fileName: file.fileName, contentType: file.contentType, sizeBytes: file.content.byteLength, content: new Uint8Array(file.content) },
+      data: {
+        emailId: row.id,
+        fileName: file.fileName,
+        contentType: file.contentType,
+        sizeBytes: file.content.byteLength,
+        contentBase64: Buffer.from(file.content).toString("base64"),
+      },
     });
   const deliver = async () => {
     const { SMTP_URL, MAIL_FROM } = getEnv();

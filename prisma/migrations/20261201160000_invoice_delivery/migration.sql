@@ -72,7 +72,7 @@ CREATE TABLE "OutboxAttachment" (
     "fileName" TEXT NOT NULL,
     "contentType" TEXT NOT NULL,
     "sizeBytes" INTEGER NOT NULL,
-    "content" BYTEA NOT NULL,
+    "contentBase64" TEXT NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "OutboxAttachment_pkey" PRIMARY KEY ("id")
