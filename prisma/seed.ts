@@ -9,6 +9,7 @@
 import { hashPassword } from "../app/domain/auth/password.server";
 import { DEFAULT_APPROVAL_LIMITS } from "../app/domain/authority/approval-limits";
 import { scoreFor } from "../app/domain/credit/scoring.server";
+import { generateFinalDemand, referToAgency } from "../app/domain/collections/final-demand.server";
 import { currentDatabase, setDatabase, type Database, type PrismaClient } from "../app/utils/db.server";
 import { DEMO_PASSWORD } from "./demo-users";
 
@@ -390,6 +391,7 @@ export async function seedDemoData(prisma: PrismaClient, today = new Date()): Pr
   await seedCreditApplications(prisma, today);
   await seedCollections(prisma, today, repIds);
   await seedInvoiceDeliveryAccounts(prisma, today, repIds);
+  await seedAccountTimeline(prisma, today, repIds);
 
   return {
     accounts: await prisma.account.count(),
@@ -906,4 +908,250 @@ async function seedInvoiceDeliveryAccounts(prisma: PrismaClient, today: Date, re
       });
     }
   }
+}
+
+/**
+ * Pacific Coast's timeline holds one of every kind of event an auditor reads (contacts,
+ * notes, a chat, a credit decision and a limit change, a dunning step, disputes,
+ * promises, an order held and released, the account's credit hold placed and lifted,
+ * write-offs proposed, approved, rejected and posted, a final demand letter and an agency
+ * referral). The written-off invoice is one of its own, fully written off, so the
+ * account's balance, aging and worklist rank stay as the ledger seed made them. Added
+ * once: the posted write-off's number marks it done.
+ */
+async function seedAccountTimeline(prisma: PrismaClient, today: Date, repIds: Map<string, string>) {
+  const WRITE_OFF_NUMBER = "WO-1004-SEED01";
+  if (await prisma.adjustment.findUnique({ where: { number: WRITE_OFF_NUMBER } })) return;
+  const pacific = await prisma.account.findUnique({ where: { number: "ACC-1004" } });
+  const senior = repIds.get("senior@accounts.example");
+  const rep1 = repIds.get("rep1@accounts.example");
+  const customer = await prisma.user.findUnique({ where: { email: "billing@pacificcoast.example" } });
+  if (!pacific || !senior || !rep1 || !customer) return;
+  const at = (daysAgo: number, hour = 15) => new Date(utcDay(today, -daysAgo).getTime() + hour * 3_600_000);
+  const accountId = pacific.id;
+
+  const application = await prisma.creditApplication.create({
+    data: {
+      number: "CA-2026-1004",
+      accountId,
+      applicantUserId: customer.id,
+      applicantName: customer.name,
+      applicantEmail: customer.email,
+      language: "en",
+      status: "APPROVED",
+      currentStep: 5,
+      companyName: pacific.legalName,
+      country: pacific.country,
+      currency: pacific.currency,
+      requestedLimitMinor: pacific.creditLimitMinor,
+      requestedTermsDays: pacific.paymentTermsDays,
+      approvedLimitMinor: pacific.creditLimitMinor,
+      approvedTermsDays: pacific.paymentTermsDays,
+      signatureName: customer.name,
+      signedAt: at(42),
+      submittedAt: at(42),
+      decidedById: senior,
+      decidedAt: at(41),
+      createdAt: at(42),
+      events: {
+        create: [
+          { kind: "submitted", actorId: customer.id, createdAt: at(42) },
+          { kind: "approved", actorId: senior, createdAt: at(41) },
+        ],
+      },
+    },
+  });
+  const audit = (row: { actorId: string | null; entity: string; entityId: string; action: string; before?: object; after?: object; createdAt: Date }) =>
+    prisma.auditLog.create({ data: { accountId, ...row } });
+  await audit({
+    actorId: customer.id,
+    entity: "CreditApplication",
+    entityId: application.id,
+    action: "submitted",
+    after: { status: "SUBMITTED" },
+    createdAt: at(42),
+  });
+  await audit({
+    actorId: senior,
+    entity: "CreditApplication",
+    entityId: application.id,
+    action: "approved",
+    before: { status: "SUBMITTED" },
+    after: { status: "APPROVED", limitMinor: Number(pacific.creditLimitMinor), termsDays: pacific.paymentTermsDays },
+    createdAt: at(41),
+  });
+  await audit({
+    actorId: senior,
+    entity: "Account",
+    entityId: accountId,
+    action: "credit_limit_changed",
+    before: { creditLimitMinor: 60_000_00, paymentTermsDays: pacific.paymentTermsDays },
+    after: { creditLimitMinor: Number(pacific.creditLimitMinor), paymentTermsDays: pacific.paymentTermsDays },
+    createdAt: at(40),
+  });
+
+  await prisma.conversation.create({
+    data: {
+      channel: "CHAT",
+      topic: "PAYMENT",
+      language: "en",
+      status: "CLOSED",
+      accountId,
+      customerUserId: customer.id,
+      assignedRepId: senior,
+      assignedAt: at(35),
+      closedAt: at(35, 16),
+      disposition: "resolved",
+      createdAt: at(35),
+      messages: {
+        create: [
+          { authorKind: "CUSTOMER", authorId: customer.id, body: "When is our next statement due?", createdAt: at(35) },
+          { authorKind: "REP", authorId: senior, body: "Your statement goes out on the first; the past-due invoices are due now.", createdAt: at(35, 16) },
+        ],
+      },
+    },
+  });
+
+  // The invoice the write-off closes: issued and due long ago, reminded, then written off in full.
+  const writtenOffMinor = 180_00n;
+  const invoice = await prisma.invoice.create({
+    data: {
+      number: "1004-209001",
+      accountId,
+      currency: pacific.currency,
+      issuedOn: utcDay(today, -75),
+      dueOn: utcDay(today, -45),
+      totalMinor: writtenOffMinor,
+      balanceMinor: 0n,
+      status: "PAID",
+      lines: {
+        create: [{ lineNo: 1, sku: "SVC-RESTOCK", description: "Restocking fee", quantity: 1, unitPriceMinor: writtenOffMinor, amountMinor: writtenOffMinor }],
+      },
+    },
+  });
+  await prisma.dunningNotice.create({
+    data: {
+      invoiceId: invoice.id,
+      accountId,
+      step: "past_due_15",
+      outcome: "SENT",
+      amountMinor: writtenOffMinor,
+      currency: pacific.currency,
+      createdAt: at(30),
+    },
+  });
+
+  const order = await prisma.order.create({
+    data: {
+      number: "SO-1004-5900",
+      accountId,
+      currency: pacific.currency,
+      amountMinor: 2_400_00n,
+      status: "SHIPPED",
+      holdReason: "PAST_DUE",
+      heldAt: at(28),
+      releasedAt: at(26),
+      releasedById: senior,
+      releaseNote: "Customer wired the past-due amount for this order's job.",
+      placedAt: at(28),
+      createdAt: at(28),
+    },
+  });
+  await audit({
+    actorId: senior,
+    entity: "Order",
+    entityId: order.id,
+    action: "hold_released",
+    before: { status: "ON_HOLD", holdReason: "PAST_DUE" },
+    after: { status: "RELEASED" },
+    createdAt: at(26),
+  });
+  await audit({
+    actorId: null,
+    entity: "Account",
+    entityId: accountId,
+    action: "credit_hold_placed",
+    before: { status: "ACTIVE" },
+    after: { status: "CREDIT_HOLD", reason: "past_due_over_threshold", pastDueMinor: 25_000_00, currency: pacific.currency },
+    createdAt: at(25),
+  });
+  await audit({
+    actorId: null,
+    entity: "Account",
+    entityId: accountId,
+    action: "credit_hold_lifted",
+    before: { status: "CREDIT_HOLD", reason: "past_due_over_threshold" },
+    after: { status: "ACTIVE" },
+    createdAt: at(24),
+  });
+
+  await prisma.accountNote.create({
+    data: { accountId, authorId: senior, body: "Owner says a large project payment lands next month.", createdAt: at(18) },
+  });
+
+  // Above a Rep I's write-off authority: proposed, approved by the Senior, then posted.
+  const adjustment = await prisma.adjustment.create({
+    data: {
+      number: WRITE_OFF_NUMBER,
+      accountId,
+      invoiceId: invoice.id,
+      kind: "WRITE_OFF",
+      amountMinor: writtenOffMinor,
+      currency: pacific.currency,
+      reason: "Restocking fee waived; not collectable",
+      status: "POSTED",
+      requestedById: rep1,
+      approvedById: senior,
+      postedAt: at(14, 16),
+      createdAt: at(14, 16),
+    },
+  });
+  await prisma.writeOffRequest.create({
+    data: {
+      accountId,
+      invoiceId: invoice.id,
+      amountMinor: writtenOffMinor,
+      currency: pacific.currency,
+      reason: "Restocking fee waived; not collectable",
+      status: "APPROVED",
+      requiredLevel: "SENIOR",
+      requestedById: rep1,
+      decidedById: senior,
+      decidedAt: at(14, 16),
+      decisionNote: "Agreed with sales.",
+      adjustmentId: adjustment.id,
+      createdAt: at(15),
+    },
+  });
+  const open = await prisma.invoice.findFirst({ where: { accountId, status: { in: ["OPEN", "PARTIALLY_PAID"] } }, orderBy: { dueOn: "asc" } });
+  if (open) {
+    await prisma.writeOffRequest.create({
+      data: {
+        accountId,
+        invoiceId: open.id,
+        amountMinor: 500_00n,
+        currency: pacific.currency,
+        reason: "Customer claims a short shipment",
+        status: "REJECTED",
+        requiredLevel: "SENIOR",
+        requestedById: rep1,
+        decidedById: senior,
+        decidedAt: at(11),
+        decisionNote: "Open a dispute instead.",
+        createdAt: at(12),
+      },
+    });
+  }
+
+  // The letter and the referral go through the collections domain, so the letter is a real PDF.
+  const seniorUser = await prisma.user.findUniqueOrThrow({ where: { id: senior } });
+  await withPortalDatabase(prisma, async () => {
+    const letter = await generateFinalDemand({ ...seniorUser, account: null }, accountId, today);
+    if (letter.ok) {
+      await referToAgency(
+        { ...seniorUser, account: null },
+        { accountId, agencyName: "Western Recovery Partners", reason: "No payment after the final demand." },
+      );
+    }
+  });
 }

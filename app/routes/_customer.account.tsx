@@ -1,6 +1,8 @@
 import { useTranslation } from "react-i18next";
 import { data } from "react-router";
 import { CreditHoldNotice } from "../components/collections/credit-hold-notice";
+import { FinalDemandNotice } from "../components/collections/final-demand-notice";
+import { lettersOfAccount } from "../domain/collections/final-demand.server";
 import type { Route } from "./+types/_customer.account";
 import { pageTitle } from "../i18n/meta";
 import { AgingBars, ConversionNote, CreditFigures } from "../components/account-figures";
@@ -14,9 +16,9 @@ export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "com
 export async function loader({ request }: Route.LoaderArgs) {
   // The account is always the session's: nothing in the URL can point elsewhere.
   const user = await requireCustomer(request);
-  const summary = await accountSummary(user.accountId);
+  const [summary, letters] = await Promise.all([accountSummary(user.accountId), lettersOfAccount(user.accountId)]);
   if (!summary) throw data({ reason: "not_found" }, { status: 404 });
-  return { summary, firstName: user.name.split(" ")[0] };
+  return { summary, letters, firstName: user.name.split(" ")[0] };
 }
 
 export default function AccountHome({ loaderData }: Route.ComponentProps) {
@@ -35,6 +37,7 @@ export default function AccountHome({ loaderData }: Route.ComponentProps) {
         <span className={`status-pill status-${summary.account.status.toLowerCase()}`}>{t(`status.${summary.account.status}`)}</span>
       </div>
       <CreditHoldNotice account={summary.account} audience="customer" />
+      <FinalDemandNotice letters={loaderData.letters} />
       <CreditFigures summary={summary} />
       <ConversionNote summary={summary} />
       <div className="grid-2">

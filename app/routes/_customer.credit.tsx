@@ -23,6 +23,7 @@ import { fieldErrorsOf, freeText } from "../utils/forms";
 
 import creditStyles from "../styles/credit.css?url";
 import { FormAlerts } from "../components/form-alerts";
+import { APPLICANT_VISIBLE_MESSAGES, applicationHistory } from "../domain/audit/history.server";
 import { Facts } from "../components/facts";
 import { readForm } from "../utils/form-body.server";
 
@@ -58,33 +59,31 @@ export async function loader({ request }: Route.LoaderArgs) {
     amountText: amountText ?? "",
     submitted: url.searchParams.get("submitted"),
     uploaded: url.searchParams.get("uploaded"),
-    applications: applications.map((a) => {
-      const currency = a.currency ?? summary.account.currency;
-      const reasons = (a.scoreBreakdown as { reasons?: { key: string; values?: Record<string, string | number> }[] } | null)?.reasons ?? [];
-      return {
-        id: a.id,
-        number: a.number,
-        status: customerStatus(a.status),
-        documents: a.documents,
-        requested: a.requestedLimitMinor === null ? null : { amountMinor: toMinor(a.requestedLimitMinor), currency },
-        requestedTermsDays: a.requestedTermsDays,
-        offered: a.approvedLimitMinor === null || a.status === "ESCALATED" ? null : { amountMinor: toMinor(a.approvedLimitMinor), currency },
-        offeredTermsDays: a.status === "ESCALATED" ? null : a.approvedTermsDays,
-        conditions: a.status === "ESCALATED" ? null : a.conditions,
-        offerExpiresAt: a.status === "COUNTER_OFFERED" ? (a.offerExpiresAt?.toISOString() ?? null) : null,
-        offerOpen: a.status === "COUNTER_OFFERED" && (!a.offerExpiresAt || a.offerExpiresAt.getTime() > Date.now()),
-        decisionReason: a.decisionReason,
-        reasons: a.status === "COUNTER_OFFERED" || a.status === "DECLINED" ? reasons : [],
-        events: a.events
-          .filter((e) => e.kind !== "escalated")
-          .map((e) => ({
-            id: e.id,
-            kind: e.kind,
-            message: e.kind === "info_requested" || e.kind === "declined" || e.kind === "counter_offered" || e.kind === "info_provided" ? e.message : null,
-            at: e.createdAt.toISOString(),
-          })),
-      };
-    }),
+    applications: await Promise.all(
+      applications.map(async (a) => {
+        const currency = a.currency ?? summary.account.currency;
+        const reasons = (a.scoreBreakdown as { reasons?: { key: string; values?: Record<string, string | number> }[] } | null)?.reasons ?? [];
+        return {
+          id: a.id,
+          number: a.number,
+          status: customerStatus(a.status),
+          documents: a.documents,
+          requested: a.requestedLimitMinor === null ? null : { amountMinor: toMinor(a.requestedLimitMinor), currency },
+          requestedTermsDays: a.requestedTermsDays,
+          offered: a.approvedLimitMinor === null || a.status === "ESCALATED" ? null : { amountMinor: toMinor(a.approvedLimitMinor), currency },
+          offeredTermsDays: a.status === "ESCALATED" ? null : a.approvedTermsDays,
+          conditions: a.status === "ESCALATED" ? null : a.conditions,
+          offerExpiresAt: a.status === "COUNTER_OFFERED" ? (a.offerExpiresAt?.toISOString() ?? null) : null,
+          offerOpen: a.status === "COUNTER_OFFERED" && (!a.offerExpiresAt || a.offerExpiresAt.getTime() > Date.now()),
+          decisionReason: a.decisionReason,
+          reasons: a.status === "COUNTER_OFFERED" || a.status === "DECLINED" ? reasons : [],
+          history: await applicationHistory(
+            { ...a, events: a.events.filter((e) => e.kind !== "escalated") },
+            { showMessage: (kind) => APPLICANT_VISIBLE_MESSAGES.has(kind) },
+          ),
+        };
+      }),
+    ),
   };
 }
 

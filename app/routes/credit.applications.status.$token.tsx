@@ -5,6 +5,8 @@ import type { Route } from "./+types/credit.applications.status.$token";
 import { pageTitle } from "../i18n/meta";
 import { Field, SelectField, TextAreaField } from "../components/field";
 import { FormAlerts } from "../components/form-alerts";
+import { HistoryList } from "../components/history-list";
+import { APPLICANT_VISIBLE_MESSAGES, applicationHistory } from "../domain/audit/history.server";
 import { Facts } from "../components/facts";
 import { DOCUMENT_KINDS } from "../domain/credit/application-schema";
 import { answerCounterOfferByToken } from "../domain/credit/counter-offers.server";
@@ -33,6 +35,9 @@ export const headers: Route.HeadersFunction = () => ({ "Cache-Control": "no-stor
 const DONE = ["accepted", "declined", "answered", "first_user_needed"] as const;
 
 /** What the applicant sees of a status: an escalation is still "in review" to them. */
+/** Internal steps a new applicant does not see. */
+const REP_ONLY_EVENTS = new Set(["escalated", "first_user_needed", "lowers_limit"]);
+
 function customerStatus(status: string) {
   return status === "ESCALATED" ? "IN_REVIEW" : status;
 }
@@ -66,14 +71,10 @@ export async function loader({ request, params }: Route.LoaderArgs) {
       /** Approved into a new account: its first user signs in with the password chosen from the welcome email. */
       hasAccount: Boolean(application.accountId),
       documents: application.documents,
-      events: application.events
-        .filter((e) => e.kind !== "escalated" && e.kind !== "first_user_needed" && e.kind !== "lowers_limit")
-        .map((e) => ({
-          id: e.id,
-          kind: e.kind,
-          message: ["info_requested", "declined", "counter_offered", "info_provided", "offer_declined"].includes(e.kind) ? e.message : null,
-          at: e.createdAt.toISOString(),
-        })),
+      history: await applicationHistory(
+        { ...application, events: application.events.filter((e) => !REP_ONLY_EVENTS.has(e.kind)) },
+        { showMessage: (kind) => APPLICANT_VISIBLE_MESSAGES.has(kind) },
+      ),
     },
   };
 }
@@ -222,14 +223,7 @@ export default function CreditApplicationStatus({ loaderData, actionData }: Rout
 
       <section className="panel" aria-labelledby="history-title">
         <h2 id="history-title">{t("page.history")}</h2>
-        <ol className="history">
-          {a.events.map((e) => (
-            <li key={e.id}>
-              <time dateTime={e.at}>{f.dateTime(e.at)}</time> — {t(`events.${e.kind}`)}
-              {e.message ? `: ${e.message}` : ""}
-            </li>
-          ))}
-        </ol>
+        <HistoryList entries={a.history} testId="application-history" />
       </section>
     </div>
   );

@@ -17,11 +17,12 @@ import { authorityCurrency, convertWithDisclosure } from "../domain/fx/conversio
 import { toMinor } from "../domain/money/money";
 import { amountErrorKey, parseAmountInput } from "../domain/money/amount-input";
 import { resolveReader } from "../i18n/i18n.server";
-import { useFormat } from "../i18n/format";
 import { fieldErrorsOf, freeText, type FieldErrors } from "../utils/forms";
 
 import creditStyles from "../styles/credit.css?url";
 import { FormAlerts } from "../components/form-alerts";
+import { HistoryList } from "../components/history-list";
+import { applicationHistory } from "../domain/audit/history.server";
 import { readForm } from "../utils/form-body.server";
 
 export const links: Route.LinksFunction = () => [{ rel: "stylesheet", href: creditStyles }];
@@ -32,7 +33,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireStaff(request);
   const found = await applicationUnderReview(params.applicationId);
   if (!found) throw data({ reason: "not_found" }, { status: 404 });
-  const { application, actorNameOf } = found;
+  const { application } = found;
   const currency = application.currency ?? "USD";
   const m = (v: bigint | null) => (v === null ? null : { amountMinor: toMinor(v), currency });
   const [summary, firstUser] = await Promise.all([application.accountId ? accountSummary(application.accountId) : null, firstUserFor(application)]);
@@ -97,7 +98,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
       autoApproved: eventKinds.has("auto_approved"),
       references: application.references.map((r) => ({ id: r.id, companyName: r.companyName, contactName: r.contactName, email: r.email, phone: r.phone })),
       documents: application.documents.map((d) => ({ id: d.id, fileName: d.fileName, kind: d.kind, sizeBytes: d.sizeBytes })),
-      events: application.events.map((e) => ({ id: e.id, kind: e.kind, message: e.message, actor: actorNameOf(e.actorId), at: e.createdAt.toISOString() })),
+      history: await applicationHistory(application),
     },
     summary,
   };
@@ -169,7 +170,6 @@ export async function action({ request, params }: Route.ActionArgs) {
 
 export default function RepCreditApplication({ loaderData, actionData }: Route.ComponentProps) {
   const { t } = useTranslation("credit");
-  const f = useFormat();
   const { application: a } = loaderData;
   const errors: FieldErrors = actionData?.fieldErrors ?? {};
   const { done, doneLevel: level } = loaderData;
@@ -204,15 +204,7 @@ export default function RepCreditApplication({ loaderData, actionData }: Route.C
       )}
       <section className="panel" aria-labelledby="history-title">
         <h2 id="history-title">{t("page.history")}</h2>
-        <ol className="history">
-          {a.events.map((e) => (
-            <li key={e.id}>
-              <time dateTime={e.at}>{f.dateTime(e.at)}</time> — {t(`events.${e.kind}`)}
-              {e.actor ? ` · ${e.actor}` : ""}
-              {e.message ? `: ${e.kind === "escalated" ? t(`levels.${e.message}`, { defaultValue: e.message }) : e.message}` : ""}
-            </li>
-          ))}
-        </ol>
+        <HistoryList entries={a.history} testId="application-history" />
       </section>
     </div>
   );

@@ -5,6 +5,7 @@ import type { Account360 } from "../../domain/collections/account-360.server";
 import { useFormat } from "../../i18n/format";
 import { ContactForm } from "./contact-form";
 import { PromiseForm, PromiseTable } from "./promise-form";
+import { HistoryList } from "../history-list";
 import { TimelineList } from "./timeline-list";
 
 type Data = Account360["data"];
@@ -261,20 +262,7 @@ export function TabPanel({ data, context }: { data: Data; context: PanelContext 
         </>
       );
     case "audit":
-      return data.audit.length === 0 ? (
-        <Empty />
-      ) : (
-        <Table testId="audit-360" head={[c("when"), c("entity"), c("action"), c("by")]}>
-          {data.audit.map((a) => (
-            <tr key={a.id}>
-              <td>{f.dateTime(a.createdAt)}</td>
-              <td>{a.entity}</td>
-              <td>{a.action}</td>
-              <td>{a.actor?.name ?? ""}</td>
-            </tr>
-          ))}
-        </Table>
-      );
+      return data.audit.length === 0 ? <Empty /> : <HistoryList entries={data.audit} testId="audit-360" />;
     case "timeline":
       return (
         <>

@@ -4,6 +4,7 @@ import type { Route } from "../../routes/+types/_customer.credit";
 import { useFormat } from "../../i18n/format";
 import { DocumentsPanel } from "../credit-fields";
 import { TextAreaField } from "../field";
+import { HistoryList } from "../history-list";
 
 type CreditPageData = Route.ComponentProps["loaderData"];
 
@@ -106,14 +107,7 @@ export function ApplicationCard({
         />
       ) : null}
       <h4>{t("page.history")}</h4>
-      <ol className="history">
-        {a.events.map((e) => (
-          <li key={e.id}>
-            <time dateTime={e.at}>{f.dateTime(e.at)}</time> — {t(`events.${e.kind}`)}
-            {e.message ? `: ${e.message}` : ""}
-          </li>
-        ))}
-      </ol>
+      <HistoryList entries={a.history} testId="application-history" />
     </article>
   );
 }

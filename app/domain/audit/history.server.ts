@@ -74,3 +74,47 @@ export async function loadHistory(where: Prisma.AuditLogWhereInput, options: { n
     };
   });
 }
+
+/** What the applicant (rather than a rep or the system) does on an application. */
+const APPLICANT_EVENTS = new Set(["submitted", "info_provided", "offer_accepted", "offer_declined", "document_uploaded"]);
+
+/** Events whose text was written to the applicant (a question, a reason, their answer); the rest is internal. */
+export const APPLICANT_VISIBLE_MESSAGES = new Set(["info_requested", "declined", "counter_offered", "info_provided", "offer_declined", "document_uploaded"]);
+
+type ApplicationEventRow = { id: string; kind: string; message: string | null; actorId: string | null; createdAt: Date };
+
+/**
+ * A credit application's own events as history entries, for the same renderer: the kind
+ * is the action, the actor is the rep (with level) or the customer who acted, and an
+ * event with no recorded actor is the applicant's own step or the system's.
+ */
+export async function applicationHistory(
+  application: { number: string; currency: string | null; applicantName: string; events: ApplicationEventRow[] },
+  options: { showMessage?: (kind: string) => boolean } = {},
+): Promise<HistoryEntry[]> {
+  const ids = [...new Set(application.events.map((e) => e.actorId).filter((id): id is string => Boolean(id)))];
+  const people = ids.length ? await db().user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, staffLevel: true } }) : [];
+  const byId = new Map(people.map((p) => [p.id, { name: p.name, level: p.staffLevel ?? null }]));
+  const showMessage = options.showMessage ?? (() => true);
+  return application.events.map((e) => {
+    const actor = e.actorId ? (byId.get(e.actorId) ?? null) : APPLICANT_EVENTS.has(e.kind) ? { name: application.applicantName, level: null } : null;
+    const after: Record<string, unknown> = {};
+    if (e.message && showMessage(e.kind)) {
+      if (e.kind === "escalated") after.requiredLevel = e.message;
+      else if (e.kind === "document_uploaded") after.fileName = e.message;
+      else after.message = e.message;
+    }
+    return {
+      id: e.id,
+      at: e.createdAt.toISOString(),
+      action: e.kind,
+      entity: "CreditApplication",
+      subject: application.number,
+      currency: application.currency,
+      actor,
+      before: {},
+      after,
+      refs: {},
+    };
+  });
+}

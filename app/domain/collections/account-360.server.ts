@@ -4,6 +4,7 @@
  * limited, so an account with 10,000 invoices opens as fast as one with ten.
  */
 import { db } from "../../utils/db.server";
+import { loadHistory } from "../audit/history.server";
 import { accountSummary } from "../accounts/account-summary.server";
 import { convertWithDisclosure } from "../fx/conversion.server";
 import { toMinor } from "../money/money";
@@ -185,15 +186,8 @@ async function tabData(accountId: string, tab: AccountTab, params: URLSearchPara
     }
     case "contacts":
       return { tab, contacts: await contactsOf(accountId, 100) };
-    case "audit": {
-      const rows = await db().auditLog.findMany({
-        where,
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-        take: 100,
-        select: { id: true, entity: true, entityId: true, action: true, createdAt: true, actor: { select: { name: true } } },
-      });
-      return { tab, audit: rows };
-    }
+    case "audit":
+      return { tab, audit: await loadHistory({ accountId }, { newestFirst: true, take: 100 }) };
     case "timeline":
       return { tab, timeline: await accountTimeline(accountId, { take: 200 }) };
   }

@@ -240,3 +240,9 @@ export async function letterForReader(user: SessionUser, letterId: string) {
   if (user.role === "CUSTOMER" && user.accountId !== letter.accountId) return null;
   return { ...letter, pdf: await readStoredFile(letter.storageKey) };
 }
+
+/** The account's own final demand letters, newest first, for its people to read on the portal. */
+export async function lettersOfAccount(accountId: string) {
+  const rows = await db().finalDemandLetter.findMany({ where: { accountId }, orderBy: { createdAt: "desc" }, take: 20, select: { id: true, createdAt: true } });
+  return rows.map((r) => ({ id: r.id, issuedAt: r.createdAt.toISOString() }));
+}

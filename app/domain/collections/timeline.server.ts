@@ -7,6 +7,7 @@
 import { db } from "../../utils/db.server";
 import { toMinor, type Money } from "../money/money";
 import { repNames } from "./contacts.server";
+import { accountHolds, dunningSteps, finalDemands, writeOffs } from "./timeline-collections.server";
 
 /** A value in an event: plain text or number, money, or another translation key (`{ key }`). */
 export type TimelineValue = string | number | Money | { key: string };
@@ -21,6 +22,8 @@ export type TimelineEvent = {
   actor: string | null;
   /** Free text a person wrote (a note, a contact's note), shown as written. */
   detail?: string | null;
+  /** Orders events of one record that share a moment (a write-off proposed and posted at once). */
+  seq?: number;
 };
 
 export type TimelineSource = (accountId: string, take: number) => Promise<TimelineEvent[]>;
@@ -65,6 +68,20 @@ const conversations: TimelineSource = async (accountId, take) => {
   }));
 };
 
+/** Application steps the timeline names; anything else on an application reads as "updated". */
+const CREDIT_ACTIONS = new Set([
+  "submitted",
+  "auto_approved",
+  "approved",
+  "escalated",
+  "counter_offered",
+  "declined",
+  "info_requested",
+  "info_provided",
+  "offer_accepted",
+  "offer_declined",
+]);
+
 /** Credit decisions and limit changes, as the audit trail recorded them when they were made. */
 const credit: TimelineSource = async (accountId, take) => {
   const rows = await db().auditLog.findMany({
@@ -73,10 +90,18 @@ const credit: TimelineSource = async (accountId, take) => {
     take,
     include: { actor: { select: { name: true } } },
   });
-  const currency = (await db().account.findUnique({ where: { id: accountId }, select: { currency: true } }))?.currency ?? "USD";
+  const [account, applications] = await Promise.all([
+    db().account.findUnique({ where: { id: accountId }, select: { currency: true } }),
+    db().creditApplication.findMany({
+      where: { id: { in: rows.filter((r) => r.entity === "CreditApplication").map((r) => r.entityId) } },
+      select: { id: true, number: true },
+    }),
+  ]);
+  const currency = account?.currency ?? "USD";
+  const numbers = new Map(applications.map((a) => [a.id, a.number]));
   return rows.map((r): TimelineEvent => {
-    const before = (r.before ?? {}) as { creditLimitMinor?: number };
-    const after = (r.after ?? {}) as { creditLimitMinor?: number; status?: string };
+    const before = (r.before ?? {}) as { creditLimitMinor?: number; paymentTermsDays?: number };
+    const after = (r.after ?? {}) as { creditLimitMinor?: number; paymentTermsDays?: number };
     if (r.action === "credit_limit_changed") {
       return {
         at: r.createdAt.toISOString(),
@@ -86,7 +111,16 @@ const credit: TimelineSource = async (accountId, take) => {
         actor: r.actor?.name ?? null,
       };
     }
-    return { at: r.createdAt.toISOString(), source: "credit", code: "creditDecision", values: { action: r.action }, actor: r.actor?.name ?? null };
+    return {
+      at: r.createdAt.toISOString(),
+      source: "credit",
+      code: "creditDecision",
+      values: {
+        number: numbers.get(r.entityId) ?? "",
+        action: { key: `collections:timeline.creditActions.${CREDIT_ACTIONS.has(r.action) ? r.action : "other"}` },
+      },
+      actor: r.actor?.name ?? null,
+    };
   });
 };
 
@@ -154,7 +188,26 @@ const holds: TimelineSource = async (accountId, take) => {
 };
 
 /** Every source the timeline draws from. Add a source here to put a new kind of event on it. */
-export const TIMELINE_SOURCES: Record<string, TimelineSource> = { contacts, notes, conversations, credit, disputes, promises, holds };
+export const TIMELINE_SOURCES: Record<string, TimelineSource> = {
+  contacts,
+  notes,
+  conversations,
+  credit,
+  disputes,
+  promises,
+  holds,
+  accountHolds,
+  dunningSteps,
+  writeOffs,
+  finalDemands,
+};
+
+/** Oldest first: by time, then by a record's own step order, then by source. */
+function chronological(a: TimelineEvent, b: TimelineEvent): number {
+  if (a.at !== b.at) return a.at < b.at ? -1 : 1;
+  if ((a.seq ?? 0) !== (b.seq ?? 0)) return (a.seq ?? 0) - (b.seq ?? 0);
+  return a.source.localeCompare(b.source);
+}
 
 /**
  * The latest `take` events, newest first. Each source reads at most `take` rows with its
@@ -165,6 +218,6 @@ export async function accountTimeline(accountId: string, options: { take?: numbe
   const lists = await Promise.all(Object.values(options.sources ?? TIMELINE_SOURCES).map((source) => source(accountId, take)));
   return lists
     .flat()
-    .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : a.source.localeCompare(b.source)))
+    .sort((a, b) => chronological(b, a))
     .slice(0, take);
 }

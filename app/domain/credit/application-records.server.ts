@@ -22,16 +22,14 @@ export function openApplicationOf(accountId: string, applicationId: string) {
   return db().creditApplication.findFirst({ where: { id: applicationId, accountId, status: { notIn: ["APPROVED", "DECLINED", "WITHDRAWN"] } } });
 }
 
-/** An application as a reviewer reads it: references, documents, its history, and who did what. */
+/** An application as a reviewer reads it: references, documents and its history (history.server.ts names who did what). */
 export async function applicationUnderReview(applicationId: string) {
   const application = await db().creditApplication.findUnique({
     where: { id: applicationId },
     include: { references: true, documents: { orderBy: { createdAt: "asc" } }, events: { orderBy: { createdAt: "asc" } } },
   });
   if (!application) return null;
-  const actorIds = application.events.map((e) => e.actorId).filter((id): id is string => Boolean(id));
-  const actors = await db().user.findMany({ where: { id: { in: actorIds } }, select: { id: true, name: true } });
-  return { application, actorNameOf: (id: string | null) => actors.find((a) => a.id === id)?.name ?? null };
+  return { application };
 }
 
 /** The currency an application's amounts are typed in, to read a reviewer's decision. */
