@@ -11,6 +11,8 @@ import enInvoices from "../../locales/en/invoices.json";
 import enMail from "../../locales/en/mail.json";
 import enPayments from "../../locales/en/payments.json";
 import enRep from "../../locales/en/rep.json";
+import enMyday from "../../locales/en/myday.json";
+import enWatch from "../../locales/en/watch.json";
 import esAccount from "../../locales/es/account.json";
 import esAuth from "../../locales/es/auth.json";
 import esChat from "../../locales/es/chat.json";
@@ -24,6 +26,8 @@ import esInvoices from "../../locales/es/invoices.json";
 import esMail from "../../locales/es/mail.json";
 import esPayments from "../../locales/es/payments.json";
 import esRep from "../../locales/es/rep.json";
+import esMyday from "../../locales/es/myday.json";
+import esWatch from "../../locales/es/watch.json";
 
 /** The one i18n setup, shared by the server render, the browser and emails. */
 export const SUPPORTED_LANGUAGES = ["en", "es"] as const;
@@ -45,6 +49,8 @@ export const resources = {
     credit: enCredit,
     collections: enCollections,
     dunning: enDunning,
+    myday: enMyday,
+    watch: enWatch,
   },
   es: {
     common: esCommon,
@@ -60,6 +66,8 @@ export const resources = {
     credit: esCredit,
     collections: esCollections,
     dunning: esDunning,
+    myday: esMyday,
+    watch: esWatch,
   },
 } as const;
 

@@ -8,6 +8,8 @@ import { noticeFrom } from "../domain/collections/notices";
 import { filterQuery, filtersFrom } from "../domain/collections/worklist.server";
 import { amountExample } from "../domain/money/amount-input";
 import { resolveReader } from "../i18n/i18n.server";
+import { accountSignals } from "../domain/watch/signals.server";
+import { WatchSignalsPanel } from "../components/my-day/watch-signals";
 
 export const meta: Route.MetaFunction = ({ matches, data }) => pageTitle(matches, "common:titles.repAccount", data?.view.summary.account.legalName);
 
@@ -20,7 +22,9 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const filters = filterQuery(filtersFrom(url.searchParams));
   const nextHref =
     url.searchParams.get("from") === "worklist" ? `/rep/collections/next?after=${encodeURIComponent(params.accountId)}${filters ? `&${filters}` : ""}` : null;
-  return { view, requestKey: crypto.randomUUID(), amountExample: amountExample(locale), notice: noticeFrom(url.searchParams), nextHref };
+  const signal = url.searchParams.get("signal");
+  const signals = { list: await accountSignals(params.accountId), outcome: signal === "reviewed" || signal === "gone" ? (signal as "reviewed" | "gone") : null };
+  return { signals, view, requestKey: crypto.randomUUID(), amountExample: amountExample(locale), notice: noticeFrom(url.searchParams), nextHref };
 }
 
 export default function RepAccount({ loaderData, params }: Route.ComponentProps) {
@@ -35,6 +39,7 @@ export default function RepAccount({ loaderData, params }: Route.ComponentProps)
       }}
       notice={loaderData.notice}
       nextHref={loaderData.nextHref}
+      signals={<WatchSignalsPanel accountId={params.accountId} signals={loaderData.signals.list} outcome={loaderData.signals.outcome} />}
     />
   );
 }
