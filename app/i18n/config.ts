@@ -12,6 +12,8 @@ import enMail from "../../locales/en/mail.json";
 import enPayments from "../../locales/en/payments.json";
 import enRep from "../../locales/en/rep.json";
 import enReports from "../../locales/en/reports.json";
+import enMyday from "../../locales/en/myday.json";
+import enWatch from "../../locales/en/watch.json";
 import esAccount from "../../locales/es/account.json";
 import esAuth from "../../locales/es/auth.json";
 import esChat from "../../locales/es/chat.json";
@@ -28,6 +30,8 @@ import esRep from "../../locales/es/rep.json";
 import esReports from "../../locales/es/reports.json";
 import enDelivery from "../../locales/en/delivery.json";
 import esDelivery from "../../locales/es/delivery.json";
+import esMyday from "../../locales/es/myday.json";
+import esWatch from "../../locales/es/watch.json";
 
 /** The one i18n setup, shared by the server render, the browser and emails. */
 export const SUPPORTED_LANGUAGES = ["en", "es"] as const;
@@ -51,6 +55,8 @@ export const resources = {
     dunning: enDunning,
     reports: enReports,
     delivery: enDelivery,
+    myday: enMyday,
+    watch: enWatch,
   },
   es: {
     common: esCommon,
@@ -68,6 +74,8 @@ export const resources = {
     dunning: esDunning,
     reports: esReports,
     delivery: esDelivery,
+    myday: esMyday,
+    watch: esWatch,
   },
 } as const;
 

@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { data } from "react-router";
+import { data, redirect } from "react-router";
 import { CreditHoldNotice } from "../components/collections/credit-hold-notice";
 import { FinalDemandNotice } from "../components/collections/final-demand-notice";
 import { lettersOfAccount } from "../domain/collections/final-demand.server";
@@ -10,6 +10,10 @@ import { accountSummary } from "../domain/accounts/account-summary.server";
 import { requireCustomer } from "../utils/authorize.server";
 import { useFormat } from "../i18n/format";
 import { Facts } from "../components/facts";
+import { ChangeReportForm } from "../components/my-day/change-report-form";
+import { changeReportsOf, reportAccountChange } from "../domain/watch/signals.server";
+import { readForm } from "../utils/form-body.server";
+import { formValues } from "../utils/forms";
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.account");
 
@@ -18,10 +22,20 @@ export async function loader({ request }: Route.LoaderArgs) {
   const user = await requireCustomer(request);
   const [summary, letters] = await Promise.all([accountSummary(user.accountId), lettersOfAccount(user.accountId)]);
   if (!summary) throw data({ reason: "not_found" }, { status: 404 });
-  return { summary, letters, firstName: user.name.split(" ")[0] };
+  const reported = new URL(request.url).searchParams.get("reported") === "1";
+  return { summary, letters, firstName: user.name.split(" ")[0], reports: await changeReportsOf(user.accountId), reported };
 }
 
-export default function AccountHome({ loaderData }: Route.ComponentProps) {
+/** The customer reports a change of legal name, address, tax id or ownership: a watch signal for their rep. */
+export async function action({ request }: Route.ActionArgs) {
+  const user = await requireCustomer(request);
+  const form = await readForm(request);
+  const result = await reportAccountChange(user, form);
+  if (!result.ok) return data({ errors: result.errors, typed: formValues(form) }, { status: 400 });
+  throw redirect("/account?reported=1#report-change", { status: 303 });
+}
+
+export default function AccountHome({ loaderData, actionData }: Route.ComponentProps) {
   const { t } = useTranslation("account");
   const f = useFormat();
   const { summary } = loaderData;
@@ -61,6 +75,7 @@ export default function AccountHome({ loaderData }: Route.ComponentProps) {
           />
         </section>
       </div>
+      <ChangeReportForm reports={loaderData.reports} saved={loaderData.reported} errors={actionData?.errors ?? {}} typed={actionData?.typed ?? null} />
     </div>
   );
 }

@@ -9,6 +9,8 @@ import { filterQuery, filtersFrom } from "../domain/collections/worklist.server"
 import { amountExample } from "../domain/money/amount-input";
 import { resolveReader } from "../i18n/i18n.server";
 import { accountDeliveryOverview } from "../domain/invoice-delivery/delivery-ledger.server";
+import { accountSignals } from "../domain/watch/signals.server";
+import { WatchSignalsPanel } from "../components/my-day/watch-signals";
 
 export const meta: Route.MetaFunction = ({ matches, data }) => pageTitle(matches, "common:titles.repAccount", data?.view.summary.account.legalName);
 
@@ -22,7 +24,9 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const nextHref =
     url.searchParams.get("from") === "worklist" ? `/rep/collections/next?after=${encodeURIComponent(params.accountId)}${filters ? `&${filters}` : ""}` : null;
   const delivery = await accountDeliveryOverview(params.accountId);
-  return { view, delivery, requestKey: crypto.randomUUID(), amountExample: amountExample(locale), notice: noticeFrom(url.searchParams), nextHref };
+  const signal = url.searchParams.get("signal");
+  const signals = { list: await accountSignals(params.accountId), outcome: signal === "reviewed" || signal === "gone" ? (signal as "reviewed" | "gone") : null };
+  return { signals, view, delivery, requestKey: crypto.randomUUID(), amountExample: amountExample(locale), notice: noticeFrom(url.searchParams), nextHref };
 }
 
 export default function RepAccount({ loaderData, params }: Route.ComponentProps) {
@@ -38,6 +42,7 @@ export default function RepAccount({ loaderData, params }: Route.ComponentProps)
       }}
       notice={loaderData.notice}
       nextHref={loaderData.nextHref}
+      signals={<WatchSignalsPanel accountId={params.accountId} signals={loaderData.signals.list} outcome={loaderData.signals.outcome} />}
     />
   );
 }

@@ -21,6 +21,7 @@ export default function RepLayout({ loaderData }: Route.ComponentProps) {
         <NavLink to="/rep" end>
           {t("nav.repHome")}
         </NavLink>
+        <NavLink to="/rep/day">{t("nav.myDay")}</NavLink>
         <NavLink to="/rep/credit">{t("nav.creditReview")}</NavLink>
         <NavLink to="/rep/disputes">{t("nav.disputes")}</NavLink>
         <NavLink to="/rep/collections">{t("nav.collections")}</NavLink>

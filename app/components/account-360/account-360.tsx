@@ -20,12 +20,15 @@ export function Account360({
   context,
   notice,
   nextHref,
+  signals,
 }: {
   view: View;
   delivery: DeliveryOverview;
   context: Omit<PanelContext, "today" | "maxDaysAhead">;
   notice: { saved: string | null; error: string | null };
   nextHref: string | null;
+  /** The account's watch signals panel, shown above the tabs. */
+  signals?: React.ReactNode;
 }) {
   const { t } = useTranslation(["collections", "account", "rep"]);
   const { summary } = view;
@@ -52,6 +55,7 @@ export function Account360({
       </div>
       <CreditHoldNotice account={summary.account} audience="rep" />
       <AccountHeader view={view} delivery={delivery} />
+      {signals}
       <nav className="tabs" aria-label={t("collections:account.tabsLabel")}>
         {ACCOUNT_TABS.map((tab) => (
           <Link
