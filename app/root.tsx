@@ -60,40 +60,43 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <a className="skip-link" href="#main">
           {t("nav.skip")}
         </a>
-        <header className="site-header">
-          <Link to={rootData?.home ?? "/"} className="brand">
-            <span className="brand-mark" aria-hidden="true">
-              CA
-            </span>
-            <span>{t("app.name")}</span>
-          </Link>
-          {/* Signed-in people get their navigation from their layout route (_customer.tsx, rep.tsx). */}
-          {user ? null : (
-            <nav aria-label={t("nav.label")} className="site-nav">
-              <NavLink to="/help">{t("nav.help")}</NavLink>
-            </nav>
-          )}
-          <div className="header-tools">
-            <LanguageSwitcher />
-            {user ? (
-              <Form method="post" action="/logout" className="signout">
-                <span className="who">{user.name}</span>
-                <button type="submit" className="button-link">
-                  {t("nav.signOut")}
-                </button>
-              </Form>
-            ) : (
-              <Link to="/login" className="button small">
-                {t("nav.signIn")}
-              </Link>
+        {/* The sandbox notice sits inside the banner landmark, so no page content is outside a landmark. */}
+        <header>
+          <div className="site-header">
+            <Link to={rootData?.home ?? "/"} className="brand">
+              <span className="brand-mark" aria-hidden="true">
+                CA
+              </span>
+              <span>{t("app.name")}</span>
+            </Link>
+            {/* Signed-in people get their navigation from their layout route (_customer.tsx, rep.tsx). */}
+            {user ? null : (
+              <nav aria-label={t("nav.label")} className="site-nav">
+                <NavLink to="/help">{t("nav.help")}</NavLink>
+              </nav>
             )}
+            <div className="header-tools">
+              <LanguageSwitcher />
+              {user ? (
+                <Form method="post" action="/logout" className="signout">
+                  <span className="who">{user.name}</span>
+                  <button type="submit" className="button-link">
+                    {t("nav.signOut")}
+                  </button>
+                </Form>
+              ) : (
+                <Link to="/login" className="button small">
+                  {t("nav.signIn")}
+                </Link>
+              )}
+            </div>
           </div>
+          {rootData?.sandbox ? (
+            <p className="sandbox-strip" role="note" data-testid="sandbox-strip">
+              {t("sandbox.banner")}
+            </p>
+          ) : null}
         </header>
-        {rootData?.sandbox ? (
-          <p className="sandbox-strip" role="note" data-testid="sandbox-strip">
-            {t("sandbox.banner")}
-          </p>
-        ) : null}
         <main id="main" tabIndex={-1}>
           {children}
         </main>

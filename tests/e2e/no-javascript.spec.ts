@@ -11,7 +11,7 @@ test.use({ javaScriptEnabled: false, locale: "en-US" });
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 
 async function expectNoBareError(page: Page) {
-  await expect(page.locator("header.site-header")).toBeVisible();
+  await expect(page.locator("header .site-header")).toBeVisible();
   await expect(page.locator("body")).not.toHaveText(/^\s*Bad Request\s*$/);
 }
 

@@ -13,6 +13,8 @@
  *   LOAD_DATABASES=pglite npm run load:chat   # only one of pglite,postgres
  *   LOAD_CPU_PROFILE=/tmp/prof npm run load:chat   # V8 CPU profiles of the servers
  *   LOAD_PAUSE_DAMON=1 npm run load:chat   # as root: kdamond paused for the run
+ *   npm run load:chat -- --rounds 5 --arrival 5   # five measurements on the same sockets, arriving over 5 s
+ *   LOAD_JSON=/tmp/chat.json npm run load:chat   # also the figures as JSON (npm run bench reads them)
  *
  * Each server runs in its own child process (the portal's database is made by another
  * one beforehand); this process only drives clients. "server MB" is the server's resident
@@ -103,7 +105,7 @@ function damonDuringRun(pause: boolean): string {
   return `kdamond: paused for this run (${what}), turned back on at the end`;
 }
 
-type Options = { customers: number; reps: number; messages: number; interval: number; timeLimit: number };
+type Options = { customers: number; reps: number; messages: number; interval: number; timeLimit: number; rounds: number; arrival: number };
 
 function options(argv: string[]): Options {
   const get = (name: string, fallback: number) => {
@@ -119,6 +121,10 @@ function options(argv: string[]): Options {
     // Each customer sends one message every `interval` ms (with jitter): 1000 customers at 5 s ≈ 200 msg/s.
     interval: get("interval", 5000),
     timeLimit: Math.min(get("time-limit", 180), 900) * 1000,
+    // Measurements on the same connections, one after another: the ratio is read from the median round.
+    rounds: Math.min(get("rounds", 1), 20),
+    // Seconds over which the sockets arrive (see connectAll); a short run may shorten it.
+    arrival: Math.min(get("arrival", PING_INTERVAL_MS / 1000), 60),
   };
 }
 
@@ -259,7 +265,17 @@ async function servePortal(prepared: PreparedDatabase) {
 
 type Latencies = { received: number; latencies: number[] };
 /** `seen`: when the rep first has the message; `stored`: when its stored copy arrives (portal only). */
-type Result = { name: string; sent: number; seconds: number; setupSeconds: number; seen: Latencies; stored?: Latencies; serverMb?: number };
+type Result = {
+  name: string;
+  sent: number;
+  seconds: number;
+  setupSeconds: number;
+  seen: Latencies;
+  stored?: Latencies;
+  serverMb?: number;
+  /** p50/p99 of each round when there were several (`--rounds`); the totals above pool them. */
+  rounds?: { seen: [number, number]; stored?: [number, number] }[];
+};
 type OnBody = (body: string) => void;
 
 type Child = { ready: Any; pid: number; stop: () => Promise<void> };
@@ -327,7 +343,7 @@ const PING_INTERVAL_MS = 25_000;
  * different moments for each server under test. Real arrivals spread the pings out.
  */
 async function connectAll(url: string, cookies: (string | null)[], opts: Options): Promise<Socket[]> {
-  const gapMs = PING_INTERVAL_MS / (opts.customers + opts.reps);
+  const gapMs = (opts.arrival * 1000) / (opts.customers + opts.reps);
   const started = performance.now();
   return Promise.all(
     cookies.map(async (cookie, i) => {
@@ -406,6 +422,37 @@ async function drive(
   return { name, sent, seconds, setupSeconds, seen, ...(storedToo ? { stored } : {}) };
 }
 
+/**
+ * `drive` `opts.rounds` times on the same connections (the rep listeners of a round are
+ * removed before the next), pooled into one result that also keeps each round's p50/p99.
+ */
+async function driveRounds(repEvents: string[], ...args: Parameters<typeof drive>): Promise<Result> {
+  const [name, opts, , reps, , , setupSeconds, storedToo] = args;
+  const results: Result[] = [];
+  for (let round = 0; round < opts.rounds; round++) {
+    const result = await drive(...args);
+    results.push(result);
+    for (const rep of reps) for (const event of repEvents) rep.off(event);
+    if (opts.rounds > 1)
+      console.log(`${name}, round ${round + 1}: ${result.seen.received}/${result.sent} delivered, p99 ${percentile(result.seen.latencies, 99).toFixed(2)} ms`);
+  }
+  if (results.length === 1) return results[0];
+  const pool = (pick: (r: Result) => Latencies | undefined): Latencies => ({
+    received: results.reduce((n, r) => n + (pick(r)?.received ?? 0), 0),
+    latencies: results.flatMap((r) => pick(r)?.latencies ?? []).sort((a, b) => a - b),
+  });
+  const p = (m: Latencies): [number, number] => [percentile(m.latencies, 50), percentile(m.latencies, 99)];
+  return {
+    name,
+    sent: results.reduce((n, r) => n + r.sent, 0),
+    seconds: results.reduce((n, r) => n + r.seconds, 0),
+    setupSeconds,
+    seen: pool((r) => r.seen),
+    ...(storedToo ? { stored: pool((r) => r.stored) } : {}),
+    rounds: results.map((r) => ({ seen: p(r.seen), ...(r.stored ? { stored: p(r.stored) } : {}) })),
+  };
+}
+
 async function runBare(opts: Options): Promise<Result> {
   const child = await startChild(["--serve", "bare"], "READY");
   const t0 = performance.now();
@@ -422,7 +469,8 @@ async function runBare(opts: Options): Promise<Result> {
       Array.from({ length: opts.customers }, () => null),
       opts,
     );
-    const result = await drive(
+    const result = await driveRounds(
+      ["msg"],
       "bare Socket.IO relay",
       opts,
       customers,
@@ -487,7 +535,8 @@ async function runPortal(opts: Options, kind: "pglite" | "postgres"): Promise<Re
       }),
     );
     let counter = 0;
-    const result = await drive(
+    const result = await driveRounds(
+      ["conversation:incoming", "conversation:message"],
       `portal chat (${kind === "pglite" ? "PGlite" : "PostgreSQL"}, one process)`,
       opts,
       customers,
@@ -544,6 +593,32 @@ function print(opts: Options, results: Result[], damon: string) {
     console.log(`\n${portal.name}: rep sees p99 / bare relay p99 = ${ratio(portal.seen)}x`);
     if (portal.stored) console.log(`${portal.name}: stored at rep p99 / bare relay p99 = ${ratio(portal.stored)}x`);
   }
+  if (opts.rounds > 1) {
+    console.log(`\np99 of each of ${opts.rounds} rounds (ms), and the median:`);
+    for (const r of results) {
+      const p99s = (r.rounds ?? []).map((round) => round.seen[1]);
+      console.log(row([r.name, ...p99s.map((v) => v.toFixed(2)), `median ${median(p99s).toFixed(2)}`]));
+    }
+  }
+}
+
+function median(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** What `npm run bench` reads back (LOAD_JSON=<file>): each server's pooled and per-round p50/p99. */
+function writeJson(file: string, results: Result[]) {
+  const p = (m: Latencies) => ({ received: m.received, p50: percentile(m.latencies, 50), p99: percentile(m.latencies, 99) });
+  const summary = results.map((r) => ({
+    name: r.name,
+    sent: r.sent,
+    seen: p(r.seen),
+    ...(r.stored ? { stored: p(r.stored) } : {}),
+    rounds: r.rounds ?? [{ seen: [percentile(r.seen.latencies, 50), percentile(r.seen.latencies, 99)] }],
+  }));
+  fs.writeFileSync(file, JSON.stringify(summary, null, 2));
 }
 
 async function main() {
@@ -571,6 +646,7 @@ async function main() {
     if (kind === "pglite" || kind === "postgres") results.push(await runPortal(opts, kind));
   }
   print(opts, results, damon);
+  if (process.env.LOAD_JSON) writeJson(process.env.LOAD_JSON, results);
   process.exit(0);
 }
 

@@ -1,0 +1,261 @@
+/**
+ * `npm run bench` (after `npm run build`): one table, each figure next to its baseline
+ * measured in the same run on the same server, on the embedded database and on
+ * PostgreSQL (when one answers at BENCH_POSTGRES_URL):
+ *
+ * - the account home and the invoice list of an account with 10,000 invoices, cached and
+ *   never cached (every request a URL the page cache has not seen), against the login
+ *   page — the barest page React Router renders in this app (the layout, a form, no data);
+ * - Stripe webhooks applied per second (signed `checkout.session.completed` events, one in
+ *   ten sent twice, in shuffled order; each applied exactly once, checked in the database
+ *   afterwards) against a bare route on the same server answering 200 (bench-server.ts);
+ * - chat delivery, customer send → rep receive, p50/p99 (tests/load/chat-load.ts, five
+ *   rounds on the same sockets; the target is on the median round) against a bare
+ *   Socket.IO relay.
+ *
+ * Targets are shown next to the figures (pass/miss), not asserted. A default run takes a
+ * few minutes; longer: BENCH_SECONDS (per page, 5), BENCH_CONNECTIONS (20),
+ * BENCH_WEBHOOKS (checkouts, 2000), BENCH_CHAT="--customers 1000 --reps 50 …" (chat-load
+ * options), BENCH_DATABASES=pglite|postgres, BENCH_SKIP=chat|pages|webhooks.
+ */
+import { spawn } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import Stripe from "stripe";
+import { appliedCheckouts, INVOICES, measure, prepare, signIn, startServer, withFreshDatabase, type DatabaseKind, type PendingCheckout } from "./bench-kit";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const WEBHOOKS = Number(process.env.BENCH_WEBHOOKS ?? 2000);
+const DATABASES = (process.env.BENCH_DATABASES ?? "pglite,postgres").split(",").filter((d): d is DatabaseKind => d === "pglite" || d === "postgres");
+const SKIP = new Set((process.env.BENCH_SKIP ?? "").split(","));
+const CHAT_OPTIONS = (process.env.BENCH_CHAT ?? "--customers 200 --reps 10 --messages 3 --interval 1000 --arrival 5 --rounds 5").split(/\s+/).filter(Boolean);
+
+type Row = { measure: string; database: string; figure: string; baseline: string; ratio: string; target: string; result: string };
+const rows: Row[] = [];
+const NAME: Record<DatabaseKind, string> = { pglite: "PGlite", postgres: "PostgreSQL" };
+
+function pageRows(kind: DatabaseKind, bare: number, pages: { label: string; rps: number; p99: number; non200: number; cached: boolean }[]) {
+  for (const page of pages) {
+    const ratio = page.rps / bare;
+    rows.push({
+      measure: `${page.label} (p99 ${page.p99} ms${page.non200 ? `, ${page.non200} not 200` : ""})`,
+      database: NAME[kind],
+      figure: `${page.rps} req/s`,
+      baseline: `${bare} req/s`,
+      ratio: `${(ratio * 100).toFixed(0)} %`,
+      target: page.cached ? "—" : "≥ 50 % of bare",
+      result: page.cached ? "—" : ratio >= 0.5 && !page.non200 ? "pass" : "miss",
+    });
+  }
+}
+
+async function pagesOn(kind: DatabaseKind, base: string, number: string, email: string) {
+  const cookie = await signIn(base, email);
+  const check = await fetch(`${base}/invoices`, { headers: { cookie } });
+  if (check.status !== 200 || !(await check.text()).includes(number.slice(4)))
+    throw new Error(`invoice list answered ${check.status} without the account's invoices`);
+  // What a browser sends: cached pages answer in the encoding it accepts.
+  const browser = { "accept-encoding": "gzip, deflate, br", "accept-language": "en-US,en;q=0.9" };
+  const auth = { ...browser, cookie };
+  // 200 pages x 4 sorts x 2 directions = 1,600 distinct lists, more than a default run asks for.
+  const SORTS = ["dueOn", "issuedOn", "number", "balance"];
+  const freshList = (i: number) => `/invoices?sort=${SORTS[Math.floor(i / 200) % 4]}&dir=${Math.floor(i / 800) % 2 ? "asc" : "desc"}&page=${1 + (i % 200)}`;
+  // The page cache keys on the whole URL: a query the loader ignores makes every request a miss.
+  const freshHome = (i: number) => `/account?bench=${i}`;
+  const run = { connections: CONNECTIONS, seconds: SECONDS };
+  const bare = await measure("bare React Router page (/login)", `${base}/login`, browser, run);
+  const measured = [
+    { label: "account home, cached", cached: true, figures: await measure("account", `${base}/account`, auth, run) },
+    { label: "account home, never cached", cached: false, figures: await measure("account fresh", `${base}/account`, auth, run, freshHome) },
+    { label: "invoice list, cached", cached: true, figures: await measure("invoices", `${base}/invoices`, auth, run) },
+    { label: "invoice list, never cached", cached: false, figures: await measure("invoices fresh", `${base}/invoices`, auth, run, freshList) },
+  ];
+  console.table([bare, ...measured.map((m) => ({ ...m.figures, page: m.label }))]);
+  pageRows(
+    kind,
+    bare["req/s"],
+    measured.map((m) => ({ label: m.label, rps: m.figures["req/s"], p99: m.figures["p99 ms"], non200: m.figures["non-200"], cached: m.cached })),
+  );
+}
+
+/** Every checkout's completion, signed; one in ten sent a second time; shuffled. */
+function webhookDeliveries(pending: PendingCheckout[], secret: string) {
+  const events = pending.map((p, i) =>
+    JSON.stringify({
+      id: `evt_bench_${i}`,
+      object: "event",
+      type: "checkout.session.completed",
+      data: {
+        object: {
+          id: p.sessionId,
+          object: "checkout.session",
+          payment_status: "paid",
+          amount_total: p.amountMinor,
+          currency: p.currency.toLowerCase(),
+          payment_intent: `pi_bench_${i}`,
+          payment_method_types: ["card"],
+          metadata: { paymentId: p.paymentId },
+        },
+      },
+    }),
+  );
+  const deliveries = [...events, ...events.filter((_, i) => i % 10 === 0)];
+  for (let i = deliveries.length - 1; i > 0; i--) {
+    const j = crypto.randomInt(i + 1);
+    [deliveries[i], deliveries[j]] = [deliveries[j], deliveries[i]];
+  }
+  return deliveries.map((body) => ({ body, signature: Stripe.webhooks.generateTestHeaderString({ payload: body, secret }) }));
+}
+
+/** Posts every delivery once over CONNECTIONS connections; deliveries/s and statuses. */
+async function post(url: string, deliveries: { body: string; signature: string }[]) {
+  let next = 0;
+  const statuses = new Map<number, number>();
+  const started = performance.now();
+  const instance = autocannon({
+    url,
+    connections: CONNECTIONS,
+    amount: deliveries.length,
+    // A delivery that times out is not known to be applied or not: wait for every answer.
+    timeout: 120,
+    requests: [
+      {
+        method: "POST",
+        setupRequest: (req: { path: string }) => {
+          const d = deliveries[next++ % deliveries.length];
+          return { ...req, method: "POST", body: d.body, headers: { "content-type": "application/json", "stripe-signature": d.signature } };
+        },
+      },
+    ],
+  });
+  instance.on("response", (_client, status) => statuses.set(status, (statuses.get(status) ?? 0) + 1));
+  await instance;
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, perSecond: deliveries.length / seconds, statuses: [...statuses].map(([s, n]) => `${n}×${s}`).join(", ") };
+}
+
+async function benchDatabase(kind: DatabaseKind) {
+  const secret = `whsec_bench_${crypto.randomBytes(16).toString("hex")}`;
+  await withFreshDatabase(kind, async (url, dir) => {
+    const webhooks = SKIP.has("webhooks") ? 0 : WEBHOOKS;
+    console.log(`\n${NAME[kind]}: migrating, seeding, ${INVOICES} invoices, ${webhooks} checkouts waiting for Stripe…`);
+    const { number, email, count, pending } = await prepare(url, webhooks);
+    const server = await startServer({
+      DATABASE_URL: url,
+      UPLOAD_DIR: path.join(dir, "uploads"),
+      SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
+      STRIPE_WEBHOOK_SECRET: secret,
+    });
+    let posted: Awaited<ReturnType<typeof post>> | null = null;
+    let bare: Awaited<ReturnType<typeof post>> | null = null;
+    try {
+      if (!SKIP.has("pages")) {
+        console.log(`${NAME[kind]}: account ${number} with ${count} invoices; ${CONNECTIONS} connections, ${SECONDS} s per page`);
+        await pagesOn(kind, server.base, number, email);
+      }
+      if (webhooks) {
+        const deliveries = webhookDeliveries(pending, secret);
+        console.log(`${NAME[kind]}: ${deliveries.length} webhook deliveries (${pending.length} events, ${deliveries.length - pending.length} resent)`);
+        bare = await post(`${server.base}/__bench/bare`, deliveries);
+        posted = await post(`${server.base}/webhooks/stripe`, deliveries);
+        console.log(`  bare route: ${bare.perSecond.toFixed(0)}/s (${bare.statuses}); webhooks: ${posted.perSecond.toFixed(0)}/s (${posted.statuses})`);
+      }
+    } finally {
+      await server.stop();
+    }
+    if (posted && bare) {
+      const applied = await appliedCheckouts(url, pending);
+      const exactlyOnce =
+        applied.succeeded === pending.length &&
+        applied.allocations === pending.length &&
+        applied.processed === pending.length &&
+        applied.paidInvoices === pending.length;
+      const eventsPerSecond = pending.length / posted.seconds;
+      rows.push({
+        measure: `Stripe webhooks applied (${pending.length} events + ${Math.ceil(pending.length / 10)} resent; ${exactlyOnce ? "each applied exactly once" : `NOT exactly once: ${JSON.stringify(applied)}`})`,
+        database: NAME[kind],
+        figure: `${eventsPerSecond.toFixed(0)} events/s`,
+        baseline: `${bare.perSecond.toFixed(0)} req/s`,
+        ratio: `${((posted.perSecond / bare.perSecond) * 100).toFixed(0)} %`,
+        target: kind === "postgres" ? "≥ 500 events/s, exactly once" : "exactly once",
+        result: kind === "postgres" ? (eventsPerSecond >= 500 && exactlyOnce ? "pass" : "miss") : exactlyOnce ? "pass" : "miss",
+      });
+    }
+  });
+}
+
+type ChatSummary = { name: string; seen: { p50: number; p99: number }; stored?: { p50: number; p99: number }; rounds: { seen: [number, number] }[] };
+
+function median(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+async function benchChat() {
+  const file = path.join(os.tmpdir(), `portal-bench-chat-${process.pid}.json`);
+  console.log(`\nChat: npm run load:chat -- ${CHAT_OPTIONS.join(" ")}`);
+  const code = await new Promise<number | null>((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "tests/load/chat-load.ts", ...CHAT_OPTIONS], {
+      stdio: "inherit",
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        LOAD_JSON: file,
+        LOAD_DATABASES: DATABASES.join(","),
+        ...(process.env.BENCH_POSTGRES_URL ? { LOAD_POSTGRES_URL: process.env.BENCH_POSTGRES_URL } : {}),
+      },
+    });
+    child.once("exit", resolve);
+  });
+  if (code !== 0 || !fs.existsSync(file)) throw new Error(`the chat load run failed (${code})`);
+  const [bare, ...portals] = JSON.parse(fs.readFileSync(file, "utf8")) as ChatSummary[];
+  fs.rmSync(file);
+  const bareP99 = median(bare.rounds.map((r) => r.seen[1]));
+  const bareP50 = median(bare.rounds.map((r) => r.seen[0]));
+  for (const portal of portals) {
+    const p99 = median(portal.rounds.map((r) => r.seen[1]));
+    const p50 = median(portal.rounds.map((r) => r.seen[0]));
+    rows.push({
+      measure: `chat, customer send → rep receives (median of ${portal.rounds.length} rounds)`,
+      database: /PostgreSQL/.test(portal.name) ? "PostgreSQL" : "PGlite",
+      figure: `p50 ${p50.toFixed(1)} / p99 ${p99.toFixed(1)} ms`,
+      baseline: `p50 ${bareP50.toFixed(1)} / p99 ${bareP99.toFixed(1)} ms`,
+      ratio: `p99 ${(p99 / bareP99).toFixed(2)}×`,
+      target: "p99 ≤ 2× bare",
+      result: p99 <= 2 * bareP99 ? "pass" : "miss",
+    });
+  }
+}
+
+function markdown(table: Row[]) {
+  const head = ["What", "Database", "Portal", "Baseline (same run, same server)", "Portal / baseline", "Target", ""];
+  const lines = [head, head.map(() => "---"), ...table.map((r) => [r.measure, r.database, r.figure, r.baseline, r.ratio, r.target, r.result])];
+  return lines.map((cells) => `| ${cells.join(" | ")} |`).join("\n");
+}
+
+async function main() {
+  if (!fs.existsSync("build/server/index.js")) throw new Error("Run `npm run build` first.");
+  const started = performance.now();
+  const machine = `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)} at the start`;
+  console.log(`machine: ${machine}`);
+  if (!SKIP.has("pages") || !SKIP.has("webhooks")) for (const kind of DATABASES) await benchDatabase(kind);
+  if (!SKIP.has("chat")) await benchChat();
+  console.log(`\nnpm run bench — ${new Date().toISOString().slice(0, 10)}, ${machine}, ${((performance.now() - started) / 60_000).toFixed(1)} min`);
+  console.log(
+    `Pages: ${CONNECTIONS} connections, ${SECONDS} s each; the baseline is the login page. Webhooks: ${CONNECTIONS} connections; the baseline is POST /__bench/bare.\n`,
+  );
+  console.log(markdown(rows));
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
