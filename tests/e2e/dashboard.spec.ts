@@ -23,7 +23,7 @@ test("the manager reads the team's charts in English, and a Spanish rep their ow
   await expect(receivables.locator("svg.recharts-surface title")).toHaveText("DSO and best possible DSO, in days");
   await expect(receivables.getByRole("table")).toBeHidden();
   await receivables.getByText("Show the figures as a table").click();
-  await expect(receivables.getByRole("rowheader", { name: "DSO (days)" })).toBeVisible();
+  await expect(receivables.getByRole("rowheader", { name: "DSO (days)", exact: true })).toBeVisible();
   // Amounts in other currencies are converted, and the page says with which rate.
   await expect(manager.getByText(/converted to USD at the rate on file/)).toBeVisible();
   await expectAccessible(manager);
@@ -34,6 +34,7 @@ test("the manager reads the team's charts in English, and a Spanish rep their ow
   expect((await download).suggestedFilename()).toMatch(/^dashboard-promises-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
 
   await manager.getByRole("link", { name: "Set the team's objectives" }).click();
+  await expect(manager.getByRole("heading", { name: "Team objectives", level: 1 })).toBeVisible();
   await manager.getByLabel("Promises kept rate (%)").fill("120");
   await manager.getByRole("button", { name: "Save objectives" }).click();
   await expect(manager.getByText("Enter a whole percentage from 0 to 100.")).toBeVisible();
@@ -48,7 +49,7 @@ test("the manager reads the team's charts in English, and a Spanish rep their ow
   const promises = rep.getByRole("region", { name: "Promesas de pago" });
   await expect(promises.locator("svg.recharts-surface")).toBeVisible();
   await promises.getByText("Ver las cifras en una tabla").click();
-  await expect(promises.getByRole("rowheader", { name: "Tasa de cumplimiento" })).toBeVisible();
+  await expect(promises.getByRole("rowheader", { name: "Tasa de cumplimiento", exact: true })).toBeVisible();
   // Dates as Mexico writes them ("1 oct 2026"), not ISO.
   await expect(rep.locator(".lead")).toContainText(/Del \d{1,2} [a-z]{3}\.? \d{4} al/);
   await rep.screenshot({ path: `${SCREENS}/rep-es.png`, fullPage: true });
@@ -65,7 +66,9 @@ test("the manager reads the team's charts in English, and a Spanish rep their ow
   await plain.goto("/rep/dashboard?preset=quarter");
   await expect(plain.locator("svg.recharts-surface")).toHaveCount(0);
   await expect(plain.getByRole("region", { name: "Chats by language" }).getByRole("table")).toBeVisible();
-  await expect(plain.getByRole("region", { name: "Receivables" }).getByRole("rowheader", { name: "Collection effectiveness index" })).toBeVisible();
+  await expect(
+    plain.getByRole("region", { name: "Receivables" }).getByRole("rowheader", { name: "Collection effectiveness index", exact: true }),
+  ).toBeVisible();
   await plain.screenshot({ path: `${SCREENS}/senior-no-js-en.png`, fullPage: true });
   await noJs.close();
 });
