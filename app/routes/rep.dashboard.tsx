@@ -93,7 +93,8 @@ function PeriodForm({ data: d }: { data: LoaderData }) {
           </ul>
         </div>
       ) : null}
-      <Form method="get" className="report-period-form">
+      {/* Keyed by the period shown, so the boxes show it after a preset link navigates in the browser. */}
+      <Form method="get" className="report-period-form" key={`${from}|${to}|${rep}`}>
         <Field name="from" type="date" label={t("period.from")} defaultValue={from} error={errors.from} />
         <Field name="to" type="date" label={t("period.to")} defaultValue={to} error={errors.to} />
         {d.ok && d.seesTeam ? (
@@ -201,6 +202,7 @@ function Figures({ data: d }: { data: Loaded }) {
             stacked
             layout="vertical"
             format={text.whole}
+            integer
           />
         </ReportPanel>
         <ReportPanel table={disputes} csvHref={csvHref("disputesByAge")}>
@@ -209,6 +211,7 @@ function Figures({ data: d }: { data: Loaded }) {
             data={disputes.rows.map((row) => ({ label: rowLabel(row), count: figure(row[1]) }))}
             series={[{ key: "count", label: t("charts.count"), color: SERIES_COLORS[2] }]}
             format={text.whole}
+            integer
           />
         </ReportPanel>
         <ReportPanel table={turnaround} csvHref={csvHref("turnaround")}>
@@ -226,6 +229,7 @@ function Figures({ data: d }: { data: Loaded }) {
             stacked
             layout="vertical"
             format={text.whole}
+            integer
           />
         </ReportPanel>
         <ReportPanel table={chats} csvHref={csvHref("chats")}>
@@ -234,6 +238,7 @@ function Figures({ data: d }: { data: Loaded }) {
             data={chats.rows.map((row) => ({ label: rowLabel(row), seconds: figure(row[3]) }))}
             series={[{ key: "seconds", label: t("columns.averageResponse"), color: SERIES_COLORS[2] }]}
             format={text.whole}
+            integer
           />
         </ReportPanel>
       </div>
@@ -249,6 +254,7 @@ function Figures({ data: d }: { data: Loaded }) {
             }))}
             layout="vertical"
             format={text.whole}
+            integer
           />
         ) : null}
       </ReportPanel>

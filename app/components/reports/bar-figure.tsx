@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
 export type BarSeries = { key: string; label: string; color: string };
@@ -21,6 +22,7 @@ export function BarFigure({
   stacked = false,
   layout = "horizontal",
   format,
+  integer = false,
 }: {
   title: string;
   description: string;
@@ -29,9 +31,14 @@ export function BarFigure({
   stacked?: boolean;
   layout?: "horizontal" | "vertical";
   format: (value: number) => string;
+  /** Counts: no fractional ticks. */
+  integer?: boolean;
 }) {
+  const { t } = useTranslation("reports");
   const drawn = useHydrated();
   if (!drawn) return null;
+  // An axis with nothing on it reads as a broken chart; say so in words instead.
+  if (!data.some((d) => series.some((s) => typeof d[s.key] === "number" && d[s.key] !== 0))) return <p className="note report-empty">{t("noData")}</p>;
   const vertical = layout === "vertical";
   const height = vertical ? Math.max(180, data.length * series.length * 22 + 60) : 240;
   return (
@@ -41,13 +48,13 @@ export function BarFigure({
           <CartesianGrid strokeDasharray="3 3" vertical={vertical} horizontal={!vertical} />
           {vertical ? (
             <>
-              <XAxis type="number" tickFormatter={format} />
+              <XAxis type="number" tickFormatter={format} allowDecimals={!integer} />
               <YAxis type="category" dataKey="label" width={160} />
             </>
           ) : (
             <>
               <XAxis dataKey="label" />
-              <YAxis tickFormatter={format} width={96} />
+              <YAxis tickFormatter={format} width={96} allowDecimals={!integer} />
             </>
           )}
           <Tooltip formatter={(value) => (typeof value === "number" ? format(value) : String(value ?? ""))} />
