@@ -56,6 +56,13 @@ export default function Outbox({ loaderData }: Route.ComponentProps) {
             <pre className="mail-body" lang={email.language}>
               {email.text}
             </pre>
+            {email.attachments.length ? (
+              <ul className="mail-attachments" data-testid="mail-attachments">
+                {email.attachments.map((a) => (
+                  <li key={a.fileName}>{t("delivery:outbox.attachment", { name: a.fileName, size: f.number(Math.max(1, Math.round(a.sizeBytes / 1024))) })}</li>
+                ))}
+              </ul>
+            ) : null}
           </li>
         ))}
       </ol>
