@@ -13,9 +13,13 @@ import { isDatabaseUnavailable } from "./utils/db.server";
 
 export const streamTimeout = 5_000;
 
+/** Requests whose loader or action failed because the database could not be reached. */
+const databaseUnavailableFor = new WeakSet<Request>();
+
 /** A loader or action that failed (not a response thrown on purpose): logged with the request's id. */
 export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return;
+  if (isDatabaseUnavailable(error)) databaseUnavailableFor.add(request);
   log().error({ err: error, method: request.method, url: request.url }, "loader or action failed");
 };
 
@@ -48,8 +52,8 @@ export default async function handleRequest(
   const nonce = loadContext?.cspNonce;
   // The database did not answer (an outage, a failover): the error page says to try again
   // in a moment, and the status tells proxies and monitors it is passing.
-  const errors = Object.values(routerContext.staticHandlerContext.errors ?? {});
-  if (responseStatusCode === 500 && errors.some(isDatabaseUnavailable)) {
+  // (Told by handleError: the errors here are already sanitized in production.)
+  if (responseStatusCode === 500 && databaseUnavailableFor.has(request)) {
     responseStatusCode = 503;
     responseHeaders.set("Retry-After", "5");
   }

@@ -7,7 +7,7 @@ import compression from "compression";
 import express from "express";
 import helmet from "helmet";
 import type { ServerBuild } from "react-router";
-import { openDatabase, setDatabase, type Database } from "../app/utils/db.server";
+import { isDatabaseUnavailable, openDatabase, setDatabase, type Database } from "../app/utils/db.server";
 import { configureLogger, log, requestIdFrom, withRequestLogger } from "../app/utils/logger.server";
 import { startOrphanSweep } from "../app/domain/files/orphan-sweep.server";
 import { servedOverHttps, setEnv, type Env } from "../app/utils/config.server";
@@ -198,7 +198,8 @@ export async function createPortalServer(options: { env: Env; mode: "production"
   app.all("/{*splat}", requestHandler);
   app.use((error: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
     log().error({ err: error }, "unhandled request error");
-    if (!res.headersSent) renderError(500)(req, res, next);
+    // The database did not answer (the page cache's session check runs here, before the app).
+    if (!res.headersSent) renderError(isDatabaseUnavailable(error) ? 503 : 500)(req, res, next);
   });
 
 
