@@ -112,7 +112,7 @@ export const changeReportSchema = z.object({
     .trim()
     .min(5, { error: "watch:report.errors.details" })
     .max(1000, { error: "watch:report.errors.detailsLong" }),
-  effectiveOn: z.union([z.literal(""), calendarDay()], { error: "watch:report.errors.effectiveOn" }),
+  effectiveOn: z.string().refine((v) => v === "" || calendarDay().safeParse(v).success, { error: "watch:report.errors.effectiveOn" }),
 });
 
 export type ChangeReportResult = { ok: true } | { ok: false; errors: Record<string, string> };
