@@ -81,7 +81,12 @@ describe("the seeded rep's day", () => {
     const browser = await portal.signedIn("rep1@accounts.example");
     const before = await dayOf(browser);
     expect(before.items.some((i) => i.kind === "promise")).toBe(true);
-    const logged = await browser.post(`/rep/accounts/${acme.id}/log`, { intent: "contact", channel: "PHONE", outcome: "LEFT_MESSAGE", note: "Called about the broken promise." });
+    const logged = await browser.post(`/rep/accounts/${acme.id}/log`, {
+      intent: "contact",
+      channel: "PHONE",
+      outcome: "LEFT_MESSAGE",
+      note: "Called about the broken promise.",
+    });
     expect(logged.status).toBe(303);
     const afterContact = await dayOf(browser);
     expect(afterContact.items.some((i) => i.kind === "promise")).toBe(false);
