@@ -392,6 +392,7 @@ export async function seedDemoData(prisma: PrismaClient, today = new Date()): Pr
   await seedCollections(prisma, today, repIds);
   await seedInvoiceDeliveryAccounts(prisma, today, repIds);
   await seedAccountTimeline(prisma, today, repIds);
+  await seedMyDay(prisma, today);
 
   return {
     accounts: await prisma.account.count(),
@@ -1154,4 +1155,79 @@ async function seedAccountTimeline(prisma: PrismaClient, today: Date, repIds: Ma
       );
     }
   });
+}
+
+/**
+ * My day, watch signals and periodic reviews: their policy rows, a review schedule for every
+ * account (Acme's and Pacific Coast's reviews fall due now), and on Acme — rep1's account —
+ * a promise that broke yesterday and an address change its AP clerk reported. With the
+ * seeded held order and the new company's application, rep1's day then shows each kind.
+ */
+async function seedMyDay(prisma: PrismaClient, today: Date) {
+  const policy: Record<string, unknown> = {
+    "watch.utilizationPercent": 90,
+    "watch.daysToPayInvoices": 6,
+    "watch.daysToPayWorseningDays": 7,
+    "watch.largeOrderPercentOfLimit": 15,
+    "watch.lowHeadroomPercent": 10,
+    "watch.lookbackDays": 30,
+    "credit.reviewIntervalDays": { high: 90, medium: 180, low: 365 },
+    "credit.reviewRaiseUtilizationPercent": 80,
+    "credit.reviewRaisePercent": 25,
+  };
+  for (const [key, value] of Object.entries(policy)) {
+    await prisma.policySetting.upsert({ where: { key }, create: { key, value: value as object }, update: {} });
+  }
+  const schedule: Record<string, { riskClass: string; offsetDays: number }> = {
+    "ACC-1001": { riskClass: "medium", offsetDays: -1 },
+    "ACC-1002": { riskClass: "high", offsetDays: 45 },
+    "ACC-1003": { riskClass: "low", offsetDays: 200 },
+    "ACC-1004": { riskClass: "high", offsetDays: -3 },
+  };
+  for (const [number, s] of Object.entries(schedule)) {
+    const account = await prisma.account.findUnique({ where: { number } });
+    if (!account) continue;
+    await prisma.creditReviewSchedule.upsert({
+      where: { accountId: account.id },
+      create: { accountId: account.id, riskClass: s.riskClass, nextReviewOn: utcDay(today, s.offsetDays) },
+      update: {},
+    });
+  }
+  const acme = await prisma.account.findUnique({ where: { number: "ACC-1001" } });
+  const pat = await prisma.user.findUnique({ where: { email: "ap@acme-industrial.example" } });
+  if (!acme || !pat) return;
+  if ((await prisma.promiseToPay.count({ where: { accountId: acme.id, status: "BROKEN" } })) === 0) {
+    const invoice = await prisma.invoice.findFirst({
+      where: { accountId: acme.id, status: { in: ["OPEN", "PARTIALLY_PAID"] }, balanceMinor: { gt: 0 }, dueOn: { lt: utcDay(today) } },
+      orderBy: { dueOn: "asc" },
+    });
+    if (invoice) {
+      await prisma.promiseToPay.create({
+        data: {
+          accountId: acme.id,
+          amountMinor: invoice.balanceMinor,
+          currency: acme.currency,
+          promisedFor: utcDay(today, -5),
+          status: "BROKEN",
+          resolvedAt: utcDay(today, -1),
+          byCustomer: true,
+          createdById: pat.id,
+          createdAt: utcDay(today, -12),
+          invoices: { create: [{ invoiceId: invoice.id }] },
+        },
+      });
+    }
+  }
+  if ((await prisma.accountChangeReport.count({ where: { accountId: acme.id } })) === 0) {
+    await prisma.accountChangeReport.create({
+      data: {
+        accountId: acme.id,
+        kind: "address",
+        details: "We moved: 2200 Commerce Street, Houston, TX 77002.",
+        effectiveOn: utcDay(today, 10),
+        reportedById: pat.id,
+        createdAt: utcDay(today, -1),
+      },
+    });
+  }
 }

@@ -25,7 +25,10 @@ export async function loader({ request, params }: Route.LoaderArgs) {
     url.searchParams.get("from") === "worklist" ? `/rep/collections/next?after=${encodeURIComponent(params.accountId)}${filters ? `&${filters}` : ""}` : null;
   const delivery = await accountDeliveryOverview(params.accountId);
   const signal = url.searchParams.get("signal");
-  const signals = { list: await accountSignals(params.accountId), outcome: signal === "reviewed" || signal === "gone" ? (signal as "reviewed" | "gone") : null };
+  const signals = {
+    list: await accountSignals(params.accountId),
+    outcome: signal === "reviewed" || signal === "gone" ? (signal as "reviewed" | "gone") : null,
+  };
   return { signals, view, delivery, requestKey: crypto.randomUUID(), amountExample: amountExample(locale), notice: noticeFrom(url.searchParams), nextHref };
 }
 

@@ -62,7 +62,10 @@ export async function action({ request, params }: Route.ActionArgs) {
   }
   const result = await decideCreditReview(user, params.accountId, { action: decision, limitMinor, note });
   if (!result.ok)
-    return data({ fieldErrors: {} as FieldErrors, formError: `watch:review.errors.${result.error}` as string | null }, { status: result.error === "not_found" ? 404 : 409 });
+    return data(
+      { fieldErrors: {} as FieldErrors, formError: `watch:review.errors.${result.error}` as string | null },
+      { status: result.error === "not_found" ? 404 : 409 },
+    );
   const query = new URLSearchParams({ done: result.outcome, next: result.nextReviewOn.slice(0, 10) });
   if (result.outcome === "escalated") {
     query.set("level", result.requiredLevel);
@@ -94,9 +97,7 @@ export default function CreditReviewPage({ loaderData, actionData }: Route.Compo
         </div>
       </div>
       <FormAlerts
-        success={
-          loaderData.done && loaderData.done !== "escalated" ? t(`review.done.${loaderData.done}`, { date: nextDate }) : null
-        }
+        success={loaderData.done && loaderData.done !== "escalated" ? t(`review.done.${loaderData.done}`, { date: nextDate }) : null}
         warning={
           loaderData.done === "escalated" ? (
             <>
@@ -156,7 +157,14 @@ export default function CreditReviewPage({ loaderData, actionData }: Route.Compo
               choose={false}
               options={REVIEW_ACTIONS.map((a) => ({ value: a, label: t(`review.actions.${a}`) }))}
             />
-            <Field name="limit" label={t("review.form.limit")} hint={t("review.form.limitHint")} error={errors.limit} defaultValue={loaderData.proposedInput} inputMode="decimal" />
+            <Field
+              name="limit"
+              label={t("review.form.limit")}
+              hint={t("review.form.limitHint")}
+              error={errors.limit}
+              defaultValue={loaderData.proposedInput}
+              inputMode="decimal"
+            />
             <TextAreaField name="note" label={t("review.form.note")} error={errors.note} maxLength={500} />
             <button type="submit">{t("review.form.submit")}</button>
           </Form>
@@ -167,7 +175,9 @@ export default function CreditReviewPage({ loaderData, actionData }: Route.Compo
           <h2 id="history-title">{t("review.history")}</h2>
           <ul>
             {view.history.map((h) => (
-              <li key={h.id}>{t("review.historyRow", { date: f.date(h.dueOn), decision: t(`review.actions.${h.decision}`, { defaultValue: h.decision }), score: h.score })}</li>
+              <li key={h.id}>
+                {t("review.historyRow", { date: f.date(h.dueOn), decision: t(`review.actions.${h.decision}`, { defaultValue: h.decision }), score: h.score })}
+              </li>
             ))}
           </ul>
         </section>

@@ -34,7 +34,14 @@ export function ChangeReportForm({
           defaultValue={typed?.kind ?? ""}
           options={CHANGE_KINDS.map((k) => ({ value: k, label: t(`changeKinds.${k}`) }))}
         />
-        <TextAreaField name="details" label={t("report.details")} hint={t("report.detailsHint")} error={errors.details} defaultValue={typed?.details ?? ""} maxLength={1000} />
+        <TextAreaField
+          name="details"
+          label={t("report.details")}
+          hint={t("report.detailsHint")}
+          error={errors.details}
+          defaultValue={typed?.details ?? ""}
+          maxLength={1000}
+        />
         <Field name="effectiveOn" type="date" label={t("report.effectiveOn")} error={errors.effectiveOn} defaultValue={typed?.effectiveOn ?? ""} />
         <button type="submit">{t("report.submit")}</button>
       </Form>

@@ -45,9 +45,14 @@ export function recommendReview(
 ): ReviewRecommendation {
   const { limitMinor, exposureMinor } = account;
   const utilization = limitMinor > 0 ? Math.floor((exposureMinor * 100) / limitMinor) : 0;
-  if (result.recommendation === "decline") return { action: "hold", proposedLimitMinor: limitMinor, reason: { key: "watch:review.because.hold", values: { score: result.score } } };
+  if (result.recommendation === "decline")
+    return { action: "hold", proposedLimitMinor: limitMinor, reason: { key: "watch:review.because.hold", values: { score: result.score } } };
   if (result.recommendation === "review" && result.recommendedLimitMinor < limitMinor)
-    return { action: "lower", proposedLimitMinor: result.recommendedLimitMinor, reason: { key: "watch:review.because.lower", values: { score: result.score } } };
+    return {
+      action: "lower",
+      proposedLimitMinor: result.recommendedLimitMinor,
+      reason: { key: "watch:review.because.lower", values: { score: result.score } },
+    };
   if (result.recommendation === "approve" && limitMinor > 0 && utilization >= policy.raiseUtilizationPercent) {
     const raised = Math.floor((limitMinor * (100 + policy.raisePercent)) / 100 / THOUSAND_MINOR) * THOUSAND_MINOR;
     if (raised > limitMinor)

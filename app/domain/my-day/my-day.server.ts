@@ -46,7 +46,15 @@ export async function reassignDayItem(actor: SessionUser, target: ReassignTarget
       if (!row) return { ok: false as const, error: "not_found" as const };
       await tx.account.update({ where: { id: row.id }, data: { ownerRepId: rep.id } });
       await recordAudit(
-        { actorId: actor.id, accountId: row.id, entity: "Account", entityId: row.id, action: "owner_reassigned", before: { ownerRepId: row.ownerRepId }, after: { ownerRepId: rep.id } },
+        {
+          actorId: actor.id,
+          accountId: row.id,
+          entity: "Account",
+          entityId: row.id,
+          action: "owner_reassigned",
+          before: { ownerRepId: row.ownerRepId },
+          after: { ownerRepId: rep.id },
+        },
         tx,
       );
       return { ok: true as const };
@@ -56,7 +64,15 @@ export async function reassignDayItem(actor: SessionUser, target: ReassignTarget
       if (!row) return { ok: false as const, error: "not_found" as const };
       await tx.dispute.update({ where: { id: row.id }, data: { assignedToId: rep.id } });
       await recordAudit(
-        { actorId: actor.id, accountId: row.accountId, entity: "Dispute", entityId: row.id, action: "reassigned", before: { assignedToId: row.assignedToId }, after: { assignedToId: rep.id } },
+        {
+          actorId: actor.id,
+          accountId: row.accountId,
+          entity: "Dispute",
+          entityId: row.id,
+          action: "reassigned",
+          before: { assignedToId: row.assignedToId },
+          after: { assignedToId: rep.id },
+        },
         tx,
       );
       return { ok: true as const };

@@ -98,7 +98,10 @@ export async function reviewSignal(actor: SessionUser, accountId: string, signal
   try {
     await db().$transaction(async (tx) => {
       await tx.watchSignalReview.create({ data: { accountId, signalKey, reviewedById: actor.id } });
-      await recordAudit({ actorId: actor.id, accountId, entity: "WatchSignal", entityId: signalKey, action: "signal_reviewed", before: null, after: { signalKey } }, tx);
+      await recordAudit(
+        { actorId: actor.id, accountId, entity: "WatchSignal", entityId: signalKey, action: "signal_reviewed", before: null, after: { signalKey } },
+        tx,
+      );
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -108,11 +111,8 @@ export async function reviewSignal(actor: SessionUser, accountId: string, signal
 
 export const changeReportSchema = z.object({
   kind: z.enum(CHANGE_KINDS, { error: "watch:report.errors.kind" }),
-  details: freeText()
-    .trim()
-    .min(5, { error: "watch:report.errors.details" })
-    .max(1000, { error: "watch:report.errors.detailsLong" }),
-  effectiveOn: z.union([z.literal(""), calendarDay()], { error: "watch:report.errors.effectiveOn" }),
+  details: freeText().trim().min(5, { error: "watch:report.errors.details" }).max(1000, { error: "watch:report.errors.detailsLong" }),
+  effectiveOn: z.string().refine((v) => v === "" || calendarDay().safeParse(v).success, { error: "watch:report.errors.effectiveOn" }),
 });
 
 export type ChangeReportResult = { ok: true } | { ok: false; errors: Record<string, string> };
@@ -135,7 +135,15 @@ export async function reportAccountChange(customer: { id: string; accountId: str
       data: { accountId: customer.accountId, kind, details, effectiveOn: effectiveOn ? new Date(`${effectiveOn}T00:00:00Z`) : null, reportedById: customer.id },
     });
     await recordAudit(
-      { actorId: customer.id, accountId: customer.accountId, entity: "AccountChangeReport", entityId: report.id, action: "change_reported", before: null, after: { kind } },
+      {
+        actorId: customer.id,
+        accountId: customer.accountId,
+        entity: "AccountChangeReport",
+        entityId: report.id,
+        action: "change_reported",
+        before: null,
+        after: { kind },
+      },
       tx,
     );
   });
@@ -145,5 +153,11 @@ export async function reportAccountChange(customer: { id: string; accountId: str
 /** The account's own reports, newest first, for the customer's page. */
 export async function changeReportsOf(accountId: string) {
   const rows = await db().accountChangeReport.findMany({ where: { accountId }, orderBy: { createdAt: "desc" }, take: 20 });
-  return rows.map((r) => ({ id: r.id, kind: r.kind, details: r.details, effectiveOn: r.effectiveOn?.toISOString() ?? null, createdAt: r.createdAt.toISOString() }));
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    details: r.details,
+    effectiveOn: r.effectiveOn?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+  }));
 }

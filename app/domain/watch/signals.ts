@@ -88,7 +88,10 @@ function largeOrders(facts: AccountFacts, policy: WatchPolicy): WatchSignal[] {
       key: `large_order:${o.id}`,
       kind: "large_order" as const,
       firedAt: o.placedAt,
-      why: { key: "watch:why.largeOrder", values: { order: o.number, amount: { money: o.amount }, available: { money: facts.available }, limit: { money: facts.limit } } },
+      why: {
+        key: "watch:why.largeOrder",
+        values: { order: o.number, amount: { money: o.amount }, available: { money: facts.available }, limit: { money: facts.limit } },
+      },
     }));
 }
 

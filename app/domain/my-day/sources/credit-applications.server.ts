@@ -69,7 +69,10 @@ export const creditApplications = defineSource<Row>({
           amount: { money: { amountMinor: toMinor(row.requestedMinor), currency: row.currency ?? "USD" } },
         },
       },
-      detail: left >= 0 ? { key: "myday:sla.left", values: { hours: left, sla: row.slaHours } } : { key: "myday:sla.over", values: { hours: -left, sla: row.slaHours } },
+      detail:
+        left >= 0
+          ? { key: "myday:sla.left", values: { hours: left, sla: row.slaHours } }
+          : { key: "myday:sla.over", values: { hours: -left, sla: row.slaHours } },
       dueAt: due.toISOString(),
       href: `/rep/credit/applications/${row.id}`,
       waitedHours: hoursBetween(row.submittedAt, ctx.now),

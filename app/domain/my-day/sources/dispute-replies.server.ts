@@ -51,7 +51,10 @@ export const disputeReplies = defineSource<Row>({
     kind: "dispute_reply",
     key: `dispute_reply:${row.id}`,
     account: ctx.accounts.get(row.accountId) ?? null,
-    title: { key: "myday:items.dispute_reply", values: { number: row.number, amount: { money: { amountMinor: toMinor(row.amountMinor), currency: row.currency } } } },
+    title: {
+      key: "myday:items.dispute_reply",
+      values: { number: row.number, amount: { money: { amountMinor: toMinor(row.amountMinor), currency: row.currency } } },
+    },
     detail: row.assignedToId ? null : { key: "myday:unassigned", values: {} },
     dueAt: row.waitingSince.toISOString(),
     href: `/rep/disputes/${row.id}`,

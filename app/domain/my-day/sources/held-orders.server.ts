@@ -5,7 +5,17 @@ import { releaseConditionFor, type HoldAccountState } from "../../credit/hold-re
 import { toMinor } from "../../money/money";
 import { defineSource, hoursBetween } from "../items";
 
-type Row = { id: string; number: string; accountId: string; status: string; amountMinor: bigint; currency: string; heldAt: Date; holdReason: Parameters<typeof releaseConditionFor>[0]; state: HoldAccountState | null };
+type Row = {
+  id: string;
+  number: string;
+  accountId: string;
+  status: string;
+  amountMinor: bigint;
+  currency: string;
+  heldAt: Date;
+  holdReason: Parameters<typeof releaseConditionFor>[0];
+  state: HoldAccountState | null;
+};
 
 export const heldOrders = defineSource<Row>({
   kind: "held_order",
@@ -34,7 +44,10 @@ export const heldOrders = defineSource<Row>({
     kind: "held_order",
     key: `held_order:${row.id}`,
     account: ctx.accounts.get(row.accountId) ?? null,
-    title: { key: "myday:items.held_order", values: { order: row.number, amount: { money: { amountMinor: toMinor(row.amountMinor), currency: row.currency } } } },
+    title: {
+      key: "myday:items.held_order",
+      values: { order: row.number, amount: { money: { amountMinor: toMinor(row.amountMinor), currency: row.currency } } },
+    },
     detail: row.holdReason ? { key: `myday:holdReasons.${row.holdReason}`, values: {} } : null,
     dueAt: row.heldAt.toISOString(),
     href: `/rep/credit/held-orders`,
