@@ -40,7 +40,7 @@ const NAME: Record<DatabaseKind, string> = { pglite: "PGlite", postgres: "Postgr
 
 function pageRows(kind: DatabaseKind, bare: number, pages: { label: string; rps: number; p99: number; non200: number; cached: boolean }[]) {
   for (const page of pages) {
-    const ratio = page.rps / bare;
+    const ratio = bare > 0 ? page.rps / bare : NaN;
     rows.push({
       measure: `${page.label} (p99 ${page.p99} ms${page.non200 ? `, ${page.non200} not 200` : ""})`,
       database: NAME[kind],
@@ -48,7 +48,7 @@ function pageRows(kind: DatabaseKind, bare: number, pages: { label: string; rps:
       baseline: `${bare} req/s`,
       ratio: `${(ratio * 100).toFixed(0)} %`,
       target: page.cached ? "—" : "≥ 50 % of bare",
-      result: page.cached ? "—" : ratio >= 0.5 && !page.non200 ? "pass" : "miss",
+      result: page.cached ? "—" : Number.isNaN(ratio) ? "no answer in the run" : ratio >= 0.5 && !page.non200 ? "pass" : "miss",
     });
   }
 }
@@ -82,8 +82,8 @@ async function pagesOn(kind: DatabaseKind, base: string, number: string, email: 
   );
 }
 
-/** Every checkout's completion, signed; one in ten sent a second time; shuffled. */
-function webhookDeliveries(pending: PendingCheckout[], secret: string) {
+/** Every checkout's completion; one in ten sent a second time; shuffled. */
+function webhookDeliveries(pending: PendingCheckout[]) {
   const events = pending.map((p, i) =>
     JSON.stringify({
       id: `evt_bench_${i}`,
@@ -108,11 +108,14 @@ function webhookDeliveries(pending: PendingCheckout[], secret: string) {
     const j = crypto.randomInt(i + 1);
     [deliveries[i], deliveries[j]] = [deliveries[j], deliveries[i]];
   }
-  return deliveries.map((body) => ({ body, signature: Stripe.webhooks.generateTestHeaderString({ payload: body, secret }) }));
+  return deliveries;
 }
 
-/** Posts every delivery once over CONNECTIONS connections; deliveries/s and statuses. */
-async function post(url: string, deliveries: { body: string; signature: string }[]) {
+/**
+ * Posts every delivery once over CONNECTIONS connections, each signed as it is sent (a
+ * signature older than Stripe's five-minute tolerance is refused); deliveries/s and statuses.
+ */
+async function post(url: string, deliveries: string[], secret: string) {
   let next = 0;
   const statuses = new Map<number, number>();
   const started = performance.now();
@@ -126,8 +129,9 @@ async function post(url: string, deliveries: { body: string; signature: string }
       {
         method: "POST",
         setupRequest: (req: { path: string }) => {
-          const d = deliveries[next++ % deliveries.length];
-          return { ...req, method: "POST", body: d.body, headers: { "content-type": "application/json", "stripe-signature": d.signature } };
+          const body = deliveries[next++ % deliveries.length];
+          const signature = Stripe.webhooks.generateTestHeaderString({ payload: body, secret });
+          return { ...req, method: "POST", body, headers: { "content-type": "application/json", "stripe-signature": signature } };
         },
       },
     ],
@@ -158,10 +162,19 @@ async function benchDatabase(kind: DatabaseKind) {
         await pagesOn(kind, server.base, number, email);
       }
       if (webhooks) {
-        const deliveries = webhookDeliveries(pending, secret);
+        const deliveries = webhookDeliveries(pending);
         console.log(`${NAME[kind]}: ${deliveries.length} webhook deliveries (${pending.length} events, ${deliveries.length - pending.length} resent)`);
-        bare = await post(`${server.base}/__bench/bare`, deliveries);
-        posted = await post(`${server.base}/webhooks/stripe`, deliveries);
+        bare = await post(`${server.base}/__bench/bare`, deliveries, secret);
+        posted = await post(`${server.base}/webhooks/stripe`, deliveries, secret);
+        // Stripe sends again what was not answered 2xx; so does the benchmark, once, and the time counts.
+        if (/×(?!2\d\d)/.test(posted.statuses)) {
+          const again = await post(`${server.base}/webhooks/stripe`, deliveries, secret);
+          posted = {
+            seconds: posted.seconds + again.seconds,
+            perSecond: (2 * deliveries.length) / (posted.seconds + again.seconds),
+            statuses: `${posted.statuses}; resent: ${again.statuses}`,
+          };
+        }
         console.log(`  bare route: ${bare.perSecond.toFixed(0)}/s (${bare.statuses}); webhooks: ${posted.perSecond.toFixed(0)}/s (${posted.statuses})`);
       }
     } finally {

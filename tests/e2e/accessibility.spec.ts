@@ -1,12 +1,11 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
 import { openLiveChatAroundTheClock, signIn } from "./support";
 
 /**
  * axe on every main page, as the user who sees it, in English and in Spanish: no serious
- * or critical violation. One browser context per user and language, signed in once; each
- * test collects every page's violations and fails once with all of them, so one run shows
- * the whole list to fix.
+ * or critical violation, each printed with where it is and what axe says to fix. Then
+ * paying and chatting with only the keyboard.
  */
 
 // A trace would record every axe pass over every page: many seconds for nothing.
@@ -29,28 +28,47 @@ async function seriousViolations(page: Page): Promise<string[]> {
     );
 }
 
-/** Visits each path in turn (a function computes it from the pages before) and checks it. */
-async function auditPages(page: Page, language: Language, paths: (string | (() => Promise<string>))[]) {
-  const found: string[] = [];
-  for (const entry of paths) {
-    const path = typeof entry === "string" ? entry : await entry();
-    const response = await page.goto(path);
-    expect(response?.status(), `${path} answered`).toBe(200);
-    await expect(page.locator("html")).toHaveAttribute("lang", language);
-    found.push(...(await seriousViolations(page)));
-  }
-  expect(found.join("\n\n"), `${found.length} serious or critical accessibility violation(s)`).toBe("");
-}
+type Path = string | ((page: Page) => Promise<string>);
 
 /** The first link on `from` whose address matches, as the page shows it. */
-function firstLink(page: Page, from: string, href: RegExp) {
-  return async () => {
-    await page.goto(from);
+function firstLink(from: Path, href: RegExp) {
+  return async (page: Page) => {
+    const on = typeof from === "string" ? from : await from(page);
+    await page.goto(on);
     const hrefs = await page.locator("a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
     const found = hrefs.find((h) => href.test(h));
-    expect(found, `a link matching ${href} on ${from}`).toBeTruthy();
+    expect(found, `a link matching ${href} on ${on}`).toBeTruthy();
     return found!;
   };
+}
+
+/**
+ * One test per page, all of a user and language in one browser context signed in once:
+ * each page has its own time budget, and a failing page names itself.
+ */
+function auditAs(title: string, language: Language, email: string | null, paths: [string, Path][]) {
+  test.describe(title, () => {
+    // axe walks the whole page (contrast of every text node included): seconds per page on a busy machine.
+    test.describe.configure({ timeout: 60_000 });
+    let context: BrowserContext;
+    let page: Page;
+    test.beforeAll(async ({ browser }) => {
+      context = await browser.newContext({ locale: LOCALE[language] });
+      page = await context.newPage();
+      if (email) await signIn(page, email);
+    });
+    test.afterAll(async () => context?.close());
+    for (const [name, entry] of paths) {
+      test(name, async () => {
+        const path = typeof entry === "string" ? entry : await entry(page);
+        const response = await page.goto(path);
+        expect(response?.status(), `${path} answered`).toBe(200);
+        await expect(page.locator("html")).toHaveAttribute("lang", language);
+        const found = await seriousViolations(page);
+        expect(found.join("\n\n"), `${found.length} serious or critical accessibility violation(s)`).toBe("");
+      });
+    }
+  });
 }
 
 async function contextFor(browser: Browser, language: Language, email?: string) {
@@ -62,56 +80,48 @@ async function contextFor(browser: Browser, language: Language, email?: string) 
 
 // Each customer reads the portal in their profile's language, so neither profile changes.
 const CUSTOMERS: Record<Language, string> = { en: "ap@acme-industrial.example", es: "cxp@distnorte.example" };
+const anInvoice = (status: string) => firstLink(`/invoices?status=${status}`, /^\/invoices\/[^/?]+$/);
 
 for (const language of ["en", "es"] as const) {
-  test(`public pages in ${language}`, async ({ browser }) => {
-    const { context, page } = await contextFor(browser, language);
-    await auditPages(page, language, ["/", "/login", "/forgot-password", "/credit/apply", "/help"]);
-    await context.close();
-  });
+  auditAs(`public pages in ${language}`, language, null, [
+    ["home", "/"],
+    ["sign-in", "/login"],
+    ["forgot password", "/forgot-password"],
+    ["credit application", "/credit/apply"],
+    ["help and chat", "/help"],
+  ]);
 
-  test(`customer pages in ${language}`, async ({ browser }) => {
-    test.setTimeout(90_000);
-    const { context, page } = await contextFor(browser, language, CUSTOMERS[language]);
-    await auditPages(page, language, [
-      "/account",
-      "/invoices",
-      firstLink(page, "/invoices", /^\/invoices\/[^/?]+$/),
-      "/pay",
-      "/statement",
-      "/disputes",
-      async () => firstLink(page, await firstLink(page, "/invoices?status=open", /^\/invoices\/[^/?]+$/)(), /^\/disputes\/new\?invoice=/)(),
-      firstLink(page, "/disputes", /^\/disputes\/(?!new)[^/?]+$/),
-      "/promises",
-      "/credit",
-      async () => firstLink(page, await firstLink(page, "/invoices?status=paid", /^\/invoices\/[^/?]+$/)(), /^\/payments\/[^/?]+$/)(),
-    ]);
-    await context.close();
-  });
+  auditAs(`customer pages in ${language}`, language, CUSTOMERS[language], [
+    ["account home", "/account"],
+    ["invoices", "/invoices"],
+    ["one invoice", anInvoice("open")],
+    ["pay", "/pay"],
+    ["statement", "/statement"],
+    ["disputes", "/disputes"],
+    ["new dispute", firstLink(anInvoice("open"), /^\/disputes\/new\?invoice=/)],
+    ["one dispute", firstLink("/disputes", /^\/disputes\/(?!new)[^/?]+$/)],
+    ["promises to pay", "/promises"],
+    ["credit", "/credit"],
+    ["payment receipt", firstLink(anInvoice("paid"), /^\/payments\/[^/?]+$/)],
+  ]);
 
   // The manager has no language of their own on file, so the browser's language decides.
-  test(`rep pages in ${language}`, async ({ browser }) => {
-    test.setTimeout(90_000);
-    const { context, page } = await contextFor(browser, language, "manager@accounts.example");
-    const account = firstLink(page, "/rep/collections", /^\/rep\/accounts\/[^/?]+/);
-    await auditPages(page, language, [
-      "/rep",
-      "/rep/chat",
-      account,
-      "/rep/collections",
-      "/rep/collections/write-offs",
-      "/rep/collections/final-demands",
-      "/rep/notes",
-      "/rep/credit",
-      firstLink(page, "/rep/credit", /^\/rep\/credit\/applications\/[^/?]+$/),
-      "/rep/credit/held-orders",
-      "/rep/disputes",
-      firstLink(page, "/rep/disputes", /^\/rep\/disputes\/[^/?]+$/),
-      "/rep/payments",
-      firstLink(page, "/rep/payments", /^\/rep\/payments\/[^/?]+$/),
-    ]);
-    await context.close();
-  });
+  auditAs(`rep pages in ${language}`, language, "manager@accounts.example", [
+    ["rep home", "/rep"],
+    ["chat console", "/rep/chat"],
+    ["account 360", firstLink("/rep/collections", /^\/rep\/accounts\/[^/?]+/)],
+    ["collections worklist", "/rep/collections"],
+    ["write-offs", "/rep/collections/write-offs"],
+    ["final demands", "/rep/collections/final-demands"],
+    ["notes", "/rep/notes"],
+    ["credit queue", "/rep/credit"],
+    ["a credit application", firstLink("/rep/credit", /^\/rep\/credit\/applications\/[^/?]+$/)],
+    ["held orders", "/rep/credit/held-orders"],
+    ["disputes", "/rep/disputes"],
+    ["one dispute", firstLink("/rep/disputes", /^\/rep\/disputes\/[^/?]+$/)],
+    ["payments", "/rep/payments"],
+    ["one payment", firstLink("/rep/payments", /^\/rep\/payments\/[^/?]+$/)],
+  ]);
 }
 
 /** Presses Tab (only Tab) until `target` has the focus, as a keyboard user would move through the page. */
@@ -124,10 +134,11 @@ async function tabTo(page: Page, target: Locator, limit = 80) {
 }
 
 test.describe("with only the keyboard", () => {
+  // Each test walks a whole flow (and the hook saves two teams' hours): a heavier budget than one page.
+  test.describe.configure({ timeout: 90_000 });
   test.beforeAll(async ({ browser }) => openLiveChatAroundTheClock(browser));
 
   test("a customer pays part of an invoice through the sandbox checkout and lands on the receipt", async ({ browser }) => {
-    test.setTimeout(90_000);
     const { context, page } = await contextFor(browser, "en", "ap@acme-industrial.example");
     await page.goto("/pay");
     const row = page.locator("tbody tr").first();
@@ -155,7 +166,6 @@ test.describe("with only the keyboard", () => {
   });
 
   test("a customer opens the chat, writes, sends and reads the rep's reply", async ({ browser }) => {
-    test.setTimeout(90_000);
     // The rep answers with the mouse; only the customer is keyboard-only.
     const repContext = await browser.newContext({ locale: "en-US" });
     const rep = await repContext.newPage();
