@@ -389,6 +389,7 @@ export async function seedDemoData(prisma: PrismaClient, today = new Date()): Pr
 
   await seedCreditApplications(prisma, today);
   await seedCollections(prisma, today, repIds);
+  await seedChatCapacityChoices(prisma);
 
   return {
     accounts: await prisma.account.count(),
@@ -803,4 +804,12 @@ async function withPortalDatabase<T>(prisma: PrismaClient, work: () => Promise<T
   } finally {
     setDatabase(previous);
   }
+}
+
+/**
+ * The demo team's capacities are their own choices (they differ per rep), so they stay as
+ * seeded rather than following the team default (`chat.defaultCapacity`). Idempotent.
+ */
+async function seedChatCapacityChoices(prisma: PrismaClient) {
+  await prisma.user.updateMany({ where: { role: { in: ["REP", "MANAGER"] }, chatCapacityChosenAt: null }, data: { chatCapacityChosenAt: new Date() } });
 }

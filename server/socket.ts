@@ -92,7 +92,7 @@ export async function attachSockets(httpServer: http.Server, env: Env, logger: L
     io,
     close: async () => {
       sessions.stop();
-      chat.runtime.stop();
+      await chat.runtime.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       // Before the database closes: the last messages' conversation touches.
       await flushConversationTouches();
