@@ -390,6 +390,7 @@ export async function seedDemoData(prisma: PrismaClient, today = new Date()): Pr
 
   await seedCreditApplications(prisma, today);
   await seedCollections(prisma, today, repIds);
+  await seedChatCapacityChoices(prisma);
   await seedInvoiceDeliveryAccounts(prisma, today, repIds);
   await seedAccountTimeline(prisma, today, repIds);
   await seedMyDay(prisma, today);
@@ -1230,4 +1231,12 @@ async function seedMyDay(prisma: PrismaClient, today: Date) {
       },
     });
   }
+}
+
+/**
+ * The demo team's capacities are their own choices (they differ per rep), so they stay as
+ * seeded rather than following the team default (`chat.defaultCapacity`). Idempotent.
+ */
+async function seedChatCapacityChoices(prisma: PrismaClient) {
+  await prisma.user.updateMany({ where: { role: { in: ["REP", "MANAGER"] }, chatCapacityChosenAt: null }, data: { chatCapacityChosenAt: new Date() } });
 }

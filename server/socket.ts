@@ -115,7 +115,7 @@ export async function attachSockets(httpServer: http.Server, env: Env, logger: L
     },
     close: async () => {
       sessions.stop();
-      chat.runtime.stop();
+      await chat.runtime.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       // Before the database closes: every message a socket handed over (and the other side
       // may already have seen relayed) is written, then the conversation touches.

@@ -41,10 +41,17 @@ export async function action({ request }: Route.ActionArgs) {
     holidays: String(form.get("holidays") ?? ""),
   });
   const language = String(form.get("language") ?? "");
-  if (!parsed.success) return data({ language, fieldErrors: fieldErrorsOf(parsed.error), saved: false }, { status: 400 });
+  if (!parsed.success) return data({ language, fieldErrors: byField(fieldErrorsOf(parsed.error)), saved: false }, { status: 400 });
   const { language: lang, ...hours } = parsed.data;
   await changeBusinessHours(user.id, lang, hours);
   return { language: lang, fieldErrors: {} as FieldErrors, saved: true };
+}
+
+/** An error about one holiday of the list (`holidays.2`) belongs to the holidays field, the one the page shows. */
+function byField(errors: FieldErrors): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const [path, message] of Object.entries(errors)) fields[path.split(".")[0]] ??= message;
+  return fields;
 }
 
 const DAYS = [1, 2, 3, 4, 5, 6, 0];
@@ -94,9 +101,16 @@ export default function ChatHours({ loaderData, actionData }: Route.ComponentPro
                 <TeamField id={id("close")} name="close" label={t("hours.close")} defaultValue={hours?.close ?? "18:00"} error={errors.close} />
                 <div className={errors.holidays ? "field has-error" : "field"}>
                   <label htmlFor={id("holidays")}>{t("hours.holidays")}</label>
-                  <textarea id={id("holidays")} name="holidays" rows={3} defaultValue={hours?.holidays.join("\n") ?? ""} />
+                  <textarea
+                    id={id("holidays")}
+                    name="holidays"
+                    rows={3}
+                    defaultValue={hours?.holidays.join("\n") ?? ""}
+                    aria-invalid={errors.holidays ? true : undefined}
+                    aria-describedby={errors.holidays ? id("holidays-error") : undefined}
+                  />
                   {errors.holidays ? (
-                    <p className="field-error" role="alert">
+                    <p id={id("holidays-error")} className="field-error" role="alert">
                       {t(errors.holidays)}
                     </p>
                   ) : null}

@@ -28,7 +28,7 @@ export type ChatContext = {
   trustProxy: Env["TRUST_PROXY"];
 };
 
-export type ChatRuntime = { stop(): void };
+export type ChatRuntime = { stop(): Promise<void> };
 
 export function createChat(
   io: PortalSocketServer,
@@ -46,7 +46,7 @@ export function createChat(
     broadcast,
     dispatch,
     requeue,
-    timers: createTimers(io, requeue, logger),
+    timers: createTimers(io, requeue, dispatch, logger),
     trustProxy: options.trustProxy ?? false,
   };
   const stopRelaying = broadcast.relayDomainEvents();
@@ -66,10 +66,11 @@ export function createChat(
       else registerCustomer(context, socket);
     },
     runtime: {
-      stop() {
+      async stop() {
         context.timers.stop();
         stopRelaying();
         context.typing.stop();
+        await dispatch.stop();
       },
     },
   };

@@ -5,7 +5,7 @@ import { conversationFacts, lastMessage } from "../../app/domain/chat/conversati
 import { markMessages, messagesAfter, toWire } from "../../app/domain/chat/chat-messages.server";
 import { closeConversation, dismissAsSpam } from "../../app/domain/chat/close-conversation.server";
 import { inboxFor, inboxItemById } from "../../app/domain/chat/inbox.server";
-import { afterSchema, closeSchema, dismissSpamSchema, repSettingsSchema, sendSchema } from "../../app/domain/chat/schemas";
+import { afterSchema, closeSchema, dismissSpamSchema, repSettingsSchema, sendRefusal, sendSchema } from "../../app/domain/chat/schemas";
 import { replyByEmail } from "../../app/domain/chat/email-channel.server";
 import { changeRepChatSettings, comeOnlineOnConnect, repChatSettings } from "../../app/domain/chat/presence.server";
 import type { PortalSocket } from "../socket";
@@ -55,7 +55,9 @@ export function registerConsole({ io, limits, typing, broadcast, dispatch, reque
     const parsed = repSettingsSchema.safeParse(input);
     if (!parsed.success) return fail(ack, "chat:errors.invalidSettings");
     await cameOnline;
-    ack({ data: await changeRepChatSettings(user.id, parsed.data) });
+    const changed = await changeRepChatSettings(user.id, parsed.data);
+    if (!changed.ok) return fail(ack, "chat:errors.overMaxCapacity");
+    ack({ data: changed.settings });
     if (parsed.data.presence === "OFFLINE") await requeue.requeued(await requeueRepChats(user.id, "went_offline"));
     io.to(STAFF).emit("console:inbox-changed", { reason: "settings", conversationId: "" });
     await dispatch.dispatch();
@@ -86,7 +88,7 @@ export function registerConsole({ io, limits, typing, broadcast, dispatch, reque
     if (typeof ack !== "function") return;
     if (await limits.limited(socket, ack, "staff")) return;
     const parsed = sendSchema.safeParse(input);
-    if (!parsed.success) return fail(ack, "chat:errors.invalid");
+    if (!parsed.success) return fail(ack, sendRefusal(parsed.error));
     const { conversationId } = parsed.data;
     const c = await conversationFacts(conversationId);
     if (!c) return fail(ack, "chat:errors.notFound");

@@ -3,13 +3,13 @@ import { log } from "../../app/utils/logger.server";
 import { conversationFacts, conversationWithRep } from "../../app/domain/chat/conversation-facts.server";
 import { markMessages, messagesAfter, toWire } from "../../app/domain/chat/chat-messages.server";
 import { customerCanAccess, openCustomerConversation } from "../../app/domain/chat/open-conversation.server";
-import { afterSchema, openChatSchema, sendSchema } from "../../app/domain/chat/schemas";
+import { afterSchema, openChatSchema, sendRefusal, sendSchema } from "../../app/domain/chat/schemas";
 import { leaveMessage, leaveMessageSchema, sendTranscript } from "../../app/domain/chat/email-channel.server";
 import { isLanguage, type Language } from "../../app/i18n/config";
 import { clientAddressOf } from "../client-address";
 import type { PortalSocket } from "../socket";
 import type { ChatContext } from "./chat-server";
-import { convRoom, fail, STAFF, staffRoom, userRoom, view } from "./rooms";
+import { conversationOfRoom, convRoom, fail, STAFF, staffRoom, userRoom, view } from "./rooms";
 import { readSchema, typingSchema } from "./typing";
 
 // Built once: zod compiles a schema on first use, and these run on every chat event.
@@ -34,6 +34,15 @@ export function registerCustomer({ io, limits, typing, broadcast, dispatch, trus
     const messages = await messagesAfter(conversationId, afterSeq, "customer");
     return { conversation: view(c), messages, status };
   }
+
+  // Leaving the page at the "leave a message" offer without writing: a missed chat, not one to route next morning.
+  socket.on("disconnecting", () => {
+    const left = [...socket.rooms].map(conversationOfRoom).filter((id) => id !== null);
+    // After the disconnect completes, so this socket no longer counts as in the room.
+    setImmediate(() => {
+      for (const conversationId of left) dispatch.visitorLeft(conversationId).catch((error: unknown) => logFailure(error, "disconnect", conversationId));
+    });
+  });
 
   socket.on("conversation:open", async (input, ack) => {
     if (typeof ack !== "function") return;
@@ -69,7 +78,7 @@ export function registerCustomer({ io, limits, typing, broadcast, dispatch, trus
     if (typeof ack !== "function") return;
     if (await limits.limited(socket, ack)) return;
     const parsed = customerSendSchema.safeParse(input);
-    if (!parsed.success) return fail(ack, "chat:errors.invalid");
+    if (!parsed.success) return fail(ack, sendRefusal(parsed.error));
     const { conversationId } = parsed.data;
     // Joined = access already checked and the chat is open (a close empties the room);
     // otherwise check against the database.

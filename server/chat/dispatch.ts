@@ -1,10 +1,15 @@
 import type { Logger } from "pino";
-import { fillRep, loadRepFacts, routeConversation } from "../../app/domain/chat/assignment.server";
+import { businessHours, fillRep, loadRepFacts, routeConversation } from "../../app/domain/chat/assignment.server";
+import { nextOpening } from "../../app/domain/chat/routing";
 import { conversationWithRep, queuedChatIds } from "../../app/domain/chat/conversation-facts.server";
 import type { ChatStatus } from "../../app/domain/chat/events";
+import { closeIfMissed, offerOffline, pendingOfflineOffers } from "../../app/domain/chat/missed-chats.server";
 import type { PortalSocketServer } from "../socket";
 import type { Broadcast } from "./broadcast";
-import { convRoom, firstName } from "./rooms";
+import { convRoom, firstName, STAFF } from "./rooms";
+
+/** An offline offer this old with no visitor socket in it is closed by the sweep (a departure this server did not see). */
+const OFFER_SWEEP_AFTER_SECONDS = 60;
 
 /**
  * Routing orchestration: a queued chat is routed whenever its status is asked for, free
@@ -32,7 +37,38 @@ export function createDispatch(io: PortalSocketServer, broadcast: Broadcast, log
       scheduleFill();
       return { conversationId, state: "queued", position: decision.position, estimatedWaitSeconds: decision.estimatedWaitSeconds };
     }
-    return { conversationId, state: "offline", reason: decision.reason };
+    // Offered to leave a message: out of the live queue from now on, so nobody is routed a visitor who left.
+    if (c.status === "QUEUED" && c.channel === "CHAT") await offerOffline(conversationId, decision.reason);
+    // Outside hours the customer is told when chat reopens (their widget writes it in their zone).
+    const reopensAt = decision.reason === "outside_hours" ? nextOpening(await businessHours(c.language), new Date()) : null;
+    return { conversationId, state: "offline", reason: decision.reason, ...(reopensAt ? { reopensAt: reopensAt.toISOString() } : {}) };
+  }
+
+  // Departures being checked, so a shutdown waits for them before the database closes;
+  // sockets closed by the shutdown itself are not visitors leaving.
+  const departures = new Set<Promise<void>>();
+  let stopping = false;
+
+  /** Nobody of the customer side is in the conversation any more (on any instance): an untouched offline offer closes as missed. */
+  function visitorLeft(conversationId: string): Promise<void> {
+    if (stopping) return Promise.resolve();
+    const check = (async () => {
+      if ((await io.in(convRoom(conversationId)).fetchSockets()).length > 0) return;
+      if (await closeIfMissed(conversationId)) io.to(STAFF).emit("console:inbox-changed", { reason: "missed", conversationId });
+    })();
+    departures.add(check);
+    return check.finally(() => departures.delete(check));
+  }
+
+  /** Stops taking departures and waits for the ones under way. */
+  async function stop() {
+    stopping = true;
+    await Promise.allSettled([...departures]);
+  }
+
+  /** Offline offers whose visitor is gone without a disconnect being seen here (another instance died, a restart). */
+  async function closeAbandonedOffers() {
+    for (const id of await pendingOfflineOffers(OFFER_SWEEP_AFTER_SECONDS)) await visitorLeft(id);
   }
 
   /** Tell every waiting customer where they stand (and route whoever can be routed now). */
@@ -83,7 +119,7 @@ export function createDispatch(io: PortalSocketServer, broadcast: Broadcast, log
     })();
   }
 
-  return { statusOf, refreshQueue, dispatch };
+  return { statusOf, refreshQueue, dispatch, visitorLeft, closeAbandonedOffers, stop };
 }
 
 export type Dispatch = ReturnType<typeof createDispatch>;

@@ -6,6 +6,8 @@ import type { Ack, ConversationView } from "../../app/domain/chat/events";
  * `user:<id>` one person's sockets.
  */
 export const convRoom = (conversationId: string) => `conv:${conversationId}`;
+/** The conversation whose customer-side room this is, or null for any other room. */
+export const conversationOfRoom = (room: string) => (room.startsWith("conv:") ? room.slice("conv:".length) : null);
 export const staffRoom = (conversationId: string) => `convstaff:${conversationId}`;
 export const userRoom = (userId: string) => `user:${userId}`;
 export const STAFF = "staff";

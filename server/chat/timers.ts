@@ -2,26 +2,32 @@ import type { Logger } from "pino";
 import { chatPolicy, requeueRepChats } from "../../app/domain/chat/assignment.server";
 import { goOfflineAfterGrace } from "../../app/domain/chat/presence.server";
 import type { PortalSocketServer } from "../socket";
+import type { Dispatch } from "./dispatch";
 import type { Requeue } from "./requeue-unanswered";
 import { STAFF, userRoom } from "./rooms";
 
 const SWEEP_EVERY_MS = 2000;
+/** Abandoned offline offers are rare and not urgent: every 30 s is plenty. */
+const OFFER_SWEEP_EVERY = 15;
 
 /**
  * The chat's clocks: the unanswered-chat sweep, and each rep's disconnect grace period
  * (PolicySetting `chat.graceSeconds`) after which a rep with no console open goes OFFLINE
  * and their chats go back in line.
  */
-export function createTimers(io: PortalSocketServer, requeue: Requeue, logger: Logger) {
+export function createTimers(io: PortalSocketServer, requeue: Requeue, dispatch: Dispatch, logger: Logger) {
   const graceTimers = new Map<string, NodeJS.Timeout>();
   const stillConnected = async (repId: string) => (await io.in(userRoom(repId)).fetchSockets()).length > 0;
 
   let sweeping = false;
+  let ticks = 0;
   const sweep = setInterval(() => {
     if (sweeping) return;
     sweeping = true;
+    ticks++;
     requeue
       .moveUnanswered()
+      .then(() => (ticks % OFFER_SWEEP_EVERY === 0 ? dispatch.closeAbandonedOffers() : undefined))
       // The next sweep tries again.
       .catch((error: unknown) => logger.error({ err: error }, "unanswered-chat sweep failed; the next sweep retries"))
       .finally(() => {

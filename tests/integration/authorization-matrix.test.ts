@@ -22,6 +22,7 @@ import { connected, record } from "../support/sockets";
  * - staff-only: reps and managers; guests sign in first; customers refused
  * - staff-redirect: like staff-only, but staff are sent on to another page (a form target or "next account")
  * - manager-only: managers; reps and customers refused
+ * - supervisor-or-manager: senior staff and managers; other reps and customers refused
  * - token: whoever holds the link's token (a missing or made-up token finds nothing)
  * - webhook: machines posting with a signature or secret; a GET is refused
  * - not-found: the catch-all
@@ -35,6 +36,7 @@ type Access =
   | "staff-only"
   | "staff-redirect"
   | "manager-only"
+  | "supervisor-or-manager"
   | "token"
   | "webhook"
   | "not-found";
@@ -73,6 +75,7 @@ const ROUTES: Record<string, Access> = {
   "rep/chat": "staff-only",
   "rep/chat/accounts/:accountId": "staff-only",
   "rep/chat/hours": "manager-only",
+  "rep/chat/policy": "supervisor-or-manager",
   "webhooks/inbound-email": "webhook",
   credit: "customer-own",
   "credit/apply": "applicant",
@@ -158,6 +161,8 @@ function expected(access: Access, role: Role, ownIdMissing: boolean): Outcome {
       return role.kind === "guest" ? LOGIN : staff ? { statuses: [302] } : FORBIDDEN;
     case "manager-only":
       return role.kind === "guest" ? LOGIN : role.kind === "manager" ? { statuses: [200] } : FORBIDDEN;
+    case "supervisor-or-manager":
+      return role.kind === "guest" ? LOGIN : role.kind === "manager" || role.name === "senior" ? { statuses: [200] } : FORBIDDEN;
     case "token":
       return { statuses: [400, 404] };
     case "not-found":

@@ -75,6 +75,67 @@ describe("chat hours (managers)", () => {
   });
 });
 
+describe("chat hours: a holiday in the wrong format", () => {
+  it("is refused with the reason shown next to the holidays, and nothing changes", async () => {
+    const manager = await portal.signedIn("manager@accounts.example");
+    await manager.post("/set-language", { language: "en", redirectTo: "/rep/chat/hours" });
+    const before = await portal.db.policySetting.findUniqueOrThrow({ where: { key: "hours.en" } });
+    const res = await manager.post("/rep/chat/hours", { ...hoursForm, language: "en", timezone: "America/Chicago", holidays: "2026-12-25\n25/12/2026" });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(textOf(html)).toContain("Write each holiday as YYYY-MM-DD.");
+    expect(html).toMatch(/id="en-holidays"[^>]*aria-invalid="true"/);
+    expect((await portal.db.policySetting.findUniqueOrThrow({ where: { key: "hours.en" } })).value).toEqual(before.value);
+  });
+});
+
+describe("chat routing rules (supervisors and managers)", () => {
+  const rules = { unansweredReassignSeconds: "120", defaultCapacity: "2", maxCapacity: "6" };
+
+  it("shows a supervisor the current rules and saves a plain form post, audited", async () => {
+    const senior = await portal.signedIn("senior@accounts.example");
+    const page = await senior.page("/rep/chat/policy");
+    expect(page.status).toBe(200);
+    expect(textOf(page.html)).toContain("Move an unanswered chat after (seconds)");
+    expect(page.html).toMatch(/name="unansweredReassignSeconds"[^>]*value="90"|value="90"[^>]*name="unansweredReassignSeconds"/);
+
+    const res = await senior.post("/rep/chat/policy", rules);
+    expect(res.status).toBe(200);
+    expect(textOf(await res.text())).toContain("Chat rules saved.");
+    const values = Object.fromEntries(
+      (await portal.db.policySetting.findMany({ where: { key: { in: ["chat.unansweredReassignSeconds", "chat.defaultCapacity", "chat.maxCapacity"] } } })).map(
+        (p) => [p.key, p.value],
+      ),
+    );
+    expect(values).toEqual({ "chat.unansweredReassignSeconds": 120, "chat.defaultCapacity": 2, "chat.maxCapacity": 6 });
+    expect(await portal.db.auditLog.count({ where: { action: "chat.policy_changed" } })).toBe(3);
+  });
+
+  it("refuses bad values with translated errors, keeps what was typed, and changes nothing", async () => {
+    const manager = await portal.signedIn("manager@accounts.example");
+    await manager.post("/set-language", { language: "es", redirectTo: "/rep/chat/policy" });
+    const before = await portal.db.policySetting.findMany({ where: { key: { startsWith: "chat." } }, orderBy: { key: "asc" } });
+    const res = await manager.post("/rep/chat/policy", { unansweredReassignSeconds: "5", defaultCapacity: "9", maxCapacity: "4" });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(textOf(html)).toContain("Escriba un número entero de segundos entre 30 y 3600.");
+    expect(textOf(html)).toContain("El valor predeterminado no puede ser mayor que el máximo.");
+    expect(html).toMatch(/value="5"/);
+    expect((await manager.post("/rep/chat/policy", { unansweredReassignSeconds: "abc", defaultCapacity: "", maxCapacity: "99" })).status).toBe(400);
+    expect(await portal.db.policySetting.findMany({ where: { key: { startsWith: "chat." } }, orderBy: { key: "asc" } })).toEqual(before);
+  });
+
+  it("is refused to reps and customers, who change nothing", async () => {
+    const before = await portal.db.policySetting.findMany({ where: { key: { startsWith: "chat." } }, orderBy: { key: "asc" } });
+    for (const email of ["rep1@accounts.example", "rep3@accounts.example", "ap@acme-industrial.example"]) {
+      const b = await portal.signedIn(email);
+      expect((await b.get("/rep/chat/policy")).status).toBe(403);
+      expect((await b.post("/rep/chat/policy", { unansweredReassignSeconds: "30", defaultCapacity: "20", maxCapacity: "20" })).status).toBe(403);
+    }
+    expect(await portal.db.policySetting.findMany({ where: { key: { startsWith: "chat." } }, orderBy: { key: "asc" } })).toEqual(before);
+  });
+});
+
 describe("rep console page", () => {
   it("renders for staff in their language, with canned responses for both languages loaded", async () => {
     const rep = await portal.signedIn("rep3@accounts.example");

@@ -53,6 +53,8 @@ const COVERED = [
   "rep/chat",
   "rep/chat/accounts/:accountId",
   "rep/chat/hours",
+  // Supervisors and managers only; chat-pages.test.ts checks a rep and a customer get 403 and change nothing.
+  "rep/chat/policy",
   "webhooks/inbound-email",
   "credit",
   "credit/apply",

@@ -192,6 +192,7 @@ async function addLoadUsers(opts: Options, prepared: PreparedDatabase): Promise<
         staffLevel: "REP_I" as const,
         languages: ["en"],
         chatCapacity: perRep,
+        chatCapacityChosenAt: new Date(),
       })),
     });
     // Customers spread over the seeded accounts.

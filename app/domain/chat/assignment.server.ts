@@ -12,6 +12,9 @@ import { decideRoute, headOfQueueTime, nextForRep, pickRep, transferCheck, type 
 export const DEFAULT_AVERAGE_HANDLE_SECONDS = 300;
 
 const DEFAULT_UNANSWERED_SECONDS = 90;
+/** Chats a rep takes at once until they choose their own number, and the most anyone takes (`chat.defaultCapacity`, `chat.maxCapacity`). */
+export const DEFAULT_CAPACITY = 3;
+export const DEFAULT_MAX_CAPACITY = 20;
 
 export async function policyValue<T>(key: string, fallback: T): Promise<T> {
   const row = await db().policySetting.findUnique({ where: { key } });
@@ -19,12 +22,27 @@ export async function policyValue<T>(key: string, fallback: T): Promise<T> {
 }
 
 export async function chatPolicy() {
-  const [unansweredSeconds, graceSeconds, averageHandleSeconds] = await Promise.all([
+  const [unansweredSeconds, graceSeconds, averageHandleSeconds, capacity] = await Promise.all([
     policyValue<number>("chat.unansweredReassignSeconds", DEFAULT_UNANSWERED_SECONDS),
     policyValue<number>("chat.disconnectGraceSeconds", 30),
     policyValue<number>("chat.averageHandleSeconds", DEFAULT_AVERAGE_HANDLE_SECONDS),
+    capacityPolicy(),
   ]);
-  return { unansweredSeconds, graceSeconds, averageHandleSeconds };
+  return { unansweredSeconds, graceSeconds, averageHandleSeconds, ...capacity };
+}
+
+/** The team's capacity rules, as supervisors set them on the chat policy page. */
+export async function capacityPolicy(): Promise<{ defaultCapacity: number; maxCapacity: number }> {
+  const [defaultCapacity, maxCapacity] = await Promise.all([
+    policyValue<number>("chat.defaultCapacity", DEFAULT_CAPACITY),
+    policyValue<number>("chat.maxCapacity", DEFAULT_MAX_CAPACITY),
+  ]);
+  return { defaultCapacity, maxCapacity };
+}
+
+/** A rep's capacity as routing counts it: their own choice (else the team default), never above the team maximum. */
+export function effectiveCapacity(rep: { chatCapacity: number; chatCapacityChosenAt: Date | null }, policy: { defaultCapacity: number; maxCapacity: number }) {
+  return Math.min(rep.chatCapacityChosenAt ? rep.chatCapacity : policy.defaultCapacity, policy.maxCapacity);
 }
 
 export function businessHours(language: string): Promise<BusinessHours | null> {
@@ -33,19 +51,20 @@ export function businessHours(language: string): Promise<BusinessHours | null> {
 
 /** Every active rep/manager with their live chat load. */
 export async function loadRepFacts(client: Prisma.TransactionClient | ReturnType<typeof db> = db()): Promise<RepFacts[]> {
-  const [reps, loads] = await Promise.all([
+  const [reps, loads, capacity] = await Promise.all([
     client.user.findMany({
       where: { role: { in: ["REP", "MANAGER"] }, active: true },
-      select: { id: true, presence: true, languages: true, chatCapacity: true, lastChatAssignedAt: true },
+      select: { id: true, presence: true, languages: true, chatCapacity: true, chatCapacityChosenAt: true, lastChatAssignedAt: true },
     }),
     client.conversation.groupBy({ by: ["assignedRepId"], where: { status: "ASSIGNED", assignedRepId: { not: null } }, _count: { _all: true } }),
+    capacityPolicy(),
   ]);
   const load = new Map(loads.map((l) => [l.assignedRepId, l._count._all]));
   return reps.map((r) => ({
     id: r.id,
     presence: r.presence,
     languages: r.languages,
-    capacity: r.chatCapacity,
+    capacity: effectiveCapacity(r, capacity),
     activeChats: load.get(r.id) ?? 0,
     lastChatAssignedAt: r.lastChatAssignedAt,
   }));
@@ -60,7 +79,8 @@ export async function claimConversation(conversationId: string, repId: string, a
     const now = new Date();
     const { count } = await tx.conversation.updateMany({
       where: { id: conversationId, status: "QUEUED", assignedRepId: null, channel: "CHAT" },
-      data: { status: "ASSIGNED", assignedRepId: repId, assignedAt: now },
+      // A visitor still there when chat opens (they asked for their status) is live again.
+      data: { status: "ASSIGNED", assignedRepId: repId, assignedAt: now, offlineOfferedAt: null },
     });
     if (count !== 1) return false;
     const conversation = await tx.conversation.findUniqueOrThrow({ where: { id: conversationId }, select: { accountId: true } });
@@ -114,6 +134,7 @@ export async function routeConversation(conversationId: string, now = new Date()
         language: conversation.language,
         queuedAt: { lt: conversation.queuedAt ?? now },
         id: { not: conversation.id },
+        offlineOfferedAt: null,
       },
     }),
   ]);
@@ -138,8 +159,9 @@ export async function fillRep(repId: string): Promise<string[]> {
   for (let i = 0; i < 20; i++) {
     const rep = (await loadRepFacts()).find((r) => r.id === repId);
     if (!rep) break;
+    // Offline offers are not in line: nobody is waiting there for a live rep.
     const queue = await db().conversation.findMany({
-      where: { status: "QUEUED", channel: "CHAT", language: { in: [...rep.languages] } },
+      where: { status: "QUEUED", channel: "CHAT", language: { in: [...rep.languages] }, offlineOfferedAt: null },
       select: { id: true, language: true, queuedAt: true },
       orderBy: { queuedAt: "asc" },
       take: 50,

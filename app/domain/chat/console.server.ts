@@ -1,11 +1,12 @@
 import { db } from "../../utils/db.server";
+import { mayManageChatPolicy } from "./chat-policy";
 
 /**
  * What the rep console loads with the page: the canned replies, the team (for
  * transfers), and for a manager the latest chats that moved because a rep did not
  * answer or dropped. Everything live comes over the socket.
  */
-export async function consoleData(user: { id: string; name: string; role: string }) {
+export async function consoleData(user: { id: string; name: string; role: string; staffLevel: string | null }) {
   const [canned, reps] = await Promise.all([
     db().cannedResponse.findMany({
       orderBy: [{ language: "asc" }, { shortcut: "asc" }],
@@ -32,7 +33,7 @@ export async function consoleData(user: { id: string; name: string; role: string
     return typeof id === "string" ? (names.get(id) ?? null) : null;
   };
   return {
-    me: { id: user.id, name: user.name, manager },
+    me: { id: user.id, name: user.name, manager, supervisor: mayManageChatPolicy(user) },
     canned,
     reps,
     moves: moves.map((m) => ({

@@ -19,7 +19,8 @@ export function conversationFacts(conversationId: string) {
 /** The chats waiting in line, oldest first (at most 500: a status refresh goes to each). */
 export async function queuedChatIds(): Promise<string[]> {
   const waiting = await db().conversation.findMany({
-    where: { status: "QUEUED", channel: "CHAT" },
+    // Offline offers are not in line (their visitor was offered to leave a message).
+    where: { status: "QUEUED", channel: "CHAT", offlineOfferedAt: null },
     orderBy: { queuedAt: "asc" },
     select: { id: true },
     take: 500,

@@ -9,6 +9,7 @@ import { consumeThrottles } from "../security/throttles.server";
 import { customerNameOf } from "./inbox.server";
 import { storeMessage } from "./store-message.server";
 import { conversationLanguage } from "./system-messages.server";
+import { MESSAGE_MAX_LENGTH } from "./schemas";
 
 /**
  * The email channel of the chat: a customer who finds nobody online leaves a message
@@ -20,7 +21,7 @@ import { conversationLanguage } from "./system-messages.server";
 export const leaveMessageSchema = z.object({
   conversationId: z.string().min(1).max(64),
   clientMessageId: z.string().min(1).max(64),
-  body: freeText().trim().min(1, "chat:errors.messageRequired").max(4000, "chat:errors.tooLong"),
+  body: freeText().trim().min(1, "chat:errors.messageRequired").max(MESSAGE_MAX_LENGTH, "chat:errors.messageTooLong"),
 });
 
 /** The JSON an inbound-mail provider posts (documented in README). */

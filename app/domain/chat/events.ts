@@ -15,7 +15,7 @@ export type Ack<T> = (reply: { data: T } | { error: string; retryAfterMs?: numbe
 export type ChatStatus =
   | { conversationId: string; state: "queued"; position: number; estimatedWaitSeconds: number }
   | { conversationId: string; state: "assigned"; repName: string }
-  | { conversationId: string; state: "offline"; reason: "outside_hours" | "no_rep_for_language" }
+  | { conversationId: string; state: "offline"; reason: "outside_hours" | "no_rep_for_language"; reopensAt?: string }
   | { conversationId: string; state: "email" }
   | { conversationId: string; state: "closed" };
 
@@ -40,7 +40,7 @@ export type InboxItem = ConversationView & {
 };
 
 export type Inbox = {
-  me: { id: string; presence: Presence; capacity: number; languages: string[] };
+  me: { id: string; presence: Presence; capacity: number; languages: string[]; maxCapacity: number };
   queued: InboxItem[];
   mine: InboxItem[];
   team: InboxItem[];

@@ -10,7 +10,11 @@ export function customerNameOf(c: { guestName: string | null; customerUser?: { n
 
 export async function inboxFor(repId: string) {
   const open = await db().conversation.findMany({
-    where: { status: { in: ["QUEUED", "ASSIGNED", "WAITING_EMAIL"] } },
+    // An offline offer nobody wrote into is no one's work: it closes as missed when its visitor leaves.
+    where: {
+      status: { in: ["QUEUED", "ASSIGNED", "WAITING_EMAIL"] },
+      NOT: { offlineOfferedAt: { not: null }, messages: { none: { authorKind: "CUSTOMER" } } },
+    },
     orderBy: [{ queuedAt: "asc" }, { createdAt: "asc" }],
     take: 300,
     include: { customerUser: { select: { name: true } }, account: { select: { legalName: true } }, assignedRep: { select: { name: true } } },

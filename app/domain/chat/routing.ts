@@ -124,6 +124,22 @@ export function isBusinessDay(hours: BusinessHours | null | undefined, now: Date
   return !hours.holidays.includes(clock.date) && hours.days.includes(clock.weekday);
 }
 
+const QUARTER_HOUR_MS = 15 * 60 * 1000;
+
+/**
+ * When live chat next opens after `now` by this calendar (null: always open, or not within
+ * two weeks). Every time zone is a whole number of quarter hours from UTC, and opening times
+ * are written on the quarter hour, so stepping through UTC quarter hours lands on it exactly.
+ */
+export function nextOpening(hours: BusinessHours | null | undefined, now: Date): Date | null {
+  if (!hours) return null;
+  const start = Math.ceil(now.getTime() / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
+  for (let at = start; at < start + 14 * 24 * 60 * 60 * 1000; at += QUARTER_HOUR_MS) {
+    if (withinBusinessHours(hours, new Date(at))) return new Date(at);
+  }
+  return null;
+}
+
 /**
  * Estimated wait for the `position`-th chat in line: chats ahead are served by the
  * reps who speak the language, each handling one chat per `averageHandleSeconds`.

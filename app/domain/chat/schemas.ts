@@ -29,12 +29,20 @@ export const guestChatSchema = openChatSchema.extend({
   accountNumber: optionalText(40),
 });
 
+/** The longest chat message, in characters; the composers count toward it and the server refuses beyond it. */
+export const MESSAGE_MAX_LENGTH = 4000;
+
 export const sendSchema = z.object({
   conversationId: z.string().min(1).max(64),
   clientMessageId: z.string().min(1).max(64),
-  body: freeText().trim().min(1).max(4000),
+  body: freeText().trim().min(1).max(MESSAGE_MAX_LENGTH, "chat:errors.messageTooLong"),
   internal: z.boolean().optional(),
 });
+
+/** The translated reason a message was refused: too long says so, anything else is "check it". */
+export function sendRefusal(error: z.ZodError): string {
+  return error.issues.some((i) => i.message === "chat:errors.messageTooLong") ? "chat:errors.messageTooLong" : "chat:errors.invalid";
+}
 
 export const afterSchema = z.object({ conversationId: z.string().min(1).max(64), afterSeq: z.coerce.bigint().min(0n).optional() });
 

@@ -19,6 +19,7 @@ export function ChatConsole({ data }: { data: ConsoleData }) {
       <div className="page-head">
         <h1>{t("console.title")}</h1>
         {data.me.manager ? <Link to="/rep/chat/hours">{t("console.hoursLink")}</Link> : null}
+        {data.me.supervisor ? <Link to="/rep/chat/policy">{t("console.policyLink")}</Link> : null}
         {!connected ? <p className="note">{t("widget.reconnecting")}</p> : null}
       </div>
       <p className="visually-hidden" role="status" aria-live="polite" data-testid="console-alert">
@@ -35,13 +36,13 @@ export function ChatConsole({ data }: { data: ConsoleData }) {
       {inbox ? <SettingsForm socket={socket} me={inbox.me} onSaved={(me) => setInbox((i) => (i ? { ...i, me } : i))} onError={setError} /> : null}
       {data.me.manager ? <ChatMoves moves={data.moves} /> : null}
       <div className="console-grid">
-        <nav className="panel inbox" aria-label={t("console.title")}>
-          <h2>{t("console.queued")}</h2>
+        <nav className="panel inbox" aria-label={t("console.inboxLabel")}>
+          <h2 id="inbox-queued">{t("console.queued")}</h2>
           <QueuedByLanguage items={inbox?.queued ?? []} active={active} onOpen={openChat} onAccept={accept} />
-          <h2>{t("console.mine")}</h2>
-          <InboxList items={inbox?.mine ?? []} kind="mine" active={active} onOpen={openChat} onAccept={accept} />
-          <h2>{t("console.team")}</h2>
-          <InboxList items={inbox?.team ?? []} kind="team" active={active} onOpen={openChat} onAccept={accept} />
+          <h2 id="inbox-mine">{t("console.mine")}</h2>
+          <InboxList items={inbox?.mine ?? []} kind="mine" active={active} onOpen={openChat} onAccept={accept} labelledBy="inbox-mine" />
+          <h2 id="inbox-team">{t("console.team")}</h2>
+          <InboxList items={inbox?.team ?? []} kind="team" active={active} onOpen={openChat} onAccept={accept} labelledBy="inbox-team" />
           <SpamDismissal
             items={[...(inbox?.queued ?? []), ...(inbox?.mine ?? [])]}
             socket={socket}
@@ -49,7 +50,7 @@ export function ChatConsole({ data }: { data: ConsoleData }) {
             onError={setError}
           />
         </nav>
-        <section className="conversations" aria-label={t("console.title")}>
+        <section className="conversations" aria-label={t("console.conversationsLabel")}>
           {/* Open chats as toggle buttons, each with its own close button: a tablist may hold only tabs. */}
           <div className="tabs" role="group" aria-label={t("console.openChats")}>
             {Object.values(open).map((c) => (
@@ -82,6 +83,7 @@ export function ChatConsole({ data }: { data: ConsoleData }) {
               onRetry={() => outboxFor(active).retry()}
               onRead={markRead}
               onError={setError}
+              onClosed={closeTab}
             />
           ) : (
             <p className="note">{t("console.noChatOpen")}</p>

@@ -8,6 +8,7 @@ import { formatMoney } from "../../../domain/money/money";
 import { isLanguage } from "../../../i18n/config";
 import { useFormat } from "../../../i18n/format";
 import { formattingFor } from "../../../i18n/locale";
+import { MessageLength, tooLong } from "../message-length";
 import { typingOut as typingOutOf, type ChatSocket } from "../socket-client";
 
 /**
@@ -70,11 +71,13 @@ export function Composer({
   function send(e: React.FormEvent) {
     e.preventDefault();
     const body = draft.trim();
-    if (!body) return;
+    if (!body || tooLong(body)) return;
     typingOut.stop();
     // Queued in order and sent when the server takes it; a failure shows on the message, with a retry.
     onSend(body, internal || !mine);
     setDraft("");
+    // A note is a one-off: the next message goes to the customer unless the rep switches again.
+    setInternal(false);
   }
 
   return (
@@ -106,26 +109,28 @@ export function Composer({
           </select>
         </div>
       ) : null}
-      <form onSubmit={send} className="chat-compose rep">
+      <form onSubmit={send} className={internal || !mine ? "chat-compose rep noting" : "chat-compose rep"}>
         <label htmlFor={`reply-${item.id}`} className="visually-hidden">
           {t("console.reply")}
         </label>
         <textarea
           id={`reply-${item.id}`}
           rows={3}
-          maxLength={4000}
           value={draft}
+          aria-invalid={tooLong(draft) || undefined}
+          aria-describedby={`reply-${item.id}-length`}
           onChange={(e) => {
             setDraft(e.target.value);
             if (mine && !internal) typingOut.keystroke();
           }}
         />
-        <label className="checkbox">
+        <label className="checkbox note-toggle">
           <input type="checkbox" checked={internal || !mine} disabled={!mine} onChange={(e) => setInternal(e.target.checked)} /> {t("console.internal")}
         </label>
         <button type="submit" className="button primary">
           {t("console.send")}
         </button>
+        <MessageLength id={`reply-${item.id}-length`} draft={draft} />
       </form>
     </>
   );

@@ -3,8 +3,11 @@ import { useTranslation } from "react-i18next";
 import { useFetcher } from "react-router";
 import type { AccountGlance } from "../../../domain/chat/account-glance.server";
 import type { ConsoleData } from "../../../domain/chat/console.server";
+import { MESSAGE_MAX_LENGTH } from "../../../domain/chat/schemas";
 import { shownMessages, type OutgoingMessage } from "../../../domain/chat/thread";
+import { useFormat } from "../../../i18n/format";
 import type { ChatSocket } from "../socket-client";
+import { MessageTime } from "../message-time";
 import { AccountGlancePanel } from "./account-glance";
 import { ActPanel } from "./act-panel";
 import { Composer } from "./composer";
@@ -24,6 +27,7 @@ export function ConversationPane({
   onRetry,
   onRead,
   onError,
+  onClosed,
 }: {
   chat: OpenChat;
   socket: ChatSocket;
@@ -36,8 +40,10 @@ export function ConversationPane({
   onRetry: () => void;
   onRead: (conversationId: string, seq: string) => void;
   onError: (e: string) => void;
+  onClosed: (conversationId: string) => void;
 }) {
   const { t } = useTranslation("chat");
+  const f = useFormat();
   const { item, thread } = chat;
   const glance = useFetcher<AccountGlance>();
   const email = item.channel === "EMAIL";
@@ -63,10 +69,15 @@ export function ConversationPane({
         </p>
         <ol className="chat-log" aria-label={t("widget.log")}>
           {shownMessages(thread).map((m) => (
-            <li key={m.key} className={`chat-msg from-${m.authorKind.toLowerCase()}${m.internal ? " internal" : ""}`} data-testid="rep-message">
+            <li
+              key={m.key}
+              className={`chat-msg from-${m.authorKind.toLowerCase()}${m.internal ? " internal" : ""}${m.authorKind === "REP" && m.authorId === meId ? " own" : ""}`}
+              data-testid="rep-message"
+            >
               {m.internal ? <span className="chat-author">{t("console.internalLabel")}</span> : null}
               {!m.internal && m.authorKind === "CUSTOMER" ? <span className="chat-author">{item.customerName || t("console.customer")}</span> : null}
               <span className="chat-body">{m.body}</span>
+              <MessageTime at={m.createdAt} />
               {m.authorKind === "REP" && !m.internal ? (
                 <span className="chat-mark">{m.readAt ? t("console.read") : m.deliveredAt ? t("console.delivered") : ""}</span>
               ) : null}
@@ -82,7 +93,7 @@ export function ConversationPane({
               <span className="chat-body">{m.body}</span>
               {m.state === "failed" ? (
                 <span className="chat-mark">
-                  {t("console.failed", { reason: m.error ? t(m.error) : "" })}{" "}
+                  {t("console.failed", { reason: m.error ? t(m.error, { max: f.number(MESSAGE_MAX_LENGTH) }) : "" })}{" "}
                   <button type="button" className="button-link" onClick={onRetry}>
                     {t("console.retry")}
                   </button>
@@ -99,7 +110,13 @@ export function ConversationPane({
           <>
             <Composer item={chat.item} mine={mine} canned={canned} glance={glance.data} socket={socket} onSend={onSend} />
             {mine ? (
-              <TransferAndClose item={item} socket={socket} reps={reps.filter((r) => r.id !== meId && r.languages.includes(item.language))} onError={onError} />
+              <TransferAndClose
+                item={item}
+                socket={socket}
+                reps={reps.filter((r) => r.id !== meId && r.languages.includes(item.language))}
+                onError={onError}
+                onClosed={onClosed}
+              />
             ) : null}
           </>
         ) : null}

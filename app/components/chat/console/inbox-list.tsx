@@ -10,16 +10,19 @@ export function InboxList({
   active,
   onOpen,
   onAccept,
+  labelledBy,
 }: {
   items: InboxItem[];
   kind: InboxKind;
   active: string | null;
   onOpen: (id: string) => void;
   onAccept: (id: string) => void;
+  /** The heading that names this list for assistive technology. */
+  labelledBy?: string;
 }) {
   const { t } = useTranslation("chat");
   return (
-    <ul className="inbox-list" data-testid={`inbox-${kind}`}>
+    <ul className="inbox-list" data-testid={`inbox-${kind}`} aria-labelledby={labelledBy}>
       {items.length === 0 ? <li className="note">{t("console.empty")}</li> : null}
       {items.map((c) => (
         <li key={c.id} className={active === c.id ? "inbox-item active" : "inbox-item"}>
@@ -60,13 +63,14 @@ export function QueuedByLanguage({
     (acc[c.language] ??= []).push(c);
     return acc;
   }, {});
-  if (Object.keys(byLanguage).length === 0) return <InboxList items={[]} kind="queued" active={active} onOpen={onOpen} onAccept={onAccept} />;
+  if (Object.keys(byLanguage).length === 0)
+    return <InboxList items={[]} kind="queued" active={active} onOpen={onOpen} onAccept={onAccept} labelledBy="inbox-queued" />;
   return (
     <>
       {Object.entries(byLanguage).map(([language, inLanguage]) => (
         <div key={language}>
-          <h3>{t("console.queuedIn", { language: t(`console.languageNames.${language}`, { defaultValue: language }) })}</h3>
-          <InboxList items={inLanguage} kind="queued" active={active} onOpen={onOpen} onAccept={onAccept} />
+          <h3 id={`inbox-queued-${language}`}>{t("console.queuedIn", { language: t(`console.languageNames.${language}`, { defaultValue: language }) })}</h3>
+          <InboxList items={inLanguage} kind="queued" active={active} onOpen={onOpen} onAccept={onAccept} labelledBy={`inbox-queued-${language}`} />
         </div>
       ))}
     </>

@@ -27,7 +27,12 @@ export function SettingsForm({
         const form = new FormData(e.currentTarget);
         socket?.emit(
           "console:settings",
-          { presence: form.get("presence") as Presence, capacity: Number(form.get("capacity")), languages: form.getAll("languages") as string[] },
+          {
+            presence: form.get("presence") as Presence,
+            // Sent only when changed: an untouched number keeps following the team default.
+            capacity: Number(form.get("capacity")) !== me.capacity ? Number(form.get("capacity")) : undefined,
+            languages: form.getAll("languages") as string[],
+          },
           (reply) => {
             if ("error" in reply) return onError(reply.error);
             setSaved(true);
@@ -45,7 +50,7 @@ export function SettingsForm({
         ))}
       </select>
       <label htmlFor="capacity">{t("console.capacity")}</label>
-      <input id="capacity" name="capacity" type="number" min={1} max={20} defaultValue={me.capacity} style={{ width: "5rem" }} />
+      <input id="capacity" name="capacity" type="number" min={1} max={me.maxCapacity} defaultValue={me.capacity} style={{ width: "5rem" }} />
       <fieldset className="inline-fieldset">
         <legend>{t("console.languages")}</legend>
         {(["en", "es"] as const).map((l) => (

@@ -10,11 +10,13 @@ export function TransferAndClose({
   socket,
   reps,
   onError,
+  onClosed,
 }: {
   item: InboxItem;
   socket: ChatSocket;
   reps: { id: string; name: string }[];
   onError: (e: string) => void;
+  onClosed: (conversationId: string) => void;
 }) {
   const { t } = useTranslation("chat");
   const [target, setTarget] = useState("");
@@ -51,6 +53,8 @@ export function TransferAndClose({
           e.preventDefault();
           socket.emit("console:close", { conversationId: item.id, disposition }, (reply) => {
             if ("error" in reply) onError(reply.error);
+            // Closed: its tab goes, so the bar holds only chats still to work on.
+            else onClosed(item.id);
           });
         }}
       >

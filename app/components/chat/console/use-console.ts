@@ -73,6 +73,12 @@ export function useConsole() {
     const afterSeq = known ? (lastSeq(known.thread) ?? "0") : "0";
     s.emit("console:join", { conversationId: id, afterSeq }, (reply) => {
       if ("error" in reply) return setError(reply.error);
+      // A closed conversation leaves the tab bar (closed here, by a colleague, or as spam).
+      if (reply.data.conversation.status === "CLOSED") {
+        setOpen(({ [id]: _, ...rest }) => rest);
+        setActive((a) => (a === id ? null : a));
+        return;
+      }
       setOpen((o) => ({
         ...o,
         [id]: { item: reply.data.conversation, thread: withStored(o[id]?.thread ?? emptyThread, reply.data.messages), customerTyping: false },

@@ -1,6 +1,8 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Topic } from "../../../domain/chat/events";
+import { MESSAGE_MAX_LENGTH } from "../../../domain/chat/schemas";
+import { useFormat } from "../../../i18n/format";
 import { Composer, LeaveMessageForm } from "./composer";
 import { MessageList } from "./message-list";
 import { StartForm } from "./start-form";
@@ -10,6 +12,7 @@ import { useCustomerChat } from "./use-customer-chat";
 /** The conversation itself: messages (always as text), status, typing, composer. */
 export function ChatThread({ mode, guestConversationId }: { mode: "customer" | "guest"; guestConversationId?: string }) {
   const { t } = useTranslation("chat");
+  const f = useFormat();
   const chat = useCustomerChat(mode, guestConversationId);
   // The drafts live here, not in the forms, so they outlast the forms coming and going.
   const [draft, setDraft] = useState("");
@@ -29,7 +32,7 @@ export function ChatThread({ mode, guestConversationId }: { mode: "customer" | "
     <div className="chat-thread" data-testid="chat-thread">
       <StatusLine status={chat.status} />
       {!chat.connected && chat.started ? <p className="note">{t("widget.reconnecting")}</p> : null}
-      <MessageList chat={chat} />
+      <MessageList chat={chat} nobodyComing={offline || byEmail} />
       {chat.repTyping ? (
         <p className="note" data-testid="rep-typing">
           {t("widget.typing")}
@@ -37,7 +40,7 @@ export function ChatThread({ mode, guestConversationId }: { mode: "customer" | "
       ) : null}
       {chat.error ? (
         <p className="field-error" role="alert">
-          {t(chat.error)}
+          {t(chat.error, { max: f.number(MESSAGE_MAX_LENGTH) })}
         </p>
       ) : null}
       {chat.conversation ? (

@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+import { MessageLength, tooLong } from "../message-length";
 
 type Draft = { mode: "customer" | "guest"; value: string; setValue: (value: string) => void };
 
@@ -10,6 +11,8 @@ export function Composer({ mode, value: draft, setValue: setDraft, send, keystro
       className="chat-compose"
       onSubmit={(e) => {
         e.preventDefault();
+        // Over the limit the draft stays, with the notice under it, for the customer to shorten or split.
+        if (tooLong(draft)) return;
         send(draft);
         setDraft("");
       }}
@@ -20,8 +23,9 @@ export function Composer({ mode, value: draft, setValue: setDraft, send, keystro
       <textarea
         id={`chat-draft-${mode}`}
         rows={2}
-        maxLength={4000}
         value={draft}
+        aria-invalid={tooLong(draft) || undefined}
+        aria-describedby={`chat-draft-${mode}-length`}
         onChange={(e) => {
           setDraft(e.target.value);
           keystroke();
@@ -36,6 +40,7 @@ export function Composer({ mode, value: draft, setValue: setDraft, send, keystro
       <button type="submit" className="button primary">
         {t("widget.send")}
       </button>
+      <MessageLength id={`chat-draft-${mode}-length`} draft={draft} />
     </form>
   );
 }
@@ -53,14 +58,23 @@ export function LeaveMessageForm({
       className="chat-compose"
       onSubmit={(e) => {
         e.preventDefault();
+        if (tooLong(offlineDraft)) return;
         leaveMessage(offlineDraft, () => setOfflineDraft(""));
       }}
     >
       <label htmlFor={`chat-offline-${mode}`}>{t("widget.leaveMessage")}</label>
-      <textarea id={`chat-offline-${mode}`} rows={4} maxLength={4000} value={offlineDraft} onChange={(e) => setOfflineDraft(e.target.value)} />
+      <textarea
+        id={`chat-offline-${mode}`}
+        rows={4}
+        value={offlineDraft}
+        aria-invalid={tooLong(offlineDraft) || undefined}
+        aria-describedby={`chat-offline-${mode}-length`}
+        onChange={(e) => setOfflineDraft(e.target.value)}
+      />
       <button type="submit" className="button primary">
         {t("widget.leaveSend")}
       </button>
+      <MessageLength id={`chat-offline-${mode}-length`} draft={offlineDraft} />
     </form>
   );
 }

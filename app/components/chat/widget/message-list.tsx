@@ -1,12 +1,13 @@
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import type { useCustomerChat } from "./use-customer-chat";
+import { MessageTime } from "../message-time";
 import { PortalLinks } from "./portal-links";
 
 type Chat = ReturnType<typeof useCustomerChat>;
 
 /** The conversation's messages (always as text), then the customer's own still being sent or failed, with a retry. */
-export function MessageList({ chat }: { chat: Pick<Chat, "messages" | "pending" | "retry"> }) {
+export function MessageList({ chat, nobodyComing = false }: { chat: Pick<Chat, "messages" | "pending" | "retry">; nobodyComing?: boolean }) {
   const { t } = useTranslation("chat");
   const logRef = useRef<HTMLOListElement>(null);
 
@@ -16,13 +17,17 @@ export function MessageList({ chat }: { chat: Pick<Chat, "messages" | "pending" 
 
   return (
     <ol className="chat-log" aria-label={t("widget.log")} aria-live="polite" ref={logRef}>
-      {chat.messages.map((m) => (
-        <li key={m.key} className={`chat-msg from-${m.authorKind.toLowerCase()}`} data-testid="chat-message">
-          {m.authorKind === "SYSTEM" ? null : <span className="chat-author">{m.authorKind === "CUSTOMER" ? t("widget.you") : t("widget.agent")}</span>}
-          <span className="chat-body">{m.authorKind === "CUSTOMER" ? m.body : <PortalLinks text={m.body} />}</span>
-          {m.authorKind === "CUSTOMER" ? <span className="chat-mark">{m.readAt ? t("widget.read") : m.deliveredAt ? t("widget.delivered") : ""}</span> : null}
-        </li>
-      ))}
+      {/* The opening line ("finding the right person") is the thread's first system line; with nobody coming it would mislead. */}
+      {chat.messages
+        .filter((m, i) => !(nobodyComing && i === 0 && m.authorKind === "SYSTEM"))
+        .map((m) => (
+          <li key={m.key} className={`chat-msg from-${m.authorKind.toLowerCase()}`} data-testid="chat-message">
+            {m.authorKind === "SYSTEM" ? null : <span className="chat-author">{m.authorKind === "CUSTOMER" ? t("widget.you") : t("widget.agent")}</span>}
+            <span className="chat-body">{m.authorKind === "CUSTOMER" ? m.body : <PortalLinks text={m.body} />}</span>
+            <MessageTime at={m.createdAt} />
+            {m.authorKind === "CUSTOMER" ? <span className="chat-mark">{m.readAt ? t("widget.read") : m.deliveredAt ? t("widget.delivered") : ""}</span> : null}
+          </li>
+        ))}
       {chat.pending.map((p) => (
         <li key={p.clientMessageId} className={`chat-msg from-customer ${p.state === "failed" ? "failed" : "pending"}`} data-testid="chat-outgoing">
           <span className="chat-author">{t("widget.you")}</span>
