@@ -4,6 +4,8 @@ import { useFetcher } from "react-router";
 import type { AccountGlance } from "../../../domain/chat/account-glance.server";
 import type { ConsoleData } from "../../../domain/chat/console.server";
 import { shownMessages, type OutgoingMessage } from "../../../domain/chat/thread";
+import { useFormat } from "../../../i18n/format";
+import { storedText } from "../../../i18n/stored-event";
 import type { ChatSocket } from "../socket-client";
 import { AccountGlancePanel } from "./account-glance";
 import { ActPanel } from "./act-panel";
@@ -38,6 +40,7 @@ export function ConversationPane({
   onError: (e: string) => void;
 }) {
   const { t } = useTranslation("chat");
+  const f = useFormat();
   const { item, thread } = chat;
   const glance = useFetcher<AccountGlance>();
   const email = item.channel === "EMAIL";
@@ -66,7 +69,7 @@ export function ConversationPane({
             <li key={m.key} className={`chat-msg from-${m.authorKind.toLowerCase()}${m.internal ? " internal" : ""}`} data-testid="rep-message">
               {m.internal ? <span className="chat-author">{t("console.internalLabel")}</span> : null}
               {!m.internal && m.authorKind === "CUSTOMER" ? <span className="chat-author">{item.customerName || t("console.customer")}</span> : null}
-              <span className="chat-body">{m.body}</span>
+              <span className="chat-body">{storedText(m, t, f)}</span>
               {m.authorKind === "REP" && !m.internal ? (
                 <span className="chat-mark">{m.readAt ? t("console.read") : m.deliveredAt ? t("console.delivered") : ""}</span>
               ) : null}
