@@ -6,7 +6,7 @@ import { I18nextProvider } from "react-i18next";
 import { ServerRouter, type EntryContext, type HandleDataRequestFunction, type HandleErrorFunction } from "react-router";
 import { carriesSessionCookie } from "./utils/session.server";
 import { NonceContext } from "./components/nonce";
-import { FALLBACK_LANGUAGE, isLanguage } from "./i18n/config";
+import { FALLBACK_LANGUAGE, isTextLanguage } from "./i18n/config";
 import { i18nFor } from "./i18n/i18n.server";
 import { log } from "./utils/logger.server";
 import { isDatabaseUnavailable } from "./utils/db.server";
@@ -45,9 +45,9 @@ export default async function handleRequest(
   loadContext: { cspNonce?: string },
 ) {
   // The root loader already resolved the language (profile, cookie, header).
-  const rootData = routerContext.staticHandlerContext.loaderData?.root as { language?: string; user?: unknown } | undefined;
+  const rootData = routerContext.staticHandlerContext.loaderData?.root as { language?: string; textLanguage?: string; user?: unknown } | undefined;
   keepPrivate(request, responseHeaders, Boolean(rootData?.user));
-  const language = isLanguage(rootData?.language) ? rootData.language : FALLBACK_LANGUAGE;
+  const language = isTextLanguage(rootData?.textLanguage) ? rootData.textLanguage : isTextLanguage(rootData?.language) ? rootData.language : FALLBACK_LANGUAGE;
   const i18n = await i18nFor(language);
   const nonce = loadContext?.cspNonce;
   // The database did not answer (an outage, a failover): the error page says to try again

@@ -19,10 +19,12 @@ export const headers: Route.HeadersFunction = ({ loaderHeaders }) => loaderHeade
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await optionalUser(request);
   // Figures and times on every page follow `locale` and `timeZone` (useFormat reads them here).
-  const { language, locale, timeZone } = await resolveReader(request, user);
+  const { language, textLanguage, locale, timeZone } = await resolveReader(request, user);
   return data(
     {
       language,
+      // The words: the language, or its regional variant for the reader's locale (es-ES).
+      textLanguage,
       locale,
       timeZone,
       // Where the brand mark leads: the signed-in person's home, else the public one.
@@ -40,7 +42,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const rootData = useRouteLoaderData("root") as RootData | undefined;
   const { t, i18n } = useTranslation();
   const nonce = useNonce();
-  const language = rootData?.language ?? i18n.language ?? "en";
+  const language = rootData?.textLanguage ?? rootData?.language ?? i18n.language ?? "en";
 
   // Follow the server's language after a switch (the root loader revalidates).
   useEffect(() => {

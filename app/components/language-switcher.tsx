@@ -8,6 +8,8 @@ const NAMES: Record<string, string> = { en: "English", es: "Español" };
 export function LanguageSwitcher() {
   const { t, i18n } = useTranslation();
   const location = useLocation();
+  // A regional variant (es-ES) is its language's button.
+  const current = i18n.language.slice(0, 2);
   return (
     <Form method="post" action="/set-language" className="language-switcher" aria-label={t("language.label")}>
       <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
@@ -18,8 +20,8 @@ export function LanguageSwitcher() {
           name="language"
           value={language}
           lang={language}
-          aria-pressed={i18n.language === language}
-          className={i18n.language === language ? "lang active" : "lang"}
+          aria-pressed={current === language}
+          className={current === language ? "lang active" : "lang"}
         >
           {NAMES[language]}
         </button>

@@ -32,11 +32,37 @@ import enDelivery from "../../locales/en/delivery.json";
 import esDelivery from "../../locales/es/delivery.json";
 import esMyday from "../../locales/es/myday.json";
 import esWatch from "../../locales/es/watch.json";
+import esESCommon from "../../locales/es-ES/common.json";
+import esESDisputes from "../../locales/es-ES/disputes.json";
+import esESInvoices from "../../locales/es-ES/invoices.json";
 
 /** The one i18n setup, shared by the server render, the browser and emails. */
 export const SUPPORTED_LANGUAGES = ["en", "es"] as const;
 export type Language = (typeof SUPPORTED_LANGUAGES)[number];
 export const FALLBACK_LANGUAGE: Language = "en";
+
+/**
+ * The words a reader gets: their language, or a regional variant of it where the words
+ * differ (Spain says "reclamación" and "extracto" where Mexico says "aclaración" and
+ * "estado de cuenta"). A variant holds only the keys that differ; i18next falls back to
+ * the base language for the rest (`locales/es-ES` over `locales/es`).
+ */
+export const TEXT_VARIANTS = ["es-ES"] as const;
+export type TextLanguage = Language | (typeof TEXT_VARIANTS)[number];
+
+/** The words for a reader of `language` whose formatting locale is `locale`. */
+export function textLanguageFor(language: Language, locale?: string | null): TextLanguage {
+  return (TEXT_VARIANTS as readonly string[]).includes(locale ?? "") && locale!.startsWith(`${language}-`) ? (locale as TextLanguage) : language;
+}
+
+export function isTextLanguage(value: unknown): value is TextLanguage {
+  return isLanguage(value) || (TEXT_VARIANTS as readonly unknown[]).includes(value);
+}
+
+/** The base language of a text language ("es-ES" → "es"). */
+export function baseLanguage(value: TextLanguage): Language {
+  return value.slice(0, 2) as Language;
+}
 
 export const resources = {
   en: {
@@ -77,13 +103,18 @@ export const resources = {
     myday: esMyday,
     watch: esWatch,
   },
+  "es-ES": {
+    common: esESCommon,
+    disputes: esESDisputes,
+    invoices: esESInvoices,
+  },
 } as const;
 
 export const NAMESPACES = Object.keys(resources.en) as (keyof (typeof resources)["en"])[];
 
 export const i18nOptions = {
-  supportedLngs: [...SUPPORTED_LANGUAGES],
-  fallbackLng: FALLBACK_LANGUAGE,
+  supportedLngs: [...SUPPORTED_LANGUAGES, ...TEXT_VARIANTS],
+  fallbackLng: { "es-ES": ["es", FALLBACK_LANGUAGE], default: [FALLBACK_LANGUAGE] },
   defaultNS: "common",
   ns: NAMESPACES,
   resources,

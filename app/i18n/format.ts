@@ -4,7 +4,7 @@ import { formatMoney, type Money } from "../domain/money/money";
 import { isLanguage } from "./config";
 import { formattingFor, isFormattingLocale, type Formatting } from "./locale";
 
-type Formats = { date: Intl.DateTimeFormat; dateTime: Intl.DateTimeFormat; number: Intl.NumberFormat };
+type Formats = { date: Intl.DateTimeFormat; dateTime: Intl.DateTimeFormat; zoned: Intl.DateTimeFormat; number: Intl.NumberFormat };
 
 // Intl formatters are expensive to build and cheap to use: one set per locale and zone.
 const formatsByKey = new Map<string, Formats>();
@@ -17,6 +17,16 @@ function formatsFor({ locale, timeZone }: Formatting): Formats {
       date: new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }),
       // Moments are shown in the reader's zone, the same on the server render and in the browser.
       dateTime: new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }),
+      // The same moment naming its zone, for text read away from the portal (a transcript in a mailbox).
+      zoned: new Intl.DateTimeFormat(locale, {
+        year: "numeric",
+        month: "short",
+        day: "numeric",
+        hour: "numeric",
+        minute: "2-digit",
+        timeZone,
+        timeZoneName: "short",
+      }),
       number: new Intl.NumberFormat(locale),
     };
     formatsByKey.set(key, formats);
@@ -32,6 +42,7 @@ export function formatterFor(formatting: Formatting) {
     money: (value: Money) => formatMoney(value, formatting.locale),
     date: (value: string | Date) => formats.date.format(typeof value === "string" ? new Date(value) : value),
     dateTime: (value: string | Date) => formats.dateTime.format(typeof value === "string" ? new Date(value) : value),
+    dateTimeWithZone: (value: string | Date) => formats.zoned.format(typeof value === "string" ? new Date(value) : value),
     number: (value: number) => formats.number.format(value),
   };
 }

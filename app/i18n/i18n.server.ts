@@ -1,7 +1,7 @@
 import { createInstance, type i18n, type TFunction } from "i18next";
 import { initReactI18next } from "react-i18next";
 import { portalCookie } from "../utils/cookies.server";
-import { FALLBACK_LANGUAGE, i18nOptions, isLanguage, type Language } from "./config";
+import { FALLBACK_LANGUAGE, i18nOptions, isLanguage, textLanguageFor, type Language, type TextLanguage } from "./config";
 import { formattingFor, preferredFormatting, type Formatting } from "./locale";
 
 export const languageCookie = portalCookie("lng", {
@@ -38,6 +38,12 @@ export async function languageFor(headers: { cookie?: string | null; acceptLangu
   return fromAcceptLanguage(headers.acceptLanguage) ?? FALLBACK_LANGUAGE;
 }
 
+/** The language this browser picked with the language switcher (the cookie), if any. */
+export async function chosenLanguage(request: Request): Promise<Language | null> {
+  const chosen: unknown = await languageCookie.parse(request.headers.get("Cookie"));
+  return isLanguage(chosen) ? chosen : null;
+}
+
 export function resolveLanguage(request: Request, profileLanguage?: string | null): Promise<Language> {
   return languageFor({ cookie: request.headers.get("Cookie"), acceptLanguage: request.headers.get("Accept-Language") }, profileLanguage);
 }
@@ -49,18 +55,22 @@ type Reader = Parameters<typeof preferredFormatting>[0] & { preferredLanguage?: 
  * formatting locale and time zone (their own or their account's, see `formattingFor`).
  * Every loader and action that formats or parses an amount asks this.
  */
-export async function resolveReader(request: Request, user: Reader | null | undefined): Promise<Formatting & { language: Language }> {
+export async function resolveReader(
+  request: Request,
+  user: Reader | null | undefined,
+): Promise<Formatting & { language: Language; textLanguage: TextLanguage }> {
   const language = await resolveLanguage(request, user?.preferredLanguage);
-  return { language, ...formattingFor(language, preferredFormatting(user)) };
+  const formatting = formattingFor(language, preferredFormatting(user));
+  return { language, textLanguage: textLanguageFor(language, formatting.locale), ...formatting };
 }
 
 // One initialised i18next per language for the whole process: page renders, emails and
 // server-side messages all use it. Initialising one per request cost more than
 // rendering some pages, and nothing on the server ever changes an instance's language.
-const instances = new Map<Language, Promise<i18n>>();
+const instances = new Map<TextLanguage, Promise<i18n>>();
 
-/** The shared i18next instance of one language (with react-i18next, for server renders). */
-export function i18nFor(language: Language): Promise<i18n> {
+/** The shared i18next instance of one language or regional variant (with react-i18next, for server renders). */
+export function i18nFor(language: TextLanguage): Promise<i18n> {
   let instance = instances.get(language);
   if (!instance) {
     const created = createInstance();
@@ -73,7 +83,10 @@ export function i18nFor(language: Language): Promise<i18n> {
   return instance;
 }
 
-/** A translate function fixed to one language (emails, server-side messages). */
-export async function translatorFor(language: Language): Promise<TFunction> {
-  return (await i18nFor(language)).t;
+/**
+ * A translate function fixed to one language (emails, server-side messages); with the
+ * reader's formatting locale, in their regional words (es + es-ES → Spain's Spanish).
+ */
+export async function translatorFor(language: Language, locale?: string | null): Promise<TFunction> {
+  return (await i18nFor(textLanguageFor(language, locale))).t;
 }

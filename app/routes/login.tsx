@@ -10,6 +10,8 @@ import { startSession } from "../utils/session.server";
 import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
 import { FormAlerts } from "../components/form-alerts";
 import { readForm } from "../utils/form-body.server";
+import { chosenLanguage } from "../i18n/i18n.server";
+import { setPreferredLanguage } from "../domain/auth/preferred-language.server";
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.login");
 
@@ -51,6 +53,9 @@ export async function action({ request, context }: Route.ActionArgs) {
   const target = safeRedirectPath(parsed.data.redirectTo, home);
   // A customer sent to a rep page (or the reverse) lands on their own home instead.
   const fits = result.role === "CUSTOMER" ? !target.startsWith("/rep") : !target.startsWith("/account");
+  // The language picked on the signed-out pages was the latest choice: it wins over the profile and becomes it.
+  const language = parsed.data.language ?? (await chosenLanguage(request));
+  if (language) await setPreferredLanguage(result.userId, language);
   const cookie = await startSession(result.userId, request.headers.get("user-agent"));
   throw redirect(fits ? target : home, { headers: { "Set-Cookie": cookie } });
 }

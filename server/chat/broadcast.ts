@@ -6,6 +6,7 @@ import { toWire } from "../../app/domain/chat/chat-messages.server";
 import type { IncomingMessage, WireMessage } from "../../app/domain/chat/schemas";
 import { ConversationClosed, storeMessage, type StoreInput } from "../../app/domain/chat/store-message.server";
 import { addSystemMessage } from "../../app/domain/chat/system-messages.server";
+import type { StoredEventValue } from "../../app/i18n/stored-event";
 import type { Ack } from "../../app/domain/chat/events";
 import type { PortalSocket, PortalSocketServer } from "../socket";
 import { audienceOf, convRoom, fail, firstName, STAFF, userRoom } from "./rooms";
@@ -53,7 +54,7 @@ export function createBroadcast(io: PortalSocketServer, logger: Logger) {
   }
 
   /** A system line in the thread ("Carlos joined", "back in the queue"), to everyone who sees it. */
-  async function system(conversationId: string, key: string, values: Record<string, unknown> = {}) {
+  async function system(conversationId: string, key: string, values: Record<string, StoredEventValue> = {}) {
     message(toWire(await addSystemMessage(conversationId, key, values)));
   }
 

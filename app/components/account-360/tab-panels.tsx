@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { storedText } from "../../i18n/stored-event";
 import { useTranslation } from "react-i18next";
 import { Form, Link } from "react-router";
 import type { Account360 } from "../../domain/collections/account-360.server";
@@ -207,7 +208,7 @@ export function TabPanel({ data, context }: { data: Data; context: PanelContext 
                   <span className="note">
                     {f.dateTime(n.createdAt)} · {n.author?.name ?? ""}
                   </span>
-                  <p>{n.body}</p>
+                  <p>{storedText(n, t, f)}</p>
                 </li>
               ))}
             </ul>

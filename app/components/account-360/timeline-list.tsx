@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import type { TimelineEvent } from "../../domain/collections/timeline.server";
 import { describeTimelineEvent } from "../../domain/collections/timeline-text";
 import { useFormat } from "../../i18n/format";
+import { describeStoredEvent } from "../../i18n/stored-event";
 
 /** The account's timeline, newest first, each event in the reader's language. */
 export function TimelineList({ events }: { events: TimelineEvent[] }) {
@@ -15,7 +16,11 @@ export function TimelineList({ events }: { events: TimelineEvent[] }) {
           <time dateTime={e.at}>{f.dateTime(e.at)}</time> · <span className="eyebrow">{t(`timeline.sources.${e.source}`)}</span> ·{" "}
           {describeTimelineEvent(e, t as never, f)}
           {e.actor ? <span className="note"> — {e.actor}</span> : null}
-          {e.detail ? <p className="timeline-detail">{e.detail}</p> : null}
+          {e.note ? (
+            <p className="timeline-detail">{describeStoredEvent(e.note, t as never, f)}</p>
+          ) : e.detail ? (
+            <p className="timeline-detail">{e.detail}</p>
+          ) : null}
         </li>
       ))}
     </ol>

@@ -1,3 +1,4 @@
+import { storedEventOf } from "../../i18n/stored-event";
 import { accountSummary } from "../accounts/account-summary.server";
 import { toMinor } from "../money/money";
 import { db } from "../../utils/db.server";
@@ -28,7 +29,12 @@ export async function accountGlance(accountId: string) {
         disputes: { where: { status: { in: [...OPEN_DISPUTE_STATUSES] } }, select: { amountMinor: true } },
       },
     }),
-    db().accountNote.findMany({ where: { accountId }, orderBy: { createdAt: "desc" }, take: 3, select: { id: true, kind: true, body: true, createdAt: true } }),
+    db().accountNote.findMany({
+      where: { accountId },
+      orderBy: { createdAt: "desc" },
+      take: 3,
+      select: { id: true, kind: true, body: true, event: true, createdAt: true },
+    }),
     db().promiseToPay.findMany({
       where: { accountId, status: "OPEN" },
       orderBy: [{ promisedFor: "asc" }, { createdAt: "asc" }],
@@ -62,7 +68,13 @@ export async function accountGlance(accountId: string) {
       const promisedFor = p.promisedFor.toISOString().slice(0, 10);
       return { id: p.id, amount: { amountMinor: toMinor(p.amountMinor), currency: p.currency }, promisedFor, overdue: promisedFor < today, note: p.note };
     }),
-    notes: notes.map((n) => ({ id: n.id, kind: n.kind, body: n.body.split("\n")[0].slice(0, 200), createdAt: n.createdAt.toISOString() })),
+    notes: notes.map((n) => ({
+      id: n.id,
+      kind: n.kind,
+      body: n.body.split("\n")[0].slice(0, 200),
+      event: storedEventOf(n.event),
+      createdAt: n.createdAt.toISOString(),
+    })),
   };
 }
 

@@ -1,6 +1,7 @@
 import { Prisma } from "../../generated/prisma/client";
 import { db } from "../../utils/db.server";
 import type { WireMessage } from "./schemas";
+import { storedEventOf } from "../../i18n/stored-event";
 
 /** Reading messages: as sent on the wire, catch-up by seq, and delivered/read marks. No sockets here — `server/chat/` calls these. */
 
@@ -13,6 +14,8 @@ export function toWire(m: MessageRow): WireMessage {
     authorKind: m.authorKind,
     authorId: m.authorId,
     body: m.body,
+    // Rows stored by the fast insert path come without the column: a person's message has no event.
+    event: storedEventOf(m.event),
     internal: m.internal,
     clientMessageId: m.clientMessageId,
     createdAt: m.createdAt.toISOString(),

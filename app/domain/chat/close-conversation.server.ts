@@ -1,4 +1,5 @@
 import { translatorFor } from "../../i18n/i18n.server";
+import type { StoredEvent } from "../../i18n/stored-event";
 import { db } from "../../utils/db.server";
 import { recordAudit } from "../audit/audit.server";
 import type { DISPOSITIONS } from "./schemas";
@@ -23,12 +24,18 @@ export async function closeConversation(conversationId: string, repId: string, d
       const lines = messages.map(
         (m) => `[${m.createdAt.toISOString().slice(0, 16).replace("T", " ")}] ${m.internal ? "(internal) " : ""}${m.authorKind}: ${m.body}`,
       );
+      const event: StoredEvent = {
+        code: "chat:note.summary",
+        values: { topic: { key: `chat:topics.${conversation.topic}` }, disposition: { key: `chat:dispositions.${disposition}` } },
+        detail: lines.join("\n"),
+      };
       await tx.accountNote.create({
         data: {
           accountId: conversation.accountId,
           authorId: repId,
           kind: "chat_summary",
           body: `${t("chat:note.summary", { topic: t(`chat:topics.${conversation.topic}`), disposition: t(`chat:dispositions.${disposition}`) })}\n${lines.join("\n")}`,
+          event,
         },
       });
     }

@@ -17,6 +17,7 @@ import type { Prisma } from "../../generated/prisma/client";
 import type { Language } from "../../i18n/config";
 import { accountFormatting } from "../mail/recipient-formatting.server";
 import { translatorFor } from "../../i18n/i18n.server";
+import type { StoredEvent } from "../../i18n/stored-event";
 import { db } from "../../utils/db.server";
 import { accountSummary } from "../accounts/account-summary.server";
 import type { SessionUser } from "../auth/session-user";
@@ -250,7 +251,12 @@ async function logPromise(
     return refuse("invalid", "chat:actions.errors.promiseTooFar", { fieldErrors: { promisedFor: "chat:actions.errors.promiseTooFar" } });
 
   const amount: Money = { amountMinor, currency };
-  // Account notes are the team's record and are written in English, like the other notes.
+  // The note is data, so each rep reads it in their language; the body is an English copy for search.
+  const noteEvent: StoredEvent = {
+    code: "chat:actions.note.promise",
+    values: { amount, date: action.promisedFor },
+    ...(action.note ? { detail: action.note } : {}),
+  };
   const en = await translatorFor("en");
   await db().$transaction(async (tx) => {
     const promise = await tx.promiseToPay.create({
@@ -269,6 +275,7 @@ async function logPromise(
         authorId: rep.id,
         kind: "promise_to_pay",
         body: [en("chat:actions.note.promise", { amount: formatMoney(amount, "en-US"), date: action.promisedFor }), action.note].filter(Boolean).join("\n"),
+        event: noteEvent,
       },
     });
     await recordAudit(

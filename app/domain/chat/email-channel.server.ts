@@ -2,6 +2,9 @@ import crypto from "node:crypto";
 import { z } from "zod";
 import { freeText } from "../../utils/forms";
 import { translatorFor } from "../../i18n/i18n.server";
+import { formatterFor } from "../../i18n/format";
+import { storedText } from "../../i18n/stored-event";
+import { recipientFormatting } from "../mail/recipient-formatting.server";
 import { queueEmail } from "../mail/outbox.server";
 import { recordAudit } from "../audit/audit.server";
 import { db } from "../../utils/db.server";
@@ -36,7 +39,7 @@ export const inboundEmailSchema = z.object({
 async function withPeople(conversationId: string) {
   return db().conversation.findUnique({
     where: { id: conversationId },
-    include: { customerUser: { select: { name: true, email: true } }, assignedRep: { select: { name: true } } },
+    include: { customerUser: { select: { name: true, email: true, locale: true, timeZone: true } }, assignedRep: { select: { name: true } } },
   });
 }
 
@@ -137,11 +140,21 @@ export async function sendTranscript(conversationId: string, clientIp: string): 
   if (!verdict.allowed) return { ok: false, error: "throttled", retryAfterSeconds: verdict.retryAfterSeconds };
   const messages = await db().message.findMany({ where: { conversationId, internal: false }, orderBy: { seq: "asc" } });
   const language = conversationLanguage(c.language);
-  const t = await translatorFor(language);
-  const stamp = new Intl.DateTimeFormat(language === "es" ? "es-MX" : "en-US", { dateStyle: "short", timeStyle: "short", timeZone: "UTC" });
-  const who = (kind: string) => (kind === "CUSTOMER" ? t("chat:widget.you") : kind === "REP" ? t("chat:widget.agent") : "—");
-  const transcript = messages.map((m) => `[${stamp.format(m.createdAt)} UTC] ${who(m.authorKind)}: ${m.body}`).join("\n");
-  await queueEmail({ to, language, template: "chat_transcript", values: { name: customerNameOf(c), reference: c.id, transcript } });
+  // The customer's own time zone and figures (their account's); a guest's are their language's.
+  const formatting = await recipientFormatting({ ...c.customerUser, accountId: c.accountId }, language);
+  const t = await translatorFor(language, formatting.locale);
+  const f = formatterFor(formatting);
+  const repIds = [...new Set(messages.flatMap((m) => (m.authorKind === "REP" && m.authorId ? [m.authorId] : [])))];
+  const reps = new Map((await db().user.findMany({ where: { id: { in: repIds } }, select: { id: true, name: true } })).map((r) => [r.id, r.name]));
+  const transcript = messages
+    .map((m) => {
+      const text = storedText(m, t, f);
+      const who = m.authorKind === "CUSTOMER" ? t("chat:widget.you") : m.authorKind === "REP" ? (reps.get(m.authorId ?? "") ?? t("chat:widget.agent")) : null;
+      // A system line has no author: it reads as what happened.
+      return `[${f.dateTimeWithZone(m.createdAt)}] ${who ? `${who}: ${text}` : text}`;
+    })
+    .join("\n");
+  await queueEmail({ to, language, locale: formatting.locale, template: "chat_transcript", values: { name: customerNameOf(c), reference: c.id, transcript } });
   return { ok: true };
 }
 

@@ -2,7 +2,6 @@ import crypto from "node:crypto";
 import { portalCookie } from "../../utils/cookies.server";
 import type { z } from "zod";
 import type { Language } from "../../i18n/config";
-import { translatorFor } from "../../i18n/i18n.server";
 import { db } from "../../utils/db.server";
 import type { guestChatSchema, openChatSchema } from "./schemas";
 import { systemMessage } from "./system-messages.server";
@@ -75,12 +74,7 @@ export async function openGuestConversation(language: Language, input: z.infer<t
         lastMessageAt: new Date(),
       },
     });
-    if (input.accountNumber) {
-      const t = await translatorFor(language);
-      await tx.message.create({
-        data: { conversationId: row.id, authorKind: "SYSTEM", internal: true, body: t("chat:system.guestAccountClaim", { number: input.accountNumber }) },
-      });
-    }
+    if (input.accountNumber) await systemMessage(tx, row.id, language, "guestAccountClaim", { number: input.accountNumber }, { internal: true });
     await systemMessage(tx, row.id, language, "opened");
     return row;
   });

@@ -1,3 +1,4 @@
+import type { StoredEvent } from "../../i18n/stored-event";
 import { z } from "zod";
 import { SUPPORTED_LANGUAGES } from "../../i18n/config";
 import { freeText } from "../../utils/forms";
@@ -53,6 +54,8 @@ export type WireMessage = {
   authorKind: "CUSTOMER" | "REP" | "SYSTEM";
   authorId: string | null;
   body: string;
+  /** A system line as data, for each reader to read in their own language (null: `body` is all there is). */
+  event?: StoredEvent | null;
   internal: boolean;
   clientMessageId: string | null;
   createdAt: string;

@@ -3,6 +3,7 @@
  * the account summary (aging in SQL); each tab reads only its own rows, newest first and
  * limited, so an account with 10,000 invoices opens as fast as one with ten.
  */
+import { storedEventOf } from "../../i18n/stored-event";
 import { db } from "../../utils/db.server";
 import { loadHistory } from "../audit/history.server";
 import { accountSummary } from "../accounts/account-summary.server";
@@ -156,9 +157,9 @@ async function tabData(accountId: string, tab: AccountTab, params: URLSearchPara
         where,
         orderBy: [{ createdAt: "desc" }, { id: "desc" }],
         take: 50,
-        select: { id: true, kind: true, body: true, createdAt: true, author: { select: { name: true } } },
+        select: { id: true, kind: true, body: true, event: true, createdAt: true, author: { select: { name: true } } },
       });
-      return { tab, notes: rows };
+      return { tab, notes: rows.map((r) => ({ ...r, event: storedEventOf(r.event) })) };
     }
     case "promises": {
       const [promises, promisable] = await Promise.all([promisesOf(accountId), promisableInvoices(accountId, now)]);

@@ -1,5 +1,6 @@
 /** The account timeline for an auditor: CSV and PDF, oldest first, in the reader's language. */
 import PDFDocument from "pdfkit";
+import { describeStoredEvent } from "../../i18n/stored-event";
 import { formatterFor } from "../../i18n/format";
 import type { Formatting } from "../../i18n/locale";
 import { db } from "../../utils/db.server";
@@ -27,7 +28,7 @@ function rowsOf(events: TimelineEvent[], t: T, formatting: Formatting): Row[] {
     source: t(`collections:timeline.sources.${e.source}`),
     event: describeTimelineEvent(e, t, f),
     by: e.actor ?? "",
-    detail: e.detail ?? "",
+    detail: e.note ? describeStoredEvent(e.note, t, f) : (e.detail ?? ""),
   }));
 }
 

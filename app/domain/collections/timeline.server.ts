@@ -4,6 +4,7 @@
  * steps, write-offs, final demands) adds itself by adding a source to TIMELINE_SOURCES.
  * Events are data (a code and values), rendered in the reader's language.
  */
+import { storedEventOf, type StoredEvent } from "../../i18n/stored-event";
 import { db } from "../../utils/db.server";
 import { toMinor, type Money } from "../money/money";
 import { repNames } from "./contacts.server";
@@ -24,6 +25,8 @@ export type TimelineEvent = {
   detail?: string | null;
   /** Orders events of one record that share a moment (a write-off proposed and posted at once). */
   seq?: number;
+  /** A note the portal wrote as data: shown in the reader's language instead of `detail`. */
+  note?: StoredEvent | null;
 };
 
 export type TimelineSource = (accountId: string, take: number) => Promise<TimelineEvent[]>;
@@ -49,7 +52,15 @@ const contacts: TimelineSource = async (accountId, take) => {
 
 const notes: TimelineSource = async (accountId, take) => {
   const rows = await db().accountNote.findMany({ where: { accountId }, orderBy: { createdAt: "desc" }, take, include: { author: { select: { name: true } } } });
-  return rows.map((r) => ({ at: r.createdAt.toISOString(), source: "note", code: "note", values: {}, actor: r.author?.name ?? null, detail: r.body }));
+  return rows.map((r) => ({
+    at: r.createdAt.toISOString(),
+    source: "note",
+    code: "note",
+    values: {},
+    actor: r.author?.name ?? null,
+    detail: r.body,
+    note: storedEventOf(r.event),
+  }));
 };
 
 const conversations: TimelineSource = async (accountId, take) => {

@@ -33,6 +33,8 @@ let transport: { url: string; instance: Transporter } | undefined;
 export type EmailInput = {
   to: string;
   language: Language;
+  /** The recipient's formatting locale: its regional words where they differ (es-ES). */
+  locale?: string | null;
   template: EmailTemplate;
   values: Record<string, unknown>;
   secretValues?: Record<string, string>;
@@ -67,7 +69,7 @@ export async function queueEmailInTransaction(tx: OutboxClient, input: EmailInpu
 }
 
 async function storeEmail(input: EmailInput, client: OutboxClient) {
-  const t = await translatorFor(input.language);
+  const t = await translatorFor(input.language, input.locale);
   const secrets = Object.entries(input.secretValues ?? {});
   const hidden = Object.fromEntries(secrets.map(([name]) => [name, t(`mail:${input.template}.hidden${name[0].toUpperCase()}${name.slice(1)}`)]));
   const subject = t(`mail:${input.template}.subject`, input.values);

@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+import { describeStoredEvent } from "../../../i18n/stored-event";
 import { Link } from "react-router";
 import type { AccountGlance } from "../../../domain/chat/account-glance.server";
 import { useFormat } from "../../../i18n/format";
@@ -53,7 +54,8 @@ export function AccountGlancePanel({ glance }: { glance: AccountGlance }) {
         {glance.notes.length === 0 ? <li className="note">{t("console.glance.none")}</li> : null}
         {glance.notes.map((n) => (
           <li key={n.id}>
-            {f.date(n.createdAt)} · {n.body}
+            {/* A note stored as data reads in this rep's language; its first line is the gist. */}
+            {f.date(n.createdAt)} · {n.event ? describeStoredEvent({ ...n.event, detail: undefined }, t, f) : n.body}
           </li>
         ))}
       </ul>

@@ -6,6 +6,7 @@ import type { ConsoleData } from "../../../domain/chat/console.server";
 import { MESSAGE_MAX_LENGTH } from "../../../domain/chat/schemas";
 import { shownMessages, type OutgoingMessage } from "../../../domain/chat/thread";
 import { useFormat } from "../../../i18n/format";
+import { storedText } from "../../../i18n/stored-event";
 import type { ChatSocket } from "../socket-client";
 import { MessageTime } from "../message-time";
 import { AccountGlancePanel } from "./account-glance";
@@ -76,7 +77,7 @@ export function ConversationPane({
             >
               {m.internal ? <span className="chat-author">{t("console.internalLabel")}</span> : null}
               {!m.internal && m.authorKind === "CUSTOMER" ? <span className="chat-author">{item.customerName || t("console.customer")}</span> : null}
-              <span className="chat-body">{m.body}</span>
+              <span className="chat-body">{storedText(m, t, f)}</span>
               <MessageTime at={m.createdAt} />
               {m.authorKind === "REP" && !m.internal ? (
                 <span className="chat-mark">{m.readAt ? t("console.read") : m.deliveredAt ? t("console.delivered") : ""}</span>
