@@ -277,5 +277,9 @@ describe("the rep sets the path on the 360", () => {
     // Its old invoices stay portal-only: only documents from now on go out by email.
     await jobsAt(new Date());
     expect(await portal.db.invoiceDelivery.count({ where: { accountId: acme.id } })).toBe(0);
+    // The customer's portal shows every invoice whatever the path.
+    const newest = await portal.db.invoice.findFirstOrThrow({ where: { accountId: acme.id }, orderBy: [{ issuedOn: "desc" }, { id: "desc" }] });
+    const customer = await portal.signedIn("ap@acme-industrial.example");
+    expect((await customer.page(`/invoices?q=${encodeURIComponent(newest.number)}`)).html).toContain(`/invoices/${newest.id}`);
   }, 60_000);
 });
