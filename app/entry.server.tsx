@@ -6,8 +6,8 @@ import { I18nextProvider } from "react-i18next";
 import { ServerRouter, type EntryContext, type HandleDataRequestFunction, type HandleErrorFunction } from "react-router";
 import { carriesSessionCookie } from "./utils/session.server";
 import { NonceContext } from "./components/nonce";
-import { FALLBACK_LANGUAGE, isTextLanguage } from "./i18n/config";
-import { i18nFor } from "./i18n/i18n.server";
+import { isTextLanguage } from "./i18n/config";
+import { i18nFor, languageFor } from "./i18n/i18n.server";
 import { log } from "./utils/logger.server";
 import { isDatabaseUnavailable } from "./utils/db.server";
 
@@ -47,7 +47,13 @@ export default async function handleRequest(
   // The root loader already resolved the language (profile, cookie, header).
   const rootData = routerContext.staticHandlerContext.loaderData?.root as { language?: string; textLanguage?: string; user?: unknown } | undefined;
   keepPrivate(request, responseHeaders, Boolean(rootData?.user));
-  const language = isTextLanguage(rootData?.textLanguage) ? rootData.textLanguage : isTextLanguage(rootData?.language) ? rootData.language : FALLBACK_LANGUAGE;
+  // Without the root loader's answer (it failed: the database is down), the reader's
+  // language cookie or Accept-Language still choose the error page's language.
+  const language = isTextLanguage(rootData?.textLanguage)
+    ? rootData.textLanguage
+    : isTextLanguage(rootData?.language)
+      ? rootData.language
+      : await languageFor({ cookie: request.headers.get("Cookie"), acceptLanguage: request.headers.get("Accept-Language") });
   const i18n = await i18nFor(language);
   const nonce = loadContext?.cspNonce;
   // The database did not answer (an outage, a failover): the error page says to try again

@@ -202,7 +202,6 @@ export async function createPortalServer(options: { env: Env; mode: "production"
     if (!res.headersSent) renderError(isDatabaseUnavailable(error) ? 503 : 500)(req, res, next);
   });
 
-
   // Files a request stored but never recorded (a crash between the two): removed after an hour.
   const orphanSweep = startOrphanSweep((error) => log().warn({ err: error }, "orphan upload sweep failed"));
 

@@ -93,7 +93,8 @@ export async function openDatabase(url: string): Promise<Database> {
 
 // Connection-level failures: refused, reset, timed out, or the server shutting down (SQLSTATE class 08, 57P0x; Prisma P1001/P1017).
 const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "P1001", "P1017", "57P01", "57P02", "57P03"]);
-const UNAVAILABLE_MESSAGE = /connection terminated|connect ECONNREFUSED|can't reach database|server closed the connection|connection (is )?closed|timeout exceeded when trying to connect/i;
+const UNAVAILABLE_MESSAGE =
+  /connection terminated|connect ECONNREFUSED|can't reach database|server closed the connection|connection (is )?closed|timeout exceeded when trying to connect/i;
 
 /** Whether `error` (or what caused it) says the database could not be reached, rather than that a query was wrong. */
 export function isDatabaseUnavailable(error: unknown): boolean {

@@ -9,7 +9,6 @@
  * Redis (127.0.0.1:6379); when either is unreachable the tests say so and do nothing.
  */
 import crypto from "node:crypto";
-import Stripe from "stripe";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../app/utils/db.server";
@@ -20,6 +19,7 @@ import { postgresAndRedisUnreachable, sharedSettings, startServerProcess, stopSe
 import { REDIS_URL } from "../support/services";
 import { connected, keepChatOpenAllDay, next } from "../support/sockets";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
+import { completedEvent, expiredEvent, failedEvent, signedBy } from "../support/stripe-events";
 
 type Any = any;
 const WEBHOOK_SECRET = `whsec_faults_${crypto.randomBytes(8).toString("hex")}`;
@@ -102,50 +102,13 @@ async function until(what: string, check: () => Promise<boolean>, ms = 60_000) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-function signed(payload: string) {
-  return Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
-}
+const signed = signedBy(WEBHOOK_SECRET);
 
 function postEvent(url: string, payload: string) {
-  return fetch(`${url}/webhooks/stripe`, { method: "POST", headers: { "Content-Type": "application/json", "Stripe-Signature": signed(payload) }, body: payload });
-}
-
-function completedEvent(id: string, payment: { id: string; checkoutSessionId: string | null }, amountMinor: number) {
-  return JSON.stringify({
-    id,
-    object: "event",
-    type: "checkout.session.completed",
-    data: {
-      object: {
-        id: payment.checkoutSessionId,
-        object: "checkout.session",
-        payment_status: "paid",
-        status: "complete",
-        amount_total: amountMinor,
-        currency: "usd",
-        payment_intent: `pi_sandbox_${payment.id}`,
-        payment_method_types: ["card"],
-        metadata: { paymentId: payment.id },
-      },
-    },
-  });
-}
-
-function failedEvent(id: string, payment: { id: string }) {
-  return JSON.stringify({
-    id,
-    object: "event",
-    type: "payment_intent.payment_failed",
-    data: { object: { id: `pi_sandbox_${payment.id}`, object: "payment_intent", metadata: { paymentId: payment.id }, last_payment_error: { code: "card_declined" } } },
-  });
-}
-
-function expiredEvent(id: string, payment: { id: string; checkoutSessionId: string | null }) {
-  return JSON.stringify({
-    id,
-    object: "event",
-    type: "checkout.session.expired",
-    data: { object: { id: payment.checkoutSessionId, object: "checkout.session", status: "expired", payment_status: "unpaid", metadata: { paymentId: payment.id } } },
+  return fetch(`${url}/webhooks/stripe`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Stripe-Signature": signed(payload) },
+    body: payload,
   });
 }
 
@@ -263,7 +226,14 @@ describe("faults injected into two processes on PostgreSQL and Redis", () => {
     for (const c of customers) {
       const account = await database.prisma.account.findUniqueOrThrow({ where: { number: c.number } });
       const invoices = await database.prisma.invoice.findMany({
-        where: { accountId: account.id, currency: "USD", status: { in: ["OPEN", "PARTIALLY_PAID"] }, balanceMinor: { gt: 100_00 }, disputes: { none: {} }, checkoutClaim: null },
+        where: {
+          accountId: account.id,
+          currency: "USD",
+          status: { in: ["OPEN", "PARTIALLY_PAID"] },
+          balanceMinor: { gt: 100_00 },
+          disputes: { none: {} },
+          checkoutClaim: null,
+        },
         orderBy: { id: "asc" },
         take: 30,
       });
@@ -314,7 +284,9 @@ describe("faults injected into two processes on PostgreSQL and Redis", () => {
           if (attempt > 10) {
             const id = (JSON.parse(events[index]) as { id: string }).id;
             const stored = await database.prisma.webhookEvent.findFirst({ where: { eventId: id } });
-            throw new Error(`event ${id} kept failing with ${res.status}: ${stored?.error ?? (await res.text())}\n${(index % 2 ? a : b).output().slice(-4000)}`);
+            throw new Error(
+              `event ${id} kept failing with ${res.status}: ${stored?.error ?? (await res.text())}\n${(index % 2 ? a : b).output().slice(-4000)}`,
+            );
           }
           await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
         }
@@ -337,7 +309,10 @@ describe("faults injected into two processes on PostgreSQL and Redis", () => {
       }
     }
     const paidTotal = planned.filter((p) => p.pays).reduce((sum, p) => sum + p.minor, 0n);
-    const allocated = await database.prisma.paymentAllocation.aggregate({ where: { paymentId: { in: planned.map((p) => p.payment.id) } }, _sum: { amountMinor: true } });
+    const allocated = await database.prisma.paymentAllocation.aggregate({
+      where: { paymentId: { in: planned.map((p) => p.payment.id) } },
+      _sum: { amountMinor: true },
+    });
     expect(allocated._sum.amountMinor).toBe(paidTotal);
     expect(await database.prisma.webhookEvent.count({ where: { eventId: { startsWith: "evt_storm_" }, processedAt: null } })).toBe(0);
   });

@@ -206,7 +206,10 @@ describe("two processes behind one address, on PostgreSQL and Redis", () => {
       customer
         .timeout(20_000)
         .emitWithAck("conversation:send", { conversationId, clientMessageId: id, body: `before shutdown ${id}` })
-        .then((reply: Any) => reply.data && acked.add(id), () => undefined);
+        .then(
+          (reply: Any) => reply.data && acked.add(id),
+          () => undefined,
+        );
     }
     // SIGTERM as soon as the rep (on B) has seen the first message relayed from A.
     while (relayed.size === 0) await new Promise((r) => setTimeout(r, 5));
