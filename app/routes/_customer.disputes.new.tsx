@@ -6,7 +6,7 @@ import invoicesStyles from "../styles/invoices.css?url";
 import { requireCustomer } from "../utils/authorize.server";
 import { readFormWithFiles } from "../utils/uploads.server";
 import { DISPUTE_REASONS, openDisputeSchema } from "../domain/disputes/dispute-schemas";
-import { disputeRequestFrom, openDispute } from "../domain/disputes/open-dispute.server";
+import { disputableMinor, disputeRequestFrom, openDispute } from "../domain/disputes/open-dispute.server";
 import { invoiceForAccount } from "../domain/invoices/invoice-detail.server";
 import { useFormat } from "../i18n/format";
 import { resolveReader } from "../i18n/i18n.server";
@@ -22,7 +22,22 @@ export async function loader({ request }: Route.LoaderArgs) {
   const invoiceId = new URL(request.url).searchParams.get("invoice") ?? "";
   const invoice = invoiceId ? await invoiceForAccount(user.accountId, invoiceId) : null;
   if (!invoice) throw data({ reason: "not_found" }, { status: 404 });
-  return { invoice: { id: invoice.id, number: invoice.number, balance: invoice.balance, lines: invoice.lines } };
+  const disputable = await disputableMinor({
+    id: invoice.id,
+    status: invoice.status,
+    totalMinor: invoice.total.amountMinor,
+    balanceMinor: invoice.balance.amountMinor,
+  });
+  return {
+    invoice: {
+      id: invoice.id,
+      number: invoice.number,
+      paidInFull: invoice.status === "PAID",
+      paid: invoice.paid,
+      disputable: { amountMinor: disputable, currency: invoice.currency },
+      lines: invoice.lines,
+    },
+  };
 }
 
 export async function action({ request }: Route.ActionArgs) {
@@ -117,7 +132,11 @@ export default function NewDispute({ loaderData, actionData }: Route.ComponentPr
         <Field
           name="amount"
           label={t("new.amount")}
-          hint={t("new.amountHint", { balance: f.money(invoice.balance) })}
+          hint={
+            invoice.paidInFull
+              ? t("new.amountHintPaid", { paid: f.money(invoice.paid), disputable: f.money(invoice.disputable) })
+              : t("new.amountHint", { balance: f.money(invoice.disputable) })
+          }
           error={errors.amount}
           inputMode="decimal"
         />

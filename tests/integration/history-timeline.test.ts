@@ -5,6 +5,7 @@
  * customer reads their own final demand letters from the portal, never another's.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collectionsAccount, pastDueInvoice } from "../support/collections-fixtures";
 import { startPortal, textOf, type Browser, type TestPortal } from "../support/portal";
 
 let portal: TestPortal;
@@ -240,5 +241,66 @@ describe("final demand letters on the customer portal", () => {
     } finally {
       await portal.db.user.update({ where: { email: "billing@pacificcoast.example" }, data: { preferredLanguage: "en" } });
     }
+  });
+});
+
+describe("a balance lowered without a payment runs the hold-release rule", () => {
+  it("a write-off that clears the past-due balance releases a past-due hold once, however many approvals race, and tells the customer", async () => {
+    const account = await collectionsAccount(portal.db, { country: "US", language: "en", locale: "en-US", timeZone: "America/Chicago", currency: "USD" });
+    const invoice = await pastDueInvoice(portal.db, account, 40, 3_000_00n);
+    const order = await portal.db.order.create({
+      data: {
+        number: `SO-T-${account.number.slice(5)}`,
+        accountId: account.id,
+        currency: "USD",
+        amountMinor: 1_000_00n,
+        status: "ON_HOLD",
+        holdReason: "PAST_DUE",
+        heldAt: new Date(),
+      },
+    });
+    const rep1 = await portal.signedIn("rep1@accounts.example");
+    const proposed = await rep1.post("/rep/collections/write-offs", {
+      intent: "propose",
+      accountId: account.id,
+      invoiceNumber: invoice.number,
+      amount: "3,000.00",
+      reason: "Customer out of business; uncollectable.",
+      returnTo: `/rep/accounts/${account.id}`,
+    });
+    expect(proposed.headers.get("location")).toContain("writeOff=queued");
+    // Waiting for approval releases nothing.
+    expect((await portal.db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("ON_HOLD");
+
+    const request = await portal.db.writeOffRequest.findFirstOrThrow({ where: { invoiceId: invoice.id, status: "PENDING" } });
+    const responses = await Promise.all(
+      Array.from({ length: 4 }, () => senior.post("/rep/collections/write-offs", { intent: "approve", requestId: request.id, note: "Approved" })),
+    );
+    await Promise.all(responses.map((r) => r.arrayBuffer()));
+    expect(responses.map((r) => r.status).sort()).toEqual([302, 409, 409, 409]);
+
+    expect((await portal.db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("OPEN");
+    expect(await portal.db.auditLog.count({ where: { entityId: order.id, action: "hold_released" } })).toBe(1);
+    const mail = await portal.db.outboxEmail.findMany({ where: { to: account.email, template: "orders_released" } });
+    expect(mail).toHaveLength(1);
+    expect(mail[0].text).toContain(order.number);
+  });
+});
+
+describe("disputing a paid invoice", () => {
+  it("the new-dispute page states the paid amount and what may be disputed, not a $0 balance, in English and Spanish", async () => {
+    const paidOf = async (number: string) => {
+      const account = await portal.db.account.findUniqueOrThrow({ where: { number } });
+      return portal.db.invoice.findFirstOrThrow({ where: { accountId: account.id, status: "PAID", disputes: { none: {} } }, orderBy: { dueOn: "asc" } });
+    };
+    const acmeInvoice = await paidOf("ACC-1001");
+    const en = textOf((await (await portal.signedIn("ap@acme-industrial.example")).page(`/disputes/new?invoice=${acmeInvoice.id}`)).html);
+    expect(en).toMatch(/This invoice is paid in full \(\$[\d,]+\.\d\d\)\. You may dispute up to \$[\d,]+\.\d\d/);
+    expect(en).not.toContain("open balance of $0.00");
+    const norteInvoice = await paidOf("ACC-1002");
+    const es = textOf((await (await portal.signedIn("cxp@distnorte.example")).page(`/disputes/new?invoice=${norteInvoice.id}`)).html);
+    expect(es).toContain("Esta factura está pagada en su totalidad");
+    expect(es).toContain("Puede aclarar hasta");
+    expect(es).not.toMatch(/saldo pendiente de \S*0[.,]00/);
   });
 });

@@ -13,6 +13,7 @@ import { db } from "../../utils/db.server";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { recordAudit } from "../audit/audit.server";
 import { checkAuthority, mayActOnEscalation } from "../authority/authority.server";
+import { afterBalanceLowered } from "../payments/after-payment.server";
 import { invalidateAccount } from "../invoices/ledger-cache.server";
 import { toMinor, type Money } from "../money/money";
 import { invoiceStatusFor } from "../payments/allocation";
@@ -138,7 +139,10 @@ export async function proposeWriteOff(input: { actor: Actor; invoiceId: string; 
     return { ok: true as const, posted: decision.allowed, requestId: request.id, requiredLevel: request.requiredLevel, accountId: invoice.accountId };
   });
   if (!outcome.ok) return outcome;
-  if (outcome.posted) invalidateAccount(outcome.accountId);
+  if (outcome.posted) {
+    invalidateAccount(outcome.accountId);
+    await afterBalanceLowered(outcome.accountId);
+  }
   return { ok: true, posted: outcome.posted, requestId: outcome.requestId, requiredLevel: outcome.requiredLevel };
 }
 
@@ -177,7 +181,10 @@ export async function decideWriteOff(input: {
     if (input.decision === "approve") await post(tx, request, input.actor.id);
     return { ok: true as const, decision: input.decision };
   });
-  if (outcome.ok && input.decision === "approve") invalidateAccount(request.accountId);
+  if (outcome.ok && input.decision === "approve") {
+    invalidateAccount(request.accountId);
+    await afterBalanceLowered(request.accountId);
+  }
   return outcome;
 }
 

@@ -111,7 +111,7 @@ export async function releaseHeldOrder(
  * (over-limit holds that fit in available credit, past-due holds once past due is within
  * tolerance; never an account on hold). Returns what was released, with each hold's reason.
  */
-export async function releaseOrdersThatClear(accountId: string, paymentId: string): Promise<{ number: string; reason: HoldReason | null }[]> {
+export async function releaseOrdersThatClear(accountId: string, paymentId: string | null): Promise<{ number: string; reason: HoldReason | null }[]> {
   const summary = await accountSummary(accountId);
   const state = await holdStateOf(accountId);
   if (!summary || !state) return [];
@@ -124,7 +124,7 @@ export async function releaseOrdersThatClear(accountId: string, paymentId: strin
         releaseHeldOrder(
           tx,
           order,
-          { actorId: null, note: "", paymentId },
+          { actorId: null, note: "", paymentId: paymentId ?? undefined },
           { exposureMinor: summary.exposure.amountMinor, availableMinor: summary.availableCredit.amountMinor, overLimitMinor: 0 },
         ),
       CLAIM_TRANSACTION,

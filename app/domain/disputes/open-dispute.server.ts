@@ -123,6 +123,15 @@ export async function openDispute(
   return { ok: true, value: { id: dispute.id } };
 }
 
+/**
+ * What a customer may still dispute on an invoice: its open balance, or — once paid —
+ * what was invoiced, less what open disputes already claim. The form's hint says it.
+ */
+export async function disputableMinor(invoice: { id: string; status: string; totalMinor: number; balanceMinor: number }): Promise<number> {
+  const base = invoice.status === "PAID" ? invoice.totalMinor : invoice.balanceMinor;
+  return Math.max(0, base - (await openlyDisputedMinor(db(), invoice.id)));
+}
+
 async function openlyDisputedMinor(client: Pick<Prisma.TransactionClient, "dispute">, invoiceId: string): Promise<number> {
   const open = await client.dispute.aggregate({ where: { invoiceId, status: { in: [...OPEN_DISPUTE_STATUSES] } }, _sum: { amountMinor: true } });
   return toMinor(open._sum.amountMinor);

@@ -12,6 +12,7 @@ import { toMinor } from "../money/money";
 import { invoiceStatusFor } from "../payments/allocation";
 import { isUniqueViolation } from "../payments/unique-violation";
 import { invalidateAccount } from "../invoices/ledger-cache.server";
+import { afterBalanceLowered } from "../payments/after-payment.server";
 import { isOpen } from "./dispute-schemas";
 import { newNumber, type Actor } from "./dispute-numbers.server";
 import { notifyCustomer } from "./dispute-notices.server";
@@ -169,7 +170,10 @@ export async function resolveWithCreditMemo(input: {
   }
   if (!outcome.ok) return outcome;
   invalidateAccount(d.accountId);
-  if (outcome.posted) await notifyCustomer(d.id, "dispute_resolved", { amount });
+  if (outcome.posted) {
+    await notifyCustomer(d.id, "dispute_resolved", { amount });
+    await afterBalanceLowered(d.accountId);
+  }
   return outcome;
 }
 
@@ -196,6 +200,7 @@ export async function approveCreditMemo(input: { disputeId: string; actor: Actor
   if (!outcome.ok) return outcome;
   invalidateAccount(d.accountId);
   await notifyCustomer(d.id, "dispute_resolved", { amount });
+  await afterBalanceLowered(d.accountId);
   return { ok: true };
 }
 

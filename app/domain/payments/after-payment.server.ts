@@ -72,15 +72,16 @@ export async function sendReceipt(paymentId: string) {
 
 /**
  * Re-runs the release rule after a payment (see releaseOrdersThatClear) and tells the
- * customer which orders were released and why, by each hold's reason.
+ * customer which orders were released and why, by each hold's reason. Without a payment
+ * (a credit memo or a write-off lowered the balance) the account's first user is told.
  */
-export async function releaseOrdersIfUnderLimit(accountId: string, paymentId: string) {
+export async function releaseOrdersIfUnderLimit(accountId: string, paymentId: string | null) {
   // A payment that brings the account current lifts an automatic credit hold at once, not at the next job run.
   await liftCreditHoldIfCurrent(accountId);
   const released = await releaseOrdersThatClear(accountId, paymentId);
   if (released.length) {
-    const payment = await db().payment.findUniqueOrThrow({ where: { id: paymentId }, select: { createdById: true } });
-    const to = await recipientFor(accountId, payment.createdById);
+    const payment = paymentId ? await db().payment.findUniqueOrThrow({ where: { id: paymentId }, select: { createdById: true } }) : null;
+    const to = await recipientFor(accountId, payment?.createdById ?? null);
     if (to) {
       const t = await translatorFor(to.language);
       const why = [
@@ -96,4 +97,13 @@ export async function releaseOrdersIfUnderLimit(accountId: string, paymentId: st
     }
   }
   return released.map((o) => o.number);
+}
+
+/**
+ * A credit memo, a write-off or a dispute resolution lowered what the account owes
+ * without a payment: the credit hold and held orders are checked by the same rule, and
+ * the customer told, exactly as when a payment arrives.
+ */
+export function afterBalanceLowered(accountId: string) {
+  return releaseOrdersIfUnderLimit(accountId, null);
 }
