@@ -53,6 +53,7 @@ function auditAs(title: string, language: Language, email: string | null, paths:
     let context: BrowserContext;
     let page: Page;
     test.beforeAll(async ({ browser }) => {
+      test.setTimeout(60_000);
       context = await browser.newContext({ locale: LOCALE[language] });
       page = await context.newPage();
       if (email) await signIn(page, email);
@@ -136,9 +137,9 @@ async function tabTo(page: Page, target: Locator, limit = 80) {
 test.describe("with only the keyboard", () => {
   // Each test walks a whole flow (and the hook saves two teams' hours): a heavier budget than one page.
   test.describe.configure({ timeout: 90_000 });
-  test.beforeAll(async ({ browser }) => openLiveChatAroundTheClock(browser));
 
   test("a customer pays part of an invoice through the sandbox checkout and lands on the receipt", async ({ browser }) => {
+    test.setTimeout(180_000);
     const { context, page } = await contextFor(browser, "en", "ap@acme-industrial.example");
     await page.goto("/pay");
     const row = page.locator("tbody tr").first();
@@ -150,7 +151,8 @@ test.describe("with only the keyboard", () => {
     await tabTo(page, row.getByRole("textbox"));
     await page.keyboard.press("ControlOrMeta+a");
     await page.keyboard.type("25.00");
-    await tabTo(page, page.getByRole("button", { name: "Continue to payment" }));
+    // Past every other open invoice's checkbox and amount, as a keyboard user goes.
+    await tabTo(page, page.getByRole("button", { name: "Continue to payment" }), 400);
     await page.keyboard.press("Enter");
 
     await expect(page.getByTestId("sandbox-amount")).toHaveText("$25.00");
@@ -166,6 +168,7 @@ test.describe("with only the keyboard", () => {
   });
 
   test("a customer opens the chat, writes, sends and reads the rep's reply", async ({ browser }) => {
+    await openLiveChatAroundTheClock(browser);
     // The rep answers with the mouse; only the customer is keyboard-only.
     const repContext = await browser.newContext({ locale: "en-US" });
     const rep = await repContext.newPage();
