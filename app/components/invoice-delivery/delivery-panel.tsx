@@ -31,7 +31,7 @@ export function DeliveryPanel({ accountId, overview, errors }: { accountId: stri
   const { settings } = overview;
   const action = `/rep/accounts/${encodeURIComponent(accountId)}/delivery`;
   return (
-    <section className="panel" aria-labelledby="delivery-title" data-testid="delivery-panel">
+    <section className="panel" id="delivery" aria-labelledby="delivery-title" data-testid="delivery-panel">
       <h2 id="delivery-title">{t("panel.title")}</h2>
       {overview.deliveries.length === 0 ? (
         <p className="note">{t("panel.empty")}</p>

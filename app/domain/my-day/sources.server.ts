@@ -2,6 +2,7 @@
 import type { ItemSource } from "./items";
 import { creditApplications } from "./sources/credit-applications.server";
 import { creditReviews } from "./sources/credit-reviews.server";
+import { deliveryFailures } from "./sources/delivery-failures.server";
 import { disputeReplies } from "./sources/dispute-replies.server";
 import { dunningExceptions } from "./sources/dunning-exceptions.server";
 import { escalations } from "./sources/escalations.server";
@@ -18,6 +19,7 @@ export const DAY_SOURCES: readonly ItemSource[] = [
   disputeReplies,
   promises,
   dunningExceptions,
+  deliveryFailures,
   followUps,
   creditReviews,
   watchSignals,
