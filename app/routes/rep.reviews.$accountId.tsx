@@ -53,12 +53,14 @@ export async function action({ request, params }: Route.ActionArgs) {
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf(parsed.error), formError: null as string | null }, { status: 400 });
   const { decision, note } = parsed.data;
   let limitMinor = view.summary.creditLimit.amountMinor;
-  if (decision === "raise" || decision === "lower") {
-    if (!parsed.data.limit) return data({ fieldErrors: { limit: "watch:review.errors.limit" } as FieldErrors, formError: null }, { status: 400 });
+  const changesLimit = decision === "raise" || decision === "lower";
+  if (changesLimit && !parsed.data.limit) return data({ fieldErrors: { limit: "watch:review.errors.limit" } as FieldErrors, formError: null }, { status: 400 });
+  // A limit that cannot be read is refused whatever the decision: the rep sees what they typed was not taken.
+  if (parsed.data.limit) {
     const { locale } = await resolveReader(request, user);
     const read = parseAmountInput(parsed.data.limit, locale, view.summary.account.currency);
     if (!read.ok) return data({ fieldErrors: { limit: amountErrorKey(read.error, locale) } as FieldErrors, formError: null }, { status: 400 });
-    limitMinor = read.amountMinor;
+    if (changesLimit) limitMinor = read.amountMinor;
   }
   const result = await decideCreditReview(user, params.accountId, { action: decision, limitMinor, note });
   if (!result.ok)

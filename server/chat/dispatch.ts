@@ -37,7 +37,7 @@ export function createDispatch(io: PortalSocketServer, broadcast: Broadcast, log
       scheduleFill();
       return { conversationId, state: "queued", position: decision.position, estimatedWaitSeconds: decision.estimatedWaitSeconds };
     }
-    // Offered to leave a message: out of the live queue from now on, so nobody is routed a visitor who left.
+    // Offered to leave a message: after hours out of the live queue from now on; either way a visitor who leaves without writing is a missed chat.
     if (c.status === "QUEUED" && c.channel === "CHAT") await offerOffline(conversationId, decision.reason);
     // Outside hours the customer is told when chat reopens (their widget writes it in their zone).
     const reopensAt = decision.reason === "outside_hours" ? nextOpening(await businessHours(c.language), new Date()) : null;

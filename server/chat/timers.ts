@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
-import { chatPolicy, requeueRepChats } from "../../app/domain/chat/assignment.server";
+import { requeueRepChats } from "../../app/domain/chat/assignment.server";
+import { chatPolicy } from "../../app/domain/chat/chat-policy.server";
 import { goOfflineAfterGrace } from "../../app/domain/chat/presence.server";
 import type { PortalSocketServer } from "../socket";
 import type { Dispatch } from "./dispatch";

@@ -135,7 +135,7 @@ describe("an applicant whose email already signs in to another account", () => {
     const page = await rep.page(`/rep/credit/applications/${applicationId}`);
     const text = textOf(page.html);
     expect(text).toContain(`${taken} already signs in to the portal for another account, so it cannot be this company's first user.`);
-    expect(text).toContain("Waiting for a rep to name the new account's first user");
+    expect(text).toContain("is waiting for a rep to name the new account's first user");
     expect(page.html).toMatch(/name="firstUserEmail"[^>]*value=""/);
   });
 

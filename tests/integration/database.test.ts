@@ -65,10 +65,14 @@ describe("seed data", () => {
     expect(languageSets).toEqual(new Set(["en", "es", "en+es"]));
     expect(await prisma.authorityLimit.count()).toBe(5);
 
-    // Invoice balances agree with their payments.
+    // Invoice balances agree with their payments and posted credits (memos, write-offs).
     const mismatched = await database.sql.query(`
-      SELECT i.id FROM "Invoice" i LEFT JOIN "PaymentAllocation" a ON a."invoiceId" = i.id
-      GROUP BY i.id HAVING i."totalMinor" - COALESCE(SUM(a."amountMinor"), 0) <> i."balanceMinor"`);
+      SELECT i.id FROM "Invoice" i
+      WHERE i."totalMinor"
+        - COALESCE((SELECT SUM(a."amountMinor") FROM "PaymentAllocation" a WHERE a."invoiceId" = i.id), 0)
+        - COALESCE((SELECT SUM(d."amountMinor") FROM "Adjustment" d WHERE d."invoiceId" = i.id AND d.status = 'POSTED' AND d.kind IN ('CREDIT_MEMO', 'WRITE_OFF')), 0)
+        + COALESCE((SELECT SUM(d."amountMinor") FROM "Adjustment" d WHERE d."invoiceId" = i.id AND d.status = 'POSTED' AND d.kind = 'DEBIT_MEMO'), 0)
+        <> i."balanceMinor"`);
     expect(mismatched).toEqual([]);
   });
 });

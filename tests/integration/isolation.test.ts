@@ -81,6 +81,17 @@ const COVERED = [
   "collections/letters/:letterId",
   // No session at all: the token is the key (credit-followup.test.ts: wrong and expired tokens are 404).
   "credit/applications/status/:token",
+  // Invoice delivery (issue 18): staff only (invoice-delivery.test.ts); the 997 webhook takes a bearer secret.
+  "rep/accounts/:accountId/delivery",
+  "webhooks/edi/997",
+  // My day, watch signals, periodic reviews (issue 17): staff only; my-day.test.ts refuses a rep another rep's day.
+  "rep/day",
+  "rep/accounts/:accountId/signals",
+  "rep/reviews/:accountId",
+  // Team dashboard: a rep sees only their own figures, objectives are the manager's (dashboard.test.ts).
+  "rep/dashboard",
+  "rep/dashboard.csv",
+  "rep/dashboard/objectives",
 ];
 
 it("every route is covered by this file", () => {
@@ -128,7 +139,9 @@ describe("a customer of Acme", () => {
 
   it("gets 404 for unknown pages and rejected posts", async () => {
     expect((await customer.get("/accounts/ACC-1002")).status).toBe(404);
-    expect((await customer.post("/account", { accountId: norte.id })).status).toBe(405);
+    // /account takes one post, the customer's own change report: another account's id changes nothing.
+    expect((await customer.post("/account", { accountId: norte.id })).status).toBe(400);
+    expect(await portal.db.accountChangeReport.count({ where: { accountId: norte.id } })).toBe(0);
   });
 });
 

@@ -2,48 +2,15 @@ import type { Prisma } from "../../generated/prisma/client";
 import { recordAudit } from "../audit/audit.server";
 import { currentDatabase, db } from "../../utils/db.server";
 import { decideRoute, headOfQueueTime, nextForRep, pickRep, transferCheck, type BusinessHours, type RepFacts, type RouteDecision } from "./routing";
+import { IN_LIVE_QUEUE } from "./missed-chats.server";
+import { DEFAULT_UNANSWERED_SECONDS, capacityPolicy, chatPolicy, effectiveCapacity } from "./chat-policy.server";
+import { policyValue } from "../policy/policy-value.server";
 
 /**
  * The database side of chat routing: loads the facts, asks `routing.ts`, and claims
  * with a conditional update so two server instances never assign one chat twice.
  * Every assignment change writes an audit row in the same transaction.
  */
-
-export const DEFAULT_AVERAGE_HANDLE_SECONDS = 300;
-
-const DEFAULT_UNANSWERED_SECONDS = 90;
-/** Chats a rep takes at once until they choose their own number, and the most anyone takes (`chat.defaultCapacity`, `chat.maxCapacity`). */
-export const DEFAULT_CAPACITY = 3;
-export const DEFAULT_MAX_CAPACITY = 20;
-
-export async function policyValue<T>(key: string, fallback: T): Promise<T> {
-  const row = await db().policySetting.findUnique({ where: { key } });
-  return row ? (row.value as T) : fallback;
-}
-
-export async function chatPolicy() {
-  const [unansweredSeconds, graceSeconds, averageHandleSeconds, capacity] = await Promise.all([
-    policyValue<number>("chat.unansweredReassignSeconds", DEFAULT_UNANSWERED_SECONDS),
-    policyValue<number>("chat.disconnectGraceSeconds", 30),
-    policyValue<number>("chat.averageHandleSeconds", DEFAULT_AVERAGE_HANDLE_SECONDS),
-    capacityPolicy(),
-  ]);
-  return { unansweredSeconds, graceSeconds, averageHandleSeconds, ...capacity };
-}
-
-/** The team's capacity rules, as supervisors set them on the chat policy page. */
-export async function capacityPolicy(): Promise<{ defaultCapacity: number; maxCapacity: number }> {
-  const [defaultCapacity, maxCapacity] = await Promise.all([
-    policyValue<number>("chat.defaultCapacity", DEFAULT_CAPACITY),
-    policyValue<number>("chat.maxCapacity", DEFAULT_MAX_CAPACITY),
-  ]);
-  return { defaultCapacity, maxCapacity };
-}
-
-/** A rep's capacity as routing counts it: their own choice (else the team default), never above the team maximum. */
-export function effectiveCapacity(rep: { chatCapacity: number; chatCapacityChosenAt: Date | null }, policy: { defaultCapacity: number; maxCapacity: number }) {
-  return Math.min(rep.chatCapacityChosenAt ? rep.chatCapacity : policy.defaultCapacity, policy.maxCapacity);
-}
 
 export function businessHours(language: string): Promise<BusinessHours | null> {
   return policyValue<BusinessHours | null>(`hours.${language}`, null);
@@ -134,7 +101,7 @@ export async function routeConversation(conversationId: string, now = new Date()
         language: conversation.language,
         queuedAt: { lt: conversation.queuedAt ?? now },
         id: { not: conversation.id },
-        offlineOfferedAt: null,
+        ...IN_LIVE_QUEUE,
       },
     }),
   ]);
@@ -159,9 +126,8 @@ export async function fillRep(repId: string): Promise<string[]> {
   for (let i = 0; i < 20; i++) {
     const rep = (await loadRepFacts()).find((r) => r.id === repId);
     if (!rep) break;
-    // Offline offers are not in line: nobody is waiting there for a live rep.
     const queue = await db().conversation.findMany({
-      where: { status: "QUEUED", channel: "CHAT", language: { in: [...rep.languages] }, offlineOfferedAt: null },
+      where: { status: "QUEUED", channel: "CHAT", language: { in: [...rep.languages] }, ...IN_LIVE_QUEUE },
       select: { id: true, language: true, queuedAt: true },
       orderBy: { queuedAt: "asc" },
       take: 50,

@@ -1,6 +1,6 @@
 import { db } from "../../utils/db.server";
 import { recordAudit } from "../audit/audit.server";
-import { capacityPolicy, chatPolicy } from "./assignment.server";
+import { capacityPolicy, chatPolicy } from "./chat-policy.server";
 import type { ChatPolicyForm } from "./chat-policy";
 
 const KEYS = {

@@ -1,4 +1,5 @@
 import { db } from "../../utils/db.server";
+import { IN_LIVE_QUEUE } from "./missed-chats.server";
 
 /**
  * The reads the socket layer makes before it answers: who a conversation belongs to and
@@ -19,8 +20,7 @@ export function conversationFacts(conversationId: string) {
 /** The chats waiting in line, oldest first (at most 500: a status refresh goes to each). */
 export async function queuedChatIds(): Promise<string[]> {
   const waiting = await db().conversation.findMany({
-    // Offline offers are not in line (their visitor was offered to leave a message).
-    where: { status: "QUEUED", channel: "CHAT", offlineOfferedAt: null },
+    where: { status: "QUEUED", channel: "CHAT", ...IN_LIVE_QUEUE },
     orderBy: { queuedAt: "asc" },
     select: { id: true },
     take: 500,

@@ -10,10 +10,10 @@ export function customerNameOf(c: { guestName: string | null; customerUser?: { n
 
 export async function inboxFor(repId: string) {
   const open = await db().conversation.findMany({
-    // An offline offer nobody wrote into is no one's work: it closes as missed when its visitor leaves.
+    // An after-hours offer nobody wrote into is no one's work: it closes as missed when its visitor leaves.
     where: {
       status: { in: ["QUEUED", "ASSIGNED", "WAITING_EMAIL"] },
-      NOT: { offlineOfferedAt: { not: null }, messages: { none: { authorKind: "CUSTOMER" } } },
+      NOT: { offlineOfferedAt: { not: null }, offlineReason: "outside_hours", messages: { none: { authorKind: "CUSTOMER" } } },
     },
     orderBy: [{ queuedAt: "asc" }, { createdAt: "asc" }],
     take: 300,

@@ -1,3 +1,4 @@
+import type { Prisma } from "../../generated/prisma/client";
 import { db } from "../../utils/db.server";
 import { recordAudit } from "../audit/audit.server";
 
@@ -7,6 +8,14 @@ import { recordAudit } from "../audit/audit.server";
  * leaves there without writing is closed as missed — counted in reports, never routed
  * to a rep next morning.
  */
+
+/**
+ * In line for a live rep: never offered the offline form, or offered it only because nobody
+ * for the language was online during opening hours — that visitor may still be waiting on
+ * the page, and the first rep who comes online takes them. After hours, the offer takes the
+ * chat out of line: nobody is routed a visitor from last night.
+ */
+export const IN_LIVE_QUEUE = { OR: [{ offlineOfferedAt: null }, { offlineReason: "no_rep_for_language" }] } satisfies Prisma.ConversationWhereInput;
 
 /** Closed because the visitor left at the offline offer without writing; kept apart from a rep's dispositions. */
 export const MISSED_DISPOSITION = "missed";

@@ -1,7 +1,7 @@
 import { db } from "../../utils/db.server";
 import type { z } from "zod";
 import { recordAudit } from "../audit/audit.server";
-import { capacityPolicy, effectiveCapacity } from "./assignment.server";
+import { capacityPolicy, effectiveCapacity } from "./chat-policy.server";
 import type { Presence } from "./routing";
 import type { repSettingsSchema } from "./schemas";
 

@@ -13,7 +13,7 @@ import { db } from "../../utils/db.server";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { accountSummary } from "../accounts/account-summary.server";
 import { recordAudit } from "../audit/audit.server";
-import { policyValue } from "../chat/assignment.server";
+import { policyValue } from "../policy/policy-value.server";
 import { convertWithRate, latestRate } from "../fx/fx-rates.server";
 import type { Job, JobResult } from "../jobs/runner.server";
 import type { Money } from "../money/money";

@@ -17,7 +17,8 @@ import { languageOfLocale, isFormattingLocale, formattingFor } from "../../i18n/
 import { db } from "../../utils/db.server";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { publicUrl } from "../../utils/config.server";
-import { businessHours, policyValue } from "../chat/assignment.server";
+import { businessHours } from "../chat/assignment.server";
+import { policyValue } from "../policy/policy-value.server";
 import { isBusinessDay } from "../chat/routing";
 import { OPEN_DISPUTE_STATUSES } from "../disputes/dispute-schemas";
 import type { Job, JobResult } from "../jobs/runner.server";

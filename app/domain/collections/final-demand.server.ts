@@ -15,7 +15,7 @@ import { publicUrl } from "../../utils/config.server";
 import { recordAudit } from "../audit/audit.server";
 import { readStoredFile, storeUploadsFor } from "../files/stored-files.server";
 import type { SessionUser } from "../auth/session-user";
-import { policyValue } from "../chat/assignment.server";
+import { policyValue } from "../policy/policy-value.server";
 import { OPEN_DISPUTE_STATUSES } from "../disputes/dispute-schemas";
 import { convertWithRate, latestRate } from "../fx/fx-rates.server";
 import { formatMoney, toMinor, type Money } from "../money/money";

@@ -14,7 +14,7 @@ import { translatorFor } from "../../i18n/i18n.server";
 import { db } from "../../utils/db.server";
 import { getEnv, publicUrl } from "../../utils/config.server";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
-import { policyValue } from "../chat/assignment.server";
+import { policyValue } from "../policy/policy-value.server";
 import { accountLanguage } from "../collections/dunning.server";
 import { invoicePdf } from "../invoices/documents-pdf.server";
 import { invoiceForAccount } from "../invoices/invoice-detail.server";
