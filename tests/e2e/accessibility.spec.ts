@@ -121,7 +121,16 @@ for (const language of ["en", "es"] as const) {
     ["disputes", "/rep/disputes"],
     ["one dispute", firstLink("/rep/disputes", /^\/rep\/disputes\/[^/?]+$/)],
     ["payments", "/rep/payments"],
-    ["one payment", firstLink("/rep/payments", /^\/rep\/payments\/[^/?]+$/)],
+    // The reconciliation queue may be empty: a payment is reached from the first worklist account's payments tab.
+    [
+      "one payment",
+      firstLink(
+        async (page) => `${(await firstLink("/rep/collections", /^\/rep\/accounts\/[^/?]+/)(page)).split("?")[0]}?tab=payments`,
+        /^\/rep\/payments\/[^/?]+$/,
+      ),
+    ],
+    ["my day", "/rep/day"],
+    ["team dashboard", "/rep/dashboard"],
   ]);
 }
 

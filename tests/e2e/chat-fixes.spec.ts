@@ -20,6 +20,8 @@ async function repOnline(p: Page, status: string, save: string) {
 test.beforeAll(async ({ browser }) => openLiveChatAroundTheClock(browser));
 
 test("the launcher goes away under the open panel, and a 20,000-character paste is refused with a notice, not cut", async ({ browser }) => {
+  // Two browsers, a 20,000-character paste and a 4,000-character message: more than the default 30 s on a busy machine.
+  test.setTimeout(90_000);
   const rep = await page(browser, "en-US", "rep1@accounts.example");
   await repOnline(rep, "Status", "Save");
   await expect(rep.getByText("Settings saved.")).toBeVisible();
@@ -50,11 +52,11 @@ test("the launcher goes away under the open panel, and a 20,000-character paste 
 
   await rep.getByTestId("inbox-mine").getByRole("button", { name: /Pat/ }).click();
   const conversation = rep.getByTestId("rep-conversation");
-  await conversation.getByLabel(/^Internal note/).check();
+  await conversation.getByRole("checkbox", { name: /Internal note/ }).check();
   await conversation.getByLabel("Reply").fill("Checking the PO first");
   await conversation.getByRole("button", { name: "Send" }).click();
   // A note is a one-off: the switch is off again for the next message.
-  await expect(conversation.getByLabel(/^Internal note/)).not.toBeChecked();
+  await expect(conversation.getByRole("checkbox", { name: /Internal note/ })).not.toBeChecked();
   await rep.getByLabel("Disposition").selectOption("resolved");
   await rep.getByRole("button", { name: "Close with this disposition" }).click();
   await expect(rep.getByRole("group", { name: "Open chats" }).getByRole("button", { name: /Pat/ })).toHaveCount(0);
@@ -103,6 +105,8 @@ for (const lang of [
   },
 ]) {
   test(`screens of the console and the widget in ${lang.code}, at 1280 and 390 px`, async ({ browser }) => {
+    // Two browsers and four full-page screenshots: more than the default 30 s on a busy machine.
+    test.setTimeout(90_000);
     const rep = await page(browser, lang.locale, "rep3@accounts.example");
     await repOnline(rep, lang.status, lang.save);
     const customer = await page(browser, lang.locale, lang.customer);
@@ -112,10 +116,11 @@ for (const lang of [
     await customer.getByLabel(lang.message, { exact: true }).fill(lang.hello);
     await customer.getByRole("button", { name: lang.send, exact: true }).click();
 
-    await rep.getByTestId("inbox-mine").getByRole("button").first().click();
+    // The newest chat in the rep's inbox is this one (the rep may still hold an earlier one).
+    await rep.getByTestId("inbox-mine").getByRole("button").last().click();
     const conversation = rep.getByTestId("rep-conversation");
     await expect(conversation.getByText(lang.hello)).toBeVisible();
-    await conversation.getByLabel(lang.reply).fill(lang.answer);
+    await conversation.getByLabel(lang.reply, { exact: true }).fill(lang.answer);
     await conversation.getByRole("button", { name: lang.send, exact: true }).click();
     await expect(customer.getByText(lang.answer)).toBeVisible();
     await customer.getByLabel(lang.message, { exact: true }).fill("x".repeat(3_400));
