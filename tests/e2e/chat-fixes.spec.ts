@@ -2,7 +2,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { openLiveChatAroundTheClock, signIn } from "./support";
 
 /** Screens of the console and the widget, looked at by a person after the run. */
-const SCREENS = process.env.CHAT_SCREENS_DIR ?? "/work/screens/chat-fixes";
+const SCREENS = process.env.CHAT_SCREENS_DIR ?? "test-results/screens/chat";
 
 async function page(browser: Browser, locale: string, email: string): Promise<Page> {
   const context = await browser.newContext({ locale, viewport: { width: 1280, height: 860 } });

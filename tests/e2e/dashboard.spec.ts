@@ -7,7 +7,7 @@ import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { expectAccessible, signIn } from "./support";
 
-const SCREENS = "/work/screens/dashboard";
+const SCREENS = process.env.DASHBOARD_SCREENS_DIR ?? "test-results/screens/dashboard";
 
 // Each test signs in and draws a page of charts: heavy on a loaded machine.
 test.describe.configure({ timeout: 120_000 });
