@@ -93,7 +93,9 @@ export async function startServerProcess(env: Record<string, string>, options: {
   let output = "";
 
   async function launch() {
-    child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "server/index.ts"], {
+    // tsx's loader in the server's own process, not tsx's CLI: the CLI runs the server as a
+    // child of its own, which a SIGKILL to the CLI would leave running.
+    child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
       env: {
         ...process.env,
         NODE_ENV: "production",
