@@ -2,7 +2,6 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { openLiveChatAroundTheClock, signIn } from "./support";
 
 /** Screens of the console and the widget, looked at by a person after the run. */
-const SCREENS = process.env.CHAT_SCREENS_DIR ?? "test-results/screens/chat";
 
 async function page(browser: Browser, locale: string, email: string): Promise<Page> {
   const context = await browser.newContext({ locale, viewport: { width: 1280, height: 860 } });
@@ -71,70 +70,3 @@ test("the public navigation has no mail outbox link", async ({ browser }) => {
   await expect(p.getByRole("navigation").getByRole("link", { name: "Mail outbox" })).toHaveCount(0);
   await context.close();
 });
-
-for (const lang of [
-  {
-    code: "en",
-    locale: "en-US",
-    customer: "ap@acme-industrial.example",
-    status: "Status",
-    save: "Save",
-    launcher: "Chat with Customer Accounts",
-    topic: "What is it about?",
-    start: "Start chat",
-    message: "Your message",
-    send: "Send",
-    reply: "Reply",
-    hello: "Hi, can you check invoice INV-1001?",
-    answer: "Of course — looking at it now.",
-  },
-  {
-    code: "es",
-    locale: "es-MX",
-    customer: "cxp@distnorte.example",
-    status: "Estado",
-    save: "Guardar",
-    launcher: "Chatear con Cuentas de Clientes",
-    topic: "¿De qué se trata?",
-    start: "Iniciar chat",
-    message: "Su mensaje",
-    send: "Enviar",
-    reply: "Respuesta",
-    hello: "Hola, ¿me ayuda con una factura?",
-    answer: "Claro, ya la estoy revisando.",
-  },
-]) {
-  test(`screens of the console and the widget in ${lang.code}, at 1280 and 390 px`, async ({ browser }) => {
-    // Two browsers and four full-page screenshots: more than the default 30 s on a busy machine.
-    test.setTimeout(90_000);
-    const rep = await page(browser, lang.locale, "rep3@accounts.example");
-    await repOnline(rep, lang.status, lang.save);
-    const customer = await page(browser, lang.locale, lang.customer);
-    await customer.getByRole("button", { name: lang.launcher }).click();
-    await customer.getByLabel(lang.topic).selectOption("INVOICE");
-    await customer.getByRole("button", { name: lang.start }).click();
-    await customer.getByLabel(lang.message, { exact: true }).fill(lang.hello);
-    await customer.getByRole("button", { name: lang.send, exact: true }).click();
-
-    // The newest chat in the rep's inbox is this one (the rep may still hold an earlier one).
-    await rep.getByTestId("inbox-mine").getByRole("button").last().click();
-    const conversation = rep.getByTestId("rep-conversation");
-    await expect(conversation.getByText(lang.hello)).toBeVisible();
-    await conversation.getByLabel(lang.reply, { exact: true }).fill(lang.answer);
-    await conversation.getByRole("button", { name: lang.send, exact: true }).click();
-    await expect(customer.getByText(lang.answer)).toBeVisible();
-    await customer.getByLabel(lang.message, { exact: true }).fill("x".repeat(3_400));
-
-    await rep.screenshot({ path: `${SCREENS}/console-${lang.code}-1280.png`, fullPage: true });
-    await customer.screenshot({ path: `${SCREENS}/widget-${lang.code}-1280.png` });
-    await rep.setViewportSize({ width: 390, height: 844 });
-    await customer.setViewportSize({ width: 390, height: 844 });
-    await rep.screenshot({ path: `${SCREENS}/console-${lang.code}-390.png`, fullPage: true });
-    await customer.screenshot({ path: `${SCREENS}/widget-${lang.code}-390.png` });
-    // The panel fits the phone: nothing of it beyond the screen's edges.
-    const panel = await customer.locator(".chat-panel").boundingBox();
-    expect(panel && panel.x >= 0 && panel.x + panel.width <= 390 && panel.y >= 0).toBe(true);
-    await rep.context().close();
-    await customer.context().close();
-  });
-}

@@ -124,7 +124,7 @@ test("with only the English-only rep online, a Spanish guest is offered the offl
   await guest.getByLabel("Correo electrónico").fill("jorge.salas@example.mx");
   await guest.getByLabel("¿De qué se trata?").selectOption("PAYMENT");
   await guest.getByRole("button", { name: "Iniciar chat" }).click();
-  await expect(guest.getByTestId("chat-status")).toHaveText(/no hay un asesor disponible que hable su idioma/);
+  await expect(guest.getByTestId("chat-status")).toHaveText(/no hay un asesor en línea que hable su idioma/);
   await guest.getByLabel("Su mensaje para el equipo").fill("¿Me pueden enviar mi estado de cuenta?");
   await guest.getByRole("button", { name: "Dejar un mensaje" }).click();
   await expect(guest.getByTestId("chat-status")).toHaveText("Recibimos su mensaje y le responderemos por correo electrónico.");
