@@ -38,12 +38,6 @@ export async function languageFor(headers: { cookie?: string | null; acceptLangu
   return fromAcceptLanguage(headers.acceptLanguage) ?? FALLBACK_LANGUAGE;
 }
 
-/** The language this browser picked with the language switcher (the cookie), if any. */
-export async function chosenLanguage(request: Request): Promise<Language | null> {
-  const chosen: unknown = await languageCookie.parse(request.headers.get("Cookie"));
-  return isLanguage(chosen) ? chosen : null;
-}
-
 export function resolveLanguage(request: Request, profileLanguage?: string | null): Promise<Language> {
   return languageFor({ cookie: request.headers.get("Cookie"), acceptLanguage: request.headers.get("Accept-Language") }, profileLanguage);
 }

@@ -10,7 +10,7 @@ import { startSession } from "../utils/session.server";
 import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
 import { FormAlerts } from "../components/form-alerts";
 import { readForm } from "../utils/form-body.server";
-import { chosenLanguage } from "../i18n/i18n.server";
+import { isLanguage } from "../i18n/config";
 import { setPreferredLanguage } from "../domain/auth/preferred-language.server";
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "common:titles.login");
@@ -21,8 +21,9 @@ export const headers: Route.HeadersFunction = ({ actionHeaders }) => actionHeade
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await optionalUser(request);
   if (user) throw redirect(homePathFor(user));
-  const redirectTo = new URL(request.url).searchParams.get("redirectTo");
-  return { redirectTo: safeRedirectPath(redirectTo, "") };
+  const search = new URL(request.url).searchParams;
+  const language = search.get("language");
+  return { redirectTo: safeRedirectPath(search.get("redirectTo"), ""), language: isLanguage(language) ? language : null };
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -53,9 +54,9 @@ export async function action({ request, context }: Route.ActionArgs) {
   const target = safeRedirectPath(parsed.data.redirectTo, home);
   // A customer sent to a rep page (or the reverse) lands on their own home instead.
   const fits = result.role === "CUSTOMER" ? !target.startsWith("/rep") : !target.startsWith("/account");
-  // The language picked on the signed-out pages was the latest choice: it wins over the profile and becomes it.
-  const language = parsed.data.language ?? (await chosenLanguage(request));
-  if (language) await setPreferredLanguage(result.userId, language);
+  // A language picked on this page is the latest choice: it wins over the profile and becomes it.
+  // A language cookie alone is not a choice of this person's (a shared browser keeps the last one).
+  if (parsed.data.language) await setPreferredLanguage(result.userId, parsed.data.language);
   const cookie = await startSession(result.userId, request.headers.get("user-agent"));
   throw redirect(fits ? target : home, { headers: { "Set-Cookie": cookie } });
 }
@@ -71,6 +72,7 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
       <FormAlerts error={actionData?.formError && t(actionData.formError, { minutes: actionData.retryAfterMinutes })} />
       <Form method="post" noValidate>
         <input type="hidden" name="redirectTo" value={loaderData.redirectTo} />
+        {loaderData.language ? <input type="hidden" name="language" value={loaderData.language} /> : null}
         <Field
           name="email"
           type="email"

@@ -14,7 +14,19 @@ export async function action({ request }: Route.ActionArgs) {
   const user = await optionalUser(request);
   // Signed in: the profile is the source of truth; the cookie covers the signed-out pages.
   if (user) await setPreferredLanguage(user.id, language);
-  throw redirect(back, { headers: { "Set-Cookie": await languageCookie.serialize(language) } });
+  throw redirect(user ? back : carryToSignIn(back, language), { headers: { "Set-Cookie": await languageCookie.serialize(language) } });
+}
+
+/**
+ * A choice made on the sign-in page rides back to it in the address, so the sign-in form
+ * can send it: only that choice becomes the profile's language. The cookie alone may be
+ * somebody else's, left in a shared browser.
+ */
+function carryToSignIn(back: string, language: string): string {
+  const url = new URL(back, "http://portal.invalid");
+  if (url.pathname !== "/login") return back;
+  url.searchParams.set("language", language);
+  return url.pathname + url.search;
 }
 
 export function loader() {

@@ -65,8 +65,13 @@ describe("the language picked on the sign-in page", () => {
     const email = "ap@acme-industrial.example";
     expect((await portal.db.user.findUniqueOrThrow({ where: { email } })).preferredLanguage).not.toBe("es");
     const visitor = portal.browser({ acceptLanguage: "en-US" });
-    await visitor.post("/set-language", { language: "es", redirectTo: "/login" });
-    expect((await visitor.post("/login", { email, password: DEMO_PASSWORD })).status).toBe(302);
+    const switched = await visitor.post("/set-language", { language: "es", redirectTo: "/login?redirectTo=%2Faccount" });
+    const signInPage = switched.headers.get("location")!;
+    expect(new URL(signInPage, "http://x").searchParams.get("redirectTo")).toBe("/account");
+    // The sign-in form, as served after the switch, carries the choice (no script needed).
+    const form = await visitor.page(signInPage);
+    expect(form.html).toMatch(/<input type="hidden" name="language" value="es"\/>/);
+    expect((await visitor.post(signInPage, { email, password: DEMO_PASSWORD, language: "es", redirectTo: "/account" })).status).toBe(302);
     expect((await portal.db.user.findUniqueOrThrow({ where: { email } })).preferredLanguage).toBe("es");
     const page = await visitor.page("/account");
     expect(page.html).toContain('<html lang="es"');
@@ -86,6 +91,18 @@ describe("the language picked on the sign-in page", () => {
     expect((await browser.post("/login", { email, password: DEMO_PASSWORD, language: "es" })).status).toBe(302);
     expect((await portal.db.user.findUniqueOrThrow({ where: { email } })).preferredLanguage).toBe("es");
     expect((await browser.page("/account")).html).toContain('<html lang="es"');
+  });
+
+  it("does not take a language another person left in a shared browser", async () => {
+    const email = "rep2@accounts.example";
+    const before = (await portal.db.user.findUniqueOrThrow({ where: { email } })).preferredLanguage;
+    const shared = portal.browser({ acceptLanguage: "en-US" });
+    // Someone applied in Spanish on this browser earlier; the cookie stays, the choice was theirs.
+    await shared.post("/set-language", { language: "es", redirectTo: "/apply" });
+    const signInPage = await shared.page("/login");
+    expect(signInPage.html).not.toContain('type="hidden" name="language"');
+    expect((await shared.post("/login", { email, password: DEMO_PASSWORD })).status).toBe(302);
+    expect((await portal.db.user.findUniqueOrThrow({ where: { email } })).preferredLanguage).toBe(before);
   });
 
   it("leaves the profile alone when nothing was picked", async () => {
