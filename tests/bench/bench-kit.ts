@@ -17,6 +17,12 @@ import { openDatabase } from "../../app/utils/db.server";
 import { applyMigrations } from "../../prisma/migrate";
 import { seedDemoData } from "../../prisma/seed";
 
+// The seed runs in this process under NODE_ENV=production (as the server does), and writes
+// letters with links: it needs the same on-purpose sandbox settings the server is given.
+process.env.APP_URL ??= "http://127.0.0.1";
+process.env.PAYMENTS_SANDBOX ??= "on";
+process.env.MAIL_OUTBOX ??= "on";
+
 export const INVOICES = 10_000;
 export const PASSWORD = "Bench-Portal-2026";
 export const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
