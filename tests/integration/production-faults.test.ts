@@ -315,5 +315,15 @@ describe("faults injected into two processes on PostgreSQL and Redis", () => {
     });
     expect(allocated._sum.amountMinor).toBe(paidTotal);
     expect(await database.prisma.webhookEvent.count({ where: { eventId: { startsWith: "evt_storm_" }, processedAt: null } })).toBe(0);
+    // The record of what happened is exact too: of each payment's completions (the event and its
+    // replays), the one that applied it says so, even when its own resends ran alongside it.
+    for (const p of planned.filter((x) => x.pays)) {
+      const completions = await database.prisma.webhookEvent.findMany({
+        where: { eventId: { in: [`evt_storm_${p.payment.id}`, ...[0, 1, 2].map((i) => `evt_storm_${p.payment.id}_replay_${i}`)] } },
+      });
+      expect(completions).toHaveLength(4);
+      expect(completions.filter((e) => e.error === null).map((e) => e.eventId)).toHaveLength(1);
+      expect(completions.filter((e) => e.error !== null).every((e) => e.error === "already_applied")).toBe(true);
+    }
   });
 });

@@ -44,11 +44,18 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
   try {
     note = await applyEvent(event);
   } catch (error) {
-    await db().webhookEvent.update({ where: { id: stored.id }, data: { error: String(error).slice(0, 500) } });
+    await db().webhookEvent.updateMany({ where: { id: stored.id, processedAt: null }, data: { error: String(error).slice(0, 500) } });
     // The stored event is applied when the provider sends it again.
     return "not_applied";
   }
-  await db().webhookEvent.update({ where: { id: stored.id }, data: { processedAt: new Date(), error: note } });
+  // Resends of one event can run side by side: the delivery that applied it writes the record
+  // whatever order they finish in; the others only mark an event nobody has marked yet, so
+  // "already applied" never overwrites the delivery that did apply it.
+  const appliedHere = note === null;
+  await db().webhookEvent.updateMany({
+    where: { id: stored.id, ...(appliedHere ? {} : { processedAt: null }) },
+    data: { processedAt: new Date(), error: note },
+  });
   return "applied";
 }
 
