@@ -1,3 +1,4 @@
+import { chatCardOf, type ChatCard } from "../domain/chat/cards";
 import type { Money } from "../domain/money/money";
 
 /**
@@ -5,10 +6,11 @@ import type { Money } from "../domain/money/money";
  * and its values, rendered in whoever reads it (a system line in a chat, an account
  * note). Values are plain text or numbers, money, an ISO day under `date`, or another
  * key (`{ key }`, a topic or a disposition). `detail` is free text a person typed,
- * shown as written.
+ * shown as written. `card` is a chat card (a pay link, a promise, a dispute) that readers
+ * who can draw it show as a card; the code and values are the same card as one line.
  */
 export type StoredEventValue = string | number | Money | { key: string };
-export type StoredEvent = { code: string; values: Record<string, StoredEventValue>; detail?: string };
+export type StoredEvent = { code: string; values: Record<string, StoredEventValue>; detail?: string; card?: ChatCard };
 
 type Translate = (key: string, values?: Record<string, unknown>) => string;
 export type EventFormats = { money: (value: Money) => string; date: (value: string) => string };
@@ -33,9 +35,10 @@ export function readableValues(values: Record<string, unknown>, t: Translate, f:
 /** A stored row's event column, if it holds one (rows written before events were stored have none). */
 export function storedEventOf(value: unknown): StoredEvent | null {
   if (typeof value !== "object" || value === null) return null;
-  const { code, values, detail } = value as Partial<StoredEvent>;
+  const { code, values, detail, card } = value as Partial<StoredEvent>;
   if (typeof code !== "string" || typeof values !== "object" || values === null) return null;
-  return { code, values, ...(typeof detail === "string" && detail ? { detail } : {}) };
+  const drawn = card === undefined ? null : chatCardOf(card);
+  return { code, values, ...(typeof detail === "string" && detail ? { detail } : {}), ...(drawn ? { card: drawn } : {}) };
 }
 
 /** The event's sentence in the reader's language, then its free text on the next line. */

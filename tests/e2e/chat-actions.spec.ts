@@ -36,7 +36,10 @@ test("the rep sends a pay link from the conversation; the Spanish customer gets 
   await firstInvoice.check();
   await act.getByRole("button", { name: "Send pay link" }).click();
   await expect(act.getByText("Pay link sent to the customer.")).toBeVisible();
-  await expect(conversation.getByText(`Le comparto un enlace seguro para pagar la factura ${invoiceNumber}`)).toBeVisible();
+  // The rep sees the payment card in their own language, with a way to the account rather than the customer's button.
+  const repCard = conversation.getByTestId("chat-card").filter({ hasText: invoiceNumber });
+  await expect(repCard).toContainText(/Pay (MX)?\$[\d,]+\.\d{2}/);
+  await expect(repCard.getByRole("link", { name: "Open the account" })).toBeVisible();
 
   // A promise with an amount that is not one is refused at its field, and nothing is logged.
   await act.getByText("Log a promise to pay").click();
@@ -46,10 +49,10 @@ test("the rep sends a pay link from the conversation; the Spanish customer gets 
   await expect(act.getByLabel("Amount (MXN)")).toHaveAttribute("aria-invalid", "true");
   await expect(act.getByText("Enter an amount in numbers, like 1,250.50.").first()).toBeVisible();
 
-  // The customer reads it in Spanish, with the amount as they write it, and follows the link.
-  const message = customer.getByTestId("chat-message").filter({ hasText: "Le comparto un enlace seguro para pagar la factura" });
-  await expect(message).toContainText(`Le comparto un enlace seguro para pagar la factura ${invoiceNumber} ($`);
-  await message.getByRole("link").click();
+  // The customer gets a payment card in Spanish, with the amount as they write it, and follows its button.
+  const card = customer.getByTestId("chat-card").filter({ hasText: invoiceNumber });
+  await expect(card).toContainText("Pago");
+  await card.getByRole("link", { name: /^Pagar \$[\d,]+\.\d{2}$/ }).click();
   await expect(customer).toHaveURL(/\/pay\?currency=MXN&invoice=/);
   await expect(customer.getByRole("heading", { name: "Pagar facturas" })).toBeVisible();
   const row = customer.getByTestId(`pay-row-${invoiceNumber}`);

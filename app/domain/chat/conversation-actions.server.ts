@@ -28,6 +28,7 @@ import { disputeRequestFrom, openDispute } from "../disputes/open-dispute.server
 import { formatMoney, toMinor, type Money } from "../money/money";
 import { amountErrorKey, parseAmountInput } from "../money/amount-input";
 import { announce } from "./chat-events.server";
+import { cardLine, type ChatCard } from "./cards";
 import { storeMessage } from "./store-message.server";
 import { conversationLanguage } from "./system-messages.server";
 import { replyByEmail } from "./email-channel.server";
@@ -53,6 +54,8 @@ export const conversationActionSchema = z.discriminatedUnion(
       actionId,
       amount: freeText().trim().min(1, "chat:actions.errors.amount").max(30, "chat:actions.errors.amount"),
       promisedFor: z.iso.date({ error: "chat:actions.errors.promiseDate" }),
+      /** The invoices the promise covers (optional). */
+      invoiceIds: z.array(id).max(50, "chat:actions.errors.tooManyInvoices").optional().default([]),
       note: optionalNote,
     }),
     openDisputeSchema.extend({ intent: z.literal("dispute"), actionId }),
@@ -178,12 +181,15 @@ export async function actOnConversation(
     await release();
     return outcome;
   }
-  await tellCustomer(rep, conversation, outcome.message, clientMessageId);
+  await tellCustomer(rep, conversation, outcome, clientMessageId);
   return done;
 }
 
-/** `message` is written for the customer: their conversation's language, their account's locale. */
-type Step = { ok: true; message: (t: Awaited<ReturnType<typeof translatorFor>>, language: Language, locale: string) => string } | Refusal;
+/**
+ * `message` is written for the customer: their conversation's language, their account's
+ * locale. `card`, when the action has one, is stored with it as data for every reader.
+ */
+type Step = { ok: true; message: (t: Awaited<ReturnType<typeof translatorFor>>, language: Language, locale: string) => string; card?: ChatCard } | Refusal;
 
 async function sendPayLink(rep: SessionUser, conversation: Actable, action: Extract<ConversationAction, { intent: "pay_link" }>): Promise<Step> {
   const invoices = await db().invoice.findMany({
@@ -199,7 +205,8 @@ async function sendPayLink(rep: SessionUser, conversation: Actable, action: Extr
   if (invoices.some((i) => i.currency !== currency)) return refuse("invalid", "chat:actions.errors.oneCurrency");
   const total: Money = { amountMinor: invoices.reduce((s, i) => s + toMinor(i.balanceMinor), 0), currency };
   const query = new URLSearchParams([["currency", currency], ...invoices.map((i) => ["invoice", i.id])]);
-  const url = publicUrl(`/pay?${query}`);
+  const path = `/pay?${query}`;
+  const url = publicUrl(path);
   await recordAudit({
     actorId: rep.id,
     accountId: conversation.accountId,
@@ -210,6 +217,12 @@ async function sendPayLink(rep: SessionUser, conversation: Actable, action: Extr
   });
   return {
     ok: true,
+    card: {
+      kind: "pay_link",
+      total,
+      invoices: invoices.map((i) => ({ id: i.id, number: i.number, balance: { amountMinor: toMinor(i.balanceMinor), currency } })),
+      path,
+    },
     message: (t, _language, locale) =>
       t("chat:actions.messages.payLink", {
         count: invoices.length,
@@ -250,6 +263,17 @@ async function logPromise(
   if (action.promisedFor > latest)
     return refuse("invalid", "chat:actions.errors.promiseTooFar", { fieldErrors: { promisedFor: "chat:actions.errors.promiseTooFar" } });
 
+  // The invoices it covers: this account's open ones only.
+  const covered = action.invoiceIds.length
+    ? await db().invoice.findMany({
+        where: { id: { in: action.invoiceIds }, accountId: conversation.accountId, status: { in: ["OPEN", "PARTIALLY_PAID"] } },
+        orderBy: [{ dueOn: "asc" }, { id: "asc" }],
+        select: { id: true, number: true },
+      })
+    : [];
+  if (covered.length !== action.invoiceIds.length)
+    return refuse("invalid", "chat:actions.errors.invoiceNotPayable", { fieldErrors: { invoiceIds: "chat:actions.errors.invoiceNotPayable" } });
+
   const amount: Money = { amountMinor, currency };
   // The note is data, so each rep reads it in their language; the body is an English copy for search.
   const noteEvent: StoredEvent = {
@@ -267,6 +291,7 @@ async function logPromise(
         promisedFor: new Date(`${action.promisedFor}T00:00:00Z`),
         note: action.note || null,
         createdById: rep.id,
+        invoices: { create: covered.map((i) => ({ invoiceId: i.id })) },
       },
     });
     await tx.accountNote.create({
@@ -285,13 +310,14 @@ async function logPromise(
         entity: "PromiseToPay",
         entityId: promise.id,
         action: "promise_logged",
-        after: { amountMinor, currency, promisedFor: action.promisedFor, note: action.note, conversationId: conversation.id },
+        after: { amountMinor, currency, promisedFor: action.promisedFor, note: action.note, conversationId: conversation.id, invoiceIds: covered.map((i) => i.id) },
       },
       tx,
     );
   });
   return {
     ok: true,
+    card: { kind: "promise", amount, promisedFor: action.promisedFor, invoices: covered },
     message: (t, _language, locale) => t("chat:actions.messages.promise", { amount: formatMoney(amount, locale), date: longDate(action.promisedFor, locale) }),
   };
 }
@@ -309,16 +335,25 @@ async function disputeForCustomer(
   if (!result.ok) return refuse("invalid", result.errors.form ?? "chat:actions.errors.checkFields", { fieldErrors: result.errors });
   const dispute = await db().dispute.findUniqueOrThrow({
     where: { id: result.value.id },
-    select: { id: true, number: true, amountMinor: true, currency: true, invoice: { select: { number: true } } },
+    select: { id: true, number: true, amountMinor: true, currency: true, invoice: { select: { id: true, number: true } } },
   });
+  const path = `/disputes/${dispute.id}`;
   return {
     ok: true,
+    card: {
+      kind: "dispute",
+      disputeId: dispute.id,
+      number: dispute.number,
+      invoice: dispute.invoice,
+      amount: { amountMinor: toMinor(dispute.amountMinor), currency: dispute.currency },
+      path,
+    },
     message: (t, _language, locale) =>
       t("chat:actions.messages.dispute", {
         number: dispute.number,
         invoice: dispute.invoice.number,
         amount: formatMoney({ amountMinor: toMinor(dispute.amountMinor), currency: dispute.currency }, locale),
-        url: publicUrl(`/disputes/${dispute.id}`),
+        url: publicUrl(path),
       }),
   };
 }
@@ -342,13 +377,15 @@ async function releaseOrder(rep: SessionUser, conversation: Actable, action: Ext
  * announces it so the socket layer delivers it live (email conversations are mailed, as
  * every rep reply there is).
  */
-async function tellCustomer(rep: SessionUser, conversation: Actable, compose: Extract<Step, { ok: true }>["message"], clientMessageId: string) {
+async function tellCustomer(rep: SessionUser, conversation: Actable, step: Extract<Step, { ok: true }>, clientMessageId: string) {
   const language = conversationLanguage(conversation.language);
   const { locale } = await accountFormatting(conversation.accountId!, language);
-  const body = compose(await translatorFor(language), language, locale);
+  const body = step.message(await translatorFor(language), language, locale);
+  // The card as data; its code and values read as one line where no card can be drawn (transcripts).
+  const event: StoredEvent | null = step.card ? { ...cardLine(step.card, publicUrl), card: step.card } : null;
   const message =
     conversation.channel === "EMAIL"
-      ? await replyByEmail(conversation.id, { id: rep.id, name: rep.name }, body, clientMessageId)
-      : (await storeMessage({ conversationId: conversation.id, authorKind: "REP", authorId: rep.id, body, clientMessageId })).message;
+      ? await replyByEmail(conversation.id, { id: rep.id, name: rep.name }, body, clientMessageId, event)
+      : (await storeMessage({ conversationId: conversation.id, authorKind: "REP", authorId: rep.id, body, clientMessageId, event })).message;
   if (message) announce({ type: "message", conversationId: conversation.id, seq: message.seq.toString() });
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { freeText } from "../../utils/forms";
 import { translatorFor } from "../../i18n/i18n.server";
 import { formatterFor } from "../../i18n/format";
-import { storedText } from "../../i18n/stored-event";
+import { storedText, type StoredEvent } from "../../i18n/stored-event";
 import { recipientFormatting } from "../mail/recipient-formatting.server";
 import { queueEmail } from "../mail/outbox.server";
 import { recordAudit } from "../audit/audit.server";
@@ -89,10 +89,16 @@ export async function leaveMessage(input: z.infer<typeof leaveMessageSchema>, au
 }
 
 /** A rep answers an email conversation: stored, then mailed in the customer's language. The replying rep takes it. */
-export async function replyByEmail(conversationId: string, rep: { id: string; name: string }, body: string, clientMessageId: string) {
+export async function replyByEmail(
+  conversationId: string,
+  rep: { id: string; name: string },
+  body: string,
+  clientMessageId: string,
+  event: StoredEvent | null = null,
+) {
   const c = await withPeople(conversationId);
   if (!c || c.channel !== "EMAIL" || c.status === "CLOSED") return null;
-  const { message, duplicate } = await storeMessage({ conversationId, authorKind: "REP", authorId: rep.id, body, clientMessageId });
+  const { message, duplicate } = await storeMessage({ conversationId, authorKind: "REP", authorId: rep.id, body, clientMessageId, event });
   if (duplicate) return message;
   if (c.assignedRepId !== rep.id) {
     await db().$transaction(async (tx) => {

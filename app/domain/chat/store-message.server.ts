@@ -1,5 +1,6 @@
 import { log } from "../../utils/logger.server";
 import { currentDatabase, db } from "../../utils/db.server";
+import type { StoredEvent } from "../../i18n/stored-event";
 import type { MessageRow } from "./chat-messages.server";
 
 /** Storing messages exactly once (client message id), batched on the hot path. No sockets here — `server/chat/` calls these. */
@@ -11,6 +12,8 @@ export type StoreInput = {
   body: string;
   clientMessageId: string;
   internal?: boolean;
+  /** What the message is as data (a chat card from a rep's action); a person's typed message has none. */
+  event?: StoredEvent | null;
 };
 type StoreResult = { message: MessageRow; duplicate: boolean; assignedRepId: string | null };
 
@@ -129,21 +132,22 @@ async function writeBatch(batch: QueuedWrite[]) {
   const params: unknown[] = [];
   const tuples = batch.map(({ input }, ord) => {
     const at = params.length;
-    params.push(input.conversationId, input.authorKind, input.authorId, input.body, input.clientMessageId, input.internal ?? false, ord);
-    return `($${at + 1}::text, $${at + 2}::text, $${at + 3}::text, $${at + 4}::text, $${at + 5}::text, $${at + 6}::boolean, $${at + 7}::int)`;
+    const event = input.event ? JSON.stringify(input.event) : null;
+    params.push(input.conversationId, input.authorKind, input.authorId, input.body, input.clientMessageId, input.internal ?? false, ord, event);
+    return `($${at + 1}::text, $${at + 2}::text, $${at + 3}::text, $${at + 4}::text, $${at + 5}::text, $${at + 6}::boolean, $${at + 7}::int, $${at + 8}::jsonb)`;
   });
   const found = await sql.query<StoredRow>(
-    `WITH data(cid, kind, aid, body, cmid, internal, ord) AS (VALUES ${tuples.join(", ")}),
+    `WITH data(cid, kind, aid, body, cmid, internal, ord, event) AS (VALUES ${tuples.join(", ")}),
     ins AS (
-      INSERT INTO "Message" ("conversationId", "authorKind", "authorId", "body", "clientMessageId", "internal", "createdAt")
-      SELECT d.cid, d.kind::"AuthorKind", d.aid, d.body, d.cmid, d.internal, now() AT TIME ZONE 'UTC'
+      INSERT INTO "Message" ("conversationId", "authorKind", "authorId", "body", "clientMessageId", "internal", "createdAt", "event")
+      SELECT d.cid, d.kind::"AuthorKind", d.aid, d.body, d.cmid, d.internal, now() AT TIME ZONE 'UTC', d.event
         FROM data d JOIN "Conversation" c ON c.id = d.cid
        WHERE d.internal OR c.status <> 'CLOSED'
        ORDER BY d.ord
       ON CONFLICT ("conversationId", "clientMessageId") DO NOTHING
       RETURNING *
     )
-    SELECT ins.seq::text AS seq, ins."conversationId", ins."authorKind"::text AS "authorKind", ins."authorId", ins.body, ins.internal,
+    SELECT ins.seq::text AS seq, ins."conversationId", ins."authorKind"::text AS "authorKind", ins."authorId", ins.body, ins.event, ins.internal,
            ins."clientMessageId", ins."emailMessageId",
            ins."createdAt" AT TIME ZONE 'UTC' AS "createdAt", ins."deliveredAt" AT TIME ZONE 'UTC' AS "deliveredAt", ins."readAt" AT TIME ZONE 'UTC' AS "readAt",
            (SELECT c."assignedRepId" FROM "Conversation" c WHERE c.id = ins."conversationId") AS "assignedRepId"

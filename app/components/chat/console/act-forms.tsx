@@ -40,6 +40,7 @@ export function PayLinkForm({ url, choices, onDone }: ActFormProps) {
 
 export function PromiseForm({ url, choices, onDone }: ActFormProps) {
   const { t } = useTranslation("chat");
+  const f = useFormat();
   const { fetcher, result, busy, actionIdField } = useAct(onDone);
   const id = useId();
   const err = (name: string) => (result && !result.ok && result.fieldErrors[name] ? true : undefined);
@@ -67,6 +68,17 @@ export function PromiseForm({ url, choices, onDone }: ActFormProps) {
           type="date"
           required
         />
+        {choices.invoices.length ? (
+          <fieldset className="act-choices">
+            <legend>{t("actions.promise.invoices")}</legend>
+            {choices.invoices.map((i) => (
+              <label key={i.id} className="checkbox">
+                <input type="checkbox" name="invoiceId" value={i.id} /> {i.number} · {f.money(i.balance)}
+              </label>
+            ))}
+          </fieldset>
+        ) : null}
+        <FieldError result={result} name="invoiceIds" id={`${id}-invoices-error`} />
         <Field id={`${id}-note`} name="note" label={t("actions.promise.note")} maxLength={500} />
         <ActSubmit label={t("actions.promise.submit")} busy={busy} result={result} id={id} />
       </fetcher.Form>

@@ -7,6 +7,7 @@ import { MESSAGE_MAX_LENGTH } from "../../../domain/chat/schemas";
 import { shownMessages, type OutgoingMessage } from "../../../domain/chat/thread";
 import { useFormat } from "../../../i18n/format";
 import { storedText } from "../../../i18n/stored-event";
+import { ChatCardView } from "../chat-card";
 import type { ChatSocket } from "../socket-client";
 import { MessageTime } from "../message-time";
 import { AccountGlancePanel } from "./account-glance";
@@ -77,7 +78,11 @@ export function ConversationPane({
             >
               {m.internal ? <span className="chat-author">{t("console.internalLabel")}</span> : null}
               {!m.internal && m.authorKind === "CUSTOMER" ? <span className="chat-author">{item.customerName || t("console.customer")}</span> : null}
-              <span className="chat-body">{storedText(m, t, f)}</span>
+              {m.event?.card ? (
+                <ChatCardView card={m.event.card} side="rep" accountId={item.accountId} />
+              ) : (
+                <span className="chat-body">{storedText(m, t, f)}</span>
+              )}
               <MessageTime at={m.createdAt} />
               {m.authorKind === "REP" && !m.internal ? (
                 <span className="chat-mark">{m.readAt ? t("console.read") : m.deliveredAt ? t("console.delivered") : ""}</span>

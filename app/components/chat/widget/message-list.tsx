@@ -5,10 +5,11 @@ import { MessageTime } from "../message-time";
 import { PortalLinks } from "./portal-links";
 import { useFormat } from "../../../i18n/format";
 import { storedText } from "../../../i18n/stored-event";
+import { ChatCardView } from "../chat-card";
 
 type Chat = ReturnType<typeof useCustomerChat>;
 
-/** The conversation's messages (always as text), then the customer's own still being sent or failed, with a retry. */
+/** The conversation's messages (as text, or as a card when a rep's action sent one), then the customer's own still being sent or failed, with a retry. */
 export function MessageList({ chat, nobodyComing = false }: { chat: Pick<Chat, "messages" | "pending" | "retry">; nobodyComing?: boolean }) {
   const { t } = useTranslation("chat");
   const f = useFormat();
@@ -26,7 +27,11 @@ export function MessageList({ chat, nobodyComing = false }: { chat: Pick<Chat, "
         .map((m) => (
           <li key={m.key} className={`chat-msg from-${m.authorKind.toLowerCase()}`} data-testid="chat-message">
             {m.authorKind === "SYSTEM" ? null : <span className="chat-author">{m.authorKind === "CUSTOMER" ? t("widget.you") : t("widget.agent")}</span>}
-            <span className="chat-body">{m.authorKind === "CUSTOMER" ? m.body : <PortalLinks text={storedText(m, t, f)} />}</span>
+            {m.authorKind !== "CUSTOMER" && m.event?.card ? (
+              <ChatCardView card={m.event.card} side="customer" />
+            ) : (
+              <span className="chat-body">{m.authorKind === "CUSTOMER" ? m.body : <PortalLinks text={storedText(m, t, f)} />}</span>
+            )}
             <MessageTime at={m.createdAt} />
             {m.authorKind === "CUSTOMER" ? <span className="chat-mark">{m.readAt ? t("widget.read") : m.deliveredAt ? t("widget.delivered") : ""}</span> : null}
           </li>
