@@ -252,6 +252,11 @@ export function statementPdf(statement: Statement, t: T, locale: string): Promis
           .font("Helvetica")
           .fontSize(9)
           .text(t("invoices:statement.unappliedNote", { amount: money(s.unappliedMinor) }), 50);
+      if (s.accountCreditMinor > 0)
+        doc
+          .font("Helvetica")
+          .fontSize(9)
+          .text(t("invoices:statement.accountCreditNote", { amount: money(s.accountCreditMinor) }), 50);
     }
   }, title);
 }
