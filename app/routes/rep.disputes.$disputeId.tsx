@@ -35,9 +35,9 @@ type ActionResult = { ok: boolean; message?: string; level?: string | null; appl
 
 /** What the rep is told after a memo posts: with the split when part of it became account credit. */
 function postedResult(result: { applied: Money; credit: Money }): ActionResult {
-  return result.credit.amountMinor > 0
-    ? { ok: true, message: "disputes:rep.postedWithCredit", applied: result.applied, credit: result.credit, errors: {} }
-    : { ok: true, message: "disputes:rep.posted", errors: {} };
+  if (result.credit.amountMinor === 0) return { ok: true, message: "disputes:rep.posted", errors: {} };
+  const message = result.applied.amountMinor > 0 ? "disputes:rep.postedWithCredit" : "disputes:rep.postedAllCredit";
+  return { ok: true, message, applied: result.applied, credit: result.credit, errors: {} };
 }
 
 export async function action({ request, params }: Route.ActionArgs) {
