@@ -127,12 +127,17 @@ describe("a paid invoice disputed and credited (English)", () => {
     expect(mail.language).toBe("en");
     expect(mail.subject).toContain("resolved with a credit");
     expect(mail.text).toContain(`The invoice was already paid, so the whole ${usd(250_00)} is credit on your account`);
+    // Its own page says it is credit, not a payment received.
+    const credit = textOf((await pat.page(`/payments/${creditId}`)).html);
+    expect(credit).toContain("Account credit PMT-");
+    expect(credit).toContain(`This is not a payment: it is ${usd(250_00)} of credit in your favor`);
   });
 
   it("the rep sees it among the account's payments and on its page, with a translated history, and cannot refund it", async () => {
     const credit = await portal.db.payment.findUniqueOrThrow({ where: { id: creditId } });
     const tab = textOf((await senior.page(`/rep/accounts/${acme.id}?tab=payments`)).html);
     expect(tab).toContain(`${credit.number} · account credit`);
+    expect(tab).toContain(`Account credit from credit memos (not yet applied, already in the balance) ${usd(250_00)}`);
     const html = (await senior.page(`/rep/payments/${creditId}`)).html;
     const page = textOf(html);
     expect(page).toContain("This is account credit: the part of credit memo");
