@@ -44,7 +44,8 @@ async function paidInvoice(accountId: string, minMinor: bigint, skip = 0) {
 /** The customer disputes the whole invoice through the dispute form; `amount` blank claims all that may be disputed. */
 async function openDispute(customer: Browser, invoiceId: string, amount: string) {
   const form = new FormData();
-  for (const [k, v] of Object.entries({ invoiceId, reason: "PRICING", scope: "invoice", amount, message: "Price is not the contract rate." })) form.append(k, v);
+  for (const [k, v] of Object.entries({ invoiceId, reason: "PRICING", scope: "invoice", amount, message: "Price is not the contract rate." }))
+    form.append(k, v);
   const res = await customer.request(`/disputes/new?invoice=${invoiceId}`, { method: "POST", body: form });
   expect(res.status).toBe(302);
   return res.headers.get("location")!.split("/").pop()!;
@@ -144,7 +145,12 @@ describe("a paid invoice disputed and credited (English)", () => {
     expect(page).toMatch(/put \$250\.00 of credit on the account from a credit memo/);
     // No refund form for account credit; a refund sent anyway is refused.
     expect(html).not.toContain('name="refundAmount"');
-    const refund = await senior.post(`/rep/payments/${creditId}`, { intent: "refund", refundAmount: "10.00", note: "Customer asked for money back", refundKey: crypto.randomUUID() });
+    const refund = await senior.post(`/rep/payments/${creditId}`, {
+      intent: "refund",
+      refundAmount: "10.00",
+      note: "Customer asked for money back",
+      refundKey: crypto.randomUUID(),
+    });
     expect(refund.status).toBe(400);
     expect(textOf(await refund.text())).toContain("Account credit from a credit memo cannot be refunded");
     expect(await portal.db.paymentRefund.count({ where: { paymentId: creditId } })).toBe(0);
@@ -198,7 +204,11 @@ describe("a partly paid invoice (Spanish): the memo is split between the balance
     const mailsBefore = await emails("dispute_resolved_credit", "cxp@distnorte.example");
 
     const rep = await portal.signedIn("senior@accounts.example", { acceptLanguage: "es-MX" });
-    const res = await rep.post(`/rep/disputes/${disputeId}`, { intent: "resolve", amount: decimal(invoice.balanceMinor), resolution: "Se corrige el precio al de contrato." });
+    const res = await rep.post(`/rep/disputes/${disputeId}`, {
+      intent: "resolve",
+      amount: decimal(invoice.balanceMinor),
+      resolution: "Se corrige el precio al de contrato.",
+    });
     expect(res.status).toBe(200);
     const applied = invoice.balanceMinor - paid;
     expect(textOf(await res.text())).toContain(`${mxn(applied)} redujo el saldo de la factura y ${mxn(paid)} queda como saldo a favor en la cuenta`);
@@ -217,7 +227,10 @@ describe("a partly paid invoice (Spanish): the memo is split between the balance
     expect(await statementClosing(lucia, "MXN")).toBe(balanceBefore - Number(invoice.balanceMinor));
 
     expect(await emails("dispute_resolved_credit", "cxp@distnorte.example")).toBe(mailsBefore + 1);
-    const mail = await portal.db.outboxEmail.findFirstOrThrow({ where: { template: "dispute_resolved_credit", to: "cxp@distnorte.example" }, orderBy: { createdAt: "desc" } });
+    const mail = await portal.db.outboxEmail.findFirstOrThrow({
+      where: { template: "dispute_resolved_credit", to: "cxp@distnorte.example" },
+      orderBy: { createdAt: "desc" },
+    });
     expect(mail.language).toBe("es");
     expect(mail.text).toContain(`De ese importe, ${mxn(applied)} se aplicó a la factura`);
     expect(mail.text).toContain(`Los ${mxn(paid)} restantes quedan como saldo a favor en su cuenta`);
@@ -236,7 +249,9 @@ describe("more than may be credited", () => {
     const paymentsBefore = await portal.db.payment.count({ where: { accountId: acme.id } });
     const res = await senior.post(`/rep/disputes/${disputeId}`, { intent: "resolve", amount: "100.01", resolution: "One cent too much." });
     expect(res.status).toBe(400);
-    expect(textOf(await res.text())).toContain("A credit memo cannot be more than the disputed amount, nor more than what may still be credited on the invoice");
+    expect(textOf(await res.text())).toContain(
+      "A credit memo cannot be more than the disputed amount, nor more than what may still be credited on the invoice",
+    );
     // The same in Spanish for a rep reading the portal in Spanish.
     const rep2 = await portal.signedIn("rep2@accounts.example", { acceptLanguage: "es-MX" });
     const es = await rep2.post(`/rep/disputes/${disputeId}`, { intent: "resolve", amount: "100.01", resolution: "Un centavo de más." });

@@ -259,7 +259,10 @@ async function balancesAt(accountId: string, end: Date) {
       dueOn: true,
       balanceMinor: true,
       allocations: { where: { createdAt: since }, select: { amountMinor: true } },
-      adjustments: { where: { status: "POSTED", postedAt: since }, select: { kind: true, amountMinor: true, accountCredit: { select: { amountMinor: true } } } },
+      adjustments: {
+        where: { status: "POSTED", postedAt: since },
+        select: { kind: true, amountMinor: true, accountCredit: { select: { amountMinor: true } } },
+      },
       disputes: { where: { status: { in: [...OPEN_DISPUTE_STATUSES] } }, select: { amountMinor: true } },
     },
   });

@@ -34,7 +34,10 @@ export async function receiptForAccount(accountId: string, paymentId: string) {
     /** Money that found nothing left to pay: held as a credit on the account. */
     heldAsCredit:
       !payment.adjustment &&
-      payment.status !== "PENDING" && payment.flaggedReason !== "amount_mismatch" && payment.flaggedReason !== "currency_mismatch" && unapplied.amountMinor > 0,
+      payment.status !== "PENDING" &&
+      payment.flaggedReason !== "amount_mismatch" &&
+      payment.flaggedReason !== "currency_mismatch" &&
+      unapplied.amountMinor > 0,
     /** Not money received: credit from credit memo `memoNumber` above its invoice's balance (account-credit.server.ts). */
     accountCredit: payment.adjustment ? { memoNumber: payment.adjustment.number } : null,
     /** Taken by the payment sandbox: no money moved. */
