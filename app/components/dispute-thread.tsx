@@ -71,6 +71,12 @@ export function DisputeFacts({ dispute }: { dispute: DisputeView }) {
         .map((m) => (
           <dd key={m.number}>{t("detail.creditMemo", { number: m.number, amount: f.money(m.amount) })}</dd>
         ))}
+      {dispute.accountCredit ? (
+        <>
+          <dt>{t("detail.accountCredit")}</dt>
+          <dd data-testid="dispute-account-credit">{t("detail.accountCreditText", { amount: f.money(dispute.accountCredit) })}</dd>
+        </>
+      ) : null}
     </dl>
   );
 }

@@ -70,7 +70,16 @@ export default function AccountHome({ loaderData, actionData }: Route.ComponentP
               { term: t("figures.heldOrders"), value: f.number(summary.heldOrderCount) },
               { term: t("figures.openInvoices"), value: f.number(summary.openInvoiceCount) },
               { term: t("figures.unapplied"), value: f.money(summary.unapplied), testId: "fact-unapplied" },
-              { term: t("figures.balance"), value: f.money(summary.balance), testId: "fact-balance" },
+              summary.accountCredit.amountMinor > 0 && {
+                term: t("figures.accountCredit"),
+                value: f.money(summary.accountCredit),
+                testId: "fact-account-credit",
+              },
+              {
+                term: t(summary.accountCredit.amountMinor > 0 ? "figures.balanceWithCredit" : "figures.balance"),
+                value: f.money(summary.balance),
+                testId: "fact-balance",
+              },
             ]}
           />
         </section>

@@ -30,14 +30,18 @@ export default function PaymentReceipt({ loaderData }: Route.ComponentProps) {
         <Link to="/invoices">← {t("receipt.back")}</Link>
       </p>
       <div className="page-head">
-        <h1>{t("receipt.title", { reference: payment.number })}</h1>
+        <h1>{t(payment.accountCredit ? "receipt.creditTitle" : "receipt.title", { reference: payment.number })}</h1>
         <span className={`status-pill status-${payment.status.toLowerCase()}`} data-testid="payment-status">
           {t(`status.${payment.status}`)}
         </span>
         <SandboxBadge sandbox={payment.sandbox} />
       </div>
       <div className={payment.status === "FAILED" ? "alert error" : "alert"} role="status" data-testid="payment-message">
-        {payment.underReview && payment.status === "SUCCEEDED" ? t("receipt.flagged") : t(`receipt.${payment.status}`)}
+        {payment.accountCredit
+          ? t("receipt.fromMemo", { memo: payment.accountCredit.memoNumber, amount: f.money(payment.amount) })
+          : payment.underReview && payment.status === "SUCCEEDED"
+            ? t("receipt.flagged")
+            : t(`receipt.${payment.status}`)}
       </div>
       {payment.heldAsCredit ? (
         <p className="alert" role="note" data-testid="payment-credit">

@@ -134,6 +134,11 @@ export default function StatementPage({ loaderData }: Route.ComponentProps) {
               {t("statement.unappliedNote", { amount: f.money({ amountMinor: s.unappliedMinor, currency: s.currency }) })}
             </p>
           ) : null}
+          {s.accountCreditMinor > 0 ? (
+            <p className="note" data-testid={`account-credit-${s.currency}`}>
+              {t("statement.accountCreditNote", { amount: f.money({ amountMinor: s.accountCreditMinor, currency: s.currency }) })}
+            </p>
+          ) : null}
         </section>
       ))}
     </div>

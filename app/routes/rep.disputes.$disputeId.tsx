@@ -13,6 +13,7 @@ import { addMessage, replyToCustomer } from "../domain/disputes/dispute-messages
 import { disputeFor } from "../domain/disputes/dispute-queries.server";
 import { approveCreditMemo, rejectDispute, resolveWithCreditMemo } from "../domain/disputes/resolve-dispute.server";
 import { amountErrorKey, parseAmountInput } from "../domain/money/amount-input";
+import type { Money } from "../domain/money/money";
 import { resolveReader } from "../i18n/i18n.server";
 import { useFormat } from "../i18n/format";
 import { FormAlerts } from "../components/form-alerts";
@@ -29,7 +30,15 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   return { dispute, me: user.id };
 }
 
-type ActionResult = { ok: boolean; message?: string; level?: string | null; errors: Record<string, string> };
+/** `applied`/`credit`: a posted memo's split between the invoice balance and account credit. */
+type ActionResult = { ok: boolean; message?: string; level?: string | null; applied?: Money; credit?: Money; errors: Record<string, string> };
+
+/** What the rep is told after a memo posts: with the split when part of it became account credit. */
+function postedResult(result: { applied: Money; credit: Money }): ActionResult {
+  if (result.credit.amountMinor === 0) return { ok: true, message: "disputes:rep.posted", errors: {} };
+  const message = result.applied.amountMinor > 0 ? "disputes:rep.postedWithCredit" : "disputes:rep.postedAllCredit";
+  return { ok: true, message, applied: result.applied, credit: result.credit, errors: {} };
+}
 
 export async function action({ request, params }: Route.ActionArgs) {
   const user = await requireStaff(request);
@@ -81,11 +90,9 @@ export async function action({ request, params }: Route.ActionArgs) {
       if (amountMinor <= 0) return fail({ amount: "disputes:errors.amount" });
       const result = await resolveWithCreditMemo({ disputeId: dispute.id, actor, amountMinor, resolution: parsed.data.resolution });
       if (!result.ok) return refused(result, result.conflict ? "form" : "amount");
-      return (
-        result.posted
-          ? { ok: true, message: "disputes:rep.posted", errors: {} }
-          : { ok: true, message: "disputes:rep.escalated", level: result.requiredLevel ?? null, errors: {} }
-      ) satisfies ActionResult;
+      return result.posted
+        ? postedResult(result)
+        : ({ ok: true, message: "disputes:rep.escalated", level: result.requiredLevel ?? null, errors: {} } satisfies ActionResult);
     }
     case "reject": {
       const parsed = rejectSchema.safeParse({ resolution: form.get("resolution") });
@@ -97,7 +104,7 @@ export async function action({ request, params }: Route.ActionArgs) {
     case "approve": {
       const result = await approveCreditMemo({ disputeId: dispute.id, actor });
       if (!result.ok) return refused(result, "form");
-      return { ok: true, message: "disputes:rep.posted", errors: {} } satisfies ActionResult;
+      return postedResult(result);
     }
   }
 }
@@ -126,7 +133,15 @@ export default function RepDisputeDetail({ loaderData, actionData }: Route.Compo
         </div>
       </div>
       <FormAlerts
-        status={result?.ok && result.message && t(result.message, { level: result.level ? t(`levels.${result.level}`) : "" })}
+        status={
+          result?.ok &&
+          result.message &&
+          t(result.message, {
+            level: result.level ? t(`levels.${result.level}`) : "",
+            applied: result.applied ? f.money(result.applied) : "",
+            credit: result.credit ? f.money(result.credit) : "",
+          })
+        }
         error={errors.form && t(errors.form)}
         testIds={{ status: "rep-dispute-result" }}
       />
@@ -193,7 +208,8 @@ export default function RepDisputeDetail({ loaderData, actionData }: Route.Compo
                     label={t("rep.memoAmount")}
                     hint={
                       <>
-                        {t("rep.invoiceBalance")}: {f.money(dispute.invoice.balance)}
+                        {t("rep.invoiceBalance")}: {f.money(dispute.invoice.balance)} · {t("rep.creditable")}:{" "}
+                        <span data-testid="dispute-creditable">{f.money(dispute.creditable)}</span>
                       </>
                     }
                     inputMode="decimal"

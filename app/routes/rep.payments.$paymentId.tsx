@@ -88,6 +88,11 @@ export default function RepPaymentDetail({ loaderData, actionData }: Route.Compo
       </h1>
       <FormAlerts success={actionData?.ok && t("rep.done")} error={errors.form && t(errors.form)} testIds={{ success: "reconcile-result" }} />
       <section className="panel">
+        {payment.accountCredit ? (
+          <p className="hint" data-testid="rep-payment-account-credit">
+            {t("rep.accountCreditLead", { memo: payment.memoNumber ?? "" })}
+          </p>
+        ) : null}
         <Facts
           items={[
             { term: t("receipt.status"), value: t(`status.${payment.status}`), testId: "rep-payment-status" },
@@ -150,17 +155,19 @@ export default function RepPaymentDetail({ loaderData, actionData }: Route.Compo
               </Form>
             </section>
           ) : null}
-          <section className="panel" aria-labelledby="refund-title">
-            <h2 id="refund-title">{t("rep.refundTitle")}</h2>
-            <Form method="post">
-              <input type="hidden" name="refundKey" value={loaderData.refundKey} />
-              <Field name="refundAmount" label={t("rep.refundAmount")} inputMode="decimal" error={errors.refundAmount} />
-              <Field name="note" id="refund-note" label={t("rep.note")} error={errors.refundNote} />
-              <button type="submit" name="intent" value="refund" className="button secondary" disabled={navigation.state !== "idle"}>
-                {t("rep.refund")}
-              </button>
-            </Form>
-          </section>
+          {payment.accountCredit ? null : (
+            <section className="panel" aria-labelledby="refund-title">
+              <h2 id="refund-title">{t("rep.refundTitle")}</h2>
+              <Form method="post">
+                <input type="hidden" name="refundKey" value={loaderData.refundKey} />
+                <Field name="refundAmount" label={t("rep.refundAmount")} inputMode="decimal" error={errors.refundAmount} />
+                <Field name="note" id="refund-note" label={t("rep.note")} error={errors.refundNote} />
+                <button type="submit" name="intent" value="refund" className="button secondary" disabled={navigation.state !== "idle"}>
+                  {t("rep.refund")}
+                </button>
+              </Form>
+            </section>
+          )}
         </div>
       ) : null}
       <section className="panel" aria-labelledby="history-title">

@@ -16,6 +16,12 @@ export function AccountHeader({ view, delivery }: { view: Account360; delivery: 
       <dl className="facts" data-testid="account-facts">
         <dt>{t("collections:account.balance")}</dt>
         <dd>{f.money(summary.balance)}</dd>
+        {summary.accountCredit.amountMinor > 0 ? (
+          <>
+            <dt>{t("collections:account.accountCredit")}</dt>
+            <dd data-testid="account-credit-360">{f.money(summary.accountCredit)}</dd>
+          </>
+        ) : null}
         <dt>{t("collections:account.terms")}</dt>
         <dd>{t("collections:account.termsDays", { days: summary.account.paymentTermsDays })}</dd>
         <dt>{t("collections:account.status")}</dt>

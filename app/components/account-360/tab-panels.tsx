@@ -101,6 +101,7 @@ export function TabPanel({ data, context }: { data: Data; context: PanelContext 
             <tr key={p.id}>
               <td>
                 <Link to={`/rep/payments/${p.id}`}>{p.number}</Link>
+                {p.accountCredit ? <span data-testid="account-credit-badge"> · {t("payments:rep.accountCredit")}</span> : null}
               </td>
               <td>{f.date(p.receivedAt ?? p.createdAt)}</td>
               <td className="num">{f.money({ amountMinor: p.amountMinor, currency: p.currency })}</td>

@@ -4,6 +4,7 @@ import { OPEN_DISPUTE_STATUSES } from "../disputes/dispute-schemas";
 import { toMinor, type Money } from "../money/money";
 import { AGING_BUCKETS, type AgingBucket } from "./aging";
 import { convertWithRate, latestRate, type AppliedRate } from "../fx/fx-rates.server";
+import { ACCOUNT_CREDIT_PROVIDER } from "../payments/account-credit.server";
 
 export type AccountSummary = {
   account: {
@@ -29,7 +30,9 @@ export type AccountSummary = {
   aging: Record<AgingBucket, Money>;
   /** Payments received and not yet applied to an invoice. */
   unapplied: Money;
-  /** What the account owes net of unapplied payments: the statement's closing balance. */
+  /** Credit owed to the customer from credit memos above their invoice's balance, not yet applied. */
+  accountCredit: Money;
+  /** What the account owes net of unapplied payments and account credit: the statement's closing balance. */
   balance: Money;
   openInvoiceCount: number;
   heldOrderCount: number;
@@ -107,7 +110,7 @@ export async function accountSummary(accountId: string, asOf = new Date()): Prom
       _count: { _all: true },
     }),
     db().payment.groupBy({
-      by: ["currency"],
+      by: ["currency", "provider"],
       where: { accountId, unappliedMinor: { gt: 0 } },
       _sum: { unappliedMinor: true },
     }),
@@ -141,8 +144,14 @@ export async function accountSummary(accountId: string, asOf = new Date()): Prom
     openOrders += await inCreditCurrency(toMinor(row._sum.amountMinor), row.currency);
     if (row.status === "ON_HOLD") heldOrderCount += row._count._all;
   }
+  // Cash received and not yet applied, apart from account credit (a credit memo's part above its invoice's balance).
   let unapplied = 0;
-  for (const row of unappliedRows) unapplied += await inCreditCurrency(toMinor(row._sum.unappliedMinor), row.currency);
+  let accountCredit = 0;
+  for (const row of unappliedRows) {
+    const amount = await inCreditCurrency(toMinor(row._sum.unappliedMinor), row.currency);
+    if (row.provider === ACCOUNT_CREDIT_PROVIDER) accountCredit += amount;
+    else unapplied += amount;
+  }
 
   const undisputed = AGING_BUCKETS.reduce((sum, b) => sum + aging[b], 0);
   const openBalance = undisputed + disputed;
@@ -172,7 +181,8 @@ export async function accountSummary(accountId: string, asOf = new Date()): Prom
     disputed: m(disputed),
     aging: Object.fromEntries(AGING_BUCKETS.map((b) => [b, m(aging[b])])) as Record<AgingBucket, Money>,
     unapplied: m(unapplied),
-    balance: m(openBalance - unapplied),
+    accountCredit: m(accountCredit),
+    balance: m(openBalance - unapplied - accountCredit),
     openInvoiceCount,
     heldOrderCount,
     conversions,

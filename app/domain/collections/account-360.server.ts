@@ -90,11 +90,21 @@ async function tabData(accountId: string, tab: AccountTab, params: URLSearchPara
           currency: true,
           status: true,
           method: true,
+          adjustmentId: true,
           receivedAt: true,
           createdAt: true,
         },
       });
-      return { tab, payments: rows.map((r) => ({ ...r, amountMinor: toMinor(r.amountMinor), unappliedMinor: toMinor(r.unappliedMinor) })) };
+      return {
+        tab,
+        payments: rows.map(({ adjustmentId, ...r }) => ({
+          ...r,
+          // Account credit from a credit memo, shown beside cash with its unapplied amount as the credit left.
+          accountCredit: adjustmentId !== null,
+          amountMinor: toMinor(r.amountMinor),
+          unappliedMinor: toMinor(r.unappliedMinor),
+        })),
+      };
     }
     case "disputes": {
       const rows = await db().dispute.findMany({

@@ -160,6 +160,8 @@ async function paidToward(
       currency: promise.currency,
       status: { in: ["SUCCEEDED", "PARTIALLY_REFUNDED"] },
       receivedAt: { gte: promise.createdAt, lt: windowEnd },
+      // Account credit from a credit memo is not a payment toward the promise.
+      adjustmentId: null,
     },
     _sum: { amountMinor: true },
   });

@@ -7,7 +7,7 @@ import { formatMoney, toMinor, type Money } from "../money/money";
 
 export async function notifyCustomer(
   disputeId: string,
-  template: "dispute_reply" | "dispute_resolved" | "dispute_rejected",
+  template: "dispute_reply" | "dispute_resolved" | "dispute_resolved_credit" | "dispute_rejected",
   extra: Record<string, unknown> = {},
 ) {
   const d = await db().dispute.findUniqueOrThrow({

@@ -3,6 +3,7 @@ import type { Prisma } from "../../generated/prisma/client";
 import { db } from "../../utils/db.server";
 import { toMinor, type Money } from "../money/money";
 import { OPEN_DISPUTE_STATUSES } from "./dispute-schemas";
+import { creditableMinor } from "./resolve-dispute.server";
 
 export type DisputeView = {
   id: string;
@@ -28,6 +29,10 @@ export type DisputeView = {
   }[];
   pendingMemo: { id: string; number: string; amount: Money; requiredLevel: string | null } | null;
   memos: { number: string; amount: Money; status: string }[];
+  /** The part of this dispute's posted memo that became account credit (above the invoice's balance). */
+  accountCredit: Money | null;
+  /** What a memo may still credit: the invoice's total less posted memos and write-offs, at most the disputed amount. */
+  creditable: Money;
 };
 
 /**
@@ -39,14 +44,16 @@ export async function disputeFor(viewer: { role: string; accountId: string | nul
   const d = await db().dispute.findFirst({
     where: { id: disputeId, ...(staff ? {} : { accountId: viewer.accountId ?? "-" }) },
     include: {
-      invoice: { select: { id: true, number: true, balanceMinor: true, status: true } },
+      invoice: { select: { id: true, number: true, balanceMinor: true, status: true, totalMinor: true } },
       account: { select: { id: true, legalName: true, number: true } },
       lines: { include: { invoiceLine: { select: { lineNo: true, description: true } } } },
       messages: { where: staff ? {} : { internal: false }, orderBy: { createdAt: "asc" }, include: { attachments: true } },
-      adjustments: { orderBy: { createdAt: "asc" } },
+      adjustments: { orderBy: { createdAt: "asc" }, include: { accountCredit: { select: { amountMinor: true } } } },
     },
   });
   if (!d) return null;
+  const creditable = await creditableMinor(db(), d.invoice, d.amountMinor);
+  const credited = d.adjustments.find((a) => a.status === "POSTED" && a.accountCredit)?.accountCredit ?? null;
   const authorIds = [...new Set([d.assignedToId, ...d.messages.map((m) => m.authorId)].filter((x): x is string => Boolean(x)))];
   const authors = new Map((await db().user.findMany({ where: { id: { in: authorIds } }, select: { id: true, name: true, role: true } })).map((u) => [u.id, u]));
   const m = (v: bigint): Money => ({ amountMinor: toMinor(v), currency: d.currency });
@@ -80,6 +87,8 @@ export async function disputeFor(viewer: { role: string; accountId: string | nul
     }),
     pendingMemo: pending ? { id: pending.id, number: pending.number, amount: m(pending.amountMinor), requiredLevel: pending.requiredLevel } : null,
     memos: d.adjustments.map((a) => ({ number: a.number, amount: m(a.amountMinor), status: a.status })),
+    accountCredit: credited ? m(credited.amountMinor) : null,
+    creditable: { amountMinor: creditable, currency: d.currency },
   };
 }
 

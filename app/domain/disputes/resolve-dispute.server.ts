@@ -2,13 +2,18 @@
  * Resolving a dispute: with a credit memo within the rep's authority — above it the memo
  * waits for a higher level — or rejected with an explanation. Every change is audited in
  * its own transaction, and each is claimed so racing requests act once.
+ *
+ * A memo may credit what may still be credited on the invoice (its total less memos and
+ * write-offs already posted on it, never more than the dispute claims), not only its open
+ * balance: a paid or partly paid invoice can be disputed. The part up to the open balance
+ * lowers the balance; the part above it becomes account credit (payments/account-credit).
  */
 import type { Prisma } from "../../generated/prisma/client";
 import { db } from "../../utils/db.server";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { recordAudit } from "../audit/audit.server";
 import { checkCreditMemoAuthority, mayActOnEscalation } from "../authority/authority.server";
-import { toMinor } from "../money/money";
+import { toMinor, type Money } from "../money/money";
 import { invoiceStatusFor } from "../payments/allocation";
 import { isUniqueViolation } from "../payments/unique-violation";
 import { invalidateAccount } from "../invoices/ledger-cache.server";
@@ -16,12 +21,38 @@ import { afterBalanceLowered } from "../payments/after-payment.server";
 import { isOpen } from "./dispute-schemas";
 import { newNumber, type Actor } from "./dispute-numbers.server";
 import { notifyCustomer } from "./dispute-notices.server";
+import { createAccountCredit } from "../payments/account-credit.server";
 
-/** Applies a posted credit memo to its invoice and closes the dispute — inside `tx`. */
-async function postMemo(tx: Prisma.TransactionClient, adjustmentId: string, approverId: string, resolution: string) {
+/**
+ * What a memo on this dispute may credit at most: the invoice's total less the credit memos
+ * and write-offs already posted on it, and never more than the dispute claims.
+ */
+export async function creditableMinor(
+  client: Pick<Prisma.TransactionClient, "adjustment">,
+  invoice: { id: string; totalMinor: bigint | number },
+  disputedMinor: bigint | number,
+): Promise<number> {
+  const posted = await client.adjustment.aggregate({
+    where: { invoiceId: invoice.id, status: "POSTED", kind: { in: ["CREDIT_MEMO", "WRITE_OFF"] } },
+    _sum: { amountMinor: true },
+  });
+  return Math.max(0, Math.min(toMinor(disputedMinor), toMinor(invoice.totalMinor) - toMinor(posted._sum.amountMinor ?? 0n)));
+}
+
+/**
+ * Applies a posted credit memo to its invoice and closes the dispute — inside `tx`. The part
+ * above the invoice's open balance (as it stands now) becomes account credit.
+ */
+async function postMemo(
+  tx: Prisma.TransactionClient,
+  adjustmentId: string,
+  approverId: string,
+  resolution: string,
+): Promise<{ applied: Money; credit: Money }> {
   const memo = await tx.adjustment.findUniqueOrThrow({ where: { id: adjustmentId } });
   const invoice = await tx.invoice.findUniqueOrThrow({ where: { id: memo.invoiceId! } });
-  const applied = Math.min(toMinor(memo.amountMinor), toMinor(invoice.balanceMinor));
+  const applied = Math.min(toMinor(memo.amountMinor), Math.max(0, toMinor(invoice.balanceMinor)));
+  const credit = toMinor(memo.amountMinor) - applied;
   const balance = toMinor(invoice.balanceMinor) - applied;
   const status = invoiceStatusFor(toMinor(invoice.totalMinor), balance);
   await tx.invoice.update({ where: { id: invoice.id }, data: { balanceMinor: BigInt(balance), status } });
@@ -38,10 +69,11 @@ async function postMemo(tx: Prisma.TransactionClient, adjustmentId: string, appr
       entityId: invoice.id,
       action: "credit_memo_applied",
       before: { balanceMinor: invoice.balanceMinor, status: invoice.status },
-      after: { balanceMinor: balance, status, adjustment: memo.number },
+      after: { balanceMinor: balance, status, adjustment: memo.number, ...(credit > 0 ? { accountCreditMinor: credit } : {}) },
     },
     tx,
   );
+  if (credit > 0) await createAccountCredit(tx, memo, credit, approverId);
   await recordAudit(
     {
       actorId: approverId,
@@ -65,11 +97,14 @@ async function postMemo(tx: Prisma.TransactionClient, adjustmentId: string, appr
     },
     tx,
   );
-  return { amount: { amountMinor: applied, currency: memo.currency } };
+  return { applied: { amountMinor: applied, currency: memo.currency }, credit: { amountMinor: credit, currency: memo.currency } };
 }
 
 /** Why an action did not happen; `conflict` when someone else changed the dispute first (409, not the rep's mistake). */
 export type DisputeActionError = { ok: false; error: string; conflict?: boolean; forbidden?: boolean };
+
+/** A posted memo: what lowered the invoice balance and what became account credit (zero when none). */
+export type PostedMemo = { ok: true; posted: true; applied: Money; credit: Money };
 
 /** The outcome when a concurrent request already acted: the loser's answer, with nothing written and no email. */
 const ALREADY_DONE: DisputeActionError = { ok: false, error: "disputes:errors.alreadyDone", conflict: true };
@@ -92,7 +127,7 @@ export async function resolveWithCreditMemo(input: {
   actor: Actor;
   amountMinor: number;
   resolution: string;
-}): Promise<{ ok: true; posted: boolean; requiredLevel?: string | null } | DisputeActionError> {
+}): Promise<PostedMemo | { ok: true; posted: false; requiredLevel: string | null } | DisputeActionError> {
   const d = await db().dispute.findUnique({
     where: { id: input.disputeId },
     include: { account: { select: { number: true } }, adjustments: { where: { status: "PENDING_APPROVAL" } } },
@@ -102,12 +137,15 @@ export async function resolveWithCreditMemo(input: {
   if (d.adjustments.length) return { ok: false, error: "disputes:errors.memoPending", conflict: true };
   if (input.amountMinor <= 0) return { ok: false, error: "disputes:errors.amount" };
   const amount = { amountMinor: input.amountMinor, currency: d.currency };
-  let outcome: { ok: true; posted: boolean; requiredLevel?: string | null } | DisputeActionError;
+  let outcome: PostedMemo | { ok: true; posted: false; requiredLevel: string | null } | DisputeActionError;
   try {
     outcome = await db().$transaction(async (tx) => {
       await lockInvoice(tx, d.invoiceId);
+      // Under the invoice lock: a racing request that already resolved it is "done", not a limit.
+      const current = await tx.dispute.findUniqueOrThrow({ where: { id: d.id }, select: { status: true } });
+      if (current.status !== d.status) return ALREADY_DONE;
       const invoice = await tx.invoice.findUniqueOrThrow({ where: { id: d.invoiceId } });
-      if (input.amountMinor > toMinor(invoice.balanceMinor)) return { ok: false, error: "disputes:errors.memoTooHigh" } as const;
+      if (input.amountMinor > (await creditableMinor(tx, invoice, d.amountMinor))) return { ok: false, error: "disputes:errors.memoTooHigh" } as const;
       const decision = await checkCreditMemoAuthority(input.actor.staffLevel ?? null, { amount, invoiceId: d.invoiceId, accountId: d.accountId }, tx);
       const claimed = await tx.dispute.updateMany({
         where: { id: d.id, status: d.status },
@@ -146,8 +184,8 @@ export async function resolveWithCreditMemo(input: {
         tx,
       );
       if (decision.allowed) {
-        await postMemo(tx, memo.id, input.actor.id, input.resolution);
-        return { ok: true, posted: true } as const;
+        const parts = await postMemo(tx, memo.id, input.actor.id, input.resolution);
+        return { ok: true, posted: true, ...parts } as const;
       }
       await recordAudit(
         {
@@ -171,7 +209,7 @@ export async function resolveWithCreditMemo(input: {
   if (!outcome.ok) return outcome;
   invalidateAccount(d.accountId);
   if (outcome.posted) {
-    await notifyCustomer(d.id, "dispute_resolved", { amount });
+    await notifyResolved(d.id, amount, outcome);
     await afterBalanceLowered(d.accountId);
   }
   return outcome;
@@ -182,7 +220,7 @@ export async function resolveWithCreditMemo(input: {
  * to (or above), checked against their own authority again — with the invoice's and
  * the account's credit as it stands now — and claimed so it posts once.
  */
-export async function approveCreditMemo(input: { disputeId: string; actor: Actor }): Promise<{ ok: true } | DisputeActionError> {
+export async function approveCreditMemo(input: { disputeId: string; actor: Actor }): Promise<PostedMemo | DisputeActionError> {
   const memo = await db().adjustment.findFirst({ where: { disputeId: input.disputeId, status: "PENDING_APPROVAL" } });
   if (!memo) return { ok: false, error: "disputes:errors.closed", conflict: true };
   if (!(await mayActOnEscalation(input.actor.staffLevel, memo.requiredLevel))) return { ok: false, error: "disputes:errors.escalatedAbove", forbidden: true };
@@ -192,16 +230,34 @@ export async function approveCreditMemo(input: { disputeId: string; actor: Actor
     await lockInvoice(tx, memo.invoiceId!);
     const decision = await checkCreditMemoAuthority(input.actor.staffLevel ?? null, { amount, invoiceId: memo.invoiceId!, accountId: memo.accountId }, tx);
     if (!decision.allowed) return { ok: false, error: "disputes:errors.aboveAuthority", forbidden: true } as const;
+    const still = await tx.adjustment.findUniqueOrThrow({ where: { id: memo.id }, select: { status: true } });
+    if (still.status !== "PENDING_APPROVAL") return ALREADY_DONE;
+    // Memos or write-offs posted on the invoice while this one waited count against it.
+    const invoice = await tx.invoice.findUniqueOrThrow({ where: { id: memo.invoiceId! } });
+    if (amount.amountMinor > (await creditableMinor(tx, invoice, d.amountMinor))) return { ok: false, error: "disputes:errors.memoTooHigh" } as const;
     const claimed = await tx.adjustment.updateMany({ where: { id: memo.id, status: "PENDING_APPROVAL" }, data: { approvedById: input.actor.id } });
     if (claimed.count === 0) return ALREADY_DONE;
-    await postMemo(tx, memo.id, input.actor.id, d.resolution ?? memo.reason);
-    return { ok: true } as const;
+    const parts = await postMemo(tx, memo.id, input.actor.id, d.resolution ?? memo.reason);
+    return { ok: true, posted: true, ...parts } as const;
   }, CLAIM_TRANSACTION);
   if (!outcome.ok) return outcome;
   invalidateAccount(d.accountId);
-  await notifyCustomer(d.id, "dispute_resolved", { amount });
+  await notifyResolved(d.id, amount, outcome);
   await afterBalanceLowered(d.accountId);
-  return { ok: true };
+  return outcome;
+}
+
+/** The resolution email: the memo, and — when part of it became account credit — how it was split. */
+async function notifyResolved(disputeId: string, amount: Money, posted: PostedMemo) {
+  if (posted.credit.amountMinor > 0)
+    await notifyCustomer(disputeId, "dispute_resolved_credit", {
+      amount,
+      applied: posted.applied,
+      credit: posted.credit,
+      // An invoice already paid in full: the whole memo is credit (mail:dispute_resolved_credit.text_paid).
+      ...(posted.applied.amountMinor === 0 ? { context: "paid" } : {}),
+    });
+  else await notifyCustomer(disputeId, "dispute_resolved", { amount });
 }
 
 /** Rejects a dispute; one escalated to a level needs that level. Claimed, so racing rejections send one email. */

@@ -123,7 +123,7 @@ export function invoicePdf(invoice: InvoiceDetail, t: T, locale: string, seller:
 export function receiptPdf(receipt: Receipt, seller: SellerProfile | null, t: T, locale: string): Promise<Buffer> {
   const money = (m: { amountMinor: number; currency: string }) => formatMoney(m, locale);
   const date = (d: string) => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(new Date(d));
-  const title = t("payments:receipt.title", { reference: receipt.number });
+  const title = t(receipt.accountCredit ? "payments:receipt.creditTitle" : "payments:receipt.title", { reference: receipt.number });
   return render((doc) => {
     doc.font("Helvetica-Bold").fontSize(18).text(title, 50, 50, { width: 270 });
     sellerBlock(doc, seller);
@@ -159,6 +159,13 @@ export function receiptPdf(receipt: Receipt, seller: SellerProfile | null, t: T,
           { text: a.number, x: 50, width: 200 },
           { text: money(a.amount), x: 400, width: 163, align: "right" },
         ]);
+    }
+    if (receipt.accountCredit) {
+      doc.moveDown();
+      doc
+        .font("Helvetica")
+        .fontSize(9)
+        .text(t("payments:receipt.fromMemo", { memo: receipt.accountCredit.memoNumber, amount: money(receipt.amount) }), 50, doc.y, { width: 513 });
     }
     if (receipt.heldAsCredit) {
       doc.moveDown();
@@ -252,6 +259,11 @@ export function statementPdf(statement: Statement, t: T, locale: string): Promis
           .font("Helvetica")
           .fontSize(9)
           .text(t("invoices:statement.unappliedNote", { amount: money(s.unappliedMinor) }), 50);
+      if (s.accountCreditMinor > 0)
+        doc
+          .font("Helvetica")
+          .fontSize(9)
+          .text(t("invoices:statement.accountCreditNote", { amount: money(s.accountCreditMinor) }), 50);
     }
   }, title);
 }

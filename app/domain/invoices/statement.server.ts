@@ -13,6 +13,10 @@
  * shown as a charge, and a statement for an earlier period reads the same after the fact.
  * (Money refunded out of unapplied cash is left out of both the receipt and the refund.)
  *
+ * Account credit (the part of a credit memo above its invoice's balance, payments/account-
+ * credit.server.ts) is credited once, on the memo's own line for its full amount; its credit
+ * row adds no line of its own. Applying it to an invoice later is a memo line, as for cash.
+ *
  * Each currency also gets its aging as of the statement's last day (the same buckets and
  * dispute rule as the account page, aging.ts) and the amount due now: undisputed balances
  * due by that day, less unapplied cash.
@@ -37,6 +41,7 @@ export type StatementLine = {
 };
 /**
  * `unappliedMinor`: payments received by the end of the range and still not applied, already inside the closing balance.
+ * `accountCreditMinor`: account credit from credit memos still not applied by then, likewise inside the closing balance.
  * `aging`: undisputed open balances by bucket as of the last day; `inDisputeMinor` apart; `dueNowMinor`: what to pay now.
  */
 export type StatementSection = {
@@ -44,6 +49,7 @@ export type StatementSection = {
   openingMinor: number;
   closingMinor: number;
   unappliedMinor: number;
+  accountCreditMinor: number;
   aging: Record<AgingBucket, number>;
   inDisputeMinor: number;
   dueNowMinor: number;
@@ -113,6 +119,7 @@ export async function statementFor(accountId: string, range: { from: string; to:
           number: true,
           currency: true,
           unappliedMinor: true,
+          adjustmentId: true,
           receivedAt: true,
           createdAt: true,
           allocations: { select: { amountMinor: true, createdAt: true, createdById: true } },
@@ -126,6 +133,8 @@ export async function statementFor(accountId: string, range: { from: string; to:
             number: p.number,
             currency: p.currency,
             on: p.receivedAt ?? p.createdAt,
+            // Account credit: already credited by its memo's line, so it opens no line of its own.
+            accountCredit: p.adjustmentId !== null,
             // What arrived unapplied: what is still unapplied plus what reps have applied since.
             receivedUnappliedMinor: toMinor(p.unappliedMinor) + later.reduce((sum, a) => sum + toMinor(a.amountMinor), 0),
             appliedBefore: (at: Date) => later.filter((a) => a.createdAt < at).reduce((sum, a) => sum + toMinor(a.amountMinor), 0),
@@ -141,10 +150,15 @@ export async function statementFor(accountId: string, range: { from: string; to:
   for (const p of unapplied) {
     // Received before the range: its unapplied cash, less what reps had applied by then (those
     // allocations are already in allocBefore as invoice credits), is in the opening balance.
-    if (p.on < from) add(p.currency, -p.receivedUnappliedMinor + p.appliedBefore(from));
+    // Account credit was credited by its memo (in adjBefore); only what reps applied from it is put back.
+    if (p.on < from) add(p.currency, (p.accountCredit ? 0 : -p.receivedUnappliedMinor) + p.appliedBefore(from));
   }
   const unappliedBy = new Map<string, number>();
-  for (const p of unapplied) unappliedBy.set(p.currency, (unappliedBy.get(p.currency) ?? 0) + p.receivedUnappliedMinor - p.appliedBefore(end));
+  const creditBy = new Map<string, number>();
+  for (const p of unapplied) {
+    const into = p.accountCredit ? creditBy : unappliedBy;
+    into.set(p.currency, (into.get(p.currency) ?? 0) + p.receivedUnappliedMinor - p.appliedBefore(end));
+  }
 
   type Raw = Omit<StatementLine, "balanceMinor"> & { currency: string; at: number };
   const raw: Raw[] = [
@@ -177,7 +191,7 @@ export async function statementFor(accountId: string, range: { from: string; to:
       creditMinor: a.kind === "DEBIT_MEMO" ? 0 : toMinor(a.amountMinor),
     })),
     ...unapplied
-      .filter((p) => p.on >= from)
+      .filter((p) => p.on >= from && !p.accountCredit)
       .map((p) => ({
         currency: p.currency,
         at: p.on.getTime(),
@@ -209,15 +223,17 @@ export async function statementFor(accountId: string, range: { from: string; to:
       const mine = owed.filter((i) => i.currency === currency);
       const { buckets, inDispute } = agingWithDisputes(mine, asOf);
       const unappliedMinor = unappliedBy.get(currency) ?? 0;
+      const accountCreditMinor = creditBy.get(currency) ?? 0;
       const dueByNow = mine.filter((i) => i.dueOn.getTime() <= asOf.getTime()).reduce((sum, i) => sum + i.balanceMinor - inDisputeOf(i), 0);
       return {
         currency,
         openingMinor,
         closingMinor: balance,
         unappliedMinor,
+        accountCreditMinor,
         aging: buckets,
         inDisputeMinor: inDispute,
-        dueNowMinor: Math.max(0, dueByNow - unappliedMinor),
+        dueNowMinor: Math.max(0, dueByNow - unappliedMinor - accountCreditMinor),
         lines,
       };
     }),
@@ -243,7 +259,10 @@ async function balancesAt(accountId: string, end: Date) {
       dueOn: true,
       balanceMinor: true,
       allocations: { where: { createdAt: since }, select: { amountMinor: true } },
-      adjustments: { where: { status: "POSTED", postedAt: since }, select: { kind: true, amountMinor: true } },
+      adjustments: {
+        where: { status: "POSTED", postedAt: since },
+        select: { kind: true, amountMinor: true, accountCredit: { select: { amountMinor: true } } },
+      },
       disputes: { where: { status: { in: [...OPEN_DISPUTE_STATUSES] } }, select: { amountMinor: true } },
     },
   });
@@ -253,7 +272,8 @@ async function balancesAt(accountId: string, end: Date) {
     balanceMinor:
       toMinor(i.balanceMinor) +
       i.allocations.reduce((sum, a) => sum + toMinor(a.amountMinor), 0) +
-      i.adjustments.reduce((sum, a) => sum + (a.kind === "DEBIT_MEMO" ? -1 : 1) * toMinor(a.amountMinor), 0),
+      // A memo's part that became account credit never lowered the invoice: only the rest is put back.
+      i.adjustments.reduce((sum, a) => sum + (a.kind === "DEBIT_MEMO" ? -1 : 1) * (toMinor(a.amountMinor) - toMinor(a.accountCredit?.amountMinor ?? 0n)), 0),
     disputedMinor: i.disputes.reduce((sum, d) => sum + toMinor(d.amountMinor), 0),
   }));
 }

@@ -11,6 +11,7 @@ export type EmailTemplate =
   | "orders_released"
   | "dispute_reply"
   | "dispute_resolved"
+  | "dispute_resolved_credit"
   | "dispute_rejected"
   | "promise_broken"
   | "chat_offline_received"

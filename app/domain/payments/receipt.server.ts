@@ -13,6 +13,7 @@ export async function receiptForAccount(accountId: string, paymentId: string) {
     where: { id: paymentId, accountId },
     include: {
       account: { select: { number: true, legalName: true } },
+      adjustment: { select: { number: true } },
       allocations: { include: { invoice: { select: { id: true, number: true } } }, orderBy: { createdAt: "asc" } },
     },
   });
@@ -32,7 +33,13 @@ export async function receiptForAccount(accountId: string, paymentId: string) {
     underReview: payment.flaggedReason === "amount_mismatch" || payment.flaggedReason === "currency_mismatch",
     /** Money that found nothing left to pay: held as a credit on the account. */
     heldAsCredit:
-      payment.status !== "PENDING" && payment.flaggedReason !== "amount_mismatch" && payment.flaggedReason !== "currency_mismatch" && unapplied.amountMinor > 0,
+      !payment.adjustment &&
+      payment.status !== "PENDING" &&
+      payment.flaggedReason !== "amount_mismatch" &&
+      payment.flaggedReason !== "currency_mismatch" &&
+      unapplied.amountMinor > 0,
+    /** Not money received: credit from credit memo `memoNumber` above its invoice's balance (account-credit.server.ts). */
+    accountCredit: payment.adjustment ? { memoNumber: payment.adjustment.number } : null,
     /** Taken by the payment sandbox: no money moved. */
     sandbox: isSandboxPayment(payment),
     receivedAt: payment.receivedAt?.toISOString() ?? null,

@@ -17,6 +17,7 @@ import { markPromisesKeptOrBroken } from "../collections/promises.server";
 import { deliverToWebhook, sandboxRefundEvent } from "./sandbox.server";
 import { createRefund, isSandboxPayment, sandboxActive } from "./stripe-provider.server";
 import { isUniqueViolation } from "./unique-violation";
+import { isAccountCredit } from "./account-credit.server";
 import { applyToInvoices } from "./webhook.server";
 
 export type Actor = { id: string; staffLevel?: StaffLevel | null };
@@ -46,6 +47,7 @@ export async function paymentForStaff(paymentId: string) {
     where: { id: paymentId },
     include: {
       account: { select: { id: true, legalName: true, number: true } },
+      adjustment: { select: { number: true } },
       allocations: { orderBy: { createdAt: "asc" }, include: { invoice: { select: { id: true, number: true } } } },
     },
   });
@@ -75,6 +77,8 @@ export async function paymentForStaff(paymentId: string) {
     flaggedReason: p.flaggedReason,
     receivedAt: p.receivedAt?.toISOString() ?? null,
     sandbox: isSandboxPayment(p),
+    accountCredit: isAccountCredit(p),
+    memoNumber: p.adjustment?.number ?? null,
     allocations: p.allocations.map((a) => ({ invoiceId: a.invoice.id, number: a.invoice.number, amount: m(a.amountMinor) })),
     openInvoices: openInvoices.map((i) => ({ id: i.id, number: i.number, dueOn: i.dueOn.toISOString().slice(0, 10), balance: m(i.balanceMinor) })),
     history,
@@ -167,6 +171,8 @@ export async function refundPayment(paymentId: string, actor: Actor, input: { no
   const payment = await db().payment.findUnique({ where: { id: paymentId } });
   if (!payment || (payment.status !== "SUCCEEDED" && payment.status !== "PARTIALLY_REFUNDED"))
     return { ok: false, errors: { form: "payments:errors.notApplicable" } };
+  // Account credit came from a credit memo, not through the card provider: nothing to refund there.
+  if (isAccountCredit(payment)) return { ok: false, errors: { form: "payments:errors.creditNotRefundable" } };
   const amount = input.amountMinor;
   if (amount <= 0) return { ok: false, errors: { refundAmount: "payments:errors.amountInvalid" } };
   if (amount > toMinor(payment.amountMinor) - toMinor(payment.refundedMinor)) return { ok: false, errors: { refundAmount: "payments:errors.moreThanPaid" } };

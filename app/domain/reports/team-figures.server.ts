@@ -246,6 +246,8 @@ async function collectedByRep(period: Period, scope: Scope) {
       ...accountScope(scope),
       status: { in: ["SUCCEEDED", "PARTIALLY_REFUNDED", "REFUNDED"] },
       receivedAt: { gte: startOf(period.from), lt: endOf(period.to) },
+      // Account credit from a credit memo is not money collected.
+      adjustmentId: null,
     },
     select: { currency: true, amountMinor: true, refundedMinor: true, account: { select: { ownerRepId: true } } },
   });
