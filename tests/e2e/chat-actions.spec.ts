@@ -40,6 +40,7 @@ test("the rep sends a pay link from the conversation; the Spanish customer gets 
   const repCard = conversation.getByTestId("chat-card").filter({ hasText: invoiceNumber });
   await expect(repCard).toContainText(/Pay (MX)?\$[\d,]+\.\d{2}/);
   await expect(repCard.getByRole("link", { name: "Open the account" })).toBeVisible();
+  await repCard.screenshot({ path: test.info().outputPath("rep-pay-card.png") });
 
   // A promise with an amount that is not one is refused at its field, and nothing is logged.
   await act.getByText("Log a promise to pay").click();
@@ -52,6 +53,7 @@ test("the rep sends a pay link from the conversation; the Spanish customer gets 
   // The customer gets a payment card in Spanish, with the amount as they write it, and follows its button.
   const card = customer.getByTestId("chat-card").filter({ hasText: invoiceNumber });
   await expect(card).toContainText("Pago");
+  await customer.screenshot({ path: test.info().outputPath("customer-pay-card.png") });
   await card.getByRole("link", { name: /^Pagar \$[\d,]+\.\d{2}$/ }).click();
   await expect(customer).toHaveURL(/\/pay\?currency=MXN&invoice=/);
   await expect(customer.getByRole("heading", { name: "Pagar facturas" })).toBeVisible();
