@@ -127,7 +127,7 @@ describe("email path", () => {
     expect(attachment.fileName).toBe(`nota-de-credito-${memo.number}.pdf`);
     expect(attachment.contentType).toBe("application/pdf");
     const text = pdfText(Buffer.from(attachment.contentBase64, "base64"));
-    expect(text).toContain("Nota de crédito");
+    expect(text).toContain(`Nota de crédito ${memo.number}`);
     expect(text).toContain(`Número de nota de crédito ${memo.number}`);
     expect(text).toContain("Factura que acredita");
     expect(text).toContain(invoice.number);
@@ -215,6 +215,7 @@ describe("portal path", () => {
     expect(res.headers.get("content-type")).toBe("application/pdf");
     expect(res.headers.get("content-disposition")).toContain(`credit-memo-${memo.number}.pdf`);
     const text = pdfText(Buffer.from(await res.arrayBuffer()));
+    expect(text).toContain(`Credit memo ${memo.number}`);
     expect(text).toContain(`Credit memo number ${memo.number}`);
     expect(text).toContain("Credits invoice");
     expect(text).toContain(invoice.number);

@@ -186,7 +186,9 @@ export function creditMemoPdf(memo: CreditMemo, seller: SellerProfile | null, t:
   const date = (d: string) => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(new Date(d));
   const title = t("invoices:creditMemo.title", { number: memo.number });
   return render((doc) => {
-    doc.font("Helvetica-Bold").fontSize(18).text(title, 50, 50, { width: 270 });
+    // The word and the number on lines of their own: a memo number never breaks at its hyphens.
+    doc.font("Helvetica-Bold").fontSize(18).text(t("invoices:creditMemo.heading"), 50, 50, { width: 270 });
+    doc.font("Helvetica-Bold").fontSize(14).text(memo.number, 50, doc.y, { width: 270 });
     sellerBlock(doc, seller);
     doc.moveDown();
     doc.font("Helvetica-Bold").fontSize(9).text(t("invoices:documents.billTo"), 50);
