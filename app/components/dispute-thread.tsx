@@ -69,7 +69,12 @@ export function DisputeFacts({ dispute }: { dispute: DisputeView }) {
       {dispute.memos
         .filter((m) => m.status === "POSTED")
         .map((m) => (
-          <dd key={m.number}>{t("detail.creditMemo", { number: m.number, amount: f.money(m.amount) })}</dd>
+          <dd key={m.number}>
+            {t("detail.creditMemo", { number: m.number, amount: f.money(m.amount) })}{" "}
+            <a href={`/credit-memos/${m.id}/pdf`} download data-testid={`credit-memo-pdf-${m.number}`}>
+              {t("detail.creditMemoPdf", { number: m.number })}
+            </a>
+          </dd>
         ))}
       {dispute.accountCredit ? (
         <>

@@ -162,7 +162,14 @@ export default function InvoiceDetailPage({ loaderData }: Route.ComponentProps) 
               <ul>
                 {invoice.adjustments.map((a) => (
                   <li key={a.number}>
-                    {a.number} · {f.money(a.amount)}
+                    {a.kind === "CREDIT_MEMO" ? (
+                      <a href={`/credit-memos/${a.id}/pdf`} download data-testid={`credit-memo-pdf-${a.number}`}>
+                        {t("creditMemo.pdf", { number: a.number })}
+                      </a>
+                    ) : (
+                      a.number
+                    )}{" "}
+                    · {f.money(a.amount)}
                   </li>
                 ))}
               </ul>

@@ -67,6 +67,7 @@ const ROUTES: Record<string, Access> = {
   "disputes/new": "customer-own",
   "disputes/:disputeId": "customer-own",
   "disputes/:disputeId/attachments/:attachmentId": "owner-or-staff",
+  "credit-memos/:memoId/pdf": "owner-or-staff",
   "rep/payments": "staff-only",
   "rep/payments/:paymentId": "staff-only",
   "rep/disputes": "staff-only",

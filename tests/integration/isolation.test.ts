@@ -84,6 +84,8 @@ const COVERED = [
   // Invoice delivery (issue 18): staff only (invoice-delivery.test.ts); the 997 webhook takes a bearer secret.
   "rep/accounts/:accountId/delivery",
   "webhooks/edi/997",
+  // A posted credit memo's PDF: its own account's customer or staff; memo-delivery.test.ts asks for another account's memo (404).
+  "credit-memos/:memoId/pdf",
   // My day, watch signals, periodic reviews (issue 17): staff only; my-day.test.ts refuses a rep another rep's day.
   "rep/day",
   "rep/accounts/:accountId/signals",

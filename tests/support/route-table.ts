@@ -59,6 +59,7 @@ export async function idsOf(db: PrismaClient, accountNumber: string): Promise<Id
   const application = await db.creditApplication.findFirst({ where, orderBy: { createdAt: "desc" } });
   const document = application ? await db.applicationDocument.findFirst({ where: { applicationId: application.id } }) : null;
   const conversation = await db.conversation.findFirst({ where });
+  const memo = await db.adjustment.findFirst({ where: { ...where, kind: "CREDIT_MEMO", status: "POSTED" } });
   const missing = "missing-id-0000";
   return {
     accountId: account.id,
@@ -69,6 +70,7 @@ export async function idsOf(db: PrismaClient, accountNumber: string): Promise<Id
     applicationId: application?.id ?? missing,
     documentId: document?.id ?? missing,
     conversationId: conversation?.id ?? missing,
+    memoId: memo?.id ?? missing,
     sessionId: payment?.checkoutSessionId ?? missing,
   };
 }

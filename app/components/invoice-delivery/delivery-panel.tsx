@@ -52,7 +52,17 @@ export function DeliveryPanel({ accountId, overview, errors }: { accountId: stri
           <tbody>
             {overview.deliveries.map((d) => (
               <tr key={d.id} data-testid={`delivery-${d.documentNumber}`}>
-                <td>{t(`kinds.${d.documentKind}`, { number: d.documentNumber })}</td>
+                <td>
+                  {t(`kinds.${d.documentKind}`, { number: d.documentNumber })}
+                  {d.documentKind === "CREDIT_MEMO" ? (
+                    <>
+                      {" "}
+                      <a href={`/credit-memos/${encodeURIComponent(d.documentId)}/pdf`} download>
+                        {t("panel.pdf")}
+                      </a>
+                    </>
+                  ) : null}
+                </td>
                 <td>{t(`paths.${d.path}`)}</td>
                 <td>
                   <span className={`status-pill delivery-${d.status.toLowerCase()}`}>{t(`statuses.${d.status}`)}</span>

@@ -28,7 +28,7 @@ export type DisputeView = {
     attachments: { id: string; fileName: string; sizeBytes: number }[];
   }[];
   pendingMemo: { id: string; number: string; amount: Money; requiredLevel: string | null } | null;
-  memos: { number: string; amount: Money; status: string }[];
+  memos: { id: string; number: string; amount: Money; status: string }[];
   /** The part of this dispute's posted memo that became account credit (above the invoice's balance). */
   accountCredit: Money | null;
   /** What a memo may still credit: the invoice's total less posted memos and write-offs, at most the disputed amount. */
@@ -86,7 +86,7 @@ export async function disputeFor(viewer: { role: string; accountId: string | nul
       };
     }),
     pendingMemo: pending ? { id: pending.id, number: pending.number, amount: m(pending.amountMinor), requiredLevel: pending.requiredLevel } : null,
-    memos: d.adjustments.map((a) => ({ number: a.number, amount: m(a.amountMinor), status: a.status })),
+    memos: d.adjustments.map((a) => ({ id: a.id, number: a.number, amount: m(a.amountMinor), status: a.status })),
     accountCredit: credited ? m(credited.amountMinor) : null,
     creditable: { amountMinor: creditable, currency: d.currency },
   };

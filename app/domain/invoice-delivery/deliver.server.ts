@@ -16,7 +16,8 @@ import { getEnv, publicUrl } from "../../utils/config.server";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { policyValue } from "../policy/policy-value.server";
 import { accountLanguage } from "../collections/dunning.server";
-import { invoicePdf } from "../invoices/documents-pdf.server";
+import { creditMemoOfAccount } from "../invoices/credit-memo.server";
+import { creditMemoPdf, invoicePdf } from "../invoices/documents-pdf.server";
 import { invoiceForAccount } from "../invoices/invoice-detail.server";
 import { sellerProfile } from "../invoices/seller.server";
 import type { Job, JobResult } from "../jobs/runner.server";
@@ -172,17 +173,24 @@ async function sendByEmail(row: Claimed, token: string, now: Date, document: Del
     select: { legalName: true, number: true, preferredLanguage: true, locale: true },
   });
   const language = accountLanguage(account);
-  const t = await translatorFor(language);
   const { locale } = await accountFormatting(row.accountId, language);
+  // The account's regional words too (es-ES reads "reclamación" where Mexico reads "aclaración").
+  const t = await translatorFor(language, locale);
   const money = formatMoney({ amountMinor: document.totalMinor, currency: document.currency }, locale);
   const date = (d: Date) => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(d);
-  let attachments: { fileName: string; contentType: string; content: Uint8Array }[] = [];
+  let attachment: { fileName: string; contentType: string; content: Uint8Array };
   if (document.kind === "INVOICE") {
     const detail = await invoiceForAccount(row.accountId, document.id, now);
     if (!detail) throw new AttemptFailure("missing", `invoice ${document.number} not found`, true);
     const pdf = await invoicePdf(detail, t, locale, await sellerProfile());
-    attachments = [{ fileName: `${t("delivery:mail.fileName")}-${document.number}.pdf`, contentType: "application/pdf", content: pdf }];
+    attachment = { fileName: `${t("delivery:mail.fileName")}-${document.number}.pdf`, contentType: "application/pdf", content: pdf };
+  } else {
+    const memo = await creditMemoOfAccount(row.accountId, document.id);
+    if (!memo) throw new AttemptFailure("missing", `credit memo ${document.number} not found or not posted`, true);
+    const pdf = await creditMemoPdf(memo, await sellerProfile(), t, locale);
+    attachment = { fileName: `${t("delivery:mail.memoFileName")}-${document.number}.pdf`, contentType: "application/pdf", content: pdf };
   }
+  const attachments = [attachment];
   const template = document.kind === "INVOICE" ? "invoice_delivery" : "credit_memo_delivery";
   const values = {
     company: account.legalName,
@@ -196,7 +204,7 @@ async function sendByEmail(row: Claimed, token: string, now: Date, document: Del
   };
   const delivered = await db().$transaction(async (tx) => {
     const stored = [];
-    for (const to of billingEmails) stored.push(await queueEmailInTransaction(tx, { to, language, template, values, attachments }));
+    for (const to of billingEmails) stored.push(await queueEmailInTransaction(tx, { to, language, locale, template, values, attachments }));
     await markSent(tx, row, token, now, { emailId: stored[0].row.id });
     return stored;
   }, CLAIM_TRANSACTION);

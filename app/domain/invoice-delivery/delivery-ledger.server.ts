@@ -52,6 +52,7 @@ export async function accountDeliveryOverview(accountId: string) {
       return {
         id: d.id,
         documentKind: d.documentKind,
+        documentId: d.documentId,
         documentNumber: d.documentNumber,
         path: d.path,
         status: d.status,

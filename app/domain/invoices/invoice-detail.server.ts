@@ -21,7 +21,7 @@ export type InvoiceDetail = {
   lines: { id: string; lineNo: number; sku: string; description: string; quantity: number; unitPrice: Money; amount: Money }[];
   payments: { paymentId: string; receivedAt: string | null; method: string | null; amount: Money; sandbox: boolean }[];
   disputes: { id: string; number: string; status: string; reason: string; amount: Money; open: boolean; createdAt: string }[];
-  adjustments: { number: string; kind: string; amount: Money; postedAt: string | null }[];
+  adjustments: { id: string; number: string; kind: string; amount: Money; postedAt: string | null }[];
 };
 
 /**
@@ -85,6 +85,12 @@ export async function invoiceForAccount(accountId: string, invoiceId: string, as
       open: (OPEN_DISPUTE_STATUSES as readonly string[]).includes(d.status),
       createdAt: d.createdAt.toISOString(),
     })),
-    adjustments: inv.adjustments.map((a) => ({ number: a.number, kind: a.kind, amount: m(a.amountMinor), postedAt: a.postedAt?.toISOString() ?? null })),
+    adjustments: inv.adjustments.map((a) => ({
+      id: a.id,
+      number: a.number,
+      kind: a.kind,
+      amount: m(a.amountMinor),
+      postedAt: a.postedAt?.toISOString() ?? null,
+    })),
   };
 }
