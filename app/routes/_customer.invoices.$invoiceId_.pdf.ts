@@ -13,6 +13,6 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const invoice = await invoiceForAccount(user.accountId, params.invoiceId);
   if (!invoice) throw data({ reason: "not_found" }, { status: 404 });
   const { language, locale } = await resolveReader(request, user);
-  const pdf = await invoicePdf(invoice, await translatorFor(language), locale, await sellerProfile());
+  const pdf = await invoicePdf(invoice, await translatorFor(language, locale), locale, await sellerProfile());
   return downloadResponse(pdf, { fileName: `invoice-${invoice.number}.pdf`, contentType: "application/pdf", language });
 }

@@ -13,6 +13,6 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const receipt = await receiptForAccount(user.accountId, params.paymentId);
   if (!receipt) throw data({ reason: "not_found" }, { status: 404 });
   const { language, locale } = await resolveReader(request, user);
-  const pdf = await receiptPdf(receipt, await sellerProfile(), await translatorFor(language), locale);
+  const pdf = await receiptPdf(receipt, await sellerProfile(), await translatorFor(language, locale), locale);
   return downloadResponse(pdf, { fileName: `receipt-${receipt.number}.pdf`, contentType: "application/pdf", language });
 }

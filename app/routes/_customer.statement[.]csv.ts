@@ -10,6 +10,6 @@ export async function loader({ request }: Route.LoaderArgs) {
   const user = await requireCustomer(request);
   const range = statementRange(new URL(request.url).searchParams);
   const { language, locale } = await resolveReader(request, user);
-  const file = await statementFile(user.accountId, range, "csv", { t: await translatorFor(language), locale });
+  const file = await statementFile(user.accountId, range, "csv", { t: await translatorFor(language, locale), locale });
   return downloadResponse(file.body, { fileName: file.fileName, contentType: file.contentType, language });
 }

@@ -1,6 +1,7 @@
 /** Invoice list and detail: filters, search, totals, aging, both languages, and isolation. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPortal, textOf, type Browser, type TestPortal } from "../support/portal";
+import { pdfText } from "../support/pdf-text";
 
 let portal: TestPortal;
 let acme: { id: string };
@@ -175,6 +176,14 @@ describe("invoice PDF and statement", () => {
         .subarray(0, 5)
         .toString(),
     ).toBe("%PDF-");
+    expect(pdfText(Buffer.from(await (await norteCustomer.get(`/statement.pdf?from=2026-01-01&to=${today}`)).arrayBuffer()))).toContain("Estado de cuenta");
+  });
+
+  it("writes downloads in Spain's Spanish for an account in Spain", async () => {
+    const iberica = await portal.signedIn("admin@herramientas-ibericas.example");
+    const statement = pdfText(Buffer.from(await (await iberica.get("/statement.pdf")).arrayBuffer()));
+    expect(statement).toContain("Extracto de cuenta");
+    expect(statement).not.toContain("Estado de cuenta");
   });
 
   it("never gives another account's invoice PDF or statement, by any URL", async () => {
