@@ -35,6 +35,9 @@ import esWatch from "../../locales/es/watch.json";
 import esESCommon from "../../locales/es-ES/common.json";
 import esESDisputes from "../../locales/es-ES/disputes.json";
 import esESInvoices from "../../locales/es-ES/invoices.json";
+import esESAccount from "../../locales/es-ES/account.json";
+import esESPayments from "../../locales/es-ES/payments.json";
+import esESChat from "../../locales/es-ES/chat.json";
 
 /** The one i18n setup, shared by the server render, the browser and emails. */
 export const SUPPORTED_LANGUAGES = ["en", "es"] as const;
@@ -107,6 +110,9 @@ export const resources = {
     common: esESCommon,
     disputes: esESDisputes,
     invoices: esESInvoices,
+    account: esESAccount,
+    payments: esESPayments,
+    chat: esESChat,
   },
 } as const;
 

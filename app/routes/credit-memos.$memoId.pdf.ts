@@ -3,7 +3,7 @@ import type { Route } from "./+types/credit-memos.$memoId.pdf";
 import { downloadResponse } from "../utils/downloads.server";
 import { requireUser } from "../utils/authorize.server";
 import { creditMemoFor } from "../domain/invoices/credit-memo.server";
-import { creditMemoPdf } from "../domain/invoices/documents-pdf.server";
+import { creditMemoPdf } from "../domain/invoices/credit-memo-pdf.server";
 import { sellerProfile } from "../domain/invoices/seller.server";
 import { resolveReader, translatorFor } from "../i18n/i18n.server";
 

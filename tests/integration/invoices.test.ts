@@ -184,6 +184,16 @@ describe("invoice PDF and statement", () => {
     const statement = pdfText(Buffer.from(await (await iberica.get("/statement.pdf")).arrayBuffer()));
     expect(statement).toContain("Extracto de cuenta");
     expect(statement).not.toContain("Estado de cuenta");
+    // The pages too: Spain disputes ("reclamar"), Mexico clarifies ("aclarar").
+    const account = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1003" } });
+    const open = await portal.db.invoice.findFirstOrThrow({ where: { accountId: account.id, status: "OPEN" } });
+    const page = textOf((await iberica.page(`/invoices/${open.id}`)).html);
+    expect(page).toContain("Reclamar esta factura");
+    expect(page).not.toContain("Aclarar esta factura");
+    expect(textOf((await iberica.page("/account")).html)).toContain("En reclamación");
+    const norteOpen = await portal.db.invoice.findFirstOrThrow({ where: { accountId: norte.id, status: "OPEN" } });
+    const lucia = await portal.signedIn("cxp@distnorte.example");
+    expect(textOf((await lucia.page(`/invoices/${norteOpen.id}`)).html)).toContain("Aclarar esta factura");
   });
 
   it("never gives another account's invoice PDF or statement, by any URL", async () => {

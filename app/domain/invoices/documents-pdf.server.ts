@@ -1,4 +1,4 @@
-/** Invoice, credit memo, receipt and statement PDFs (pdfkit), written in the reader's language and locale. */
+/** Invoice, receipt and statement PDFs (pdfkit), written in the reader's language and locale; the drawing kit the credit memo shares. */
 import PDFDocument from "pdfkit";
 import { formatMoney } from "../money/money";
 import type { InvoiceDetail } from "./invoice-detail.server";
@@ -6,11 +6,10 @@ import { statementKind, type Statement } from "./statement.server";
 import { AGING_BUCKETS } from "../accounts/aging";
 import type { SellerProfile } from "./seller.server";
 import type { Receipt } from "../payments/receipt.server";
-import type { CreditMemo } from "./credit-memo.server";
 
-type T = (key: string, values?: Record<string, unknown>) => string;
+export type T = (key: string, values?: Record<string, unknown>) => string;
 
-function render(draw: (doc: PDFKit.PDFDocument) => void, title: string): Promise<Buffer> {
+export function render(draw: (doc: PDFKit.PDFDocument) => void, title: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({ size: "LETTER", margin: 50, info: { Title: title, Author: "Customer Accounts" } });
     const chunks: Buffer[] = [];
@@ -22,7 +21,7 @@ function render(draw: (doc: PDFKit.PDFDocument) => void, title: string): Promise
   });
 }
 
-function row(doc: PDFKit.PDFDocument, cells: { text: string; x: number; width: number; align?: "left" | "right" }[], bold = false) {
+export function row(doc: PDFKit.PDFDocument, cells: { text: string; x: number; width: number; align?: "left" | "right" }[], bold = false) {
   if (doc.y > 700) doc.addPage();
   const y = doc.y;
   doc.font(bold ? "Helvetica-Bold" : "Helvetica").fontSize(9);
@@ -36,7 +35,7 @@ function row(doc: PDFKit.PDFDocument, cells: { text: string; x: number; width: n
 }
 
 /** Who issues the document, top right, under the page's title line. */
-function sellerBlock(doc: PDFKit.PDFDocument, seller: SellerProfile | null) {
+export function sellerBlock(doc: PDFKit.PDFDocument, seller: SellerProfile | null) {
   if (!seller) return;
   const y = doc.y;
   doc.font("Helvetica-Bold").fontSize(10).text(seller.name, 330, 50, { width: 233, align: "right" });
@@ -181,52 +180,6 @@ export function receiptPdf(receipt: Receipt, seller: SellerProfile | null, t: T,
 }
 
 /** A credit memo: who issues it, to whom, the invoice it credits, how much and why. */
-export function creditMemoPdf(memo: CreditMemo, seller: SellerProfile | null, t: T, locale: string): Promise<Buffer> {
-  const money = (m: { amountMinor: number; currency: string }) => formatMoney(m, locale);
-  const date = (d: string) => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(new Date(d));
-  const title = t("invoices:creditMemo.title", { number: memo.number });
-  return render((doc) => {
-    // The word and the number on lines of their own: a memo number never breaks at its hyphens.
-    doc.font("Helvetica-Bold").fontSize(18).text(t("invoices:creditMemo.heading"), 50, 50, { width: 270 });
-    doc.font("Helvetica-Bold").fontSize(14).text(memo.number, 50, doc.y, { width: 270 });
-    sellerBlock(doc, seller);
-    doc.moveDown();
-    doc.font("Helvetica-Bold").fontSize(9).text(t("invoices:documents.billTo"), 50);
-    doc.font("Helvetica").fontSize(10).text(`${memo.account.legalName} · ${memo.account.number}`);
-    doc.moveDown();
-    const facts: [string, string][] = [
-      [t("invoices:creditMemo.number"), memo.number],
-      [t("invoices:creditMemo.issued"), date(memo.postedOn)],
-      [
-        t("invoices:creditMemo.invoice"),
-        memo.invoice ? t("invoices:creditMemo.invoiceOf", { number: memo.invoice.number, date: date(memo.invoice.issuedOn) }) : "—",
-      ],
-    ];
-    if (memo.dispute) facts.push([t("invoices:creditMemo.dispute"), memo.dispute.number]);
-    facts.push([t("invoices:creditMemo.reason"), memo.reason]);
-    for (const [k, v] of facts)
-      row(doc, [
-        { text: k, x: 50, width: 150 },
-        { text: v, x: 200, width: 363 },
-      ]);
-    doc.moveDown();
-    row(
-      doc,
-      [
-        { text: t("invoices:creditMemo.amount"), x: 330, width: 150, align: "right" },
-        { text: money(memo.amount), x: 483, width: 80, align: "right" },
-      ],
-      true,
-    );
-    doc.moveDown();
-    const note =
-      memo.accountCredit.amountMinor > 0
-        ? t("invoices:creditMemo.noteWithCredit", { invoice: memo.invoice?.number ?? "—", credit: money(memo.accountCredit) })
-        : t("invoices:creditMemo.note", { invoice: memo.invoice?.number ?? "—" });
-    doc.font("Helvetica").fontSize(9).text(note, 50, doc.y, { width: 513 });
-  }, title);
-}
-
 export function statementPdf(statement: Statement, t: T, locale: string): Promise<Buffer> {
   const date = (d: string) => new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${d}T00:00:00Z`));
   const title = t("invoices:statement.title");
