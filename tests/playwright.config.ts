@@ -4,7 +4,7 @@ import { defineConfig, devices } from "@playwright/test";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.E2E_PORT ?? 3210);
-const LATER = /(accessibility|chat-fixes|dashboard|my-day)\.spec\.ts$/;
+const LATER = /(accessibility|chat-fixes|dashboard|dispute-credit|my-day)\.spec\.ts$/;
 const dataDir = path.join(root, ".data/e2e");
 
 // Playwright cannot download its own browser here: Debian's Chromium is used.
