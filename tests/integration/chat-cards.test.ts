@@ -7,16 +7,21 @@
  * invoices chosen, another customer gets nothing from someone else's card, and messages
  * stored without a card read as they always did.
  */
-import { io as connect, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { connected, next, keepChatOpenAllDay, clearChatFloor } from "../support/sockets";
+import { chatSockets, next, keepChatOpenAllDay, clearChatFloor } from "../support/sockets";
 import type { Browser } from "../support/portal";
 import { startPortal, textOf, type TestPortal } from "../support/portal";
 
 type Any = any;
 
 let portal: TestPortal;
-const sockets: Socket[] = [];
+const chats = chatSockets({
+  get url() {
+    return portal.url;
+  },
+  signedIn: (email) => portal.signedIn(email),
+});
 let acme: { id: string };
 let norte: { id: string };
 let iberica: { id: string };
@@ -29,34 +34,15 @@ beforeAll(async () => {
   await keepChatOpenAllDay(portal.db);
 });
 afterAll(async () => {
-  for (const s of sockets) s.disconnect();
+  chats.closeAll();
   await portal?.close();
 });
 beforeEach(async () => {
-  for (const s of sockets.splice(0)) s.disconnect();
+  chats.closeAll();
   await clearChatFloor(portal.db);
 });
 
-async function open(browser: Browser): Promise<Socket> {
-  const socket = connect(portal.url, { transports: ["websocket"], extraHeaders: { Cookie: browser.cookieHeader() }, reconnection: false });
-  sockets.push(socket);
-  await connected(socket);
-  return socket;
-}
-
-/** A customer's chat, assigned to `repEmail` (the only rep online), with both sides joined. */
-async function chatBetween(customerEmail: string, repEmail: string) {
-  const repBrowser = await portal.signedIn(repEmail);
-  const rep = await open(repBrowser);
-  await rep.emitWithAck("console:inbox");
-  const customerBrowser = await portal.signedIn(customerEmail);
-  const customer = await open(customerBrowser);
-  const opened = await customer.emitWithAck("conversation:open", { topic: "PAYMENT" });
-  expect(opened.data.status).toMatchObject({ state: "assigned" });
-  const conversationId: string = opened.data.conversation.id;
-  await rep.emitWithAck("console:join", { conversationId });
-  return { rep, repBrowser, customer, customerBrowser, conversationId };
-}
+const { open, chatBetween } = chats;
 
 function act(browser: Browser, conversationId: string, fields: [string, string][]) {
   return browser.request(`/rep/chat/conversations/${conversationId}/actions`, { method: "POST", body: new URLSearchParams(fields) });
@@ -188,7 +174,11 @@ describe("promise and dispute cards", () => {
       invoices: [first, second].map((i) => ({ id: i.id, number: i.number })),
     });
     // The promise itself covers those invoices.
-    const stored = await portal.db.promiseToPay.findFirstOrThrow({ where: { accountId: iberica.id }, orderBy: { createdAt: "desc" }, include: { invoices: true } });
+    const stored = await portal.db.promiseToPay.findFirstOrThrow({
+      where: { accountId: iberica.id },
+      orderBy: { createdAt: "desc" },
+      include: { invoices: true },
+    });
     expect(stored.invoices.map((i) => i.invoiceId).sort()).toEqual([first.id, second.id].sort());
 
     const disputed = next(chat.customer, "conversation:message", (m: Any) => m.authorKind === "REP");

@@ -5,16 +5,20 @@
  * show the customer's own time and the rep's name; an account in Spain reads Spain's
  * Spanish words and figures.
  */
-import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../prisma/demo-users";
-import { clearChatFloor, connected, keepChatOpenAllDay, next } from "../support/sockets";
-import { startPortal, textOf, type Browser, type TestPortal } from "../support/portal";
+import { chatSockets, clearChatFloor, keepChatOpenAllDay, next } from "../support/sockets";
+import { startPortal, textOf, type TestPortal } from "../support/portal";
 
 type Any = any;
 
 let portal: TestPortal;
-const sockets: Socket[] = [];
+const chats = chatSockets({
+  get url() {
+    return portal.url;
+  },
+  signedIn: (email) => portal.signedIn(email),
+});
 let norte: { id: string; timeZone: string };
 let iberica: { id: string };
 
@@ -25,36 +29,17 @@ beforeAll(async () => {
   await keepChatOpenAllDay(portal.db);
 });
 afterAll(async () => {
-  for (const s of sockets) s.disconnect();
+  chats.closeAll();
   await portal?.close();
 });
 beforeEach(async () => {
-  for (const s of sockets.splice(0)) s.disconnect();
+  chats.closeAll();
   await clearChatFloor(portal.db);
 });
 
 const plain = (html: string) => textOf(html).replace(/[\u202f\u00a0]/g, " ");
 
-async function open(browser: Browser): Promise<Socket> {
-  const socket = connect(portal.url, { transports: ["websocket"], extraHeaders: { Cookie: browser.cookieHeader() }, reconnection: false });
-  sockets.push(socket);
-  await connected(socket);
-  return socket;
-}
-
-/** A chat of `customerEmail` taken by `repEmail`, the only rep online, both sides joined. */
-async function chatBetween(customerEmail: string, repEmail: string) {
-  const repBrowser = await portal.signedIn(repEmail);
-  const rep = await open(repBrowser);
-  await rep.emitWithAck("console:inbox");
-  const customerBrowser = await portal.signedIn(customerEmail);
-  const customer = await open(customerBrowser);
-  const opened = await customer.emitWithAck("conversation:open", { topic: "PAYMENT" });
-  expect(opened.data.status).toMatchObject({ state: "assigned" });
-  const conversationId: string = opened.data.conversation.id;
-  const joined = await rep.emitWithAck("console:join", { conversationId });
-  return { repBrowser, rep, customer, conversationId, joined: joined.data };
-}
+const { chatBetween } = chats;
 
 function isoDay(offsetDays: number) {
   return new Date(Date.now() + offsetDays * 86400_000).toISOString().slice(0, 10);

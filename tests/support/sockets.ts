@@ -1,5 +1,7 @@
-import type { Socket } from "socket.io-client";
+import { io as connect, type Socket } from "socket.io-client";
+import { expect } from "vitest";
 import type { PrismaClient } from "../../app/utils/db.server";
+import type { Browser } from "./portal";
 
 // Event payloads differ per event; the tests read the fields they assert on.
 type Any = any;
@@ -45,4 +47,38 @@ export async function keepChatOpenAllDay(db: PrismaClient) {
 export async function clearChatFloor(db: PrismaClient) {
   await db.conversation.updateMany({ where: { status: { not: "CLOSED" } }, data: { status: "CLOSED", assignedRepId: null } });
   await db.user.updateMany({ where: { role: { in: ["REP", "MANAGER"] } }, data: { presence: "OFFLINE", lastChatAssignedAt: null } });
+}
+
+/**
+ * The sockets one test file opens as signed-in browsers (closed together between tests),
+ * and the usual start of a chat test: a customer's chat taken by the only rep online,
+ * both sides joined.
+ */
+export function chatSockets(portal: { url: string; signedIn(email: string): Promise<Browser> }) {
+  const sockets: Socket[] = [];
+  async function open(browser: Pick<Browser, "cookieHeader">): Promise<Socket> {
+    const socket = connect(portal.url, { transports: ["websocket"], extraHeaders: { Cookie: browser.cookieHeader() }, reconnection: false });
+    sockets.push(socket);
+    await connected(socket);
+    return socket;
+  }
+  async function chatBetween(customerEmail: string, repEmail: string) {
+    const repBrowser = await portal.signedIn(repEmail);
+    const rep = await open(repBrowser);
+    await rep.emitWithAck("console:inbox");
+    const customerBrowser = await portal.signedIn(customerEmail);
+    const customer = await open(customerBrowser);
+    const opened = await customer.emitWithAck("conversation:open", { topic: "PAYMENT" });
+    expect(opened.data.status).toMatchObject({ state: "assigned" });
+    const conversationId: string = opened.data.conversation.id;
+    const joined = await rep.emitWithAck("console:join", { conversationId });
+    return { rep, repBrowser, customer, customerBrowser, conversationId, joined: joined.data };
+  }
+  return {
+    open,
+    chatBetween,
+    closeAll() {
+      for (const s of sockets.splice(0)) s.disconnect();
+    },
+  };
 }
