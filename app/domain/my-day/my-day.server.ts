@@ -3,6 +3,7 @@
  * at any rep's day and hands items to another rep — the account (its owner), a dispute or
  * an application (its assignee) — each with an audit row.
  */
+import type { Prisma } from "../../generated/prisma/client";
 import { db } from "../../utils/db.server";
 import { recordAudit } from "../audit/audit.server";
 import type { SessionUser } from "../auth/session-user";
@@ -33,6 +34,51 @@ export async function myDay(rep: DayRep, now = new Date()): Promise<DayItem[]> {
   return lists.flat().sort(byDue);
 }
 
+type Tx = Prisma.TransactionClient;
+
+/** Who holds each kind of work (the account's owner, the dispute's or the application's assignee), read and handed on. */
+const HOLDERS: Record<
+  ReassignTarget["target"],
+  {
+    entity: string;
+    action: string;
+    field: string;
+    read(tx: Tx, id: string): Promise<{ accountId: string | null; holder: string | null } | null>;
+    hand(tx: Tx, id: string, repId: string): Promise<unknown>;
+  }
+> = {
+  account: {
+    entity: "Account",
+    action: "owner_reassigned",
+    field: "ownerRepId",
+    read: async (tx, id) => {
+      const row = await tx.account.findUnique({ where: { id }, select: { ownerRepId: true } });
+      return row && { accountId: id, holder: row.ownerRepId };
+    },
+    hand: (tx, id, repId) => tx.account.update({ where: { id }, data: { ownerRepId: repId } }),
+  },
+  dispute: {
+    entity: "Dispute",
+    action: "reassigned",
+    field: "assignedToId",
+    read: async (tx, id) => {
+      const row = await tx.dispute.findUnique({ where: { id }, select: { accountId: true, assignedToId: true } });
+      return row && { accountId: row.accountId, holder: row.assignedToId };
+    },
+    hand: (tx, id, repId) => tx.dispute.update({ where: { id }, data: { assignedToId: repId } }),
+  },
+  application: {
+    entity: "CreditApplication",
+    action: "reassigned",
+    field: "reviewerId",
+    read: async (tx, id) => {
+      const row = await tx.creditApplication.findUnique({ where: { id }, select: { accountId: true, reviewerId: true } });
+      return row && { accountId: row.accountId, holder: row.reviewerId };
+    },
+    hand: (tx, id, repId) => tx.creditApplication.update({ where: { id }, data: { reviewerId: repId } }),
+  },
+};
+
 export type ReassignResult = { ok: true } | { ok: false; error: "forbidden" | "not_found" | "no_such_rep" };
 
 /** A manager gives an item's work to another rep. */
@@ -40,55 +86,20 @@ export async function reassignDayItem(actor: SessionUser, target: ReassignTarget
   if (actor.role !== "MANAGER") return { ok: false, error: "forbidden" };
   const rep = await staffMember(toRepId);
   if (!rep) return { ok: false, error: "no_such_rep" };
+  const holder = HOLDERS[target.target];
   return db().$transaction(async (tx) => {
-    if (target.target === "account") {
-      const row = await tx.account.findUnique({ where: { id: target.id }, select: { id: true, ownerRepId: true } });
-      if (!row) return { ok: false as const, error: "not_found" as const };
-      await tx.account.update({ where: { id: row.id }, data: { ownerRepId: rep.id } });
-      await recordAudit(
-        {
-          actorId: actor.id,
-          accountId: row.id,
-          entity: "Account",
-          entityId: row.id,
-          action: "owner_reassigned",
-          before: { ownerRepId: row.ownerRepId },
-          after: { ownerRepId: rep.id },
-        },
-        tx,
-      );
-      return { ok: true as const };
-    }
-    if (target.target === "dispute") {
-      const row = await tx.dispute.findUnique({ where: { id: target.id }, select: { id: true, accountId: true, assignedToId: true } });
-      if (!row) return { ok: false as const, error: "not_found" as const };
-      await tx.dispute.update({ where: { id: row.id }, data: { assignedToId: rep.id } });
-      await recordAudit(
-        {
-          actorId: actor.id,
-          accountId: row.accountId,
-          entity: "Dispute",
-          entityId: row.id,
-          action: "reassigned",
-          before: { assignedToId: row.assignedToId },
-          after: { assignedToId: rep.id },
-        },
-        tx,
-      );
-      return { ok: true as const };
-    }
-    const row = await tx.creditApplication.findUnique({ where: { id: target.id }, select: { id: true, accountId: true, reviewerId: true } });
+    const row = await holder.read(tx, target.id);
     if (!row) return { ok: false as const, error: "not_found" as const };
-    await tx.creditApplication.update({ where: { id: row.id }, data: { reviewerId: rep.id } });
+    await holder.hand(tx, target.id, rep.id);
     await recordAudit(
       {
         actorId: actor.id,
         accountId: row.accountId,
-        entity: "CreditApplication",
-        entityId: row.id,
-        action: "reassigned",
-        before: { reviewerId: row.reviewerId },
-        after: { reviewerId: rep.id },
+        entity: holder.entity,
+        entityId: target.id,
+        action: holder.action,
+        before: { [holder.field]: row.holder },
+        after: { [holder.field]: rep.id },
       },
       tx,
     );
