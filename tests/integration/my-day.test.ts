@@ -138,6 +138,31 @@ describe("whose day", () => {
     // …and back, so the reviews below are rep1's again.
     await manager.post("/rep/day", { target: "account", id: acme.id, toRepId: rep1.id });
   });
+
+  it("a manager hands a dispute and an application to another rep, each audited with who held it before", async () => {
+    const manager = await portal.signedIn("manager@accounts.example");
+    const dispute = await portal.db.dispute.findFirstOrThrow({ where: { status: { in: ["OPEN", "IN_REVIEW"] } }, orderBy: { id: "asc" } });
+    const application = await portal.db.creditApplication.findFirstOrThrow({ orderBy: { id: "asc" } });
+    for (const [target, id, read, field] of [
+      ["dispute", dispute.id, async () => (await portal.db.dispute.findUniqueOrThrow({ where: { id: dispute.id } })).assignedToId, "assignedToId"],
+      [
+        "application",
+        application.id,
+        async () => (await portal.db.creditApplication.findUniqueOrThrow({ where: { id: application.id } })).reviewerId,
+        "reviewerId",
+      ],
+    ] as const) {
+      const before = await read();
+      const moved = await manager.post("/rep/day", { target, id, toRepId: rep2.id });
+      expect(moved.headers.get("location"), target).toContain("reassigned=1");
+      expect(await read()).toBe(rep2.id);
+      const audit = await portal.db.auditLog.findFirstOrThrow({ where: { entityId: id, action: "reassigned" }, orderBy: { createdAt: "desc" } });
+      expect(audit.before).toEqual({ [field]: before });
+      expect(audit.after).toEqual({ [field]: rep2.id });
+      const missing = await manager.post("/rep/day", { target, id: "no-such-id", toRepId: rep2.id });
+      expect(missing.headers.get("location"), target).toContain("error=not_found");
+    }
+  });
 });
 
 describe("a customer reports a change", () => {
