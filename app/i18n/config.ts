@@ -35,6 +35,7 @@ import esWatch from "../../locales/es/watch.json";
 import esESCommon from "../../locales/es-ES/common.json";
 import esESDisputes from "../../locales/es-ES/disputes.json";
 import esESInvoices from "../../locales/es-ES/invoices.json";
+import esESMail from "../../locales/es-ES/mail.json";
 
 /** The one i18n setup, shared by the server render, the browser and emails. */
 export const SUPPORTED_LANGUAGES = ["en", "es"] as const;
@@ -107,6 +108,7 @@ export const resources = {
     common: esESCommon,
     disputes: esESDisputes,
     invoices: esESInvoices,
+    mail: esESMail,
   },
 } as const;
 

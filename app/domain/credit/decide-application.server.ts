@@ -14,7 +14,7 @@ import { queueEmail } from "../mail/outbox.server";
 import { toMinor } from "../money/money";
 import { counterOfferExpiry } from "./status-links.server";
 import { noteBody, noteMoney } from "./credit-notes.server";
-import { applicantLink, offerValues, statusLabel } from "./applicant-emails.server";
+import { applicantLink, applicantMailReader, offerValues, statusLabel } from "./applicant-emails.server";
 import { approveApplication, ConcurrentDecision, firstUserFor, FirstUserEmailTaken } from "./approve-application.server";
 import { notifyEscalation } from "./notify-escalation.server";
 
@@ -178,7 +178,7 @@ async function decide(actor: SessionUser, applicationId: string, decision: Decis
       if (application.applicantEmail) {
         await queueEmail({
           to: application.applicantEmail,
-          language,
+          reader: applicantMailReader(application),
           template: "credit_counter_offer",
           values: {
             name: application.applicantName,
@@ -263,7 +263,7 @@ async function decide(actor: SessionUser, applicationId: string, decision: Decis
     const answerAt = decision.action === "request_info" ? await applicantLink(application) : {};
     await queueEmail({
       to: application.applicantEmail,
-      language,
+      reader: applicantMailReader(application),
       template: decision.action === "decline" ? "credit_decision" : "credit_info_requested",
       values: {
         name: application.applicantName,

@@ -8,7 +8,7 @@ import { toMinor } from "../money/money";
 import { scoreFor } from "./scoring.server";
 import { publicUrl } from "../../utils/config.server";
 import { issueStatusLink } from "./status-links.server";
-import { languageOf } from "./applicant-emails.server";
+import { applicantMailReader, languageOf } from "./applicant-emails.server";
 import { approveApplication, firstUserFor } from "./approve-application.server";
 
 export type SubmitInput = {
@@ -96,7 +96,7 @@ export async function submitApplication(
   const t = await translatorFor(languageOf(updated));
   await queueEmail({
     to: updated.applicantEmail,
-    language: languageOf(updated),
+    reader: applicantMailReader(updated),
     template: "credit_submitted",
     values: {
       name: updated.applicantName,
