@@ -3,7 +3,7 @@ import { publicUrl } from "../../utils/config.server";
 import { isLanguage, type Language } from "../../i18n/config";
 import { mailReaderFor } from "../mail/recipient-formatting.server";
 import { db } from "../../utils/db.server";
-import { queueEmail, type EmailTemplate } from "../mail/outbox.server";
+import { mailMoment, queueEmail, type EmailTemplate } from "../mail/outbox.server";
 import { hashPassword } from "./password.server";
 import { announceSessionsEnded } from "./session-events.server";
 import { log } from "../../utils/logger.server";
@@ -61,7 +61,7 @@ async function sendPasswordLink(
     reader: await mailReaderFor(user, language),
     template,
     // `expires` is a moment: the renderer names the reader's own zone, so "until 9:00" means their 9:00.
-    values: { name: user.name, minutes: lifetime / 60_000, days: lifetime / (24 * HOUR_MS), expires: expiresAt },
+    values: { name: user.name, minutes: lifetime / 60_000, days: lifetime / (24 * HOUR_MS), expires: mailMoment(expiresAt) },
     // The link is the account: it goes to the recipient only, never into the outbox.
     secretValues: { link: publicUrl(`/reset-password?token=${token}`) },
   });

@@ -47,6 +47,8 @@ export type MailReader = { language: Language; locale?: string | null; timeZone?
  * `zoned`, the day a moment falls on in the reader's time zone (an offer's expiry).
  */
 export type MailDay = { mailDay: Date | string; style?: "medium" | "long"; zoned?: boolean };
+/** A moment written out in full (December 8, 2026, 3:00 PM CST): a link's expiry, in the reader's zone, named. */
+export type MailMoment = { mailMoment: Date };
 /** A sentence of another template key, rendered for the same reader with its own values. */
 export type MailText = { mailText: string; values?: Record<string, MailValue> };
 /** Values joined into one (lines of a notice). */
@@ -54,7 +56,7 @@ export type MailJoin = { mailJoin: MailValue[]; separator?: string };
 /**
  * What a template value may be: plain text and numbers as they are; money
  * ({ amountMinor, currency }) in the reader's locale; a Date as a moment in the reader's
- * time zone, naming it; a `MailDay` as a calendar day; a `MailText` or `MailJoin` rendered
+ * time zone, naming it (`MailMoment`: written out in full); a `MailDay` as a calendar day; a `MailText` or `MailJoin` rendered
  * with the same reader.
  */
 export type MailValue =
@@ -66,10 +68,12 @@ export type MailValue =
   | Date
   | { amountMinor: number | bigint; currency: string }
   | MailDay
+  | MailMoment
   | MailText
   | MailJoin;
 
 export const mailDay = (value: Date | string, style: MailDay["style"] = "medium", zoned = false): MailDay => ({ mailDay: value, style, zoned });
+export const mailMoment = (value: Date): MailMoment => ({ mailMoment: value });
 export const mailText = (key: string, values: Record<string, MailValue> = {}): MailText => ({ mailText: key, values });
 export const mailJoin = (values: MailValue[], separator = "\n"): MailJoin => ({ mailJoin: values, separator });
 
@@ -85,6 +89,16 @@ function renderValue(value: MailValue, t: Translate, formatting: Formatting): st
       ? new Intl.DateTimeFormat(formatting.locale, { dateStyle: value.style ?? "medium", timeZone: value.zoned ? formatting.timeZone : "UTC" }).format(day)
       : formatterFor(formatting).date(day);
   }
+  if ("mailMoment" in value)
+    return new Intl.DateTimeFormat(formatting.locale, {
+      year: "numeric",
+      month: "long",
+      day: "numeric",
+      hour: "numeric",
+      minute: "2-digit",
+      timeZone: formatting.timeZone,
+      timeZoneName: "short",
+    }).format(value.mailMoment);
   if ("mailText" in value) return t(value.mailText, renderValues(value.values ?? {}, t, formatting));
   if ("mailJoin" in value) return value.mailJoin.map((v) => renderValue(v, t, formatting) ?? "").join(value.separator ?? "\n");
   return String(value);
