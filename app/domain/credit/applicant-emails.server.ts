@@ -2,7 +2,6 @@
 import type { CreditApplication } from "../../generated/prisma/client";
 import { isLanguage, type Language } from "../../i18n/config";
 import { accountFormattingFor, formattingFor } from "../../i18n/locale";
-import { translatorFor } from "../../i18n/i18n.server";
 import { mailDay, mailText, type MailReader, type MailValue } from "../mail/outbox.server";
 import { publicUrl } from "../../utils/config.server";
 import { issueStatusLink } from "./status-links.server";
@@ -21,11 +20,10 @@ export function applicantMailReader(application: Pick<CreditApplication, "langua
   return { language, ...(application.country ? accountFormattingFor(application.country, language) : formattingFor(language)) };
 }
 
-export async function applicantLink(application: Pick<CreditApplication, "id" | "accountId" | "language">) {
-  const t = await translatorFor(languageOf(application));
+export async function applicantLink(application: Pick<CreditApplication, "id" | "accountId" | "language">): Promise<Record<string, MailValue>> {
   const base = publicUrl("");
-  if (application.accountId) return { link: `${base}/credit`, note: t("mail:credit_links.signIn") };
-  return { link: `${base}${await issueStatusLink(application.id)}`, note: t("mail:credit_links.personal") };
+  if (application.accountId) return { link: `${base}/credit`, note: mailText("mail:credit_links.signIn") };
+  return { link: `${base}${await issueStatusLink(application.id)}`, note: mailText("mail:credit_links.personal") };
 }
 
 export async function offerValues(
@@ -41,9 +39,4 @@ export async function offerValues(
     expires: offer.expiresAt ? mailDay(offer.expiresAt, "long", true) : "",
   };
   return values;
-}
-
-export async function statusLabel(language: Language, status: string) {
-  const t = await translatorFor(language);
-  return t(`credit:status.${status}`);
 }
