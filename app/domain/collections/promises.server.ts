@@ -238,7 +238,7 @@ async function tellOwnerRep(promiseId: string) {
   const language = isLanguage(preferred) ? preferred : "en";
   await queueEmail({
     to: rep.email,
-    reader: staffMailReader(rep, language),
+    reader: await staffMailReader(rep, language),
     template: "promise_broken",
     values: {
       name: rep.name,

@@ -33,7 +33,7 @@ export async function notifyEscalation(application: CreditApplication, requiredL
     const { locale } = formattingFor(language, { locale: member.locale });
     await queueEmail({
       to: member.email,
-      reader: staffMailReader(member, language),
+      reader: await staffMailReader(member, language),
       template: "credit_escalated",
       values: {
         name: member.name,

@@ -1,5 +1,6 @@
 import type { Language } from "../../i18n/config";
-import { formattingFor, preferredFormatting, type Formatting } from "../../i18n/locale";
+import { formattingFor, isTimeZone, preferredFormatting, type Formatting } from "../../i18n/locale";
+import { teamTimeZone } from "../staff/time-zone.server";
 import { db } from "../../utils/db.server";
 import type { MailReader } from "./outbox.server";
 
@@ -39,7 +40,8 @@ export async function accountMailReader(accountId: string, language: Language): 
   return { language, ...(await accountFormatting(accountId, language)) };
 }
 
-/** A staff member (or anyone with no account): their own locale and zone, else the language's default. */
-export function staffMailReader(user: { locale?: string | null; timeZone?: string | null }, language: Language): MailReader {
-  return { language, ...formattingFor(language, { locale: user.locale, timeZone: user.timeZone }) };
+/** A staff member: their own locale and zone, else the language's locale and the team's zone (as on their pages). */
+export async function staffMailReader(user: { locale?: string | null; timeZone?: string | null }, language: Language): Promise<MailReader> {
+  const timeZone = isTimeZone(user.timeZone) ? user.timeZone : await teamTimeZone(language);
+  return { language, ...formattingFor(language, { locale: user.locale, timeZone }) };
 }
