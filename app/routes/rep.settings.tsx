@@ -23,8 +23,10 @@ export async function loader({ request }: Route.LoaderArgs) {
 export async function action({ request }: Route.ActionArgs) {
   const user = await requireStaff(request);
   const form = await readForm(request);
-  const typed = String(form.get("timeZone") ?? "").slice(0, 200);
-  const parsed = staffTimeZoneSchema.safeParse({ timeZone: typed });
+  const field = form.get("timeZone");
+  const typed = typeof field === "string" ? field.slice(0, 200) : "";
+  // No field at all is not "back to the team's zone": only the form's own (possibly empty) field is.
+  const parsed = staffTimeZoneSchema.safeParse({ timeZone: typeof field === "string" ? typed : null });
   if (!parsed.success) return data({ saved: false, typed, fieldErrors: fieldErrorsOf(parsed.error) as FieldErrors }, { status: 400 });
   const result = await setOwnTimeZone(user.id, parsed.data.timeZone);
   if (!result.ok) return data({ saved: false, typed, fieldErrors: { timeZone: "rep:settings.errors.timeZone" } as FieldErrors }, { status: 400 });

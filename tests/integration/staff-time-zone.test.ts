@@ -74,6 +74,8 @@ describe("a rep's own time zone", () => {
       expect(res.status, typed).toBe(400);
       expect(plain(await res.text()), typed).toContain("That is not a time zone we know. Use a name like America/Chicago or Europe/Madrid.");
     }
+    // A post without the field is not "back to the team's zone".
+    expect((await english.post("/rep/settings", {})).status).toBe(400);
     await portal.db.user.update({ where: { email: REP }, data: { preferredLanguage: "es" } });
     const spanish = await portal.signedIn(REP);
     const res = await spanish.post("/rep/settings", { timeZone: "Luna/Tranquilidad" });
