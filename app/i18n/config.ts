@@ -38,6 +38,7 @@ import esESInvoices from "../../locales/es-ES/invoices.json";
 import esESAccount from "../../locales/es-ES/account.json";
 import esESPayments from "../../locales/es-ES/payments.json";
 import esESChat from "../../locales/es-ES/chat.json";
+import esESMail from "../../locales/es-ES/mail.json";
 
 /** The one i18n setup, shared by the server render, the browser and emails. */
 export const SUPPORTED_LANGUAGES = ["en", "es"] as const;
@@ -113,6 +114,7 @@ export const resources = {
     account: esESAccount,
     payments: esESPayments,
     chat: esESChat,
+    mail: esESMail,
   },
 } as const;
 

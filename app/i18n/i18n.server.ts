@@ -2,7 +2,8 @@ import { createInstance, type i18n, type TFunction } from "i18next";
 import { initReactI18next } from "react-i18next";
 import { portalCookie } from "../utils/cookies.server";
 import { FALLBACK_LANGUAGE, i18nOptions, isLanguage, textLanguageFor, type Language, type TextLanguage } from "./config";
-import { formattingFor, preferredFormatting, type Formatting } from "./locale";
+import { teamTimeZone } from "../domain/staff/time-zone.server";
+import { formattingFor, isTimeZone, preferredFormatting, type Formatting } from "./locale";
 
 export const languageCookie = portalCookie("lng", {
   path: "/",
@@ -42,11 +43,12 @@ export function resolveLanguage(request: Request, profileLanguage?: string | nul
   return languageFor({ cookie: request.headers.get("Cookie"), acceptLanguage: request.headers.get("Accept-Language") }, profileLanguage);
 }
 
-type Reader = Parameters<typeof preferredFormatting>[0] & { preferredLanguage?: string | null };
+type Reader = Parameters<typeof preferredFormatting>[0] & { preferredLanguage?: string | null; role?: string | null };
 
 /**
  * How this request's reader gets pages: the language (profile, cookie, header) and the
- * formatting locale and time zone (their own or their account's, see `formattingFor`).
+ * formatting locale and time zone (their own or their account's, see `formattingFor`; a
+ * rep without one reads the team's zone, `teamTimeZone`).
  * Every loader and action that formats or parses an amount asks this.
  */
 export async function resolveReader(
@@ -54,7 +56,9 @@ export async function resolveReader(
   user: Reader | null | undefined,
 ): Promise<Formatting & { language: Language; textLanguage: TextLanguage }> {
   const language = await resolveLanguage(request, user?.preferredLanguage);
-  const formatting = formattingFor(language, preferredFormatting(user));
+  // A rep who has not chosen a zone reads the team's (the business hours' zone), else UTC — not a guess from their language.
+  const staffDefault = user?.role && user.role !== "CUSTOMER" && !isTimeZone(user.timeZone) ? await teamTimeZone(language) : null;
+  const formatting = formattingFor(language, preferredFormatting(staffDefault ? { ...user, timeZone: staffDefault } : user));
   return { language, textLanguage: textLanguageFor(language, formatting.locale), ...formatting };
 }
 

@@ -28,6 +28,7 @@ export default function RepLayout({ loaderData }: Route.ComponentProps) {
         <NavLink to="/rep/chat">{t("nav.liveChat")}</NavLink>
         <NavLink to="/rep/dashboard">{t("nav.dashboard")}</NavLink>
         {loaderData.outbox ? <NavLink to="/outbox">{t("nav.outbox")}</NavLink> : null}
+        <NavLink to="/rep/settings">{t("nav.settings")}</NavLink>
       </nav>
       <Outlet />
     </>

@@ -77,6 +77,7 @@ const ROUTES: Record<string, Access> = {
   "rep/chat/accounts/:accountId": "staff-only",
   "rep/chat/hours": "manager-only",
   "rep/chat/policy": "supervisor-or-manager",
+  "rep/settings": "staff-only",
   "webhooks/inbound-email": "webhook",
   credit: "customer-own",
   "credit/apply": "applicant",

@@ -71,9 +71,9 @@ async function transcriptOf(customer: Socket, conversationId: string, to: string
   return mail.text;
 }
 
-/** The amount as a reader in `locale` writes it (Intl's own rules, not the portal's code). */
+/** The amount as a reader in `locale` writes it (Intl's own rules, not the portal's code; thousands grouped, Spain's 1.234,56 € too). */
 function written(amountMinor: number, currency: string, locale: string) {
-  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(amountMinor / 100);
+  return new Intl.NumberFormat(locale, { style: "currency", currency, useGrouping: "always" } as Intl.NumberFormatOptions).format(amountMinor / 100);
 }
 
 /** Is the invoice's checkbox on the pay page ticked? */

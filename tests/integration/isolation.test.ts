@@ -55,6 +55,8 @@ const COVERED = [
   "rep/chat/hours",
   // Supervisors and managers only; chat-pages.test.ts checks a rep and a customer get 403 and change nothing.
   "rep/chat/policy",
+  // A rep's own settings: staff only, and only ever the signed-in rep's own row (staff-time-zone.test.ts).
+  "rep/settings",
   "webhooks/inbound-email",
   "credit",
   "credit/apply",

@@ -2,7 +2,7 @@
  * The chat card as the widget and the console draw it (issue 15), rendered to HTML the
  * way the server renders a page: the real component, the real translations and the
  * reader's formatting from the root loader's data. The customer's pay card is a plain
- * link ("Pay $7,015.40" / "Pagar 7015,40 €") to the pay page with its invoices chosen;
+ * link ("Pay $7,015.40" / "Pagar 7.015,40 €") to the pay page with its invoices chosen;
  * the rep's card has no pay button, a link to the account instead.
  */
 import { createElement as h } from "react";
@@ -29,7 +29,7 @@ async function render(card: ChatCard, side: "customer" | "rep", reader: Reader) 
 
 /** The amount as a reader in `locale` writes it (Intl's own rules; its no-break space read as a space, as in `text`). */
 const written = (amountMinor: number, currency: string, locale: string) =>
-  new Intl.NumberFormat(locale, { style: "currency", currency }).format(amountMinor / 100).replace(/\s/g, " ");
+  new Intl.NumberFormat(locale, { style: "currency", currency, useGrouping: "always" } as Intl.NumberFormatOptions).format(amountMinor / 100).replace(/\s/g, " ");
 
 const payCard = (currency: string): ChatCard => ({
   kind: "pay_link",

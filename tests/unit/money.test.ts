@@ -12,6 +12,11 @@ describe("money", () => {
     expect(formatMoney({ amountMinor: -5, currency: "USD" }, "en-US")).toBe("-$0.05");
   });
 
+  it("groups thousands in every locale: Spain writes 1.234,56 €, not 1234,56 €", () => {
+    expect(formatMoney({ amountMinor: 123456, currency: "EUR" }, "es-ES")).toBe("1.234,56\u00a0€");
+    expect(formatMoney({ amountMinor: 12000000, currency: "EUR" }, "es-ES")).toBe("120.000,00\u00a0€");
+  });
+
   it("never shows a bare $ for a currency that is not the reader's own", () => {
     const cases: [string, string, string][] = [
       ["en-US", "USD", "$1,250.00"],
@@ -22,10 +27,10 @@ describe("money", () => {
       ["es-MX", "USD", "USD\u00a01,250.00"],
       ["es-MX", "CAD", "CAD\u00a01,250.00"],
       ["es-MX", "EUR", "€1,250.00"],
-      ["es-ES", "EUR", "1250,00\u00a0€"],
-      ["es-ES", "USD", "1250,00\u00a0US$"],
-      ["es-ES", "MXN", "1250,00\u00a0MXN"],
-      ["es-ES", "CAD", "1250,00\u00a0CAD"],
+      ["es-ES", "EUR", "1.250,00\u00a0€"],
+      ["es-ES", "USD", "1.250,00\u00a0US$"],
+      ["es-ES", "MXN", "1.250,00\u00a0MXN"],
+      ["es-ES", "CAD", "1.250,00\u00a0CAD"],
     ];
     for (const [locale, currency, shown] of cases) expect(formatMoney({ amountMinor: 125000, currency }, locale), `${locale} ${currency}`).toBe(shown);
   });

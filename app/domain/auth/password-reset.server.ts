@@ -1,9 +1,9 @@
 import crypto from "node:crypto";
 import { publicUrl } from "../../utils/config.server";
 import { isLanguage, type Language } from "../../i18n/config";
-import { recipientFormatting } from "../mail/recipient-formatting.server";
+import { mailReaderFor } from "../mail/recipient-formatting.server";
 import { db } from "../../utils/db.server";
-import { queueEmail, type EmailTemplate } from "../mail/outbox.server";
+import { mailMoment, queueEmail, type EmailTemplate } from "../mail/outbox.server";
 import { hashPassword } from "./password.server";
 import { announceSessionsEnded } from "./session-events.server";
 import { log } from "../../utils/logger.server";
@@ -56,21 +56,12 @@ async function sendPasswordLink(
   });
   const language = isLanguage(user.preferredLanguage) ? user.preferredLanguage : requestLanguage;
   // In the reader's own time zone, named, so "until 9:00" means their 9:00.
-  const { locale, timeZone } = await recipientFormatting(user, language);
-  const expires = new Intl.DateTimeFormat(locale, {
-    year: "numeric",
-    month: "long",
-    day: "numeric",
-    hour: "numeric",
-    minute: "2-digit",
-    timeZone,
-    timeZoneName: "short",
-  }).format(expiresAt);
   await queueEmail({
     to: user.email,
-    language,
+    reader: await mailReaderFor(user, language),
     template,
-    values: { name: user.name, minutes: lifetime / 60_000, days: lifetime / (24 * HOUR_MS), expires },
+    // `expires` is a moment: the renderer names the reader's own zone, so "until 9:00" means their 9:00.
+    values: { name: user.name, minutes: lifetime / 60_000, days: lifetime / (24 * HOUR_MS), expires: mailMoment(expiresAt) },
     // The link is the account: it goes to the recipient only, never into the outbox.
     secretValues: { link: publicUrl(`/reset-password?token=${token}`) },
   });

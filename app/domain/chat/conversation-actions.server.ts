@@ -380,7 +380,7 @@ async function releaseOrder(rep: SessionUser, conversation: Actable, action: Ext
 async function tellCustomer(rep: SessionUser, conversation: Actable, step: Extract<Step, { ok: true }>, clientMessageId: string) {
   const language = conversationLanguage(conversation.language);
   const { locale } = await accountFormatting(conversation.accountId!, language);
-  const body = step.message(await translatorFor(language), language, locale);
+  const body = step.message(await translatorFor(language, locale), language, locale);
   // The card as data; its code and values read as one line where no card can be drawn (transcripts).
   const event: StoredEvent | null = step.card ? { ...cardLine(step.card, publicUrl), card: step.card } : null;
   const message =

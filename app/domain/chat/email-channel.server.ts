@@ -4,7 +4,8 @@ import { freeText } from "../../utils/forms";
 import { translatorFor } from "../../i18n/i18n.server";
 import { formatterFor } from "../../i18n/format";
 import { storedText, type StoredEvent } from "../../i18n/stored-event";
-import { recipientFormatting } from "../mail/recipient-formatting.server";
+import { mailReaderFor } from "../mail/recipient-formatting.server";
+import { formattingFor } from "../../i18n/locale";
 import { queueEmail } from "../mail/outbox.server";
 import { recordAudit } from "../audit/audit.server";
 import { db } from "../../utils/db.server";
@@ -81,7 +82,7 @@ export async function leaveMessage(input: z.infer<typeof leaveMessageSchema>, au
   if (to)
     await queueEmail({
       to,
-      language: conversationLanguage(c.language),
+      reader: await mailReaderFor({ ...c.customerUser, accountId: c.accountId }, conversationLanguage(c.language)),
       template: "chat_offline_received",
       values: { name: customerNameOf(c), reference: c.id, body: input.body },
     });
@@ -121,7 +122,7 @@ export async function replyByEmail(
   if (to)
     await queueEmail({
       to,
-      language: conversationLanguage(c.language),
+      reader: await mailReaderFor({ ...c.customerUser, accountId: c.accountId }, conversationLanguage(c.language)),
       template: "chat_reply",
       values: { name: customerNameOf(c), body, reference: c.id, repName: rep.name },
     });
@@ -147,7 +148,8 @@ export async function sendTranscript(conversationId: string, clientIp: string): 
   const messages = await db().message.findMany({ where: { conversationId, internal: false }, orderBy: { seq: "asc" } });
   const language = conversationLanguage(c.language);
   // The customer's own time zone and figures (their account's); a guest's are their language's.
-  const formatting = await recipientFormatting({ ...c.customerUser, accountId: c.accountId }, language);
+  const reader = await mailReaderFor({ ...c.customerUser, accountId: c.accountId }, language);
+  const formatting = formattingFor(language, reader);
   const t = await translatorFor(language, formatting.locale);
   const f = formatterFor(formatting);
   const repIds = [...new Set(messages.flatMap((m) => (m.authorKind === "REP" && m.authorId ? [m.authorId] : [])))];
@@ -160,7 +162,7 @@ export async function sendTranscript(conversationId: string, clientIp: string): 
       return `[${f.dateTimeWithZone(m.createdAt)}] ${who ? `${who}: ${text}` : text}`;
     })
     .join("\n");
-  await queueEmail({ to, language, locale: formatting.locale, template: "chat_transcript", values: { name: customerNameOf(c), reference: c.id, transcript } });
+  await queueEmail({ to, reader, template: "chat_transcript", values: { name: customerNameOf(c), reference: c.id, transcript } });
   return { ok: true };
 }
 

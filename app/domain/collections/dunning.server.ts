@@ -12,8 +12,7 @@
  */
 import { Prisma } from "../../generated/prisma/client";
 import { isLanguage, type Language } from "../../i18n/config";
-import { translatorFor } from "../../i18n/i18n.server";
-import { languageOfLocale, isFormattingLocale, formattingFor } from "../../i18n/locale";
+import { languageOfLocale, isFormattingLocale } from "../../i18n/locale";
 import { db } from "../../utils/db.server";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { publicUrl } from "../../utils/config.server";
@@ -22,8 +21,9 @@ import { policyValue } from "../policy/policy-value.server";
 import { isBusinessDay } from "../chat/routing";
 import { OPEN_DISPUTE_STATUSES } from "../disputes/dispute-schemas";
 import type { Job, JobResult } from "../jobs/runner.server";
-import { queueEmailInTransaction } from "../mail/outbox.server";
-import { formatMoney, toMinor } from "../money/money";
+import { mailDay, mailJoin, mailText, queueEmailInTransaction } from "../mail/outbox.server";
+import enMail from "../../../locales/en/mail.json";
+import { toMinor } from "../money/money";
 
 export type DunningStep = { step: string; offsetDays: number };
 
@@ -129,6 +129,9 @@ export async function runDunning({ now }: { now: Date }): Promise<JobResult> {
   return result;
 }
 
+/** Steps the notice names in words; any other step reads as "other". */
+const DUNNING_STEP_KEYS = new Set(Object.keys(enMail.dunning_notice.steps));
+
 type AccountFacts = { id: string; number: string; legalName: string; locale: string; timeZone: string };
 
 /**
@@ -142,8 +145,8 @@ async function sendAccountNotices(
   due: { invoice: Candidate; step: DunningStep; undisputedMinor: number }[],
   now: Date,
 ): Promise<{ sent: number; email: boolean }> {
-  const t = await translatorFor(language);
-  const { locale } = formattingFor(language, { locale: account.locale, timeZone: account.timeZone });
+  // The account's people read it: its locale's words and figures (es-ES: reclamación, 1.234,56 €), its zone.
+  const reader = { language, locale: account.locale, timeZone: account.timeZone };
   const outcome = await db().$transaction(async (tx) => {
     const inserted = await tx.dunningNotice.createManyAndReturn({
       data: due.map((d) => ({
@@ -162,12 +165,12 @@ async function sendAccountNotices(
     if (!inserted.length || !contact) return { sent: inserted.length, deliver: null };
     const mine = due.filter((d) => inserted.some((n) => n.invoiceId === d.invoice.id && n.step === d.step.step));
     const lines = mine.map((d) =>
-      t(d.invoice.disputedMinor > 0n ? "mail:dunning_notice.lineDisputed" : "mail:dunning_notice.line", {
+      mailText(d.invoice.disputedMinor > 0n ? "mail:dunning_notice.lineDisputed" : "mail:dunning_notice.line", {
         number: d.invoice.number,
-        dueOn: new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(d.invoice.dueOn),
-        amount: formatMoney({ amountMinor: d.undisputedMinor, currency: d.invoice.currency }, locale),
-        disputed: formatMoney({ amountMinor: toMinor(d.invoice.disputedMinor), currency: d.invoice.currency }, locale),
-        step: t(`mail:dunning_notice.steps.${d.step.step}`, { defaultValue: t("mail:dunning_notice.steps.other") }),
+        dueOn: mailDay(d.invoice.dueOn),
+        amount: { amountMinor: d.undisputedMinor, currency: d.invoice.currency },
+        disputed: { amountMinor: d.invoice.disputedMinor, currency: d.invoice.currency },
+        step: mailText(`mail:dunning_notice.steps.${DUNNING_STEP_KEYS.has(d.step.step) ? d.step.step : "other"}`),
       }),
     );
     // The most pressing step of the batch sets the email's tone.
@@ -175,14 +178,14 @@ async function sendAccountNotices(
     const query = mine.map((d) => `invoice=${encodeURIComponent(d.invoice.id)}`).join("&");
     const { row, deliver } = await queueEmailInTransaction(tx, {
       to: contact.email,
-      language,
+      reader,
       template: "dunning_notice",
       values: {
         name: contact.name,
         company: account.legalName,
         account: account.number,
-        intro: t(`mail:dunning_notice.intro.${pressing.offsetDays < 0 ? "before" : pressing.offsetDays === 0 ? "due" : "late"}`, { days: pressing.offsetDays }),
-        lines: lines.join("\n"),
+        intro: mailText(`mail:dunning_notice.intro.${pressing.offsetDays < 0 ? "before" : pressing.offsetDays === 0 ? "due" : "late"}`, { days: pressing.offsetDays, company: account.legalName }),
+        lines: mailJoin(lines),
         link: publicUrl(`/pay?${query}`),
       },
     });

@@ -10,9 +10,10 @@ import { db } from "../../utils/db.server";
 import { calendarDay, CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE } from "../../utils/forms";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { recordAudit } from "../audit/audit.server";
-import { queueEmail } from "../mail/outbox.server";
+import { mailDay, queueEmail } from "../mail/outbox.server";
+import { staffMailReader } from "../mail/recipient-formatting.server";
 import { amountErrorKey, parseAmountInput } from "../money/amount-input";
-import { formatMoney, toMinor } from "../money/money";
+import { toMinor } from "../money/money";
 import { isUniqueViolation } from "../payments/unique-violation";
 import { collectionsPolicy, isoDay } from "./policy.server";
 
@@ -226,7 +227,7 @@ async function tellOwnerRep(promiseId: string) {
           id: true,
           number: true,
           legalName: true,
-          ownerRep: { select: { email: true, name: true, preferredLanguage: true, languages: true, active: true, locale: true } },
+          ownerRep: { select: { email: true, name: true, preferredLanguage: true, languages: true, active: true, locale: true, timeZone: true } },
         },
       },
     },
@@ -235,16 +236,15 @@ async function tellOwnerRep(promiseId: string) {
   if (!rep?.active) return;
   const preferred = rep.preferredLanguage ?? rep.languages[0];
   const language = isLanguage(preferred) ? preferred : "en";
-  const locale = rep.locale ?? (language === "es" ? "es-MX" : "en-US");
   await queueEmail({
     to: rep.email,
-    language,
+    reader: await staffMailReader(rep, language),
     template: "promise_broken",
     values: {
       name: rep.name,
       account: `${promise.account.legalName} (${promise.account.number})`,
-      amount: formatMoney({ amountMinor: toMinor(promise.amountMinor), currency: promise.currency }, locale),
-      date: new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(promise.promisedFor),
+      amount: { amountMinor: promise.amountMinor, currency: promise.currency },
+      date: mailDay(promise.promisedFor, "long"),
       link: `${getEnv().APP_URL}/rep/accounts/${promise.account.id}?tab=promises`,
     },
   });

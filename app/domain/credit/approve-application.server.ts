@@ -16,7 +16,7 @@ import { queueEmail } from "../mail/outbox.server";
 import { isUniqueViolation } from "../payments/unique-violation";
 import { publicUrl } from "../../utils/config.server";
 import { noteBody, noteMoney } from "./credit-notes.server";
-import { offerValues } from "./applicant-emails.server";
+import { applicantMailReader, offerValues } from "./applicant-emails.server";
 
 export type ApproveOptions = {
   limitMinor: number;
@@ -207,7 +207,7 @@ async function approveOnce(application: CreditApplication, options: ApproveOptio
         : t("mail:credit_approved.accessNewOther", { email: newUserEmail, link: `${base}/login` });
     await queueEmail({
       to: updated.applicantEmail,
-      language,
+      reader: applicantMailReader(updated),
       template: "credit_approved",
       values: {
         name: updated.applicantName,

@@ -4,17 +4,16 @@
  * (app/domain/authority/); above them the approval becomes an escalation.
  */
 import type { CreditApplication, StaffLevel } from "../../generated/prisma/client";
-import { isLanguage, type Language } from "../../i18n/config";
 import { db } from "../../utils/db.server";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { recordAudit } from "../audit/audit.server";
 import { checkAuthority, rankOf } from "../authority/authority.server";
 import type { SessionUser } from "../auth/session-user";
-import { queueEmail } from "../mail/outbox.server";
+import { mailText, queueEmail } from "../mail/outbox.server";
 import { toMinor } from "../money/money";
 import { counterOfferExpiry } from "./status-links.server";
 import { noteBody, noteMoney } from "./credit-notes.server";
-import { applicantLink, offerValues, statusLabel } from "./applicant-emails.server";
+import { applicantLink, applicantMailReader, offerValues } from "./applicant-emails.server";
 import { approveApplication, ConcurrentDecision, firstUserFor, FirstUserEmailTaken } from "./approve-application.server";
 import { notifyEscalation } from "./notify-escalation.server";
 
@@ -70,7 +69,6 @@ async function decide(actor: SessionUser, applicationId: string, decision: Decis
   if (!application) return { ok: false, error: "not_found" };
   if (!isOpenForDecision(application)) return { ok: false, error: "not_open" };
   if (!(await canActOn(actor, application))) return { ok: false, error: "not_your_level" };
-  const language: Language = isLanguage(application.language) ? application.language : "en";
 
   if (decision.action === "approve") {
     const currency = application.currency ?? "USD";
@@ -178,7 +176,7 @@ async function decide(actor: SessionUser, applicationId: string, decision: Decis
       if (application.applicantEmail) {
         await queueEmail({
           to: application.applicantEmail,
-          language,
+          reader: applicantMailReader(application),
           template: "credit_counter_offer",
           values: {
             name: application.applicantName,
@@ -263,12 +261,12 @@ async function decide(actor: SessionUser, applicationId: string, decision: Decis
     const answerAt = decision.action === "request_info" ? await applicantLink(application) : {};
     await queueEmail({
       to: application.applicantEmail,
-      language,
+      reader: applicantMailReader(application),
       template: decision.action === "decline" ? "credit_decision" : "credit_info_requested",
       values: {
         name: application.applicantName,
         number: application.number,
-        status: await statusLabel(language, nextStatus),
+        status: mailText(`credit:status.${nextStatus}`),
         message,
         details: message,
         ...answerAt,

@@ -7,7 +7,7 @@
  */
 import type { HoldReason, Order, Prisma } from "../../generated/prisma/client";
 import { isLanguage } from "../../i18n/config";
-import { recipientFormatting } from "../mail/recipient-formatting.server";
+import { mailReaderFor } from "../mail/recipient-formatting.server";
 import { db } from "../../utils/db.server";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { accountSummary } from "../accounts/account-summary.server";
@@ -15,7 +15,7 @@ import { recordAudit } from "../audit/audit.server";
 import { checkAuthority } from "../authority/authority.server";
 import type { SessionUser } from "../auth/session-user";
 import { queueEmail } from "../mail/outbox.server";
-import { formatMoney, toMinor, type Money } from "../money/money";
+import { toMinor, type Money } from "../money/money";
 import { releaseConditionFor, type HoldAccountState, type ReleaseCondition } from "./hold-release";
 
 export type HeldOrder = {
@@ -262,9 +262,9 @@ export async function actOnHeldOrder(
       const pay = headroom?.payNow ?? summary.pastDue;
       await queueEmail({
         to: user.email,
-        language,
+        reader: await mailReaderFor(user, language),
         template: "credit_payment_requested",
-        values: { name: user.name, order: order.number, amount: formatMoney(pay, (await recipientFormatting(user, language)).locale) },
+        values: { name: user.name, order: order.number, amount: pay },
       });
     }
   }

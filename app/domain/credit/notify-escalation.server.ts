@@ -7,6 +7,7 @@ import { db } from "../../utils/db.server";
 import { levelsAtOrAbove } from "../authority/authority.server";
 import type { SessionUser } from "../auth/session-user";
 import { queueEmail } from "../mail/outbox.server";
+import { staffMailReader } from "../mail/recipient-formatting.server";
 import { formatMoney, toMinor } from "../money/money";
 import { authorityCurrency, convertWithDisclosure } from "../fx/conversion.server";
 import { publicUrl } from "../../utils/config.server";
@@ -21,7 +22,7 @@ export async function notifyEscalation(application: CreditApplication, requiredL
   const levels = await levelsAtOrAbove(requiredLevel);
   const staff = await db().user.findMany({
     where: { staffLevel: { in: levels }, active: true, role: { in: ["REP", "MANAGER"] } },
-    select: { email: true, name: true, preferredLanguage: true, languages: true },
+    select: { email: true, name: true, preferredLanguage: true, languages: true, locale: true, timeZone: true },
   });
   const amount = { amountMinor: toMinor(application.approvedLimitMinor), currency: application.currency ?? "USD" };
   const conversion = await convertWithDisclosure(amount, await authorityCurrency());
@@ -29,10 +30,10 @@ export async function notifyEscalation(application: CreditApplication, requiredL
   for (const member of staff) {
     const language: Language = isLanguage(member.preferredLanguage) ? member.preferredLanguage : (member.languages.find(isLanguage) ?? "en");
     const t = await translatorFor(language);
-    const { locale } = formattingFor(language);
+    const { locale } = formattingFor(language, { locale: member.locale });
     await queueEmail({
       to: member.email,
-      language,
+      reader: await staffMailReader(member, language),
       template: "credit_escalated",
       values: {
         name: member.name,

@@ -1,14 +1,13 @@
 /** Submitting a completed draft: scored, then approved at once or queued for a rep's review. */
 import type { CreditApplication } from "../../generated/prisma/client";
-import { translatorFor } from "../../i18n/i18n.server";
 import { db } from "../../utils/db.server";
 import { recordAudit } from "../audit/audit.server";
-import { queueEmail } from "../mail/outbox.server";
+import { mailText, queueEmail } from "../mail/outbox.server";
 import { toMinor } from "../money/money";
 import { scoreFor } from "./scoring.server";
 import { publicUrl } from "../../utils/config.server";
 import { issueStatusLink } from "./status-links.server";
-import { languageOf } from "./applicant-emails.server";
+import { applicantMailReader } from "./applicant-emails.server";
 import { approveApplication, firstUserFor } from "./approve-application.server";
 
 export type SubmitInput = {
@@ -93,16 +92,15 @@ export async function submitApplication(
   // The confirmation, in the applicant's language; a new company's carries its status link.
   const base = publicUrl("");
   const statusPath = updated.accountId ? null : await issueStatusLink(updated.id);
-  const t = await translatorFor(languageOf(updated));
   await queueEmail({
     to: updated.applicantEmail,
-    language: languageOf(updated),
+    reader: applicantMailReader(updated),
     template: "credit_submitted",
     values: {
       name: updated.applicantName,
       number: updated.number,
       link: `${base}${statusPath ?? "/credit"}`,
-      note: t(statusPath ? "mail:credit_links.personal" : "mail:credit_links.signIn"),
+      note: mailText(statusPath ? "mail:credit_links.personal" : "mail:credit_links.signIn"),
     },
   });
   // An existing account is never lowered automatically: only an increase is auto-approved.

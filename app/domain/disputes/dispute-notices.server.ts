@@ -1,14 +1,14 @@
 /** The emails a customer gets about their dispute, in their language and number format. */
 import { db } from "../../utils/db.server";
 import { isLanguage, type Language } from "../../i18n/config";
-import { recipientFormatting } from "../mail/recipient-formatting.server";
+import { mailReaderFor } from "../mail/recipient-formatting.server";
 import { queueEmail } from "../mail/outbox.server";
-import { formatMoney, toMinor, type Money } from "../money/money";
+import type { MailValue } from "../mail/outbox.server";
 
 export async function notifyCustomer(
   disputeId: string,
   template: "dispute_reply" | "dispute_resolved" | "dispute_resolved_credit" | "dispute_rejected",
-  extra: Record<string, unknown> = {},
+  extra: Record<string, MailValue> = {},
 ) {
   const d = await db().dispute.findUniqueOrThrow({
     where: { id: disputeId },
@@ -19,18 +19,17 @@ export async function notifyCustomer(
     (await db().user.findFirst({ where: { accountId: d.accountId, role: "CUSTOMER", active: true } }));
   if (!user) return;
   const language: Language = isLanguage(user.preferredLanguage) ? user.preferredLanguage : isLanguage(d.language) ? d.language : "en";
-  const { locale } = await recipientFormatting(user, language);
   await queueEmail({
     to: user.email,
-    language,
+    reader: await mailReaderFor(user, language),
     template,
     values: {
       name: user.name,
       number: d.number,
       invoice: d.invoice.number,
-      balance: formatMoney({ amountMinor: toMinor(d.invoice.balanceMinor), currency: d.invoice.currency }, locale),
+      balance: { amountMinor: d.invoice.balanceMinor, currency: d.invoice.currency },
       resolution: d.resolution ?? "",
-      ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, typeof v === "object" && v && "amountMinor" in v ? formatMoney(v as Money, locale) : v])),
+      ...extra,
     },
   });
 }

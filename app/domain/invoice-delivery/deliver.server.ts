@@ -22,9 +22,9 @@ import { creditMemoPdf } from "../invoices/credit-memo-pdf.server";
 import { invoiceForAccount } from "../invoices/invoice-detail.server";
 import { sellerProfile } from "../invoices/seller.server";
 import type { Job, JobResult } from "../jobs/runner.server";
-import { queueEmailInTransaction } from "../mail/outbox.server";
-import { accountFormatting } from "../mail/recipient-formatting.server";
-import { formatMoney } from "../money/money";
+import { mailDay, queueEmailInTransaction } from "../mail/outbox.server";
+import { accountMailReader } from "../mail/recipient-formatting.server";
+import { formattingFor } from "../../i18n/locale";
 import { deliveryDocument, type DeliveryDocument } from "./delivery-documents.server";
 import { DeliveryError, sendEdiFile } from "./edi-transport.server";
 import { build810, X12DocumentError } from "./x12-810.server";
@@ -174,11 +174,10 @@ async function sendByEmail(row: Claimed, token: string, now: Date, document: Del
     select: { legalName: true, number: true, preferredLanguage: true, locale: true },
   });
   const language = accountLanguage(account);
-  const { locale } = await accountFormatting(row.accountId, language);
+  const reader = await accountMailReader(row.accountId, language);
+  const { locale } = formattingFor(language, reader);
   // The account's regional words too (es-ES reads "reclamación" where Mexico reads "aclaración").
   const t = await translatorFor(language, locale);
-  const money = formatMoney({ amountMinor: document.totalMinor, currency: document.currency }, locale);
-  const date = (d: Date) => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(d);
   let attachment: { fileName: string; contentType: string; content: Uint8Array };
   if (document.kind === "INVOICE") {
     const detail = await invoiceForAccount(row.accountId, document.id, now);
@@ -197,15 +196,15 @@ async function sendByEmail(row: Claimed, token: string, now: Date, document: Del
     company: account.legalName,
     account: account.number,
     number: document.number,
-    amount: money,
-    issuedOn: date(document.issuedOn),
-    dueOn: document.dueOn ? date(document.dueOn) : "",
+    amount: { amountMinor: document.totalMinor, currency: document.currency },
+    issuedOn: mailDay(document.issuedOn, "long"),
+    dueOn: document.dueOn ? mailDay(document.dueOn, "long") : "",
     invoice: document.originalInvoiceNumber ?? "",
     link: publicUrl(document.invoiceId ? `/invoices/${encodeURIComponent(document.invoiceId)}` : "/invoices"),
   };
   const delivered = await db().$transaction(async (tx) => {
     const stored = [];
-    for (const to of billingEmails) stored.push(await queueEmailInTransaction(tx, { to, language, locale, template, values, attachments }));
+    for (const to of billingEmails) stored.push(await queueEmailInTransaction(tx, { to, reader, template, values, attachments }));
     await markSent(tx, row, token, now, { emailId: stored[0].row.id });
     return stored;
   }, CLAIM_TRANSACTION);

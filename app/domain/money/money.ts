@@ -28,7 +28,9 @@ function currencyFormat(locale: string, currency: string, display: "narrowSymbol
   const key = `${locale}|${currency}|${display}`;
   let format = currencyFormats.get(key);
   if (!format) {
-    format = new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay: display });
+    // Groups of three from 1.000 on in every locale: Spain's business documents write 1.234,56 €, where
+    // es-ES's default would leave four digits bare (1234,56 €) and read differently from 12.345,60 €.
+    format = new Intl.NumberFormat(locale, { style: "currency", currency, currencyDisplay: display, useGrouping: "always" } as Intl.NumberFormatOptions);
     currencyFormats.set(key, format);
   }
   return format;

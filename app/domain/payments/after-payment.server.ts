@@ -3,10 +3,8 @@ import { db } from "../../utils/db.server";
 import { releaseOrdersThatClear } from "../credit/holds.server";
 import { liftCreditHoldIfCurrent } from "../collections/credit-hold.server";
 import { isLanguage, type Language } from "../../i18n/config";
-import { formattingFor, preferredFormatting } from "../../i18n/locale";
-import { translatorFor } from "../../i18n/i18n.server";
-import { queueEmail } from "../mail/outbox.server";
-import { formatMoney, toMinor } from "../money/money";
+import { mailDay, mailJoin, mailText, queueEmail, type MailValue } from "../mail/outbox.server";
+import { mailReaderFor } from "../mail/recipient-formatting.server";
 
 async function recipientFor(accountId: string, userId: string | null) {
   const account = await db().account.findUniqueOrThrow({
@@ -22,8 +20,8 @@ async function recipientFor(accountId: string, userId: string | null) {
   return {
     email: user.email,
     name: user.name,
-    language,
-    locale: formattingFor(language, preferredFormatting({ ...user, account })).locale,
+    // The account's locale and zone when the user has none of their own (es-ES → Spain's words and 1.234,56 €).
+    reader: await mailReaderFor(user, language),
     legalName: account.legalName,
   };
 }
@@ -40,17 +38,16 @@ export async function sendReceipt(paymentId: string) {
   });
   const to = await recipientFor(payment.accountId, payment.createdById);
   if (!to) return;
-  const t = await translatorFor(to.language);
-  const fmt = (minor: bigint | number) => formatMoney({ amountMinor: toMinor(minor), currency: payment.currency }, to.locale);
-  const lines = payment.allocations.map((a) => `• ${a.invoice.number}: ${fmt(a.amountMinor)}`).join("\n");
+  const money = (minor: bigint) => ({ amountMinor: minor, currency: payment.currency });
+  const lines = payment.allocations.map((a) => mailJoin([`• ${a.invoice.number}: `, money(a.amountMinor)], ""));
   const intended = ((payment.intendedAllocations as { invoiceId: string }[]) ?? []).map((i) => i.invoiceId);
   const meant = intended.length ? await db().invoice.findMany({ where: { id: { in: intended } }, select: { number: true }, orderBy: { number: "asc" } }) : [];
-  const details: string[] = [];
-  if (lines) details.push(t("mail:payment_receipt.applied", { lines }));
+  const details: MailValue[] = [];
+  if (lines.length) details.push(mailText("mail:payment_receipt.applied", { lines: mailJoin(lines) }));
   if (payment.unappliedMinor > 0n) {
     details.push(
-      t(lines ? "mail:payment_receipt.creditPart" : "mail:payment_receipt.creditAll", {
-        amount: fmt(payment.unappliedMinor),
+      mailText(lines.length ? "mail:payment_receipt.creditPart" : "mail:payment_receipt.creditAll", {
+        amount: money(payment.unappliedMinor),
         invoices: meant.map((i) => i.number).join(", "),
         count: meant.length,
       }),
@@ -58,14 +55,14 @@ export async function sendReceipt(paymentId: string) {
   }
   await queueEmail({
     to: to.email,
-    language: to.language,
+    reader: to.reader,
     template: "payment_receipt",
     values: {
       name: to.name,
-      amount: fmt(payment.amountMinor),
+      amount: money(payment.amountMinor),
       reference: payment.number,
-      date: new Intl.DateTimeFormat(to.locale, { dateStyle: "long", timeZone: "UTC" }).format(payment.receivedAt ?? new Date()),
-      details: details.join("\n\n"),
+      date: mailDay(payment.receivedAt ?? new Date(), "long"),
+      details: mailJoin(details, "\n\n"),
     },
   });
 }
@@ -83,16 +80,15 @@ export async function releaseOrdersIfUnderLimit(accountId: string, paymentId: st
     const payment = paymentId ? await db().payment.findUniqueOrThrow({ where: { id: paymentId }, select: { createdById: true } }) : null;
     const to = await recipientFor(accountId, payment?.createdById ?? null);
     if (to) {
-      const t = await translatorFor(to.language);
       const why = [
-        released.some((o) => o.reason === "PAST_DUE") ? t("mail:orders_released.whyPastDue") : null,
-        released.some((o) => o.reason !== "PAST_DUE") ? t("mail:orders_released.whyOverLimit") : null,
-      ].filter(Boolean);
+        released.some((o) => o.reason === "PAST_DUE") ? mailText("mail:orders_released.whyPastDue") : null,
+        released.some((o) => o.reason !== "PAST_DUE") ? mailText("mail:orders_released.whyOverLimit") : null,
+      ].filter((part) => part !== null);
       await queueEmail({
         to: to.email,
-        language: to.language,
+        reader: to.reader,
         template: "orders_released",
-        values: { name: to.name, orders: released.map((o) => o.number).join(", "), why: why.join(" ") },
+        values: { name: to.name, orders: released.map((o) => o.number).join(", "), why: mailJoin(why, " ") },
       });
     }
   }
