@@ -6,7 +6,7 @@ import { lettersOfAccount } from "../domain/collections/final-demand.server";
 import type { Route } from "./+types/_customer.account";
 import { pageTitle } from "../i18n/meta";
 import { AgingBars, ConversionNote, CreditFigures } from "../components/account-figures";
-import { accountSummary } from "../domain/accounts/account-summary.server";
+import { customerAccountSummary } from "../domain/accounts/account-summary.server";
 import { requireCustomer } from "../utils/authorize.server";
 import { useFormat } from "../i18n/format";
 import { Facts } from "../components/facts";
@@ -20,7 +20,7 @@ export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "com
 export async function loader({ request }: Route.LoaderArgs) {
   // The account is always the session's: nothing in the URL can point elsewhere.
   const user = await requireCustomer(request);
-  const [summary, letters] = await Promise.all([accountSummary(user.accountId), lettersOfAccount(user.accountId)]);
+  const [summary, letters] = await Promise.all([customerAccountSummary(user), lettersOfAccount(user.accountId)]);
   if (!summary) throw data({ reason: "not_found" }, { status: 404 });
   const reported = new URL(request.url).searchParams.get("reported") === "1";
   return { summary, letters, firstName: user.name.split(" ")[0], reports: await changeReportsOf(user.accountId), reported };

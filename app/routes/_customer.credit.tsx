@@ -7,7 +7,7 @@ import { ConversionNote, CreditFigures } from "../components/account-figures";
 import { ApplicationCard } from "../components/credit/application-card";
 import { HeldOrders } from "../components/credit/held-orders";
 import { Field } from "../components/field";
-import { accountSummary } from "../domain/accounts/account-summary.server";
+import { customerAccountSummary } from "../domain/accounts/account-summary.server";
 import { requireCustomer } from "../utils/authorize.server";
 import { answerCounterOffer } from "../domain/credit/counter-offers.server";
 import { answerInfoRequest } from "../domain/credit/information-requests.server";
@@ -39,7 +39,7 @@ function customerStatus(status: string) {
 export async function loader({ request }: Route.LoaderArgs) {
   const user = await requireCustomer(request);
   const { locale } = await resolveReader(request, user);
-  const [summary, held, applications] = await Promise.all([accountSummary(user.accountId), heldOrdersOf(user.accountId), customerApplications(user.accountId)]);
+  const [summary, held, applications] = await Promise.all([customerAccountSummary(user), heldOrdersOf(user.accountId), customerApplications(user.accountId)]);
   if (!summary) throw data({ reason: "not_found" }, { status: 404 });
   const url = new URL(request.url);
   const amountText = url.searchParams.get("amount");

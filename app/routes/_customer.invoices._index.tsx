@@ -4,10 +4,9 @@ import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/_customer.invoices._index";
 import invoicesStyles from "../styles/invoices.css?url";
 import { AgingBars } from "../components/account-figures";
-import { accountSummary } from "../domain/accounts/account-summary.server";
+import { customerAccountSummary } from "../domain/accounts/account-summary.server";
 import { requireCustomer } from "../utils/authorize.server";
 import { listInvoices, parseInvoiceListQuery } from "../domain/invoices/invoice-list.server";
-import { cachedForAccount } from "../domain/invoices/ledger-cache.server";
 import { INVOICE_FILTER_STATUSES, INVOICE_SORTS } from "../domain/invoices/invoice-query";
 import { SUPPORTED_CURRENCIES } from "../domain/money/money";
 import { useFormat } from "../i18n/format";
@@ -23,7 +22,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   const query = parseInvoiceListQuery(new URL(request.url).searchParams);
   const [list, summary] = await Promise.all([
     listInvoices(user.accountId, query),
-    cachedForAccount(user.accountId, "summary", () => accountSummary(user.accountId)),
+    customerAccountSummary(user),
   ]);
   if (!summary) throw data({ reason: "not_found" }, { status: 404 });
   return { list, query, summary };

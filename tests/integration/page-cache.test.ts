@@ -86,9 +86,16 @@ describe("the rendered-page cache", () => {
     expect(textOf(after.html)).toContain("$123.45");
 
     // The account home moves with the same version: a new order changes exposure.
+    const available = (html: string) =>
+      Number(/data-testid="figure-availableCredit"[\s\S]*?class="figure-value"[^>]*>([^<]+)</.exec(html)![1].replace(/[$,]/g, ""));
     await view(customer, "/account");
-    expect((await view(customer, "/account")).cache).toBe("hit");
+    const cached = await view(customer, "/account");
+    expect(cached.cache).toBe("hit");
     await portal.db.order.create({ data: { number: `SO-CACHE-${Date.now()}`, accountId: acme.id, currency: "USD", amountMinor: 1_00n, status: "OPEN" } });
+    // A page never asked for before, within the summary's few cached seconds: its figures are the new ones too.
+    const fresh = await view(customer, "/account?after-order=1");
+    expect(fresh.cache).toBe("miss");
+    expect(available(fresh.html)).toBeCloseTo(available(cached.html) - 1, 2);
     expect((await view(customer, "/account")).cache).toBe("miss");
   });
 

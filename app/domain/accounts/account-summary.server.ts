@@ -4,6 +4,7 @@ import { OPEN_DISPUTE_STATUSES } from "../disputes/dispute-schemas";
 import { toMinor, type Money } from "../money/money";
 import { AGING_BUCKETS, type AgingBucket } from "./aging";
 import { convertWithRate, latestRate, type AppliedRate } from "../fx/fx-rates.server";
+import { cachedForAccount } from "../invoices/ledger-cache.server";
 import { ACCOUNT_CREDIT_PROVIDER } from "../payments/account-credit.server";
 
 export type AccountSummary = {
@@ -188,4 +189,16 @@ export async function accountSummary(accountId: string, asOf = new Date()): Prom
     conversions,
     asOf: day,
   };
+}
+
+/**
+ * A customer's account summary as their pages show it, shared for a few seconds between the
+ * pages of one process (see ledger-cache). Keyed by the ledger version the session read with
+ * the user: triggers move it on every write that changes a figure here (invoices, orders,
+ * payments, disputes, adjustments, FX rates, the account itself), from any process.
+ */
+export function customerAccountSummary(user: { accountId: string; account: { ledgerVersion: string } | null }, asOf = new Date()) {
+  if (!user.account) return accountSummary(user.accountId, asOf);
+  const key = `summary:${user.account.ledgerVersion}:${asOf.toISOString().slice(0, 10)}`;
+  return cachedForAccount(user.accountId, key, () => accountSummary(user.accountId, asOf));
 }
