@@ -33,6 +33,13 @@ export async function action({ request }: Route.ActionArgs) {
   return { values, fieldErrors: {} as FieldErrors, saved: true };
 }
 
+/** The chat policy's numbers, each with its label key and the bounds the browser may check before the server does. */
+const POLICY_FIELDS = [
+  { name: "unansweredReassignSeconds", label: "unanswered", min: 30, max: 3600 },
+  { name: "defaultCapacity", label: "defaultCapacity", min: 1, max: 20 },
+  { name: "maxCapacity", label: "maxCapacity", min: 1, max: 20 },
+] as const;
+
 export default function ChatPolicy({ loaderData, actionData }: Route.ComponentProps) {
   const { t } = useTranslation("chat");
   const errors = actionData?.fieldErrors ?? {};
@@ -51,39 +58,20 @@ export default function ChatPolicy({ loaderData, actionData }: Route.ComponentPr
           </p>
         ) : null}
         <Form method="post" noValidate key={actionData?.saved ? "saved" : "editing"}>
-          <Field
-            name="unansweredReassignSeconds"
-            label={t("policy.unanswered")}
-            hint={t("policy.unansweredHint")}
-            type="number"
-            inputMode="numeric"
-            min={30}
-            max={3600}
-            defaultValue={shown("unansweredReassignSeconds")}
-            error={errors.unansweredReassignSeconds}
-          />
-          <Field
-            name="defaultCapacity"
-            label={t("policy.defaultCapacity")}
-            hint={t("policy.defaultCapacityHint")}
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={20}
-            defaultValue={shown("defaultCapacity")}
-            error={errors.defaultCapacity}
-          />
-          <Field
-            name="maxCapacity"
-            label={t("policy.maxCapacity")}
-            hint={t("policy.maxCapacityHint")}
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={20}
-            defaultValue={shown("maxCapacity")}
-            error={errors.maxCapacity}
-          />
+          {POLICY_FIELDS.map(({ name, label, min, max }) => (
+            <Field
+              key={name}
+              name={name}
+              label={t(`policy.${label}`)}
+              hint={t(`policy.${label}Hint`)}
+              type="number"
+              inputMode="numeric"
+              min={min}
+              max={max}
+              defaultValue={shown(name)}
+              error={errors[name]}
+            />
+          ))}
           <button type="submit" className="button primary">
             {t("policy.save")}
           </button>

@@ -50,6 +50,14 @@ export async function action({ request }: Route.ActionArgs) {
   return { saved: true, errors: {} as Record<string, string>, values };
 }
 
+/** The objectives typed as whole numbers, with their labels (the money one has its own field). */
+const COUNTED_OBJECTIVES = [
+  ["contactsPerDay", "objectives.contactsPerDay"],
+  ["promisesKeptPercent", "objectives.promisesKept"],
+  ["firstResponseSeconds", "objectives.firstResponse"],
+  ["heldOrderReleaseHours", "objectives.heldOrderReleaseHours"],
+] as const;
+
 export default function Objectives({ loaderData, actionData }: Route.ComponentProps) {
   const { t } = useTranslation("reports");
   const errors = actionData?.errors ?? {};
@@ -76,34 +84,9 @@ export default function Objectives({ loaderData, actionData }: Route.ComponentPr
             error={errors.collectedPerMonth}
             hint={`${t("objectives.collectedHint")} ${loaderData.example}`}
           />
-          <Field
-            name="contactsPerDay"
-            label={t("objectives.contactsPerDay")}
-            inputMode="numeric"
-            defaultValue={values.contactsPerDay}
-            error={errors.contactsPerDay}
-          />
-          <Field
-            name="promisesKeptPercent"
-            label={t("objectives.promisesKept")}
-            inputMode="numeric"
-            defaultValue={values.promisesKeptPercent}
-            error={errors.promisesKeptPercent}
-          />
-          <Field
-            name="firstResponseSeconds"
-            label={t("objectives.firstResponse")}
-            inputMode="numeric"
-            defaultValue={values.firstResponseSeconds}
-            error={errors.firstResponseSeconds}
-          />
-          <Field
-            name="heldOrderReleaseHours"
-            label={t("objectives.heldOrderReleaseHours")}
-            inputMode="numeric"
-            defaultValue={values.heldOrderReleaseHours}
-            error={errors.heldOrderReleaseHours}
-          />
+          {COUNTED_OBJECTIVES.map(([name, label]) => (
+            <Field key={name} name={name} label={t(label)} inputMode="numeric" defaultValue={values[name]} error={errors[name]} />
+          ))}
           <button type="submit" className="button primary">
             {t("objectives.save")}
           </button>
