@@ -1,8 +1,8 @@
 import { data } from "react-router";
 import type { Route } from "./+types/credit-memos.$memoId.pdf";
 import { downloadResponse } from "../utils/downloads.server";
-import { requireUser } from "../utils/authorize.server";
-import { creditMemoFor } from "../domain/invoices/credit-memo.server";
+import { assertAccountAccess, requireUser } from "../utils/authorize.server";
+import { postedCreditMemo } from "../domain/invoices/credit-memo.server";
 import { creditMemoPdf } from "../domain/invoices/credit-memo-pdf.server";
 import { sellerProfile } from "../domain/invoices/seller.server";
 import { resolveReader, translatorFor } from "../i18n/i18n.server";
@@ -13,8 +13,9 @@ import { resolveReader, translatorFor } from "../i18n/i18n.server";
  */
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireUser(request);
-  const memo = await creditMemoFor(user, params.memoId);
+  const memo = await postedCreditMemo(params.memoId);
   if (!memo) throw data({ reason: "not_found" }, { status: 404 });
+  assertAccountAccess(user, memo.account.id);
   const { language, locale } = await resolveReader(request, user);
   const pdf = await creditMemoPdf(memo, await sellerProfile(), await translatorFor(language, locale), locale);
   return downloadResponse(pdf, { fileName: `credit-memo-${memo.number}.pdf`, contentType: "application/pdf", language });

@@ -16,7 +16,7 @@ import { getEnv, publicUrl } from "../../utils/config.server";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { policyValue } from "../policy/policy-value.server";
 import { accountLanguage } from "../collections/dunning.server";
-import { creditMemoOfAccount } from "../invoices/credit-memo.server";
+import { postedCreditMemo } from "../invoices/credit-memo.server";
 import { invoicePdf } from "../invoices/documents-pdf.server";
 import { creditMemoPdf } from "../invoices/credit-memo-pdf.server";
 import { invoiceForAccount } from "../invoices/invoice-detail.server";
@@ -185,7 +185,7 @@ async function sendByEmail(row: Claimed, token: string, now: Date, document: Del
     const pdf = await invoicePdf(detail, t, locale, await sellerProfile());
     attachment = { fileName: `${t("delivery:mail.fileName")}-${document.number}.pdf`, contentType: "application/pdf", content: pdf };
   } else {
-    const memo = await creditMemoOfAccount(row.accountId, document.id);
+    const memo = await postedCreditMemo(document.id, row.accountId);
     if (!memo) throw new AttemptFailure("missing", `credit memo ${document.number} not found or not posted`, true);
     const pdf = await creditMemoPdf(memo, await sellerProfile(), t, locale);
     attachment = { fileName: `${t("delivery:mail.memoFileName")}-${document.number}.pdf`, contentType: "application/pdf", content: pdf };

@@ -1,7 +1,7 @@
 /**
  * A posted credit memo (an Adjustment of kind CREDIT_MEMO) as its reader sees it: the
- * memo PDF on the portal, the one attached to a memo's delivery email. A customer reads
- * only their own account's memos; staff (a rep of any level, a manager) any.
+ * memo PDF on the portal, the one attached to a memo's delivery email. Who may read it is
+ * the route's to decide (assertAccountAccess), as for every other account document.
  */
 import { db } from "../../utils/db.server";
 import { toMinor, type Money } from "../money/money";
@@ -19,12 +19,10 @@ export type CreditMemo = {
   accountCredit: Money;
 };
 
-/** The memo by id when it is posted and the reader may see it: null otherwise (one answer for "absent" and "not yours"). */
-export async function creditMemoFor(reader: { role: string; accountId: string | null }, memoId: string): Promise<CreditMemo | null> {
-  const staff = reader.role === "REP" || reader.role === "MANAGER";
-  if (!staff && !reader.accountId) return null;
+/** The memo by id when it is posted (and, given an account, belongs to it): null otherwise. */
+export async function postedCreditMemo(memoId: string, accountId?: string): Promise<CreditMemo | null> {
   const memo = await db().adjustment.findFirst({
-    where: { id: memoId, kind: "CREDIT_MEMO", status: "POSTED", ...(staff ? {} : { accountId: reader.accountId! }) },
+    where: { id: memoId, kind: "CREDIT_MEMO", status: "POSTED", ...(accountId ? { accountId } : {}) },
     include: {
       account: { select: { id: true, legalName: true, number: true } },
       invoice: { select: { id: true, number: true, issuedOn: true } },
@@ -44,9 +42,4 @@ export async function creditMemoFor(reader: { role: string; accountId: string | 
     dispute: memo.dispute,
     accountCredit: { amountMinor: toMinor(memo.accountCredit?.amountMinor ?? 0), currency: memo.currency },
   };
-}
-
-/** The memo for the delivery job, which acts for the account it queued it for. */
-export function creditMemoOfAccount(accountId: string, memoId: string): Promise<CreditMemo | null> {
-  return creditMemoFor({ role: "CUSTOMER", accountId }, memoId);
 }
