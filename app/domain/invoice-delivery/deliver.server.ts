@@ -75,14 +75,13 @@ export async function queueNewDocuments(now: Date): Promise<number> {
 }
 
 /** Claims due rows for this attempt (rows another process holds are skipped, not waited for). */
-async function claimDue(now: Date, token: string, onlyId?: string): Promise<string[]> {
+async function claimDue(now: Date, token: string): Promise<string[]> {
   const leaseUntil = new Date(now.getTime() + LEASE_MS);
   const rows = await db().$queryRaw<{ id: string }[]>`
     UPDATE "InvoiceDelivery" SET "claimToken" = ${token}, "claimedUntil" = ${leaseUntil}, "updatedAt" = ${now}
     WHERE id IN (
       SELECT id FROM "InvoiceDelivery"
       WHERE status IN ('QUEUED', 'RETRYING') AND "nextAttemptAt" <= ${now} AND ("claimedUntil" IS NULL OR "claimedUntil" < ${now})
-        ${onlyId ? Prisma.sql`AND id = ${onlyId}` : Prisma.empty}
       ORDER BY "nextAttemptAt", id LIMIT ${BATCH}
       FOR UPDATE SKIP LOCKED)
     RETURNING id`;
@@ -99,11 +98,19 @@ export async function runInvoiceDelivery({ now }: { now: Date }): Promise<JobRes
   return result;
 }
 
-/** Attempts one row now if it is due and nobody holds it (a rep's re-send). */
-export async function deliverNow(deliveryId: string, now: Date): Promise<"sent" | "retrying" | "failed" | "lost"> {
-  const token = crypto.randomUUID();
-  const [id] = await claimDue(now, token, deliveryId);
-  return id ? attempt(id, token, now) : "lost";
+/** The claim a re-send takes in the same transaction that queues the row again. */
+export function claimFor(now: Date): { claimToken: string; claimedUntil: Date } {
+  return { claimToken: crypto.randomUUID(), claimedUntil: new Date(now.getTime() + LEASE_MS) };
+}
+
+/**
+ * Attempts a row this caller already holds (a rep's re-send). The claim is taken with the
+ * re-queue rather than by `claimDue` afterwards: a concurrent re-send that lost the race
+ * still holds a lock on the row until its transaction ends, and SKIP LOCKED would then
+ * skip the row and leave it for the next job run.
+ */
+export async function deliverClaimed(deliveryId: string, claimToken: string, now: Date): Promise<"sent" | "retrying" | "failed" | "lost"> {
+  return attempt(deliveryId, claimToken, now);
 }
 
 type Claimed = {

@@ -6,7 +6,7 @@
 import { db } from "../../utils/db.server";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { recordAudit } from "../audit/audit.server";
-import { deliverNow } from "./deliver.server";
+import { claimFor, deliverClaimed } from "./deliver.server";
 import { deliverySettingsSchema, DELIVERY_PATHS, type DeliveryPath } from "./delivery-schemas";
 import { ediTargetNames } from "./edi-transport.server";
 
@@ -138,10 +138,11 @@ export async function resendDelivery(
   input: { accountId: string; deliveryId: string; seenAttempts: number; actorId: string },
   now = new Date(),
 ): Promise<ResendResult> {
+  const claim = claimFor(now);
   const queued = await db().$transaction(async (tx) => {
     const updated = await tx.invoiceDelivery.updateMany({
       where: { id: input.deliveryId, accountId: input.accountId, attempts: input.seenAttempts, status: { in: ["FAILED", "RETRYING", "SENT", "ACCEPTED"] } },
-      data: { status: "QUEUED", nextAttemptAt: now, claimToken: null, claimedUntil: null },
+      data: { status: "QUEUED", nextAttemptAt: now, ...claim },
     });
     if (updated.count !== 1) return false;
     await recordAudit(
@@ -161,7 +162,7 @@ export async function resendDelivery(
     const exists = await db().invoiceDelivery.count({ where: { id: input.deliveryId, accountId: input.accountId } });
     return { ok: false, error: exists ? "delivery:errors.resendStale" : "delivery:errors.notFound" };
   }
-  const outcome = await deliverNow(input.deliveryId, now);
+  const outcome = await deliverClaimed(input.deliveryId, claim.claimToken, now);
   return { ok: true, status: outcome === "lost" ? "queued" : outcome };
 }
 
