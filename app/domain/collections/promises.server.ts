@@ -176,12 +176,13 @@ async function paidToward(
  * The job runner calls it on a schedule; applying a payment calls it for that account.
  */
 export async function markPromisesKeptOrBroken({ now, accountId }: { now: Date; accountId?: string }): Promise<{ kept: string[]; broken: string[] }> {
-  const policy = await collectionsPolicy();
   const open = await db().promiseToPay.findMany({
     where: { status: "OPEN", ...(accountId ? { accountId } : {}) },
     select: { id: true, accountId: true, amountMinor: true, currency: true, promisedFor: true, createdAt: true, _count: { select: { invoices: true } } },
     take: 5_000,
   });
+  if (!open.length) return { kept: [], broken: [] };
+  const policy = await collectionsPolicy();
   const kept: string[] = [];
   const broken: string[] = [];
   for (const promise of open) {

@@ -10,7 +10,7 @@ import { isLanguage } from "../../i18n/config";
 import { mailReaderFor } from "../mail/recipient-formatting.server";
 import { db } from "../../utils/db.server";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
-import { accountSummary } from "../accounts/account-summary.server";
+import { accountSummary, type AccountSummary } from "../accounts/account-summary.server";
 import { recordAudit } from "../audit/audit.server";
 import { checkAuthority } from "../authority/authority.server";
 import type { SessionUser } from "../auth/session-user";
@@ -38,7 +38,10 @@ async function pastDueToleranceMinor(currency: string): Promise<number> {
 /** The account's state as the release rule reads it. */
 export async function holdStateOf(accountId: string): Promise<HoldAccountState | null> {
   const summary = await accountSummary(accountId);
-  if (!summary) return null;
+  return summary ? holdStateFrom(summary) : null;
+}
+
+async function holdStateFrom(summary: AccountSummary): Promise<HoldAccountState> {
   return {
     status: summary.account.status,
     currency: summary.account.currency,
@@ -112,10 +115,12 @@ export async function releaseHeldOrder(
  * tolerance; never an account on hold). Returns what was released, with each hold's reason.
  */
 export async function releaseOrdersThatClear(accountId: string, paymentId: string | null): Promise<{ number: string; reason: HoldReason | null }[]> {
-  const summary = await accountSummary(accountId);
-  const state = await holdStateOf(accountId);
-  if (!summary || !state) return [];
+  // Most payments land on accounts with nothing held: the account summary is worked out only when there is.
   const held = await db().order.findMany({ where: { accountId, status: "ON_HOLD" }, orderBy: { placedAt: "asc" } });
+  if (!held.length) return [];
+  const summary = await accountSummary(accountId);
+  if (!summary) return [];
+  const state = await holdStateFrom(summary);
   const released: { number: string; reason: HoldReason | null }[] = [];
   for (const order of held) {
     if (releaseConditionFor(order.holdReason, state).kind !== "met") continue;
