@@ -22,7 +22,7 @@ import { userFromCookie } from "../app/utils/session.server";
  * A replay is fixed bytes. The rendered page allowed its inline scripts by this
  * render's CSP nonce; a replay instead allows exactly those scripts by their SHA-256
  * hashes (and no nonce at all), so nothing in the body changes per response and it is
- * compressed once, when kept, instead of on every view. Replays are answered in front
+ * compressed once, on its first replay, instead of on every view. Replays are answered in front
  * of Express (`serveFromCache`), with the headers the rendered response carried.
  */
 
@@ -44,8 +44,18 @@ const PER_RESPONSE_HEADERS = new Set([
 ]);
 
 type Encoding = "br" | "gzip" | "identity";
-/** One stored page: for each encoding, the full header list and the body, ready to write. */
-type Entry = { variants: Record<Encoding, { headers: string[]; body: Buffer }>; bytes: number };
+/**
+ * One stored page: the rendered body and headers as kept, and each encoding's header list
+ * and body once a replay has asked for it. Most never-cached pages are never asked for
+ * again, so the replay's CSP and compressed copies are worked out on the first hit, not
+ * on every render.
+ */
+type Entry = {
+  identity: Buffer;
+  rendered: { headers: string[]; policy: string | null; nonce: string };
+  variants: Partial<Record<Encoding, { headers: string[]; body: Buffer }>>;
+  bytes: number;
+};
 
 /** The response encoding a client asked for: brotli, then gzip, as the compression middleware prefers. */
 export function preferredEncoding(acceptEncoding: string | undefined): Encoding {
@@ -80,6 +90,10 @@ export function createPageCache() {
     if (previous) bytes -= previous.bytes;
     entries.set(key, entry);
     bytes += entry.bytes;
+    evictOverBudget();
+  }
+
+  function evictOverBudget() {
     // Oldest first: a hit re-inserts its entry, so this is least-recently used.
     for (const [oldKey, old] of entries) {
       if (bytes <= MAX_BYTES) break;
@@ -122,7 +136,7 @@ export function createPageCache() {
     if (!hit) return false;
     entries.delete(key!);
     entries.set(key!, hit);
-    const variant = hit.variants[preferredEncoding(req.headers["accept-encoding"])];
+    const variant = variantOf(hit, preferredEncoding(req.headers["accept-encoding"]));
     res.writeHead(200, [...variant.headers, ...extraHeaders]);
     res.end(variant.body);
     return true;
@@ -164,8 +178,7 @@ export function createPageCache() {
       // `Cache-Control: private, no-store` is for browsers and shared caches; this cache
       // is the server's own, keyed by user, and replays the header with the page.
       if (res.statusCode === 200 && size <= MAX_PAGE_BYTES && !res.getHeader("set-cookie")) {
-        // After the response is on its way: compressing the copies is not this visitor's wait.
-        setImmediate(() => remember(key, entryFrom(res, Buffer.concat(chunks), nonce)));
+        remember(key, entryFrom(res, Buffer.concat(chunks), nonce));
       }
       return result;
     }) as typeof res.end;
@@ -179,20 +192,32 @@ export function createPageCache() {
       for (const one of Array.isArray(value) ? value : [String(value)]) headers.push(name, one);
     }
     const policy = res.getHeader("content-security-policy");
-    if (policy) headers.push("Content-Security-Policy", replayPolicy(String(policy), nonce, identity.toString("utf8")));
+    return { identity, rendered: { headers, policy: policy ? String(policy) : null, nonce }, variants: {}, bytes: identity.length };
+  }
+
+  function variantOf(entry: Entry, encoding: Encoding): { headers: string[]; body: Buffer } {
+    const known = entry.variants[encoding];
+    if (known) return known;
+    const { identity, rendered } = entry;
+    const headers = [...rendered.headers];
+    if (rendered.policy) headers.push("Content-Security-Policy", replayPolicy(rendered.policy, rendered.nonce, identity.toString("utf8")));
     headers.push("X-Page-Cache", "hit");
-    const variant = (encoding: Encoding, body: Buffer) => ({
-      headers: [...headers, ...(encoding === "identity" ? [] : ["Content-Encoding", encoding]), "Content-Length", String(body.length)],
-      body,
-    });
-    const br = zlib.brotliCompressSync(identity, {
-      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: identity.length },
-    });
-    const gzip = zlib.gzipSync(identity);
-    return {
-      variants: { identity: variant("identity", identity), gzip: variant("gzip", gzip), br: variant("br", br) },
-      bytes: identity.length + gzip.length + br.length,
-    };
+    const body =
+      encoding === "br"
+        ? zlib.brotliCompressSync(identity, {
+            params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: identity.length },
+          })
+        : encoding === "gzip"
+          ? zlib.gzipSync(identity)
+          : identity;
+    const variant = { headers: [...headers, ...(encoding === "identity" ? [] : ["Content-Encoding", encoding]), "Content-Length", String(body.length)], body };
+    entry.variants[encoding] = variant;
+    if (encoding !== "identity") {
+      entry.bytes += body.length;
+      bytes += body.length;
+      evictOverBudget();
+    }
+    return variant;
   }
 
   return { middleware, serveFromCache, clear: () => (entries.clear(), (bytes = 0)) };
