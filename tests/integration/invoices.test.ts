@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPortal, textOf, type Browser, type TestPortal } from "../support/portal";
 import { pdfText } from "../support/pdf-text";
+import { OPEN_DISPUTE_STATUSES } from "../../app/domain/disputes/dispute-schemas";
+import { PAGE_SIZE } from "../../app/domain/invoices/invoice-query";
 
 let portal: TestPortal;
 let acme: { id: string };
@@ -73,6 +75,46 @@ describe("the invoice list", () => {
     const from = one.issuedOn.toISOString().slice(0, 10);
     const inRange = await portal.db.invoice.count({ where: { accountId: acme.id, issuedOn: { gte: one.issuedOn, lte: one.issuedOn } } });
     expect(textOf((await acmeCustomer.page(`/invoices?from=${from}&to=${from}`)).html)).toContain(`${inRange} invoice`);
+  });
+
+  it("shows exactly the rows of the page asked for, in every sort and direction, with open disputes tagged", async () => {
+    const invoices = await portal.db.invoice.findMany({
+      where: { accountId: acme.id },
+      select: { id: true, number: true, issuedOn: true, dueOn: true, balanceMinor: true, disputes: { select: { status: true } } },
+    });
+    const open = new Set<string>(OPEN_DISPUTE_STATUSES);
+    const disputed = new Set(invoices.filter((i) => i.disputes.some((d) => open.has(d.status))).map((i) => i.number));
+    expect(disputed.size).toBeGreaterThan(0);
+    const key = { dueOn: (i: (typeof invoices)[number]) => i.dueOn.getTime(), issuedOn: (i: (typeof invoices)[number]) => i.issuedOn.getTime() };
+    const compare = (sort: string) => (a: (typeof invoices)[number], b: (typeof invoices)[number]) => {
+      const byColumn =
+        sort === "number"
+          ? a.number.localeCompare(b.number, "en", { sensitivity: "variant" })
+          : sort === "balance"
+            ? Number(a.balanceMinor - b.balanceMinor)
+            : key[sort as "dueOn" | "issuedOn"](a) - key[sort as "dueOn" | "issuedOn"](b);
+      return byColumn || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    };
+    const pages = Math.ceil(invoices.length / PAGE_SIZE);
+    expect(pages).toBeGreaterThan(1);
+    for (const sort of ["dueOn", "issuedOn", "number", "balance"]) {
+      for (const dir of ["asc", "desc"]) {
+        const ordered = [...invoices].sort(compare(sort));
+        if (dir === "desc") ordered.reverse();
+        for (const page of [2, pages]) {
+          const html = (await acmeCustomer.page(`/invoices?sort=${sort}&dir=${dir}&page=${page}`)).html;
+          const shown = [...html.matchAll(/data-testid="invoice-row-([^"]+)"/g)].map((m) => m[1]);
+          expect(shown, `${sort} ${dir} page ${page}`).toEqual(ordered.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((i) => i.number));
+          for (const number of shown) {
+            const row = html.slice(
+              html.indexOf(`data-testid="invoice-row-${number}"`),
+              html.indexOf("</tr>", html.indexOf(`data-testid="invoice-row-${number}"`)),
+            );
+            expect(row.includes("Disputed"), `${number} disputed`).toBe(disputed.has(number));
+          }
+        }
+      }
+    }
   });
 
   it("ignores junk in the query string instead of failing", async () => {
