@@ -53,6 +53,8 @@ type Encoding = "br" | "gzip" | "identity";
 type Entry = {
   identity: Buffer;
   rendered: { headers: string[]; policy: string | null; nonce: string };
+  /** The rendered headers with the replay's CSP, shared by every encoding once worked out. */
+  replayHeaders?: string[];
   variants: Partial<Record<Encoding, { headers: string[]; body: Buffer }>>;
   bytes: number;
 };
@@ -199,9 +201,11 @@ export function createPageCache() {
     const known = entry.variants[encoding];
     if (known) return known;
     const { identity, rendered } = entry;
-    const headers = [...rendered.headers];
-    if (rendered.policy) headers.push("Content-Security-Policy", replayPolicy(rendered.policy, rendered.nonce, identity.toString("utf8")));
-    headers.push("X-Page-Cache", "hit");
+    if (!entry.replayHeaders) {
+      const policy = rendered.policy ? ["Content-Security-Policy", replayPolicy(rendered.policy, rendered.nonce, identity.toString("utf8"))] : [];
+      entry.replayHeaders = [...rendered.headers, ...policy, "X-Page-Cache", "hit"];
+    }
+    const headers = entry.replayHeaders;
     const body =
       encoding === "br"
         ? zlib.brotliCompressSync(identity, {

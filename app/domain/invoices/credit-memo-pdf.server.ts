@@ -2,7 +2,7 @@
 import { formatMoney } from "../money/money";
 import type { SellerProfile } from "./seller.server";
 import type { CreditMemo } from "./credit-memo.server";
-import { render, row, sellerBlock, type T } from "./documents-pdf.server";
+import { partiesBlock, render, row, type T } from "./documents-pdf.server";
 
 export function creditMemoPdf(memo: CreditMemo, seller: SellerProfile | null, t: T, locale: string): Promise<Buffer> {
   const money = (m: { amountMinor: number; currency: string }) => formatMoney(m, locale);
@@ -12,11 +12,7 @@ export function creditMemoPdf(memo: CreditMemo, seller: SellerProfile | null, t:
     // The word and the number on lines of their own: a memo number never breaks at its hyphens.
     doc.font("Helvetica-Bold").fontSize(18).text(t("invoices:creditMemo.heading"), 50, 50, { width: 270 });
     doc.font("Helvetica-Bold").fontSize(14).text(memo.number, 50, doc.y, { width: 270 });
-    sellerBlock(doc, seller);
-    doc.moveDown();
-    doc.font("Helvetica-Bold").fontSize(9).text(t("invoices:documents.billTo"), 50);
-    doc.font("Helvetica").fontSize(10).text(`${memo.account.legalName} · ${memo.account.number}`);
-    doc.moveDown();
+    partiesBlock(doc, seller, t("invoices:documents.billTo"), memo.account);
     const facts: [string, string][] = [
       [t("invoices:creditMemo.number"), memo.number],
       [t("invoices:creditMemo.issued"), date(memo.postedOn)],

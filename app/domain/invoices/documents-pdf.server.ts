@@ -35,7 +35,7 @@ export function row(doc: PDFKit.PDFDocument, cells: { text: string; x: number; w
 }
 
 /** Who issues the document, top right, under the page's title line. */
-export function sellerBlock(doc: PDFKit.PDFDocument, seller: SellerProfile | null) {
+function sellerBlock(doc: PDFKit.PDFDocument, seller: SellerProfile | null) {
   if (!seller) return;
   const y = doc.y;
   doc.font("Helvetica-Bold").fontSize(10).text(seller.name, 330, 50, { width: 233, align: "right" });
@@ -44,6 +44,15 @@ export function sellerBlock(doc: PDFKit.PDFDocument, seller: SellerProfile | nul
     doc.text(line, 330, doc.y, { width: 233, align: "right" });
   doc.x = 50;
   doc.y = Math.max(y, doc.y);
+}
+
+/** The seller top right, then the customer account under a label ("Bill to", "From"). */
+export function partiesBlock(doc: PDFKit.PDFDocument, seller: SellerProfile | null, label: string, account: { legalName: string; number: string }) {
+  sellerBlock(doc, seller);
+  doc.moveDown();
+  doc.font("Helvetica-Bold").fontSize(9).text(label, 50);
+  doc.font("Helvetica").fontSize(10).text(`${account.legalName} · ${account.number}`);
+  doc.moveDown();
 }
 
 /** Where to send the money: the seller's remit-to, boxed so it is found at a glance. */
@@ -62,11 +71,7 @@ export function invoicePdf(invoice: InvoiceDetail, t: T, locale: string, seller:
   const title = t("invoices:detail.title", { number: invoice.number });
   return render((doc) => {
     doc.font("Helvetica-Bold").fontSize(18).text(title, 50, 50, { width: 270 });
-    sellerBlock(doc, seller);
-    doc.moveDown();
-    doc.font("Helvetica-Bold").fontSize(9).text(t("invoices:documents.billTo"), 50);
-    doc.font("Helvetica").fontSize(10).text(`${invoice.account.legalName} · ${invoice.account.number}`);
-    doc.moveDown();
+    partiesBlock(doc, seller, t("invoices:documents.billTo"), invoice.account);
     const facts: [string, string][] = [
       [t("invoices:detail.po"), invoice.poNumber ?? "—"],
       [t("invoices:detail.issued"), date(invoice.issuedOn)],
@@ -126,11 +131,7 @@ export function receiptPdf(receipt: Receipt, seller: SellerProfile | null, t: T,
   const title = t(receipt.accountCredit ? "payments:receipt.creditTitle" : "payments:receipt.title", { reference: receipt.number });
   return render((doc) => {
     doc.font("Helvetica-Bold").fontSize(18).text(title, 50, 50, { width: 270 });
-    sellerBlock(doc, seller);
-    doc.moveDown();
-    doc.font("Helvetica-Bold").fontSize(9).text(t("payments:receipt.from"), 50);
-    doc.font("Helvetica").fontSize(10).text(`${receipt.account.legalName} · ${receipt.account.number}`);
-    doc.moveDown();
+    partiesBlock(doc, seller, t("payments:receipt.from"), receipt.account);
     const facts: [string, string][] = [
       [t("payments:receipt.reference"), receipt.number],
       [t("payments:receipt.status"), t(`payments:status.${receipt.status}`)],
