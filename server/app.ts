@@ -12,6 +12,7 @@ import { configureLogger, log, requestIdFrom, withRequestLogger } from "../app/u
 import { startOrphanSweep } from "../app/domain/files/orphan-sweep.server";
 import { servedOverHttps, setEnv, type Env } from "../app/utils/config.server";
 import { createPageCache } from "./page-cache";
+import { stripeWebhookRoutes } from "./stripe-webhook";
 import { createFormBodyGuard, createOriginGuard, createUrlGuard } from "./request-guard";
 import { attachSockets, type PortalSocketServer } from "./socket";
 
@@ -91,6 +92,7 @@ export async function createPortalServer(options: { env: Env; mode: "production"
 
   const sockets = await attachSockets(httpServer, env, log());
 
+  app.use(stripeWebhookRoutes());
   app.use((_req, res, next) => {
     res.locals.cspNonce = crypto.randomBytes(16).toString("base64");
     next();

@@ -62,7 +62,6 @@ const ROUTES: Record<string, Access> = {
   "payments/:paymentId": "customer-own",
   "payments/:paymentId/pdf": "customer-own",
   "sandbox/stripe/checkout/:sessionId": "customer-own",
-  "webhooks/stripe": "webhook",
   disputes: "customer-own",
   "disputes/new": "customer-own",
   "disputes/:disputeId": "customer-own",

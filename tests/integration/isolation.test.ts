@@ -36,7 +36,6 @@ const COVERED = [
   "pay",
   "payments/:paymentId",
   "sandbox/stripe/checkout/:sessionId",
-  "webhooks/stripe",
   "disputes",
   "disputes/new",
   "disputes/:disputeId",

@@ -2,6 +2,7 @@ import { log } from "../../utils/logger.server";
 import { currentDatabase, db } from "../../utils/db.server";
 import type { StoredEvent } from "../../i18n/stored-event";
 import type { MessageRow } from "./chat-messages.server";
+import { groupCommit, type Pending } from "../../utils/group-commit.server";
 
 /** Storing messages exactly once (client message id), batched on the hot path. No sockets here — `server/chat/` calls these. */
 
@@ -34,46 +35,12 @@ export class ConversationClosed extends Error {
  * connection) carries many messages per round trip instead of queueing them one by one.
  */
 export function storeMessage(input: StoreInput): Promise<StoreResult> {
-  return new Promise((resolve, reject) => {
-    writeQueue.push({ input, resolve, reject });
-    if (!flushing) void flushWrites();
-  });
+  return messageWrites.submit(input);
 }
 
-/**
- * Resolves once every message handed to `storeMessage` so far is written (or refused),
- * and nothing more arrived in a short while after: handlers that were between their
- * checks and the store when the sockets closed hand theirs over too. Called on shutdown,
- * before the database closes.
- */
-export async function drainMessageWrites(settleMs = 200): Promise<void> {
-  for (;;) {
-    while (flushing || writeQueue.length) await new Promise((resolve) => setTimeout(resolve, 10));
-    await new Promise((resolve) => setTimeout(resolve, settleMs));
-    if (!flushing && !writeQueue.length) return;
-  }
-}
-
-type QueuedWrite = { input: StoreInput; resolve: (r: StoreResult) => void; reject: (e: unknown) => void };
-const writeQueue: QueuedWrite[] = [];
-let flushing = false;
-
-async function flushWrites() {
-  flushing = true;
-  try {
-    while (writeQueue.length) {
-      const batch = writeQueue.splice(0, 200);
-      try {
-        await writeBatch(batch);
-      } catch (error) {
-        // One bad message (e.g. its conversation vanished) must not sink the others.
-        if (batch.length === 1) batch[0].reject(error);
-        else for (const item of batch) await writeBatch([item]).catch(item.reject);
-      }
-    }
-  } finally {
-    flushing = false;
-  }
+/** Resolves once every message handed to `storeMessage` so far is written (or refused); called on shutdown, before the database closes. */
+export function drainMessageWrites(settleMs = 200): Promise<void> {
+  return messageWrites.drain(settleMs);
 }
 
 /**
@@ -116,6 +83,8 @@ export async function flushConversationTouches() {
   }
 }
 
+const messageWrites = groupCommit(writeBatch, { maxBatch: 200 });
+
 type StoredRow = Omit<MessageRow, "seq" | "createdAt" | "deliveredAt" | "readAt"> & {
   seq: string;
   createdAt: Date;
@@ -124,7 +93,7 @@ type StoredRow = Omit<MessageRow, "seq" | "createdAt" | "deliveredAt" | "readAt"
   assignedRepId: string | null;
 };
 
-async function writeBatch(batch: QueuedWrite[]) {
+async function writeBatch(batch: Pending<StoreInput, StoreResult>[]) {
   // Plain SQL on the driver, not Prisma: this runs for every chat message, and Prisma's
   // query compiler alone costs more than the insert. Timestamps are written and read in
   // UTC explicitly, whatever the session's time zone.

@@ -79,6 +79,15 @@ export const mailJoin = (values: MailValue[], separator = "\n"): MailJoin => ({ 
 
 type Translate = Awaited<ReturnType<typeof translatorFor>>;
 
+// Building an Intl.DateTimeFormat costs far more than using one (most of rendering a receipt): one per locale and options.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(locale: string, options: Intl.DateTimeFormatOptions) {
+  const key = `${locale}\u0000${JSON.stringify(options)}`;
+  let format = dateFormats.get(key);
+  if (!format) dateFormats.set(key, (format = new Intl.DateTimeFormat(locale, options)));
+  return format;
+}
+
 function renderValue(value: MailValue, t: Translate, formatting: Formatting): string | number | boolean | null | undefined {
   if (value === null || value === undefined || typeof value !== "object") return value;
   if (value instanceof Date) return formatterFor(formatting).dateTimeWithZone(value);
@@ -86,11 +95,11 @@ function renderValue(value: MailValue, t: Translate, formatting: Formatting): st
   if ("mailDay" in value) {
     const day = typeof value.mailDay === "string" ? new Date(value.mailDay) : value.mailDay;
     return value.style === "long" || value.zoned
-      ? new Intl.DateTimeFormat(formatting.locale, { dateStyle: value.style ?? "medium", timeZone: value.zoned ? formatting.timeZone : "UTC" }).format(day)
+      ? dateFormat(formatting.locale, { dateStyle: value.style ?? "medium", timeZone: value.zoned ? formatting.timeZone : "UTC" }).format(day)
       : formatterFor(formatting).date(day);
   }
   if ("mailMoment" in value)
-    return new Intl.DateTimeFormat(formatting.locale, {
+    return dateFormat(formatting.locale, {
       year: "numeric",
       month: "long",
       day: "numeric",
@@ -152,17 +161,9 @@ export async function queueEmailInTransaction(tx: OutboxClient, input: EmailInpu
 }
 
 async function storeEmail(input: EmailInput, client: OutboxClient) {
-  const { t, render } = await mailRendering(input.reader);
-  const values = render(input.values);
-  const secrets = Object.entries(input.secretValues ?? {});
-  const hidden = Object.fromEntries(secrets.map(([name]) => [name, t(`mail:${input.template}.hidden${name[0].toUpperCase()}${name.slice(1)}`)]));
-  const subject = t(`mail:${input.template}.subject`, values);
-  const storedText = t(`mail:${input.template}.text`, { ...values, ...hidden });
-  const row = await client.outboxEmail.create({
-    data: { to: input.to, subject, text: storedText, language: input.reader.language, template: input.template },
-  });
-  const attachments = input.attachments ?? [];
-  for (const file of attachments)
+  const mail = await composeEmail(input);
+  const row = await client.outboxEmail.create({ data: mail.stored });
+  for (const file of input.attachments ?? [])
     await client.outboxAttachment.create({
       data: {
         emailId: row.id,
@@ -172,7 +173,23 @@ async function storeEmail(input: EmailInput, client: OutboxClient) {
         contentBase64: Buffer.from(file.content).toString("base64"),
       },
     });
-  const deliver = async () => {
+  return { row, deliver: () => mail.deliver(row.id) };
+}
+
+/**
+ * A mail rendered for its reader: `stored` is its outbox row (secrets hidden), `deliver`
+ * sends it over SMTP_URL once that row exists as `id`. For writers that store many
+ * mails in one statement (payments applied in a batch); everyone else calls queueEmail.
+ */
+export async function composeEmail(input: EmailInput) {
+  const { t, render } = await mailRendering(input.reader);
+  const values = render(input.values);
+  const secrets = Object.entries(input.secretValues ?? {});
+  const hidden = Object.fromEntries(secrets.map(([name]) => [name, t(`mail:${input.template}.hidden${name[0].toUpperCase()}${name.slice(1)}`)]));
+  const subject = t(`mail:${input.template}.subject`, values);
+  const storedText = t(`mail:${input.template}.text`, { ...values, ...hidden });
+  const attachments = input.attachments ?? [];
+  const deliver = async (id: string) => {
     const { SMTP_URL, MAIL_FROM } = getEnv();
     if (!SMTP_URL) return;
     const text = secrets.length ? t(`mail:${input.template}.text`, { ...values, ...input.secretValues }) : storedText;
@@ -185,12 +202,12 @@ async function storeEmail(input: EmailInput, client: OutboxClient) {
         text,
         attachments: attachments.map((file) => ({ filename: file.fileName, contentType: file.contentType, content: Buffer.from(file.content) })),
       });
-      await db().outboxEmail.update({ where: { id: row.id }, data: { status: "SENT", sentAt: new Date() } });
+      await db().outboxEmail.update({ where: { id }, data: { status: "SENT", sentAt: new Date() } });
     } catch (error) {
-      await db().outboxEmail.update({ where: { id: row.id }, data: { status: "FAILED", error: String(error).slice(0, 500) } });
+      await db().outboxEmail.update({ where: { id }, data: { status: "FAILED", error: String(error).slice(0, 500) } });
     }
   };
-  return { row, deliver };
+  return { stored: { to: input.to, subject, text: storedText, language: input.reader.language, template: input.template }, deliver };
 }
 
 /** The staff outbox page exists: MAIL_OUTBOX (on by default in development without SMTP_URL). */

@@ -3,8 +3,25 @@ import { db } from "../../utils/db.server";
 import { releaseOrdersThatClear } from "../credit/holds.server";
 import { liftCreditHoldIfCurrent } from "../collections/credit-hold.server";
 import { isLanguage, type Language } from "../../i18n/config";
-import { mailDay, mailJoin, mailText, queueEmail, type MailValue } from "../mail/outbox.server";
-import { mailReaderFor } from "../mail/recipient-formatting.server";
+import { mailDay, mailJoin, mailText, queueEmail, type EmailInput, type MailValue } from "../mail/outbox.server";
+import { formattingFor, preferredFormatting } from "../../i18n/locale";
+
+type RecipientAccount = { preferredLanguage: string | null; legalName: string; locale: string | null; timeZone: string | null };
+type RecipientUser = { email: string; name: string; preferredLanguage: string | null; locale: string | null; timeZone: string | null };
+export type PaymentMailRecipient = NonNullable<ReturnType<typeof paymentMailRecipient>>;
+
+/**
+ * Who is told about a payment: the user who paid, else the account's first active
+ * customer user, in their language and their locale (else the account's).
+ */
+export function paymentMailRecipient(account: RecipientAccount, user: RecipientUser | null) {
+  if (!user) return null;
+  const preferred = user.preferredLanguage ?? account.preferredLanguage;
+  const language: Language = isLanguage(preferred) ? preferred : "en";
+  // The account's locale and zone when the user has none of their own (es-ES → Spain's words and 1.234,56 €).
+  const reader = { language, ...formattingFor(language, preferredFormatting({ locale: user.locale, timeZone: user.timeZone, account })) };
+  return { email: user.email, name: user.name, reader, legalName: account.legalName };
+}
 
 async function recipientFor(accountId: string, userId: string | null) {
   const account = await db().account.findUniqueOrThrow({
@@ -14,46 +31,35 @@ async function recipientFor(accountId: string, userId: string | null) {
   const user =
     (userId ? await db().user.findFirst({ where: { id: userId, accountId } }) : null) ??
     (await db().user.findFirst({ where: { accountId, role: "CUSTOMER", active: true }, orderBy: { createdAt: "asc" } }));
-  if (!user) return null;
-  const preferred = user.preferredLanguage ?? account.preferredLanguage;
-  const language: Language = isLanguage(preferred) ? preferred : "en";
-  return {
-    email: user.email,
-    name: user.name,
-    // The account's locale and zone when the user has none of their own (es-ES → Spain's words and 1.234,56 €).
-    reader: await mailReaderFor(user, language),
-    legalName: account.legalName,
-  };
+  return paymentMailRecipient(account, user);
 }
 
 /**
  * The receipt, in the customer's language: what was applied to which invoice and, in
  * plain words, any money that found nothing left to pay (it arrived after the invoice was
- * paid) and is held as a credit on the account.
+ * paid) and is held as a credit on the account. `meant` are the numbers of the invoices
+ * the customer chose, in order.
  */
-export async function sendReceipt(paymentId: string) {
-  const payment = await db().payment.findUniqueOrThrow({
-    where: { id: paymentId },
-    include: { allocations: { include: { invoice: { select: { number: true, balanceMinor: true } } }, orderBy: { createdAt: "asc" } } },
-  });
-  const to = await recipientFor(payment.accountId, payment.createdById);
-  if (!to) return;
+export function receiptEmail(
+  to: PaymentMailRecipient,
+  payment: { number: string; currency: string; amountMinor: bigint; unappliedMinor: bigint; receivedAt: Date | null },
+  applied: { invoiceNumber: string; amountMinor: bigint }[],
+  meant: string[],
+): EmailInput {
   const money = (minor: bigint) => ({ amountMinor: minor, currency: payment.currency });
-  const lines = payment.allocations.map((a) => mailJoin([`• ${a.invoice.number}: `, money(a.amountMinor)], ""));
-  const intended = ((payment.intendedAllocations as { invoiceId: string }[]) ?? []).map((i) => i.invoiceId);
-  const meant = intended.length ? await db().invoice.findMany({ where: { id: { in: intended } }, select: { number: true }, orderBy: { number: "asc" } }) : [];
+  const lines = applied.map((a) => mailJoin([`• ${a.invoiceNumber}: `, money(a.amountMinor)], ""));
   const details: MailValue[] = [];
   if (lines.length) details.push(mailText("mail:payment_receipt.applied", { lines: mailJoin(lines) }));
   if (payment.unappliedMinor > 0n) {
     details.push(
       mailText(lines.length ? "mail:payment_receipt.creditPart" : "mail:payment_receipt.creditAll", {
         amount: money(payment.unappliedMinor),
-        invoices: meant.map((i) => i.number).join(", "),
+        invoices: meant.join(", "),
         count: meant.length,
       }),
     );
   }
-  await queueEmail({
+  return {
     to: to.email,
     reader: to.reader,
     template: "payment_receipt",
@@ -64,7 +70,20 @@ export async function sendReceipt(paymentId: string) {
       date: mailDay(payment.receivedAt ?? new Date(), "long"),
       details: mailJoin(details, "\n\n"),
     },
+  };
+}
+
+export async function sendReceipt(paymentId: string) {
+  const payment = await db().payment.findUniqueOrThrow({
+    where: { id: paymentId },
+    include: { allocations: { include: { invoice: { select: { number: true } } }, orderBy: { createdAt: "asc" } } },
   });
+  const to = await recipientFor(payment.accountId, payment.createdById);
+  if (!to) return;
+  const intended = ((payment.intendedAllocations as { invoiceId: string }[]) ?? []).map((i) => i.invoiceId);
+  const meant = intended.length ? await db().invoice.findMany({ where: { id: { in: intended } }, select: { number: true }, orderBy: { number: "asc" } }) : [];
+  const applied = payment.allocations.map((a) => ({ invoiceNumber: a.invoice.number, amountMinor: a.amountMinor }));
+  await queueEmail(receiptEmail(to, payment, applied, meant.map((i) => i.number)));
 }
 
 /**

@@ -16,6 +16,8 @@ import { allocatePayment, invoiceStatusFor } from "./allocation";
 import { sendReceipt, releaseOrdersIfUnderLimit } from "./after-payment.server";
 import { markPromisesKeptOrBroken } from "../collections/promises.server";
 import { refundedTruth, sessionTruth, verifyEvent } from "./stripe-provider.server";
+import { applyPaidCheckout } from "./paid-checkouts.server";
+import { log } from "../../utils/logger.server";
 
 /**
  * What became of one delivery: applied now, applied before (a resend), refused (the
@@ -30,6 +32,21 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
   } catch {
     return "bad_signature";
   }
+  if (event.type === "checkout.session.completed" || event.type === "checkout.session.async_payment_succeeded") {
+    const truth = await sessionTruth(event.data.object);
+    if (truth.paid && truth.paymentId) {
+      const outcome = await applyPaidCheckout({ eventId: event.id, type: event.type, rawBody, truth: { ...truth, paymentId: truth.paymentId } }).catch((error) => {
+        log().warn({ err: error, eventId: event.id }, "payments: a paid checkout could not be applied in a batch; applying it on its own");
+        return "one_by_one" as const;
+      });
+      if (outcome !== "one_by_one") return outcome;
+    }
+  }
+  return applyOneByOne(event, rawBody);
+}
+
+/** Stores the event and applies it alone: every event that is not a plain paid checkout, and those a batch handed back. */
+async function applyOneByOne(event: Stripe.Event, rawBody: string): Promise<WebhookOutcome> {
   let stored;
   try {
     stored = await db().webhookEvent.create({
