@@ -60,17 +60,7 @@ export type MailJoin = { mailJoin: MailValue[]; separator?: string };
  * with the same reader.
  */
 export type MailValue =
-  | string
-  | number
-  | boolean
-  | null
-  | undefined
-  | Date
-  | { amountMinor: number | bigint; currency: string }
-  | MailDay
-  | MailMoment
-  | MailText
-  | MailJoin;
+  string | number | boolean | null | undefined | Date | { amountMinor: number | bigint; currency: string } | MailDay | MailMoment | MailText | MailJoin;
 
 export const mailDay = (value: Date | string, style: MailDay["style"] = "medium", zoned = false): MailDay => ({ mailDay: value, style, zoned });
 export const mailMoment = (value: Date): MailMoment => ({ mailMoment: value });

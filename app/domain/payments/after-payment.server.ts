@@ -83,7 +83,14 @@ export async function sendReceipt(paymentId: string) {
   const intended = ((payment.intendedAllocations as { invoiceId: string }[]) ?? []).map((i) => i.invoiceId);
   const meant = intended.length ? await db().invoice.findMany({ where: { id: { in: intended } }, select: { number: true }, orderBy: { number: "asc" } }) : [];
   const applied = payment.allocations.map((a) => ({ invoiceNumber: a.invoice.number, amountMinor: a.amountMinor }));
-  await queueEmail(receiptEmail(to, payment, applied, meant.map((i) => i.number)));
+  await queueEmail(
+    receiptEmail(
+      to,
+      payment,
+      applied,
+      meant.map((i) => i.number),
+    ),
+  );
 }
 
 /**

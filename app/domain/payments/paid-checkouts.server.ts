@@ -47,7 +47,13 @@ type PaymentRow = {
   intendedAllocations: unknown;
 };
 type InvoiceRow = { id: string; number: string; accountId: string; currency: string; status: string; dueOn: Date; totalMinor: string; balanceMinor: string };
-type Applied = { payment: PaymentRow; truth: PaidCheckout["truth"]; unapplied: number; allocations: { invoiceId: string; invoiceNumber: string; amountMinor: number }[]; meant: string[] };
+type Applied = {
+  payment: PaymentRow;
+  truth: PaidCheckout["truth"];
+  unapplied: number;
+  allocations: { invoiceId: string; invoiceNumber: string; amountMinor: number }[];
+  meant: string[];
+};
 const intendedOf = (p: PaymentRow) => (Array.isArray(p.intendedAllocations) ? (p.intendedAllocations as { invoiceId: string; amountMinor: number }[]) : []);
 type AuditRow = { entity: string; entityId: string; accountId: string; action: string; before: object; after: object };
 
@@ -136,7 +142,10 @@ async function applyPaidCheckouts(checkouts: PaidCheckout[]): Promise<PaidChecko
         // A second event for the same payment in this batch finds it applied.
         payment.status = "SUCCEEDED";
         notes.set(fresh.get(event.eventId)!, null);
-        const meant = intended.map((i) => invoices.get(i.invoiceId)?.number).filter((n): n is string => !!n).sort();
+        const meant = intended
+          .map((i) => invoices.get(i.invoiceId)?.number)
+          .filter((n): n is string => !!n)
+          .sort();
         applied.push({
           payment,
           truth,
@@ -244,7 +253,16 @@ async function applyPaidCheckouts(checkouts: PaidCheckout[]): Promise<PaidChecko
 }
 
 type AccountRow = { id: string; preferredLanguage: string | null; legalName: string; locale: string | null; timeZone: string | null; followUps: boolean };
-type UserRow = { id: string; accountId: string; email: string; name: string; preferredLanguage: string | null; locale: string | null; timeZone: string | null; firstCustomer: boolean };
+type UserRow = {
+  id: string;
+  accountId: string;
+  email: string;
+  name: string;
+  preferredLanguage: string | null;
+  locale: string | null;
+  timeZone: string | null;
+  firstCustomer: boolean;
+};
 type ClaimedBatch = {
   inserted: { id: string; eventId: string }[];
   stored: { eventId: string; processed: boolean }[];
@@ -330,13 +348,19 @@ async function receiptsFor({ accounts: accountRows, users }: ClaimedBatch, appli
   for (const { payment, truth, unapplied, allocations, meant } of applied) {
     const account = accounts.get(payment.accountId);
     const user =
-      users.find((u) => u.id === payment.createdById && u.accountId === payment.accountId) ?? users.find((u) => u.accountId === payment.accountId && u.firstCustomer);
+      users.find((u) => u.id === payment.createdById && u.accountId === payment.accountId) ??
+      users.find((u) => u.accountId === payment.accountId && u.firstCustomer);
     const to = account ? paymentMailRecipient(account, user ?? null) : null;
     if (!to) continue;
     const lines = allocations.map((a) => ({ invoiceNumber: a.invoiceNumber, amountMinor: BigInt(a.amountMinor) }));
     mails.push(
       await composeEmail(
-        receiptEmail(to, { number: payment.number, currency: payment.currency, amountMinor: BigInt(truth.amountMinor), unappliedMinor: BigInt(unapplied), receivedAt }, lines, meant),
+        receiptEmail(
+          to,
+          { number: payment.number, currency: payment.currency, amountMinor: BigInt(truth.amountMinor), unappliedMinor: BigInt(unapplied), receivedAt },
+          lines,
+          meant,
+        ),
       ),
     );
   }

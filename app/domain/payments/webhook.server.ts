@@ -35,10 +35,12 @@ export async function handleStripeWebhook(rawBody: string, signature: string | n
   if (event.type === "checkout.session.completed" || event.type === "checkout.session.async_payment_succeeded") {
     const truth = await sessionTruth(event.data.object);
     if (truth.paid && truth.paymentId) {
-      const outcome = await applyPaidCheckout({ eventId: event.id, type: event.type, rawBody, truth: { ...truth, paymentId: truth.paymentId } }).catch((error) => {
-        log().warn({ err: error, eventId: event.id }, "payments: a paid checkout could not be applied in a batch; applying it on its own");
-        return "one_by_one" as const;
-      });
+      const outcome = await applyPaidCheckout({ eventId: event.id, type: event.type, rawBody, truth: { ...truth, paymentId: truth.paymentId } }).catch(
+        (error) => {
+          log().warn({ err: error, eventId: event.id }, "payments: a paid checkout could not be applied in a batch; applying it on its own");
+          return "one_by_one" as const;
+        },
+      );
       if (outcome !== "one_by_one") return outcome;
     }
   }
