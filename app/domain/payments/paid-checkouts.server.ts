@@ -1,4 +1,4 @@
-// Longer than a usual module because applying many paid checkouts at once is one transaction of set-based statements (events, payments, invoices, allocations, audit rows, receipts) whose parts share one in-memory picture of the batch; apart, they could not.
+// Longer than 300 lines because applying many paid checkouts at once is one transaction of set-based statements (events, payments, invoices, allocations, audit rows, receipts) whose parts share one in-memory picture of the batch; apart, they could not.
 /**
  * Stripe's paid checkouts, applied many at a time. Each delivery that arrives while a
  * batch is being written waits for the next one (group commit), and a batch is ONE
