@@ -1,13 +1,11 @@
 import { PassThrough } from "node:stream";
-import { createReadableStreamFromReadable } from "@react-router/node";
-import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { I18nextProvider } from "react-i18next";
 import { ServerRouter, type EntryContext, type HandleDataRequestFunction, type HandleErrorFunction } from "react-router";
 import { carriesSessionCookie } from "./utils/session.server";
 import { NonceContext } from "./components/nonce";
 import { isTextLanguage } from "./i18n/config";
-import { i18nFor, languageFor } from "./i18n/i18n.server";
+import { i18nFor, i18nRenderView, languageFor } from "./i18n/i18n.server";
 import { log } from "./utils/logger.server";
 import { isDatabaseUnavailable } from "./utils/db.server";
 
@@ -64,22 +62,29 @@ export default async function handleRequest(
     responseHeaders.set("Retry-After", "5");
   }
 
+  // No page suspends (loaders' data is awaited before rendering), so streaming would send
+  // nothing early: the page is answered as one buffer instead, compressed in one pass and
+  // with its length, rather than as a web stream of React's 2 KB chunks each compressed on its own.
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
-    const readyEvent = isbot(request.headers.get("user-agent") ?? "") || routerContext.isSpaMode ? "onAllReady" : "onShellReady";
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce ?? ""}>
-        <I18nextProvider i18n={i18n}>
+        <I18nextProvider i18n={i18nRenderView(i18n)}>
           <ServerRouter context={routerContext} url={request.url} nonce={nonce} />
         </I18nextProvider>
       </NonceContext.Provider>,
       {
         nonce,
-        [readyEvent]() {
+        onAllReady() {
           shellRendered = true;
+          const chunks: Buffer[] = [];
           const body = new PassThrough();
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
+          body.on("data", (chunk: Buffer) => chunks.push(chunk));
+          body.on("end", () => {
+            responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+            resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: responseStatusCode }));
+          });
+          body.on("error", reject);
           pipe(body);
         },
         onShellError(error: unknown) {

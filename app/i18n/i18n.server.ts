@@ -81,6 +81,23 @@ export function i18nFor(language: TextLanguage): Promise<i18n> {
   return instance;
 }
 
+const renderViews = new WeakMap<i18n, i18n>();
+
+/**
+ * What a server render hands to I18nextProvider: the shared instance seen through an
+ * object with no properties of its own. react-i18next's useTranslation wraps the instance
+ * it is given by copying every own property onto a new object, once per component instance,
+ * and a server render keeps no component instance: on a page with a dozen translated
+ * components that copying was a millisecond of every render. Through this view the copy is
+ * empty and every read (t, language, options, the store) reaches the shared instance.
+ * Renders only read: nothing on the server changes an instance (see `instances`).
+ */
+export function i18nRenderView(instance: i18n): i18n {
+  let view = renderViews.get(instance);
+  if (!view) renderViews.set(instance, (view = Object.create(instance) as i18n));
+  return view;
+}
+
 /**
  * A translate function fixed to one language (emails, server-side messages); with the
  * reader's formatting locale, in their regional words (es + es-ES → Spain's Spanish).
