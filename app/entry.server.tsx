@@ -66,7 +66,6 @@ export default async function handleRequest(
   // nothing early: the page is answered as one buffer instead, compressed in one pass and
   // with its length, rather than as a web stream of React's 2 KB chunks each compressed on its own.
   return new Promise<Response>((resolve, reject) => {
-    let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce ?? ""}>
         <I18nextProvider i18n={i18nRenderView(i18n)}>
@@ -76,7 +75,6 @@ export default async function handleRequest(
       {
         nonce,
         onAllReady() {
-          shellRendered = true;
           const chunks: Buffer[] = [];
           const body = new PassThrough();
           body.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -90,9 +88,9 @@ export default async function handleRequest(
         onShellError(error: unknown) {
           reject(error);
         },
-        onError(error: unknown) {
+        // Everything renders before onAllReady: an error here turns the page into a 500 before it is sent.
+        onError() {
           responseStatusCode = 500;
-          if (shellRendered) log().error({ err: error }, "page failed while streaming");
         },
       },
     );

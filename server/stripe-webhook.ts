@@ -10,7 +10,7 @@ import express from "express";
 import { handleStripeWebhook, type WebhookOutcome } from "../app/domain/payments/webhook.server";
 import { log } from "../app/utils/logger.server";
 
-export const STRIPE_WEBHOOK_PATH = "/webhooks/stripe";
+const STRIPE_WEBHOOK_PATH = "/webhooks/stripe";
 
 /** Stripe retries an answer of 5xx: an event stored but not applied is applied on the retry. */
 const ANSWERS: Record<WebhookOutcome, [number, { received: boolean; duplicate?: boolean; error?: string }]> = {

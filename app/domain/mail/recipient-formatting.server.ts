@@ -15,7 +15,16 @@ export async function recipientFormatting(
   language: Language,
 ): Promise<Formatting> {
   const account = user.accountId ? await db().account.findUnique({ where: { id: user.accountId }, select: { locale: true, timeZone: true } }) : null;
-  return formattingFor(language, preferredFormatting({ locale: user.locale, timeZone: user.timeZone, account }));
+  return mailReaderWith(user, account, language);
+}
+
+/** The same rule for a caller that has already read the account (payments applied in a batch). */
+export function mailReaderWith(
+  user: { locale?: string | null; timeZone?: string | null },
+  account: { locale?: string | null; timeZone?: string | null } | null,
+  language: Language,
+): MailReader & Formatting {
+  return { language, ...formattingFor(language, preferredFormatting({ locale: user.locale, timeZone: user.timeZone, account })) };
 }
 
 /** The same for mail about an account whose recipient is not a user (a conversation's guest-less account, a notice). */

@@ -4,7 +4,7 @@ import { releaseOrdersThatClear } from "../credit/holds.server";
 import { liftCreditHoldIfCurrent } from "../collections/credit-hold.server";
 import { isLanguage, type Language } from "../../i18n/config";
 import { mailDay, mailJoin, mailText, queueEmail, type EmailInput, type MailValue } from "../mail/outbox.server";
-import { formattingFor, preferredFormatting } from "../../i18n/locale";
+import { mailReaderWith } from "../mail/recipient-formatting.server";
 
 type RecipientAccount = { preferredLanguage: string | null; legalName: string; locale: string | null; timeZone: string | null };
 type RecipientUser = { email: string; name: string; preferredLanguage: string | null; locale: string | null; timeZone: string | null };
@@ -19,8 +19,7 @@ export function paymentMailRecipient(account: RecipientAccount, user: RecipientU
   const preferred = user.preferredLanguage ?? account.preferredLanguage;
   const language: Language = isLanguage(preferred) ? preferred : "en";
   // The account's locale and zone when the user has none of their own (es-ES → Spain's words and 1.234,56 €).
-  const reader = { language, ...formattingFor(language, preferredFormatting({ locale: user.locale, timeZone: user.timeZone, account })) };
-  return { email: user.email, name: user.name, reader, legalName: account.legalName };
+  return { email: user.email, name: user.name, reader: mailReaderWith(user, account, language), legalName: account.legalName };
 }
 
 async function recipientFor(accountId: string, userId: string | null) {
