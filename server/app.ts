@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import zlib from "node:zlib";
 import { createRequestHandler } from "@react-router/express";
 import compression from "compression";
 import express from "express";
@@ -10,6 +11,7 @@ import type { ServerBuild } from "react-router";
 import { isDatabaseUnavailable, openDatabase, setDatabase, type Database } from "../app/utils/db.server";
 import { configureLogger, log, requestIdFrom, withRequestLogger } from "../app/utils/logger.server";
 import { startOrphanSweep } from "../app/domain/files/orphan-sweep.server";
+import { startEmbeddedUpkeep } from "../app/utils/embedded-upkeep.server";
 import { servedOverHttps, setEnv, type Env } from "../app/utils/config.server";
 import { createPageCache } from "./page-cache";
 import { stripeWebhookRoutes } from "./stripe-webhook";
@@ -70,24 +72,28 @@ export async function createPortalServer(options: { env: Env; mode: "production"
   // X-Request-Id and carried by every log line written while the request is served.
   const httpServer = http.createServer((req, res) => {
     const requestId = requestIdFrom(req.headers["x-request-id"]?.toString());
-    withRequestLogger(requestId, (requestLog) => {
-      const started = performance.now();
-      res.once("finish", () =>
-        requestLog.debug({ method: req.method, url: req.url, status: res.statusCode, ms: Math.round(performance.now() - started) }, "request served"),
-      );
-      const toApp = () => {
-        res.setHeader("X-Request-Id", requestId);
-        app(req, res);
-      };
-      if (!pageCache) return toApp();
-      pageCache.serveFromCache(req, res, ["X-Request-Id", requestId]).then(
-        (served) => served || toApp(),
-        (error) => {
-          requestLog.error({ err: error }, "page cache lookup failed");
-          toApp();
-        },
-      );
-    });
+    withRequestLogger(
+      requestId,
+      (requestLog) => {
+        const started = performance.now();
+        res.once("finish", () =>
+          requestLog.debug({ method: req.method, url: req.url, status: res.statusCode, ms: Math.round(performance.now() - started) }, "request served"),
+        );
+        const toApp = () => {
+          res.setHeader("X-Request-Id", requestId);
+          app(req, res);
+        };
+        if (!pageCache) return toApp();
+        pageCache.serveFromCache(req, res, ["X-Request-Id", requestId]).then(
+          (served) => served || toApp(),
+          (error) => {
+            requestLog.error({ err: error }, "page cache lookup failed");
+            toApp();
+          },
+        );
+      },
+      req.method === "GET" || req.method === "HEAD",
+    );
   });
 
   const sockets = await attachSockets(httpServer, env, log());
@@ -117,7 +123,10 @@ export async function createPortalServer(options: { env: Env; mode: "production"
       referrerPolicy: { policy: "strict-origin-when-cross-origin" },
     }),
   );
-  app.use(compression());
+  // Brotli at quality 3 for what is rendered per request: measured on the invoice list
+  // (31 KB), half the CPU of the middleware's default 4 (0.14 ms against 0.29) for a body
+  // 6 % larger. Kept pages are compressed once, harder (page-cache.ts).
+  app.use(compression({ brotli: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 3 } } }));
 
   // Alive: the process answers. A load balancer restarts a process that stops answering
   // this, so it asks nothing of the database or Redis (an outage there is not cured by a restart).
@@ -206,6 +215,7 @@ export async function createPortalServer(options: { env: Env; mode: "production"
 
   // Files a request stored but never recorded (a crash between the two): removed after an hour.
   const orphanSweep = startOrphanSweep((error) => log().warn({ err: error }, "orphan upload sweep failed"));
+  const embeddedUpkeep = startEmbeddedUpkeep(database, (error) => log().warn({ err: error }, "embedded database upkeep failed"));
 
   return {
     httpServer,
@@ -233,6 +243,7 @@ export async function createPortalServer(options: { env: Env; mode: "production"
         setTimeout(() => httpServer.closeAllConnections(), graceMs).unref();
       });
       await orphanSweep.stop();
+      await embeddedUpkeep.stop();
       // Sockets end (clients reconnect to another process), and the chat writes they
       // handed over are flushed before the database closes.
       await sockets.close();

@@ -7,16 +7,8 @@ import { userFromCookie } from "./session.server";
  * a customer's account comes from their session, never from the URL or a form.
  */
 
-// Root and leaf loaders of one request share the lookup.
-const usersByRequest = new WeakMap<Request, Promise<SessionUser | null>>();
-
 export function optionalUser(request: Request): Promise<SessionUser | null> {
-  let user = usersByRequest.get(request);
-  if (!user) {
-    user = userFromCookie(request.headers.get("Cookie"));
-    usersByRequest.set(request, user);
-  }
-  return user;
+  return userFromCookie(request.headers.get("Cookie"));
 }
 
 export async function requireUser(request: Request): Promise<SessionUser> {
@@ -28,11 +20,11 @@ export async function requireUser(request: Request): Promise<SessionUser> {
   return user;
 }
 
-export type CustomerUser = SessionUser & { accountId: string };
+export type CustomerUser = SessionUser & { accountId: string; account: NonNullable<SessionUser["account"]> };
 
 export async function requireCustomer(request: Request): Promise<CustomerUser> {
   const user = await requireUser(request);
-  if (user.role !== "CUSTOMER" || !user.accountId) throw data({ reason: "forbidden" }, { status: 403 });
+  if (user.role !== "CUSTOMER" || !user.accountId || !user.account) throw data({ reason: "forbidden" }, { status: 403 });
   return user as CustomerUser;
 }
 

@@ -1,7 +1,8 @@
 /**
- * The one logger (pino). Inside an HTTP request `log()` is a child that carries the
- * request's id, so a line written by a loader, an action or domain code can be matched
- * with the request that caused it and with the `X-Request-Id` its client saw.
+ * The one logger (pino), and the one request context. Inside an HTTP request (or a socket
+ * event) `log()` is a child that carries the request's id, so a line written by a loader,
+ * an action or domain code can be matched with the request that caused it and with the
+ * `X-Request-Id` its client saw; `oncePerRequest` keeps what one request worked out.
  *
  * Kept on globalThis: the server (outside Vite's module graph) and the built app bundle
  * load this file separately, and must share one logger and one request context.
@@ -10,7 +11,8 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import crypto from "node:crypto";
 import { pino, type DestinationStream, type Level, type Logger } from "pino";
 
-type LogState = { root: Logger; requests: AsyncLocalStorage<Logger> };
+type RequestContext = { logger: Logger; kept?: Map<string, unknown> };
+type LogState = { root: Logger; requests: AsyncLocalStorage<RequestContext> };
 const KEY = Symbol.for("portal.logger");
 type Holder = { [KEY]?: LogState };
 
@@ -28,7 +30,27 @@ export function configureLogger(options: { level: Level | "silent"; destination?
 /** The logger for here and now: the current request's child logger, else the process's. */
 export function log(): Logger {
   const { requests, root } = state();
-  return requests.getStore() ?? root;
+  return requests.getStore()?.logger ?? root;
+}
+
+/**
+ * `compute()` once per reading request (GET or HEAD) for `key`, its result (a promise
+ * too) kept until the request ends; anywhere else, computed on every call: an action, or
+ * a socket event, may change what it read before the page is rendered. React Router hands
+ * the root, layout and page loaders each a Request of their own, so this, not the
+ * Request, is what they share.
+ */
+export function oncePerRequest<T>(key: string, compute: () => T): T {
+  const kept = state().requests.getStore()?.kept;
+  if (!kept) return compute();
+  if (!kept.has(key)) kept.set(key, compute());
+  return kept.get(key) as T;
+}
+
+/** Drops what the current request kept under keys starting with `prefix` (it changed under it). */
+export function forgetForThisRequest(prefix: string) {
+  const kept = state().requests.getStore()?.kept;
+  for (const key of kept?.keys() ?? []) if (key.startsWith(prefix)) kept!.delete(key);
 }
 
 /** An id a client sent is reused only when it is a short, plain token (it ends up in log lines). */
@@ -38,9 +60,12 @@ export function requestIdFrom(incoming: string | undefined): string {
   return incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
 }
 
-/** Runs `work` (and everything it starts) with a logger that adds `requestId` to each line. */
-export function withRequestLogger<T>(requestId: string, work: (logger: Logger) => T): T {
+/**
+ * Runs `work` (and everything it starts) with a logger that adds `requestId` to each line;
+ * `reading`: a GET or HEAD, whose work may keep what it worked out (`oncePerRequest`).
+ */
+export function withRequestLogger<T>(requestId: string, work: (logger: Logger) => T, reading = false): T {
   const { requests, root } = state();
   const logger = root.child({ requestId });
-  return requests.run(logger, () => work(logger));
+  return requests.run({ logger, kept: reading ? new Map() : undefined }, () => work(logger));
 }

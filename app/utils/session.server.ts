@@ -7,6 +7,7 @@ import type { SessionUser } from "../domain/auth/session-user";
 import { currentDatabase, db } from "./db.server";
 import { announceSessionsEnded } from "../domain/auth/session-events.server";
 import { persistentSecret } from "./persistent-secret.server";
+import { forgetForThisRequest, oncePerRequest } from "./logger.server";
 
 export const SESSION_TTL_MS = 1000 * 60 * 60 * 12;
 const SESSION_COOKIE = "__session";
@@ -81,8 +82,17 @@ export async function userFromCookie(cookieHeader: string | null | undefined) {
   return (await signedInFromCookie(cookieHeader))?.user ?? null;
 }
 
-/** The live session behind a Cookie header and its user; a socket keeps the id to check it again later. */
-export async function signedInFromCookie(cookieHeader: string | null | undefined): Promise<{ sessionId: string; user: SessionUser } | null> {
+/**
+ * The live session behind a Cookie header and its user; a socket keeps the id to check it
+ * again later. Looked up once per request: the page cache, the root loader, the layout's
+ * and the page's all ask.
+ */
+export function signedInFromCookie(cookieHeader: string | null | undefined): Promise<{ sessionId: string; user: SessionUser } | null> {
+  return oncePerRequest(`${SIGNED_IN}${cookieHeader ?? ""}`, () => lookUpSignedIn(cookieHeader));
+}
+const SIGNED_IN = "signed-in:";
+
+async function lookUpSignedIn(cookieHeader: string | null | undefined): Promise<{ sessionId: string; user: SessionUser } | null> {
   const sessionId = await sessionIdFromCookie(cookieHeader);
   if (!sessionId) return null;
   // Every page and socket connection asks this, so it is one plain statement on the
@@ -166,6 +176,7 @@ export async function endSession(cookieHeader: string | null): Promise<string> {
   const sessionId = session.get("sessionId");
   if (typeof sessionId === "string") {
     await db().session.deleteMany({ where: { id: sessionId } });
+    forgetForThisRequest(SIGNED_IN);
     announceSessionsEnded({ sessionId });
   }
   return sessionStorage().destroySession(session);
@@ -178,5 +189,6 @@ export async function endSession(cookieHeader: string | null): Promise<string> {
  */
 export async function endAllSessions(userId: string): Promise<void> {
   await db().session.deleteMany({ where: { userId } });
+  forgetForThisRequest(SIGNED_IN);
   announceSessionsEnded({ userId });
 }
