@@ -20,10 +20,10 @@ export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "com
 export async function loader({ request }: Route.LoaderArgs) {
   // The account is always the session's: nothing in the URL can point elsewhere.
   const user = await requireCustomer(request);
-  const [summary, letters] = await Promise.all([customerAccountSummary(user), lettersOfAccount(user.accountId)]);
+  const [summary, letters, reports] = await Promise.all([customerAccountSummary(user), lettersOfAccount(user.accountId), changeReportsOf(user.accountId)]);
   if (!summary) throw data({ reason: "not_found" }, { status: 404 });
   const reported = new URL(request.url).searchParams.get("reported") === "1";
-  return { summary, letters, firstName: user.name.split(" ")[0], reports: await changeReportsOf(user.accountId), reported };
+  return { summary, letters, firstName: user.name.split(" ")[0], reports, reported };
 }
 
 /** The customer reports a change of legal name, address, tax id or ownership: a watch signal for their rep. */

@@ -9,6 +9,7 @@ import { requireCustomer } from "../utils/authorize.server";
 import { listInvoices, parseInvoiceListQuery } from "../domain/invoices/invoice-list.server";
 import { INVOICE_FILTER_STATUSES, INVOICE_SORTS } from "../domain/invoices/invoice-query";
 import { SUPPORTED_CURRENCIES } from "../domain/money/money";
+import { useRowLinks } from "../components/row-links";
 import { useFormat } from "../i18n/format";
 import { Field, SelectField } from "../components/field";
 
@@ -20,10 +21,7 @@ export async function loader({ request }: Route.LoaderArgs) {
   // The account is the session's; filters come from the query string and are validated.
   const user = await requireCustomer(request);
   const query = parseInvoiceListQuery(new URL(request.url).searchParams);
-  const [list, summary] = await Promise.all([
-    listInvoices(user.accountId, query),
-    customerAccountSummary(user),
-  ]);
+  const [list, summary] = await Promise.all([listInvoices(user.account, query), customerAccountSummary(user)]);
   if (!summary) throw data({ reason: "not_found" }, { status: 404 });
   return { list, query, summary };
 }
@@ -31,6 +29,7 @@ export async function loader({ request }: Route.LoaderArgs) {
 export default function Invoices({ loaderData }: Route.ComponentProps) {
   const { t } = useTranslation(["invoices", "account"]);
   const f = useFormat();
+  const followRowLink = useRowLinks();
   const { list, query, summary } = loaderData;
   const [params] = useSearchParams();
   const pageLink = (page: number) => {
@@ -109,7 +108,7 @@ export default function Invoices({ loaderData }: Route.ComponentProps) {
         <p className="note">{t("empty")}</p>
       ) : (
         <div className="table-wrap">
-          <table className="data" data-testid="invoice-table">
+          <table className="data" data-testid="invoice-table" onClick={followRowLink}>
             <thead>
               <tr>
                 <th scope="col">{t("columns.number")}</th>
@@ -132,7 +131,7 @@ export default function Invoices({ loaderData }: Route.ComponentProps) {
               {list.rows.map((row) => (
                 <tr key={row.id} data-testid={`invoice-row-${row.number}`}>
                   <th scope="row">
-                    <Link to={`/invoices/${row.id}`}>{row.number}</Link>
+                    <a href={`/invoices/${row.id}`}>{row.number}</a>
                   </th>
                   <td>{row.poNumber}</td>
                   <td>{f.date(row.issuedOn)}</td>

@@ -52,6 +52,10 @@ describe("final demand", () => {
     expect(textOf((await rep.page("/rep/collections/final-demands")).html)).toContain("Final demand sent");
 
     const own = await portal.signedIn(account.email);
+    // The customer is told on their home, with the letter to read.
+    const home = await own.page("/account");
+    expect(home.html).toContain('data-testid="final-demand-notice"');
+    expect(home.html).toContain(`href="/collections/letters/${letter.id}"`);
     const download = await own.get(`/collections/letters/${letter.id}`);
     expect(download.status).toBe(200);
     expect(download.headers.get("content-type")).toBe("application/pdf");

@@ -182,7 +182,10 @@ describe("a customer reports a change", () => {
     const customer = await portal.signedIn("cxp@distnorte.example");
     const res = await customer.post("/account", { kind: "legal_name", details: "Distribuidora del Norte Holding S.A. de C.V.", effectiveOn: "" });
     expect(res.status).toBe(303);
-    expect(textOf((await customer.page("/account?reported=1")).html)).toContain("Se avisó a su ejecutivo");
+    const home = textOf((await customer.page("/account?reported=1")).html);
+    expect(home).toContain("Se avisó a su ejecutivo");
+    // The customer's own list of reports: the new one, dated (the date ends with the year).
+    expect(home).toMatch(/\d{4}: razón social/);
     const norte = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1002" } });
     const rep = await portal.signedIn("rep2@accounts.example");
     const page = textOf((await rep.page(`/rep/accounts/${norte.id}`)).html);

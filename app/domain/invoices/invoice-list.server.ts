@@ -106,13 +106,15 @@ type PageRow = {
 };
 
 /**
- * One page of an account's invoices. Every query is an indexed lookup on accountId
+ * One page of an account's invoices (`account`: the signed-in customer's, with the ledger
+ * version their session lookup read). Every query is an indexed lookup on accountId
  * (see the Invoice indexes), a stable order (the sort column, then id), and an offset
  * page; totals per currency come from one grouped query over the same filter. Plain
  * SQL on the driver: the customer's most used page, and Prisma would compile these
  * queries again on every request.
  */
-export async function listInvoices(accountId: string, query: InvoiceListQuery, asOf = new Date()): Promise<InvoiceList> {
+export async function listInvoices(account: { id: string; ledgerVersion: string }, query: InvoiceListQuery, asOf = new Date()): Promise<InvoiceList> {
+  const accountId = account.id;
   const sql = currentDatabase().sql;
   const { where, params } = invoiceFilterSql(accountId, query, asOf);
   // One grouped query gives both the count and the totals per currency (cached briefly, see ledger-cache).
@@ -121,14 +123,10 @@ export async function listInvoices(accountId: string, query: InvoiceListQuery, a
   const groupParams = [...params];
   const undisputed =
     query.status === "pastDue" ? `, sum(i."balanceMinor" - LEAST(i."balanceMinor", ${disputedPart((v) => `$${groupParams.push(v)}`)}))::text AS "pastDue"` : "";
-  // Keyed by the account's ledger version, which database triggers move whichever process
-  // (or script) writes: a payment applied on another server process is never served stale here.
-  const [{ version } = { version: "gone" }] = await sql.query<{ version: string }>(
-    `SELECT "ledgerVersion"::text AS version FROM "Account" WHERE id = $1`,
-    [accountId],
-    "ledger-version",
-  );
-  const grouped = await cachedForAccount(accountId, `totals:${version}:${JSON.stringify(filters)}:${asOf.toISOString().slice(0, 10)}`, () =>
+  // Keyed by the account's ledger version as this request's session lookup read it, which
+  // database triggers move whichever process (or script) writes: a payment applied on
+  // another server process is never served stale here.
+  const grouped = await cachedForAccount(accountId, `totals:${account.ledgerVersion}:${JSON.stringify(filters)}:${asOf.toISOString().slice(0, 10)}`, () =>
     sql.query<GroupRow>(
       `SELECT i.currency, count(*)::int AS count, sum(i."totalMinor")::text AS total, sum(i."balanceMinor")::text AS balance${undisputed}
          FROM "Invoice" i WHERE ${where} GROUP BY i.currency`,

@@ -5,7 +5,7 @@
  * the data no longer fires it.
  */
 import { z } from "zod";
-import { db } from "../../utils/db.server";
+import { currentDatabase, db } from "../../utils/db.server";
 import { calendarDay, freeText } from "../../utils/forms";
 import { recordAudit } from "../audit/audit.server";
 import type { SessionUser } from "../auth/session-user";
@@ -150,14 +150,16 @@ export async function reportAccountChange(customer: { id: string; accountId: str
   return { ok: true };
 }
 
-/** The account's own reports, newest first, for the customer's page. */
+/**
+ * The account's own reports, newest first, as the customer's page lists them (when and
+ * what kind). Plain SQL on the driver: the account home asks on every render, and a
+ * Prisma model call costs about a millisecond of CPU to compile (npm run bench:queries).
+ */
 export async function changeReportsOf(accountId: string) {
-  const rows = await db().accountChangeReport.findMany({ where: { accountId }, orderBy: { createdAt: "desc" }, take: 20 });
-  return rows.map((r) => ({
-    id: r.id,
-    kind: r.kind,
-    details: r.details,
-    effectiveOn: r.effectiveOn?.toISOString() ?? null,
-    createdAt: r.createdAt.toISOString(),
-  }));
+  const rows = await currentDatabase().sql.query<{ id: string; kind: string; createdAt: Date }>(
+    `SELECT id, kind, "createdAt" AT TIME ZONE 'UTC' AS "createdAt" FROM "AccountChangeReport" WHERE "accountId" = $1 ORDER BY "createdAt" DESC LIMIT 20`,
+    [accountId],
+    "change-reports-of",
+  );
+  return rows.map((r) => ({ id: r.id, kind: r.kind, createdAt: new Date(r.createdAt).toISOString() }));
 }
