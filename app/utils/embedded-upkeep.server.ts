@@ -1,0 +1,40 @@
+import type { Database } from "./db.server";
+
+/**
+ * PGlite, the embedded default, runs PostgreSQL without its autovacuum. Left alone, the
+ * rows every payment and every ledger-version bump leave dead are never reclaimed, the
+ * planner's statistics are those of the day the tables were empty, and the visibility
+ * map that lets an index-only scan skip the table is never set (a deep page of a long
+ * invoice list then reads thousands of rows from the table instead of from the index).
+ * So the portal does autovacuum's work itself: `VACUUM (ANALYZE)` a minute after start
+ * and then every hour. On PostgreSQL, autovacuum does it; nothing runs here.
+ */
+export const EMBEDDED_UPKEEP_INTERVAL_MS = 60 * 60 * 1000;
+const FIRST_UPKEEP_AFTER_MS = 60 * 1000;
+
+export function startEmbeddedUpkeep(
+  database: Database,
+  onError: (error: unknown) => void,
+  timing: { firstAfterMs?: number; everyMs?: number } = {},
+): { stop(): Promise<void> } {
+  if (database.kind !== "pglite") return { stop: async () => undefined };
+  let running: Promise<void> | null = null;
+  const run = () => {
+    running ??= database.sql
+      .exec("VACUUM (ANALYZE)")
+      .then(() => undefined, onError)
+      .finally(() => (running = null));
+  };
+  const first = setTimeout(run, timing.firstAfterMs ?? FIRST_UPKEEP_AFTER_MS);
+  const every = setInterval(run, timing.everyMs ?? EMBEDDED_UPKEEP_INTERVAL_MS);
+  first.unref();
+  every.unref();
+  return {
+    // Waits for a pass under way, so the database is not closed under it.
+    async stop() {
+      clearTimeout(first);
+      clearInterval(every);
+      await running;
+    },
+  };
+}
