@@ -30,6 +30,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Server } from "socket.io";
 import { io as connect, type Socket } from "socket.io-client";
+import { useProductionSandboxSettings } from "../support/production-sandbox";
 import { keepChatOpenAllDay } from "../support/sockets";
 
 const POSTGRES_URL = process.env.LOAD_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -152,7 +153,9 @@ type PreparedDatabase = { databaseUrl: string; dir: string; sessionSecret: strin
  * garbage and caches in its heap (its footprint counts: see DAMON above).
  */
 async function preparePortal(opts: Options, kind: "pglite" | "postgres") {
-  // The test suite's template: migrated and seeded, on PGlite or on the server at LOAD_POSTGRES_URL.
+  // The test suite's template: migrated and seeded (under NODE_ENV=production, as the
+  // server runs), on PGlite or on the server at LOAD_POSTGRES_URL.
+  useProductionSandboxSettings();
   const { createTemplate } = await import("../support/databases");
   const databaseUrl = await createTemplate(kind, POSTGRES_URL);
   // Uploads and nothing else; the sessions are signed with the secret the serving process will check them with.
