@@ -132,5 +132,11 @@ test("a reloaded invoice list comes from the page cache and still runs its scrip
   // Only a hydrated page opens the chat: the replayed inline scripts ran.
   await page.getByRole("button", { name: "Chat with Customer Accounts" }).click();
   await expect(page.getByRole("button", { name: "Start chat" })).toBeVisible();
+  // A row's plain link opens its invoice in the same document, as a router link would.
+  await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+  await page.getByTestId("invoice-table").locator("tbody tr th a").first().click();
+  await expect(page.getByTestId("invoice-balance")).toBeVisible();
+  expect(page.url()).toMatch(/\/invoices\/[^/?]+$/);
+  expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
   expect(violations).toEqual([]);
 });
