@@ -83,8 +83,6 @@ function replayPolicy(renderedPolicy: string, nonce: string, body: string): stri
 
 export function createPageCache() {
   const entries = new Map<string, Entry>();
-  // The key worked out in front of Express, so a miss does not query the session twice.
-  const keys = new WeakMap<http.IncomingMessage, string | null>();
   let bytes = 0;
 
   function remember(key: string, entry: Entry) {
@@ -110,8 +108,9 @@ export function createPageCache() {
     return CACHEABLE_PATHS.has(query < 0 ? req.url : req.url.slice(0, query));
   }
 
+  // Asked in front of Express and again behind it on a miss: the session lookup is once
+  // per request (oncePerRequest), so the second asking costs no query.
   async function keyFor(req: http.IncomingMessage): Promise<string | null> {
-    if (keys.has(req)) return keys.get(req)!;
     const cookie = req.headers.cookie!;
     const user = await userFromCookie(cookie);
     let key: string | null = null;
@@ -123,7 +122,6 @@ export function createPageCache() {
         "\u0000",
       );
     }
-    keys.set(req, key);
     return key;
   }
 

@@ -1,4 +1,5 @@
 import type { Database } from "./db.server";
+import { repeatInBackground } from "./repeat-in-background.server";
 
 /**
  * PGlite, the embedded default, runs PostgreSQL without its autovacuum. Left alone, the
@@ -9,32 +10,14 @@ import type { Database } from "./db.server";
  * So the portal does autovacuum's work itself: `VACUUM (ANALYZE)` a minute after start
  * and then every hour. On PostgreSQL, autovacuum does it; nothing runs here.
  */
-export const EMBEDDED_UPKEEP_INTERVAL_MS = 60 * 60 * 1000;
-const FIRST_UPKEEP_AFTER_MS = 60 * 1000;
+const EVERY_MS = 60 * 60 * 1000;
+const FIRST_AFTER_MS = 60 * 1000;
 
 export function startEmbeddedUpkeep(
   database: Database,
   onError: (error: unknown) => void,
-  timing: { firstAfterMs?: number; everyMs?: number } = {},
+  timing: { firstAfterMs: number; everyMs: number } = { firstAfterMs: FIRST_AFTER_MS, everyMs: EVERY_MS },
 ): { stop(): Promise<void> } {
   if (database.kind !== "pglite") return { stop: async () => undefined };
-  let running: Promise<void> | null = null;
-  const run = () => {
-    running ??= database.sql
-      .exec("VACUUM (ANALYZE)")
-      .then(() => undefined, onError)
-      .finally(() => (running = null));
-  };
-  const first = setTimeout(run, timing.firstAfterMs ?? FIRST_UPKEEP_AFTER_MS);
-  const every = setInterval(run, timing.everyMs ?? EMBEDDED_UPKEEP_INTERVAL_MS);
-  first.unref();
-  every.unref();
-  return {
-    // Waits for a pass under way, so the database is not closed under it.
-    async stop() {
-      clearTimeout(first);
-      clearInterval(every);
-      await running;
-    },
-  };
+  return repeatInBackground(() => database.sql.exec("VACUUM (ANALYZE)"), timing, onError);
 }
