@@ -117,6 +117,94 @@ describe("the invoice list", () => {
     }
   });
 
+  it("reads deep pages of a long list from where they start, in every sort, filtered or not, and again once the ledger changes", async () => {
+    // Far more pages than the first few read by offset, with many ties on every sort column.
+    const ap = await portal.db.user.findUniqueOrThrow({ where: { email: "ap@acme-industrial.example" } });
+    const account = await portal.db.account.create({
+      data: {
+        number: "ACC-9301",
+        legalName: "Long Ledger Supply",
+        taxId: "98-7654321",
+        country: "US",
+        currency: "USD",
+        creditLimitMinor: 50_000_000n,
+        paymentTermsDays: 30,
+      },
+    });
+    await portal.db.user.create({
+      data: { email: "ap@long-ledger.example", name: "Long Ledger AP", passwordHash: ap.passwordHash, role: "CUSTOMER", accountId: account.id },
+    });
+    const day = (n: number) => new Date(Date.UTC(2026, 0, 1 + n));
+    await portal.db.invoice.createMany({
+      data: Array.from({ length: 330 }, (_, i) => ({
+        number: `LL-${String(i).padStart(4, "0")}`,
+        accountId: account.id,
+        currency: "USD",
+        issuedOn: day(i % 5),
+        dueOn: day(30 + (i % 7)),
+        totalMinor: 100_000n,
+        balanceMinor: BigInt((i % 3) * 25_000),
+        status: i % 3 === 0 ? ("PAID" as const) : ("OPEN" as const),
+      })),
+    });
+    const customer = await portal.signedIn("ap@long-ledger.example");
+    type Row = { id: string; number: string; issuedOn: Date; dueOn: Date; balanceMinor: bigint; status: string };
+    const column: Record<string, (i: Row) => number | string> = {
+      dueOn: (i) => i.dueOn.getTime(),
+      issuedOn: (i) => i.issuedOn.getTime(),
+      balance: (i) => Number(i.balanceMinor),
+      number: (i) => i.number,
+    };
+    const expected = (rows: Row[], sort: string, dir: string, page: number) => {
+      const ordered = [...rows].sort((a, b) => {
+        const x = column[sort](a);
+        const y = column[sort](b);
+        return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+      });
+      if (dir === "desc") ordered.reverse();
+      return ordered.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((i) => i.number);
+    };
+    const shown = async (query: string) => {
+      const page = await customer.page(`/invoices?${query}`);
+      expect(page.status, query).toBe(200);
+      return [...page.html.matchAll(/data-testid="invoice-row-([^"]+)"/g)].map((m) => m[1]);
+    };
+    const select = { id: true, number: true, issuedOn: true, dueOn: true, balanceMinor: true, status: true } as const;
+    let all: Row[] = await portal.db.invoice.findMany({ where: { accountId: account.id }, select });
+    const pages = Math.ceil(all.length / PAGE_SIZE);
+    expect(pages).toBe(14);
+    for (const sort of ["dueOn", "issuedOn", "number", "balance"])
+      for (const dir of ["asc", "desc"])
+        for (const page of [8, 9, 12, pages])
+          expect(await shown(`sort=${sort}&dir=${dir}&page=${page}`), `${sort} ${dir} ${page}`).toEqual(expected(all, sort, dir, page));
+    // Filtered: by status (a prepared shape) and by search (not prepared); the pages are of the filtered rows.
+    const open = all.filter((i) => i.status === "OPEN");
+    expect(await shown("status=open&sort=balance&dir=desc&page=9")).toEqual(expected(open, "balance", "desc", 9));
+    const matching = all.filter((i) => i.number.startsWith("LL-0") || i.number.startsWith("LL-02"));
+    expect(await shown("q=LL-0&sort=dueOn&dir=asc&page=10")).toEqual(expected(matching, "dueOn", "asc", 10));
+
+    // The ledger moves: a new invoice at the top of the due dates and a payment that changes
+    // balances. The same deep page shows the new order at once.
+    await portal.db.invoice.create({
+      data: { number: "LL-9999", accountId: account.id, currency: "USD", issuedOn: day(9), dueOn: day(90), totalMinor: 100_000n, balanceMinor: 100_000n },
+    });
+    await portal.db.invoice.updateMany({
+      where: { accountId: account.id, number: { lt: "LL-0020" }, status: "OPEN" },
+      data: { balanceMinor: 0n, status: "PAID" },
+    });
+    all = await portal.db.invoice.findMany({ where: { accountId: account.id }, select });
+    expect(await shown("sort=dueOn&dir=desc&page=12")).toEqual(expected(all, "dueOn", "desc", 12));
+    expect(await shown("sort=balance&dir=asc&page=10")).toEqual(expected(all, "balance", "asc", 10));
+    expect(await shown("status=open&sort=balance&dir=desc&page=9")).toEqual(
+      expected(
+        all.filter((i) => i.status === "OPEN"),
+        "balance",
+        "desc",
+        9,
+      ),
+    );
+  });
+
   it("ignores junk in the query string instead of failing", async () => {
     const page = await acmeCustomer.page("/invoices?status=nope&currency=XXX&from=yesterday&page=-4&sort=evil");
     expect(page.status).toBe(200);

@@ -1,6 +1,7 @@
 /**
- * A short-lived cache for an account's ledger aggregates (totals per currency, aging),
- * which every invoice-list page shows and which cost a scan of the account's invoices.
+ * A short-lived cache for what is worked out from a whole account's ledger — totals per
+ * currency, aging, where each page of a sorted list starts — which every invoice-list
+ * page needs and which costs a scan of the account's invoices.
  * Callers put the account's `ledgerVersion` in the key (triggers move it on every write,
  * from any process), so a write on another server process is never served stale; this
  * process's own writes also clear the account's entries at once. Pages of rows are never
@@ -19,11 +20,12 @@ function store(): Map<string, Entry> {
   return holder[KEY];
 }
 
-export function cachedForAccount<T>(accountId: string, key: string, compute: () => Promise<T>, now = Date.now()): Promise<T> {
+/** `ttlMs`: longer for what only the account's ledger version (in the key) decides; the default suits what also moves with time. */
+export function cachedForAccount<T>(accountId: string, key: string, compute: () => Promise<T>, { ttlMs = TTL_MS, now = Date.now() } = {}): Promise<T> {
   const map = store();
   const id = `${accountId}\u0000${key}`;
   const hit = map.get(id);
-  if (hit && now - hit.at < TTL_MS) return hit.value as Promise<T>;
+  if (hit && now - hit.at < ttlMs) return hit.value as Promise<T>;
   const value = compute();
   map.set(id, { at: now, value });
   value.catch(() => map.delete(id));
