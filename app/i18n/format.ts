@@ -4,7 +4,25 @@ import { formatMoney, type Money } from "../domain/money/money";
 import { isLanguage } from "./config";
 import { formattingFor, isFormattingLocale, type Formatting } from "./locale";
 
-type Formats = { date: Intl.DateTimeFormat; dateTime: Intl.DateTimeFormat; zoned: Intl.DateTimeFormat; number: Intl.NumberFormat };
+type Formats = {
+  date: Intl.DateTimeFormat;
+  dateTime: Intl.DateTimeFormat;
+  zoned: Intl.DateTimeFormat;
+  number: Intl.NumberFormat;
+  /** Calendar days already written in this locale: a list shows the same few days over and over. */
+  days: Map<string, string>;
+};
+const MAX_KEPT_DAYS = 5_000;
+
+function formattedDay(formats: Formats, day: string): string {
+  let text = formats.days.get(day);
+  if (text === undefined) {
+    text = formats.date.format(new Date(day));
+    if (formats.days.size >= MAX_KEPT_DAYS) formats.days.clear();
+    formats.days.set(day, text);
+  }
+  return text;
+}
 
 // Intl formatters are expensive to build and cheap to use: one set per locale and zone.
 const formatsByKey = new Map<string, Formats>();
@@ -28,6 +46,7 @@ function formatsFor({ locale, timeZone }: Formatting): Formats {
         timeZoneName: "short",
       }),
       number: new Intl.NumberFormat(locale),
+      days: new Map(),
     };
     formatsByKey.set(key, formats);
   }
@@ -40,7 +59,7 @@ export function formatterFor(formatting: Formatting) {
   return {
     ...formatting,
     money: (value: Money) => formatMoney(value, formatting.locale),
-    date: (value: string | Date) => formats.date.format(typeof value === "string" ? new Date(value) : value),
+    date: (value: string | Date) => (typeof value === "string" ? formattedDay(formats, value) : formats.date.format(value)),
     dateTime: (value: string | Date) => formats.dateTime.format(typeof value === "string" ? new Date(value) : value),
     dateTimeWithZone: (value: string | Date) => formats.zoned.format(typeof value === "string" ? new Date(value) : value),
     number: (value: number) => formats.number.format(value),

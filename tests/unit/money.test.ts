@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatMoney, sumMoney, toMinor } from "../../app/domain/money/money";
 import { convertWithRate } from "../../app/domain/fx/fx-rates.server";
+import { formatterFor } from "../../app/i18n/format";
 
 describe("money", () => {
   it("formats minor units per locale and currency", () => {
@@ -59,5 +60,22 @@ describe("money", () => {
     expect(convertWithRate(1, { rate: "0.50000000" })).toBe(1);
     expect(convertWithRate(-1, { rate: "0.50000000" })).toBe(-1);
     expect(convertWithRate(3, { rate: "0.33333333" })).toBe(1);
+  });
+});
+
+describe("calendar days", () => {
+  it("are written in each reader's locale, the same the first time and every time after, whatever was written before", () => {
+    const en = formatterFor({ locale: "en-US", timeZone: "America/Chicago" });
+    const mx = formatterFor({ locale: "es-MX", timeZone: "America/Mexico_City" });
+    const es = formatterFor({ locale: "es-ES", timeZone: "Europe/Madrid" });
+    // A calendar day is the day itself, not shifted into the reader's zone.
+    for (let round = 0; round < 2; round++) {
+      expect(en.date("2026-04-10")).toBe("Apr 10, 2026");
+      expect(mx.date("2026-04-10")).toBe("10 abr 2026");
+      expect(es.date("2026-04-10")).toBe("10 abr 2026");
+      expect(en.date("2026-01-01")).toBe("Jan 1, 2026");
+      expect(en.date(new Date("2026-01-01T00:00:00Z"))).toBe("Jan 1, 2026");
+    }
+    expect(() => en.date("not a day")).toThrow(RangeError);
   });
 });
