@@ -66,6 +66,9 @@ export default async function handleRequest(
   // nothing early: the page is answered as one buffer instead, compressed in one pass and
   // with its length, rather than as a web stream of React's 2 KB chunks each compressed on its own.
   return new Promise<Response>((resolve, reject) => {
+    // Cleared once the page is answered: a timer left running keeps the render's whole
+    // state alive for seconds after the response, and under load that is most of the heap.
+    let stopTimer = () => {};
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce ?? ""}>
         <I18nextProvider i18n={i18nRenderView(i18n)}>
@@ -79,6 +82,7 @@ export default async function handleRequest(
           const body = new PassThrough();
           body.on("data", (chunk: Buffer) => chunks.push(chunk));
           body.on("end", () => {
+            stopTimer();
             responseHeaders.set("Content-Type", "text/html; charset=utf-8");
             resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: responseStatusCode }));
           });
@@ -86,6 +90,7 @@ export default async function handleRequest(
           pipe(body);
         },
         onShellError(error: unknown) {
+          stopTimer();
           reject(error);
         },
         // Everything renders before onAllReady: an error here turns the page into a 500 before it is sent.
@@ -94,6 +99,7 @@ export default async function handleRequest(
         },
       },
     );
-    setTimeout(abort, streamTimeout + 1000);
+    const timer = setTimeout(abort, streamTimeout + 1000);
+    stopTimer = () => clearTimeout(timer);
   });
 }
