@@ -68,7 +68,7 @@ export default async function handleRequest(
   return new Promise<Response>((resolve, reject) => {
     // Cleared once the page is answered: a timer left running keeps the render's whole
     // state alive for seconds after the response, and under load that is most of the heap.
-    let stopTimer = () => {};
+    const timer = setTimeout(() => abort(), streamTimeout + 1000);
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce ?? ""}>
         <I18nextProvider i18n={i18nRenderView(i18n)}>
@@ -82,15 +82,18 @@ export default async function handleRequest(
           const body = new PassThrough();
           body.on("data", (chunk: Buffer) => chunks.push(chunk));
           body.on("end", () => {
-            stopTimer();
+            clearTimeout(timer);
             responseHeaders.set("Content-Type", "text/html; charset=utf-8");
             resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: responseStatusCode }));
           });
-          body.on("error", reject);
+          body.on("error", (error) => {
+            clearTimeout(timer);
+            reject(error);
+          });
           pipe(body);
         },
         onShellError(error: unknown) {
-          stopTimer();
+          clearTimeout(timer);
           reject(error);
         },
         // Everything renders before onAllReady: an error here turns the page into a 500 before it is sent.
@@ -99,7 +102,5 @@ export default async function handleRequest(
         },
       },
     );
-    const timer = setTimeout(abort, streamTimeout + 1000);
-    stopTimer = () => clearTimeout(timer);
   });
 }
