@@ -52,7 +52,7 @@ type Row = { measure: string; database: string; figure: string; baseline: string
 const rows: Row[] = [];
 const NAME: Record<DatabaseKind, string> = { pglite: "PGlite", postgres: "PostgreSQL" };
 
-type PageRound = { label: string; cached: boolean; figures: PageFigures; bare: PageFigures };
+type PageRound = { cached: boolean; figures: PageFigures; bare: PageFigures };
 
 /** Per page, the round whose ratio to that round's bare page is the median (the figures shown are that round's). */
 function pageRows(kind: DatabaseKind, rounds: PageRound[][]) {
@@ -64,7 +64,7 @@ function pageRows(kind: DatabaseKind, rounds: PageRound[][]) {
     const non200 = byRatio.reduce((n, round) => n + round.figures["non-200"], 0);
     const spread = byRatio.map((round) => `${(ratioOf(round) * 100).toFixed(0)} %`).join(", ");
     rows.push({
-      measure: `${first.label} (p99 ${chosen.figures["p99 ms"]} ms${non200 ? `, ${non200} not 200` : ""}; rounds ${spread})`,
+      measure: `${first.figures.page} (p99 ${chosen.figures["p99 ms"]} ms${non200 ? `, ${non200} not 200` : ""}; rounds ${spread})`,
       database: NAME[kind],
       figure: `${chosen.figures["req/s"]} req/s`,
       baseline: `${chosen.bare["req/s"]} req/s`,
@@ -86,29 +86,26 @@ async function pagesOn(kind: DatabaseKind, base: string, number: string, email: 
   // 200 pages x 4 sorts x 2 directions = 1,600 distinct lists, more than a round asks for.
   const SORTS = ["dueOn", "issuedOn", "number", "balance"];
   const freshList = (i: number) => `/invoices?sort=${SORTS[Math.floor(i / 200) % 4]}&dir=${Math.floor(i / 800) % 2 ? "asc" : "desc"}&page=${1 + (i % 200)}`;
-  // The page cache keys on the whole URL: a query the loader ignores makes every request a
-  // miss, and `round` keeps each round's URLs apart from the rounds before it.
-  const freshHome = (round: number) => (i: number) => `/account?bench=${i}&round=${round}`;
   const run = { connections: CONNECTIONS, seconds: SECONDS };
-  // Rounds, each page right after its own measure of the bare page: a machine that slows
-  // down or speeds up during the run moves a figure and its baseline together.
+  // Rounds, each pair of pages right after its own measure of the bare page: a machine that
+  // slows down or speeds up during the run moves a figure and its baseline together.
   const rounds: PageRound[][] = [];
   for (let round = 1; round <= ROUNDS; round++) {
-    const pages: [string, boolean, string, Record<string, string>, ((i: number) => string)?][] = [
-      ["account home, cached", true, "/account", auth],
-      ["account home, never cached", false, "/account", auth, freshHome(round)],
-      ["invoice list, cached", true, "/invoices", auth],
-      ["invoice list, never cached", false, "/invoices", auth, (i) => `${freshList(i)}&round=${round}`],
+    // The page cache keys on the whole URL: a query the loader ignores makes every request a
+    // miss, and `round` keeps each round's URLs apart from the rounds before it.
+    const pairs = [
+      { name: "account home", target: "/account", fresh: (i: number) => `/account?bench=${i}&round=${round}` },
+      { name: "invoice list", target: "/invoices", fresh: (i: number) => `${freshList(i)}&round=${round}` },
     ];
     const measured: PageRound[] = [];
-    let bare: PageFigures | undefined;
-    for (const [label, cached, target, headers, pathFor] of pages) {
-      // Before the account home and again before the invoice list: each page next to a bare figure of minutes ago.
-      if (cached) bare = await measure("bare React Router page (/login)", `${base}/login`, browser, run);
-      measured.push({ label, cached, bare: bare!, figures: await measure(label, `${base}${target}`, headers, run, pathFor) });
+    for (const { name, target, fresh } of pairs) {
+      const bare = await measure("bare React Router page (/login)", `${base}/login`, browser, run);
+      const cached = await measure(`${name}, cached`, `${base}${target}`, auth, run);
+      const never = await measure(`${name}, never cached`, `${base}${target}`, auth, run, fresh);
+      console.table([bare, cached, never]);
+      measured.push({ cached: true, bare, figures: cached }, { cached: false, bare, figures: never });
     }
-    console.log(`${NAME[kind]}, round ${round} of ${ROUNDS}:`);
-    console.table(measured.flatMap((m) => (m.cached ? [m.bare] : [])).concat(measured.map((m) => ({ ...m.figures, page: m.label }))));
+    console.log(`${NAME[kind]}: round ${round} of ${ROUNDS} measured`);
     rounds.push(measured);
   }
   pageRows(kind, rounds);
