@@ -158,27 +158,35 @@ export function createPageCache() {
     let size = 0;
     const write = res.write.bind(res) as (...args: unknown[]) => boolean;
     const end = res.end.bind(res) as (...args: unknown[]) => express.Response;
-    const keep = (chunk: unknown, encoding: unknown) => {
-      if (chunk === undefined || chunk === null || typeof chunk === "function" || size > MAX_PAGE_BYTES) return;
-      const buffer = Buffer.isBuffer(chunk)
-        ? chunk
-        : typeof chunk === "string"
-          ? Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8")
-          : Buffer.from(chunk as Uint8Array);
-      chunks.push(buffer);
-      size += buffer.length;
+    // React Router writes the page's bytes as Uint8Arrays. Buffer.from(uint8Array) copies
+    // them a byte at a time (and compression does it again for anything not a Buffer), so
+    // the bytes are seen as a Buffer over the same memory, kept and passed on as that.
+    const asBuffer = (chunk: unknown, encoding: unknown) => {
+      if (chunk === undefined || chunk === null || typeof chunk === "function") return chunk;
+      if (Buffer.isBuffer(chunk)) return chunk;
+      if (typeof chunk === "string") return Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
+      if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      return chunk;
     };
+    const keep = (chunk: unknown) => {
+      if (!Buffer.isBuffer(chunk) || size > MAX_PAGE_BYTES) return;
+      chunks.push(chunk);
+      size += chunk.length;
+    };
+    const withoutEncoding = (rest: unknown[]) => (typeof rest[0] === "string" ? rest.slice(1) : rest);
     res.write = ((chunk: unknown, ...rest: unknown[]) => {
-      keep(chunk, rest[0]);
-      return write(chunk, ...rest);
+      const bytes = asBuffer(chunk, rest[0]);
+      keep(bytes);
+      return write(bytes, ...(bytes === chunk ? rest : withoutEncoding(rest)));
     }) as typeof res.write;
     res.end = ((chunk?: unknown, ...rest: unknown[]) => {
-      keep(chunk, rest[0]);
-      const result = end(chunk, ...rest);
+      const bytes = asBuffer(chunk, rest[0]);
+      keep(bytes);
+      const result = end(bytes, ...(bytes === chunk ? rest : withoutEncoding(rest)));
       // `Cache-Control: private, no-store` is for browsers and shared caches; this cache
       // is the server's own, keyed by user, and replays the header with the page.
       if (res.statusCode === 200 && size <= MAX_PAGE_BYTES && !res.getHeader("set-cookie")) {
-        remember(key, entryFrom(res, Buffer.concat(chunks), nonce));
+        remember(key, entryFrom(res, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), nonce));
       }
       return result;
     }) as typeof res.end;

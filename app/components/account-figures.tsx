@@ -31,7 +31,7 @@ export function CreditFigures({ summary }: { summary: Summary }) {
 }
 
 /** Aging as labelled bars; the numbers are in the text, the bars only echo them. */
-export function AgingBars({ summary }: { summary: Summary }) {
+export function AgingBars({ summary }: { summary: Pick<Summary, "aging" | "disputed" | "asOf"> }) {
   const { t } = useTranslation("account");
   const f = useFormat();
   const max = Math.max(1, summary.disputed.amountMinor, ...AGING_BUCKETS.map((b) => summary.aging[b].amountMinor));

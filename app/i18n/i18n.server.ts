@@ -111,15 +111,18 @@ const KEPT_TEXTS = 20_000;
  * key alone. i18next's own fixed `t` copies all of the instance's options on every call
  * before looking the key up (for keys given as selector functions, which the portal does
  * not use): 20–30 µs a call measured here, and the invoice list makes hundreds. A plain
- * key's text cannot change, as nothing on the server changes an instance; a call with
- * values (a count, a date) goes straight to the instance's `t` with the fixed language
- * and namespaces, which is what the fixed `t` ends up calling.
+ * key's text cannot change, as nothing on the server changes an instance. A call with
+ * values (a count, a page number) goes to the instance's `t` with the fixed language and
+ * namespaces, which is what the fixed `t` ends up calling; its text is kept too, under the
+ * key and the values, while those are plain (resolving a plural and its interpolation
+ * costs about 100 µs).
  */
 function keptTranslations(instance: i18n): i18n["getFixedT"] {
   type Translate = ((key: unknown, ...rest: unknown[]) => unknown) & { lng?: string; lngs?: readonly string[]; ns?: unknown; keyPrefix?: unknown };
   const fixedT = instance.getFixedT.bind(instance) as unknown as (...args: unknown[]) => Translate;
   const translate = instance.t.bind(instance) as unknown as (key: string, options: object) => unknown;
   const textsByScope = new Map<string, Map<string, unknown>>();
+  const textsWithValuesByScope = new Map<string, Map<string, string>>();
   let kept = 0;
   return ((...args: unknown[]) => {
     const fixed = fixedT(...args);
@@ -128,6 +131,8 @@ function keptTranslations(instance: i18n): i18n["getFixedT"] {
     const scope = JSON.stringify(args);
     let texts = textsByScope.get(scope);
     if (!texts) textsByScope.set(scope, (texts = new Map()));
+    let textsWithValues = textsWithValuesByScope.get(scope);
+    if (!textsWithValues) textsWithValuesByScope.set(scope, (textsWithValues = new Map()));
     const fixedOptions = { lng: fixed.lng, lngs: fixed.lngs, ns: fixed.ns };
     const t: Translate = (key, ...rest) => {
       if (typeof key !== "string" || rest.length > 1) return fixed(key, ...rest);
@@ -136,7 +141,16 @@ function keptTranslations(instance: i18n): i18n["getFixedT"] {
         // A default value given as text, or options that carry their own language, namespaces or prefix: as i18next does it.
         if (typeof options !== "object" || options === null || "lng" in options || "lngs" in options || "ns" in options || "keyPrefix" in options)
           return fixed(key, options);
-        return translate(key, { ...options, ...fixedOptions });
+        // Values that are plain text, numbers or yes/no decide the text with the key (a count's
+        // plural, "page 3 of 40"): kept for a while, as i18next resolves each call anew.
+        const valuesKey = plainValuesKey(options);
+        if (valuesKey === undefined) return translate(key, { ...options, ...fixedOptions });
+        const id = `${key}\u0000${valuesKey}`;
+        const keptText = textsWithValues.get(id);
+        if (keptText !== undefined) return keptText;
+        const made = translate(key, { ...options, ...fixedOptions });
+        if (typeof made === "string") keepTextWithValues(textsWithValues, id, made);
+        return made;
       }
       let text = texts.get(key);
       if (text === undefined) {
@@ -150,6 +164,23 @@ function keptTranslations(instance: i18n): i18n["getFixedT"] {
     };
     return Object.assign(t, { lng: fixed.lng, lngs: fixed.lngs, ns: fixed.ns, keyPrefix: fixed.keyPrefix });
   }) as unknown as i18n["getFixedT"];
+}
+
+// Texts made with values vary without end (every count, every page number): the most recently made are kept.
+const KEPT_TEXTS_WITH_VALUES = 5_000;
+
+/** The values of a call as one key, when each is text, a number or yes/no; otherwise undefined (not kept). */
+function plainValuesKey(options: object): string | undefined {
+  for (const value of Object.values(options)) {
+    const type = typeof value;
+    if (type !== "string" && type !== "number" && type !== "boolean") return undefined;
+  }
+  return JSON.stringify(options);
+}
+
+function keepTextWithValues(texts: Map<string, string>, id: string, text: string) {
+  texts.set(id, text);
+  if (texts.size > KEPT_TEXTS_WITH_VALUES) texts.delete(texts.keys().next().value!);
 }
 
 /**

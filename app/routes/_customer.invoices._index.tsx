@@ -23,14 +23,16 @@ export async function loader({ request }: Route.LoaderArgs) {
   const query = parseInvoiceListQuery(new URL(request.url).searchParams);
   const [list, summary] = await Promise.all([listInvoices(user.account, query), customerAccountSummary(user)]);
   if (!summary) throw data({ reason: "not_found" }, { status: 404 });
-  return { list, query, summary };
+  // Only what the page shows: the rest of the summary would be serialized into every list page for nothing.
+  const { aging, disputed, asOf } = summary;
+  return { list, query, legalName: summary.account.legalName, aging: { aging, disputed, asOf } };
 }
 
 export default function Invoices({ loaderData }: Route.ComponentProps) {
   const { t } = useTranslation(["invoices", "account"]);
   const f = useFormat();
   const followRowLink = useRowLinks();
-  const { list, query, summary } = loaderData;
+  const { list, query, legalName, aging } = loaderData;
   const [params] = useSearchParams();
   const pageLink = (page: number) => {
     const next = new URLSearchParams(params);
@@ -41,7 +43,7 @@ export default function Invoices({ loaderData }: Route.ComponentProps) {
     <div className="page">
       <div className="page-head">
         <div>
-          <p className="eyebrow">{summary.account.legalName}</p>
+          <p className="eyebrow">{legalName}</p>
           <h1>{t("title")}</h1>
           <p className="lead">{t("lead")}</p>
         </div>
@@ -197,7 +199,7 @@ export default function Invoices({ loaderData }: Route.ComponentProps) {
         </section>
         <section className="panel" aria-labelledby="aging-title">
           <h2 id="aging-title">{t("agingTitle")}</h2>
-          <AgingBars summary={summary} />
+          <AgingBars summary={aging} />
         </section>
       </div>
     </div>

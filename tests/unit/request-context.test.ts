@@ -70,6 +70,13 @@ describe("a server render's translations", () => {
         expect(t("count", { count: 1 })).toBe(direct("count", { count: 1 }));
         expect(t("count", { count: 7 + round })).toBe(direct("count", { count: 7 + round }));
       }
+      // A text made with values is kept under those values: the plural follows the count on every call.
+      for (const count of [1, 2, 1, 5000, 2, 1]) {
+        const values = { count, formattedCount: String(count) };
+        expect(t("count", values)).toBe(direct("count", values));
+      }
+      // A value that is not plain (an object) is worked out on every call, and the same.
+      expect(t("page", { page: "2", pages: "9", note: { x: 1 } })).toBe(direct("page", { page: "2", pages: "9", note: { x: 1 } }));
       expect(t("count", { count: 1 })).toMatch(language === "en" ? /^1 invoice$/ : /^1 factura$/);
       expect(t("page", { page: "2", pages: "9" })).toBe(language === "en" ? "Page 2 of 9" : "Página 2 de 9");
     }
