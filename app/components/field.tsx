@@ -14,8 +14,23 @@ type Common = {
   hint?: React.ReactNode;
 };
 
-function useFieldParts({ id, error, hint }: { id: string; error?: string; hint?: React.ReactNode }) {
+/** A field's error, translated; its own component so a field without one asks nothing of i18next. */
+function FieldError({ id, error }: { id: string; error: string }) {
   const { t } = useTranslation();
+  return (
+    <p id={id} className="field-error" role="alert">
+      {t(error)}
+    </p>
+  );
+}
+
+/** The empty first option of a select when the page gives no text of its own: "Choose…" in the reader's words. */
+function ChooseOption() {
+  const { t } = useTranslation();
+  return <option value="">{t("credit:fields.choose")}</option>;
+}
+
+function useFieldParts({ id, error, hint }: { id: string; error?: string; hint?: React.ReactNode }) {
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;
   const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;
@@ -26,11 +41,7 @@ function useFieldParts({ id, error, hint }: { id: string; error?: string; hint?:
         {hint}
       </p>
     ) : null,
-    error: error ? (
-      <p id={errorId} className="field-error" role="alert">
-        {t(error)}
-      </p>
-    ) : null,
+    error: error ? <FieldError id={errorId} error={error} /> : null,
   };
 }
 
@@ -59,14 +70,13 @@ export function SelectField({
   form,
   choose,
 }: Common & { form?: string; options: { value: string; label: string }[]; defaultValue?: string; choose?: string | false }) {
-  const { t } = useTranslation();
   const parts = useFieldParts({ id, error, hint });
   return (
     <div className={error ? "field has-error" : "field"}>
       <label htmlFor={id}>{label}</label>
       {parts.hint}
       <select id={id} name={name} form={form} defaultValue={defaultValue ?? ""} {...parts.control}>
-        {choose === false ? null : <option value="">{choose ?? t("credit:fields.choose")}</option>}
+        {choose === false ? null : choose !== undefined ? <option value="">{choose}</option> : <ChooseOption />}
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
