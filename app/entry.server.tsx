@@ -85,10 +85,6 @@ export default async function handleRequest(
               chunks.push(chunk);
               done();
             },
-            writev(written, done) {
-              for (const { chunk } of written) chunks.push(chunk as Buffer);
-              done();
-            },
           });
           body.on("finish", () => {
             clearTimeout(timer);

@@ -121,18 +121,17 @@ function keptTranslations(instance: i18n): i18n["getFixedT"] {
   type Translate = ((key: unknown, ...rest: unknown[]) => unknown) & { lng?: string; lngs?: readonly string[]; ns?: unknown; keyPrefix?: unknown };
   const fixedT = instance.getFixedT.bind(instance) as unknown as (...args: unknown[]) => Translate;
   const translate = instance.t.bind(instance) as unknown as (key: string, options: object) => unknown;
-  const textsByScope = new Map<string, Map<string, unknown>>();
-  const textsWithValuesByScope = new Map<string, Map<string, string>>();
+  // Per scope (language and namespaces): texts of plain keys, and texts made with values.
+  const scopes = new Map<string, { texts: Map<string, unknown>; textsWithValues: Map<string, string> }>();
   let kept = 0;
   return ((...args: unknown[]) => {
     const fixed = fixedT(...args);
     // A key prefix (as text or as a selector function) is the fixed t's to apply.
     if (fixed.keyPrefix !== undefined || args.some((arg) => typeof arg === "function")) return fixed;
     const scope = JSON.stringify(args);
-    let texts = textsByScope.get(scope);
-    if (!texts) textsByScope.set(scope, (texts = new Map()));
-    let textsWithValues = textsWithValuesByScope.get(scope);
-    if (!textsWithValues) textsWithValuesByScope.set(scope, (textsWithValues = new Map()));
+    let scopeTexts = scopes.get(scope);
+    if (!scopeTexts) scopes.set(scope, (scopeTexts = { texts: new Map(), textsWithValues: new Map() }));
+    const { texts, textsWithValues } = scopeTexts;
     const fixedOptions = { lng: fixed.lng, lngs: fixed.lngs, ns: fixed.ns };
     const t: Translate = (key, ...rest) => {
       if (typeof key !== "string" || rest.length > 1) return fixed(key, ...rest);

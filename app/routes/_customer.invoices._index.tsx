@@ -25,14 +25,14 @@ export async function loader({ request }: Route.LoaderArgs) {
   if (!summary) throw data({ reason: "not_found" }, { status: 404 });
   // Only what the page shows: the rest of the summary would be serialized into every list page for nothing.
   const { aging, disputed, asOf } = summary;
-  return { list, query, legalName: summary.account.legalName, aging: { aging, disputed, asOf } };
+  return { list, query, legalName: summary.account.legalName, agingFigures: { aging, disputed, asOf } };
 }
 
 export default function Invoices({ loaderData }: Route.ComponentProps) {
   const { t } = useTranslation(["invoices", "account"]);
   const f = useFormat();
   const followRowLink = useRowLinks();
-  const { list, query, legalName, aging } = loaderData;
+  const { list, query, legalName, agingFigures } = loaderData;
   const [params] = useSearchParams();
   const pageLink = (page: number) => {
     const next = new URLSearchParams(params);
@@ -199,7 +199,7 @@ export default function Invoices({ loaderData }: Route.ComponentProps) {
         </section>
         <section className="panel" aria-labelledby="aging-title">
           <h2 id="aging-title">{t("agingTitle")}</h2>
-          <AgingBars summary={aging} />
+          <AgingBars summary={agingFigures} />
         </section>
       </div>
     </div>

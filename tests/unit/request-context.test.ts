@@ -75,7 +75,7 @@ describe("a server render's translations", () => {
         const values = { count, formattedCount: String(count) };
         expect(t("count", values)).toBe(direct("count", values));
       }
-      // A value that is not plain (an object) is worked out on every call, and the same.
+      // A value that is not plain (an object) is not kept: the text is i18next's own.
       expect(t("page", { page: "2", pages: "9", note: { x: 1 } })).toBe(direct("page", { page: "2", pages: "9", note: { x: 1 } }));
       expect(t("count", { count: 1 })).toMatch(language === "en" ? /^1 invoice$/ : /^1 factura$/);
       expect(t("page", { page: "2", pages: "9" })).toBe(language === "en" ? "Page 2 of 9" : "Página 2 de 9");
