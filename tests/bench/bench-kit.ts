@@ -69,6 +69,17 @@ export async function measure(
   };
 }
 
+const LIST_SORTS = ["dueOn", "issuedOn", "number", "balance"];
+/**
+ * Request i's invoice list, never asked before: 200 pages x 4 sorts x 2 directions make
+ * 1,600 distinct lists; past those, `pass` (which the loader ignores) keeps each URL new.
+ * A page found kept would be measured as a replay, not a render.
+ */
+export function neverAskedInvoiceList(i: number) {
+  const pass = Math.floor(i / 1600);
+  return `/invoices?sort=${LIST_SORTS[Math.floor(i / 200) % 4]}&dir=${Math.floor(i / 800) % 2 ? "asc" : "desc"}&page=${1 + (i % 200)}${pass ? `&pass=${pass}` : ""}`;
+}
+
 /** A fresh database of `kind` for `use`, dropped afterwards; null when PostgreSQL does not answer. */
 export async function withFreshDatabase<T>(kind: DatabaseKind, use: (url: string, dir: string) => Promise<T>): Promise<T | null> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-bench-"));

@@ -117,6 +117,34 @@ describe("the invoice list", () => {
     }
   });
 
+  it("tags an invoice as disputed the moment a dispute opens, and untags it once settled, whoever wrote it", async () => {
+    // Written straight to the database, as another server process would: the list must not keep what it knew.
+    const invoice = await portal.db.invoice.findFirstOrThrow({
+      where: { accountId: acme.id, status: "OPEN", disputes: { none: {} } },
+      orderBy: [{ dueOn: "desc" }, { id: "desc" }],
+    });
+    const rowOf = async () => {
+      const html = (await acmeCustomer.page(`/invoices?q=${invoice.number}`)).html;
+      const start = html.indexOf(`data-testid="invoice-row-${invoice.number}"`);
+      expect(start, "the invoice is listed").toBeGreaterThan(0);
+      return html.slice(start, html.indexOf("</tr>", start));
+    };
+    expect(await rowOf()).not.toContain("Disputed");
+    const dispute = await portal.db.dispute.create({
+      data: {
+        number: `DSP-T${Date.now().toString(36).toUpperCase()}`,
+        accountId: acme.id,
+        invoiceId: invoice.id,
+        reason: "PRICING",
+        amountMinor: 100n,
+        currency: invoice.currency,
+      },
+    });
+    expect(await rowOf()).toContain("Disputed");
+    await portal.db.dispute.update({ where: { id: dispute.id }, data: { status: "WITHDRAWN" } });
+    expect(await rowOf()).not.toContain("Disputed");
+  });
+
   it("reads deep pages of a long list from where they start, in every sort, filtered or not, and again once the ledger changes", async () => {
     // Far more pages than the first few read by offset, with many ties on every sort column.
     const ap = await portal.db.user.findUniqueOrThrow({ where: { email: "ap@acme-industrial.example" } });
