@@ -18,6 +18,39 @@ const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "
 
 export type MigrationResult = { applied: string[]; alreadyApplied: number };
 
+function migrationNames(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/**
+ * Stops a server or job runner from starting on a database whose schema is behind its
+ * code (never migrated, or a new release started before its migrations ran): every
+ * request would otherwise fail on a missing table or column.
+ */
+export async function assertMigrated(database: Database, dir = MIGRATIONS_DIR): Promise<void> {
+  const [{ present }] = await database.sql.query<{ present: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`);
+  const done = present
+    ? new Set(
+        (
+          await database.sql.query<{ migration_name: string }>(
+            `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+          )
+        ).map((row) => row.migration_name),
+      )
+    : new Set<string>();
+  const pending = migrationNames(dir).filter((name) => !done.has(name));
+  if (pending.length === 0) return;
+  throw new Error(
+    done.size === 0
+      ? "The database has no tables yet. Run `npm run db:setup` (schema and demo data) or `npm run db:migrate` (schema only), then start again."
+      : `The database is ${pending.length} migration(s) behind this release (next: ${pending[0]}). Run \`npm run db:migrate\`, then start again.`,
+  );
+}
+
 export async function applyMigrations(database: Database, dir = MIGRATIONS_DIR): Promise<MigrationResult> {
   const { sql } = database;
   const lock = database.kind === "postgres";
@@ -38,11 +71,7 @@ export async function applyMigrations(database: Database, dir = MIGRATIONS_DIR):
       `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
     );
     const doneByName = new Map(done.map((row) => [row.migration_name, row.checksum]));
-    const names = fs
-      .readdirSync(dir, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => entry.name)
-      .sort();
+    const names = migrationNames(dir);
     const applied: string[] = [];
     for (const name of names) {
       const script = fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8");

@@ -9,6 +9,7 @@ import express from "express";
 import helmet from "helmet";
 import type { ServerBuild } from "react-router";
 import { isDatabaseUnavailable, openDatabase, setDatabase, type Database } from "../app/utils/db.server";
+import { assertMigrated } from "../prisma/migrate";
 import { configureLogger, log, requestIdFrom, withRequestLogger } from "../app/utils/logger.server";
 import { startOrphanSweep } from "../app/domain/files/orphan-sweep.server";
 import { startEmbeddedUpkeep } from "../app/utils/embedded-upkeep.server";
@@ -48,6 +49,17 @@ export type PortalServer = {
   close(options?: { graceMs?: number }): Promise<void>;
 };
 
+async function openMigratedDatabase(url: string): Promise<Database> {
+  const database = await openDatabase(url);
+  try {
+    await assertMigrated(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}
+
 /**
  * One process: Express serves the React Router app and Socket.IO shares its HTTP
  * server. Dependencies come in as arguments so tests start the real thing on a
@@ -56,7 +68,7 @@ export type PortalServer = {
 export async function createPortalServer(options: { env: Env; mode: "production" | "development"; database?: Database }): Promise<PortalServer> {
   const env = setEnv(options.env);
   configureLogger({ level: env.LOG_LEVEL });
-  const database = options.database ?? (await openDatabase(env.DATABASE_URL));
+  const database = options.database ?? (await openMigratedDatabase(env.DATABASE_URL));
   setDatabase(database);
 
   const app = express();

@@ -7,6 +7,7 @@ import { JOBS } from "../app/domain/jobs/registry.server";
 import { runJobsOnce } from "../app/domain/jobs/runner.server";
 import { openDatabase, setDatabase } from "../app/utils/db.server";
 import { EnvError, parseEnv, setEnv } from "../app/utils/config.server";
+import { assertMigrated } from "../prisma/migrate";
 
 async function main() {
   const at = process.argv.indexOf("--now");
@@ -19,6 +20,7 @@ async function main() {
   const database = await openDatabase(env.DATABASE_URL);
   setDatabase(database);
   try {
+    await assertMigrated(database);
     const runs = await runJobsOnce(JOBS, () => now);
     console.log(JSON.stringify({ now: now.toISOString(), runs }));
     if (runs.some((r) => !r.ok)) process.exitCode = 1;

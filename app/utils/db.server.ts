@@ -4,6 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client";
 import { PGliteThread } from "./pglite-thread.server";
+import { lockEmbeddedFolder } from "./embedded-folder-lock.server";
 import { log } from "./logger.server";
 
 export type { PrismaClient };
@@ -37,7 +38,14 @@ export async function openDatabase(url: string): Promise<Database> {
       dataDir = path.resolve(location);
       fs.mkdirSync(path.dirname(dataDir), { recursive: true });
     }
-    const thread = await PGliteThread.start(dataDir);
+    const release = dataDir ? lockEmbeddedFolder(dataDir) : () => {};
+    let thread: PGliteThread;
+    try {
+      thread = await PGliteThread.start(dataDir);
+    } catch (error) {
+      release();
+      throw error;
+    }
     const prisma = new PrismaClient({ adapter: thread.prismaAdapter() });
     const query = <Row>(text: string, params: unknown[] = []) => thread.request<Row[]>("query", { text, params });
     const exec = (script: string) => thread.request<void>("exec", { script });
@@ -66,8 +74,12 @@ export async function openDatabase(url: string): Promise<Database> {
         },
       },
       close: async () => {
-        await prisma.$disconnect();
-        await thread.close();
+        try {
+          await prisma.$disconnect();
+          await thread.close();
+        } finally {
+          release();
+        }
       },
     };
   }

@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -32,5 +34,22 @@ describe("server start-up", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(message);
     expect(result.stderr).not.toMatch(/\bat .+:\d+:\d+/);
+  });
+
+  it("stops with one readable line on a database that was never set up, and leaves its folder free", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-unmigrated-"));
+    try {
+      const folder = path.join(dir, "db");
+      const result = start({ DATABASE_URL: `pglite:${folder}`, PORT: "0" });
+      expect(result.status).toBe(1);
+      const lines = result.stderr.trim().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toBe(
+        "The portal could not start: The database has no tables yet. Run `npm run db:setup` (schema and demo data) or `npm run db:migrate` (schema only), then start again.",
+      );
+      expect(fs.existsSync(`${folder}.lock`)).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
