@@ -8,6 +8,8 @@ import path from "node:path";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPortal, textOf, type Browser, type TestPortal } from "../support/portal";
+import { JOBS } from "../../app/domain/jobs/registry.server";
+import { runJobsOnce } from "../../app/domain/jobs/runner.server";
 
 let portal: TestPortal;
 let norte: { id: string };
@@ -379,6 +381,62 @@ describe("a payment that brings exposure back within the limit", () => {
     const mail = await portal.db.outboxEmail.findFirstOrThrow({ where: { to: "ap@acme-industrial.example", template: "orders_released" } });
     expect(mail.language).toBe("en");
     expect(mail.text).toContain(held.number);
+  });
+});
+
+describe("orders a payment freed, when the process applying it stopped before releasing them", () => {
+  it("are released by the next job run, once, whichever processes run it, and the customer is told once", async () => {
+    // Spain's account, paid in euros: the payment below stands for one committed by a
+    // process that stopped right after its commit, before its follow-ups ran.
+    const iberica = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1003" } });
+    const [inv] = await openInvoices(iberica.id, 1);
+    const held = await portal.db.order.create({
+      data: {
+        number: `SO-JOB-${Date.now()}`,
+        accountId: iberica.id,
+        currency: inv.currency,
+        amountMinor: 40_000n,
+        status: "ON_HOLD",
+        holdReason: "OVER_LIMIT",
+        heldAt: new Date(),
+      },
+    });
+    const open = await portal.db.invoice.aggregate({ where: { accountId: iberica.id, status: { in: ["OPEN", "PARTIALLY_PAID"] } }, _sum: { balanceMinor: true } });
+    const orders = await portal.db.order.aggregate({ where: { accountId: iberica.id, status: { in: ["OPEN", "ON_HOLD"] } }, _sum: { amountMinor: true } });
+    const exposure = (open._sum.balanceMinor ?? 0n) + (orders._sum.amountMinor ?? 0n);
+    await portal.db.account.update({ where: { id: iberica.id }, data: { creditLimitMinor: exposure - 1n } });
+    // The job as the runner runs it (the others would dun and hold accounts the later tests use).
+    const heldOrdersJob = JOBS.filter((job) => job.name === "held_orders");
+    expect(heldOrdersJob).toHaveLength(1);
+    // Still over the limit: the job leaves the order held.
+    const before = await runJobsOnce(heldOrdersJob, () => new Date());
+    expect(before.find((r) => r.name === "held_orders")).toMatchObject({ ok: true });
+    expect((await portal.db.order.findUniqueOrThrow({ where: { id: held.id } })).status).toBe("ON_HOLD");
+
+    await portal.db.$transaction([
+      portal.db.payment.create({
+        data: {
+          accountId: iberica.id,
+          currency: inv.currency,
+          amountMinor: inv.balanceMinor,
+          status: "SUCCEEDED",
+          provider: "stripe",
+          idempotencyKey: `job-test-${held.number}`,
+          receivedAt: new Date(),
+          allocations: { create: [{ invoiceId: inv.id, amountMinor: inv.balanceMinor }] },
+        },
+      }),
+      portal.db.invoice.update({ where: { id: inv.id }, data: { balanceMinor: 0n, status: "PAID" } }),
+    ]);
+    // Two processes' job runners at once.
+    const runs = await Promise.all([runJobsOnce(heldOrdersJob, () => new Date()), runJobsOnce(heldOrdersJob, () => new Date())]);
+    const released = runs.map((run) => run.find((r) => r.name === "held_orders")).map((r) => (r?.ok ? r.result.released : NaN));
+    expect(released.sort()).toEqual([0, 1]);
+    expect((await portal.db.order.findUniqueOrThrow({ where: { id: held.id } })).status).toBe("OPEN");
+    expect(await portal.db.auditLog.count({ where: { entity: "Order", entityId: held.id, action: "hold_released" } })).toBe(1);
+    const mails = await portal.db.outboxEmail.findMany({ where: { template: "orders_released", text: { contains: held.number } } });
+    expect(mails).toHaveLength(1);
+    expect(mails[0].language).toBe("es");
   });
 });
 

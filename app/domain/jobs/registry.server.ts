@@ -3,6 +3,7 @@ import { creditHoldJob } from "../collections/credit-hold.server";
 import { dunningJob } from "../collections/dunning.server";
 import { markPromisesKeptOrBroken } from "../collections/promises.server";
 import { invoiceDeliveryJob } from "../invoice-delivery/deliver.server";
+import { heldOrdersJob } from "../payments/after-payment.server";
 import type { Job } from "./runner.server";
 
 const promisesJob: Job = {
@@ -18,5 +19,7 @@ export const JOBS: readonly Job[] = [
   promisesJob,
   dunningJob,
   creditHoldJob,
+  // After the holds: an account the credit-hold rule just held keeps its orders held.
+  heldOrdersJob,
   invoiceDeliveryJob,
 ];

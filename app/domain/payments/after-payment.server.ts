@@ -1,5 +1,6 @@
 /** What follows a received payment: the receipt, and orders it frees from a credit hold. */
 import { db } from "../../utils/db.server";
+import type { Job } from "../jobs/runner.server";
 import { releaseOrdersThatClear } from "../credit/holds.server";
 import { liftCreditHoldIfCurrent } from "../collections/credit-hold.server";
 import { isLanguage, type Language } from "../../i18n/config";
@@ -119,6 +120,23 @@ export async function releaseOrdersIfUnderLimit(accountId: string, paymentId: st
   }
   return released.map((o) => o.number);
 }
+
+/**
+ * The same rule on the job runner's interval, for every account with an order on hold.
+ * What a payment frees is released after its commit; a process that stops in between
+ * (a crash, a deploy) leaves the orders held, and so would a payment applied by a batch
+ * whose follow-ups failed. Each release claims its order, so two processes running this
+ * at once, or a payment's own follow-up racing it, release and tell the customer once.
+ */
+export const heldOrdersJob: Job = {
+  name: "held_orders",
+  run: async () => {
+    const accounts = await db().order.findMany({ where: { status: "ON_HOLD" }, distinct: ["accountId"], select: { accountId: true } });
+    let released = 0;
+    for (const { accountId } of accounts) released += (await releaseOrdersIfUnderLimit(accountId, null)).length;
+    return { accounts: accounts.length, released };
+  },
+};
 
 /**
  * A credit memo, a write-off or a dispute resolution lowered what the account owes
