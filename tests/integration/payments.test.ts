@@ -401,7 +401,10 @@ describe("orders a payment freed, when the process applying it stopped before re
         heldAt: new Date(),
       },
     });
-    const open = await portal.db.invoice.aggregate({ where: { accountId: iberica.id, status: { in: ["OPEN", "PARTIALLY_PAID"] } }, _sum: { balanceMinor: true } });
+    const open = await portal.db.invoice.aggregate({
+      where: { accountId: iberica.id, status: { in: ["OPEN", "PARTIALLY_PAID"] } },
+      _sum: { balanceMinor: true },
+    });
     const orders = await portal.db.order.aggregate({ where: { accountId: iberica.id, status: { in: ["OPEN", "ON_HOLD"] } }, _sum: { amountMinor: true } });
     const exposure = (open._sum.balanceMinor ?? 0n) + (orders._sum.amountMinor ?? 0n);
     await portal.db.account.update({ where: { id: iberica.id }, data: { creditLimitMinor: exposure - 1n } });
