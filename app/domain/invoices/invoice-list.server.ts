@@ -161,7 +161,7 @@ export async function listInvoices(account: { id: string; ledgerVersion: string 
   const prepare = !query.q && !query.from && !query.to;
   const start = page >= SEEK_FROM_PAGE ? (await pageStarts(account, { filterKey, where, params, column, order, prepare }))[page - 1] : undefined;
   // The page's ids first, then its columns: with the columns in the same query, every row
-  // before the page was converted to text and checked for a dispute.
+  // before the page was converted to text.
   const pageParams = [...params];
   const from = start ? ` AND (${column}, i.id) ${dir === "DESC" ? "<=" : ">="} ($${pageParams.push(start.key)}::${type}, $${pageParams.push(start.id)})` : "";
   const skip = start ? 0 : (page - 1) * PAGE_SIZE;
@@ -170,10 +170,12 @@ export async function listInvoices(account: { id: string; ledgerVersion: string 
        FROM "Invoice" i
        JOIN (SELECT i.id FROM "Invoice" i WHERE ${where}${from} ORDER BY ${order} LIMIT ${PAGE_SIZE} OFFSET $${pageParams.push(skip)}) page ON page.id = i.id
       ORDER BY ${order}`;
-  const [invoices, disputed] = await Promise.all([
-    sql.query<PageRow>(pageText, pageParams, prepare ? statementName("page", pageText) : undefined),
-    invoicesUnderOpenDispute(account),
-  ]);
+  // Nothing matches (a currency the account was never billed in): the totals already say so.
+  // A prepared plan, made for any currency, would walk the whole account's index to find no row.
+  const [invoices, disputed] =
+    count === 0
+      ? [[], new Set<string>()]
+      : await Promise.all([sql.query<PageRow>(pageText, pageParams, prepare ? statementName("page", pageText) : undefined), invoicesUnderOpenDispute(account)]);
   return {
     rows: invoices.map((inv) => ({
       id: inv.id,
