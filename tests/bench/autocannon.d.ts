@@ -1,6 +1,6 @@
 // autocannon ships no types; the little the benchmarks use.
 declare module "autocannon" {
-  type Result = { requests: { average: number }; errors: number };
+  type Result = { requests: { average: number; total: number }; errors: number; non2xx: number };
   type Instance = PromiseLike<Result> & { on(event: "response", listener: (client: unknown, status: number, bytes: number, ms: number) => void): void };
   type Request = {
     method?: string;
