@@ -33,22 +33,34 @@ function migrationNames(dir: string): string[] {
  */
 export async function assertMigrated(database: Database, dir = MIGRATIONS_DIR): Promise<void> {
   const [{ present }] = await database.sql.query<{ present: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`);
-  const done = present
-    ? new Set(
-        (
-          await database.sql.query<{ migration_name: string }>(
-            `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-          )
-        ).map((row) => row.migration_name),
+  if (!present) {
+    throw new Error("The database has no tables yet. Run `npm run db:setup` (schema and demo data) or `npm run db:migrate` (schema only), then start again.");
+  }
+  const done = new Map(
+    (
+      await database.sql.query<{ migration_name: string; checksum: string }>(
+        `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
       )
-    : new Set<string>();
-  const pending = migrationNames(dir).filter((name) => !done.has(name));
-  if (pending.length === 0) return;
-  throw new Error(
-    done.size === 0
-      ? "The database has no tables yet. Run `npm run db:setup` (schema and demo data) or `npm run db:migrate` (schema only), then start again."
-      : `The database is ${pending.length} migration(s) behind this release (next: ${pending[0]}). Run \`npm run db:migrate\`, then start again.`,
+    ).map((row) => [row.migration_name, row.checksum]),
   );
+  const names = migrationNames(dir);
+  const edited = names.find((name) => done.has(name) && done.get(name) !== migrationChecksum(dir, name));
+  if (edited) throw editedAfterApplied(edited);
+  const pending = names.filter((name) => !done.has(name));
+  if (pending.length) {
+    throw new Error(`The database is ${pending.length} migration(s) behind this release (next: ${pending[0]}). Run \`npm run db:migrate\`, then start again.`);
+  }
+}
+
+function editedAfterApplied(name: string) {
+  return new Error(`Migration ${name} was edited after it was applied (checksum differs); add a new migration instead.`);
+}
+
+function migrationChecksum(dir: string, name: string) {
+  return crypto
+    .createHash("sha256")
+    .update(fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8"))
+    .digest("hex");
 }
 
 export async function applyMigrations(database: Database, dir = MIGRATIONS_DIR): Promise<MigrationResult> {
@@ -74,15 +86,15 @@ export async function applyMigrations(database: Database, dir = MIGRATIONS_DIR):
     const names = migrationNames(dir);
     const applied: string[] = [];
     for (const name of names) {
-      const script = fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8");
-      const checksum = crypto.createHash("sha256").update(script).digest("hex");
+      const checksum = migrationChecksum(dir, name);
       const previous = doneByName.get(name);
       if (previous) {
         if (previous !== checksum) {
-          throw new Error(`Migration ${name} was edited after it was applied (checksum differs); add a new migration instead.`);
+          throw editedAfterApplied(name);
         }
         continue;
       }
+      const script = fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8");
       await sql.exec(
         `BEGIN;\n${script}\n;INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
          VALUES ('${crypto.randomUUID()}', '${checksum}', '${name.replace(/'/g, "''")}', now(), now(), 1);\nCOMMIT;`,

@@ -11,6 +11,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../app/utils/db.server";
 import { applyMigrations, assertMigrated } from "../../prisma/migrate";
+import { lockEmbeddedFolder } from "../../app/utils/embedded-folder-lock.server";
+import { parseEnv } from "../../app/utils/config.server";
+import { createPortalServer } from "../../server/app";
 
 let dir: string;
 let folder: string;
@@ -63,6 +66,28 @@ describe("the embedded database folder", () => {
       await database?.close();
     }
   });
+
+  it("is one open database at a time within a process too", async () => {
+    const first = await openDatabase(`pglite:${folder}`);
+    try {
+      await expect(openDatabase(`pglite:${folder}`)).rejects.toThrow(`The embedded database at ${folder} is already open in this process.`);
+    } finally {
+      await first.close();
+    }
+    expect(fs.existsSync(`${folder}.lock`)).toBe(false);
+    // Nothing left beside the folder but the folder.
+    expect(fs.readdirSync(dir)).toEqual(["db"]);
+  });
+
+  it("is free again when the server refuses to start on it", async () => {
+    const unmigrated = path.join(dir, "empty");
+    await expect(createPortalServer({ env: parseEnv({ DATABASE_URL: `pglite:${unmigrated}` }), mode: "production" })).rejects.toThrow(
+      "The database has no tables yet.",
+    );
+    expect(fs.existsSync(`${unmigrated}.lock`)).toBe(false);
+    const release = lockEmbeddedFolder(unmigrated);
+    release();
+  });
 });
 
 describe("a database behind the code", () => {
@@ -79,6 +104,9 @@ describe("a database behind the code", () => {
       await expect(assertMigrated(database, ahead)).rejects.toThrow(
         "The database is 1 migration(s) behind this release (next: 29991231000000_next_release). Run `npm run db:migrate`",
       );
+      const [first] = fs.readdirSync(ahead).sort();
+      fs.appendFileSync(path.join(ahead, first, "migration.sql"), "\n-- edited after it ran\n");
+      await expect(assertMigrated(database, ahead)).rejects.toThrow(`Migration ${first} was edited after it was applied`);
       fs.rmSync(ahead, { recursive: true, force: true });
     } finally {
       await database.close();

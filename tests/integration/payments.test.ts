@@ -433,8 +433,7 @@ describe("orders a payment freed, when the process applying it stopped before re
     ]);
     // Two processes' job runners at once.
     const runs = await Promise.all([runJobsOnce(heldOrdersJob, () => new Date()), runJobsOnce(heldOrdersJob, () => new Date())]);
-    const released = runs.map((run) => run.find((r) => r.name === "held_orders")).map((r) => (r?.ok ? r.result.released : NaN));
-    expect(released.sort()).toEqual([0, 1]);
+    for (const run of runs) expect(run.find((r) => r.name === "held_orders")).toMatchObject({ ok: true, result: { failed: 0 } });
     expect((await portal.db.order.findUniqueOrThrow({ where: { id: held.id } })).status).toBe("OPEN");
     expect(await portal.db.auditLog.count({ where: { entity: "Order", entityId: held.id, action: "hold_released" } })).toBe(1);
     const mails = await portal.db.outboxEmail.findMany({ where: { template: "orders_released", text: { contains: held.number } } });

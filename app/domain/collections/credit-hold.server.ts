@@ -103,10 +103,10 @@ export async function reviewCreditHold(accountId: string, now = new Date(), opti
 }
 
 /** After a payment: lift the automatic hold if the account is now current (placing holds is the job's). */
-export async function liftCreditHoldIfCurrent(accountId: string) {
+export async function liftCreditHoldIfCurrent(accountId: string, now = new Date()) {
   // Only a hold this rule placed can be lifted here; an account without one needs no summary.
   const onAutoHold = await db().account.count({ where: { id: accountId, status: "CREDIT_HOLD", statusReason: AUTO_HOLD_REASON } });
-  return onAutoHold ? reviewCreditHold(accountId, new Date(), { liftOnly: true }) : null;
+  return onAutoHold ? reviewCreditHold(accountId, now, { liftOnly: true }) : null;
 }
 
 /** The job: accounts with anything past due that are not on hold, and accounts this rule put on hold. */

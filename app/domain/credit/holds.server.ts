@@ -114,11 +114,15 @@ export async function releaseHeldOrder(
  * (over-limit holds that fit in available credit, past-due holds once past due is within
  * tolerance; never an account on hold). Returns what was released, with each hold's reason.
  */
-export async function releaseOrdersThatClear(accountId: string, paymentId: string | null): Promise<{ number: string; reason: HoldReason | null }[]> {
+export async function releaseOrdersThatClear(
+  accountId: string,
+  paymentId: string | null,
+  asOf = new Date(),
+): Promise<{ number: string; reason: HoldReason | null }[]> {
   // Most payments land on accounts with nothing held: the account summary is worked out only when there is.
   const held = await db().order.findMany({ where: { accountId, status: "ON_HOLD" }, orderBy: { placedAt: "asc" } });
   if (!held.length) return [];
-  const summary = await accountSummary(accountId);
+  const summary = await accountSummary(accountId, asOf);
   if (!summary) return [];
   const state = await holdStateFrom(summary);
   const released: { number: string; reason: HoldReason | null }[] = [];
