@@ -220,3 +220,31 @@ describe("isolation", () => {
     expect((await rep.get("/disputes")).status).toBe(403);
   });
 });
+
+describe("the database's own rule", () => {
+  it("keeps every dispute on an invoice of its own account, whoever writes it", async () => {
+    const acme = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1001" } });
+    const theirInvoice = await openInvoice(0);
+    const count = await portal.db.dispute.count();
+    // Filed by Acme against Norte's invoice: refused, nothing written.
+    await expect(
+      portal.db.dispute.create({
+        data: {
+          number: `DSP-X${Date.now().toString(36)}`,
+          accountId: acme.id,
+          invoiceId: theirInvoice.id,
+          reason: "PRICING",
+          amountMinor: 100n,
+          currency: "MXN",
+        },
+      }),
+    ).rejects.toThrow();
+    expect(await portal.db.dispute.count()).toBe(count);
+    // A dispute moved to another account, or its invoice moved away from it: refused, nothing changed.
+    const filed = await portal.db.dispute.findFirstOrThrow({ where: { accountId: norte.id } });
+    await expect(portal.db.dispute.update({ where: { id: filed.id }, data: { accountId: acme.id } })).rejects.toThrow();
+    await expect(portal.db.invoice.update({ where: { id: filed.invoiceId }, data: { accountId: acme.id } })).rejects.toThrow();
+    expect((await portal.db.dispute.findUniqueOrThrow({ where: { id: filed.id } })).accountId).toBe(norte.id);
+    expect((await portal.db.invoice.findUniqueOrThrow({ where: { id: filed.invoiceId } })).accountId).toBe(norte.id);
+  });
+});
