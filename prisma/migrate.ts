@@ -12,18 +12,37 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Database } from "../app/utils/db.server";
+import { openDatabase, type Database } from "../app/utils/db.server";
 
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
 
 export type MigrationResult = { applied: string[]; alreadyApplied: number };
 
-function migrationNames(dir: string): string[] {
-  return fs
+type Migration = { name: string; script: string; checksum: string };
+
+/**
+ * The migrations in `dir` not yet applied to `database`, in order, each read once; throws
+ * when an applied one was edited since (its checksum differs). `_prisma_migrations` must exist.
+ */
+async function pendingMigrations(database: Database, dir: string): Promise<{ pending: Migration[]; alreadyApplied: number }> {
+  const done = await database.sql.query<{ migration_name: string; checksum: string }>(
+    `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+  );
+  const doneByName = new Map(done.map((row) => [row.migration_name, row.checksum]));
+  const names = fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
+  const pending: Migration[] = [];
+  for (const name of names) {
+    const script = fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8");
+    const checksum = crypto.createHash("sha256").update(script).digest("hex");
+    const previous = doneByName.get(name);
+    if (previous === undefined) pending.push({ name, script, checksum });
+    else if (previous !== checksum) throw new Error(`Migration ${name} was edited after it was applied (checksum differs); add a new migration instead.`);
+  }
+  return { pending, alreadyApplied: doneByName.size };
 }
 
 /**
@@ -36,31 +55,24 @@ export async function assertMigrated(database: Database, dir = MIGRATIONS_DIR): 
   if (!present) {
     throw new Error("The database has no tables yet. Run `npm run db:setup` (schema and demo data) or `npm run db:migrate` (schema only), then start again.");
   }
-  const done = new Map(
-    (
-      await database.sql.query<{ migration_name: string; checksum: string }>(
-        `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-      )
-    ).map((row) => [row.migration_name, row.checksum]),
-  );
-  const names = migrationNames(dir);
-  const edited = names.find((name) => done.has(name) && done.get(name) !== migrationChecksum(dir, name));
-  if (edited) throw editedAfterApplied(edited);
-  const pending = names.filter((name) => !done.has(name));
+  const { pending } = await pendingMigrations(database, dir);
   if (pending.length) {
-    throw new Error(`The database is ${pending.length} migration(s) behind this release (next: ${pending[0]}). Run \`npm run db:migrate\`, then start again.`);
+    throw new Error(
+      `The database is ${pending.length} migration(s) behind this release (next: ${pending[0].name}). Run \`npm run db:migrate\`, then start again.`,
+    );
   }
 }
 
-function editedAfterApplied(name: string) {
-  return new Error(`Migration ${name} was edited after it was applied (checksum differs); add a new migration instead.`);
-}
-
-function migrationChecksum(dir: string, name: string) {
-  return crypto
-    .createHash("sha256")
-    .update(fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8"))
-    .digest("hex");
+/** Opens the database at `url` for a server or job runner: closed again, and the reason thrown, when it is not migrated. */
+export async function openMigratedDatabase(url: string): Promise<Database> {
+  const database = await openDatabase(url);
+  try {
+    await assertMigrated(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
 }
 
 export async function applyMigrations(database: Database, dir = MIGRATIONS_DIR): Promise<MigrationResult> {
@@ -79,29 +91,16 @@ export async function applyMigrations(database: Database, dir = MIGRATIONS_DIR):
       "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
       "applied_steps_count" INTEGER NOT NULL DEFAULT 0
     )`);
-    const done = await sql.query<{ migration_name: string; checksum: string }>(
-      `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-    );
-    const doneByName = new Map(done.map((row) => [row.migration_name, row.checksum]));
-    const names = migrationNames(dir);
+    const { pending, alreadyApplied } = await pendingMigrations(database, dir);
     const applied: string[] = [];
-    for (const name of names) {
-      const checksum = migrationChecksum(dir, name);
-      const previous = doneByName.get(name);
-      if (previous) {
-        if (previous !== checksum) {
-          throw editedAfterApplied(name);
-        }
-        continue;
-      }
-      const script = fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8");
+    for (const { name, script, checksum } of pending) {
       await sql.exec(
         `BEGIN;\n${script}\n;INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
          VALUES ('${crypto.randomUUID()}', '${checksum}', '${name.replace(/'/g, "''")}', now(), now(), 1);\nCOMMIT;`,
       );
       applied.push(name);
     }
-    return { applied, alreadyApplied: doneByName.size };
+    return { applied, alreadyApplied };
   } catch (error) {
     await sql.exec("ROLLBACK").catch(() => {});
     throw error;

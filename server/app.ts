@@ -8,8 +8,8 @@ import compression from "compression";
 import express from "express";
 import helmet from "helmet";
 import type { ServerBuild } from "react-router";
-import { isDatabaseUnavailable, openDatabase, setDatabase, type Database } from "../app/utils/db.server";
-import { assertMigrated } from "../prisma/migrate";
+import { isDatabaseUnavailable, setDatabase, type Database } from "../app/utils/db.server";
+import { openMigratedDatabase } from "../prisma/migrate";
 import { configureLogger, log, requestIdFrom, withRequestLogger } from "../app/utils/logger.server";
 import { startOrphanSweep } from "../app/domain/files/orphan-sweep.server";
 import { startEmbeddedUpkeep } from "../app/utils/embedded-upkeep.server";
@@ -48,17 +48,6 @@ export type PortalServer = {
   /** Graceful: stop accepting, finish requests (cut after `graceMs`), end sockets, flush chat writes, close the database. */
   close(options?: { graceMs?: number }): Promise<void>;
 };
-
-async function openMigratedDatabase(url: string): Promise<Database> {
-  const database = await openDatabase(url);
-  try {
-    await assertMigrated(database);
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
-  return database;
-}
 
 /**
  * One process: Express serves the React Router app and Socket.IO shares its HTTP

@@ -5,9 +5,9 @@
  */
 import { JOBS } from "../app/domain/jobs/registry.server";
 import { runJobsOnce } from "../app/domain/jobs/runner.server";
-import { openDatabase, setDatabase } from "../app/utils/db.server";
+import { setDatabase } from "../app/utils/db.server";
 import { EnvError, parseEnv, setEnv } from "../app/utils/config.server";
-import { assertMigrated } from "../prisma/migrate";
+import { openMigratedDatabase } from "../prisma/migrate";
 
 async function main() {
   const at = process.argv.indexOf("--now");
@@ -17,10 +17,9 @@ async function main() {
     process.exit(2);
   }
   const env = setEnv(parseEnv(process.env));
-  const database = await openDatabase(env.DATABASE_URL);
+  const database = await openMigratedDatabase(env.DATABASE_URL);
   setDatabase(database);
   try {
-    await assertMigrated(database);
     const runs = await runJobsOnce(JOBS, () => now);
     console.log(JSON.stringify({ now: now.toISOString(), runs }));
     if (runs.some((r) => !r.ok)) process.exitCode = 1;
