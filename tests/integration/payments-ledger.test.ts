@@ -322,3 +322,45 @@ describe("history lines are sentences with who did it, in the reader's language"
     for (const code of codes) expect(en).not.toContain(code);
   }, 90_000);
 });
+
+describe("the database's own rule for allocations", () => {
+  it("puts a payment's money only on invoices of its own account and currency, whoever writes it", async () => {
+    const acme = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1001" } });
+    const norte = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1002" } });
+    const applied = await portal.db.paymentAllocation.findFirstOrThrow({ where: { payment: { accountId: acme.id } }, include: { payment: true, invoice: true } });
+    const theirs = await portal.db.invoice.findFirstOrThrow({ where: { accountId: norte.id } });
+    const ours = await portal.db.invoice.findFirstOrThrow({ where: { accountId: acme.id, currency: applied.payment.currency, id: { not: applied.invoiceId } } });
+    const before = await portal.db.paymentAllocation.count();
+
+    // Acme's payment on Norte's invoice: refused, alone or in a batch with a good one.
+    await expect(portal.db.paymentAllocation.create({ data: { paymentId: applied.paymentId, invoiceId: theirs.id, amountMinor: 100n } })).rejects.toThrow();
+    await expect(
+      portal.db.paymentAllocation.createMany({
+        data: [
+          { paymentId: applied.paymentId, invoiceId: ours.id, amountMinor: 100n },
+          { paymentId: applied.paymentId, invoiceId: theirs.id, amountMinor: 100n },
+        ],
+      }),
+    ).rejects.toThrow();
+    // An allocation moved across, or its payment or invoice moved to another account or currency: refused.
+    await expect(portal.db.paymentAllocation.update({ where: { id: applied.id }, data: { invoiceId: theirs.id } })).rejects.toThrow();
+    await expect(portal.db.invoice.update({ where: { id: applied.invoiceId }, data: { accountId: norte.id } })).rejects.toThrow();
+    await expect(portal.db.invoice.update({ where: { id: applied.invoiceId }, data: { currency: "MXN" } })).rejects.toThrow();
+    await expect(portal.db.payment.update({ where: { id: applied.paymentId }, data: { accountId: norte.id } })).rejects.toThrow();
+    await expect(portal.db.payment.update({ where: { id: applied.paymentId }, data: { currency: "MXN" } })).rejects.toThrow();
+
+    expect(await portal.db.paymentAllocation.count()).toBe(before);
+    expect((await portal.db.paymentAllocation.findUniqueOrThrow({ where: { id: applied.id } })).invoiceId).toBe(applied.invoiceId);
+    expect((await portal.db.invoice.findUniqueOrThrow({ where: { id: applied.invoiceId } })).accountId).toBe(acme.id);
+    expect((await portal.db.payment.findUniqueOrThrow({ where: { id: applied.paymentId } })).currency).toBe(applied.payment.currency);
+
+    // The rule is not in the way of a right allocation (rolled back here, so the ledger stays as it was).
+    await expect(
+      portal.db.$transaction(async (tx) => {
+        await tx.paymentAllocation.create({ data: { paymentId: applied.paymentId, invoiceId: ours.id, amountMinor: 100n } });
+        throw new Error("rolled back on purpose");
+      }),
+    ).rejects.toThrow("rolled back on purpose");
+    expect(await portal.db.paymentAllocation.count()).toBe(before);
+  });
+});
