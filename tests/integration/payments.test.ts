@@ -440,6 +440,47 @@ describe("orders a payment freed, when the process applying it stopped before re
     expect(mails).toHaveLength(1);
     expect(mails[0].language).toBe("es");
   });
+
+  it("are released together with the email that tells of them, or not at all", async () => {
+    const iberica = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1003" } });
+    const open = await portal.db.invoice.aggregate({
+      where: { accountId: iberica.id, status: { in: ["OPEN", "PARTIALLY_PAID"] } },
+      _sum: { balanceMinor: true },
+    });
+    const orders = await portal.db.order.aggregate({ where: { accountId: iberica.id, status: { in: ["OPEN", "ON_HOLD"] } }, _sum: { amountMinor: true } });
+    // Room under the limit: the order below is held for a reason that no longer holds.
+    await portal.db.account.update({
+      where: { id: iberica.id },
+      data: { creditLimitMinor: (open._sum.balanceMinor ?? 0n) + (orders._sum.amountMinor ?? 0n) + 10_000_000n },
+    });
+    const held = await portal.db.order.create({
+      data: { number: `SO-MAIL-${Date.now()}`, accountId: iberica.id, currency: "EUR", amountMinor: 5_000n, status: "ON_HOLD", holdReason: "OVER_LIMIT", heldAt: new Date() },
+    });
+    const heldOrdersJob = JOBS.filter((job) => job.name === "held_orders");
+    // The outbox fails while the release is being written, as a database failing mid-transaction would.
+    await portal.db.$executeRawUnsafe(
+      `CREATE FUNCTION refuse_orders_released() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.template = 'orders_released' THEN RAISE EXCEPTION 'outbox unavailable'; END IF; RETURN NEW; END $$`,
+    );
+    await portal.db.$executeRawUnsafe(`CREATE TRIGGER refuse_orders_released BEFORE INSERT ON "OutboxEmail" FOR EACH ROW EXECUTE FUNCTION refuse_orders_released()`);
+    try {
+      const failed = await runJobsOnce(heldOrdersJob, () => new Date());
+      expect(failed.find((r) => r.name === "held_orders")).toMatchObject({ ok: true, result: { failed: 1, released: 0 } });
+    } finally {
+      await portal.db.$executeRawUnsafe(`DROP TRIGGER refuse_orders_released ON "OutboxEmail"`);
+      await portal.db.$executeRawUnsafe(`DROP FUNCTION refuse_orders_released()`);
+    }
+    // Neither the release nor its record was kept without the email.
+    expect((await portal.db.order.findUniqueOrThrow({ where: { id: held.id } })).status).toBe("ON_HOLD");
+    expect(await portal.db.auditLog.count({ where: { entity: "Order", entityId: held.id, action: "hold_released" } })).toBe(0);
+
+    const next = await runJobsOnce(heldOrdersJob, () => new Date());
+    expect(next.find((r) => r.name === "held_orders")).toMatchObject({ ok: true, result: { failed: 0, released: 1 } });
+    expect((await portal.db.order.findUniqueOrThrow({ where: { id: held.id } })).status).toBe("OPEN");
+    expect(await portal.db.auditLog.count({ where: { entity: "Order", entityId: held.id, action: "hold_released" } })).toBe(1);
+    const mails = await portal.db.outboxEmail.findMany({ where: { template: "orders_released", text: { contains: held.number } } });
+    expect(mails).toHaveLength(1);
+    expect(mails[0].language).toBe("es");
+  });
 });
 
 describe("isolation", () => {

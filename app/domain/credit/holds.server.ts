@@ -14,7 +14,7 @@ import { accountSummary, type AccountSummary } from "../accounts/account-summary
 import { recordAudit } from "../audit/audit.server";
 import { checkAuthority } from "../authority/authority.server";
 import type { SessionUser } from "../auth/session-user";
-import { queueEmail } from "../mail/outbox.server";
+import { queueEmail, queueEmailInTransaction, type EmailInput } from "../mail/outbox.server";
 import { toMinor, type Money } from "../money/money";
 import { releaseConditionFor, type HoldAccountState, type ReleaseCondition } from "./hold-release";
 
@@ -109,37 +109,45 @@ export async function releaseHeldOrder(
   return true;
 }
 
+export type ReleasedOrder = { number: string; reason: HoldReason | null };
+
 /**
  * After money arrives: releases each held order whose release condition is now met
  * (over-limit holds that fit in available credit, past-due holds once past due is within
  * tolerance; never an account on hold). Returns what was released, with each hold's reason.
+ *
+ * `noticeFor`, asked once there is something to release, gives the customer's email for
+ * what this call released. The releases and that email are written in one transaction:
+ * a process stopping at any point leaves either both or neither, and of two callers at
+ * once (a payment's follow-up and the job) only the one whose claim took an order tells
+ * the customer about it.
  */
 export async function releaseOrdersThatClear(
   accountId: string,
   paymentId: string | null,
   asOf = new Date(),
-): Promise<{ number: string; reason: HoldReason | null }[]> {
+  noticeFor?: () => Promise<((released: ReleasedOrder[]) => EmailInput) | null>,
+): Promise<ReleasedOrder[]> {
   // Most payments land on accounts with nothing held: the account summary is worked out only when there is.
   const held = await db().order.findMany({ where: { accountId, status: "ON_HOLD" }, orderBy: { placedAt: "asc" } });
   if (!held.length) return [];
   const summary = await accountSummary(accountId, asOf);
   if (!summary) return [];
   const state = await holdStateFrom(summary);
-  const released: { number: string; reason: HoldReason | null }[] = [];
-  for (const order of held) {
-    if (releaseConditionFor(order.holdReason, state).kind !== "met") continue;
-    const done = await db().$transaction(
-      (tx) =>
-        releaseHeldOrder(
-          tx,
-          order,
-          { actorId: null, note: "", paymentId: paymentId ?? undefined },
-          { exposureMinor: summary.exposure.amountMinor, availableMinor: summary.availableCredit.amountMinor, overLimitMinor: 0 },
-        ),
-      CLAIM_TRANSACTION,
-    );
-    if (done) released.push({ number: order.number, reason: order.holdReason });
-  }
+  const clearing = held.filter((order) => releaseConditionFor(order.holdReason, state).kind === "met");
+  if (!clearing.length) return [];
+  // Read before the transaction: on the embedded database a read outside it would wait for it.
+  const notice = noticeFor ? await noticeFor() : null;
+  const figures = { exposureMinor: summary.exposure.amountMinor, availableMinor: summary.availableCredit.amountMinor, overLimitMinor: 0 };
+  const { released, mail } = await db().$transaction(async (tx) => {
+    const released: ReleasedOrder[] = [];
+    // In placing order, as every caller takes them: two callers never wait on each other's locks in a cycle.
+    for (const order of clearing)
+      if (await releaseHeldOrder(tx, order, { actorId: null, note: "", paymentId: paymentId ?? undefined }, figures))
+        released.push({ number: order.number, reason: order.holdReason });
+    return { released, mail: released.length && notice ? await queueEmailInTransaction(tx, notice(released)) : null };
+  }, CLAIM_TRANSACTION);
+  await mail?.deliver();
   return released;
 }
 

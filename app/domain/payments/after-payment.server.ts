@@ -2,7 +2,7 @@
 import { db } from "../../utils/db.server";
 import type { Job } from "../jobs/runner.server";
 import { log } from "../../utils/logger.server";
-import { releaseOrdersThatClear } from "../credit/holds.server";
+import { releaseOrdersThatClear, type ReleasedOrder } from "../credit/holds.server";
 import { liftCreditHoldIfCurrent } from "../collections/credit-hold.server";
 import { isLanguage, type Language } from "../../i18n/config";
 import { mailDay, mailJoin, mailText, queueEmail, type EmailInput, type MailValue } from "../mail/outbox.server";
@@ -102,24 +102,26 @@ export async function sendReceipt(paymentId: string) {
 export async function releaseOrdersIfUnderLimit(accountId: string, paymentId: string | null, asOf = new Date()) {
   // A payment that brings the account current lifts an automatic credit hold at once, not at the next job run.
   await liftCreditHoldIfCurrent(accountId, asOf);
-  const released = await releaseOrdersThatClear(accountId, paymentId, asOf);
-  if (released.length) {
+  const released = await releaseOrdersThatClear(accountId, paymentId, asOf, async () => {
     const payment = paymentId ? await db().payment.findUniqueOrThrow({ where: { id: paymentId }, select: { createdById: true } }) : null;
     const to = await recipientFor(accountId, payment?.createdById ?? null);
-    if (to) {
-      const why = [
-        released.some((o) => o.reason === "PAST_DUE") ? mailText("mail:orders_released.whyPastDue") : null,
-        released.some((o) => o.reason !== "PAST_DUE") ? mailText("mail:orders_released.whyOverLimit") : null,
-      ].filter((part) => part !== null);
-      await queueEmail({
-        to: to.email,
-        reader: to.reader,
-        template: "orders_released",
-        values: { name: to.name, orders: released.map((o) => o.number).join(", "), why: mailJoin(why, " ") },
-      });
-    }
-  }
+    return to ? (orders) => ordersReleasedEmail(to, orders) : null;
+  });
   return released.map((o) => o.number);
+}
+
+/** Which orders were released and why, by each hold's reason. */
+function ordersReleasedEmail(to: PaymentMailRecipient, released: ReleasedOrder[]): EmailInput {
+  const why = [
+    released.some((o) => o.reason === "PAST_DUE") ? mailText("mail:orders_released.whyPastDue") : null,
+    released.some((o) => o.reason !== "PAST_DUE") ? mailText("mail:orders_released.whyOverLimit") : null,
+  ].filter((part) => part !== null);
+  return {
+    to: to.email,
+    reader: to.reader,
+    template: "orders_released",
+    values: { name: to.name, orders: released.map((o) => o.number).join(", "), why: mailJoin(why, " ") },
+  };
 }
 
 /**
@@ -127,9 +129,8 @@ export async function releaseOrdersIfUnderLimit(accountId: string, paymentId: st
  * order on hold. What a payment frees is released after its commit; a process that stops
  * in between (a crash, a deploy) leaves the orders held, and so would a batch of payments
  * whose follow-ups failed. Each release claims its order, so two processes running this
- * at once, or a payment's own follow-up racing it, release each order once. The email
- * follows the release's commit: a process stopping between the two loses that email,
- * never the release.
+ * at once, or a payment's own follow-up racing it, release each order once, and the
+ * customer's email is written in the same transaction as the releases it tells of.
  */
 export const heldOrdersJob: Job = {
   name: "held_orders",
