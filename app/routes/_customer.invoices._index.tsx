@@ -10,6 +10,7 @@ import { listInvoices, parseInvoiceListQuery } from "../domain/invoices/invoice-
 import { INVOICE_FILTER_STATUSES, INVOICE_SORTS } from "../domain/invoices/invoice-query";
 import { SUPPORTED_CURRENCIES } from "../domain/money/money";
 import { useRowLinks } from "../components/row-links";
+import { invoiceRowsMarkup } from "../components/invoice-rows";
 import { useFormat } from "../i18n/format";
 import { Field, SelectField } from "../components/field";
 
@@ -129,25 +130,17 @@ export default function Invoices({ loaderData }: Route.ComponentProps) {
                 </th>
               </tr>
             </thead>
-            <tbody>
-              {list.rows.map((row) => (
-                <tr key={row.id} data-testid={`invoice-row-${row.number}`}>
-                  <th scope="row">
-                    <a href={`/invoices/${row.id}`}>{row.number}</a>
-                  </th>
-                  <td>{row.poNumber}</td>
-                  <td>{f.date(row.issuedOn)}</td>
-                  <td>{f.date(row.dueOn)}</td>
-                  <td className="num">{f.money(row.total)}</td>
-                  <td className="num">{f.money(row.balance)}</td>
-                  <td>
-                    {t(`status.${row.status}`)}
-                    {row.disputed ? <span className="tag"> {t("disputedTag")}</span> : null}
-                  </td>
-                  <td className="num">{row.daysPastDue > 0 ? f.number(row.daysPastDue) : ""}</td>
-                </tr>
-              ))}
-            </tbody>
+            <tbody
+              dangerouslySetInnerHTML={{
+                __html: invoiceRowsMarkup(list.rows, {
+                  money: f.money,
+                  date: f.date,
+                  number: f.number,
+                  status: (status) => t(`status.${status}`),
+                  disputedTag: t("disputedTag"),
+                }).html,
+              }}
+            />
           </table>
         </div>
       )}

@@ -140,3 +140,34 @@ test("a reloaded invoice list comes from the page cache and still runs its scrip
   expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
   expect(violations).toEqual([]);
 });
+
+test("the invoice list filters and searches in the browser, rows in the reader's language and formats, then opens a row", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  await signInFresh(page, "cxp@distnorte.example");
+  await page.goto("/invoices");
+  await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+  const rows = page.getByTestId("invoice-table").locator("tbody tr");
+  // Filtered in the browser (the form's GET, no reload): only paid invoices, with the words and dates in Spanish.
+  await page.getByLabel("Estatus", { exact: true }).selectOption("paid");
+  await page.getByRole("button", { name: "Aplicar" }).click();
+  await expect(page).toHaveURL(/status=paid/);
+  await expect(rows.first()).toBeVisible();
+  for (const status of await rows.locator("td:nth-child(7)").allInnerTexts()) expect(status).toMatch(/^Pagada/);
+  expect(await rows.first().locator("td:nth-child(3)").innerText()).toMatch(/^\d{1,2} [a-z]{3} \d{4}$/);
+  // A search that finds nothing says so; a search for one invoice finds it.
+  const number = await rows.first().locator("th a").innerText();
+  await page.getByLabel("Número de factura u orden de compra").fill("no-such-invoice-<b>");
+  await page.getByRole("button", { name: "Aplicar" }).click();
+  await expect(page.getByTestId("invoice-count")).toHaveText("0 facturas");
+  await page.getByLabel("Número de factura u orden de compra").fill(number);
+  await page.getByRole("button", { name: "Aplicar" }).click();
+  await expect(rows).toHaveCount(1);
+  await rows.first().locator("th a").click();
+  await expect(page.getByTestId("invoice-balance")).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  expect(errors).toEqual([]);
+});

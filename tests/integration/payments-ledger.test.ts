@@ -327,9 +327,14 @@ describe("the database's own rule for allocations", () => {
   it("puts a payment's money only on invoices of its own account and currency, whoever writes it", async () => {
     const acme = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1001" } });
     const norte = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1002" } });
-    const applied = await portal.db.paymentAllocation.findFirstOrThrow({ where: { payment: { accountId: acme.id } }, include: { payment: true, invoice: true } });
+    const applied = await portal.db.paymentAllocation.findFirstOrThrow({
+      where: { payment: { accountId: acme.id } },
+      include: { payment: true, invoice: true },
+    });
     const theirs = await portal.db.invoice.findFirstOrThrow({ where: { accountId: norte.id } });
-    const ours = await portal.db.invoice.findFirstOrThrow({ where: { accountId: acme.id, currency: applied.payment.currency, id: { not: applied.invoiceId } } });
+    const ours = await portal.db.invoice.findFirstOrThrow({
+      where: { accountId: acme.id, currency: applied.payment.currency, id: { not: applied.invoiceId } },
+    });
     const before = await portal.db.paymentAllocation.count();
 
     // Acme's payment on Norte's invoice: refused, alone or in a batch with a good one.

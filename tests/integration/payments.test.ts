@@ -454,14 +454,24 @@ describe("orders a payment freed, when the process applying it stopped before re
       data: { creditLimitMinor: (open._sum.balanceMinor ?? 0n) + (orders._sum.amountMinor ?? 0n) + 10_000_000n },
     });
     const held = await portal.db.order.create({
-      data: { number: `SO-MAIL-${Date.now()}`, accountId: iberica.id, currency: "EUR", amountMinor: 5_000n, status: "ON_HOLD", holdReason: "OVER_LIMIT", heldAt: new Date() },
+      data: {
+        number: `SO-MAIL-${Date.now()}`,
+        accountId: iberica.id,
+        currency: "EUR",
+        amountMinor: 5_000n,
+        status: "ON_HOLD",
+        holdReason: "OVER_LIMIT",
+        heldAt: new Date(),
+      },
     });
     const heldOrdersJob = JOBS.filter((job) => job.name === "held_orders");
     // The outbox fails while the release is being written, as a database failing mid-transaction would.
     await portal.db.$executeRawUnsafe(
       `CREATE FUNCTION refuse_orders_released() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.template = 'orders_released' THEN RAISE EXCEPTION 'outbox unavailable'; END IF; RETURN NEW; END $$`,
     );
-    await portal.db.$executeRawUnsafe(`CREATE TRIGGER refuse_orders_released BEFORE INSERT ON "OutboxEmail" FOR EACH ROW EXECUTE FUNCTION refuse_orders_released()`);
+    await portal.db.$executeRawUnsafe(
+      `CREATE TRIGGER refuse_orders_released BEFORE INSERT ON "OutboxEmail" FOR EACH ROW EXECUTE FUNCTION refuse_orders_released()`,
+    );
     try {
       const failed = await runJobsOnce(heldOrdersJob, () => new Date());
       expect(failed.find((r) => r.name === "held_orders")).toMatchObject({ ok: true, result: { failed: 1, released: 0 } });
