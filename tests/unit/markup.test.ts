@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { invoiceRowsMarkup } from "../../app/components/invoice-rows";
-import { html, joinMarkup } from "../../app/components/markup";
+import { joinMarkup, markup } from "../../app/components/markup";
 import { formatterFor } from "../../app/i18n/format";
 
 describe("markup written as a string", () => {
-  it("escapes every value as text; only markup made by html goes in as markup", () => {
+  it("escapes every value as text; only markup made by the tag goes in as markup", () => {
     const hostile = `"><script>alert('x')</script>&amp;`;
-    expect(html`<td title="${hostile}">${hostile}</td>`.html).toBe(
+    expect(markup`<td title="${hostile}">${hostile}</td>`.html).toBe(
       `<td title="&quot;&gt;&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&amp;amp;">&quot;&gt;&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&amp;amp;</td>`,
     );
-    expect(html`<p>${html`<b>${"<i>"}</b>`}</p>`.html).toBe("<p><b>&lt;i&gt;</b></p>");
-    expect(html`<p>${null}${undefined}${false}${0}</p>`.html).toBe("<p>0</p>");
-    expect(joinMarkup([html`<li>${"a&b"}</li>`, html`<li>${2}</li>`]).html).toBe("<li>a&amp;b</li><li>2</li>");
+    expect(markup`<p>${markup`<b>${"<i>"}</b>`}</p>`.html).toBe("<p><b>&lt;i&gt;</b></p>");
+    expect(markup`<p>${null}${undefined}${false}${0}</p>`.html).toBe("<p>0</p>");
+    expect(joinMarkup([markup`<li>${"a&b"}</li>`, markup`<li>${2}</li>`]).html).toBe("<li>a&amp;b</li><li>2</li>");
   });
 
   it("writes the invoice rows as the table showed them, in the reader's formats, with nothing a customer typed as markup", () => {
