@@ -48,6 +48,15 @@ export default tseslint.config(
     rules: {
       "react-hooks/rules-of-hooks": "error",
       "react-hooks/exhaustive-deps": "warn",
+      // Markup as a string only from the escaping `markup` tag (app/components/markup.ts, decision 0008).
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "JSXAttribute[name.name='dangerouslySetInnerHTML'] Property[key.name='__html']:not([value.type='MemberExpression'][value.property.name='html'])",
+          message: "dangerouslySetInnerHTML takes `Markup.html` from the markup tag (app/components/markup.ts), which escapes every value.",
+        },
+      ],
     },
   },
   // Boundaries. ESLint keeps only the last matching `no-restricted-imports`, so each block

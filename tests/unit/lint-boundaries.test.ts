@@ -79,3 +79,25 @@ describe("import boundaries (eslint.config.js)", () => {
     expect(await boundaryErrors(file)).toEqual([]);
   });
 });
+
+describe("markup as a string (eslint.config.js)", () => {
+  const tag = `${process.pid}-${Date.now()}`;
+  const rule = async (file: string) => {
+    const [result] = await eslint.lintText(probes.get(file)!, { filePath: file, warnIgnored: true });
+    expect(result.messages.filter((m) => m.fatal)).toEqual([]);
+    return result.messages.filter((m) => m.ruleId === "no-restricted-syntax").map((m) => m.message);
+  };
+
+  it("refuses dangerouslySetInnerHTML with anything but the markup tag's Markup", async () => {
+    const raw = writeProbe(
+      `app/components/zz-lint-probe-raw-${tag}.tsx`,
+      "export function Probe({ note }: { note: string }) {\n  return <p dangerouslySetInnerHTML={{ __html: `<b>${note}</b>` }} />;\n}\n",
+    );
+    expect(await rule(raw)).toEqual([expect.stringContaining("markup tag")]);
+    const escaped = writeProbe(
+      `app/components/zz-lint-probe-markup-${tag}.tsx`,
+      'import { markup } from "./markup";\nexport function Probe({ note }: { note: string }) {\n  return <p dangerouslySetInnerHTML={{ __html: markup`<b>${note}</b>`.html }} />;\n}\n',
+    );
+    expect(await rule(escaped)).toEqual([]);
+  });
+});
