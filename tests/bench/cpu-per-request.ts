@@ -10,8 +10,9 @@
  *   embedded database's own thread;
  * - PostgreSQL: the server's processes (all of them, from /proc), on PostgreSQL only.
  *
- * Each page runs BENCH_ROUNDS (3) rounds of BENCH_SECONDS (5) s over BENCH_CONNECTIONS (20)
- * connections, pages in turn; CPU is read from /proc before and after each round.
+ * The pages take turns in short slices, BENCH_ROUNDS (12) rounds of BENCH_SECONDS (2) s each
+ * over BENCH_CONNECTIONS (20) connections, so a host that speeds up or slows down during the
+ * run (a shared VM does) moves every page alike; CPU is read from /proc around each slice.
  * Linux only. BENCH_DATABASES=pglite|postgres.
  */
 import crypto from "node:crypto";
@@ -20,10 +21,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
-import { neverAskedInvoiceList, prepare, signIn, startServer, withFreshDatabase, type DatabaseKind } from "./bench-kit";
+import { neverAskedInvoiceList, percentile, prepare, signIn, startServer, withFreshDatabase, type DatabaseKind } from "./bench-kit";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const DATABASES = (process.env.BENCH_DATABASES ?? "pglite,postgres").split(",").filter((d): d is DatabaseKind => d === "pglite" || d === "postgres");
 const TICK_MS = 1000 / Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim() || 100);
@@ -87,7 +88,8 @@ async function run(kind: DatabaseKind) {
             headers: page.headers,
             requests: [{ setupRequest: (req: { path: string }) => ({ ...req, path: page.path(next++, round) }) }],
           };
-          await autocannon({ ...options, duration: 1 });
+          // Warmed up once: the first slice of each page compiles its code paths.
+          if (round === 1) await autocannon({ ...options, duration: 1 });
           const before = { ...serverCpu(pid), postgres: kind === "postgres" ? postgresCpu() : 0 };
           const result = await autocannon({ ...options, duration: SECONDS });
           const after = { ...serverCpu(pid), postgres: kind === "postgres" ? postgresCpu() : 0 };
@@ -101,13 +103,16 @@ async function run(kind: DatabaseKind) {
         }
       }
       const perRequest = (ms: number, requests: number) => (requests ? (ms / requests).toFixed(2) : "—");
-      console.log(`\n${kind}: CPU ms per request (${ROUNDS} rounds of ${SECONDS} s, ${CONNECTIONS} connections)`);
+      console.log(`\n${kind}: CPU ms per request (pages in turn, ${ROUNDS} slices of ${SECONDS} s each, ${CONNECTIONS} connections)`);
       console.table(
         [...totals].map(([page, t]) => ({
           page,
           requests: t.requests,
           "not 2xx": t.failed,
-          "req/s by round": t.perSecond.join(", "),
+          "req/s (median, range)": `${percentile(
+            [...t.perSecond].sort((a, b) => a - b),
+            50,
+          )} (${Math.min(...t.perSecond)}–${Math.max(...t.perSecond)})`,
           main: perRequest(t.main, t.requests),
           "other threads": perRequest(t.other, t.requests),
           ...(kind === "postgres" ? { PostgreSQL: perRequest(t.postgres, t.requests) } : {}),
