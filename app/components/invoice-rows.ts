@@ -1,11 +1,9 @@
 import type { InvoiceRow } from "../domain/invoices/invoice-list.server";
-import type { Money } from "../domain/money/money";
+import type { formatterFor } from "../i18n/format";
 import { joinMarkup, markup, type Markup } from "./markup";
 
-export type InvoiceRowWords = {
-  money: (value: Money) => string;
-  date: (day: string) => string;
-  number: (value: number) => string;
+/** The reader's formats (useFormat's money, date and number) and the words the rows show. */
+export type InvoiceRowWords = Pick<ReturnType<typeof formatterFor>, "money" | "date" | "number"> & {
   status: (status: string) => string;
   disputedTag: string;
 };

@@ -13,7 +13,7 @@ export class Markup {
 const ESCAPED: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" };
 
 /** A value as text in markup, in an element or in a quoted attribute. */
-export function escapeText(value: string): string {
+function escapeText(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ESCAPED[c]);
 }
 

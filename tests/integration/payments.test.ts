@@ -60,6 +60,12 @@ async function openBalance(accountId: string) {
   return sum._sum.balanceMinor ?? 0n;
 }
 
+/** What the credit limit is held against: open invoices plus open and held orders. */
+async function exposure(accountId: string) {
+  const orders = await portal.db.order.aggregate({ where: { accountId, status: { in: ["OPEN", "ON_HOLD"] } }, _sum: { amountMinor: true } });
+  return (await openBalance(accountId)) + (orders._sum.amountMinor ?? 0n);
+}
+
 describe("a Spanish customer pays two MXN invoices in the sandbox", () => {
   let customer: Browser;
   let checkout: string;
@@ -365,10 +371,7 @@ describe("a payment that brings exposure back within the limit", () => {
       },
     });
     // Put the account just over its limit: exposure (open invoices + open and held orders) minus one cent.
-    const open = await portal.db.invoice.aggregate({ where: { accountId: acme.id, status: { in: ["OPEN", "PARTIALLY_PAID"] } }, _sum: { balanceMinor: true } });
-    const orders = await portal.db.order.aggregate({ where: { accountId: acme.id, status: { in: ["OPEN", "ON_HOLD"] } }, _sum: { amountMinor: true } });
-    const exposure = (open._sum.balanceMinor ?? 0n) + (orders._sum.amountMinor ?? 0n);
-    await portal.db.account.update({ where: { id: acme.id }, data: { creditLimitMinor: exposure - 1n } });
+    await portal.db.account.update({ where: { id: acme.id }, data: { creditLimitMinor: (await exposure(acme.id)) - 1n } });
 
     const key = await payKey(acmeCustomer);
     const started = await acmeCustomer.post("/pay", { idempotencyKey: key, currency: "USD", invoiceId: inv.id, [`amount-${inv.id}`]: plain(inv.balanceMinor) });
@@ -385,6 +388,9 @@ describe("a payment that brings exposure back within the limit", () => {
 });
 
 describe("orders a payment freed, when the process applying it stopped before releasing them", () => {
+  // The job as the runner runs it (the others would dun and hold accounts the later tests use).
+  const heldOrdersJob = JOBS.filter((job) => job.name === "held_orders");
+
   it("are released by the next job run, once, whichever processes run it, and the customer is told once", async () => {
     // Spain's account, paid in euros: the payment below stands for one committed by a
     // process that stopped right after its commit, before its follow-ups ran.
@@ -401,15 +407,7 @@ describe("orders a payment freed, when the process applying it stopped before re
         heldAt: new Date(),
       },
     });
-    const open = await portal.db.invoice.aggregate({
-      where: { accountId: iberica.id, status: { in: ["OPEN", "PARTIALLY_PAID"] } },
-      _sum: { balanceMinor: true },
-    });
-    const orders = await portal.db.order.aggregate({ where: { accountId: iberica.id, status: { in: ["OPEN", "ON_HOLD"] } }, _sum: { amountMinor: true } });
-    const exposure = (open._sum.balanceMinor ?? 0n) + (orders._sum.amountMinor ?? 0n);
-    await portal.db.account.update({ where: { id: iberica.id }, data: { creditLimitMinor: exposure - 1n } });
-    // The job as the runner runs it (the others would dun and hold accounts the later tests use).
-    const heldOrdersJob = JOBS.filter((job) => job.name === "held_orders");
+    await portal.db.account.update({ where: { id: iberica.id }, data: { creditLimitMinor: (await exposure(iberica.id)) - 1n } });
     expect(heldOrdersJob).toHaveLength(1);
     // Still over the limit: the job leaves the order held.
     const before = await runJobsOnce(heldOrdersJob, () => new Date());
@@ -443,16 +441,8 @@ describe("orders a payment freed, when the process applying it stopped before re
 
   it("are released together with the email that tells of them, or not at all", async () => {
     const iberica = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1003" } });
-    const open = await portal.db.invoice.aggregate({
-      where: { accountId: iberica.id, status: { in: ["OPEN", "PARTIALLY_PAID"] } },
-      _sum: { balanceMinor: true },
-    });
-    const orders = await portal.db.order.aggregate({ where: { accountId: iberica.id, status: { in: ["OPEN", "ON_HOLD"] } }, _sum: { amountMinor: true } });
     // Room under the limit: the order below is held for a reason that no longer holds.
-    await portal.db.account.update({
-      where: { id: iberica.id },
-      data: { creditLimitMinor: (open._sum.balanceMinor ?? 0n) + (orders._sum.amountMinor ?? 0n) + 10_000_000n },
-    });
+    await portal.db.account.update({ where: { id: iberica.id }, data: { creditLimitMinor: (await exposure(iberica.id)) + 10_000_000n } });
     const held = await portal.db.order.create({
       data: {
         number: `SO-MAIL-${Date.now()}`,
@@ -464,7 +454,6 @@ describe("orders a payment freed, when the process applying it stopped before re
         heldAt: new Date(),
       },
     });
-    const heldOrdersJob = JOBS.filter((job) => job.name === "held_orders");
     // The outbox fails while the release is being written, as a database failing mid-transaction would.
     await portal.db.$executeRawUnsafe(
       `CREATE FUNCTION refuse_orders_released() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.template = 'orders_released' THEN RAISE EXCEPTION 'outbox unavailable'; END IF; RETURN NEW; END $$`,
