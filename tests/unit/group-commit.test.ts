@@ -52,7 +52,8 @@ describe("groupCommit", () => {
 
   it("under load, lingers to gather the wave still arriving instead of writing a batch of one", async () => {
     const store = slowStore(10);
-    const commit = groupCommit(store.write, { maxBatch: 100, lingerMs: 15 });
+    // Linger far longer than the wave's 3 ms gaps: a busy CI host stalls a timer by more than 15 ms.
+    const commit = groupCommit(store.write, { maxBatch: 100, lingerMs: 100 });
     // Load: a first batch of several.
     const first = [commit.submit(1), commit.submit(2), commit.submit(3)];
     await Promise.all(first);
