@@ -60,6 +60,27 @@ describe("a Rep I's write-off", () => {
     expect(adjustments.map((a) => [a.amountMinor, a.status])).toEqual([[400_00n, "POSTED"]]);
   });
 
+  it("counts what is already written off on the invoice: split into pieces, or sent together, it waits past the limit", async () => {
+    const invoice = await openInvoice(acme.id, 2_000_00n, 8);
+    const before = await balanceOf(invoice.id);
+    expect((await propose(rep1, acme, invoice.number, "400.00")).headers.get("location")).toContain("writeOff=posted");
+    // 400 + 400 is past the Rep I's 500: the second piece waits for a Rep II.
+    expect((await propose(rep1, acme, invoice.number, "400.00")).headers.get("location")).toContain("writeOff=queued");
+    expect(await balanceOf(invoice.id)).toBe(before - 400_00n);
+
+    // Three of 50 sent at once on top of the 400: the locked invoice lets two in (500 in all); the third waits.
+    const together = await Promise.all([1, 2, 3].map(() => propose(rep1, acme, invoice.number, "50.00")));
+    expect(together.map((r) => r.headers.get("location")!.replace(/.*writeOff=/, "")).sort()).toEqual(["posted", "posted", "queued"]);
+    expect(await balanceOf(invoice.id)).toBe(before - 500_00n);
+    const requests = await portal.db.writeOffRequest.findMany({ where: { invoiceId: invoice.id }, orderBy: { createdAt: "asc" } });
+    expect(requests.filter((r) => r.status === "PENDING").map((r) => [r.amountMinor, r.requiredLevel])).toEqual(
+      expect.arrayContaining([
+        [400_00n, "REP_II"],
+        [50_00n, "REP_II"],
+      ]),
+    );
+  });
+
   it("is converted from the invoice currency at the dated rate before the limit is applied", async () => {
     const invoice = await openInvoice(norte.id, 10_000_00n);
     // 8,000 MXN at 17.25 is about 463.77 USD: within the Rep I's 500 USD.

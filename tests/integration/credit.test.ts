@@ -292,6 +292,41 @@ describe("counter-offers and information requests on an existing account", () =>
     expect(audit.before).toMatchObject({ creditLimitMinor: 120_000_00, paymentTermsDays: 45 });
     expect(audit.after).toMatchObject({ creditLimitMinor: 100_000_00, paymentTermsDays: 45 });
   });
+
+  it("treats a lower figure as a limit cut: a Rep I cannot cut an account below what it owes through an application", async () => {
+    const acme = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1001" } });
+    const template = await portal.db.creditApplication.findFirstOrThrow({ where: { number: "CA-2026-0001" } });
+    const { id: _id, number: _number, accountId: _accountId, createdAt: _c, updatedAt: _u, ...fields } = template;
+    const app = await portal.db.creditApplication.create({
+      data: {
+        ...fields,
+        draft: fields.draft ?? {},
+        scoreBreakdown: fields.scoreBreakdown ?? undefined,
+        number: "CA-2026-9101",
+        accountId: acme.id,
+        applicantEmail: "ap@acme-industrial.example",
+        language: "en",
+        currency: "USD",
+        requestedLimitMinor: acme.creditLimitMinor + 50_000_00n,
+        status: "SUBMITTED",
+        escalatedToLevel: null,
+        approvedLimitMinor: null,
+        approvedTermsDays: null,
+        offerExpiresAt: null,
+        decidedAt: null,
+        decidedById: null,
+        reviewerId: null,
+      },
+    });
+    const rep1 = await portal.signedIn("rep1@accounts.example");
+    // 5,000 is within a Rep I's 10,000 to grant, but far below the account's limit and what it owes.
+    const res = await rep1.post(`/rep/credit/applications/${app.id}`, { intent: "approve", limit: "5,000.00", termsDays: "30" });
+    expect(res.status).toBe(302);
+    const after = await portal.db.creditApplication.findUniqueOrThrow({ where: { id: app.id } });
+    expect([after.status, after.escalatedToLevel]).toEqual(["ESCALATED", "SENIOR"]);
+    expect((await portal.db.account.findUniqueOrThrow({ where: { id: acme.id } })).creditLimitMinor).toBe(acme.creditLimitMinor);
+    expect(await portal.db.auditLog.count({ where: { entity: "Account", entityId: acme.id, action: "credit_limit_changed" } })).toBe(0);
+  });
 });
 
 describe("held orders", () => {

@@ -219,6 +219,29 @@ describe("authority", () => {
     expect((await portal.db.payment.findUniqueOrThrow({ where: { id: payment.id } })).refundedMinor).toBe(1_500_00n);
   });
 
+  it("a Rep I's refunds on one payment count together: the second 1,000 waits for a higher level", async () => {
+    const payment = await portal.db.payment.create({
+      data: {
+        accountId: acme.id,
+        currency: "USD",
+        amountMinor: 3_000_00n,
+        unappliedMinor: 3_000_00n,
+        status: "SUCCEEDED",
+        idempotencyKey: crypto.randomUUID(),
+        receivedAt: new Date(),
+      },
+    });
+    const rep1 = await portal.signedIn("rep1@accounts.example");
+    const refund = (amount: string) =>
+      rep1.post(`/rep/payments/${payment.id}`, { intent: "refund", refundAmount: amount, note: "Goodwill, agreed on the phone" });
+    expect((await refund("1000.00")).status).toBe(200);
+    const second = await refund("1000.00");
+    expect(second.status).toBe(403);
+    expect(textOf(await second.text())).toContain("With what was already refunded on this payment, this refund is above your authority.");
+    expect((await portal.db.payment.findUniqueOrThrow({ where: { id: payment.id } })).refundedMinor).toBe(1_000_00n);
+    expect(await portal.db.paymentRefund.count({ where: { paymentId: payment.id } })).toBe(1);
+  });
+
   it("two disputes on one invoice cannot together exceed the per-invoice cap; the escalation needs its level", async () => {
     const invoice = await openInvoice(pacific.id, 2_000_00n);
     const first = await openDisputeOn(invoice, 600_00n);

@@ -1,7 +1,8 @@
 /**
  * Write-offs of an invoice's uncollectable amount, within authority. Within the
- * proposer's `maxWriteOffMinor` (the amount converted from the invoice currency to the
- * policy currency at the dated rate) a WRITE_OFF adjustment posts at once and the
+ * proposer's `maxWriteOffMinor` (this write-off plus those already posted on the invoice,
+ * converted from the invoice currency to the policy currency at the dated rate) a
+ * WRITE_OFF adjustment posts at once and the
  * invoice balance drops by exactly that amount; above it the request waits, PENDING,
  * in the queue of the lowest level that may approve it. Approve and reject claim the
  * request with a conditional update, and the posted adjustment is unique per request,
@@ -104,7 +105,10 @@ export async function proposeWriteOff(input: { actor: Actor; invoiceId: string; 
     if (!invoice) return refuse("not_found");
     if (invoice.status === "VOID" || invoice.status === "PAID" || invoice.balanceMinor <= 0n) return refuse("not_open");
     if (input.amountMinor > toMinor(invoice.balanceMinor)) return refuse("amount_too_high");
-    const amount: Money = { amountMinor: input.amountMinor, currency: invoice.currency };
+    // The level's limit covers everything written off on the invoice, so splitting one write-off into several never
+    // gets past it. The invoice is locked, so two write-offs at once cannot both count only what was there before.
+    const written = await tx.adjustment.aggregate({ where: { invoiceId: invoice.id, kind: "WRITE_OFF", status: "POSTED" }, _sum: { amountMinor: true } });
+    const amount: Money = { amountMinor: input.amountMinor + toMinor(written._sum.amountMinor ?? 0n), currency: invoice.currency };
     let decision;
     try {
       decision = await checkAuthority(input.actor.staffLevel, "write_off", { amount }, input.now ?? new Date(), tx);

@@ -7,7 +7,8 @@ import type { CreditApplication, StaffLevel } from "../../generated/prisma/clien
 import { db } from "../../utils/db.server";
 import { CLAIM_TRANSACTION } from "../../utils/transactions.server";
 import { recordAudit } from "../audit/audit.server";
-import { checkAuthority, rankOf } from "../authority/authority.server";
+import { checkAuthority, checkLimitCut, rankOf, type AuthorityDecision } from "../authority/authority.server";
+import { accountSummary } from "../accounts/account-summary.server";
 import type { SessionUser } from "../auth/session-user";
 import { mailText, queueEmail } from "../mail/outbox.server";
 import { toMinor } from "../money/money";
@@ -64,6 +65,23 @@ export async function decideApplication(actor: SessionUser, applicationId: strin
   }
 }
 
+/**
+ * An application from a customer who already has an account replaces that account's limit
+ * when it is approved or its counter-offer accepted: a lower figure is a limit cut, and
+ * needs the same authority as cutting the limit on the account's credit page.
+ */
+async function limitCutOfExistingAccount(actor: SessionUser, accountId: string | null, proposedMinor: number): Promise<AuthorityDecision | null> {
+  if (!accountId) return null;
+  const account = await db().account.findUnique({ where: { id: accountId }, select: { creditLimitMinor: true } });
+  if (!account) return null;
+  const summary = await accountSummary(accountId);
+  return checkLimitCut(actor.staffLevel, {
+    currentMinor: toMinor(account.creditLimitMinor),
+    proposedMinor,
+    exposureMinor: summary?.exposure.amountMinor ?? 0,
+  });
+}
+
 async function decide(actor: SessionUser, applicationId: string, decision: Decision): Promise<DecisionResult> {
   const application = await db().creditApplication.findUnique({ where: { id: applicationId } });
   if (!application) return { ok: false, error: "not_found" };
@@ -74,8 +92,10 @@ async function decide(actor: SessionUser, applicationId: string, decision: Decis
     const currency = application.currency ?? "USD";
     const byLimit = await checkAuthority(actor.staffLevel, "credit_limit", { amount: { amountMinor: decision.limitMinor, currency } });
     const byTerms = await checkAuthority(actor.staffLevel, "payment_terms", { days: decision.termsDays });
-    if (!byLimit.allowed || !byTerms.allowed) {
-      const candidates = [byLimit, byTerms].filter((d) => !d.allowed).map((d) => (d.allowed ? null : d.requiredLevel));
+    const byCut = await limitCutOfExistingAccount(actor, application.accountId, decision.limitMinor);
+    const checks = byCut ? [byLimit, byTerms, byCut] : [byLimit, byTerms];
+    if (checks.some((d) => !d.allowed)) {
+      const candidates = checks.filter((d) => !d.allowed).map((d) => (d.allowed ? null : d.requiredLevel));
       let requiredLevel: StaffLevel | null = null;
       for (const level of candidates) if (level && (await rankOf(level)) > (await rankOf(requiredLevel))) requiredLevel = level;
       requiredLevel ??= "MANAGER";

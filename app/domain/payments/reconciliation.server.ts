@@ -176,10 +176,15 @@ export async function refundPayment(paymentId: string, actor: Actor, input: { no
   const amount = input.amountMinor;
   if (amount <= 0) return { ok: false, errors: { refundAmount: "payments:errors.amountInvalid" } };
   if (amount > toMinor(payment.amountMinor) - toMinor(payment.refundedMinor)) return { ok: false, errors: { refundAmount: "payments:errors.moreThanPaid" } };
-  const decision = await checkAuthority(actor.staffLevel, "refund", { amount: { amountMinor: amount, currency: payment.currency } });
-  if (!decision.allowed)
-    return { ok: false, errors: { refundAmount: "payments:errors.refundAboveAuthority" }, refusal: "over_authority", requiredLevel: decision.requiredLevel };
   const total = toMinor(payment.refundedMinor) + amount;
+  // The level's limit covers everything refunded on the payment, so several smaller refunds never add up past it.
+  // The claim below is keyed on the refunded-so-far it was checked against: two at once cannot both pass on it.
+  const decision = await checkAuthority(actor.staffLevel, "refund", { amount: { amountMinor: total, currency: payment.currency } });
+  if (!decision.allowed) {
+    const alone = await checkAuthority(actor.staffLevel, "refund", { amount: { amountMinor: amount, currency: payment.currency } });
+    const error = alone.allowed ? "payments:errors.refundTotalAboveAuthority" : "payments:errors.refundAboveAuthority";
+    return { ok: false, errors: { refundAmount: error }, refusal: "over_authority", requiredLevel: decision.requiredLevel };
+  }
   // The form's own key: the same form sent twice (a double click, a retry) is one request, even after the first is done.
   const formKey = input.requestKey.trim();
   const requestKey = /^[A-Za-z0-9-]{16,64}$/.test(formKey) ? `${paymentId}:${formKey}` : `${paymentId}:${crypto.randomUUID()}`;
