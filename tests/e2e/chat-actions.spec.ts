@@ -42,16 +42,21 @@ test("the rep sends a pay link from the conversation; the Spanish customer gets 
   await expect(repCard.getByRole("link", { name: "Open the account" })).toBeVisible();
   await repCard.screenshot({ path: test.info().outputPath("rep-pay-card.png") });
 
-  // A promise with an amount that is not one is refused at its field, and nothing is logged.
+  // A promise covers past-due invoices; one with an amount that is not one is refused at its field, and nothing is logged.
   await act.getByText("Log a promise to pay").click();
+  await act.getByRole("group", { name: "Past-due invoices it covers" }).getByRole("checkbox").first().check();
   await act.getByLabel("Amount (MXN)").fill("abc");
   await act.getByLabel("Promised for").fill(new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10));
   await act.getByRole("button", { name: "Log promise" }).click();
   await expect(act.getByLabel("Amount (MXN)")).toHaveAttribute("aria-invalid", "true");
   await expect(act.getByText("Enter an amount in numbers, like 1,250.50.").first()).toBeVisible();
+  await act.getByLabel("Amount (MXN)").fill("1,000.00");
+  await act.getByRole("button", { name: "Log promise" }).click();
+  await expect(act.getByText("Promise to pay logged.")).toBeVisible();
 
   // The customer gets a payment card in Spanish, with the amount as they write it, and follows its button.
-  const card = customer.getByTestId("chat-card").filter({ hasText: invoiceNumber });
+  await expect(customer.locator('[data-testid="chat-card"][data-kind="promise"]')).toContainText("Promesa de pago");
+  const card = customer.locator('[data-testid="chat-card"][data-kind="pay_link"]').filter({ hasText: invoiceNumber });
   await expect(card).toContainText("Pago");
   await customer.screenshot({ path: test.info().outputPath("customer-pay-card.png") });
   await card.getByRole("link", { name: /^Pagar \$[\d,]+\.\d{2}$/ }).click();

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { connected, next, keepChatOpenAllDay, clearChatFloor } from "../support/sockets";
 import type { Browser } from "../support/portal";
 import { startPortal, textOf, type TestPortal } from "../support/portal";
+import { promisableInvoices } from "../../app/domain/collections/promises.server";
 
 type Any = any;
 
@@ -99,6 +100,13 @@ async function chatBetween(customerEmail: string, repEmail: string) {
 
 function act(browser: Browser, conversationId: string, fields: [string, string][]) {
   return browser.request(`/rep/chat/conversations/${conversationId}/actions`, { method: "POST", body: new URLSearchParams(fields) });
+}
+
+/** A past-due invoice of Acme's with at least `minMinor` left and no open promise: what a promise may cover. */
+async function promisable(minMinor = 1n) {
+  const free = (await promisableInvoices(acme.id)).find((i) => i.balanceMinor >= minMinor);
+  if (!free) throw new Error("the seed has no promisable invoice left");
+  return free;
 }
 
 async function openInvoices(accountId: string, take: number) {
@@ -279,9 +287,15 @@ describe("promise to pay", () => {
   it("is stored in the account's currency, noted, audited, shown in the glance and confirmed to the customer", async () => {
     const { rep, customer, conversationId } = await chatBetween("ap@acme-industrial.example", "rep1@accounts.example");
     const date = isoDay(7);
+    const invoice = await promisable(1_250_50n);
+    // The console offers it among the invoices a promise may cover, and the furthest date the policy allows.
+    const choices = await (await rep.browser.get(`/rep/chat/conversations/${conversationId}/actions`)).json();
+    expect(choices.promisable.map((i: Any) => i.id)).toContain(invoice.id);
+    expect(choices.latestPromiseDate).toBe(isoDay(30));
     const atCustomer = next(customer, "conversation:message", (m: Any) => m.authorKind === "REP");
     const res = await act(rep.browser, conversationId, [
       ["intent", "promise"],
+      ["invoiceId", invoice.id],
       ["amount", "1,250.50"],
       ["promisedFor", date],
       ["note", "Wire on Friday"],
@@ -290,6 +304,7 @@ describe("promise to pay", () => {
     const promise = await portal.db.promiseToPay.findFirstOrThrow({ where: { accountId: acme.id }, orderBy: { createdAt: "desc" } });
     expect(promise).toMatchObject({ amountMinor: 125050n, currency: "USD", status: "OPEN", note: "Wire on Friday", createdById: ids.rep1 });
     expect(promise.promisedFor.toISOString().slice(0, 10)).toBe(date);
+    expect(await portal.db.promiseInvoice.findMany({ where: { promiseId: promise.id }, select: { invoiceId: true } })).toEqual([{ invoiceId: invoice.id }]);
     const note = await portal.db.accountNote.findFirstOrThrow({ where: { accountId: acme.id, kind: "promise_to_pay" } });
     expect(note.body).toContain("$1,250.50");
     expect(note.body).toContain("Wire on Friday");
@@ -307,6 +322,7 @@ describe("promise to pay", () => {
     const before = await portal.db.promiseToPay.count({ where: { accountId: acme.id } });
     const form: [string, string][] = [
       ["intent", "promise"],
+      ["invoiceId", (await promisable(300_00n)).id],
       ["actionId", "form-7f3a9c21"],
       ["amount", "300.00"],
       ["promisedFor", isoDay(2)],
@@ -321,6 +337,7 @@ describe("promise to pay", () => {
     const before = await portal.db.promiseToPay.count({ where: { accountId: acme.id } });
     const form: [string, string][] = [
       ["intent", "promise"],
+      ["invoiceId", (await promisable(125_00n)).id],
       ["actionId", "form-race-5d1e"],
       ["amount", "125.00"],
       ["promisedFor", isoDay(3)],
@@ -339,6 +356,7 @@ describe("promise to pay", () => {
     expect((await act(rep.browser, conversationId, form)).status).toBe(200);
     const fixable: [string, string][] = [
       ["intent", "promise"],
+      ["invoiceId", (await promisable(50_00n)).id],
       ["actionId", "form-fix-8b2c"],
       ["promisedFor", isoDay(3)],
     ];
@@ -347,60 +365,38 @@ describe("promise to pay", () => {
     expect(await portal.db.promiseToPay.count({ where: { accountId: acme.id } })).toBe(before + 2);
   });
 
-  it("refuses a past date, a bad amount and more than is owed, with a translated error and no change", async () => {
+  it("keeps the account page's rules: past-due invoices only, the policy's horizon, a translated error and no change", async () => {
     const { rep, conversationId } = await chatBetween("ap@acme-industrial.example", "rep1@accounts.example");
+    const free = await promisable(200_00n);
+    const notYetDue = await portal.db.invoice.findFirstOrThrow({
+      where: { accountId: acme.id, status: "OPEN", dueOn: { gt: new Date(Date.now() + 86_400_000) } },
+    });
+    const alreadyPromised = await portal.db.promiseInvoice.findFirstOrThrow({ where: { promise: { accountId: acme.id, status: "OPEN" } } });
     const before = await footprint(conversationId, acme.id);
+    const on = (invoiceId: string, amount: string, promisedFor: string): [string, string][] => [
+      ["invoiceId", invoiceId],
+      ["amount", amount],
+      ["promisedFor", promisedFor],
+    ];
     for (const [fields, key] of [
-      [
-        [
-          ["amount", "100.00"],
-          ["promisedFor", isoDay(-3)],
-        ],
-        "chat:actions.errors.promisePast",
-      ],
-      [
-        [
-          ["amount", "100.00"],
-          ["promisedFor", isoDay(400)],
-        ],
-        "chat:actions.errors.promiseTooFar",
-      ],
-      [
-        [
-          ["amount", "100.00"],
-          ["promisedFor", "next friday"],
-        ],
-        "chat:actions.errors.promiseDate",
-      ],
-      [
-        [
-          ["amount", "abc"],
-          ["promisedFor", isoDay(3)],
-        ],
-        "common:amountInput.invalid_point",
-      ],
+      [on(free.id, "100.00", isoDay(-3)), "collections:promises.errors.datePast"],
+      // The account page allows 30 days ahead (the collections policy); so does the chat.
+      [on(free.id, "100.00", isoDay(31)), "collections:promises.errors.dateTooFar"],
+      [on(free.id, "100.00", "next friday"), "chat:actions.errors.promiseDate"],
+      [on(free.id, "abc", isoDay(3)), "common:amountInput.invalid_point"],
       // A comma where English writes a point: refused as ambiguous, never read as 125.00.
+      [on(free.id, "12,5", isoDay(3)), "common:amountInput.ambiguous_point"],
+      [on(free.id, "0", isoDay(3)), "collections:promises.errors.amount"],
+      [on(free.id, "999,999,999.00", isoDay(3)), "collections:promises.errors.amountTooHigh"],
       [
         [
-          ["amount", "12,5"],
+          ["amount", "150,000.00"],
           ["promisedFor", isoDay(3)],
         ],
-        "common:amountInput.ambiguous_point",
+        "collections:promises.errors.noInvoices",
       ],
-      [
-        [
-          ["amount", "0"],
-          ["promisedFor", isoDay(3)],
-        ],
-        "chat:actions.errors.amount",
-      ],
-      [
-        [
-          ["amount", "999,999,999.00"],
-          ["promisedFor", isoDay(3)],
-        ],
-        "chat:actions.errors.promiseTooHigh",
-      ],
+      [on(notYetDue.id, "100.00", isoDay(3)), "collections:promises.errors.notPromisable"],
+      [on(alreadyPromised.invoiceId, "100.00", isoDay(3)), "collections:promises.errors.alreadyPromised"],
     ] as [[string, string][], string][]) {
       const res = await act(rep.browser, conversationId, [["intent", "promise"], ...fields]);
       expect(res.status, key).toBe(400);

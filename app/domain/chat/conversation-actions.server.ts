@@ -19,14 +19,14 @@ import { accountFormatting } from "../mail/recipient-formatting.server";
 import { translatorFor } from "../../i18n/i18n.server";
 import type { StoredEvent } from "../../i18n/stored-event";
 import { db } from "../../utils/db.server";
-import { accountSummary } from "../accounts/account-summary.server";
 import type { SessionUser } from "../auth/session-user";
 import { recordAudit } from "../audit/audit.server";
 import { actOnHeldOrder, heldOrdersOf } from "../credit/holds.server";
 import { openDisputeSchema } from "../disputes/dispute-schemas";
 import { disputeRequestFrom, openDispute } from "../disputes/open-dispute.server";
 import { formatMoney, toMinor, type Money } from "../money/money";
-import { amountErrorKey, parseAmountInput } from "../money/amount-input";
+import { collectionsPolicy, isoDay } from "../collections/policy.server";
+import { createPromise, promisableInvoices } from "../collections/promises.server";
 import { announce } from "./chat-events.server";
 import { cardLine, type ChatCard } from "./cards";
 import { storeMessage } from "./store-message.server";
@@ -54,7 +54,7 @@ export const conversationActionSchema = z.discriminatedUnion(
       actionId,
       amount: freeText().trim().min(1, "chat:actions.errors.amount").max(30, "chat:actions.errors.amount"),
       promisedFor: z.iso.date({ error: "chat:actions.errors.promiseDate" }),
-      /** The invoices the promise covers (optional). */
+      /** The past-due invoices the promise covers (at least one; the domain says which are promisable). */
       invoiceIds: z.array(id).max(50, "chat:actions.errors.tooManyInvoices").optional().default([]),
       note: optionalNote,
     }),
@@ -116,9 +116,14 @@ export async function conversationActionChoices(rep: SessionUser, conversationId
     }),
     heldOrdersOf(accountId),
   ]);
+  const [promisable, policy] = await Promise.all([promisableInvoices(accountId), collectionsPolicy()]);
   return {
     ok: true as const,
     currency: account!.currency,
+    /** What a promise can cover: past due, money left, no open promise yet. */
+    promisable: promisable.map((i) => ({ id: i.id, number: i.number, balance: { amountMinor: toMinor(i.balanceMinor), currency: i.currency } })),
+    /** The furthest date a promise may name (the collections policy's horizon). */
+    latestPromiseDate: isoDay(new Date(), policy.promiseMaxDaysAhead),
     invoices: invoices.map((i) => ({
       id: i.id,
       number: i.number,
@@ -233,88 +238,59 @@ async function sendPayLink(rep: SessionUser, conversation: Actable, action: Extr
   };
 }
 
-/** Today somewhere on Earth (UTC-12): a promise for a date that has not yet passed anywhere is not in the past. */
-function earliestToday(): string {
-  return new Date(Date.now() - 12 * 3600_000).toISOString().slice(0, 10);
-}
-
 function longDate(date: string, locale: string) {
   return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${date}T00:00:00Z`));
 }
 
+/** The account page's promise, with its rules (past-due invoices, the policy's horizon, one open promise per invoice), noted in the account's log. */
 async function logPromise(
   rep: SessionUser,
   conversation: Actable,
   action: Extract<ConversationAction, { intent: "promise" }>,
   context: { locale: string },
 ): Promise<Step> {
-  const currency = conversation.account!.currency;
-  const read = parseAmountInput(action.amount, context.locale, currency);
-  if (!read.ok) return refuse("invalid", amountErrorKey(read.error, context.locale), { fieldErrors: { amount: amountErrorKey(read.error, context.locale) } });
-  const amountMinor = read.amountMinor;
-  if (amountMinor <= 0) return refuse("invalid", "chat:actions.errors.amount", { fieldErrors: { amount: "chat:actions.errors.amount" } });
-  const summary = await accountSummary(conversation.accountId);
-  // A promise larger than everything owed is a typo, not a promise.
-  if (!summary || amountMinor > summary.openBalance.amountMinor)
-    return refuse("invalid", "chat:actions.errors.promiseTooHigh", { fieldErrors: { amount: "chat:actions.errors.promiseTooHigh" } });
-  if (action.promisedFor < earliestToday())
-    return refuse("invalid", "chat:actions.errors.promisePast", { fieldErrors: { promisedFor: "chat:actions.errors.promisePast" } });
-  const latest = new Date(Date.now() + 366 * 86400_000).toISOString().slice(0, 10);
-  if (action.promisedFor > latest)
-    return refuse("invalid", "chat:actions.errors.promiseTooFar", { fieldErrors: { promisedFor: "chat:actions.errors.promiseTooFar" } });
-
-  // The invoices it covers: this account's open ones only.
-  const covered = action.invoiceIds.length
-    ? await db().invoice.findMany({
-        where: { id: { in: action.invoiceIds }, accountId: conversation.accountId, status: { in: ["OPEN", "PARTIALLY_PAID"] } },
-        orderBy: [{ dueOn: "asc" }, { id: "asc" }],
-        select: { id: true, number: true },
-      })
-    : [];
-  if (covered.length !== action.invoiceIds.length)
-    return refuse("invalid", "chat:actions.errors.invoiceNotPayable", { fieldErrors: { invoiceIds: "chat:actions.errors.invoiceNotPayable" } });
-
-  const amount: Money = { amountMinor, currency };
-  // The note is data, so each rep reads it in their language; the body is an English copy for search.
-  const noteEvent: StoredEvent = {
-    code: "chat:actions.note.promise",
-    values: { amount, date: action.promisedFor },
-    ...(action.note ? { detail: action.note } : {}),
-  };
   const en = await translatorFor("en");
-  await db().$transaction(async (tx) => {
-    const promise = await tx.promiseToPay.create({
-      data: {
-        accountId: conversation.accountId,
-        amountMinor: BigInt(amountMinor),
-        currency,
-        promisedFor: new Date(`${action.promisedFor}T00:00:00Z`),
-        note: action.note || null,
-        createdById: rep.id,
-        invoices: { create: covered.map((i) => ({ invoiceId: i.id })) },
-      },
-    });
-    await tx.accountNote.create({
-      data: {
-        accountId: conversation.accountId,
-        authorId: rep.id,
-        kind: "promise_to_pay",
-        body: [en("chat:actions.note.promise", { amount: formatMoney(amount, "en-US"), date: action.promisedFor }), action.note].filter(Boolean).join("\n"),
-        event: noteEvent,
-      },
-    });
-    await recordAudit(
-      {
-        actorId: rep.id,
-        accountId: conversation.accountId,
-        entity: "PromiseToPay",
-        entityId: promise.id,
-        action: "promise_logged",
-        after: { amountMinor, currency, promisedFor: action.promisedFor, note: action.note, conversationId: conversation.id, invoiceIds: covered.map((i) => i.id) },
-      },
-      tx,
-    );
+  const made = await createPromise({
+    accountId: conversation.accountId,
+    actorId: rep.id,
+    byCustomer: false,
+    invoiceIds: action.invoiceIds,
+    amount: action.amount,
+    promisedFor: action.promisedFor,
+    note: action.note,
+    locale: context.locale,
+    recordWith: (tx, promise) => {
+      const amount: Money = { amountMinor: promise.amountMinor, currency: promise.currency };
+      // The note is data, so each rep reads it in their language; the body is an English copy for search.
+      const event: StoredEvent = {
+        code: "chat:actions.note.promise",
+        values: { amount, date: action.promisedFor },
+        ...(action.note ? { detail: action.note } : {}),
+      };
+      return tx.accountNote.create({
+        data: {
+          accountId: conversation.accountId,
+          authorId: rep.id,
+          kind: "promise_to_pay",
+          body: [en("chat:actions.note.promise", { amount: formatMoney(amount, "en-US"), date: action.promisedFor }), action.note].filter(Boolean).join("\n"),
+          event,
+        },
+      });
+    },
   });
+  if (!made.ok) {
+    const [, error] = Object.entries(made.errors)[0];
+    return refuse("invalid", error, { fieldErrors: made.errors });
+  }
+  const promise = await db().promiseToPay.findUniqueOrThrow({
+    where: { id: made.id },
+    select: { amountMinor: true, currency: true, invoices: { select: { invoice: { select: { id: true, number: true, dueOn: true } } } } },
+  });
+  const amount: Money = { amountMinor: toMinor(promise.amountMinor), currency: promise.currency };
+  const covered = promise.invoices
+    .map((p) => p.invoice)
+    .sort((a, b) => a.dueOn.getTime() - b.dueOn.getTime() || a.id.localeCompare(b.id))
+    .map(({ id, number }) => ({ id, number }));
   return {
     ok: true,
     card: { kind: "promise", amount, promisedFor: action.promisedFor, invoices: covered },

@@ -30,6 +30,8 @@ export type PromiseInput = {
   /** From the form: the same form sent twice makes one promise. */
   requestKey?: string;
   now?: Date;
+  /** What the caller records with the promise (the chat's account note), in the same transaction. */
+  recordWith?: (tx: Prisma.TransactionClient, promise: { id: string; amountMinor: number; currency: string }) => Promise<unknown>;
 };
 
 export type PromiseResult = { ok: true; id: string } | { ok: false; errors: Record<string, string> };
@@ -121,6 +123,7 @@ export async function createPromise(input: PromiseInput): Promise<PromiseResult>
         },
         tx,
       );
+      await input.recordWith?.(tx, { id: promise.id, amountMinor: read.amountMinor, currency });
       return { ok: true as const, id: promise.id };
     }, CLAIM_TRANSACTION);
   } catch (error) {

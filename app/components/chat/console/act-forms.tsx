@@ -66,18 +66,22 @@ export function PromiseForm({ url, choices, onDone }: ActFormProps) {
           error={fieldError(result, "promisedFor")}
           aria-invalid={err("promisedFor")}
           type="date"
+          max={choices.latestPromiseDate}
+          hint={t("actions.promise.latest", { date: f.date(choices.latestPromiseDate) })}
           required
         />
-        {choices.invoices.length ? (
+        {choices.promisable.length ? (
           <fieldset className="act-choices">
             <legend>{t("actions.promise.invoices")}</legend>
-            {choices.invoices.map((i) => (
+            {choices.promisable.map((i) => (
               <label key={i.id} className="checkbox">
                 <input type="checkbox" name="invoiceId" value={i.id} /> {i.number} · {f.money(i.balance)}
               </label>
             ))}
           </fieldset>
-        ) : null}
+        ) : (
+          <p className="note">{t("actions.promise.none")}</p>
+        )}
         <FieldError result={result} name="invoiceIds" id={`${id}-invoices-error`} />
         <Field id={`${id}-note`} name="note" label={t("actions.promise.note")} maxLength={500} />
         <ActSubmit label={t("actions.promise.submit")} busy={busy} result={result} id={id} />
