@@ -176,6 +176,28 @@ describe("notes and the timeline", () => {
     expect((await rep.get(`/rep/accounts/no-such-account`)).status).toBe(404);
   });
 
+  it("the 360's tabs say each status in the rep's language, never the stored code", async () => {
+    const codes = /\b(OPEN|PARTIALLY_PAID|PAID|SUCCEEDED|PARTIALLY_REFUNDED|IN_REVIEW|SUBMITTED|APPROVED|QUEUED|ASSIGNED|CLOSED|CHAT)\b/;
+    const norte = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1002" } });
+    const iberica = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1003" } });
+    const seen: Record<string, string> = {};
+    for (const [who, account] of [
+      [rep, acme],
+      [repEs, norte],
+      [repEs, iberica],
+    ] as const) {
+      for (const tab of ["invoices", "payments", "credit", "conversations"]) {
+        const text = textOf((await who.page(`/rep/accounts/${account.id}?tab=${tab}`)).html);
+        const table = text.slice(text.indexOf("Status") >= 0 ? text.indexOf("Status") : text.indexOf("Estado"));
+        expect(table, `${tab} of ${account.id}`).not.toMatch(codes);
+        seen[`${who === rep ? "en" : "es"}-${tab}`] = (seen[`${who === rep ? "en" : "es"}-${tab}`] ?? "") + table;
+      }
+    }
+    expect(seen["en-invoices"]).toMatch(/Partly paid|Open/);
+    expect(seen["es-invoices"]).toMatch(/Abierta|Pagada parcialmente/);
+    expect(seen["es-payments"]).toContain("Recibido");
+  });
+
   it("is staff only: a customer gets 403 on every collections page and download", async () => {
     const customer = await portal.signedIn("ap@acme-industrial.example");
     for (const url of [

@@ -81,7 +81,7 @@ export function TabPanel({ data, context }: { data: Data; context: PanelContext 
                 <td>{day(i.dueOn)}</td>
                 <td className="num">{f.money({ amountMinor: i.totalMinor, currency: i.currency })}</td>
                 <td className="num">{f.money({ amountMinor: i.balanceMinor, currency: i.currency })}</td>
-                <td>{i.status}</td>
+                <td>{t(`invoices:status.${i.status}`)}</td>
               </tr>
             ))}
           </Table>
@@ -106,7 +106,7 @@ export function TabPanel({ data, context }: { data: Data; context: PanelContext 
               <td>{f.date(p.receivedAt ?? p.createdAt)}</td>
               <td className="num">{f.money({ amountMinor: p.amountMinor, currency: p.currency })}</td>
               <td className="num">{f.money({ amountMinor: p.unappliedMinor, currency: p.currency })}</td>
-              <td>{p.status}</td>
+              <td>{t(`payments:status.${p.status}`)}</td>
             </tr>
           ))}
         </Table>
@@ -164,7 +164,7 @@ export function TabPanel({ data, context }: { data: Data; context: PanelContext 
                   <td className="num">
                     {a.approvedLimitMinor !== null && a.currency ? f.money({ amountMinor: a.approvedLimitMinor, currency: a.currency }) : ""}
                   </td>
-                  <td>{a.status}</td>
+                  <td>{t(`credit:status.${a.status}`)}</td>
                 </tr>
               ))}
             </Table>
@@ -180,10 +180,10 @@ export function TabPanel({ data, context }: { data: Data; context: PanelContext 
           {data.conversations.map((v) => (
             <tr key={v.id}>
               <td>{f.dateTime(v.createdAt)}</td>
-              <td>{v.channel}</td>
+              <td>{t(`collections:channels.${v.channel}`)}</td>
               <td>{t(`collections:topics.${v.topic}`)}</td>
               <td>{v.assignedRep?.name ?? ""}</td>
-              <td>{v.status}</td>
+              <td>{t(`collections:conversationStatus.${v.status}`)}</td>
             </tr>
           ))}
         </Table>
