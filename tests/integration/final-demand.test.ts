@@ -44,8 +44,14 @@ describe("final demand", () => {
       ).status,
     ).toBe(409);
 
-    const res = await rep.post("/rep/collections/final-demands", { intent: "generate", accountId: account.id });
-    expect(res.status).toBe(302);
+    // A double click, or two reps at the same moment: one letter, one audit line, and each is shown it.
+    const together = await Promise.all(
+      [rep, rep, await portal.signedIn("rep2@accounts.example")].map((b) =>
+        b.post("/rep/collections/final-demands", { intent: "generate", accountId: account.id }),
+      ),
+    );
+    expect(together.map((r) => r.status)).toEqual([302, 302, 302]);
+    expect(await portal.db.finalDemandLetter.count({ where: { accountId: account.id } })).toBe(1);
     const letter = await portal.db.finalDemandLetter.findFirstOrThrow({ where: { accountId: account.id } });
     expect(letter.language).toBe("es");
     expect(await portal.db.auditLog.count({ where: { accountId: account.id, action: "final_demand_issued" } })).toBe(1);

@@ -19,6 +19,7 @@ import { policyValue } from "../policy/policy-value.server";
 import { OPEN_DISPUTE_STATUSES } from "../disputes/dispute-schemas";
 import { convertWithRate, latestRate } from "../fx/fx-rates.server";
 import { formatMoney, toMinor, type Money } from "../money/money";
+import { isUniqueViolation } from "../payments/unique-violation";
 
 export type FinalDemandRule = { minDaysPastDue: number; minAmountMinor: number; currency: string };
 const DEFAULT_RULE: FinalDemandRule = { minDaysPastDue: 60, minAmountMinor: 100_000, currency: "USD" };
@@ -114,33 +115,47 @@ export async function generateFinalDemand(actor: SessionUser, accountId: string,
   const t = await translatorFor(language);
   const pdf = await letterPdf(recommendation, t, locale, now);
   const upload = { fileName: `final-demand-${account.number}.pdf`, contentType: "application/pdf", sizeBytes: pdf.length, bytes: new Uint8Array(pdf) };
-  const letter = await storeUploadsFor([upload], ([file]) =>
-    db().$transaction(async (tx) => {
-      const row = await tx.finalDemandLetter.create({
-        data: {
-          accountId,
-          language,
-          pastDueMinor: BigInt(recommendation.pastDue.amountMinor),
-          currency: recommendation.pastDue.currency,
-          storageKey: file.storageKey,
-          createdById: actor.id,
-          createdAt: now,
-        },
-      });
-      await recordAudit(
-        {
-          actorId: actor.id,
-          accountId,
-          entity: "FinalDemandLetter",
-          entityId: row.id,
-          action: "final_demand_issued",
-          after: { language, pastDueMinor: recommendation.pastDue.amountMinor, currency: recommendation.pastDue.currency },
-        },
-        tx,
-      );
-      return row;
-    }),
-  );
+  const issuedOn = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const issuedToday = () => db().finalDemandLetter.findUnique({ where: { accountId_issuedOn: { accountId, issuedOn } }, select: { id: true } });
+  // Generated already today (a double click, a colleague at the same moment): that letter is the answer.
+  const earlier = await issuedToday();
+  if (earlier) return { ok: true, letterId: earlier.id };
+  let letter;
+  try {
+    letter = await storeUploadsFor([upload], ([file]) =>
+      db().$transaction(async (tx) => {
+        const row = await tx.finalDemandLetter.create({
+          data: {
+            accountId,
+            language,
+            pastDueMinor: BigInt(recommendation.pastDue.amountMinor),
+            currency: recommendation.pastDue.currency,
+            storageKey: file.storageKey,
+            createdById: actor.id,
+            createdAt: now,
+            issuedOn,
+          },
+        });
+        await recordAudit(
+          {
+            actorId: actor.id,
+            accountId,
+            entity: "FinalDemandLetter",
+            entityId: row.id,
+            action: "final_demand_issued",
+            after: { language, pastDueMinor: recommendation.pastDue.amountMinor, currency: recommendation.pastDue.currency },
+          },
+          tx,
+        );
+        return row;
+      }),
+    );
+  } catch (error) {
+    // The other copy won the day's claim: its letter stands, and ours was never written.
+    const winner = isUniqueViolation(error) ? await issuedToday() : null;
+    if (!winner) throw error;
+    return { ok: true, letterId: winner.id };
+  }
   return { ok: true, letterId: letter!.id };
 }
 
