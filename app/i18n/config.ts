@@ -39,6 +39,9 @@ import esESAccount from "../../locales/es-ES/account.json";
 import esESPayments from "../../locales/es-ES/payments.json";
 import esESChat from "../../locales/es-ES/chat.json";
 import esESMail from "../../locales/es-ES/mail.json";
+import esESDunning from "../../locales/es-ES/dunning.json";
+import esESCollections from "../../locales/es-ES/collections.json";
+import esESCredit from "../../locales/es-ES/credit.json";
 
 /** The one i18n setup, shared by the server render, the browser and emails. */
 export const SUPPORTED_LANGUAGES = ["en", "es"] as const;
@@ -115,6 +118,9 @@ export const resources = {
     payments: esESPayments,
     chat: esESChat,
     mail: esESMail,
+    dunning: esESDunning,
+    collections: esESCollections,
+    credit: esESCredit,
   },
 } as const;
 

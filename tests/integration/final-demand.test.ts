@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectionsAccount, pastDueInvoice } from "../support/collections-fixtures";
+import { pdfText } from "../support/pdf-text";
 import { startPortal, textOf, type Browser, type TestPortal } from "../support/portal";
 
 let portal: TestPortal;
@@ -102,4 +103,19 @@ describe("final demand", () => {
     ]);
     expect(textOf((await rep.page("/rep/collections/final-demands")).html)).toContain("Referred to Cobranza Norte S.C.");
   }, 120_000);
+  it("writes to an account in Spain in Spain's words, and the customer reads the same words on the portal", async () => {
+    const account = await collectionsAccount(portal.db, { country: "ES", language: "es", locale: "es-ES", timeZone: "Europe/Madrid", currency: "EUR" });
+    await pastDueInvoice(portal.db, account, 80, 20_000_00n);
+    expect((await rep.post("/rep/collections/final-demands", { intent: "generate", accountId: account.id })).status).toBe(302);
+    const letter = await portal.db.finalDemandLetter.findFirstOrThrow({ where: { accountId: account.id } });
+    const own = await portal.signedIn(account.email, { acceptLanguage: "es-ES,es;q=0.9" });
+    const text = pdfText(Buffer.from(await (await own.get(`/collections/letters/${letter.id}`)).arrayBuffer()));
+    expect(text).toContain("importe completo");
+    expect(text).toContain("agencia de recobro");
+    expect(text).not.toMatch(/monto|cobranza/);
+    // Figures as Spain writes them (the euro sign is WinAnsi 0x80 in the PDF, which this reader does not map).
+    expect(text).toContain("20.000,00");
+    const home = textOf((await own.page("/account")).html);
+    expect(home).toContain("agencia de recobro");
+  });
 });

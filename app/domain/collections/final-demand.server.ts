@@ -112,7 +112,8 @@ export async function generateFinalDemand(actor: SessionUser, accountId: string,
   if (!recommendation) return { ok: false, error: "not_eligible" };
   const language = accountLanguage(account);
   const { locale } = formattingFor(language, { locale: account.locale, timeZone: account.timeZone });
-  const t = await translatorFor(language);
+  // The account's own words: Spain reads "importe" and "agencia de recobro" where Mexico reads "monto" and "cobranza".
+  const t = await translatorFor(language, account.locale);
   const pdf = await letterPdf(recommendation, t, locale, now);
   const upload = { fileName: `final-demand-${account.number}.pdf`, contentType: "application/pdf", sizeBytes: pdf.length, bytes: new Uint8Array(pdf) };
   const issuedOn = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
