@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { data, Form, Link, redirect, useNavigation } from "react-router";
+import { data, Form, Link, redirect, redirectDocument, useNavigation } from "react-router";
 import type { Route } from "./+types/login";
 import { pageTitle } from "../i18n/meta";
 import { Field } from "../components/field";
@@ -58,7 +58,9 @@ export async function action({ request, context }: Route.ActionArgs) {
   // A language cookie alone is not a choice of this person's (a shared browser keeps the last one).
   if (parsed.data.language) await setPreferredLanguage(result.userId, parsed.data.language);
   const cookie = await startSession(result.userId, request.headers.get("user-agent"));
-  throw redirect(fits ? target : home, { headers: { "Set-Cookie": cookie } });
+  // A whole new document, not a client-side navigation: the target may be a download (an invoice PDF, the statement
+  // CSV) that has no page to render, and everything the page holds (the header, the chat socket) starts as this user.
+  throw redirectDocument(fits ? target : home, { headers: { "Set-Cookie": cookie } });
 }
 
 export default function Login({ loaderData, actionData }: Route.ComponentProps) {

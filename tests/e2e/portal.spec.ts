@@ -72,6 +72,16 @@ test("bad sign-in input gets clear, translated messages and keeps the email type
   await expect(page.getByRole("alert")).toHaveText("El correo y la contraseña no coinciden con nuestros registros.");
 });
 
+test("a download link opened signed out arrives as the file once the customer signs in", async ({ page }) => {
+  await page.goto("/statement.csv");
+  await expect(page).toHaveURL(/\/login\?redirectTo=%2Fstatement\.csv/);
+  await page.getByLabel("Email").fill("ap@acme-industrial.example");
+  await page.getByLabel("Password").fill("Demo-Portal-2026");
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  expect((await download).suggestedFilename()).toMatch(/\.csv$/);
+});
+
 test("a customer resets a forgotten password from the emailed link", async ({ page }) => {
   await page.goto("/forgot-password");
   await page.getByLabel("Email").fill("billing@pacificcoast.example");
