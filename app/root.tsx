@@ -135,6 +135,8 @@ export function ErrorBoundary({ error }: Route.ErrorBoundaryProps) {
   if (!page && import.meta.env.DEV && error instanceof Error) message = error.message;
   return (
     <section className="panel error-panel" aria-labelledby="error-title">
+      {/* React puts it in the head: the tab and the history say what went wrong too. */}
+      <title>{`${title} · ${t("app.name")}`}</title>
       <h1 id="error-title">{title}</h1>
       <p>{message}</p>
       <p>

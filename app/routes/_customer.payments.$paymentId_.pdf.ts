@@ -1,6 +1,5 @@
-import { data } from "react-router";
 import type { Route } from "./+types/_customer.payments.$paymentId_.pdf";
-import { downloadResponse } from "../utils/downloads.server";
+import { downloadNotFound, downloadResponse } from "../utils/downloads.server";
 import { requireCustomer } from "../utils/authorize.server";
 import { receiptPdf } from "../domain/invoices/documents-pdf.server";
 import { sellerProfile } from "../domain/invoices/seller.server";
@@ -11,7 +10,7 @@ import { resolveReader, translatorFor } from "../i18n/i18n.server";
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireCustomer(request);
   const receipt = await receiptForAccount(user.accountId, params.paymentId);
-  if (!receipt) throw data({ reason: "not_found" }, { status: 404 });
+  if (!receipt) return downloadNotFound(request, user);
   const { language, locale } = await resolveReader(request, user);
   const pdf = await receiptPdf(receipt, await sellerProfile(), await translatorFor(language, locale), locale);
   return downloadResponse(pdf, { fileName: `receipt-${receipt.number}.pdf`, contentType: "application/pdf", language });

@@ -1,6 +1,5 @@
-import { data } from "react-router";
 import type { Route } from "./+types/collections.letters.$letterId";
-import { downloadResponse } from "../utils/downloads.server";
+import { downloadNotFound, downloadResponse } from "../utils/downloads.server";
 import { requireUser } from "../utils/authorize.server";
 import { letterForReader } from "../domain/collections/final-demand.server";
 
@@ -8,7 +7,7 @@ import { letterForReader } from "../domain/collections/final-demand.server";
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireUser(request);
   const letter = await letterForReader(user, params.letterId);
-  if (!letter) throw data({ reason: "not_found" }, { status: 404 });
+  if (!letter) return downloadNotFound(request, user);
   return downloadResponse(letter.pdf, {
     fileName: `final-demand-${letter.createdAt.toISOString().slice(0, 10)}.pdf`,
     contentType: "application/pdf",

@@ -1,7 +1,6 @@
-import { data } from "react-router";
 import type { Route } from "./+types/credit-memos.$memoId.pdf";
-import { downloadResponse } from "../utils/downloads.server";
-import { assertAccountAccess, requireUser } from "../utils/authorize.server";
+import { downloadNotFound, downloadResponse } from "../utils/downloads.server";
+import { mayReadAccount, requireUser } from "../utils/authorize.server";
 import { postedCreditMemo } from "../domain/invoices/credit-memo.server";
 import { creditMemoPdf } from "../domain/invoices/credit-memo-pdf.server";
 import { sellerProfile } from "../domain/invoices/seller.server";
@@ -14,8 +13,8 @@ import { resolveReader, translatorFor } from "../i18n/i18n.server";
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireUser(request);
   const memo = await postedCreditMemo(params.memoId);
-  if (!memo) throw data({ reason: "not_found" }, { status: 404 });
-  assertAccountAccess(user, memo.account.id);
+  // Another account's memo is not found, like one that does not exist.
+  if (!memo || !mayReadAccount(user, memo.account.id)) return downloadNotFound(request, user);
   const { language, locale } = await resolveReader(request, user);
   const pdf = await creditMemoPdf(memo, await sellerProfile(), await translatorFor(language, locale), locale);
   return downloadResponse(pdf, { fileName: `credit-memo-${memo.number}.pdf`, contentType: "application/pdf", language });

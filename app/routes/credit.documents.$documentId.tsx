@@ -1,4 +1,4 @@
-import { data } from "react-router";
+import { downloadNotFound } from "../utils/downloads.server";
 import type { Route } from "./+types/credit.documents.$documentId";
 import { optionalUser } from "../utils/authorize.server";
 import { readableDocument } from "../domain/credit/documents.server";
@@ -13,7 +13,7 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await optionalUser(request);
   const draft = user ? null : await draftFromCookie(request);
   const doc = await readableDocument(user, params.documentId, draft?.id ?? null);
-  if (!doc) throw data({ reason: "not_found" }, { status: 404 });
+  if (!doc) return downloadNotFound(request, user);
   const bytes = await readStoredFile(doc.storageKey);
   return new Response(new Uint8Array(bytes), { headers: downloadHeaders(doc) });
 }

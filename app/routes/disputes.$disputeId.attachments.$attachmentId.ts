@@ -1,4 +1,4 @@
-import { data } from "react-router";
+import { downloadNotFound } from "../utils/downloads.server";
 import type { Route } from "./+types/disputes.$disputeId.attachments.$attachmentId";
 import { requireUser } from "../utils/authorize.server";
 import { downloadHeaders, readStoredFile } from "../domain/files/stored-files.server";
@@ -8,6 +8,6 @@ import { readableAttachment } from "../domain/disputes/attachments.server";
 export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireUser(request);
   const file = await readableAttachment(user, params.disputeId, params.attachmentId);
-  if (!file) throw data({ reason: "not_found" }, { status: 404 });
+  if (!file) return downloadNotFound(request, user);
   return new Response(new Uint8Array(await readStoredFile(file.storageKey)), { headers: downloadHeaders(file) });
 }

@@ -34,10 +34,14 @@ export async function requireStaff(request: Request): Promise<SessionUser> {
   return user;
 }
 
+/** Staff reach every account; a customer only their own. */
+export function mayReadAccount(user: SessionUser, accountId: string): boolean {
+  return user.role === "REP" || user.role === "MANAGER" || user.accountId === accountId;
+}
+
 /** Staff reach every account; a customer only their own — anything else is "not found". */
 export function assertAccountAccess(user: SessionUser, accountId: string): void {
-  if (user.role === "REP" || user.role === "MANAGER") return;
-  if (user.accountId !== accountId) throw data({ reason: "not_found" }, { status: 404 });
+  if (!mayReadAccount(user, accountId)) throw data({ reason: "not_found" }, { status: 404 });
 }
 
 export function homePathFor(user: Pick<SessionUser, "role">): string {

@@ -373,4 +373,34 @@ describe("invoice PDF and statement", () => {
     const rep = await portal.signedIn("rep1@accounts.example");
     expect((await rep.get("/statement.pdf")).status).toBe(403);
   });
+
+  it("answers a browser opening a download that is not there with a page in the reader's language, a script with JSON", async () => {
+    const theirs = await portal.db.invoice.findFirstOrThrow({ where: { accountId: norte.id } });
+    const mine = await portal.db.invoice.findFirstOrThrow({ where: { accountId: acme.id } });
+    const norteCustomer = await portal.signedIn("cxp@distnorte.example");
+    const asBrowser = { headers: { Accept: "text/html,application/xhtml+xml,*/*;q=0.8" } };
+    for (const [url, reader] of [
+      [`/invoices/${theirs.id}/pdf`, acmeCustomer],
+      [`/invoices/no-such-invoice/pdf`, acmeCustomer],
+      [`/payments/no-such-payment/pdf`, acmeCustomer],
+      [`/invoices/${mine.id}/pdf`, norteCustomer],
+    ] as const) {
+      const res = await reader.request(url, asBrowser);
+      expect(res.status, url).toBe(404);
+      expect(res.headers.get("content-type"), url).toMatch(/^text\/html/);
+      const html = await res.text();
+      const spanish = reader === norteCustomer;
+      expect(html, url).toContain(spanish ? '<html lang="es">' : '<html lang="en">');
+      expect(html, url).toMatch(
+        spanish ? /<title>No encontramos el archivo · Cuentas de Clientes<\/title>/ : /<title>File not found · Customer Accounts<\/title>/,
+      );
+      expect(html, url).not.toContain(theirs.number);
+    }
+    const script = await acmeCustomer.request(`/invoices/${theirs.id}/pdf`, { headers: { Accept: "application/json" } });
+    expect([script.status, await script.json()]).toEqual([404, { reason: "not_found" }]);
+    // A page that is not there says so in the tab's title too, once.
+    const page = await norteCustomer.request("/no-such-page", asBrowser);
+    const titles = [...(await page.text()).matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]);
+    expect([page.status, titles]).toEqual([404, ["No encontramos la página · Cuentas de Clientes"]]);
+  });
 });
