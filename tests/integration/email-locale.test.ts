@@ -86,6 +86,8 @@ describe("payment receipt", () => {
     const mexico = await newestMail(MEXICO, "payment_receipt", since);
     expect(mexico.text).toContain("$1,234.56");
     expect(mexico.text).toContain(`${mexicoInvoice.number}: $1,234.56`);
+    // Taken by the sandbox: the customer's copy says no money moved, as the receipt page does.
+    expect(mexico.text).toContain("SANDBOX: este pago se hizo en el entorno de prueba. No se movió dinero real.");
   });
 });
 
@@ -102,7 +104,9 @@ describe("dispute resolved", () => {
     const since = new Date();
     const senior = await portal.signedIn("senior@accounts.example", { acceptLanguage: "en-US" });
     expect((await senior.post(`/rep/disputes/${dispute.id}`, { intent: "assign" })).status).toBe(200);
-    expect((await senior.post(`/rep/disputes/${dispute.id}`, { intent: "resolve", amount: "1234.56", resolution: "Se abona la diferencia." })).status).toBe(200);
+    expect((await senior.post(`/rep/disputes/${dispute.id}`, { intent: "resolve", amount: "1234.56", resolution: "Se abona la diferencia." })).status).toBe(
+      200,
+    );
     expect((await portal.db.dispute.findUniqueOrThrow({ where: { id: dispute.id } })).status).toBe("RESOLVED_CREDITED");
     return { mail: await newestMail(email, "dispute_resolved", since), dispute };
   }

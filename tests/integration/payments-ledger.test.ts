@@ -256,6 +256,11 @@ describe("readable payment numbers and the receipt PDF", () => {
     expect(text).toContain("Northfield Industrial Distribution, Inc.");
     expect(text).toContain("Recibido de");
     expect(text).toContain(payment.allocations[0].invoice.number);
+    expect(text).not.toContain("SANDBOX");
+    // Taken by the sandbox, the same receipt says that no money moved.
+    await portal.db.payment.update({ where: { id: payment.id }, data: { provider: "stripe_sandbox" } });
+    expect(pdfText(Buffer.from(await (await customer.get(`/payments/${payment.id}/pdf`)).arrayBuffer()))).toContain("SANDBOX · sin dinero real");
+    await portal.db.payment.update({ where: { id: payment.id }, data: { provider: payment.provider } });
 
     const english = await portal.signedIn("ap@acme-industrial.example");
     expect((await english.get(`/payments/${payment.id}/pdf`)).status).toBe(404);

@@ -134,7 +134,8 @@ export function receiptPdf(receipt: Receipt, seller: SellerProfile | null, t: T,
     partiesBlock(doc, seller, t("payments:receipt.from"), receipt.account);
     const facts: [string, string][] = [
       [t("payments:receipt.reference"), receipt.number],
-      [t("payments:receipt.status"), t(`payments:status.${receipt.status}`)],
+      // A sandbox payment moved no money: the document says so, as the receipt page does.
+      [t("payments:receipt.status"), [t(`payments:status.${receipt.status}`), receipt.sandbox ? t("payments:sandbox.badge") : ""].filter(Boolean).join(" · ")],
       [t("payments:receipt.received"), date(receipt.receivedAt ?? receipt.createdAt)],
       [t("payments:receipt.amount"), money(receipt.amount)],
     ];

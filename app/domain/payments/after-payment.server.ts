@@ -7,6 +7,7 @@ import { liftCreditHoldIfCurrent } from "../collections/credit-hold.server";
 import { isLanguage, type Language } from "../../i18n/config";
 import { mailDay, mailJoin, mailText, queueEmail, type EmailInput, type MailValue } from "../mail/outbox.server";
 import { mailReaderWith } from "../mail/recipient-formatting.server";
+import { isSandboxPayment } from "./stripe-provider.server";
 
 type RecipientAccount = { preferredLanguage: string | null; legalName: string; locale: string | null; timeZone: string | null };
 type RecipientUser = { email: string; name: string; preferredLanguage: string | null; locale: string | null; timeZone: string | null };
@@ -43,13 +44,14 @@ async function recipientFor(accountId: string, userId: string | null) {
  */
 export function receiptEmail(
   to: PaymentMailRecipient,
-  payment: { number: string; currency: string; amountMinor: bigint; unappliedMinor: bigint; receivedAt: Date | null },
+  payment: { number: string; currency: string; amountMinor: bigint; unappliedMinor: bigint; receivedAt: Date | null; sandbox: boolean },
   applied: { invoiceNumber: string; amountMinor: bigint }[],
   meant: string[],
 ): EmailInput {
   const money = (minor: bigint) => ({ amountMinor: minor, currency: payment.currency });
   const lines = applied.map((a) => mailJoin([`• ${a.invoiceNumber}: `, money(a.amountMinor)], ""));
-  const details: MailValue[] = [];
+  // A sandbox payment moved no money: the customer's copy says so as plainly as the page does.
+  const details: MailValue[] = payment.sandbox ? [mailText("mail:payment_receipt.sandbox", {})] : [];
   if (lines.length) details.push(mailText("mail:payment_receipt.applied", { lines: mailJoin(lines) }));
   if (payment.unappliedMinor > 0n) {
     details.push(
@@ -87,7 +89,7 @@ export async function sendReceipt(paymentId: string) {
   await queueEmail(
     receiptEmail(
       to,
-      payment,
+      { ...payment, sandbox: isSandboxPayment(payment) },
       applied,
       meant.map((i) => i.number),
     ),

@@ -23,7 +23,7 @@ import { AUTO_HOLD_REASON } from "../collections/credit-hold.server";
 import { markPromisesKeptOrBroken } from "../collections/promises.server";
 import { allocatePayment, invoiceStatusFor } from "./allocation";
 import { paymentMailRecipient, receiptEmail, releaseOrdersIfUnderLimit } from "./after-payment.server";
-import type { SessionTruth } from "./stripe-provider.server";
+import { isSandboxPayment, type SessionTruth } from "./stripe-provider.server";
 
 export type PaidCheckout = { eventId: string; type: string; rawBody: string; truth: SessionTruth & { paymentId: string } };
 export type PaidCheckoutOutcome = "applied" | "duplicate" | "one_by_one";
@@ -43,6 +43,7 @@ type PaymentRow = {
   currency: string;
   amountMinor: string;
   method: string | null;
+  provider: string;
   createdById: string | null;
   intendedAllocations: unknown;
 };
@@ -293,7 +294,7 @@ async function claimBatch(tx: Prisma.TransactionClient, events: PaidCheckout[], 
        SELECT "eventId", "processedAt" IS NOT NULL AS processed FROM "WebhookEvent" WHERE provider = 'stripe' AND "eventId" = ANY($2::text[])
      ),
      payments AS (
-       SELECT id, number, "accountId", status::text AS status, currency, "amountMinor"::text AS "amountMinor", method, "createdById", "intendedAllocations"
+       SELECT id, number, "accountId", status::text AS status, currency, "amountMinor"::text AS "amountMinor", method, provider, "createdById", "intendedAllocations"
          FROM "Payment" WHERE id = ANY($6::text[]) ORDER BY id FOR UPDATE
      ),
      invoices AS (
@@ -357,7 +358,14 @@ async function receiptsFor({ accounts: accountRows, users }: ClaimedBatch, appli
       await composeEmail(
         receiptEmail(
           to,
-          { number: payment.number, currency: payment.currency, amountMinor: BigInt(truth.amountMinor), unappliedMinor: BigInt(unapplied), receivedAt },
+          {
+            number: payment.number,
+            currency: payment.currency,
+            amountMinor: BigInt(truth.amountMinor),
+            unappliedMinor: BigInt(unapplied),
+            receivedAt,
+            sandbox: isSandboxPayment(payment),
+          },
           lines,
           meant,
         ),
