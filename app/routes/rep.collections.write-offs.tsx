@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import { data, Form, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/rep.collections.write-offs";
+import { WriteOffForm } from "../components/collections/write-off-form";
 import { CollectionsNav } from "../components/collections/collections-nav";
 import { FormAlerts } from "../components/form-alerts";
 import { requireStaff, safeRedirectPath } from "../utils/authorize.server";
@@ -42,22 +43,33 @@ function writeOffStatus(error: string): number {
   return error === "not_found" ? 404 : error === "forbidden" ? 403 : error === "amount_too_high" ? 400 : 409;
 }
 
-type ActionAnswer = { error: string; values?: Record<string, string> };
+/** A refused proposal carries what was sent, so the page shows the form again, filled in, beside the reason. */
+type ActionAnswer = { error: string; proposal?: { accountId: string; returnTo: string; invoiceNumber: string; amount: string; reason: string } };
 
 export async function action({ request }: Route.ActionArgs) {
   const user = await requireStaff(request);
   const form = Object.fromEntries(await readForm(request));
   if (form.intent === "propose") {
+    const text = (name: string) => (typeof form[name] === "string" ? (form[name] as string).slice(0, 500) : "");
+    const proposal = {
+      accountId: text("accountId"),
+      returnTo: safeRedirectPath(text("returnTo"), ""),
+      invoiceNumber: text("invoiceNumber"),
+      amount: text("amount"),
+      reason: text("reason"),
+    };
+    const refused = (error: string | undefined, status: number) =>
+      data<ActionAnswer>({ error: error ?? "dunning:writeOffs.errors.not_found", proposal }, { status });
     const parsed = proposeSchema.safeParse(form);
-    if (!parsed.success) return data<ActionAnswer>({ error: Object.values(fieldErrorsOf(parsed.error))[0] }, { status: 400 });
+    if (!parsed.success) return refused(Object.values(fieldErrorsOf(parsed.error))[0], 400);
     const invoice = await invoiceOfAccountByNumber(parsed.data.accountId, parsed.data.invoiceNumber);
-    if (!invoice) return data<ActionAnswer>({ error: "dunning:writeOffs.errors.not_found" }, { status: 404 });
+    if (!invoice) return refused("dunning:writeOffs.errors.not_found", 404);
     const { locale } = await resolveReader(request, user);
     const amount = parseAmountInput(parsed.data.amount, locale, invoice.currency);
-    if (!amount.ok) return data<ActionAnswer>({ error: amountErrorKey(amount.error, locale) }, { status: 400 });
-    if (amount.amountMinor <= 0) return data<ActionAnswer>({ error: "dunning:writeOffs.errors.amount" }, { status: 400 });
+    if (!amount.ok) return refused(amountErrorKey(amount.error, locale), 400);
+    if (amount.amountMinor <= 0) return refused("dunning:writeOffs.errors.amount", 400);
     const result = await proposeWriteOff({ actor: user, invoiceId: invoice.id, amountMinor: amount.amountMinor, reason: parsed.data.reason });
-    if (!result.ok) return data<ActionAnswer>({ error: `dunning:writeOffs.errors.${result.error}` }, { status: writeOffStatus(result.error) });
+    if (!result.ok) return refused(`dunning:writeOffs.errors.${result.error}`, writeOffStatus(result.error));
     const back = safeRedirectPath(parsed.data.returnTo, "/rep/collections/write-offs");
     throw redirect(`${back}${back.includes("?") ? "&" : "?"}writeOff=${result.posted ? "posted" : "queued"}`);
   }
@@ -78,7 +90,16 @@ export default function RepWriteOffs({ loaderData, actionData }: Route.Component
       <div className="page-head">
         <h1>{t("writeOffs.title")}</h1>
       </div>
-      <FormAlerts success={loaderData.done && t(`writeOffs.done.${loaderData.done}`)} error={actionData?.error && t(actionData.error)} />
+      {actionData?.proposal?.accountId ? (
+        <WriteOffForm
+          accountId={actionData.proposal.accountId}
+          returnTo={actionData.proposal.returnTo || "/rep/collections/write-offs"}
+          typed={actionData.proposal}
+          error={actionData.error}
+        />
+      ) : (
+        <FormAlerts success={loaderData.done && t(`writeOffs.done.${loaderData.done}`)} error={actionData?.error && t(actionData.error)} />
+      )}
       <section className="panel" aria-labelledby="write-off-queue-title">
         <h2 id="write-off-queue-title">{t("writeOffs.queueTitle", { count: loaderData.queue.length })}</h2>
         {loaderData.queue.length === 0 ? (

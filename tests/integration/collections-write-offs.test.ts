@@ -144,7 +144,12 @@ describe("a Rep I's write-off", () => {
     const count = await portal.db.writeOffRequest.count();
     const tooMuch = await propose(rep1, acme, invoice.number, String(Number(await balanceOf(invoice.id)) / 100 + 1));
     expect(tooMuch.status).toBe(400);
-    expect(textOf(await tooMuch.text())).toContain("more than the invoice's open balance");
+    const refusedPage = await tooMuch.text();
+    expect(textOf(refusedPage)).toContain("more than the invoice's open balance");
+    // The form is there again with what the rep sent, to correct rather than type again, and still goes back to the 360.
+    expect(refusedPage).toContain(`value="${invoice.number}"`);
+    expect(refusedPage).toContain("Customer out of business; uncollectable.</textarea>");
+    expect(refusedPage).toContain(`name="returnTo" value="/rep/accounts/${acme.id}"`);
     expect((await propose(rep1, acme, invoice.number, "abc")).status).toBe(400);
     expect((await propose(rep1, acme, invoice.number, "10.00", "")).status).toBe(400);
     expect((await propose(rep1, acme, "INV-NOPE", "10.00")).status).toBe(404);
