@@ -78,7 +78,7 @@ export default function FinalDemands({ loaderData, actionData }: Route.Component
                   <a href={`/rep/accounts/${r.accountId}`}>{r.legalName}</a> · {r.number}
                 </h3>
                 <p>
-                  {t("finalDemand.pastDue")}: {f.money(r.pastDue)} · {t("finalDemand.oldest")}: {r.oldestDays}
+                  {t("finalDemand.pastDue", { days: rule.minDaysPastDue })}: {f.money(r.pastDue)} · {t("finalDemand.oldest")}: {r.oldestDays}
                 </p>
                 {letters.map((l) => (
                   <p key={l.id}>

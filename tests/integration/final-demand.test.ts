@@ -118,4 +118,14 @@ describe("final demand", () => {
     const home = textOf((await own.page("/account")).html);
     expect(home).toContain("agencia de recobro");
   });
+  it("ranks the recommended accounts across currencies by what they owe in the policy currency", async () => {
+    const pesos = await collectionsAccount(portal.db, { country: "MX", language: "es", locale: "es-MX", timeZone: "America/Mexico_City", currency: "MXN" });
+    await pastDueInvoice(portal.db, pesos, 90, 150_000_00n); // about 8,700 dollars
+    const dollars = await collectionsAccount(portal.db, { country: "US", language: "en", locale: "en-US", timeZone: "America/Chicago", currency: "USD" });
+    await pastDueInvoice(portal.db, dollars, 90, 20_000_00n);
+    const page = textOf((await rep.page("/rep/collections/final-demands")).html);
+    expect(page.indexOf(dollars.number)).toBeGreaterThan(-1);
+    expect(page.indexOf(pesos.number)).toBeGreaterThan(page.indexOf(dollars.number));
+    expect(page).toMatch(/Past due 60\+ days\s*:\s*MX\$150,000\.00/);
+  });
 });

@@ -50,11 +50,13 @@ export type Recommendation = {
   number: string;
   legalName: string;
   pastDue: Money;
+  /** The same in the policy currency (the rule's), at the dated rate: what the list is ranked by, across currencies. */
+  pastDueInPolicy: Money;
   oldestDays: number;
   invoices: { number: string; dueOn: Date; amount: Money }[];
 };
 
-/** Accounts the rule recommends today, largest first. */
+/** Accounts the rule recommends today, largest first (compared in the policy currency). */
 export async function recommendedFinalDemands(now = new Date(), onlyAccountId?: string): Promise<Recommendation[]> {
   const rule = await finalDemandRule();
   const rows = (await lateInvoices(rule, now, onlyAccountId)).filter((r) => r.undisputed > 0n);
@@ -85,11 +87,12 @@ export async function recommendedFinalDemands(now = new Date(), onlyAccountId?: 
       number: account.number,
       legalName: account.legalName,
       pastDue: { amountMinor: total, currency: account.currency },
+      pastDueInPolicy: { amountMinor: inPolicy, currency: rule.currency },
       oldestDays: Math.floor((now.getTime() - mine[0].dueOn.getTime()) / DAY),
       invoices: mine.map((r) => ({ number: r.number, dueOn: r.dueOn, amount: { amountMinor: toMinor(r.undisputed), currency: r.currency } })),
     });
   }
-  return result.sort((a, b) => b.pastDue.amountMinor - a.pastDue.amountMinor);
+  return result.sort((a, b) => b.pastDueInPolicy.amountMinor - a.pastDueInPolicy.amountMinor);
 }
 
 async function convert(amountMinor: number, from: string, to: string, asOf: Date): Promise<number | null> {
