@@ -64,10 +64,18 @@ function fromUnappliedCash(allocation: { createdById: string | null; amountMinor
 
 const day = calendarDay();
 
+/**
+ * The statement's dates from the query. It never ends after today: a later end would show
+ * the balance and aging "as of" a day that has not come, figures nobody owes yet. Dates
+ * typed the wrong way round are read the right way round.
+ */
 export function statementRange(params: URLSearchParams, today = new Date()): { from: string; to: string } {
-  const to = day.safeParse(params.get("to")).data ?? today.toISOString().slice(0, 10);
+  const todayIso = today.toISOString().slice(0, 10);
   const defaultFrom = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 3, 1)).toISOString().slice(0, 10);
+  let to = day.safeParse(params.get("to")).data ?? todayIso;
   let from = day.safeParse(params.get("from")).data ?? defaultFrom;
+  if (from > to) [from, to] = [to, from];
+  if (to > todayIso) to = todayIso;
   if (from > to) from = to;
   return { from, to };
 }
