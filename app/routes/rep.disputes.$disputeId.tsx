@@ -11,6 +11,8 @@ import { isOpen, messageSchema, rejectSchema, resolveSchema } from "../domain/di
 import { assignDispute } from "../domain/disputes/assign-dispute.server";
 import { addMessage, replyToCustomer } from "../domain/disputes/dispute-messages.server";
 import { disputeFor } from "../domain/disputes/dispute-queries.server";
+import { mayActOnEscalation } from "../domain/authority/authority.server";
+import { isStaffLevel } from "../domain/authority/approval-limits";
 import { approveCreditMemo, rejectDispute, resolveWithCreditMemo } from "../domain/disputes/resolve-dispute.server";
 import { amountErrorKey, parseAmountInput } from "../domain/money/amount-input";
 import type { Money } from "../domain/money/money";
@@ -27,7 +29,10 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const user = await requireStaff(request);
   const dispute = await disputeFor({ role: user.role, accountId: null }, params.disputeId);
   if (!dispute) throw data({ reason: "not_found" }, { status: 404 });
-  return { dispute, me: user.id };
+  // The approve button is offered only to a level that may press it (the action checks again).
+  const required = dispute.pendingMemo?.requiredLevel;
+  const mayApproveMemo = dispute.pendingMemo ? await mayActOnEscalation(user.staffLevel, isStaffLevel(required) ? required : null) : false;
+  return { dispute, me: user.id, mayApproveMemo };
 }
 
 /** `applied`/`credit`: a posted memo's split between the invoice balance and account credit. */
@@ -168,11 +173,15 @@ export default function RepDisputeDetail({ loaderData, actionData }: Route.Compo
               level: dispute.pendingMemo.requiredLevel ? t(`levels.${dispute.pendingMemo.requiredLevel}`) : "",
             })}
           </p>
-          <Form method="post">
-            <button type="submit" name="intent" value="approve" className="button" disabled={busy}>
-              {t("rep.approve")}
-            </button>
-          </Form>
+          {loaderData.mayApproveMemo ? (
+            <Form method="post">
+              <button type="submit" name="intent" value="approve" className="button" disabled={busy}>
+                {t("rep.approve")}
+              </button>
+            </Form>
+          ) : (
+            <p className="note">{t("rep.approveNotYours")}</p>
+          )}
         </section>
       ) : null}
       <section className="panel" aria-labelledby="thread-title">

@@ -148,7 +148,8 @@ describe("a dispute on one line", () => {
     expect(memo.status).toBe("PENDING_APPROVAL");
     expect(memo.requiredLevel).not.toBeNull();
     expect((await portal.db.dispute.findUniqueOrThrow({ where: { id: disputeId } })).status).toBe("ESCALATED");
-    // Approving it themselves, or resolving again, does not post it either.
+    // The page offers the approval only to a level that may give it; pressing it anyway, or resolving again, posts nothing.
+    expect((await rep1.page(`/rep/disputes/${disputeId}`)).html).not.toMatch(/<button[^>]*value="approve"/);
     expect((await rep1.post(`/rep/disputes/${disputeId}`, { intent: "approve" })).status).toBe(403);
     // A memo is already waiting for approval: someone else's move, a conflict.
     expect((await rep1.post(`/rep/disputes/${disputeId}`, { intent: "resolve", amount: "1.00", resolution: "Otra vez, más pequeño" })).status).toBe(409);
@@ -156,6 +157,7 @@ describe("a dispute on one line", () => {
     expect((await portal.db.adjustment.findUniqueOrThrow({ where: { id: memo.id } })).status).toBe("PENDING_APPROVAL");
 
     const senior = await portal.signedIn("senior@accounts.example");
+    expect((await senior.page(`/rep/disputes/${disputeId}`)).html).toMatch(/<button[^>]*value="approve"/);
     expect((await senior.post(`/rep/disputes/${disputeId}`, { intent: "approve" })).status).toBe(200);
     const after = await portal.db.invoice.findUniqueOrThrow({ where: { id: invoice.id } });
     expect(after.balanceMinor).toBe(before.balanceMinor - invoice.lines[0].amountMinor);
