@@ -4,9 +4,9 @@ import { releaseConditionText } from "../domain/credit/hold-release";
 import { useFormat } from "../i18n/format";
 
 /** What releases a held order, in the reader's words: the same rule the payment webhook releases by. */
-export function ReleaseConditionText({ condition }: { condition: ReleaseCondition }) {
+export function ReleaseConditionText({ condition, reader = "customer" }: { condition: ReleaseCondition; reader?: "customer" | "staff" }) {
   const { t } = useTranslation("credit");
   const f = useFormat();
-  const text = releaseConditionText(condition, f.money);
+  const text = releaseConditionText(condition, f.money, reader);
   return <span data-testid="release-condition">{t(text.key, text.values)}</span>;
 }

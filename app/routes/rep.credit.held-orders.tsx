@@ -100,7 +100,7 @@ export default function RepHeldOrders({ loaderData, actionData }: Route.Componen
                   <td className="num">{f.money(o.amount)}</td>
                   <td>{t(`holdReason.${o.reason ?? "OVER_LIMIT"}`)}</td>
                   <td>
-                    <ReleaseConditionText condition={o.clears} />
+                    <ReleaseConditionText condition={o.clears} reader="staff" />
                   </td>
                   <td>
                     <Form method="post" className="inline-form">

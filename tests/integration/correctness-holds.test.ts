@@ -179,8 +179,9 @@ describe("what releases a hold follows the hold's reason", () => {
     const page = textOf((await customer.page("/credit")).html);
     expect(page).toContain("Your representative lifts the account's hold.");
     const rep = textOf((await (await portal.signedIn("rep2@accounts.example")).page("/rep/credit/held-orders")).html);
-    // This rep reads Spanish.
-    expect(rep).toContain("Su ejecutivo levanta la retención de la cuenta.");
+    // This rep reads Spanish, written for the team rather than for the customer.
+    expect(rep).toContain("Que un ejecutivo levante la retención de la cuenta.");
+    expect(rep).not.toContain("Su ejecutivo");
     await portal.db.account.update({ where: { id: acme.id }, data: { status: "ACTIVE" } });
   });
 });

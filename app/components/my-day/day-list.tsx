@@ -44,7 +44,7 @@ export function DayList({ items, staff, repId }: { items: DayRow[]; staff: Staff
                 {item.clears ? (
                   <div className="hint" data-testid="release-condition">
                     {(() => {
-                      const text = releaseConditionText(item.clears, f.money);
+                      const text = releaseConditionText(item.clears, f.money, "staff");
                       return t(text.key, text.values);
                     })()}
                   </div>

@@ -38,17 +38,21 @@ export function releaseConditionFor(reason: HoldReason | null, state: HoldAccoun
 }
 
 /** The translation key and values that say a condition to the customer or a rep. */
-export function releaseConditionText(condition: ReleaseCondition, money: (m: Money) => string): { key: string; values: Record<string, string> } {
+export function releaseConditionText(
+  condition: ReleaseCondition,
+  money: (m: Money) => string,
+  /** The customer reads "your representative"; a rep reads it about the customer and the team. */
+  reader: "customer" | "staff" = "customer",
+): { key: string; values: Record<string, string> } {
+  const group = reader === "staff" ? "credit:clearsForStaff" : "credit:clears";
   switch (condition.kind) {
     case "met":
-      return { key: "credit:clears.met", values: {} };
+      return { key: `${group}.met`, values: {} };
     case "pay_to_fit":
-      return { key: "credit:clears.payToFit", values: { amount: money(condition.amount) } };
+      return { key: `${group}.payToFit`, values: { amount: money(condition.amount) } };
     case "pay_past_due":
-      return { key: "credit:clears.payPastDue", values: { amount: money(condition.amount) } };
+      return { key: `${group}.payPastDue`, values: { amount: money(condition.amount) } };
     case "rep_lifts_hold":
-      return condition.pastDue
-        ? { key: "credit:clears.payThenRep", values: { amount: money(condition.pastDue) } }
-        : { key: "credit:clears.repLifts", values: {} };
+      return condition.pastDue ? { key: `${group}.payThenRep`, values: { amount: money(condition.pastDue) } } : { key: `${group}.repLifts`, values: {} };
   }
 }
