@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { data, Form, Link, redirect } from "react-router";
+import { data, Form, Link, redirect, useLocation } from "react-router";
 import type { Route } from "./+types/credit.apply";
 import { pageTitle } from "../i18n/meta";
 import { ApplyStepFields } from "../components/credit/apply-step-fields";
@@ -117,9 +117,11 @@ export async function action({ request, context }: Route.ActionArgs) {
   // Validated as typed; kept without control characters (the database refuses a NUL).
   const kept: Draft = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, withoutControlCharacters(v)]));
 
-  // Within the draft's document budget, or refused (and then nothing is written).
-  const attached = upload?.ok ? await attachDocument(application.id, upload.file, documentKindOf(formData.get("kind")), found.user?.id ?? null) : null;
   if (intent === "upload") {
+    // A document is attached only when the applicant asks for it: a file left in the picker
+    // rides along with every later step post (the picker joins the step form), and must not
+    // be attached again each time. Within the draft's document budget, or refused (and then nothing is written).
+    const attached = upload?.ok ? await attachDocument(application.id, upload.file, documentKindOf(formData.get("kind")), found.user?.id ?? null) : null;
     // Whatever was typed on this step stays, uploaded or not.
     application = await saveDraftValues(application, kept);
     const uploadError = !upload?.ok ? (upload?.error ?? "files:errors.empty") : attached && !attached.ok ? attached.error : null;
@@ -175,6 +177,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 export default function CreditApply({ loaderData, actionData }: Route.ComponentProps) {
   const { t } = useTranslation("credit");
   const { newCompany } = loaderData;
+  const location = useLocation();
   // After a failed post the step is the one posted, whatever the URL says.
   const step = actionData?.step ?? loaderData.step;
   const values: Draft = { ...loaderData.values, ...(actionData?.values ?? {}) };
@@ -246,6 +249,9 @@ export default function CreditApply({ loaderData, actionData }: Route.ComponentP
       </section>
       {loaderData.number ? (
         <DocumentsPanel
+          // A new panel (an empty picker) after every page change: a file left chosen after its
+          // upload would look unsent, and the step form it joins would carry it along again.
+          key={location.key}
           documents={loaderData.documents}
           action="/credit/apply"
           hidden={{ step }}
