@@ -11,7 +11,7 @@ import { draftForCustomer, newCompanyDraft, saveDraftValues } from "../domain/cr
 import { submitApplication } from "../domain/credit/submit-application.server";
 import { loadRequestCeiling } from "../domain/credit/request-ceiling.server";
 import { isLanguage } from "../i18n/config";
-import { formattingFor, preferredFormatting } from "../i18n/locale";
+import { applicantFormattingFor, formattingFor, preferredFormatting } from "../i18n/locale";
 import { resolveLanguage } from "../i18n/i18n.server";
 import { withoutControlCharacters, type FieldErrors } from "../utils/forms";
 import { draftCookie, draftFromCookie } from "../utils/credit-draft-cookie.server";
@@ -84,8 +84,6 @@ export async function action({ request, context }: Route.ActionArgs) {
   const intentField = formData.get("intent") ?? (upload ? "upload" : "next");
   const intent = intentField === "back" ? "back" : intentField === "upload" ? "upload" : "next";
   const newCompany = !found.user;
-  // Amounts are read as the applicant writes them: their account's locale when signed in, else the application language's.
-  const { locale } = formattingFor(isLanguage(found.language) ? found.language : "en", preferredFormatting(found.user));
 
   const values: Draft = {};
   for (const field of STEP_FIELDS[step]) {
@@ -93,6 +91,12 @@ export async function action({ request, context }: Route.ActionArgs) {
     const value = formData.get(field);
     values[field] = typeof value === "string" ? value.slice(0, 300) : "";
   }
+  // Amounts are read as the applicant writes them: their account's locale when signed in; a new
+  // company has no account yet, so the country it chose says it (es-ES for Spain, es-MX for Mexico).
+  const language = isLanguage(found.language) ? found.language : "en";
+  const { locale } = newCompany
+    ? applicantFormattingFor(values.country ?? (found.application?.draft as Draft | undefined)?.country, language)
+    : formattingFor(language, preferredFormatting(found.user));
 
   let application = found.application;
   const headers = new Headers();
