@@ -8,13 +8,13 @@ import { optionalUser } from "../utils/authorize.server";
 import { completeDraft, STEP_FIELDS, STEPS, validateStep, type Draft, type StepId } from "../domain/credit/application-schema";
 import { applicationDocuments } from "../domain/credit/application-records.server";
 import { draftForCustomer, newCompanyDraft, saveDraftValues } from "../domain/credit/application-drafts.server";
-import { submitApplication } from "../domain/credit/submit-application.server";
+import { alreadySubmitted, submitApplication, type SubmitResult } from "../domain/credit/submit-application.server";
 import { loadRequestCeiling } from "../domain/credit/request-ceiling.server";
 import { isLanguage } from "../i18n/config";
 import { applicantFormattingFor, formattingFor, preferredFormatting } from "../i18n/locale";
 import { resolveLanguage } from "../i18n/i18n.server";
 import { withoutControlCharacters, type FieldErrors } from "../utils/forms";
-import { draftCookie, draftFromCookie } from "../utils/credit-draft-cookie.server";
+import { draftCookie, draftFromCookie, submittedFromCookie } from "../utils/credit-draft-cookie.server";
 import { attachDocument, documentKindOf } from "../domain/credit/documents.server";
 import type { CheckedUpload, UploadError } from "../domain/files/stored-files.server";
 import { readFormWithFiles } from "../utils/uploads.server";
@@ -102,6 +102,9 @@ export async function action({ request, context }: Route.ActionArgs) {
   const headers = new Headers();
   if (!application) {
     if (!newCompany) throw data({ reason: "not_found" }, { status: 404 });
+    // The final step again, after its first post submitted the draft: the same answer, not a new draft.
+    const earlier = step === "sign" ? await submittedFromCookie(request) : null;
+    if (earlier) return submittedAnswer(step, await alreadySubmitted(earlier.id, { newCompany }), headers);
     // Anyone may start a draft; one client address may start only a few.
     const verdict = await consumeThrottles([{ limit: "anonymousCreditDraftPerClient", key: context?.clientIp ?? "unknown" }]);
     if (!verdict.allowed) {
@@ -156,7 +159,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   application = await saveDraftValues(application, kept);
   const complete = completeDraft(application.draft as Draft, { newCompany, locale, ceiling });
   if (!complete.ok) throw redirect(`/credit/apply?step=${complete.step}`, { headers });
-  const { application: submitted, statusPath } = await submitApplication(
+  const result = await submitApplication(
     application,
     {
       ...complete.input,
@@ -165,7 +168,12 @@ export async function action({ request, context }: Route.ActionArgs) {
     },
     found.user?.id ?? null,
   );
-  if (!newCompany) throw redirect(`/credit?submitted=${submitted.number}`);
+  if (!newCompany) throw redirect(`/credit?submitted=${result.application.number}`);
+  return submittedAnswer(step, result, headers);
+}
+
+/** A new company's confirmation: its number, where it stands and its status page; the draft cookie has done its job. */
+async function submittedAnswer(step: StepId, { application: submitted, statusPath }: SubmitResult, headers: Headers) {
   headers.append("Set-Cookie", await draftCookie.serialize("", { maxAge: 0 }));
   return data(
     {

@@ -209,11 +209,43 @@ describe("the final step sent several times at once", () => {
     expect(await portal.db.creditApplicationEvent.count({ where: { applicationId: app.id, kind: "submitted" } })).toBe(1);
     expect(await portal.db.tradeReference.count({ where: { applicationId: app.id } })).toBe(2);
     expect(await portal.db.outboxEmail.count({ where: { to: email, template: "credit_submitted" } })).toBe(1);
-    // Those that reached the draft get the same page as the first: its number and a way to follow it.
-    for (const answer of answers.filter((a) => a.status === 200)) {
+    // Every sender gets the same page as the first: its number and a way to follow it.
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
       const html = await answer.text();
       expect(textOf(html)).toContain(`Your application number is ${app.number}.`);
       expect((await portal.browser().page(statusPathIn(html))).status).toBe(200);
     }
+  });
+
+  it("answers a second post that arrives after the first submitted it with the same page, not a new application", async () => {
+    const visitor = portal.browser({ acceptLanguage: "en-US" });
+    const email = "ap@slow-double-click.example";
+    await upToSigning(
+      visitor,
+      company({
+        applicantEmail: email,
+        companyName: "Slow Click Supply LLC",
+        country: "US",
+        currency: "USD",
+        taxId: "12-3456783",
+        annualRevenue: "2,000,000.00",
+      }),
+      "50,000.00",
+    );
+    // The second click's request left with the cookie the first one's answer then clears.
+    const cookie = visitor.cookieHeader();
+    const body = () => new URLSearchParams({ step: "sign", intent: "next", signatureName: "Lucía Ortega", authorize: "yes" });
+    const post = () =>
+      fetch(`${portal.url}/credit/apply`, { method: "POST", body: body(), redirect: "manual", headers: { Cookie: cookie, Origin: portal.url } });
+    const drafts = await portal.db.creditApplication.count();
+    const first = await post();
+    expect(first.status).toBe(200);
+    const second = await post();
+    expect(second.status).toBe(200);
+    const app = await portal.db.creditApplication.findFirstOrThrow({ where: { applicantEmail: email } });
+    expect(textOf(await second.text())).toContain(`Your application number is ${app.number}.`);
+    expect(await portal.db.creditApplication.count()).toBe(drafts);
+    expect(await portal.db.creditApplicationEvent.count({ where: { applicationId: app.id, kind: "submitted" } })).toBe(1);
   });
 });

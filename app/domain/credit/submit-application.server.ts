@@ -39,6 +39,17 @@ export type SubmitInput = {
  */
 export type SubmitResult = { application: CreditApplication; statusPath: string | null; alreadySubmitted: boolean };
 
+/**
+ * The answer to a final step posted again once its application was submitted (a double
+ * click, a second tab): the application as it stands and, for a new company, a status
+ * link of its own (only the first post's is in the confirmation email) — the sender holds
+ * the draft, so it is the applicant.
+ */
+export async function alreadySubmitted(applicationId: string, { newCompany }: { newCompany: boolean }): Promise<SubmitResult> {
+  const current = await db().creditApplication.findUniqueOrThrow({ where: { id: applicationId } });
+  return { application: current, statusPath: newCompany ? await issueStatusLink(current.id) : null, alreadySubmitted: true };
+}
+
 /** Submits a completed draft: scores it, then approves at once or queues it for review. */
 export async function submitApplication(application: CreditApplication, input: SubmitInput, actorId: string | null): Promise<SubmitResult> {
   const result = await scoreFor(input, application.accountId);
@@ -93,11 +104,7 @@ export async function submitApplication(application: CreditApplication, input: S
     );
     return row;
   });
-  if (!updated) {
-    const current = await db().creditApplication.findUniqueOrThrow({ where: { id: application.id } });
-    // A link of its own (only the first post's is in the confirmation email): the holder of the draft is the applicant.
-    return { application: current, statusPath: application.accountId ? null : await issueStatusLink(current.id), alreadySubmitted: true };
-  }
+  if (!updated) return alreadySubmitted(application.id, { newCompany: !application.accountId });
   // The confirmation, in the applicant's language; a new company's carries its status link.
   const base = publicUrl("");
   const statusPath = updated.accountId ? null : await issueStatusLink(updated.id);
