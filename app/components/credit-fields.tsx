@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+import { useNavigation } from "react-router";
 import { DOCUMENT_KINDS } from "../domain/credit/application-schema";
 import { Field, SelectField } from "./field";
 
@@ -22,6 +23,8 @@ export function DocumentsPanel({
   formId?: string;
 }) {
   const { t } = useTranslation("credit");
+  // One click, one upload: the button waits while a post from this page is on its way.
+  const busy = useNavigation().state === "submitting";
   const picker = (
     <>
       <SelectField
@@ -41,7 +44,7 @@ export function DocumentsPanel({
         accept="application/pdf,image/png,image/jpeg"
         error={error}
       />
-      <button type="submit" className="button" form={formId} name={formId ? "intent" : undefined} value={formId ? "upload" : undefined}>
+      <button type="submit" className="button" form={formId} name={formId ? "intent" : undefined} value={formId ? "upload" : undefined} disabled={busy}>
         {t("documents.upload")}
       </button>
     </>

@@ -1,3 +1,4 @@
+import { createContext, useContext } from "react";
 import { useTranslation } from "react-i18next";
 import { useRouteLoaderData } from "react-router";
 import { formatMoney, type Money } from "../domain/money/money";
@@ -66,6 +67,15 @@ export function formatterFor(formatting: Formatting) {
   };
 }
 
+const PageFormatting = createContext<Formatting | null>(null);
+
+/**
+ * Figures and times of a page about someone other than its reader's own account, in
+ * theirs: a new company's status page is read by a signed-out visitor, whose own
+ * formatting says nothing about the company (see `applicantFormattingFor`).
+ */
+export const PageFormattingProvider = PageFormatting.Provider;
+
 /**
  * Locale-aware formatting for components: money, dates, numbers. The locale and time
  * zone are the reader's, resolved once by the root loader (account locale, else the
@@ -74,6 +84,8 @@ export function formatterFor(formatting: Formatting) {
 export function useFormat() {
   const { i18n } = useTranslation();
   const root = useRouteLoaderData("root") as { language?: string; locale?: string; timeZone?: string } | undefined;
+  const own = useContext(PageFormatting);
+  if (own) return formatterFor(own);
   const language = isLanguage(root?.language) ? root.language : isLanguage(i18n.language) ? i18n.language : "en";
   const formatting =
     isFormattingLocale(root?.locale) && root.timeZone ? formattingFor(language, { locale: root.locale, timeZone: root.timeZone }) : formattingFor(language);

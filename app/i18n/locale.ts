@@ -77,3 +77,13 @@ export function accountFormattingFor(country: string, language: Language): Forma
   const locale: FormattingLocale = language === "es" ? (country === "ES" ? "es-ES" : "es-MX") : "en-US";
   return { locale, timeZone: COUNTRY_TIME_ZONE[country] ?? LOCALE_DEFAULT_TIME_ZONE[locale] };
 }
+
+/**
+ * An applicant's formatting, before (or without) a sign-in of its own: the country its
+ * company is in says how it writes figures and which clock it reads — a company in Spain
+ * types and reads 50.000,00 € on Madrid time, one in Mexico $50,000.00 — in the language
+ * of the page or mail. The same rule as the account it becomes (`accountFormattingFor`).
+ */
+export function applicantFormattingFor(country: string | null | undefined, language: Language): Formatting {
+  return country ? accountFormattingFor(country, language) : formattingFor(language);
+}

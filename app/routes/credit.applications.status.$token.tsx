@@ -15,7 +15,10 @@ import { applicationByStatusToken } from "../domain/credit/status-links.server";
 import { documentKindOf } from "../domain/credit/documents.server";
 import { readFormWithFiles } from "../utils/uploads.server";
 import { toMinor } from "../domain/money/money";
-import { useFormat } from "../i18n/format";
+import { PageFormattingProvider, useFormat } from "../i18n/format";
+import { resolveReader } from "../i18n/i18n.server";
+import { applicantFormattingFor } from "../i18n/locale";
+import { optionalUser } from "../utils/authorize.server";
 import { fieldErrorsOf, type FieldErrors } from "../utils/forms";
 
 import creditStyles from "../styles/credit.css?url";
@@ -50,8 +53,12 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   const offerOpen = application.status === "COUNTER_OFFERED" && (!application.offerExpiresAt || application.offerExpiresAt.getTime() > Date.now());
   const question = [...application.events].reverse().find((e) => e.kind === "info_requested")?.message ?? null;
   const done = new URL(request.url).searchParams.get("done");
+  // The company's figures and clock, as in its emails: whoever opens the link, a company in
+  // Spain reads 50.000,00 € on Madrid time (in the words of the reader's language).
+  const { language } = await resolveReader(request, await optionalUser(request));
   return {
     done: DONE.find((d) => d === done) ?? null,
+    formatting: applicantFormattingFor(application.country, language),
     application: {
       number: application.number,
       company: application.companyName ?? application.applicantName,
@@ -121,6 +128,14 @@ export async function action({ request, params }: Route.ActionArgs) {
 }
 
 export default function CreditApplicationStatus({ loaderData, actionData }: Route.ComponentProps) {
+  return (
+    <PageFormattingProvider value={loaderData.formatting}>
+      <StatusPage loaderData={loaderData} actionData={actionData} />
+    </PageFormattingProvider>
+  );
+}
+
+function StatusPage({ loaderData, actionData }: Pick<Route.ComponentProps, "loaderData" | "actionData">) {
   const { t } = useTranslation("credit");
   const f = useFormat();
   const { application: a, done } = loaderData;

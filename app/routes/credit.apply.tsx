@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { data, Form, Link, redirect } from "react-router";
+import { data, Form, Link, redirect, useLocation } from "react-router";
 import type { Route } from "./+types/credit.apply";
 import { pageTitle } from "../i18n/meta";
 import { ApplyStepFields } from "../components/credit/apply-step-fields";
@@ -8,13 +8,13 @@ import { optionalUser } from "../utils/authorize.server";
 import { completeDraft, STEP_FIELDS, STEPS, validateStep, type Draft, type StepId } from "../domain/credit/application-schema";
 import { applicationDocuments } from "../domain/credit/application-records.server";
 import { draftForCustomer, newCompanyDraft, saveDraftValues } from "../domain/credit/application-drafts.server";
-import { submitApplication } from "../domain/credit/submit-application.server";
+import { alreadySubmitted, submitApplication, type SubmitResult } from "../domain/credit/submit-application.server";
 import { loadRequestCeiling } from "../domain/credit/request-ceiling.server";
 import { isLanguage } from "../i18n/config";
-import { formattingFor, preferredFormatting } from "../i18n/locale";
+import { applicantFormattingFor, formattingFor, preferredFormatting } from "../i18n/locale";
 import { resolveLanguage } from "../i18n/i18n.server";
 import { withoutControlCharacters, type FieldErrors } from "../utils/forms";
-import { draftCookie, draftFromCookie } from "../utils/credit-draft-cookie.server";
+import { draftCookie, draftFromCookie, submittedFromCookie } from "../utils/credit-draft-cookie.server";
 import { attachDocument, documentKindOf } from "../domain/credit/documents.server";
 import type { CheckedUpload, UploadError } from "../domain/files/stored-files.server";
 import { readFormWithFiles } from "../utils/uploads.server";
@@ -84,8 +84,6 @@ export async function action({ request, context }: Route.ActionArgs) {
   const intentField = formData.get("intent") ?? (upload ? "upload" : "next");
   const intent = intentField === "back" ? "back" : intentField === "upload" ? "upload" : "next";
   const newCompany = !found.user;
-  // Amounts are read as the applicant writes them: their account's locale when signed in, else the application language's.
-  const { locale } = formattingFor(isLanguage(found.language) ? found.language : "en", preferredFormatting(found.user));
 
   const values: Draft = {};
   for (const field of STEP_FIELDS[step]) {
@@ -93,11 +91,20 @@ export async function action({ request, context }: Route.ActionArgs) {
     const value = formData.get(field);
     values[field] = typeof value === "string" ? value.slice(0, 300) : "";
   }
+  // Amounts are read as the applicant writes them: their account's locale when signed in; a new
+  // company has no account yet, so the country it chose says it (es-ES for Spain, es-MX for Mexico).
+  const language = isLanguage(found.language) ? found.language : "en";
+  const { locale } = newCompany
+    ? applicantFormattingFor(values.country ?? (found.application?.draft as Draft | undefined)?.country, language)
+    : formattingFor(language, preferredFormatting(found.user));
 
   let application = found.application;
   const headers = new Headers();
   if (!application) {
     if (!newCompany) throw data({ reason: "not_found" }, { status: 404 });
+    // The final step again, after its first post submitted the draft: the same answer, not a new draft.
+    const earlier = step === "sign" ? await submittedFromCookie(request) : null;
+    if (earlier) return submittedAnswer(step, await alreadySubmitted(earlier.id, { newCompany }), headers);
     // Anyone may start a draft; one client address may start only a few.
     const verdict = await consumeThrottles([{ limit: "anonymousCreditDraftPerClient", key: context?.clientIp ?? "unknown" }]);
     if (!verdict.allowed) {
@@ -117,9 +124,11 @@ export async function action({ request, context }: Route.ActionArgs) {
   // Validated as typed; kept without control characters (the database refuses a NUL).
   const kept: Draft = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, withoutControlCharacters(v)]));
 
-  // Within the draft's document budget, or refused (and then nothing is written).
-  const attached = upload?.ok ? await attachDocument(application.id, upload.file, documentKindOf(formData.get("kind")), found.user?.id ?? null) : null;
   if (intent === "upload") {
+    // A document is attached only when the applicant asks for it: a file left in the picker
+    // rides along with every later step post (the picker joins the step form), and must not
+    // be attached again each time. Within the draft's document budget, or refused (and then nothing is written).
+    const attached = upload?.ok ? await attachDocument(application.id, upload.file, documentKindOf(formData.get("kind")), found.user?.id ?? null) : null;
     // Whatever was typed on this step stays, uploaded or not.
     application = await saveDraftValues(application, kept);
     const uploadError = !upload?.ok ? (upload?.error ?? "files:errors.empty") : attached && !attached.ok ? attached.error : null;
@@ -150,7 +159,7 @@ export async function action({ request, context }: Route.ActionArgs) {
   application = await saveDraftValues(application, kept);
   const complete = completeDraft(application.draft as Draft, { newCompany, locale, ceiling });
   if (!complete.ok) throw redirect(`/credit/apply?step=${complete.step}`, { headers });
-  const { application: submitted, statusPath } = await submitApplication(
+  const result = await submitApplication(
     application,
     {
       ...complete.input,
@@ -159,7 +168,12 @@ export async function action({ request, context }: Route.ActionArgs) {
     },
     found.user?.id ?? null,
   );
-  if (!newCompany) throw redirect(`/credit?submitted=${submitted.number}`);
+  if (!newCompany) throw redirect(`/credit?submitted=${result.application.number}`);
+  return submittedAnswer(step, result, headers);
+}
+
+/** A new company's confirmation: its number, where it stands and its status page; the draft cookie has done its job. */
+async function submittedAnswer(step: StepId, { application: submitted, statusPath }: SubmitResult, headers: Headers) {
   headers.append("Set-Cookie", await draftCookie.serialize("", { maxAge: 0 }));
   return data(
     {
@@ -175,6 +189,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 export default function CreditApply({ loaderData, actionData }: Route.ComponentProps) {
   const { t } = useTranslation("credit");
   const { newCompany } = loaderData;
+  const location = useLocation();
   // After a failed post the step is the one posted, whatever the URL says.
   const step = actionData?.step ?? loaderData.step;
   const values: Draft = { ...loaderData.values, ...(actionData?.values ?? {}) };
@@ -246,6 +261,9 @@ export default function CreditApply({ loaderData, actionData }: Route.ComponentP
       </section>
       {loaderData.number ? (
         <DocumentsPanel
+          // A new panel (an empty picker) after every page change: a file left chosen after its
+          // upload would look unsent, and the step form it joins would carry it along again.
+          key={location.key}
           documents={loaderData.documents}
           action="/credit/apply"
           hidden={{ step }}

@@ -23,7 +23,12 @@ export async function loader({ request }: Route.LoaderArgs) {
   if (user) throw redirect(homePathFor(user));
   const search = new URL(request.url).searchParams;
   const language = search.get("language");
-  return { redirectTo: safeRedirectPath(search.get("redirectTo"), ""), language: isLanguage(language) ? language : null };
+  return {
+    redirectTo: safeRedirectPath(search.get("redirectTo"), ""),
+    language: isLanguage(language) ? language : null,
+    // Sent here by /reset-password (a reset or a new company's welcome link) once the password is set.
+    passwordSet: search.get("reset") === "1",
+  };
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -71,7 +76,10 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
     <section className="panel narrow" aria-labelledby="login-title">
       <h1 id="login-title">{t("login.title")}</h1>
       <p className="lead">{t("login.lead")}</p>
-      <FormAlerts error={actionData?.formError && t(actionData.formError, { minutes: actionData.retryAfterMinutes })} />
+      <FormAlerts
+        success={loaderData.passwordSet && !actionData && t("login.passwordSet")}
+        error={actionData?.formError && t(actionData.formError, { minutes: actionData.retryAfterMinutes })}
+      />
       <Form method="post" noValidate>
         <input type="hidden" name="redirectTo" value={loaderData.redirectTo} />
         {loaderData.language ? <input type="hidden" name="language" value={loaderData.language} /> : null}

@@ -1,4 +1,4 @@
-import { data, redirect } from "react-router";
+import { redirect } from "react-router";
 import type { Route } from "./+types/set-language";
 import { optionalUser, safeRedirectPath } from "../utils/authorize.server";
 import { isLanguage } from "../i18n/config";
@@ -10,7 +10,9 @@ export async function action({ request }: Route.ActionArgs) {
   const formData = await readForm(request);
   const language = formData.get("language");
   const back = safeRedirectPath(formData.get("redirectTo"), "/");
-  if (!isLanguage(language)) return data({ error: "common:language.unsupported" }, { status: 400 });
+  // Only a tampered form sends another language (the switcher's buttons are ours): back where
+  // it came from, in the language it had, as a page and not a bare error body.
+  if (!isLanguage(language)) throw redirect(back);
   const user = await optionalUser(request);
   // Signed in: the profile is the source of truth; the cookie covers the signed-out pages.
   if (user) await setPreferredLanguage(user.id, language);

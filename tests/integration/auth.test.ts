@@ -156,6 +156,38 @@ describe("password reset by email", () => {
     expect((await portal.browser().post("/login", { email, password: "Middle-Pass-2026" })).status).toBe(302);
   });
 
+  it("lifts the sign-in lock it is offered for, and the sign-in page says the password is set", async () => {
+    const email = "billing@pacificcoast.example";
+    const visitor = portal.browser({ acceptLanguage: "es" });
+    // Locked out (earlier tests may have started the count: wrong passwords until the lock).
+    let locked: Response | null = null;
+    for (let i = 0; i < 6 && !locked; i++) {
+      const res = await visitor.post("/login", { email, password: `wrong-again-${i}` });
+      if (res.status === 429) locked = res;
+    }
+    expect(locked?.status).toBe(429);
+    expect(textOf(await locked!.text())).toContain("restablezca su contraseña");
+
+    const delivered = mailbox.messages.filter((m) => m.to.includes(email)).length;
+    expect((await visitor.post("/forgot-password", { email })).status).toBe(200);
+    for (let j = 0; j < 100 && mailbox.messages.filter((m) => m.to.includes(email)).length <= delivered; j++) await new Promise((r) => setTimeout(r, 50));
+    const token = new URLSearchParams(resetPathIn(mailbox.messages.filter((m) => m.to.includes(email)).at(-1)!.text).split("?")[1]).get("token")!;
+    const done = await visitor.post("/reset-password", { token, password: "Pacific-Clave-2026", confirm: "Pacific-Clave-2026" });
+    expect(done.status).toBe(302);
+    expect(done.headers.get("location")).toBe("/login?reset=1");
+    const landing = await visitor.page(done.headers.get("location")!);
+    expect(landing.status).toBe(200);
+    expect(textOf(landing.html)).toContain("Su contraseña quedó guardada. Inicie sesión con ella.");
+    expect(textOf((await portal.browser({ acceptLanguage: "en-US" }).page("/login?reset=1")).html)).toContain("Your password is set. Sign in with it.");
+    // Not on a plain visit to the sign-in page.
+    expect(textOf((await portal.browser({ acceptLanguage: "en-US" }).page("/login")).html)).not.toContain("Your password is set.");
+
+    // The same client that was locked out signs in with the new password at once.
+    expect((await visitor.post("/login", { email, password: "Pacific-Clave-2026" })).status).toBe(302);
+    // And the count starts afresh: a wrong password is one failure, not a lock.
+    expect((await portal.browser().post("/login", { email, password: "wrong-after-reset" })).status).toBe(401);
+  });
+
   it("rejects a forged token", async () => {
     const page = await portal.browser().page("/reset-password?token=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
     expect(page.status).toBe(400);

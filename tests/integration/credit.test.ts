@@ -586,9 +586,10 @@ describe("other decisions", () => {
       currency: "EUR",
       taxId: "12345678Z",
       yearsInBusiness: "1",
-      annualRevenue: "50,000.00",
+      // A company in Spain writes its amounts as Spain does.
+      annualRevenue: "50.000,00",
     };
-    await applyAsNewCompany(visitor, company, "40,000.00", "60");
+    await applyAsNewCompany(visitor, company, "40.000,00", "60");
     const app = await portal.db.creditApplication.findFirstOrThrow({ where: { applicantEmail: "new@tiny.example" } });
     expect(app.status).toBe("SUBMITTED");
     // 0 + 0 + 15 + 10 + 10 = 35: exactly the seeded decline threshold, so "review", not "decline".

@@ -151,3 +151,21 @@ describe("formats follow the account's locale", () => {
     expect(mx.at(-1)!.split(",")[7]).toMatch(/^-?\d+\.\d{2}$/);
   });
 });
+
+describe("the language switch", () => {
+  it("sends a tampered language back where it came from, unchanged, never as a bare error body", async () => {
+    const visitor = portal.browser({ acceptLanguage: "es" });
+    const res = await visitor.post("/set-language", { language: "fr", redirectTo: "/help" });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/help");
+    expect(res.headers.getSetCookie().some((c) => c.startsWith("lng="))).toBe(false);
+    expect(await res.text()).not.toContain("language.unsupported");
+    const page = await visitor.page("/help");
+    expect(page.html).toContain('<html lang="es"');
+    // A signed-in customer's profile keeps its language too.
+    const customer = await portal.signedIn("ap@acme-industrial.example");
+    const before = (await portal.db.user.findUniqueOrThrow({ where: { email: "ap@acme-industrial.example" } })).preferredLanguage;
+    expect((await customer.post("/set-language", { language: "fr", redirectTo: "/account" })).headers.get("location")).toBe("/account");
+    expect((await portal.db.user.findUniqueOrThrow({ where: { email: "ap@acme-industrial.example" } })).preferredLanguage).toBe(before);
+  });
+});

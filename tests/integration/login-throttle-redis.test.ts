@@ -30,4 +30,19 @@ describe.runIf(redisUp)("login throttling with REDIS_URL", () => {
     expect(keys).toHaveLength(1);
     expect(Number(await redis.get(keys[0]))).toBeGreaterThanOrEqual(5);
   });
+
+  it("lifts an email's lock, kept in Redis, when its password is reset", async () => {
+    const email = "rep3@accounts.example";
+    for (let i = 0; i < 5; i++) expect((await portal.browser().post("/login", { email, password: "wrong-password" })).status).toBe(401);
+    expect((await portal.browser().post("/login", { email, password: "wrong-password" })).status).toBe(429);
+    // A reset link as the email carries it (the token's hash is what the portal stores).
+    const token = crypto.randomBytes(32).toString("base64url");
+    const user = await portal.db.user.findUniqueOrThrow({ where: { email } });
+    await portal.db.passwordResetToken.create({
+      data: { userId: user.id, tokenHash: crypto.createHash("sha256").update(token).digest("hex"), expiresAt: new Date(Date.now() + 60_000) },
+    });
+    expect((await portal.browser().post("/reset-password", { token, password: "Rep-Three-2026!", confirm: "Rep-Three-2026!" })).status).toBe(302);
+    expect(await redis.exists(`${prefix}login_reset:${email}`)).toBe(1);
+    expect((await portal.browser().post("/login", { email, password: "Rep-Three-2026!" })).status).toBe(302);
+  });
 });

@@ -6,6 +6,7 @@ import { db } from "../../utils/db.server";
 import { mailMoment, queueEmail, type EmailTemplate } from "../mail/outbox.server";
 import { hashPassword } from "./password.server";
 import { announceSessionsEnded } from "./session-events.server";
+import { liftSignInLockout } from "./login-throttle.server";
 import { log } from "../../utils/logger.server";
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -81,14 +82,16 @@ export async function resetPassword(token: string, newPassword: string): Promise
   const claimed = await db().$transaction(async (tx) => {
     const now = new Date();
     const used = await tx.passwordResetToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: now } });
-    if (used.count !== 1) return false;
+    if (used.count !== 1) return null;
     await tx.passwordResetToken.updateMany({ where: { userId: row.userId, usedAt: null }, data: { usedAt: now } });
-    await tx.user.update({ where: { id: row.userId }, data: { passwordHash } });
+    const user = await tx.user.update({ where: { id: row.userId }, data: { passwordHash }, select: { email: true } });
     await tx.session.deleteMany({ where: { userId: row.userId } });
     await tx.auditLog.create({ data: { actorId: row.userId, entity: "User", entityId: row.userId, action: "password_reset" } });
-    return true;
+    return user;
   });
   if (!claimed) return { ok: false, error: "invalid_token" };
+  // The lock message says "or reset your password": now that they have, they can sign in at once.
+  await liftSignInLockout(claimed.email);
   // The rows went with the transaction; this ends the sockets that rode on them.
   announceSessionsEnded({ userId: row.userId });
   return { ok: true };

@@ -1,7 +1,7 @@
 /** What the emails to an applicant say: their language, where to act, and the offer's figures in their own formats. */
 import type { CreditApplication } from "../../generated/prisma/client";
 import { isLanguage, type Language } from "../../i18n/config";
-import { accountFormattingFor, formattingFor } from "../../i18n/locale";
+import { applicantFormattingFor } from "../../i18n/locale";
 import { mailDay, mailText, type MailReader, type MailValue } from "../mail/outbox.server";
 import { publicUrl } from "../../utils/config.server";
 import { issueStatusLink } from "./status-links.server";
@@ -17,7 +17,7 @@ export function languageOf(application: Pick<CreditApplication, "language">): La
 /** Who reads an applicant's mail: a new company has no account yet, so its country says how it writes numbers and which clock it reads. */
 export function applicantMailReader(application: Pick<CreditApplication, "language" | "country">): MailReader {
   const language = languageOf(application);
-  return { language, ...(application.country ? accountFormattingFor(application.country, language) : formattingFor(language)) };
+  return { language, ...applicantFormattingFor(application.country, language) };
 }
 
 export async function applicantLink(application: Pick<CreditApplication, "id" | "accountId" | "language">): Promise<Record<string, MailValue>> {

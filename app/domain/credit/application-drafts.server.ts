@@ -46,13 +46,30 @@ export async function newCompanyDraft(language: Language): Promise<{ application
   return { application, token };
 }
 
+function opensWith(application: CreditApplication, token: string): boolean {
+  const access = (application.draft as Draft).__access;
+  if (!access || access.length !== 64) return false;
+  return crypto.timingSafeEqual(Buffer.from(access), Buffer.from(digest(token)));
+}
+
 export async function draftByToken(id: string, token: string): Promise<CreditApplication | null> {
   const application = await db().creditApplication.findUnique({ where: { id } });
   if (!application || application.accountId || application.status !== "DRAFT") return null;
-  const access = (application.draft as Draft).__access;
-  if (!access || access.length !== 64) return null;
-  const ok = crypto.timingSafeEqual(Buffer.from(access), Buffer.from(digest(token)));
-  return ok ? application : null;
+  return opensWith(application, token) ? application : null;
+}
+
+/** Long enough for a double click's or a slow network's second post; not a way back in days later. */
+const LATE_POST_MS = 5 * 60 * 1000;
+
+/**
+ * A new company's application that its draft cookie opened before it was submitted: a
+ * second post of the final step (a double click) can arrive after the first submitted it.
+ */
+export async function submittedByToken(id: string, token: string): Promise<CreditApplication | null> {
+  const application = await db().creditApplication.findUnique({ where: { id } });
+  if (!application || application.status === "DRAFT" || !application.submittedAt) return null;
+  if (Date.now() - application.submittedAt.getTime() > LATE_POST_MS) return null;
+  return opensWith(application, token) ? application : null;
 }
 
 /** Keeps what was typed for a step (valid or not) so nothing is lost. */

@@ -32,17 +32,32 @@ export type SubmitInput = {
   signatureName: string;
 };
 
+/**
+ * The submitted application and, for a new company, its status page. `alreadySubmitted`:
+ * another post (a double click, a second tab) submitted it first, and nothing was done
+ * twice; its sender gets the same answer, as the applicant asked for the same thing.
+ */
+export type SubmitResult = { application: CreditApplication; statusPath: string | null; alreadySubmitted: boolean };
+
+/**
+ * The answer to a final step posted again once its application was submitted (a double
+ * click, a second tab): the application as it stands and, for a new company, a status
+ * link of its own (only the first post's is in the confirmation email) — the sender holds
+ * the draft, so it is the applicant.
+ */
+export async function alreadySubmitted(applicationId: string, { newCompany }: { newCompany: boolean }): Promise<SubmitResult> {
+  const current = await db().creditApplication.findUniqueOrThrow({ where: { id: applicationId } });
+  return { application: current, statusPath: newCompany ? await issueStatusLink(current.id) : null, alreadySubmitted: true };
+}
+
 /** Submits a completed draft: scores it, then approves at once or queues it for review. */
-export async function submitApplication(
-  application: CreditApplication,
-  input: SubmitInput,
-  actorId: string | null,
-): Promise<{ application: CreditApplication; statusPath: string | null }> {
+export async function submitApplication(application: CreditApplication, input: SubmitInput, actorId: string | null): Promise<SubmitResult> {
   const result = await scoreFor(input, application.accountId);
   const now = new Date();
   const updated = await db().$transaction(async (tx) => {
+    // The draft is claimed in the transaction: of simultaneous submits, one goes on and the others stop here.
     const claimed = await tx.creditApplication.updateMany({ where: { id: application.id, status: "DRAFT" }, data: { status: "SUBMITTED" } });
-    if (claimed.count !== 1) throw new Error("already_submitted");
+    if (claimed.count !== 1) return null;
     await tx.tradeReference.createMany({ data: input.references.map((r) => ({ applicationId: application.id, ...r })) });
     const row = await tx.creditApplication.update({
       where: { id: application.id },
@@ -89,6 +104,7 @@ export async function submitApplication(
     );
     return row;
   });
+  if (!updated) return alreadySubmitted(application.id, { newCompany: !application.accountId });
   // The confirmation, in the applicant's language; a new company's carries its status link.
   const base = publicUrl("");
   const statusPath = updated.accountId ? null : await issueStatusLink(updated.id);
@@ -111,15 +127,16 @@ export async function submitApplication(
     // A new company whose applicant email already signs in elsewhere would get an account nobody can
     // reach: a rep reviews it and names the first user (see firstUserFor). Noted so the queue says why.
     await db().creditApplicationEvent.create({ data: { applicationId: updated.id, kind: "first_user_needed", actorId: null } });
-    return { application: updated, statusPath };
+    return { application: updated, statusPath, alreadySubmitted: false };
   }
   if (result.autoApprove && !lowersLimit) {
     return {
+      alreadySubmitted: false,
       application: await approveApplication(updated, { limitMinor: input.requestedLimitMinor, termsDays: input.requestedTermsDays, actorId: null, auto: true }),
       statusPath,
     };
   }
   // Not approved at once only because it would lower an existing limit: noted so the rep is told why.
   if (result.autoApprove && lowersLimit) await db().creditApplicationEvent.create({ data: { applicationId: updated.id, kind: "lowers_limit", actorId: null } });
-  return { application: updated, statusPath };
+  return { application: updated, statusPath, alreadySubmitted: false };
 }
