@@ -4,7 +4,7 @@
  * pay is refused rather than read as the whole balance; a dispute reply is stored once.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPortal, textOf, type TestPortal } from "../support/portal";
+import { startPortal, textOf, type Browser, type TestPortal } from "../support/portal";
 
 let portal: TestPortal;
 let acme: { id: string };
@@ -87,5 +87,60 @@ describe("the pay form, refused", () => {
     const [invoice] = await openInvoices(acme.id, 1);
     const html = (await customer.page(`/pay?currency=USD&invoice=${invoice.id}`)).html;
     expect(valueOf(inputTag(html, `name="amount-${invoice.id}"`))).toBe((Number(invoice.balanceMinor) / 100).toFixed(2));
+  });
+});
+
+function multipart(fields: Record<string, string>, files: { name: string; bytes: Uint8Array; type: string }[] = []) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  for (const f of files) form.append("attachment", new Blob([f.bytes.buffer as ArrayBuffer], { type: f.type }), f.name);
+  return form;
+}
+const EXE = new Uint8Array([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00]);
+
+describe("a reply on a dispute", () => {
+  let customer: Browser;
+  let disputeId: string;
+  beforeAll(async () => {
+    customer = await portal.signedIn("cxp@distnorte.example");
+    disputeId = (await portal.db.dispute.findFirstOrThrow({ where: { accountId: norte.id, status: { in: ["OPEN", "IN_REVIEW"] } } })).id;
+  });
+
+  it("is stored once when the same form is sent twice at once and again on reload, and each post is answered with a redirect", async () => {
+    const requestKey = hidden((await customer.page(`/disputes/${disputeId}`)).html, "requestKey");
+    expect(requestKey).toBeTruthy();
+    const body = `Adjunto la remisión firmada ${requestKey}.`;
+    const send = () => customer.request(`/disputes/${disputeId}`, { method: "POST", body: multipart({ requestKey: requestKey!, body }) });
+    const together = await Promise.all([send(), send(), send()]);
+    const reloaded = await send();
+    for (const res of [...together, reloaded]) {
+      expect(res.status).toBe(303);
+      expect(res.headers.get("location")).toBe(`/disputes/${disputeId}?sent=1`);
+    }
+    expect(await portal.db.disputeMessage.count({ where: { disputeId, body } })).toBe(1);
+    expect(
+      await portal.db.auditLog.count({ where: { entityId: disputeId, action: "dispute_message", createdAt: { gt: new Date(Date.now() - 60_000) } } }),
+    ).toBe(1);
+    // The page it leads to says it was sent and offers an empty form with a new key.
+    const page = await customer.page(`/disputes/${disputeId}?sent=1`);
+    expect(textOf(page.html)).toContain("Su mensaje fue enviado.");
+    expect(hidden(page.html, "requestKey")).not.toBe(requestKey);
+    // A second reply, from a new form, is a new message.
+    const next = await customer.request(`/disputes/${disputeId}`, { method: "POST", body: multipart({ requestKey: hidden(page.html, "requestKey")!, body }) });
+    expect(next.status).toBe(303);
+    expect(await portal.db.disputeMessage.count({ where: { disputeId, body } })).toBe(2);
+  });
+
+  it("refused for its attachment, comes back with the text as typed and stores nothing", async () => {
+    const requestKey = hidden((await customer.page(`/disputes/${disputeId}`)).html, "requestKey")!;
+    const before = await portal.db.disputeMessage.count({ where: { disputeId } });
+    const res = await customer.request(`/disputes/${disputeId}`, {
+      method: "POST",
+      body: multipart({ requestKey, body: "La factura duplica la partida 3 & <la 4>." }, [{ name: "setup.exe", bytes: EXE, type: "application/octet-stream" }]),
+    });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(/<textarea[^>]*name="body"[^>]*>([^<]*)<\/textarea>/.exec(html)?.[1]).toBe("La factura duplica la partida 3 &amp; &lt;la 4&gt;.");
+    expect(await portal.db.disputeMessage.count({ where: { disputeId } })).toBe(before);
   });
 });
