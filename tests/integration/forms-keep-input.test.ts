@@ -144,3 +144,62 @@ describe("a reply on a dispute", () => {
     expect(await portal.db.disputeMessage.count({ where: { disputeId } })).toBe(before);
   });
 });
+
+describe("a new dispute, refused", () => {
+  it("comes back with the reason, the chosen lines, the amount and the message as sent, and opens nothing", async () => {
+    const customer = await portal.signedIn("cxp@distnorte.example");
+    const invoice = await portal.db.invoice.findFirstOrThrow({
+      where: { accountId: norte.id, status: "OPEN", disputes: { none: {} }, lines: { some: {} } },
+      orderBy: [{ dueOn: "asc" }, { id: "asc" }],
+      include: { lines: { orderBy: { lineNo: "asc" } } },
+    });
+    const before = await portal.db.dispute.count({ where: { accountId: norte.id } });
+    const form = multipart({
+      invoiceId: invoice.id,
+      reason: "PRICING",
+      scope: "lines",
+      lineId: invoice.lines[0].id,
+      amount: "1.234,56",
+      message: "El precio no coincide.",
+    });
+    const res = await customer.request(`/disputes/new?invoice=${invoice.id}`, { method: "POST", body: form });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('id="amount-error"');
+    expect(valueOf(inputTag(html, 'name="amount"'))).toBe("1.234,56");
+    expect(/<textarea[^>]*name="message"[^>]*>([^<]*)<\/textarea>/.exec(html)?.[1]).toBe("El precio no coincide.");
+    expect(/<option value="PRICING" selected=""/.test(html)).toBe(true);
+    expect(isChecked(inputTag(html, 'value="lines"'))).toBe(true);
+    expect(isChecked(inputTag(html, 'value="invoice"'))).toBe(false);
+    expect(isChecked(inputTag(html, `value="${invoice.lines[0].id}"`))).toBe(true);
+    expect(await portal.db.dispute.count({ where: { accountId: norte.id } })).toBe(before);
+  });
+});
+
+describe("the customer's promise to pay, refused", () => {
+  it("comes back with the ticked invoices, amount, date and note as sent, and promises nothing", async () => {
+    const customer = await portal.signedIn("admin@herramientas-ibericas.example");
+    const page = (await customer.page("/promises")).html;
+    const invoiceIds = [...page.matchAll(/<input[^>]*name="invoiceId"[^>]*value="([^"]+)"/g)].map((m) => m[1]);
+    expect(invoiceIds.length).toBeGreaterThan(0);
+    const before = await portal.db.promiseToPay.count({ where: { accountId: iberica.id } });
+    const fields = new URLSearchParams({
+      intent: "promise",
+      requestKey: hidden(page, "requestKey")!,
+      amount: "12,50",
+      promisedFor: "2001-01-01",
+      note: "Pago por transferencia",
+    });
+    fields.append("invoiceId", invoiceIds[0]);
+    const res = await customer.request("/promises", { method: "POST", body: fields });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('id="promise-promisedFor-error"');
+    expect(isChecked(inputTag(html, `id="promise-invoice-${invoiceIds[0]}"`))).toBe(true);
+    for (const other of invoiceIds.slice(1)) expect(isChecked(inputTag(html, `id="promise-invoice-${other}"`))).toBe(false);
+    expect(valueOf(inputTag(html, 'id="promise-amount"'))).toBe("12,50");
+    expect(valueOf(inputTag(html, 'id="promise-date"'))).toBe("2001-01-01");
+    expect(valueOf(inputTag(html, 'id="promise-note"'))).toBe("Pago por transferencia");
+    expect(await portal.db.promiseToPay.count({ where: { accountId: iberica.id } })).toBe(before);
+  });
+});
