@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { data, Form, Link, useNavigation } from "react-router";
+import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { pageTitle } from "../i18n/meta";
 import type { Route } from "./+types/_customer.disputes.$disputeId";
 import invoicesStyles from "../styles/invoices.css?url";
@@ -20,7 +20,8 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   // Scoped by the session's account; internal notes are never loaded for a customer.
   const dispute = await disputeFor({ role: user.role, accountId: user.accountId }, params.disputeId);
   if (!dispute) throw data({ reason: "not_found" }, { status: 404 });
-  return { dispute };
+  // A fresh key per reply form: the same form sent twice stores one message.
+  return { dispute, requestKey: crypto.randomUUID(), sent: new URL(request.url).searchParams.get("sent") === "1" };
 }
 
 export async function action({ request, params }: Route.ActionArgs) {
@@ -28,12 +29,25 @@ export async function action({ request, params }: Route.ActionArgs) {
   const dispute = await disputeFor({ role: user.role, accountId: user.accountId }, params.disputeId);
   if (!dispute) throw data({ reason: "not_found" }, { status: 404 });
   const read = await readFormWithFiles(request, { field: "attachment", maxFiles: 5 });
-  if (!read.ok) return data({ errors: { body: read.error }, sent: false }, { status: 400 });
-  if (read.fileError) return data({ errors: { body: read.fileError }, sent: false }, { status: 400 });
-  const parsed = messageSchema.safeParse({ body: read.form.get("body") });
-  if (!parsed.success) return data({ errors: { body: parsed.error.issues[0].message }, sent: false }, { status: 400 });
-  await addMessage({ disputeId: dispute.id, authorId: user.id, body: parsed.data.body, internal: false, files: read.files, accountId: user.accountId });
-  return { errors: {} as Record<string, string>, sent: true };
+  if (!read.ok) return data({ errors: { body: read.error }, posted: { body: "" } }, { status: 400 });
+  // A refused reply comes back with its text, so a page without JavaScript does not lose it.
+  const body = read.form.get("body");
+  const posted = { body: typeof body === "string" ? body : "" };
+  if (read.fileError) return data({ errors: { body: read.fileError }, posted }, { status: 400 });
+  const parsed = messageSchema.safeParse({ body });
+  if (!parsed.success) return data({ errors: { body: parsed.error.issues[0].message }, posted }, { status: 400 });
+  const requestKey = read.form.get("requestKey");
+  await addMessage({
+    disputeId: dispute.id,
+    authorId: user.id,
+    body: parsed.data.body,
+    internal: false,
+    files: read.files,
+    accountId: user.accountId,
+    requestKey: typeof requestKey === "string" ? requestKey : null,
+  });
+  // Post/redirect/get: reloading the page after sending asks for the page, not to send again.
+  throw redirect(`/disputes/${dispute.id}?sent=1`, { status: 303 });
 }
 
 export default function DisputeDetail({ loaderData, actionData }: Route.ComponentProps) {
@@ -60,11 +74,13 @@ export default function DisputeDetail({ loaderData, actionData }: Route.Componen
       <section className="panel" aria-labelledby="thread-title">
         <h2 id="thread-title">{t("detail.thread")}</h2>
         <DisputeThread dispute={dispute} viewer="customer" />
-        {actionData?.sent ? <p role="status">{t("detail.sent")}</p> : null}
+        {loaderData.sent && !actionData ? <p role="status">{t("detail.sent")}</p> : null}
         {isOpen(dispute.status) ? (
-          <Form method="post" encType="multipart/form-data" key={actionData?.sent ? "sent" : "draft"}>
+          // A new form (empty, with a new key) once a reply is sent; a refused one keeps its key and text.
+          <Form method="post" encType="multipart/form-data" key={loaderData.requestKey}>
+            <input type="hidden" name="requestKey" value={loaderData.requestKey} />
             <h3>{t("detail.reply")}</h3>
-            <TextAreaField name="body" label={t("detail.replyLabel")} error={errors.body} rows={4} />
+            <TextAreaField name="body" label={t("detail.replyLabel")} error={errors.body} rows={4} defaultValue={actionData?.posted.body} />
             <Field name="attachment" label={t("detail.attach")} type="file" multiple accept="application/pdf,image/png,image/jpeg" />
             <button type="submit" className="button" disabled={navigation.state !== "idle"}>
               {t("detail.send")}

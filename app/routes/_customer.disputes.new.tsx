@@ -44,26 +44,39 @@ export async function action({ request }: Route.ActionArgs) {
   const user = await requireCustomer(request);
   const { language, locale } = await resolveReader(request, user);
   const read = await readFormWithFiles(request, { field: "attachment", maxFiles: 5 });
-  if (!read.ok) return data({ errors: { attachment: read.error } as Record<string, string> }, { status: 400 });
-  if (read.fileError) return data({ errors: { attachment: read.fileError } as Record<string, string> }, { status: 400 });
+  if (!read.ok) return data({ errors: { attachment: read.error } as Record<string, string>, posted: null }, { status: 400 });
   const { form } = read;
+  const text = (name: string) => {
+    const value = form.get(name);
+    return typeof value === "string" ? value : "";
+  };
+  // A refused form comes back as it was sent, so a page without JavaScript keeps what was typed and chosen.
+  const posted = {
+    reason: text("reason"),
+    scope: text("scope"),
+    lineIds: form.getAll("lineId").filter((v): v is string => typeof v === "string"),
+    amount: text("amount"),
+    message: text("message"),
+  };
+  const refused = (errors: Record<string, string>) => data({ errors, posted }, { status: 400 });
+  if (read.fileError) return refused({ attachment: read.fileError });
   const parsed = openDisputeSchema.safeParse({
     invoiceId: form.get("invoiceId"),
     reason: form.get("reason"),
     scope: form.get("scope"),
-    lineIds: form.getAll("lineId").filter((v) => typeof v === "string"),
+    lineIds: posted.lineIds,
     amount: form.get("amount") ?? "",
     message: form.get("message"),
   });
   if (!parsed.success) {
     const errors: Record<string, string> = {};
     for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
-    return data({ errors }, { status: 400 });
+    return refused(errors);
   }
   const asked = await disputeRequestFrom(user.accountId, parsed.data, locale);
-  if (!asked.ok) return data({ errors: asked.errors }, { status: 400 });
+  if (!asked.ok) return refused(asked.errors);
   const result = await openDispute({ ...asked.value, accountId: user.accountId, userId: user.id, language, files: read.files });
-  if (!result.ok) return data({ errors: result.errors }, { status: 400 });
+  if (!result.ok) return refused(result.errors);
   return redirect(`/disputes/${result.value.id}`);
 }
 
@@ -73,6 +86,7 @@ export default function NewDispute({ loaderData, actionData }: Route.ComponentPr
   const navigation = useNavigation();
   const errors: Record<string, string> = actionData?.errors ?? {};
   const { invoice } = loaderData;
+  const posted = actionData?.posted;
   const err = (name: string) =>
     errors[name] ? (
       <p id={`${name}-error`} className="field-error" role="alert">
@@ -88,7 +102,7 @@ export default function NewDispute({ loaderData, actionData }: Route.ComponentPr
         <input type="hidden" name="invoiceId" value={invoice.id} />
         <div className={errors.reason ? "field has-error" : "field"}>
           <label htmlFor="reason">{t("new.reason")}</label>
-          <select id="reason" name="reason" defaultValue="" aria-describedby={errors.reason ? "reason-error" : undefined}>
+          <select id="reason" name="reason" defaultValue={posted?.reason ?? ""} aria-describedby={errors.reason ? "reason-error" : undefined}>
             <option value="" disabled>
               {t("new.chooseReason")}
             </option>
@@ -103,10 +117,10 @@ export default function NewDispute({ loaderData, actionData }: Route.ComponentPr
         <fieldset className={errors.scope || errors.lineId ? "field has-error" : "field"}>
           <legend>{t("new.scope")}</legend>
           <label>
-            <input type="radio" name="scope" value="invoice" defaultChecked /> {t("new.wholeInvoice")}
+            <input type="radio" name="scope" value="invoice" defaultChecked={posted?.scope !== "lines"} /> {t("new.wholeInvoice")}
           </label>
           <label>
-            <input type="radio" name="scope" value="lines" /> {t("new.someLines")}
+            <input type="radio" name="scope" value="lines" defaultChecked={posted?.scope === "lines"} /> {t("new.someLines")}
           </label>
           {err("scope")}
           <table className="data">
@@ -115,7 +129,7 @@ export default function NewDispute({ loaderData, actionData }: Route.ComponentPr
               {invoice.lines.map((line) => (
                 <tr key={line.id}>
                   <td>
-                    <input type="checkbox" id={`line-${line.lineNo}`} name="lineId" value={line.id} />
+                    <input type="checkbox" id={`line-${line.lineNo}`} name="lineId" value={line.id} defaultChecked={posted?.lineIds.includes(line.id)} />
                   </td>
                   <td>
                     <label htmlFor={`line-${line.lineNo}`}>
@@ -139,8 +153,17 @@ export default function NewDispute({ loaderData, actionData }: Route.ComponentPr
           }
           error={errors.amount}
           inputMode="decimal"
+          defaultValue={posted?.amount}
         />
-        <TextAreaField name="message" label={t("new.message")} hint={t("new.messageHint")} error={errors.message} rows={5} required />
+        <TextAreaField
+          name="message"
+          label={t("new.message")}
+          hint={t("new.messageHint")}
+          error={errors.message}
+          rows={5}
+          required
+          defaultValue={posted?.message}
+        />
         <Field
           name="attachment"
           label={t("new.attachments")}

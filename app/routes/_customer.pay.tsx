@@ -39,18 +39,21 @@ export async function action({ request }: Route.ActionArgs) {
   const user = await requireCustomer(request);
   const { language, locale } = await resolveReader(request, user);
   const form = await readForm(request);
-  // Neither Stripe keys nor the sandbox switched on: say so, and record nothing.
-  if (!paymentsAvailable()) return data({ errors: { form: "payments:errors.noProvider" } as Record<string, string> }, { status: 503 });
-  // `amount-<invoiceId>` per chosen invoice, as typed (the first of repeated fields counts).
+  // `amount-<invoiceId>` per invoice row, as typed (the first of repeated fields counts).
   const amounts: Record<string, string> = Object.create(null);
   for (const [key, value] of form) if (key.startsWith("amount-") && typeof value === "string") amounts[key.slice("amount-".length)] ??= value;
   const invoiceIds = form.getAll("invoiceId").filter((v): v is string => typeof v === "string");
+  // A refused form comes back as it was sent: without JavaScript the page is rendered anew
+  // from this, and a field reset to the full balance would be paid in full if resent.
+  const refused = (errors: Record<string, string>, status: number) => data({ errors, posted: { invoiceIds, amounts } }, { status });
+  // Neither Stripe keys nor the sandbox switched on: say so, and record nothing.
+  if (!paymentsAvailable()) return refused({ form: "payments:errors.noProvider" }, 503);
   const result = await checkPayRequest(
     user.accountId,
     { idempotencyKey: form.get("idempotencyKey"), currency: form.get("currency"), invoiceIds, amounts },
     locale,
   );
-  if (!result.ok) return data({ errors: result.errors }, { status: 400 });
+  if (!result.ok) return refused(result.errors, 400);
   const created = await createPayment({
     accountId: user.accountId,
     userId: user.id,
@@ -61,7 +64,7 @@ export async function action({ request }: Route.ActionArgs) {
     items: result.items,
     description: `Customer Accounts · ${user.account?.number ?? ""}`,
   });
-  if (!created.ok) return data({ errors: created.errors }, { status: 409 });
+  if (!created.ok) return refused(created.errors, 409);
   return redirect(created.url);
 }
 
@@ -71,9 +74,12 @@ export default function Pay({ loaderData, actionData }: Route.ComponentProps) {
   const navigation = useNavigation();
   const errors: Record<string, string> = actionData?.errors ?? {};
   const { invoices, currency } = loaderData;
-  // The running total of what is ticked; the server render shows the preselected total.
-  const [picked, setPicked] = useState<Set<string>>(() => new Set(loaderData.chosen));
-  const [typed, setTyped] = useState<Record<string, string>>({});
+  // After a refused post, what was sent (ticks and amounts as typed); otherwise the preselection and full balances.
+  const posted = actionData?.posted;
+  const ticked = posted ? posted.invoiceIds : loaderData.chosen;
+  // The running total of what is ticked; the server render shows the preselected (or posted) total.
+  const [picked, setPicked] = useState<Set<string>>(() => new Set(ticked));
+  const [typed, setTyped] = useState<Record<string, string>>(() => ({ ...posted?.amounts }));
   const plain = (minor: number) => {
     const digits = minorUnitDigits(currency);
     return new Intl.NumberFormat(f.locale, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }).format(minor / 10 ** digits);
@@ -138,7 +144,7 @@ export default function Pay({ loaderData, actionData }: Route.ComponentProps) {
                           id={`pick-${inv.id}`}
                           name="invoiceId"
                           value={inv.id}
-                          defaultChecked={loaderData.chosen.includes(inv.id)}
+                          defaultChecked={ticked.includes(inv.id)}
                           onChange={(e) => {
                             const next = new Set(picked);
                             if (e.target.checked) next.add(inv.id);
@@ -160,7 +166,7 @@ export default function Pay({ loaderData, actionData }: Route.ComponentProps) {
                         <input
                           name={`amount-${inv.id}`}
                           inputMode="decimal"
-                          defaultValue={plain(inv.payable.amountMinor)}
+                          defaultValue={posted?.amounts[inv.id] ?? plain(inv.payable.amountMinor)}
                           onChange={(e) => setTyped({ ...typed, [inv.id]: e.target.value })}
                           aria-label={t("pay.amountFor", { number: inv.number })}
                           aria-invalid={amountError ? true : undefined}

@@ -10,7 +10,7 @@ import { toMinor } from "../domain/money/money";
 import { resolveReader } from "../i18n/i18n.server";
 import { readForm } from "../utils/form-body.server";
 import { FormAlerts } from "../components/form-alerts";
-import { PromiseForm, PromiseTable } from "../components/account-360/promise-form";
+import { PromiseForm, PromiseTable, type PostedPromise } from "../components/account-360/promise-form";
 
 export const meta: Route.MetaFunction = ({ matches }) => pageTitle(matches, "collections:titles.promises");
 
@@ -49,18 +49,22 @@ export async function action({ request }: Route.ActionArgs) {
   const user = await requireCustomer(request);
   const form = await readForm(request);
   const { locale } = await resolveReader(request, user);
-  const result = await createPromise({
-    accountId: user.accountId,
-    actorId: user.id,
-    byCustomer: true,
+  const posted: PostedPromise = {
     invoiceIds: form.getAll("invoiceId").filter((v): v is string => typeof v === "string"),
     amount: String(form.get("amount") ?? ""),
     promisedFor: String(form.get("promisedFor") ?? ""),
     note: String(form.get("note") ?? ""),
+  };
+  const result = await createPromise({
+    accountId: user.accountId,
+    actorId: user.id,
+    byCustomer: true,
+    ...posted,
     requestKey: String(form.get("requestKey") ?? ""),
     locale,
   });
-  if (!result.ok) return data({ errors: result.errors }, { status: 400 });
+  // Refused: the form comes back as it was sent (a page without JavaScript is rendered anew from this).
+  if (!result.ok) return data({ errors: result.errors, posted }, { status: 400 });
   throw redirect("/promises?saved=1", { status: 303 });
 }
 
@@ -87,6 +91,7 @@ export default function Promises({ loaderData, actionData }: Route.ComponentProp
           requestKey={loaderData.requestKey}
           amountExample={loaderData.amountExample}
           errors={errors}
+          posted={actionData?.posted}
         />
       </section>
     </div>

@@ -15,7 +15,7 @@ test("a Spanish customer promises; the rep sees it on the 360 and logs a call wi
   const firstInvoice = customer.locator('input[name="invoiceId"]').first();
   const invoiceNumber = await firstInvoice.getAttribute("aria-label");
   await firstInvoice.check();
-  await customer.getByLabel("Importe").fill("10,00");
+  await customer.getByLabel("Importe", { exact: true }).fill("10,00");
   const date = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
   await customer.getByLabel("Pagar a más tardar el").fill(date);
   await customer.getByRole("button", { name: "Prometer el pago" }).click();

@@ -4,7 +4,7 @@
  * "Bad Request"; an upload in the middle of a credit step keeps what was typed.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { PASSWORD } from "./support";
+import { PASSWORD, signIn } from "./support";
 
 test.use({ javaScriptEnabled: false, locale: "en-US" });
 
@@ -76,4 +76,25 @@ test("signed in without JavaScript: language switch, a credit step with a docume
   await page.getByRole("button", { name: "English" }).click();
   await page.waitForURL((url) => url.pathname === "/account");
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
+});
+
+test("a refused payment comes back as the customer left it: ticks and each amount as typed, not full balances", async ({ page }) => {
+  await signIn(page, "admin@herramientas-ibericas.example");
+  await page.goto("/pay?currency=EUR");
+  const rows = page.locator("tbody tr");
+  const [first, second] = [rows.nth(0), rows.nth(1)];
+  await first.getByRole("checkbox").check();
+  await second.getByRole("checkbox").check();
+  // A dot is not Spain's decimal mark: this amount is refused, the other one is fine.
+  await first.getByRole("textbox").fill("10.5");
+  await second.getByRole("textbox").fill("20,00");
+  await page.getByRole("button", { name: "Continuar al pago" }).click();
+  await expectNoBareError(page);
+  await expect(first.getByRole("alert")).toBeVisible();
+  await expect(first.getByRole("textbox")).toHaveValue("10.5");
+  await expect(second.getByRole("textbox")).toHaveValue("20,00");
+  await expect(first.getByRole("checkbox")).toBeChecked();
+  await expect(second.getByRole("checkbox")).toBeChecked();
+  await expect(rows.nth(2).getByRole("checkbox")).not.toBeChecked();
+  await expect(page.getByTestId("pay-total")).toContainText("20,00");
 });

@@ -204,7 +204,12 @@ describe("pay link", () => {
     // … and pays through the sandbox.
     const key = /name="idempotencyKey" value="([^"]+)"/.exec(page.html)![1];
     const fields = new URLSearchParams({ idempotencyKey: key, currency: "USD" });
-    for (const inv of invoices) fields.append("invoiceId", inv.id);
+    // Each chosen invoice with the amount the page fills in: its whole balance.
+    for (const inv of invoices) {
+      fields.append("invoiceId", inv.id);
+      const amountField = new RegExp(`<input[^>]*name="amount-${inv.id}"[^>]*>`).exec(page.html)![0];
+      fields.append(`amount-${inv.id}`, /\svalue="([^"]+)"/.exec(amountField)![1]);
+    }
     const pay = await customerBrowser.request("/pay", { method: "POST", body: fields });
     expect(pay.status).toBe(302);
     const checkout = pay.headers.get("location")!;

@@ -78,7 +78,7 @@ describe("a Spanish customer promises from the portal", () => {
       [promiseForm(key, [], "100.00", day(5)), "Elija al menos una factura vencida."],
       [promiseForm(key, [chosen[0].id], "100.00", day(-3)), "La fecha no puede ser anterior a hoy."],
       [promiseForm(key, [chosen[0].id], "100.00", day(45)), "La fecha está más adelante de lo que permite nuestra política."],
-      [promiseForm(key, [chosen[0].id], "100.00", "2026-02-30"), "Escriba la fecha como fecha."],
+      [promiseForm(key, [chosen[0].id], "100.00", "2026-02-30"), "Escriba una fecha válida, por ejemplo 2026-12-15."],
       [promiseForm(key, [chosen[0].id], plain(chosen[0].balanceMinor + 100n), day(5)), "El monto es mayor que lo que deben esas facturas."],
       [promiseForm(key, [chosen[0].id], "0", day(5)), "Escriba un monto mayor que cero."],
       [promiseForm(key, [chosen[0].id], "doce", day(5)), ""],

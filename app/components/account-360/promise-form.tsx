@@ -5,6 +5,9 @@ import { useFormat } from "../../i18n/format";
 
 export type PromisableInvoice = { id: string; number: string; dueOn: string; balanceMinor: number; currency: string };
 
+/** What a refused promise form sent, shown again so a page without JavaScript keeps it. */
+export type PostedPromise = { invoiceIds: string[]; amount: string; promisedFor: string; note: string };
+
 /** A promise for chosen past-due invoices: by a rep on the 360, by the customer on their promises page. */
 export function PromiseForm(props: {
   action?: string;
@@ -14,6 +17,7 @@ export function PromiseForm(props: {
   requestKey: string;
   amountExample: string;
   errors?: Record<string, string> | null;
+  posted?: PostedPromise | null;
 }) {
   const { t } = useTranslation("collections");
   const f = useFormat();
@@ -51,7 +55,14 @@ export function PromiseForm(props: {
               return (
                 <tr key={invoice.id}>
                   <td>
-                    <input type="checkbox" name="invoiceId" value={invoice.id} id={`promise-invoice-${invoice.id}`} aria-label={invoice.number} />
+                    <input
+                      type="checkbox"
+                      name="invoiceId"
+                      value={invoice.id}
+                      id={`promise-invoice-${invoice.id}`}
+                      aria-label={invoice.number}
+                      defaultChecked={props.posted?.invoiceIds.includes(invoice.id)}
+                    />
                   </td>
                   <td>
                     <label htmlFor={`promise-invoice-${invoice.id}`}>{invoice.number}</label>
@@ -71,6 +82,7 @@ export function PromiseForm(props: {
           name="amount"
           inputMode="decimal"
           required
+          defaultValue={props.posted?.amount}
           aria-describedby="promise-amount-hint"
           aria-invalid={props.errors?.amount ? true : undefined}
         />
@@ -86,6 +98,7 @@ export function PromiseForm(props: {
           name="promisedFor"
           type="date"
           required
+          defaultValue={props.posted?.promisedFor}
           min={props.today}
           max={latest}
           aria-describedby="promise-date-hint"
@@ -98,7 +111,7 @@ export function PromiseForm(props: {
       {error("promisedFor")}
       <p>
         <label htmlFor="promise-note">{t("promises.note")}</label>
-        <input id="promise-note" name="note" maxLength={1000} />
+        <input id="promise-note" name="note" maxLength={1000} defaultValue={props.posted?.note} />
       </p>
       {error("note")}
       <button type="submit" className="button primary">

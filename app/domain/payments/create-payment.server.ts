@@ -18,7 +18,7 @@ export const payFormSchema = z.object({
 export type PayItem = { invoiceId: string; amountMinor: number };
 export type PayFormResult = { ok: true; items: PayItem[]; currency: string; idempotencyKey: string } | { ok: false; errors: Record<string, string> };
 
-/** The pay form's fields: amounts as typed (by invoice id; blank = the whole balance). */
+/** The pay form's fields: amounts as typed, by invoice id (each chosen invoice needs one). */
 export type PayRequest = { idempotencyKey: unknown; currency: unknown; invoiceIds: string[]; amounts: Record<string, string> };
 
 /**
@@ -50,10 +50,12 @@ export async function checkPayRequest(accountId: string, request: PayRequest, lo
       errors.form = "payments:errors.invoiceNotPayable";
       continue;
     }
-    const typed = request.amounts[inv.id];
-    const read = typeof typed === "string" && typed.trim() !== "" ? parseAmountInput(typed, locale, currency) : { ok: true as const, amountMinor: balance };
+    // A blank (or missing) amount is refused, not read as "the whole balance": the page's
+    // total counts it as nothing, and the charge must never be more than the customer saw.
+    const read = parseAmountInput(request.amounts[inv.id] ?? "", locale, currency);
     const amount = read.ok ? read.amountMinor : null;
-    if (!read.ok) errors[`amount-${inv.id}`] = amountErrorKey(read.error, locale);
+    if (!read.ok && read.error === "required") errors[`amount-${inv.id}`] = "payments:errors.amountBlank";
+    else if (!read.ok) errors[`amount-${inv.id}`] = amountErrorKey(read.error, locale);
     else if (amount === null || amount <= 0) errors[`amount-${inv.id}`] = "payments:errors.amountInvalid";
     else if (amount > balance) errors[`amount-${inv.id}`] = "payments:errors.amountTooHigh";
     else items.push({ invoiceId: inv.id, amountMinor: amount });
