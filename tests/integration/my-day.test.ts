@@ -182,7 +182,11 @@ describe("a customer reports a change", () => {
     const customer = await portal.signedIn("cxp@distnorte.example");
     const res = await customer.post("/account", { kind: "legal_name", details: "Distribuidora del Norte Holding S.A. de C.V.", effectiveOn: "" });
     expect(res.status).toBe(303);
-    const home = textOf((await customer.page("/account?reported=1")).html);
+    const homePage = (await customer.page("/account?reported=1")).html;
+    // The kinds start with a capital in the list, and the form's button looks like one.
+    expect(homePage).toMatch(/<option value="legal_name"[^>]*>Razón social<\/option>/);
+    expect(homePage).toMatch(/<button[^>]*class="button"[^>]*>Enviar el cambio<\/button>/);
+    const home = textOf(homePage);
     expect(home).toContain("Se avisó a su ejecutivo");
     // The customer's own list of reports: the new one, dated (the date ends with the year).
     expect(home).toMatch(/\d{4}: razón social/);

@@ -32,7 +32,11 @@ export function ChangeReportForm({
           label={t("report.kind")}
           error={errors.kind}
           defaultValue={typed?.kind ?? ""}
-          options={CHANGE_KINDS.map((k) => ({ value: k, label: t(`changeKinds.${k}`) }))}
+          // The kinds are written to sit inside a sentence ("a change of legal name"); a list item starts with a capital.
+          options={CHANGE_KINDS.map((k) => {
+            const label = t(`changeKinds.${k}`);
+            return { value: k, label: label.charAt(0).toLocaleUpperCase() + label.slice(1) };
+          })}
         />
         <TextAreaField
           name="details"
@@ -43,7 +47,9 @@ export function ChangeReportForm({
           maxLength={1000}
         />
         <Field name="effectiveOn" type="date" label={t("report.effectiveOn")} error={errors.effectiveOn} defaultValue={typed?.effectiveOn ?? ""} />
-        <button type="submit">{t("report.submit")}</button>
+        <button type="submit" className="button">
+          {t("report.submit")}
+        </button>
       </Form>
       {reports.length ? (
         <>
