@@ -57,7 +57,10 @@ export default function PaymentReceipt({ loaderData }: Route.ComponentProps) {
       ) : null}
       {payment.status === "FAILED" ? (
         <p>
-          <Link className="button" to="/pay">
+          <Link
+            className="button"
+            to={`/pay?${new URLSearchParams([["currency", payment.amount.currency], ...payment.intendedInvoiceIds.map((id) => ["invoice", id])])}`}
+          >
             {t("receipt.tryAgain")}
           </Link>
         </p>

@@ -216,7 +216,10 @@ describe("partial, declined, mismatched and refunded payments", () => {
     const res = await startPayment([{ id: inv.id, amount: plain(inv.balanceMinor) }]);
     const decline = await customer.request(res.headers.get("location")!, { method: "POST", body: new URLSearchParams({ outcome: "decline" }) });
     const receipt = decline.headers.get("location")!;
-    expect(textOf((await customer.page(receipt)).html)).toContain("El pago no se realizó");
+    const declined = (await customer.page(receipt)).html;
+    expect(textOf(declined)).toContain("El pago no se realizó");
+    // Trying again opens the pay page with the same invoice chosen.
+    expect(declined).toContain(`href="/pay?currency=MXN&amp;invoice=${inv.id}"`);
     const after = await portal.db.invoice.findUniqueOrThrow({ where: { id: inv.id } });
     expect(after.balanceMinor).toBe(inv.balanceMinor);
     expect((await portal.db.payment.findUniqueOrThrow({ where: { id: receipt.split("/").pop()! } })).status).toBe("FAILED");

@@ -45,5 +45,9 @@ export async function receiptForAccount(accountId: string, paymentId: string) {
     receivedAt: payment.receivedAt?.toISOString() ?? null,
     createdAt: payment.createdAt.toISOString(),
     allocations: payment.allocations.map((a) => ({ invoiceId: a.invoice.id, number: a.invoice.number, amount: m(a.amountMinor) })),
+    /** The invoices the customer chose to pay: a declined payment is tried again with them chosen. */
+    intendedInvoiceIds: (Array.isArray(payment.intendedAllocations) ? (payment.intendedAllocations as { invoiceId?: unknown }[]) : [])
+      .map((i) => i.invoiceId)
+      .filter((id): id is string => typeof id === "string"),
   };
 }
