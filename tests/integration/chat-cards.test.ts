@@ -229,7 +229,8 @@ describe("promise and dispute cards", () => {
       ["invoiceId", theirs.id],
     ]);
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ ok: false, fieldErrors: { invoiceIds: "chat:actions.errors.invoiceNotPayable" } });
+    // Another account's invoice reads as one that cannot be promised, as on the account page.
+    expect(await res.json()).toMatchObject({ ok: false, fieldErrors: { invoiceIds: "collections:promises.errors.notPromisable" } });
     expect(await portal.db.promiseToPay.count({ where: { accountId: acme.id } })).toBe(before);
     expect(await portal.db.message.count({ where: { conversationId: chat.conversationId } })).toBe(messages);
   });

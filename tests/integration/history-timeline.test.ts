@@ -212,6 +212,8 @@ describe("history lines: translated sentences with who did it", () => {
 
 describe("final demand letters on the customer portal", () => {
   it("the customer is told of their letters and reads them; another customer can neither see nor open them", async () => {
+    // The seed's letter of today is stored with the seed's files, not this portal's: today's letter is written anew here.
+    await portal.db.finalDemandLetter.deleteMany({ where: { accountId: pacific.id } });
     expect((await senior.post("/rep/collections/final-demands", { intent: "generate", accountId: pacific.id })).status).toBe(302);
     const letter = await portal.db.finalDemandLetter.findFirstOrThrow({ where: { accountId: pacific.id }, orderBy: { createdAt: "desc" } });
 
