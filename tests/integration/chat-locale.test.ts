@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../prisma/demo-users";
 import { chatSockets, clearChatFloor, keepChatOpenAllDay, next } from "../support/sockets";
 import { startPortal, textOf, type TestPortal } from "../support/portal";
+import { promisableInvoices } from "../../app/domain/collections/promises.server";
 
 type Any = any;
 
@@ -106,10 +107,13 @@ describe("system lines and chat notes are data, read in each reader's language",
     expect(opened.event).toEqual({ code: "chat:system.opened", values: {} });
 
     const date = isoDay(7);
+    const norte = await portal.db.account.findUniqueOrThrow({ where: { number: "ACC-1002" } });
+    const covered = (await promisableInvoices(norte.id)).find((i) => i.balanceMinor >= 1_500_00n)!;
     const res = await repBrowser.request(`/rep/chat/conversations/${conversationId}/actions`, {
       method: "POST",
       body: new URLSearchParams([
         ["intent", "promise"],
+        ["invoiceId", covered.id],
         ["amount", "1,500.00"],
         ["promisedFor", date],
         ["note", "Transferencia el viernes"],
