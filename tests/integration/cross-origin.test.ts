@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPortal, textOf, type Browser, type TestPortal } from "../support/portal";
+import { promisableInvoices } from "../../app/domain/collections/promises.server";
 
 const SIBLING = "http://evil.127.0.0.1.nip.example";
 
@@ -52,7 +53,7 @@ async function expectRefusedPage(res: Response, language: "en" | "es" = "en") {
 }
 
 describe("a rep chat action (resource route)", () => {
-  const promise = () => ({ intent: "promise", amount: "125.00", promisedFor: tomorrow(), note: "" });
+  const promise = (invoiceId = "") => ({ intent: "promise", invoiceId, amount: "125.00", promisedFor: tomorrow(), note: "" });
 
   it("from a sibling origin records no promise", async () => {
     const manager = await portal.signedIn("manager@accounts.example");
@@ -73,9 +74,11 @@ describe("a rep chat action (resource route)", () => {
   it("from the portal's own origin, or APP_URL's behind a TLS terminator, is carried out", async () => {
     const manager = await portal.signedIn("manager@accounts.example");
     const before = await portal.db.promiseToPay.count({ where: { accountId: acme.id } });
-    const own = await post(manager, `/rep/chat/conversations/${conversationId}/actions`, promise(), {});
+    // A promise covers a past-due invoice with no open promise: one each.
+    const [first, second] = (await promisableInvoices(acme.id)).filter((i) => i.balanceMinor >= 125_00n);
+    const own = await post(manager, `/rep/chat/conversations/${conversationId}/actions`, promise(first.id), {});
     expect(own.status).toBe(200);
-    const viaProxy = await post(manager, `/rep/chat/conversations/${conversationId}/actions`, promise(), {
+    const viaProxy = await post(manager, `/rep/chat/conversations/${conversationId}/actions`, promise(second.id), {
       Origin: "https://portal.example.com",
       "Sec-Fetch-Site": "same-origin",
     });

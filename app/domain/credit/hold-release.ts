@@ -38,21 +38,38 @@ export function releaseConditionFor(reason: HoldReason | null, state: HoldAccoun
 }
 
 /** The translation key and values that say a condition to the customer or a rep. */
+/** The customer reads "your representative"; a rep reads it about the customer and the team. */
+const CONDITION_KEYS = {
+  customer: {
+    met: "credit:clears.met",
+    payToFit: "credit:clears.payToFit",
+    payPastDue: "credit:clears.payPastDue",
+    payThenRep: "credit:clears.payThenRep",
+    repLifts: "credit:clears.repLifts",
+  },
+  staff: {
+    met: "credit:clearsForStaff.met",
+    payToFit: "credit:clearsForStaff.payToFit",
+    payPastDue: "credit:clearsForStaff.payPastDue",
+    payThenRep: "credit:clearsForStaff.payThenRep",
+    repLifts: "credit:clearsForStaff.repLifts",
+  },
+} as const;
+
 export function releaseConditionText(
   condition: ReleaseCondition,
   money: (m: Money) => string,
-  /** The customer reads "your representative"; a rep reads it about the customer and the team. */
   reader: "customer" | "staff" = "customer",
 ): { key: string; values: Record<string, string> } {
-  const group = reader === "staff" ? "credit:clearsForStaff" : "credit:clears";
+  const keys = CONDITION_KEYS[reader];
   switch (condition.kind) {
     case "met":
-      return { key: `${group}.met`, values: {} };
+      return { key: keys.met, values: {} };
     case "pay_to_fit":
-      return { key: `${group}.payToFit`, values: { amount: money(condition.amount) } };
+      return { key: keys.payToFit, values: { amount: money(condition.amount) } };
     case "pay_past_due":
-      return { key: `${group}.payPastDue`, values: { amount: money(condition.amount) } };
+      return { key: keys.payPastDue, values: { amount: money(condition.amount) } };
     case "rep_lifts_hold":
-      return condition.pastDue ? { key: `${group}.payThenRep`, values: { amount: money(condition.pastDue) } } : { key: `${group}.repLifts`, values: {} };
+      return condition.pastDue ? { key: keys.payThenRep, values: { amount: money(condition.pastDue) } } : { key: keys.repLifts, values: {} };
   }
 }
