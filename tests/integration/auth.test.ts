@@ -115,6 +115,13 @@ describe("password reset by email", () => {
 
     const short = await visitor.post("/reset-password", { token: link!.split("=")[1], password: "short", confirm: "short" });
     expect(short.status).toBe(400);
+    // Long enough but the first thing an attacker tries: refused in the reader's language, and the link still works.
+    // (The rule's other shapes are in tests/unit/password-rules.test.ts.)
+    for (const guessable of ["password1234", "Contraseña2026!"]) {
+      const res = await visitor.post(link!, { token: link!.split("=")[1], password: guessable, confirm: guessable });
+      expect(res.status, guessable).toBe(400);
+      expect(textOf(await res.text()), guessable).toContain("That password is too easy to guess.");
+    }
     const form = await visitor.page(link!);
     expect(form.status).toBe(200);
     const done = await visitor.post("/reset-password", { token: link!.split("=")[1], password: "Nueva-Clave-2026", confirm: "Nueva-Clave-2026" });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MIN_PASSWORD_LENGTH } from "./password-rules";
+import { isGuessablePassword, MIN_PASSWORD_LENGTH } from "./password-rules";
 import { SUPPORTED_LANGUAGES } from "../../i18n/config";
 
 export const signInSchema = z.object({
@@ -17,7 +17,11 @@ export const forgotPasswordSchema = z.object({
 export const resetPasswordSchema = z
   .object({
     token: z.string().min(20, "auth:errors.invalidToken").max(100, "auth:errors.invalidToken"),
-    password: z.string().min(MIN_PASSWORD_LENGTH, "auth:errors.passwordTooShort").max(200, "auth:errors.passwordTooLong"),
+    password: z
+      .string()
+      .min(MIN_PASSWORD_LENGTH, "auth:errors.passwordTooShort")
+      .max(200, "auth:errors.passwordTooLong")
+      .refine((password) => !isGuessablePassword(password), "auth:errors.passwordGuessable"),
     confirm: z.string(),
   })
   .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "auth:errors.passwordsDiffer" });
