@@ -140,9 +140,14 @@ export default function RepWriteOffs({ loaderData, actionData }: Route.Component
                           {t("writeOffs.note")}
                         </label>
                         <input id={`note-${r.id}`} name="note" maxLength={500} placeholder={t("writeOffs.note")} />{" "}
-                        <button type="submit" name="intent" value="approve" className="button">
-                          {t("writeOffs.approve")}
-                        </button>{" "}
+                        {/* Paid or written down since it was asked for: approving would be refused, so only rejecting is offered. */}
+                        {r.invoice && r.amount.amountMinor > r.invoice.balance.amountMinor ? (
+                          <span className="hint">{t("writeOffs.moreThanBalanceNow")}</span>
+                        ) : (
+                          <button type="submit" name="intent" value="approve" className="button">
+                            {t("writeOffs.approve")}
+                          </button>
+                        )}{" "}
                         <button type="submit" name="intent" value="reject" className="button">
                           {t("writeOffs.reject")}
                         </button>

@@ -79,6 +79,19 @@ describe("a Rep I's write-off", () => {
         [50_00n, "REP_II"],
       ]),
     );
+
+    // A Senior writes off all but 100.00: the waiting 400.00 is now more than the invoice owes, so the Rep II (in Spanish) may only reject it.
+    const left = Number((await balanceOf(invoice.id)) - 100_00n) / 100;
+    expect((await propose(senior, acme, invoice.number, left.toFixed(2))).headers.get("location")).toContain("writeOff=posted");
+    const waiting = requests.find((r) => r.status === "PENDING" && r.amountMinor === 400_00n)!;
+    const queue = (await (await portal.signedIn("rep2@accounts.example")).page("/rep/collections/write-offs")).html;
+    const row = queue.slice(
+      queue.indexOf(`data-testid="write-off-${waiting.id}"`),
+      queue.indexOf("</tr>", queue.indexOf(`data-testid="write-off-${waiting.id}"`)),
+    );
+    expect(textOf(row)).toContain("La factura ya debe menos que esto");
+    expect(row).not.toMatch(/<button[^>]*value="approve"/);
+    expect(row).toMatch(/<button[^>]*value="reject"/);
   });
 
   it("is converted from the invoice currency at the dated rate before the limit is applied", async () => {
