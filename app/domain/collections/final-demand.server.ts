@@ -113,17 +113,17 @@ export async function generateFinalDemand(actor: SessionUser, accountId: string,
   if (!account) return { ok: false, error: "not_found" };
   const [recommendation] = await recommendedFinalDemands(now, accountId);
   if (!recommendation) return { ok: false, error: "not_eligible" };
+  const issuedOn = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const issuedToday = () => db().finalDemandLetter.findUnique({ where: { accountId_issuedOn: { accountId, issuedOn } }, select: { id: true } });
+  // Generated already today (a double click, a colleague at the same moment): that letter is the answer, and no PDF is drawn again.
+  const earlier = await issuedToday();
+  if (earlier) return { ok: true, letterId: earlier.id };
   const language = accountLanguage(account);
   const { locale } = formattingFor(language, { locale: account.locale, timeZone: account.timeZone });
   // The account's own words: Spain reads "importe" and "agencia de recobro" where Mexico reads "monto" and "cobranza".
   const t = await translatorFor(language, account.locale);
   const pdf = await letterPdf(recommendation, t, locale, now);
   const upload = { fileName: `final-demand-${account.number}.pdf`, contentType: "application/pdf", sizeBytes: pdf.length, bytes: new Uint8Array(pdf) };
-  const issuedOn = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  const issuedToday = () => db().finalDemandLetter.findUnique({ where: { accountId_issuedOn: { accountId, issuedOn } }, select: { id: true } });
-  // Generated already today (a double click, a colleague at the same moment): that letter is the answer.
-  const earlier = await issuedToday();
-  if (earlier) return { ok: true, letterId: earlier.id };
   let letter;
   try {
     letter = await storeUploadsFor([upload], ([file]) =>
